@@ -1,0 +1,170 @@
+"""Storage benchmarks: the SQLite adapter against raw sqlite3 under the same pragmas.
+
+Run: ``python benchmarks/bench_storage.py`` (about 30 s). Prints each ratio
+and its target from the storage issue:
+
+* a durable save of one transition: within 3x a raw single-row commit of the
+  same JSON (WAL, same ``synchronous``);
+* a bulk import of complaints with 6 history events each: within 2x raw
+  ``executemany`` of the same rows; complaints per second.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from iso10002.repositories.adapter_kit import GENESIS, prepare
+from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.serialization import to_json
+from iso10002.testing.contract import make_complaint, next_version
+
+SAVES = 300
+IMPORT = 5_000
+REPEATS = 3
+
+
+def _best(run, repeats=REPEATS):
+    return min(run(i) for i in range(repeats))
+
+
+def _raw_connection(path: Path, synchronous: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute(f"PRAGMA synchronous = {synchronous}")
+    return connection
+
+
+def bench_save(folder: Path, synchronous: str) -> tuple[float, float]:
+    # A typical transition: a complaint with 6 events gets its 7th.
+    bases = [
+        make_complaint(n, events=6, category="billing") for n in range(1, SAVES + 1)
+    ]
+    following = [
+        next_version(b, status="investigating", assignee="agent:7") for b in bases
+    ]
+
+    def ours(i: int) -> float:
+        repository = SQLiteComplaintRepository(
+            folder / f"save-{synchronous}-{i}.db", synchronous=synchronous
+        )
+        repository.add_many(bases)
+        start = time.perf_counter()
+        for complaint in following:
+            repository.save(complaint, expected_version=6)
+        elapsed = time.perf_counter() - start
+        repository.close()
+        return elapsed / SAVES
+
+    documents = [(to_json(c), c.id) for c in following]
+
+    def raw(i: int) -> float:
+        connection = _raw_connection(
+            folder / f"raw-save-{synchronous}-{i}.db", synchronous
+        )
+        connection.execute(
+            "CREATE TABLE t (id TEXT PRIMARY KEY, version INTEGER, doc TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO t VALUES (?, 6, ?)", [(b.id, to_json(b)) for b in bases]
+        )
+        start = time.perf_counter()
+        for document, complaint_id in documents:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(
+                "UPDATE t SET version = 7, doc = ? WHERE id = ? AND version = 6",
+                (document, complaint_id),
+            )
+            connection.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        connection.close()
+        return elapsed / SAVES
+
+    return _best(ours), _best(raw)
+
+
+def bench_import(folder: Path) -> tuple[float, float, float]:
+    complaints = [make_complaint(n, events=6) for n in range(1, IMPORT + 1)]
+
+    def ours(i: int) -> float:
+        repository = SQLiteComplaintRepository(folder / f"import-{i}.db")
+        start = time.perf_counter()
+        repository.add_many(complaints)
+        elapsed = time.perf_counter() - start
+        repository.close()
+        return elapsed
+
+    # The same rows, already serialised and chained: what executemany alone costs.
+    rows, events = [], []
+    for complaint in complaints:
+        prepared = prepare(
+            complaint, after_version=0, previous_link=GENESIS, salt=b"s" * 16
+        )
+        rows.append((complaint.id, complaint.version, prepared.document))
+        events.extend(
+            (complaint.id, c.sequence, c.event_json, c.commitment, c.link)
+            for c in prepared.events
+        )
+    serialise_start = time.perf_counter()
+    for complaint in complaints[:500]:
+        prepare(complaint, after_version=0, previous_link=GENESIS, salt=b"s" * 16)
+    serialise = (time.perf_counter() - serialise_start) / 500 * IMPORT
+
+    def raw(i: int) -> float:
+        connection = _raw_connection(folder / f"raw-import-{i}.db", "NORMAL")
+        connection.execute(
+            "CREATE TABLE c (id TEXT PRIMARY KEY, version INTEGER, doc TEXT)"
+        )
+        connection.execute(
+            "CREATE TABLE e (position INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "complaint_id TEXT, "
+            "sequence INTEGER, event TEXT, commitment TEXT, link TEXT, "
+            "UNIQUE (complaint_id, sequence))"
+        )
+        start = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany("INSERT INTO c VALUES (?, ?, ?)", rows)
+        connection.executemany(
+            "INSERT INTO e (complaint_id, sequence, event, commitment, link) "
+            "VALUES (?, ?, ?, ?, ?)",
+            events,
+        )
+        connection.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        connection.close()
+        return elapsed
+
+    return _best(ours, 2), _best(raw, 2), serialise
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        print(f"durable save of one transition ({SAVES} saves, WAL)")
+        for synchronous in ("NORMAL", "FULL"):
+            ours, raw = bench_save(folder, synchronous)
+            print(
+                f"  synchronous={synchronous:6}  iso10002 {ours * 1e6:8.0f} us   "
+                f"raw sqlite3 {raw * 1e6:8.0f} us   "
+                f"ratio {ours / raw:5.2f}x   (target <= 3x)"
+            )
+        ours, raw, serialise = bench_import(folder)
+        print(f"bulk import of {IMPORT} complaints with 6 events each")
+        print(
+            f"  iso10002 add_many {ours:6.2f} s ({IMPORT / ours:8.0f} complaints/s)   "
+            f"raw executemany {raw:6.2f} s ({IMPORT / raw:8.0f} complaints/s)   "
+            f"ratio {ours / raw:5.2f}x   (target <= 2x)"
+        )
+        print(
+            "  of which serialising and chaining (the model's JSON): "
+            f"{serialise:6.2f} s; "
+            f"storage alone {max(ours - serialise, 0) / raw:5.2f}x raw"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

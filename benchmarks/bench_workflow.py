@@ -1,0 +1,189 @@
+"""Lifecycle benchmark: create + 5 steps of the standard path, with history events.
+
+Compares, in one run, the iso10002 engine with a hand-written mutable dict-table
+machine (the floor), one transitions.Machine per complaint, and
+python-statemachine. Target: at most 20x the floor per lifecycle.
+
+Run: python benchmarks/bench_workflow.py
+"""
+
+from __future__ import annotations
+
+import timeit
+from datetime import datetime, timedelta, timezone
+
+from iso10002.model import (
+    Channel,
+    Classification,
+    Complainant,
+    ComplaintForm,
+    Decision,
+    Outcome,
+)
+from iso10002.workflow import Workflow, standard_workflow
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+FORM = ComplaintForm(
+    complainant=Complainant(name="A. Customer"), description="Charged twice."
+)
+DECISION = Decision(
+    outcome=Outcome.UPHELD, summary="Refund.", decided_by="agent", decided_at=T0
+)
+SENT = Decision(
+    outcome=Outcome.UPHELD,
+    summary="Refund.",
+    decided_by="agent",
+    decided_at=T0,
+    communicated_at=T0,
+)
+PATH = (
+    ("acknowledge", {}),
+    ("assess", {"classification": Classification(category="billing")}),
+    ("investigate", {}),
+    ("decide", {"decision": DECISION, "outcome": Outcome.UPHELD}),
+    ("communicate_decision", {"decision": SENT}),
+)
+STATES = [
+    "received",
+    "acknowledged",
+    "assessed",
+    "investigating",
+    "decided",
+    "communicated",
+]
+TRIGGERS = ["acknowledge", "assess", "investigate", "decide", "communicate_decision"]
+AT = [T0 + timedelta(hours=i) for i in range(len(PATH) + 1)]
+
+WORKFLOW = Workflow(standard_workflow())
+
+
+def ours():
+    c = WORKFLOW.receive(
+        FORM,
+        id="C-1",
+        reference="CMP-1",
+        received_at=T0,
+        channel=Channel.WEB,
+        actor="web",
+    )
+    for i, (trigger, data) in enumerate(PATH, start=1):
+        c = WORKFLOW.fire(c, trigger, actor="agent", at=AT[i], data=data).complaint
+    return c
+
+
+TABLE = {(STATES[i], t): STATES[i + 1] for i, t in enumerate(TRIGGERS)}
+
+
+def floor():
+    c = {
+        "id": "C-1",
+        "status": "received",
+        "version": 1,
+        "history": [("received", AT[0])],
+    }
+    for i, trigger in enumerate(TRIGGERS, start=1):
+        nxt = TABLE[c["status"], trigger]
+        c["history"].append((trigger, c["status"], nxt, "agent", AT[i]))
+        c["status"] = nxt
+        c["version"] += 1
+    return c
+
+
+def machine_per_complaint():
+    from transitions import Machine  # noqa: PLC0415 - a reference, imported when timed
+
+    class Model:
+        def __init__(self):
+            self.history = [("received", AT[0])]
+            self.version = 1
+
+    model = Model()
+    Machine(
+        model=model,
+        states=STATES,
+        transitions=[
+            {"trigger": t, "source": STATES[i], "dest": STATES[i + 1]}
+            for i, t in enumerate(TRIGGERS)
+        ],
+        initial="received",
+        auto_transitions=False,
+    )
+    for i, trigger in enumerate(TRIGGERS, start=1):
+        before = model.state
+        model.trigger(trigger)
+        model.history.append((trigger, before, model.state, "agent", AT[i]))
+        model.version += 1
+    return model
+
+
+def _statemachine_class():
+    from statemachine import State, StateMachine  # noqa: PLC0415 - optional reference
+
+    class Lifecycle(StateMachine):
+        received = State(initial=True)
+        acknowledged = State()
+        assessed = State()
+        investigating = State()
+        decided = State()
+        communicated = State(final=True)
+
+        acknowledge = received.to(acknowledged)
+        assess = acknowledged.to(assessed)
+        investigate = assessed.to(investigating)
+        decide = investigating.to(decided)
+        communicate_decision = decided.to(communicated)
+
+        def __init__(self):
+            self.history = [("received", AT[0])]
+            self.version = 1
+            super().__init__()
+
+        def after_transition(self, event, source, target):
+            self.history.append(
+                (event, source.id, target.id, "agent", AT[self.version])
+            )
+            self.version += 1
+
+    return Lifecycle
+
+
+def main():
+    try:
+        lifecycle = _statemachine_class()
+    except ImportError:
+        lifecycle = None
+
+    def statemachine():
+        sm = lifecycle()
+        for trigger in TRIGGERS:
+            sm.send(trigger)
+        return sm
+
+    assert ours().status == "decision_communicated"
+    assert floor()["status"] == "communicated"
+    assert machine_per_complaint().state == "communicated"
+    candidates = [
+        ("hand-written dict table (floor)", floor, 20000),
+        ("iso10002 Workflow", ours, 1000),
+        ("transitions, one Machine per complaint", machine_per_complaint, 300),
+    ]
+    if lifecycle is not None:
+        assert statemachine().communicated.is_active
+        candidates.append(("python-statemachine", statemachine, 100))
+    results = {}
+    for name, fn, number in candidates:
+        best = min(timeit.repeat(fn, number=number, repeat=5)) / number
+        results[name] = best
+    base = results["hand-written dict table (floor)"]
+    print("create + 5 transitions with history events, best of 5 (us per lifecycle)")
+    for name, best in results.items():
+        print(f"  {name:<42} {best * 1e6:9.1f} us   {best / base:7.1f}x floor")
+    ratio = results["iso10002 Workflow"] / base
+    verdict = "met" if ratio <= 20 else "MISSED"
+    print(f"target: iso10002 <= 20x floor -> {ratio:.1f}x ({verdict})")
+    if lifecycle is None:
+        print("python-statemachine not installed (dependency group 'bench')")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Project automation: ``nox -s lint typecheck tests`` is the whole gate."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+# Never download interpreters: use the ones installed (pyenv in CI); a missing
+# version is skipped rather than fetched.
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+
+nox.needs_version = ">=2024.10.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "typecheck", "tests"]
+# A fresh machine may have only one Python: run on what is there. CI makes
+# every version available through pyenv before calling nox.
+nox.options.error_on_missing_interpreters = False
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+EXTRAS = ".[postgres,holidays,cli,toml,testing]"
+
+
+def group(name: str) -> list[str]:
+    return list(nox.project.dependency_groups(PYPROJECT, name))
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite with branch coverage (docs snippets and examples included)."""
+    session.install("-e", EXTRAS, *group("test"))
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "combine", success_codes=[0, 1])
+    session.run("coverage", "report")
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install(*group("lint"))
+    session.run(
+        "ruff", "check", "src", "tests", "examples", "benchmarks", "docs", "noxfile.py"
+    )
+    session.run(
+        "ruff",
+        "format",
+        "--check",
+        "src",
+        "tests",
+        "examples",
+        "benchmarks",
+        "docs",
+        "noxfile.py",
+    )
+
+
+@nox.session(python="3.11")
+def typecheck(session: nox.Session) -> None:
+    """Type-check the package with mypy --strict."""
+    session.install("-e", ".", *group("typecheck"))
+    session.run("mypy")
+
+
+@nox.session(python="3.11")
+def docs(session: nox.Session) -> None:
+    """Build the documentation, warnings as errors."""
+    session.install("-e", ".[docs,holidays]")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
+    )
+
+
+@nox.session(python="3.11")
+def coverage(session: nox.Session) -> None:
+    """Run the tests once and write an HTML coverage report."""
+    session.install("-e", EXTRAS, *group("test"))
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "combine", success_codes=[0, 1])
+    session.run("coverage", "html")
+    session.run("coverage", "report")
+
+
+@nox.session(python="3.11")
+def bench(session: nox.Session) -> None:
+    """Run every benchmark; each prints its ratios against its references."""
+    session.install("-e", ".[postgres,holidays,cli]", *group("bench"))
+    scripts = sorted(
+        str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")
+    )
+    for script in session.posargs or scripts:
+        session.run("python", script)

@@ -1,0 +1,100 @@
+"""Pareto analysis: which few categories or root causes account for most complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from iso10002.errors import ValidationError
+
+__all__ = ["Pareto", "ParetoItem", "pareto"]
+
+
+@attrs.frozen(kw_only=True)
+class ParetoItem:
+    """One bar of a Pareto chart.
+
+    ``cumulative_share`` includes this item; ``vital`` marks the vital few.
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    count: int
+    share: float
+    cumulative_share: float
+    vital: bool
+
+
+@attrs.frozen(kw_only=True)
+class Pareto:
+    """Items by count (descending, ties by key) with the vital few marked.
+
+    .. versionadded:: 0.1.0
+    """
+
+    title: str
+    total: int
+    threshold: float
+    items: tuple[ParetoItem, ...]
+
+    @property
+    def vital_few(self) -> tuple[str, ...]:
+        """Return the keys of the vital few, largest first."""
+        return tuple(item.key for item in self.items if item.vital)
+
+
+def pareto(title: str, counts: Mapping[str, int], *, threshold: float = 0.8) -> Pareto:
+    """Rank ``counts`` and mark the vital few.
+
+    The vital few are the smallest set of the largest items whose counts
+    together reach ``threshold`` of the total: an item is vital when the
+    cumulative share *before* it is still below the threshold.
+
+    Args:
+        title: What is ranked, e.g. ``Root causes``.
+        counts: Count per key (zero counts are left out).
+        threshold: Share the vital few must reach, in ``(0, 1]`` (0.8 by default).
+
+    Returns:
+        The ranked items.
+
+    Raises:
+        ValidationError: if a count is negative or not an integer, or the
+            threshold is outside ``(0, 1]``.
+
+    .. versionadded:: 0.1.0
+    """
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not 0 < threshold <= 1
+    ):
+        raise ValidationError.single("threshold", "must be a number in (0, 1]")
+    for key, count in counts.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValidationError.single(
+                f"counts.{key}", "must be a non-negative integer"
+            )
+    ranked = sorted(
+        ((k, c) for k, c in counts.items() if c), key=lambda kc: (-kc[1], kc[0])
+    )
+    total = sum(c for _, c in ranked)
+    items = []
+    running = 0
+    for key, count in ranked:
+        before = running / total
+        running += count
+        items.append(
+            ParetoItem(
+                key=key,
+                count=count,
+                share=count / total,
+                cumulative_share=running / total,
+                vital=before < threshold,
+            )
+        )
+    return Pareto(
+        title=title, total=total, threshold=float(threshold), items=tuple(items)
+    )

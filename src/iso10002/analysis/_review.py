@@ -1,0 +1,190 @@
+"""The management review pack (ISO 10002 8.6): one pass, then HTML or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from iso10002.analysis._calendar import DayCalendar
+from iso10002.analysis._charts import ControlChart, c_chart, p_chart
+from iso10002.analysis._evidence import EvidenceAccumulator, EvidenceReport
+from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
+from iso10002.analysis._objectives import (
+    ImprovementAction,
+    Objective,
+    ObjectiveResult,
+    evaluate_objectives,
+)
+from iso10002.analysis._pareto import Pareto, pareto
+from iso10002.analysis._results import KpiReport
+from iso10002.analysis._self_assessment import (
+    OrganisationRecords,
+    SelfAssessment,
+    self_assess,
+)
+from iso10002.errors import ValidationError
+from iso10002.model import Complaint
+from iso10002.principles import PolicyContext, PolicyRegistry
+from iso10002.serialization import to_dict
+
+__all__ = [
+    "ManagementReview",
+    "build_management_review",
+    "review_to_dict",
+    "review_to_json",
+]
+
+
+@attrs.frozen(kw_only=True)
+class ManagementReview:
+    """Everything top management reviews, as data (render with :func:`render_html`).
+
+    Holds no personal data: only counts, durations, categories, complaint ids
+    and references, handler names and the organisation's own records.
+
+    .. versionadded:: 0.1.0
+    """
+
+    title: str
+    as_of: datetime
+    kpis: KpiReport
+    objectives: tuple[ObjectiveResult, ...]
+    charts: tuple[ControlChart, ...]
+    categories: Pareto
+    root_causes: Pareto
+    evidence: EvidenceReport
+    actions: tuple[ImprovementAction, ...]
+    self_assessment: SelfAssessment | None
+
+
+def _charts(kpis: KpiReport) -> tuple[ControlChart, ...]:
+    series = kpis.series
+    if not series:
+        return ()
+    charts = [
+        c_chart(
+            "Complaints received per period (c-chart)",
+            [(s.period, s.received) for s in series],
+        )
+    ]
+    if any(s.decided for s in series):
+        charts.append(
+            p_chart(
+                "Share upheld in whole or in part (p-chart)",
+                [(s.period, s.upheld, s.decided) for s in series],
+            )
+        )
+    if any(s.deadlines_resolved for s in series):
+        charts.append(
+            p_chart(
+                "Share of deadlines missed (p-chart)",
+                [(s.period, s.deadlines_missed, s.deadlines_resolved) for s in series],
+            )
+        )
+    return tuple(charts)
+
+
+def build_management_review(  # noqa: PLR0913 - each input is one part of the pack
+    complaints: Iterable[Complaint],
+    spec: KpiSpec,
+    *,
+    title: str = "Complaints handling: management review",
+    calendar: DayCalendar | None = None,
+    policies: PolicyRegistry | None = None,
+    context: PolicyContext | None = None,
+    objectives: Iterable[Objective] = (),
+    actions: Iterable[ImprovementAction] = (),
+    records: OrganisationRecords | None = None,
+) -> ManagementReview:
+    """Build the management review pack in one pass over ``complaints``.
+
+    Args:
+        complaints: Any iterable of complaints (consumed once).
+        spec: The KPI spec (instant, period, granularity).
+        title: The pack's title.
+        calendar: Business calendar (weekdays in UTC when ``None``).
+        policies: Policy set whose findings the audit section shows.
+        context: Context for the policies (``now=spec.as_of`` by default).
+        objectives: Objectives to measure (those of ``records`` when empty).
+        actions: Improvement actions to list (those of ``records`` when empty).
+        records: The organisation's records; adds the self-assessment.
+
+    Returns:
+        The review, ready for :func:`render_html` or :func:`review_to_json`.
+
+    Raises:
+        ValidationError: for a wrong argument or a non-complaint item.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(spec, KpiSpec):
+        raise ValidationError.single("spec", "must be a KpiSpec")
+    if records is not None and not isinstance(records, OrganisationRecords):
+        raise ValidationError.single("records", "must be OrganisationRecords")
+    kpi_acc = KpiAccumulator(spec, calendar)
+    evidence_acc = EvidenceAccumulator(spec.as_of, policies, context)
+    period = spec.period
+    for complaint in complaints:
+        kpi_acc.add(complaint)
+        if period is None or complaint.received_at in period:
+            evidence_acc.add(complaint)
+    kpis = kpi_acc.result()
+    evidence = evidence_acc.result()
+    goals = tuple(objectives) or (records.objectives if records else ())
+    todo = tuple(actions) or (records.improvement_actions if records else ())
+    for i, action in enumerate(todo):
+        if not isinstance(action, ImprovementAction):
+            raise ValidationError.single(
+                f"actions[{i}]", "must be an ImprovementAction"
+            )
+    return ManagementReview(
+        title=title,
+        as_of=spec.as_of,
+        kpis=kpis,
+        objectives=evaluate_objectives(kpis, goals),
+        charts=_charts(kpis),
+        categories=pareto("Complaint categories", kpis.volumes.by_category),
+        root_causes=pareto("Root causes", kpis.volumes.by_root_cause),
+        evidence=evidence,
+        actions=todo,
+        self_assessment=None
+        if records is None
+        else self_assess(records, kpis, evidence),
+    )
+
+
+def review_to_dict(review: ManagementReview) -> dict[str, Any]:
+    """Return the review as JSON-ready data (the same content as the HTML page).
+
+    Raises:
+        ValidationError: if ``review`` is not a :class:`ManagementReview`.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(review, ManagementReview):
+        raise ValidationError.single("review", "must be a ManagementReview")
+    return to_dict(review)
+
+
+def review_to_json(review: ManagementReview, *, indent: int | None = 2) -> str:
+    """Serialise the review to JSON text.
+
+    Args:
+        review: The review.
+        indent: Pretty-print indent (compact when ``None``).
+
+    Returns:
+        The JSON text.
+
+    Raises:
+        ValidationError: if ``review`` is not a :class:`ManagementReview`.
+
+    .. versionadded:: 0.1.0
+    """
+    return json.dumps(
+        review_to_dict(review), ensure_ascii=False, indent=indent, sort_keys=False
+    )

@@ -1,0 +1,356 @@
+"""Self-assessment for certification readiness, clause by clause (ISO 10002 4-8)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import attrs
+
+from iso10002.analysis._evidence import EvidenceReport
+from iso10002.analysis._objectives import ActionStatus, ImprovementAction, Objective
+from iso10002.analysis._results import KpiReport
+from iso10002.errors import ValidationError
+from iso10002.model._checks import instance_of, optional, text, to_tuple, tuple_of
+
+__all__ = [
+    "AssessmentItem",
+    "ClauseAssessment",
+    "EvidenceStatus",
+    "OrganisationRecords",
+    "SelfAssessment",
+    "self_assess",
+]
+
+_FULL = 0.95
+_YEAR = timedelta(days=366)
+
+
+class EvidenceStatus(str, enum.Enum):
+    """How well a requirement is evidenced.
+
+    .. versionadded:: 0.1.0
+    """
+
+    EVIDENCED = "evidenced"
+    PARTLY_EVIDENCED = "partly_evidenced"
+    MISSING = "missing"
+
+
+def _flag() -> bool:
+    return attrs.field(default=False, validator=instance_of(bool))
+
+
+@attrs.frozen(kw_only=True)
+class OrganisationRecords:
+    """What the organisation records about its complaints-handling system.
+
+    Args:
+        commitment_statement: Top management's commitment is documented (5.1).
+        complaints_policy_published: The complaints policy is published (5.2).
+        accountable_manager: The role accountable for complaints handling (5.3).
+        roles_and_authorities_defined: Responsibilities and authorities are set (5.3).
+        process_documented: The process is planned and documented (6.1, 6.3).
+        resources_allocated: People, systems and budget are allocated (6.4).
+        training_records: Training of complaint handlers is recorded (6.4).
+        competence_records: Their competence is assessed and recorded (6.4).
+        information_published: How to complain is published for customers (7.1).
+        objectives: The measurable objectives (6.2).
+        last_internal_audit: When the process was last audited (8.5).
+        last_management_review: When top management last reviewed it (8.6).
+        improvement_actions: Actions taken on what complaints taught (8.7).
+
+    .. versionadded:: 0.1.0
+    """
+
+    commitment_statement: bool = _flag()
+    complaints_policy_published: bool = _flag()
+    accountable_manager: str | None = attrs.field(
+        default=None, validator=optional(text())
+    )
+    roles_and_authorities_defined: bool = _flag()
+    process_documented: bool = _flag()
+    resources_allocated: bool = _flag()
+    training_records: bool = _flag()
+    competence_records: bool = _flag()
+    information_published: bool = _flag()
+    objectives: tuple[Objective, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(Objective)
+    )
+    last_internal_audit: date | None = attrs.field(
+        default=None, validator=optional(instance_of(date))
+    )
+    last_management_review: date | None = attrs.field(
+        default=None, validator=optional(instance_of(date))
+    )
+    improvement_actions: tuple[ImprovementAction, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(ImprovementAction)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AssessmentItem:
+    """One requirement, where its evidence comes from and how well it is evidenced.
+
+    ``source`` is ``organisation`` (self-declared records) or ``data``
+    (derived from complaint records).
+
+    .. versionadded:: 0.1.0
+    """
+
+    clause: str
+    requirement: str
+    source: str
+    status: EvidenceStatus
+    detail: str
+
+
+@attrs.frozen(kw_only=True)
+class ClauseAssessment:
+    """A clause's items and overall status (evidenced only if every item is).
+
+    .. versionadded:: 0.1.0
+    """
+
+    clause: str
+    title: str
+    status: EvidenceStatus
+    items: tuple[AssessmentItem, ...]
+
+
+@attrs.frozen(kw_only=True)
+class SelfAssessment:
+    """Readiness for a certification audit, clause 4 to clause 8.
+
+    .. versionadded:: 0.1.0
+    """
+
+    as_of: datetime
+    clauses: tuple[ClauseAssessment, ...]
+
+
+_E, _P, _M = (
+    EvidenceStatus.EVIDENCED,
+    EvidenceStatus.PARTLY_EVIDENCED,
+    EvidenceStatus.MISSING,
+)
+
+
+def _of(flags: Sequence[bool]) -> EvidenceStatus:
+    return _E if all(flags) else (_P if any(flags) else _M)
+
+
+def _share(proportion: float | None) -> EvidenceStatus:
+    if proportion is None or proportion == 0:
+        return _M
+    return _E if proportion >= _FULL else _P
+
+
+def _org(clause: str, requirement: str, *flags: bool) -> AssessmentItem:
+    status = _of(flags)
+    return AssessmentItem(
+        clause=clause,
+        requirement=requirement,
+        source="organisation",
+        status=status,
+        detail=f"{sum(flags)} of {len(flags)} recorded",
+    )
+
+
+def _data(
+    clause: str, requirement: str, status: EvidenceStatus, detail: str
+) -> AssessmentItem:
+    return AssessmentItem(
+        clause=clause,
+        requirement=requirement,
+        source="data",
+        status=status,
+        detail=detail,
+    )
+
+
+def _recent(day: date | None, as_of: datetime) -> EvidenceStatus:
+    if day is None:
+        return _M
+    return _E if as_of.date() - day <= _YEAR else _P
+
+
+def _pct(value: float | None) -> str:
+    return "no applicable complaints" if value is None else f"{value:.0%} conforming"
+
+
+def _clause4(evidence: EvidenceReport) -> list[AssessmentItem]:
+    if not evidence.principles:
+        return [
+            _data(
+                "4",
+                "Guiding principles checked by a policy set",
+                _M,
+                "no policy set was evaluated",
+            )
+        ]
+    return [
+        _data(
+            "4",
+            f"Guiding principle: {p.principle}",
+            _share(p.proportion),
+            _pct(p.proportion),
+        )
+        for p in evidence.principles
+    ]
+
+
+def _clause7(
+    records: OrganisationRecords, evidence: EvidenceReport
+) -> list[AssessmentItem]:
+    items = [
+        _org(
+            "7.1",
+            "Information on how to complain is published",
+            records.information_published,
+        )
+    ]
+    items += [
+        _data(c.clause, c.description, _share(c.proportion), _pct(c.proportion))
+        for c in evidence.checks
+    ]
+    return items
+
+
+def _clause8(
+    records: OrganisationRecords,
+    kpis: KpiReport,
+    evidence: EvidenceReport,
+    as_of: datetime,
+) -> list[AssessmentItem]:
+    actions = records.improvement_actions
+    done = sum(a.status is ActionStatus.DONE for a in actions)
+    root = next(c for c in evidence.checks if c.id == "root-cause-for-upheld")
+    sat = kpis.satisfaction
+    return [
+        _data(
+            "8.1",
+            "Complaints are recorded",
+            _E if kpis.complaints else _M,
+            f"{kpis.complaints} complaints",
+        ),
+        _data(
+            "8.2",
+            "Root causes are analysed",
+            _share(root.proportion),
+            _pct(root.proportion),
+        ),
+        _data(
+            "8.3",
+            "Satisfaction with the process is measured",
+            _M
+            if not sat.responses
+            else (_E if (sat.response_rate or 0) >= 0.1 else _P),  # noqa: PLR2004
+            f"{sat.responses} responses",
+        ),
+        _org(
+            "8.4",
+            "Performance is monitored against objectives",
+            bool(records.objectives),
+        ),
+        _data(
+            "8.5",
+            "The process is audited (within the last year)",
+            _recent(records.last_internal_audit, as_of),
+            str(records.last_internal_audit),
+        ),
+        _data(
+            "8.6",
+            "Top management reviews the process (within the last year)",
+            _recent(records.last_management_review, as_of),
+            str(records.last_management_review),
+        ),
+        _data(
+            "8.7",
+            "Improvement actions are taken and completed",
+            _M if not actions else (_E if done else _P),
+            f"{done} of {len(actions)} actions done",
+        ),
+    ]
+
+
+_TITLES = {
+    "4": "Guiding principles",
+    "5": "Complaints-handling framework",
+    "6": "Planning, design and development",
+    "7": "Operation of the complaints-handling process",
+    "8": "Maintenance and improvement",
+}
+
+
+def self_assess(
+    records: OrganisationRecords, kpis: KpiReport, evidence: EvidenceReport
+) -> SelfAssessment:
+    """Combine the organisation's records with evidence from its complaint data.
+
+    Args:
+        records: What the organisation records about itself.
+        kpis: KPIs over its complaints (see :func:`compute_kpis`).
+        evidence: Audit evidence over the same complaints.
+
+    Returns:
+        The assessment per clause 4 to 8.
+
+    Raises:
+        ValidationError: if an argument has the wrong type.
+
+    .. versionadded:: 0.1.0
+    """
+    for name, value, cls in (
+        ("records", records, OrganisationRecords),
+        ("kpis", kpis, KpiReport),
+        ("evidence", evidence, EvidenceReport),
+    ):
+        if not isinstance(value, cls):
+            raise ValidationError.single(name, f"must be a {cls.__name__}")
+    r = records
+    by_clause = {
+        "4": _clause4(evidence),
+        "5": [
+            _org(
+                "5.1", "Top management commitment is documented", r.commitment_statement
+            ),
+            _org(
+                "5.2",
+                "The complaints policy is published",
+                r.complaints_policy_published,
+            ),
+            _org(
+                "5.3",
+                "An accountable manager, roles and authorities are defined",
+                r.accountable_manager is not None,
+                r.roles_and_authorities_defined,
+            ),
+        ],
+        "6": [
+            _org("6.1", "The process is planned and documented", r.process_documented),
+            _org("6.2", "Measurable objectives are set", bool(r.objectives)),
+            _org(
+                "6.4",
+                "Resources, training and competence are provided and recorded",
+                r.resources_allocated,
+                r.training_records,
+                r.competence_records,
+            ),
+        ],
+        "7": _clause7(r, evidence),
+        "8": _clause8(r, kpis, evidence, kpis.as_of),
+    }
+    clauses = tuple(
+        ClauseAssessment(
+            clause=c,
+            title=_TITLES[c],
+            items=tuple(items),
+            status=_E
+            if all(i.status is _E for i in items)
+            else (_M if all(i.status is _M for i in items) else _P),
+        )
+        for c, items in by_clause.items()
+    )
+    return SelfAssessment(as_of=kpis.as_of, clauses=clauses)

@@ -1,0 +1,81 @@
+"""The ``iso10002`` command line (the ``cli`` extra: click and tqdm).
+
+``iso10002 demo`` runs a simulated year of complaints into a SQLite file,
+``iso10002 workflow check`` and ``iso10002 workflow diagram`` validate and
+draw workflow definitions, ``iso10002 export`` writes stored complaints as
+JSON lines (without personal data unless asked), and ``iso10002 packs``
+lists the regulatory deadline packs. ``python -m iso10002`` is the same
+program. Every command has ``--help``; user errors give one line on stderr
+and a non-zero exit status.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+
+import click
+
+from iso10002._version import __version__
+from iso10002.cli._errors import run
+
+__all__ = ["cli", "main"]
+
+# name -> "module:attribute"; commands load only when used, so ``--help`` stays fast.
+# Further command groups (report, audit, return) register here the same way.
+_COMMANDS: dict[str, str] = {
+    "demo": "iso10002.cli._demo:demo",
+    "export": "iso10002.cli._export:export",
+    "packs": "iso10002.cli._packs:packs",
+    "workflow": "iso10002.cli._workflow:workflow",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in _COMMANDS:
+            return found
+        module_name, _, attribute = _COMMANDS[cmd_name].partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):  # pragma: no cover - a wiring bug
+            msg = f"{_COMMANDS[cmd_name]} is not a click command"
+            raise TypeError(msg)
+        return command
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="iso10002")
+def cli() -> None:
+    """Embed an ISO 10002 complaints-handling process: demo data, workflows, exports.
+
+    Start with `iso10002 demo`, which writes a simulated year of complaints
+    to ./iso10002-demo.db and tells you what it did.
+    """
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``iso10002`` command line and return its exit status.
+
+    Args:
+        argv: The arguments after the program name (``sys.argv[1:]`` when
+            ``None``).
+
+    Returns:
+        0 on success, 1 when a command found a problem or failed, 2 for a
+        command line that could not be understood. Errors are reported as
+        one line on stderr, never as a traceback.
+
+    .. versionadded:: 0.1.0
+    """
+    return run(cli, argv, "iso10002")

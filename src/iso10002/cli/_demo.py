@@ -1,0 +1,171 @@
+"""``iso10002 demo``: a simulated year of complaints in a SQLite file."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from iso10002._version import __version__
+from iso10002.cli._db import (
+    is_demo_database,
+    remove_demo_database,
+    write_demo_marker,
+)
+from iso10002.cli._errors import CliError
+from iso10002.cli._simulate import SimulationResult, simulate
+from iso10002.model import Channel
+from iso10002.repositories import Query
+from iso10002.repositories.sqlite import SQLiteComplaintRepository
+
+__all__ = ["demo"]
+
+DEFAULT_DB = "iso10002-demo.db"
+_MAX_COMPLAINTS = 1_000_000
+_ENDED = ("closed", "withdrawn", "rejected")
+
+
+def _advance(bar: tqdm[Any], done: int) -> None:
+    bar.update(done)
+
+
+def _prepare(path: Path) -> None:
+    """Make room for a new demo database at ``path``, or refuse."""
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            msg = f"{path}: exists and is not a file; choose another --db"
+            raise CliError(msg)
+        if not is_demo_database(path):
+            msg = (
+                f"{path}: exists and was not written by 'iso10002 demo'; "
+                "refusing to overwrite it (choose another --db)"
+            )
+            raise CliError(msg)
+        remove_demo_database(path)
+    elif not path.parent.is_dir():
+        msg = f"{path.parent}: no such directory"
+        raise CliError(msg)
+
+
+def _summary(
+    repository: SQLiteComplaintRepository, result: SimulationResult, path: Path
+) -> list[str]:
+    count = repository.count
+    total = count(Query())
+    status = {s: count(Query(status_in=(s,))) for s in _ENDED}
+    still_open = total - sum(status.values())
+    channels = sorted(
+        ((count(Query(channel=c)), c.value) for c in Channel), reverse=True
+    )
+    breached = count(Query(breached=True, as_of=result.end))
+    last_day = result.end - timedelta(days=1)
+    scores = result.satisfaction_scores
+    steps = result.steps
+    lines = [
+        (
+            f"Simulated {result.start:%Y-%m-%d} to {last_day:%Y-%m-%d}: "
+            f"{total:,} complaints through the ISO 10002 standard workflow "
+            f"({sum(steps.values()):,} handler calls)."
+        ),
+        "  channels:  " + ", ".join(f"{name} {n:,}" for n, name in channels if n),
+        (
+            f"  ended:     closed {status['closed']:,}, "
+            f"withdrawn {status['withdrawn']:,} (duplicates {steps['link']:,}), "
+            f"not a complaint {status['rejected']:,}; still open {still_open:,}"
+        ),
+        (
+            f"  along the way: {steps['escalate']:,} escalated, "
+            f"{steps['request_information']:,} waited for the complainant, "
+            f"{result.scenarios['appeal']:,} appealed, {steps['reopen']:,} reopened, "
+            f"{steps['record_holding_response']:,} holding responses"
+        ),
+        (
+            f"  deadlines: {breached:,} complaints missed a due date "
+            f"(at the end of {last_day:%Y-%m-%d}, pack iso10002)"
+        ),
+    ]
+    if scores:
+        lines.append(
+            f"  satisfaction: {len(scores):,} replies, mean "
+            f"{statistics.fmean(scores):.1f} of 5"
+        )
+    if result.refused:
+        lines.append(f"  refused steps: {sum(result.refused.values()):,}")
+    lines += [
+        f"Done in {result.seconds:.1f} s ({result.rate:,.0f} complaints/s).",
+        f"Data: {path} (SQLite; personal data is invented).",
+        f"Next: iso10002 export --db {path} --format jsonl",
+    ]
+    return lines
+
+
+@click.command()
+@click.option(
+    "--db",
+    "db",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file to create; an earlier demo file is replaced, any other "
+    "file is left alone.",
+)
+@click.option(
+    "--complaints",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, _MAX_COMPLAINTS),
+    help="How many complaints to receive over the simulated year.",
+)
+@click.option(
+    "--seed",
+    default=10002,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Random seed: the same seed gives the same data.",
+)
+def demo(db: Path, complaints: int, seed: int) -> int:
+    """Run a simulated year of complaints through the standard workflow.
+
+    Creates a SQLite store and receives complaints over the year 2025 through
+    mixed channels and categories, then acknowledges, assesses, investigates,
+    decides, communicates and closes them with the ComplaintsHandler on a
+    simulated clock: with withdrawals, escalations, appeals, requests for
+    information, reopened complaints, a few missed deadlines and satisfaction
+    replies. Prints what it did and where the data is.
+    """
+    path = db.expanduser().absolute()
+    if str(db) == ":memory:":
+        msg = "--db must name a file"
+        raise CliError(msg)
+    _prepare(path)
+    write_demo_marker(
+        path,
+        {
+            "complaints": str(complaints),
+            "seed": str(seed),
+            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "version": __version__,
+            "complete": "no",
+        },
+    )
+    repository = SQLiteComplaintRepository(path, synchronous="OFF")
+    try:
+        with tqdm(
+            total=complaints, unit="complaint", desc="simulating", disable=None
+        ) as bar:
+            result = simulate(
+                repository,
+                complaints=complaints,
+                seed=seed,
+                progress=lambda done: _advance(bar, done),
+            )
+        write_demo_marker(path, {"complete": "yes"})
+        for line in _summary(repository, result, path):
+            click.echo(line)
+    finally:
+        repository.close()
+    return 0

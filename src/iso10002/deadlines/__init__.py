@@ -1,0 +1,72 @@
+"""Deadlines as data: rules per step, regulatory packs, due dates derived from history.
+
+A complaint's deadline state is a pure function of its history, a
+:class:`Pack` and a :class:`~iso10002.calendars.BusinessCalendar`; the due
+dates stored on the complaint are a projection recomputed on every
+transition (:func:`project_due_dates`).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from iso10002.deadlines._compute import (
+    DEFAULT_PAUSED_STATES,
+    EXTENDED_EVENT,
+    ComputedDeadline,
+    compute_deadlines,
+    project_due_dates,
+    recompute_due_dates,
+)
+from iso10002.deadlines._docs import pack_table, packs_markdown
+from iso10002.deadlines._registry import (
+    BUILTIN_PACKS,
+    get_pack,
+    list_packs,
+    load_pack,
+    register_pack,
+)
+from iso10002.deadlines._rules import (
+    ClassificationMatch,
+    Counting,
+    Deadline,
+    DeadlineKind,
+    EventMatch,
+    Extension,
+    Measure,
+    Override,
+    Pack,
+)
+from iso10002.deadlines._status import (
+    DeadlineState,
+    DeadlineStatus,
+    status_of_deadlines,
+)
+
+__all__ = [
+    "BUILTIN_PACKS",
+    "DEFAULT_PAUSED_STATES",
+    "EXTENDED_EVENT",
+    "ClassificationMatch",
+    "ComputedDeadline",
+    "Counting",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlineState",
+    "DeadlineStatus",
+    "EventMatch",
+    "Extension",
+    "Measure",
+    "Override",
+    "Pack",
+    "compute_deadlines",
+    "get_pack",
+    "list_packs",
+    "load_pack",
+    "pack_table",
+    "packs_markdown",
+    "project_due_dates",
+    "recompute_due_dates",
+    "register_pack",
+    "status_of_deadlines",
+]

@@ -1,0 +1,424 @@
+"""The handler's core: configuration, the unit of work, and reading complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from iso10002.calendars import BusinessCalendar, WeekdayCalendar
+from iso10002.clock import Clock, SystemClock
+from iso10002.deadlines import Pack, get_pack, project_due_dates
+from iso10002.errors import AccessDenied, ConflictError, ValidationError
+from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
+from iso10002.handler._actor import Actor, as_actor
+from iso10002.handler._context import with_context
+from iso10002.handler._notify import Subscriber, publish
+from iso10002.handler._redact import redact
+from iso10002.handler._retention import check_retention, retention_period
+from iso10002.handler._unit import (
+    HandlerStore,
+    StepData,
+    StepResult,
+    check_policies,
+    default_policies,
+    default_store,
+)
+from iso10002.ids import IdFactory, UlidFactory
+from iso10002.model import Complaint, WorkflowRef
+from iso10002.principles import Finding, Policy, PolicyRegistry
+from iso10002.repositories import ComplaintRepository, Page, Query
+from iso10002.workflow import (
+    Workflow,
+    WorkflowDefinition,
+    WorkflowEngine,
+    standard_workflow,
+)
+
+__all__ = ["DEFAULT_MAX_RETRIES", "HandlerCore"]
+
+DEFAULT_MAX_RETRIES = 3
+"""How many times a step is retried after a concurrent writer saved first."""
+
+_UNSET: Any = object()
+
+
+def _pack(pack: Pack | str | None) -> Pack | None:
+    if pack is None or isinstance(pack, Pack):
+        return pack
+    if isinstance(pack, str):
+        return get_pack(pack)
+    raise ValidationError.single("pack", "must be a Pack, a pack name or None")
+
+
+class HandlerCore:
+    """Configuration, the unit of work and the queries of :class:`ComplaintsHandler`."""
+
+    def __init__(  # noqa: PLR0913 - every collaborator is injected
+        self,
+        repository: ComplaintRepository,
+        workflow: WorkflowDefinition | WorkflowEngine | None = None,
+        policies: PolicyRegistry | Iterable[Policy] | None = None,
+        *,
+        clock: Clock | None = None,
+        calendar: BusinessCalendar | None = None,
+        pack: Pack | str | None = "iso10002",
+        organisation: Any = None,
+        access: AccessPolicy | None = None,
+        subscribers: Iterable[Subscriber] = (),
+        store: HandlerStore | None = None,
+        ids: IdFactory | None = None,
+        reference_prefix: str = "CMP",
+        retention: timedelta | None = _UNSET,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+    ) -> None:
+        """Check and keep the collaborators (see :class:`ComplaintsHandler`)."""
+        if not isinstance(repository, ComplaintRepository):
+            raise ValidationError.single(
+                "repository", "must implement ComplaintRepository"
+            )
+        self._repository = repository
+        self._clock = clock or SystemClock()
+        self._calendar = calendar or WeekdayCalendar()
+        if not isinstance(self._calendar, BusinessCalendar):
+            raise ValidationError.single("calendar", "must be a BusinessCalendar")
+        self._pack = _pack(pack)
+        self._organisation = organisation
+        self._access: AccessPolicy = access or RoleBasedAccess()
+        if not isinstance(self._access, AccessPolicy):
+            raise ValidationError.single("access", "must implement AccessPolicy")
+        self._subscribers: tuple[Subscriber, ...] = tuple(subscribers)
+        if not all(callable(s) for s in self._subscribers):
+            raise ValidationError.single("subscribers", "must be callables")
+        self._engine, definition = self._compile(workflow, policies)
+        self._definition = definition
+        self._ref = WorkflowRef(name=definition.name, version=definition.version)
+        self._paused = definition.paused_states
+        self._terminal = definition.terminal_states
+        self._owns_store = store is None
+        self._store: HandlerStore = (
+            store if store is not None else default_store(repository)
+        )
+        self._ids: IdFactory = ids or UlidFactory(self._clock)
+        if not isinstance(reference_prefix, str) or not reference_prefix.isalnum():
+            raise ValidationError.single(
+                "reference_prefix", "must be letters and digits"
+            )
+        self._prefix = reference_prefix
+        self._retention = check_retention(
+            retention_period(self._pack) if retention is _UNSET else retention
+        )
+        if (
+            isinstance(max_retries, bool)
+            or not isinstance(max_retries, int)
+            or max_retries < 0
+        ):
+            raise ValidationError.single(
+                "max_retries", "must be a non-negative integer"
+            )
+        self._max_retries = max_retries
+
+    def _compile(
+        self, workflow: Any, policies: Any
+    ) -> tuple[WorkflowEngine, WorkflowDefinition]:
+        if workflow is None:
+            workflow = standard_workflow()
+        if isinstance(workflow, WorkflowDefinition):
+            chosen = (
+                default_policies(self._pack)
+                if policies is None
+                else check_policies(policies)
+            )
+            wrapped = with_context(
+                chosen,
+                organisation=self._organisation,
+                calendar=self._calendar,
+                pack=self._pack,
+            )
+            return Workflow(workflow, wrapped), workflow
+        if isinstance(workflow, WorkflowEngine):
+            if policies is not None:
+                raise ValidationError.single(
+                    "policies", "give the policies to the workflow engine you pass"
+                )
+            return workflow, workflow.definition
+        raise ValidationError.single(
+            "workflow", "must be a WorkflowDefinition or a workflow engine"
+        )
+
+    # -- properties ----------------------------------------------------------------
+
+    @property
+    def repository(self) -> ComplaintRepository:
+        """Return the repository the handler stores complaints in."""
+        return self._repository
+
+    @property
+    def workflow(self) -> WorkflowEngine:
+        """Return the workflow engine the handler fires steps with."""
+        return self._engine
+
+    @property
+    def access(self) -> AccessPolicy:
+        """Return the access policy checked on every call."""
+        return self._access
+
+    @property
+    def store(self) -> HandlerStore:
+        """Return where subscriber positions and reference counters are kept."""
+        return self._store
+
+    @property
+    def pack(self) -> Pack | None:
+        """Return the deadline pack (``None``: no due dates are projected)."""
+        return self._pack
+
+    @property
+    def retention(self) -> timedelta | None:
+        """Return how long ended complaints keep personal data (``None``: unset)."""
+        return self._retention
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _check(self, actor: Actor, action: str, complaint: Complaint | None) -> None:
+        if not self._access.can(actor, action, complaint):
+            raise AccessDenied(actor.name, action, complaint.id if complaint else None)
+
+    def _view(self, complaint: Complaint, actor: Actor) -> Complaint:
+        return redact(complaint, actor, access=self._access)
+
+    def _at(self, complaint: Complaint | None) -> datetime:
+        now = self._clock.now()
+        if (
+            complaint is not None
+            and complaint.history
+            and complaint.history[-1].at > now
+        ):
+            # Another host's clock ran ahead: never record a step before the last one.
+            return complaint.history[-1].at
+        return now
+
+    def _project(self, complaint: Complaint) -> Complaint:
+        if self._pack is None:
+            return complaint
+        due = project_due_dates(
+            complaint, self._pack, self._calendar, paused_states=self._paused
+        )
+        return (
+            complaint
+            if due == complaint.deadlines
+            else attrs.evolve(complaint, deadlines=due)
+        )
+
+    def _allowed(
+        self, complaint: Complaint, actor: Actor, triggers: Sequence[str]
+    ) -> bool:
+        allowed = self._engine.allowed_triggers(complaint, roles=actor.roles)
+        return triggers[0] in allowed and self._access.can(
+            actor, triggers[0], complaint
+        )
+
+    def _apply(
+        self,
+        complaint_id: str,
+        actor: Actor | str,
+        steps: Sequence[tuple[str, StepData]],
+    ) -> StepResult:
+        """Run ``steps`` on one complaint as one unit of work, retrying on conflict."""
+        who = as_actor(actor)
+        if not isinstance(complaint_id, str):
+            raise ValidationError.single("complaint_id", "must be a string")
+        triggers = [t for t, _ in steps]
+        attempt = 0
+        while True:
+            current = self._repository.get(complaint_id)
+            for trigger in dict.fromkeys(triggers):
+                self._check(who, trigger, current)
+            at = self._at(current)
+            candidate = current
+            findings: list[Finding] = []
+            for trigger, data in steps:
+                values = data(candidate, at) if callable(data) else data
+                result = self._engine.fire(
+                    candidate,
+                    trigger,
+                    actor=who.name,
+                    at=at,
+                    roles=who.roles,
+                    data=values,
+                )
+                candidate = result.complaint
+                findings.extend(result.findings)
+            candidate = self._project(candidate)
+            try:
+                self._repository.save(candidate, expected_version=current.version)
+            except ConflictError:
+                attempt += 1
+                if attempt > self._max_retries or not self._allowed(
+                    self._repository.get(complaint_id), who, triggers
+                ):
+                    raise
+                continue
+            events = candidate.history[current.version :]
+            publish(self._subscribers, candidate.id, events)
+            return StepResult(
+                complaint=self._view(candidate, who),
+                events=events,
+                findings=tuple(findings),
+            )
+
+    # -- generic step and queries --------------------------------------------------
+
+    def fire(
+        self,
+        complaint_id: str,
+        trigger: str,
+        *,
+        actor: Actor | str,
+        data: Mapping[str, Any] | None = None,
+    ) -> StepResult:
+        """Take any workflow step by trigger name, as one unit of work.
+
+        Loads the complaint, checks the actor may take ``trigger`` on it, fires
+        the workflow with the guard policies, recomputes the due dates, saves
+        with the expected version (retrying a bounded number of times after a
+        concurrent change when the step is still allowed) and, once committed,
+        hands the new events to the subscribers.
+
+        Args:
+            complaint_id: The complaint.
+            trigger: The workflow trigger, e.g. ``acknowledge``.
+            actor: Who takes the step.
+            data: Values for the fields the step sets, and JSON event data.
+
+        Returns:
+            The new version (redacted for ``actor``), its events and findings.
+
+        Raises:
+            NotFoundError: if there is no such complaint.
+            AccessDenied: if the access policy refuses.
+            TransitionNotAllowed: if the step is not allowed now.
+            GuardRejected: if a guard policy blocks it.
+            ValidationError: for bad data.
+            ConflictError: if concurrent changes persist past the retries or
+                make the step no longer allowed.
+
+        .. versionadded:: 0.1.0
+        """
+        if not isinstance(trigger, str):
+            raise ValidationError.single("trigger", "must be a trigger name")
+        return self._apply(complaint_id, actor, [(trigger, data)])
+
+    def get(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
+        """Load a complaint, redacted for ``actor``.
+
+        Args:
+            complaint_id: The complaint.
+            actor: Who reads it.
+
+        Returns:
+            The latest version without the personal data ``actor`` may not see.
+
+        Raises:
+            NotFoundError: if there is no such complaint.
+            AccessDenied: if ``actor`` may not read it.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        complaint = self._repository.get(complaint_id)
+        self._check(who, READ, complaint)
+        return self._view(complaint, who)
+
+    def find(
+        self,
+        query: Query | None = None,
+        *,
+        actor: Actor | str,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> Page:
+        """Find complaints ``actor`` may read, one page at a time, redacted.
+
+        Complaints the actor may not read are left out of the page (so a page
+        may hold fewer than ``limit``); follow ``next_cursor`` as usual.
+
+        Args:
+            query: The criteria (every complaint when ``None``).
+            actor: Who reads.
+            limit: Largest page size.
+            after: The ``next_cursor`` of the previous page.
+
+        Returns:
+            A page of redacted complaints.
+
+        Raises:
+            ValidationError: for a bad query, limit or cursor.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        page = self._repository.find(query or Query(), limit=limit, after=after)
+        items = tuple(
+            self._view(c, who) for c in page.items if self._access.can(who, READ, c)
+        )
+        return Page(items=items, next_cursor=page.next_cursor)
+
+    def _collect(self, query: Query, who: Actor, limit: int) -> tuple[Complaint, ...]:
+        found: list[Complaint] = []
+        after: str | None = None
+        while len(found) < limit:
+            page = self.find(query, actor=who, limit=min(500, limit), after=after)
+            found.extend(page.items)
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        return tuple(found[:limit])
+
+    def due(
+        self, before: datetime | None = None, *, actor: Actor | str, limit: int = 1000
+    ) -> tuple[Complaint, ...]:
+        """Return open complaints with a pending due date before ``before``.
+
+        Args:
+            before: The instant (now by default).
+            actor: Who reads (only complaints they may read are returned).
+            limit: Most complaints returned.
+
+        Returns:
+            Redacted complaints in ``(received_at, id)`` order.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        query = Query(due_before=before or self._clock.now())
+        return self._collect(query, who, limit)
+
+    def breached(
+        self, as_of: datetime | None = None, *, actor: Actor | str, limit: int = 1000
+    ) -> tuple[Complaint, ...]:
+        """Return complaints with a due date passed unmet, or met late, at ``as_of``.
+
+        Args:
+            as_of: The instant judged at (now by default).
+            actor: Who reads (only complaints they may read are returned).
+            limit: Most complaints returned.
+
+        Returns:
+            Redacted complaints in ``(received_at, id)`` order.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        query = Query(breached=True, as_of=as_of or self._clock.now())
+        return self._collect(query, who, limit)
+
+    def shutdown(self) -> None:
+        """Close the store the handler opened itself (the repository stays open).
+
+        .. versionadded:: 0.1.0
+        """
+        if self._owns_store:
+            self._store.close()

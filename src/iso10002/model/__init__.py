@@ -1,0 +1,103 @@
+"""The complaint model: frozen, validated attrs values (ISO 10002 clauses 3 and 7).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from iso10002.model._checks import PERSONAL, evolve, is_personal
+from iso10002.model._complaint import RECEIVED_EVENT, Complaint, ComplaintForm
+from iso10002.model._enums import (
+    Channel,
+    ContactMethod,
+    LinkKind,
+    Outcome,
+    Priority,
+    RemedyKind,
+    Severity,
+)
+from iso10002.model._events import HistoryEvent
+from iso10002.model._values import (
+    SATISFACTION_SCALE,
+    Attachment,
+    Classification,
+    Complainant,
+    Decision,
+    DueDate,
+    Link,
+    Remedy,
+    Representative,
+    RootCause,
+    SatisfactionFeedback,
+    Subject,
+    WorkflowRef,
+)
+
+__all__ = [
+    "MODEL_TYPES",
+    "PERSONAL",
+    "RECEIVED_EVENT",
+    "SATISFACTION_SCALE",
+    "Attachment",
+    "Channel",
+    "Classification",
+    "Complainant",
+    "Complaint",
+    "ComplaintForm",
+    "ContactMethod",
+    "Decision",
+    "DueDate",
+    "HistoryEvent",
+    "Link",
+    "LinkKind",
+    "Outcome",
+    "Priority",
+    "Remedy",
+    "RemedyKind",
+    "Representative",
+    "RootCause",
+    "SatisfactionFeedback",
+    "Severity",
+    "Subject",
+    "WorkflowRef",
+    "evolve",
+    "is_personal",
+    "personal_fields",
+]
+
+MODEL_TYPES: tuple[type, ...] = (
+    Attachment,
+    Classification,
+    Complainant,
+    Complaint,
+    ComplaintForm,
+    Decision,
+    DueDate,
+    HistoryEvent,
+    Link,
+    Remedy,
+    Representative,
+    RootCause,
+    SatisfactionFeedback,
+    Subject,
+    WorkflowRef,
+)
+"""Every attrs class of the model, for serialisation and strategies."""
+
+
+def personal_fields(cls: type[Any]) -> tuple[str, ...]:
+    """List the names of the fields of an attrs model class that hold personal data.
+
+    Args:
+        cls: A model class such as :class:`Complaint` or :class:`Complainant`.
+
+    Returns:
+        Field names marked with :data:`PERSONAL` metadata, in definition order.
+
+    .. versionadded:: 0.1.0
+    """
+    return tuple(a.name for a in attrs.fields(cls) if is_personal(a))

@@ -1,0 +1,315 @@
+"""The complaint aggregate and the intake form it is created from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from iso10002.errors import ValidationError
+from iso10002.model._checks import (
+    LONG_TEXT,
+    PERSONAL,
+    aware,
+    evolve,
+    instance_of,
+    non_negative,
+    optional,
+    text,
+    to_tuple,
+    to_utc,
+    tuple_of,
+)
+from iso10002.model._enums import Channel, Outcome
+from iso10002.model._events import HistoryEvent
+from iso10002.model._values import (
+    Attachment,
+    Classification,
+    Complainant,
+    Decision,
+    DueDate,
+    Link,
+    RootCause,
+    SatisfactionFeedback,
+    Subject,
+    WorkflowRef,
+)
+
+__all__ = ["RECEIVED_EVENT", "Complaint", "ComplaintForm"]
+
+RECEIVED_EVENT = "ComplaintReceived"
+"""Name of the first event in every complaint's history."""
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintForm:
+    """What a complainant tells the organisation at intake (untrusted input).
+
+    Build it from a web form or API payload with
+    ``iso10002.serialization.from_dict(ComplaintForm, payload)``, which reports
+    every problem at once as a :class:`~iso10002.errors.ValidationError`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    complainant: Complainant = attrs.field(validator=instance_of(Complainant))
+    description: str = attrs.field(
+        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
+    )
+    desired_outcome: str | None = attrs.field(
+        default=None,
+        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
+        metadata=PERSONAL,
+    )
+    subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
+    attachments: tuple[Attachment, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=tuple_of(Attachment, max_items=50),
+        metadata=PERSONAL,
+    )
+
+
+def _history(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    tuple_of(HistoryEvent, max_items=100_000)(_inst, attribute, value)
+    previous: datetime | None = None
+    for i, event in enumerate(value, start=1):
+        if event.sequence != i:
+            raise ValidationError.single(
+                f"history[{i - 1}].sequence",
+                f"must be {i} (sequences are contiguous from 1)",
+            )
+        if previous is not None and event.at < previous:
+            raise ValidationError.single(
+                f"history[{i - 1}].at", "must not be earlier than the event before it"
+            )
+        previous = event.at
+
+
+@attrs.frozen(kw_only=True)
+class Complaint:
+    """A complaint: an immutable value, changed only by returning a new version.
+
+    Invariants checked at construction: ``version == len(history)``; history
+    sequences run 1, 2, 3 … with non-decreasing timestamps; the first event is
+    ``ComplaintReceived``. Fields marked as personal data in their metadata are
+    what redaction and erasure act on (:func:`iso10002.model.personal_fields`).
+
+    Use :meth:`receive` to create one from a :class:`ComplaintForm`, and
+    ``attrs.evolve`` (through the workflow engine) to make the next version.
+
+    .. versionadded:: 0.1.0
+    """
+
+    id: str = attrs.field(validator=text(max_length=64))
+    reference: str = attrs.field(validator=text(max_length=64))
+    received_at: datetime = attrs.field(converter=to_utc, validator=aware)
+    channel: Channel = attrs.field(validator=instance_of(Channel))
+    received_by: str = attrs.field(validator=text(max_length=200))
+    complainant: Complainant = attrs.field(
+        validator=instance_of(Complainant), metadata=PERSONAL
+    )
+    subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
+    description: str = attrs.field(
+        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
+    )
+    desired_outcome: str | None = attrs.field(
+        default=None,
+        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
+        metadata=PERSONAL,
+    )
+    attachments: tuple[Attachment, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=tuple_of(Attachment, max_items=50),
+        metadata=PERSONAL,
+    )
+    classification: Classification | None = attrs.field(
+        default=None, validator=optional(instance_of(Classification))
+    )
+    status: str = attrs.field(validator=text(max_length=100))
+    workflow: WorkflowRef = attrs.field(
+        factory=WorkflowRef, validator=instance_of(WorkflowRef)
+    )
+    assignee: str | None = attrs.field(
+        default=None, validator=optional(text(max_length=200))
+    )
+    deadlines: tuple[DueDate, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(DueDate, max_items=100)
+    )
+    decision: Decision | None = attrs.field(
+        default=None, validator=optional(instance_of(Decision))
+    )
+    outcome: Outcome | None = attrs.field(
+        default=None, validator=optional(instance_of(Outcome))
+    )
+    root_cause: RootCause | None = attrs.field(
+        default=None, validator=optional(instance_of(RootCause))
+    )
+    satisfaction: SatisfactionFeedback | None = attrs.field(
+        default=None, validator=optional(instance_of(SatisfactionFeedback))
+    )
+    links: tuple[Link, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(Link, max_items=1000)
+    )
+    version: int = attrs.field(validator=non_negative)
+    history: tuple[HistoryEvent, ...] = attrs.field(
+        converter=to_tuple, validator=_history
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Check the invariants that tie version and history together."""
+        if self.version != len(self.history):
+            raise ValidationError.single(
+                "version",
+                f"must equal the number of history events ({len(self.history)})",
+            )
+        if self.history and self.history[0].name != RECEIVED_EVENT:
+            raise ValidationError.single(
+                "history[0].name", f"must be {RECEIVED_EVENT!r}"
+            )
+
+    @classmethod
+    def receive(  # noqa: PLR0913 - every argument is a required fact of receipt
+        cls,
+        form: ComplaintForm,
+        *,
+        id: str,  # noqa: A002 - the field is called id
+        reference: str,
+        received_at: datetime,
+        channel: Channel,
+        received_by: str,
+        status: str = "received",
+        workflow: WorkflowRef | None = None,
+    ) -> Complaint:
+        """Create version 1 of a complaint from an intake form (ISO 10002 7.3).
+
+        Args:
+            form: What the complainant submitted.
+            id: The new complaint's unique id (see :mod:`iso10002.ids`).
+            reference: Human-facing reference, e.g. ``CMP-2026-000123``.
+            received_at: When it was received (timezone-aware).
+            channel: How it arrived.
+            received_by: The actor that recorded it (a person or a system).
+            status: The workflow's initial state.
+            workflow: The workflow it runs under (the standard one by default).
+
+        Returns:
+            The complaint, at version 1 with one ``ComplaintReceived`` event.
+
+        Raises:
+            ValidationError: if any value is invalid.
+        """
+        if not isinstance(form, ComplaintForm):
+            raise ValidationError.single("form", "must be a ComplaintForm")
+        event = HistoryEvent(
+            sequence=1,
+            name=RECEIVED_EVENT,
+            at=received_at,
+            actor=received_by,
+            to_state=status,
+            data={
+                "channel": channel.value if isinstance(channel, Channel) else channel
+            },
+        )
+        # The form's fields were validated when the form was built: only the
+        # facts of receipt are checked here (this runs on every intake).
+        values: dict[str, Any] = dict(_RECEIPT_DEFAULTS)
+        values.update(
+            complainant=form.complainant,
+            subject=form.subject,
+            description=form.description,
+            desired_outcome=form.desired_outcome,
+            attachments=form.attachments,
+        )
+        receipt = {
+            "id": id,
+            "reference": reference,
+            "received_at": received_at,
+            "channel": channel,
+            "received_by": received_by,
+            "status": status,
+            "workflow": workflow or WorkflowRef(),
+        }
+        fields = attrs.fields_dict(cls)
+        for name, value in receipt.items():
+            field = fields[name]
+            checked = field.converter(value) if callable(field.converter) else value
+            if field.validator is not None:
+                field.validator(None, field, checked)
+            values[name] = checked
+        values["version"], values["history"] = 1, (event,)
+        new = object.__new__(cls)
+        for name, value in values.items():
+            _SETATTR(new, name, value)
+        return new
+
+    def next_version(self, event: HistoryEvent, **changes: Any) -> Complaint:
+        """Return the next version: ``changes`` applied and ``event`` appended.
+
+        This is the fast, still fully checked way for engines to make a new
+        version: only the changed fields are validated (the rest were
+        validated when this version was built), and the new event must carry
+        sequence ``version + 1`` and a time not earlier than the last event, so
+        every invariant of the class holds without re-checking the history.
+
+        Args:
+            event: The history event of this step.
+            **changes: New values for fields other than ``version`` and
+                ``history``, e.g. ``status="acknowledged"``.
+
+        Returns:
+            The new complaint, at ``version + 1``.
+
+        Raises:
+            ValidationError: naming the field, if a change or the event is invalid.
+
+        .. versionadded:: 0.1.0
+        """
+        if not isinstance(event, HistoryEvent):
+            raise ValidationError.single("event", "must be a HistoryEvent")
+        if event.sequence != self.version + 1:
+            raise ValidationError.single(
+                "event.sequence", f"must be {self.version + 1} (the next version)"
+            )
+        if self.history and event.at < self.history[-1].at:
+            raise ValidationError.single(
+                "event.at", "must not be earlier than the last history event"
+            )
+        if self.version == 0 and event.name != RECEIVED_EVENT:
+            raise ValidationError.single("event.name", f"must be {RECEIVED_EVENT!r}")
+        for name in ("version", "history"):
+            if name in changes:
+                raise ValidationError.single(
+                    name, "is not a field that a step can change"
+                )
+        new: Complaint = evolve(self, **changes) if changes else _copy(self)
+        _SETATTR(new, "version", self.version + 1)
+        _SETATTR(new, "history", (*self.history, event))
+        return new
+
+    @property
+    def last_event(self) -> HistoryEvent | None:
+        """Return the most recent history event, if any."""
+        return self.history[-1] if self.history else None
+
+
+_SETATTR = object.__setattr__
+_FIELD_NAMES: tuple[str, ...] = tuple(attrs.fields_dict(Complaint))
+
+
+_RECEIPT_DEFAULTS: dict[str, Any] = {
+    "classification": None,
+    "assignee": None,
+    "deadlines": (),
+    "decision": None,
+    "outcome": None,
+    "root_cause": None,
+    "satisfaction": None,
+    "links": (),
+}
+
+
+def _copy(complaint: Complaint) -> Complaint:
+    return evolve(complaint)

@@ -1,0 +1,212 @@
+"""Responsiveness (ISO 10002:2018 clause 4.6; 2014 clause 4.4).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import attrs
+
+from iso10002.errors import ValidationError
+from iso10002.model import Complaint
+from iso10002.principles._base import (
+    TERMINAL_STATES,
+    BasePolicy,
+    check_id,
+    deadline_problem,
+    is_open,
+    names,
+    profile_of,
+    to_frozenset,
+    to_severity,
+)
+from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
+from iso10002.principles._principle import Principle
+from iso10002.principles._profile import DEFAULT_KEEP_INFORMED_INTERVAL
+
+__all__ = ["CONTACT_EVENTS", "PAUSED_STATES", "AcknowledgedOnTime", "KeptInformed"]
+
+CONTACT_EVENTS = frozenset(
+    {
+        "ComplaintAcknowledged",
+        "HoldingResponseSent",
+        "InformationRequested",
+        "ProgressUpdateSent",
+        "DecisionCommunicated",
+        "ComplaintClosed",
+    }
+)
+"""History events that tell the complainant something (keep-informed contacts)."""
+
+PAUSED_STATES = frozenset({"awaiting_complainant"})
+"""States in which the organisation waits for the complainant."""
+
+
+@attrs.frozen(kw_only=True)
+class AcknowledgedOnTime(BasePolicy):
+    """Check the acknowledgement against its due date.
+
+    Reads the complaint's own projection ``complaint.deadlines`` (the
+    ``DueDate`` whose step is one of ``steps``): met after ``due_at`` is late;
+    unmet while open after ``due_at`` is overdue.
+
+    Args:
+        id: The policy id.
+        steps: Names of acknowledgement steps in the deadline projection.
+        severity: Severity of a late or overdue acknowledgement.
+        edition: The edition findings are reported under.
+
+    .. versionadded:: 0.1.0
+    """
+
+    PRINCIPLE: ClassVar[Principle] = Principle.RESPONSIVENESS
+    SUMMARY: ClassVar[str] = (
+        "The complaint is acknowledged by its acknowledgement due date."
+    )
+
+    id: str = attrs.field(
+        default="iso10002.responsiveness.acknowledged-on-time", validator=check_id
+    )
+    steps: frozenset[str] = attrs.field(
+        default=frozenset({"acknowledge", "acknowledgement"}),
+        converter=to_frozenset,
+        validator=names,
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, converter=to_severity
+    )
+
+    def evaluate(
+        self, complaint: Complaint, context: PolicyContext
+    ) -> Sequence[Finding]:
+        """Report a late or overdue acknowledgement.
+
+        Args:
+            complaint: The complaint (its ``deadlines`` are checked).
+            context: Supplies ``now``.
+
+        Returns:
+            One finding per acknowledgement due date missed.
+        """
+        found = []
+        for due in complaint.deadlines:
+            if due.step not in self.steps:
+                continue
+            problem = deadline_problem(due, context.now, still_open=is_open(complaint))
+            if problem is None:
+                continue
+            found.append(
+                self.finding(
+                    f"acknowledgement-{problem}",
+                    self.severity,
+                    f"The acknowledgement is {problem}: it was due at "
+                    f"{due.due_at.isoformat()}.",
+                    step=due.step,
+                    due_at=due.due_at.isoformat(),
+                    met_at=due.met_at.isoformat() if due.met_at else None,
+                )
+            )
+        return found
+
+
+def _interval(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (
+        not isinstance(value, timedelta) or value <= timedelta(0)
+    ):
+        raise ValidationError.single(attribute.name, "must be a positive timedelta")
+
+
+@attrs.frozen(kw_only=True)
+class KeptInformed(BasePolicy):
+    """Check that the complainant is never left without news for too long.
+
+    Walks the history: every event in ``contact_events`` is a contact; time in
+    a paused or terminal state does not count. Each silence longer than the
+    interval (this policy's ``interval``, else the profile's
+    ``keep_informed_interval``, else 28 days) is reported, including the
+    current one for an open complaint.
+
+    Args:
+        id: The policy id.
+        interval: The longest allowed silence (overrides the profile).
+        contact_events: Event names that count as telling the complainant.
+        severity: Severity of a long silence.
+        edition: The edition findings are reported under.
+
+    Raises:
+        ValidationError: if ``interval`` is not a positive timedelta.
+
+    .. versionadded:: 0.1.0
+    """
+
+    PRINCIPLE: ClassVar[Principle] = Principle.RESPONSIVENESS
+    SUMMARY: ClassVar[str] = (
+        "The complainant hears from the organisation at least once per "
+        "keep-informed interval while the complaint is open."
+    )
+
+    id: str = attrs.field(
+        default="iso10002.responsiveness.kept-informed", validator=check_id
+    )
+    interval: timedelta | None = attrs.field(default=None, validator=_interval)
+    contact_events: frozenset[str] = attrs.field(
+        default=CONTACT_EVENTS, converter=to_frozenset, validator=names
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, converter=to_severity
+    )
+
+    def _limit(self, context: PolicyContext) -> timedelta:
+        if self.interval is not None:
+            return self.interval
+        profile = profile_of(context)
+        return (
+            profile.keep_informed_interval
+            if profile
+            else DEFAULT_KEEP_INFORMED_INTERVAL
+        )
+
+    def evaluate(
+        self, complaint: Complaint, context: PolicyContext
+    ) -> Sequence[Finding]:
+        """Report each silence longer than the keep-informed interval.
+
+        Args:
+            complaint: The complaint (its history is walked).
+            context: Supplies ``now`` and, optionally, the profile.
+
+        Returns:
+            One finding per silence that was too long.
+        """
+        limit = self._limit(context)
+        gaps: list[tuple[datetime, datetime]] = []
+        since: datetime | None = complaint.received_at
+        for event in complaint.history[1:]:
+            if since is not None and event.name in self.contact_events:
+                gaps.append((since, event.at))
+            if event.to_state in PAUSED_STATES or event.to_state in TERMINAL_STATES:
+                since = None
+            elif event.name in self.contact_events or (
+                since is None and event.to_state is not None
+            ):
+                since = event.at
+        waiting = complaint.status in PAUSED_STATES or not is_open(complaint)
+        if since is not None and not waiting and context.now > since:
+            gaps.append((since, context.now))
+        return [
+            self.finding(
+                "complainant-not-kept-informed",
+                self.severity,
+                f"The complainant heard nothing for {(end - start).days} days, "
+                f"longer than the {limit.days}-day keep-informed interval.",
+                silent_from=start.isoformat(),
+                silent_until=end.isoformat(),
+                interval_days=limit.total_seconds() / 86400,
+            )
+            for start, end in gaps
+            if end - start > limit
+        ]

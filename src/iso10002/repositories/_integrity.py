@@ -1,0 +1,471 @@
+"""The per-complaint hash chain and the commitments to personal data.
+
+Pure functions shared by every adapter, so that every backend chains and
+verifies the same way.
+
+Each stored event carries two hex strings:
+
+* ``commitment``: ``HMAC-SHA256(salt, personal data)`` of the complaint as
+  saved with that event. The salt is random, kept per complaint and replaced
+  on erasure, so after an erasure the old commitments can no longer be tested
+  against guessed personal data, yet they still verify as links.
+* ``link``: ``SHA-256(previous link, complaint id, commitment, event)``, the
+  first event chained to :data:`GENESIS`.
+
+Events never carry personal data, so erasure leaves every stored event and
+link untouched and the chain keeps verifying; the erasure itself is one more
+chained event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from iso10002.errors import IntegrityError, ValidationError
+from iso10002.model import Complaint, HistoryEvent, is_personal
+from iso10002.repositories._protocol import IntegrityProblem
+from iso10002.serialization import from_dict, from_json, to_dict
+
+__all__ = [
+    "GENESIS",
+    "SALT_BYTES",
+    "ChainedEvent",
+    "Prepared",
+    "StoredLink",
+    "canonical_json",
+    "chain_events",
+    "chain_link",
+    "commit_personal_data",
+    "dump_document",
+    "dump_event",
+    "load_document",
+    "load_event",
+    "new_salt",
+    "personal_data",
+    "prepare",
+    "verify_complaint",
+]
+
+GENESIS = "0" * 64
+"""The link the first event of every complaint is chained to."""
+
+SALT_BYTES = 16
+"""Length of the per-complaint salt of the personal-data commitment."""
+
+_DOMAIN = b"iso10002/chain/v1\n"
+
+
+def new_salt() -> bytes:
+    """Return a fresh random salt for a complaint's personal-data commitments.
+
+    .. versionadded:: 0.1.0
+    """
+    return os.urandom(SALT_BYTES)
+
+
+def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
+    # Lone surrogates pass the model's checks but cannot be encoded as UTF-8:
+    # escape them (and only then everything else) so any accepted text can be stored.
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(
+            data, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=True
+        )
+    return text
+
+
+def canonical_json(data: Any) -> str:
+    """Serialise JSON data canonically (sorted keys, no spaces, UTF-8 kept)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _encodable(text, data, sort_keys=True)
+
+
+def dump_event(event: HistoryEvent) -> str:
+    """Serialise an event as the canonical JSON text the chain hashes."""
+    return canonical_json(to_dict(event))
+
+
+def dump_document(
+    complaint: Complaint, document: Mapping[str, Any] | None = None
+) -> str:
+    """Serialise a complaint as its stored document (compact JSON, valid UTF-8).
+
+    Pass ``document``, the complaint's ``to_dict``, when already computed.
+    """
+    data = to_dict(complaint) if document is None else document
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return _encodable(text, data, sort_keys=False)
+
+
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
+_HOLDERS: dict[type, bool] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
+    """Return ``(field, personal)`` for the fields of ``cls`` worth visiting."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple(
+            (attribute.name, is_personal(attribute))
+            for attribute in attrs.fields(cls)
+            if attribute.name != "history"
+        )
+    return plan
+
+
+def _may_hold_personal(cls: type) -> bool:
+    """Tell whether instances of ``cls`` can hold personal data (by field types)."""
+    known = _HOLDERS.get(cls)
+    if known is not None:
+        return known
+    _HOLDERS[cls] = False  # a recursive type is settled by its other fields
+    hints = typing.get_type_hints(cls)
+    holds = any(
+        is_personal(attribute)
+        or any(
+            _may_hold_personal(inner)
+            for inner in _attrs_classes(hints.get(attribute.name))
+        )
+        for attribute in attrs.fields(cls)
+    )
+    _HOLDERS[cls] = holds
+    return holds
+
+
+def _attrs_classes(annotation: Any) -> list[type]:
+    found: list[type] = []
+    if isinstance(annotation, type) and attrs.has(annotation):
+        found.append(annotation)
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found.extend(_attrs_classes(argument))
+    return found
+
+
+def _collect(
+    obj: Any, doc: Mapping[str, Any], prefix: str, out: dict[str, Any]
+) -> None:
+    for name, personal in _plan(type(obj)):
+        path = f"{prefix}{name}"
+        if personal:
+            out[path] = doc[name]
+            continue
+        value = getattr(obj, name)
+        if value is None or isinstance(value, (str, int, float)):
+            continue
+        if attrs.has(type(value)):
+            if _may_hold_personal(type(value)):
+                _collect(value, doc[name], f"{path}.", out)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if attrs.has(type(item)) and _may_hold_personal(type(item)):
+                    _collect(item, doc[name][i], f"{path}[{i}].", out)
+
+
+def personal_data(
+    complaint: Complaint, document: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return every personal field of ``complaint`` as ``{path: JSON value}``.
+
+    Paths are dotted with ``[i]`` for positions, e.g. ``complainant.email``.
+    Pass ``document``, the complaint's ``to_dict``, when already computed.
+
+    .. versionadded:: 0.1.0
+    """
+    out: dict[str, Any] = {}
+    _collect(complaint, to_dict(complaint) if document is None else document, "", out)
+    return out
+
+
+def commit_personal_data(
+    complaint: Complaint, salt: bytes, document: Mapping[str, Any] | None = None
+) -> str:
+    """Return the salted commitment (HMAC-SHA256, hex) to the personal data.
+
+    .. versionadded:: 0.1.0
+    """
+    payload = canonical_json(personal_data(complaint, document)).encode("utf-8")
+    return hmac.new(salt, payload, hashlib.sha256).hexdigest()
+
+
+def chain_link(
+    previous: str, complaint_id: str, commitment: str, event_json: str
+) -> str:
+    """Return the link of one event: SHA-256 over the previous link and this event."""
+    digest = hashlib.sha256(_DOMAIN)
+    for part in (previous, complaint_id, commitment, event_json):
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class ChainedEvent:
+    """An event ready to store: its canonical JSON, commitment and link.
+
+    .. versionadded:: 0.1.0
+    """
+
+    event: HistoryEvent
+    event_json: str
+    commitment: str
+    link: str
+
+    @property
+    def sequence(self) -> int:
+        """Return the event's place in its complaint's history."""
+        return self.event.sequence
+
+
+def chain_events(
+    complaint: Complaint,
+    *,
+    after_version: int,
+    previous_link: str,
+    salt: bytes,
+    document: Mapping[str, Any] | None = None,
+) -> tuple[ChainedEvent, ...]:
+    """Chain the events a save appends: ``complaint.history[after_version:]``.
+
+    Args:
+        complaint: The version being stored.
+        after_version: The stored version (0 for a new complaint).
+        previous_link: The link of the last stored event (:data:`GENESIS` for
+            a new complaint).
+        salt: The complaint's current salt.
+        document: The complaint's ``to_dict``, when already computed.
+
+    Returns:
+        One :class:`ChainedEvent` per new event, in sequence order.
+    """
+    data = to_dict(complaint) if document is None else document
+    commitment = commit_personal_data(complaint, salt, data)
+    chained = []
+    link = previous_link
+    new_events = complaint.history[after_version:]
+    for event, event_data in zip(
+        new_events, data["history"][after_version:], strict=True
+    ):
+        event_json = canonical_json(event_data)
+        link = chain_link(link, complaint.id, commitment, event_json)
+        chained.append(
+            ChainedEvent(
+                event=event, event_json=event_json, commitment=commitment, link=link
+            )
+        )
+    return tuple(chained)
+
+
+@attrs.frozen(kw_only=True)
+class Prepared:
+    """Everything a write stores: the document and the chained new events.
+
+    .. versionadded:: 0.1.0
+    """
+
+    document: str
+    events: tuple[ChainedEvent, ...]
+
+    @property
+    def last_link(self) -> str:
+        """Return the link of the last new event (the complaint's chain head)."""
+        return self.events[-1].link
+
+
+def prepare(
+    complaint: Complaint, *, after_version: int, previous_link: str, salt: bytes
+) -> Prepared:
+    """Serialise ``complaint`` once and chain its events after ``after_version``.
+
+    Args:
+        complaint: The version being stored.
+        after_version: The stored version (0 for a new complaint).
+        previous_link: The chain head stored so far (:data:`GENESIS` when new).
+        salt: The complaint's salt for this version.
+
+    Returns:
+        The document text and the new events, ready to store.
+
+    .. versionadded:: 0.1.0
+    """
+    data = to_dict(complaint)
+    return Prepared(
+        document=dump_document(complaint, data),
+        events=chain_events(
+            complaint,
+            after_version=after_version,
+            previous_link=previous_link,
+            salt=salt,
+            document=data,
+        ),
+    )
+
+
+def load_document(complaint_id: str, raw: Any) -> Complaint:
+    """Parse a stored document (JSON text or decoded mapping) into a complaint.
+
+    Raises:
+        IntegrityError: naming the complaint if the document is malformed or
+            belongs to another id.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        complaint = (
+            from_json(Complaint, raw)
+            if isinstance(raw, (str, bytes))
+            else from_dict(Complaint, raw)
+        )
+    except ValidationError as exc:
+        msg = f"stored document of complaint {complaint_id!r} is malformed: {exc}"
+        raise IntegrityError(msg, complaint_id=complaint_id) from exc
+    if complaint.id != complaint_id:
+        msg = f"stored document of complaint {complaint_id!r} has id {complaint.id!r}"
+        raise IntegrityError(msg, complaint_id=complaint_id)
+    return complaint
+
+
+def load_event(complaint_id: str, raw: Any) -> HistoryEvent:
+    """Parse a stored event (JSON text or decoded mapping).
+
+    Raises:
+        IntegrityError: naming the complaint if the event is malformed.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        if isinstance(raw, (str, bytes)):
+            return from_json(HistoryEvent, raw)
+        return from_dict(HistoryEvent, raw)
+    except ValidationError as exc:
+        msg = f"stored event of complaint {complaint_id!r} is malformed: {exc}"
+        raise IntegrityError(msg, complaint_id=complaint_id) from exc
+
+
+@attrs.frozen(kw_only=True)
+class StoredLink:
+    """One stored event as read back for verification (raw, not yet trusted).
+
+    .. versionadded:: 0.1.0
+    """
+
+    sequence: int
+    event: Any
+    commitment: str
+    link: str
+
+
+def _verify_links(
+    complaint_id: str, links: Sequence[StoredLink]
+) -> tuple[list[IntegrityProblem], list[HistoryEvent | None]]:
+    problems: list[IntegrityProblem] = []
+    events: list[HistoryEvent | None] = []
+    previous = GENESIS
+    for expected, stored in enumerate(links, start=1):
+        if stored.sequence != expected:
+            problems.append(
+                IntegrityProblem(
+                    complaint_id=complaint_id,
+                    sequence=stored.sequence,
+                    message=(
+                        f"event log has sequence {stored.sequence} "
+                        f"where {expected} belongs"
+                    ),
+                )
+            )
+            events.append(None)
+            break
+        try:
+            event = load_event(complaint_id, stored.event)
+        except IntegrityError as exc:
+            problems.append(
+                IntegrityProblem(
+                    complaint_id=complaint_id, sequence=expected, message=str(exc)
+                )
+            )
+            events.append(None)
+            break
+        events.append(event)
+        link = chain_link(previous, complaint_id, stored.commitment, dump_event(event))
+        if event.sequence != expected or not hmac.compare_digest(link, stored.link):
+            problems.append(
+                IntegrityProblem(
+                    complaint_id=complaint_id,
+                    sequence=expected,
+                    message=f"hash chain broken at event {expected}",
+                )
+            )
+            break
+        previous = stored.link
+    return problems, events
+
+
+def verify_complaint(
+    complaint_id: str, *, document: Any, links: Sequence[StoredLink], salt: bytes | None
+) -> tuple[IntegrityProblem, ...]:
+    """Check one stored complaint: its document, its event chain and their agreement.
+
+    Args:
+        complaint_id: The complaint's id.
+        document: The stored document, raw (JSON text or mapping).
+        links: The stored events in sequence order.
+        salt: The complaint's current salt, to check the last commitment
+            against the document's personal data (skipped when ``None``).
+
+    Returns:
+        Every problem found (empty when the complaint is intact).
+
+    .. versionadded:: 0.1.0
+    """
+    problems, events = _verify_links(complaint_id, links)
+    try:
+        complaint = load_document(complaint_id, document)
+    except IntegrityError as exc:
+        problems.append(IntegrityProblem(complaint_id=complaint_id, message=str(exc)))
+        return tuple(problems)
+    if len(complaint.history) != len(links):
+        problems.append(
+            IntegrityProblem(
+                complaint_id=complaint_id,
+                message=f"document has {len(complaint.history)} events, "
+                f"the event log {len(links)}",
+            )
+        )
+    for stored_event, kept in zip(events, complaint.history, strict=False):
+        if stored_event is not None and stored_event != kept:
+            problems.append(
+                IntegrityProblem(
+                    complaint_id=complaint_id,
+                    sequence=kept.sequence,
+                    message=(
+                        "document history differs from the event log at "
+                        f"{kept.sequence}"
+                    ),
+                )
+            )
+            break
+    if (
+        salt is not None
+        and links
+        and not hmac.compare_digest(
+            commit_personal_data(complaint, salt), links[-1].commitment
+        )
+    ):
+        problems.append(
+            IntegrityProblem(
+                complaint_id=complaint_id,
+                message="personal data differs from its last recorded commitment",
+            )
+        )
+    return tuple(problems)

@@ -1,0 +1,170 @@
+r"""How complaints become PostgreSQL rows and back, and how a Query becomes SQL.
+
+The ``document`` column is JSONB holding the complaint *without* its history;
+the history lives in the ``events`` table, one exact ``json`` value per event.
+JSONB cannot hold the escape ``\\u0000`` and rewrites numbers (``1e300``
+comes back as a 301-digit integer), both of which event data may contain; the
+``json`` type keeps the text exactly as written, which the hash chain needs.
+Strings of the document itself cannot carry NUL through JSONB either, so a
+document holding one (only list fields such as tags accept it) is stored with
+a reversible escape and ``document_escaped`` set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from psycopg import sql
+
+from iso10002.errors import IntegrityError, ValidationError
+from iso10002.model import Complaint
+from iso10002.repositories._integrity import load_document
+from iso10002.repositories._protocol import Query
+from iso10002.repositories._query import decode_cursor, from_micros
+from iso10002.serialization import to_dict
+
+__all__ = [
+    "ROW_COLUMNS",
+    "decode_row",
+    "encode_document",
+    "unescape_document",
+    "where_clause",
+]
+
+_ESC = "\ue000"
+_ESCAPED = re.compile("\ue000(.)", re.DOTALL)
+_UNESCAPE = {"\ue001": "\ue000", "\ue002": "\x00"}
+
+
+def _escape_text(value: str) -> str:
+    return value.replace(_ESC, "\ue000\ue001").replace("\x00", "\ue000\ue002")
+
+
+def _unescape_text(value: str) -> str:
+    return _ESCAPED.sub(lambda m: _UNESCAPE.get(m[1], m[0]), value)
+
+
+def _walk(value: Any, fn: Any) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [_walk(item, fn) for item in value]
+    if isinstance(value, dict):
+        return {fn(key): _walk(item, fn) for key, item in value.items()}
+    return value
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_document(complaint: Complaint) -> tuple[str, bool]:
+    """Return the JSONB text of ``complaint`` without history, and if it is escaped."""
+    document = to_dict(complaint)
+    del document["history"]
+    text = _dumps(document)
+    if "\\u0000" in text or _ESC in text:
+        return _dumps(_walk(document, _escape_text)), True
+    return text, False
+
+
+def unescape_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Undo the escape :func:`encode_document` applied to a document holding NUL."""
+    result: dict[str, Any] = _walk(document, _unescape_text)
+    return result
+
+
+ROW_COLUMNS = sql.SQL(
+    "c.id, c.document::text, c.document_escaped,"
+    " (SELECT json_agg(e.event ORDER BY e.sequence) FROM {schema}.events e"
+    "  WHERE e.complaint_id = c.id AND e.sequence <= c.version)::text"
+)
+"""The columns :func:`decode_row` reads, from ``complaints c`` (format ``schema``)."""
+
+
+def decode_row(row: tuple[Any, ...]) -> Complaint:
+    """Rebuild a complaint from a row of :data:`ROW_COLUMNS`.
+
+    Raises:
+        IntegrityError: naming the complaint if the document or an event is
+            malformed.
+    """
+    complaint_id, document_text, escaped, history_text = row[:4]
+    try:
+        document = json.loads(document_text)
+        history = json.loads(history_text) if history_text is not None else []
+    except ValueError as exc:
+        msg = f"stored document of complaint {complaint_id!r} is not JSON: {exc}"
+        raise IntegrityError(msg, complaint_id=complaint_id) from exc
+    if not isinstance(document, dict):
+        msg = f"stored document of complaint {complaint_id!r} is not an object"
+        raise IntegrityError(msg, complaint_id=complaint_id)
+    if escaped:
+        document = unescape_document(document)
+    document["history"] = history
+    return load_document(complaint_id, document)
+
+
+def where_clause(  # noqa: C901, PLR0912 - one branch per Query field
+    query: Query, *, after: str | None = None, now: datetime | None = None
+) -> tuple[sql.Composable, list[Any]]:
+    """Translate ``query`` (and a keyset cursor) into SQL on ``complaints c``.
+
+    Args:
+        query: The criteria.
+        after: A cursor from ``find`` to continue after.
+        now: When given, also require that the complaint is not claimed at ``now``.
+
+    Returns:
+        ``(clause, parameters)``; the clause is ``TRUE`` when nothing is asked.
+    """
+    parts: list[sql.Composable] = []
+    params: list[Any] = []
+
+    def add(fragment: str, *values: Any) -> None:
+        parts.append(sql.SQL(fragment))
+        params.extend(values)
+
+    if query.status_in:
+        add("c.status = ANY(%s)", list(query.status_in))
+    if query.received_from is not None:
+        add("c.received_at >= %s", query.received_from)
+    if query.received_before is not None:
+        add("c.received_at < %s", query.received_before)
+    if query.due_before is not None:
+        add("c.next_due_at < %s", query.due_before)
+    if query.breached is not None and query.as_of is not None:
+        if query.breached:
+            add("(c.met_late OR c.next_due_at < %s)", query.as_of)
+        else:
+            add(
+                "(NOT c.met_late AND (c.next_due_at IS NULL OR c.next_due_at >= %s))",
+                query.as_of,
+            )
+    if query.assignee is not None:
+        add("c.assignee = %s", query.assignee)
+    if query.category is not None:
+        add("c.category = %s", query.category)
+    if query.channel is not None:
+        add("c.channel = %s", query.channel.value)
+    if query.reference is not None:
+        add("c.reference = %s", query.reference)
+    if after is not None:
+        micros, last_id = decode_cursor(after)
+        try:
+            last_at = from_micros(micros)
+        except OverflowError:
+            raise ValidationError.single(
+                "after", "must be a cursor returned by find"
+            ) from None
+        if "\x00" in last_id:
+            raise ValidationError.single("after", "must be a cursor returned by find")
+        add("(c.received_at, c.id) > (%s, %s)", last_at, last_id)
+    if now is not None:
+        add("(c.claim_expires_at IS NULL OR c.claim_expires_at <= %s)", now)
+    if not parts:
+        return sql.SQL("TRUE"), params
+    return sql.SQL(" AND ").join(parts), params

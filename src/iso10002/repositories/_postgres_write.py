@@ -1,0 +1,225 @@
+"""The write path of the PostgreSQL adapter: rows for one version, and bulk import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from iso10002.errors import ConflictError, DuplicateError
+from iso10002.model import Complaint
+from iso10002.repositories._integrity import (
+    GENESIS,
+    ChainedEvent,
+    chain_events,
+    new_salt,
+)
+from iso10002.repositories._postgres_codec import encode_document
+from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
+from iso10002.repositories._query import index_values
+
+__all__ = ["Statements", "complaint_row", "event_rows"]
+
+_COMPLAINT_COLUMNS = (
+    "id, version, idempotency_key, salt, last_link, status, received_at, channel,"
+    " assignee, category, reference, next_due_at, met_late, document, document_escaped"
+)
+
+
+def complaint_row(
+    complaint: Complaint, *, idempotency_key: str | None, salt: bytes, last_link: str
+) -> tuple[Any, ...]:
+    """Return the ``complaints`` row of ``complaint`` in the order of the INSERT."""
+    values = index_values(complaint)
+    document, escaped = encode_document(complaint)
+    return (
+        complaint.id,
+        complaint.version,
+        idempotency_key,
+        salt,
+        last_link,
+        values.status,
+        values.received_at,
+        values.channel,
+        values.assignee,
+        values.category,
+        values.reference,
+        values.next_due_at,
+        values.met_late,
+        document,
+        escaped,
+    )
+
+
+def event_rows(
+    complaint_id: str, chained: Sequence[ChainedEvent]
+) -> list[tuple[Any, ...]]:
+    """Return the ``events`` rows of ``chained`` in the order of the INSERT."""
+    return [
+        (complaint_id, c.sequence, c.event_json, c.commitment, c.link) for c in chained
+    ]
+
+
+class Statements:
+    """The SQL of the write path, composed once for one schema."""
+
+    def __init__(self, schema: str) -> None:
+        """Compose every statement for ``schema``."""
+        s = sql.Identifier(schema)
+        self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
+        self.lock_feed = sql.SQL("SELECT pg_advisory_xact_lock(%s, %s)")
+        self.insert = sql.SQL(
+            "INSERT INTO {}.complaints (" + _COMPLAINT_COLUMNS + ") VALUES"
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
+            " ON CONFLICT DO NOTHING RETURNING id"
+        ).format(s)
+        self.duplicate = sql.SQL(
+            "SELECT id, id = %s FROM {}.complaints"
+            " WHERE id = %s OR idempotency_key = %s"
+            " ORDER BY id = %s DESC LIMIT 1"
+        ).format(s)
+        self.current = sql.SQL(
+            "SELECT version, last_link, salt FROM {}.complaints WHERE id = %s"
+        ).format(s)
+        self.update_sql = sql.SQL(
+            "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
+            " status = %s, received_at = %s, channel = %s, assignee = %s,"
+            " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
+            " document = %s::jsonb, document_escaped = %s,"
+            " updated_at = now()"
+            " WHERE id = %s AND version = %s AND last_link = %s"
+        ).format(s)
+        self.insert_events = sql.SQL(
+            "INSERT INTO {}.events (complaint_id, sequence, event, commitment, link)"
+            " VALUES (%s, %s, %s::json, %s, %s)"
+        ).format(s)
+        self.copy_complaints = sql.SQL(
+            "COPY {}.complaints (" + _COMPLAINT_COLUMNS + ") FROM STDIN"
+        ).format(s)
+        self.copy_events = sql.SQL(
+            "COPY {}.events (complaint_id, sequence, event, commitment, link)"
+            " FROM STDIN"
+        ).format(s)
+        self.existing = sql.SQL(
+            "SELECT id FROM {}.complaints WHERE id = ANY(%s) LIMIT 1"
+        ).format(s)
+
+    def append_events(
+        self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Take the feed lock, then append ``rows`` (see the adapter's docstring)."""
+        cur.execute(self.lock_feed, self.lock_args)
+        cur.executemany(self.insert_events, rows)
+
+    def add(
+        self,
+        cur: psycopg.Cursor[Any],
+        complaint: Complaint,
+        idempotency_key: str | None,
+    ) -> None:
+        """Insert a new complaint and its whole history.
+
+        Raises:
+            DuplicateError: if its id or idempotency key is already stored.
+        """
+        salt = new_salt()
+        chained = chain_events(
+            complaint, after_version=0, previous_link=GENESIS, salt=salt
+        )
+        row = complaint_row(
+            complaint,
+            idempotency_key=idempotency_key,
+            salt=salt,
+            last_link=chained[-1].link,
+        )
+        cur.execute(self.insert, row)
+        if cur.fetchone() is None:
+            cur.execute(
+                self.duplicate,
+                (complaint.id, complaint.id, idempotency_key, complaint.id),
+            )
+            found = cur.fetchone()
+            existing, same_id = (found[0], found[1]) if found else (complaint.id, True)
+            raise DuplicateError(
+                existing, idempotency_key=None if same_id else idempotency_key
+            )
+        self.append_events(cur, event_rows(complaint.id, chained))
+
+    def update(  # noqa: PLR0913 - the stored state a version is chained to
+        self,
+        cur: psycopg.Cursor[Any],
+        complaint: Complaint,
+        *,
+        expected_version: int,
+        previous_link: str,
+        salt: bytes,
+        new_salt: bytes | None = None,
+    ) -> None:
+        """Store the next version of a complaint, appending its new events.
+
+        Raises:
+            ConflictError: if the stored row is no longer at ``expected_version``.
+        """
+        use_salt = new_salt if new_salt is not None else salt
+        chained = chain_events(
+            complaint,
+            after_version=expected_version,
+            previous_link=previous_link,
+            salt=use_salt,
+        )
+        row = complaint_row(
+            complaint, idempotency_key=None, salt=use_salt, last_link=chained[-1].link
+        )
+        # Same columns as the INSERT minus id and idempotency key, then the WHERE.
+        cur.execute(
+            self.update_sql,
+            (row[1], *row[3:], complaint.id, expected_version, previous_link),
+        )
+        if cur.rowcount != 1:
+            raise ConflictError(complaint.id, expected_version=expected_version)
+        self.append_events(cur, event_rows(complaint.id, chained))
+
+    def import_batch(
+        self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]
+    ) -> int:
+        """Insert many new complaints with COPY (one transaction is the caller's).
+
+        Raises:
+            DuplicateError: if any id is already stored or repeated in the batch.
+        """
+        rows: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        for complaint in complaints:
+            if complaint.id in seen:
+                raise DuplicateError(complaint.id)
+            seen.add(complaint.id)
+            salt = new_salt()
+            chained = chain_events(
+                complaint, after_version=0, previous_link=GENESIS, salt=salt
+            )
+            rows.append(
+                complaint_row(
+                    complaint,
+                    idempotency_key=None,
+                    salt=salt,
+                    last_link=chained[-1].link,
+                )
+            )
+            events.extend(event_rows(complaint.id, chained))
+        if not rows:
+            return 0
+        cur.execute(self.existing, (list(seen),))
+        found = cur.fetchone()
+        if found is not None:
+            raise DuplicateError(found[0])
+        with cur.copy(self.copy_complaints) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cur.execute(self.lock_feed, self.lock_args)
+        with cur.copy(self.copy_events) as copy:
+            for event in events:
+                copy.write_row(event)
+        return len(rows)

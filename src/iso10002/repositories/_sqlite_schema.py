@@ -1,0 +1,107 @@
+"""The SQLite schema, as forward migrations applied in order."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from iso10002.errors import IntegrityError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+_V1 = """
+CREATE TABLE complaints (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    last_link TEXT NOT NULL,
+    status TEXT NOT NULL,
+    received_us INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    assignee TEXT,
+    category TEXT,
+    reference TEXT NOT NULL,
+    next_due_us INTEGER,
+    met_late INTEGER NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    claimed_by TEXT,
+    claimed_until_us INTEGER
+);
+CREATE INDEX complaints_order ON complaints (received_us, id);
+CREATE INDEX complaints_status ON complaints (status, received_us, id);
+CREATE INDEX complaints_due ON complaints (next_due_us) WHERE next_due_us IS NOT NULL;
+CREATE INDEX complaints_met_late ON complaints (met_late) WHERE met_late = 1;
+CREATE INDEX complaints_assignee ON complaints (assignee, received_us, id);
+CREATE INDEX complaints_category ON complaints (category, received_us, id);
+CREATE INDEX complaints_channel ON complaints (channel, received_us, id);
+CREATE INDEX complaints_reference ON complaints (reference);
+CREATE TABLE events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    complaint_id TEXT NOT NULL REFERENCES complaints (id),
+    sequence INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    link TEXT NOT NULL,
+    UNIQUE (complaint_id, sequence)
+);
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+"""``(version, script)`` pairs; a database at version v gets every later script."""
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+"""The schema version this library writes."""
+
+
+def _statements(script: str) -> list[str]:
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current)
+            current = ""
+    return statements
+
+
+def _check_not_newer(current: int) -> None:
+    if current > SCHEMA_VERSION:
+        msg = (
+            f"database schema version {current} is newer than this library "
+            f"supports ({SCHEMA_VERSION}); upgrade iso10002"
+        )
+        raise IntegrityError(msg)
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Bring the database up to :data:`SCHEMA_VERSION` in one transaction.
+
+    Returns:
+        The version the database was at before.
+
+    Raises:
+        IntegrityError: if the database is newer than this library.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS iso10002_schema (version INTEGER NOT NULL)"
+        )
+        row = connection.execute("SELECT max(version) FROM iso10002_schema").fetchone()
+        current = int(row[0] or 0)
+        _check_not_newer(current)
+        for version, script in MIGRATIONS:
+            if version > current:
+                for statement in _statements(script):
+                    connection.execute(statement)
+                connection.execute(
+                    "INSERT INTO iso10002_schema (version) VALUES (?)", (version,)
+                )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return current

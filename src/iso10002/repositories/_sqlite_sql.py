@@ -1,0 +1,148 @@
+"""SQL for the SQLite adapter: the WHERE clause of a Query, the row of a complaint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from iso10002.model import Complaint
+from iso10002.repositories._integrity import ChainedEvent
+from iso10002.repositories._protocol import Query
+from iso10002.repositories._query import index_values, to_micros
+
+__all__ = [
+    "column_text",
+    "column_value",
+    "complaint_columns",
+    "count_sql",
+    "event_rows",
+    "select_sql",
+    "where",
+]
+
+
+def column_text(value: str | None) -> str | None:
+    """Return ``value`` as storable TEXT, escaping lone surrogates.
+
+    The model accepts lone surrogates, which UTF-8 cannot encode. Such values
+    are stored as NUL followed by their ASCII JSON escape: the model refuses
+    NUL, so no real value can collide with an escaped one.
+    """
+    if value is None or value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "\x00" + json.dumps(value)
+    return value
+
+
+def column_value(stored: str) -> str:
+    """Undo :func:`column_text` for a value read back from a TEXT column."""
+    if stored.startswith("\x00"):
+        value: str = json.loads(stored[1:])
+        return value
+    return stored
+
+
+def where(query: Query, after: tuple[int, str] | None = None) -> tuple[str, list[Any]]:
+    """Return ``(" WHERE …", parameters)`` selecting what ``query`` matches."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.status_in:
+        clauses.append(f"status IN ({', '.join('?' * len(query.status_in))})")
+        params.extend(column_text(s) for s in query.status_in)
+    if query.received_from is not None:
+        clauses.append("received_us >= ?")
+        params.append(to_micros(query.received_from))
+    if query.received_before is not None:
+        clauses.append("received_us < ?")
+        params.append(to_micros(query.received_before))
+    if query.due_before is not None:
+        clauses.append("next_due_us < ?")
+        params.append(to_micros(query.due_before))
+    if query.breached is not None and query.as_of is not None:
+        if query.breached:
+            clauses.append("(met_late = 1 OR next_due_us < ?)")
+        else:
+            clauses.append(
+                "(met_late = 0 AND (next_due_us IS NULL OR next_due_us >= ?))"
+            )
+        params.append(to_micros(query.as_of))
+    for column, value in (
+        ("assignee", query.assignee),
+        ("category", query.category),
+        ("channel", None if query.channel is None else query.channel.value),
+        ("reference", query.reference),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(column_text(value))
+    if after is not None:
+        clauses.append("(received_us, id) > (?, ?)")
+        params.extend((after[0], column_text(after[1])))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _source(query: Query) -> str:
+    # Pending due dates before a cut are few (the work queue) while the order
+    # index makes them look cheap to find by scanning: name the due index.
+    if query.due_before is not None:
+        return "complaints INDEXED BY complaints_due"
+    return "complaints"
+
+
+def select_sql(
+    query: Query, *, after: tuple[int, str] | None, columns: str, limit: int
+) -> tuple[str, list[Any]]:
+    """Return the SELECT of one page of ``find`` and its parameters."""
+    clause, params = where(query, after)
+    # Only placeholders and fixed column names are interpolated.
+    sql = f"SELECT {columns} FROM {_source(query)}{clause}"  # noqa: S608
+    sql += " ORDER BY received_us, id LIMIT ?"
+    return sql, [*params, limit]
+
+
+def count_sql(query: Query) -> tuple[str, list[Any]]:
+    """Return the SELECT counting what ``query`` matches, and its parameters."""
+    clause, params = where(query)
+    return f"SELECT count(*) FROM {_source(query)}{clause}", params  # noqa: S608 - placeholders only
+
+
+COMPLAINT_COLUMNS = (
+    "id, version, document, salt, last_link, status, received_us, channel, assignee, "
+    "category, reference, next_due_us, met_late, idempotency_key"
+)
+
+
+def complaint_columns(
+    complaint: Complaint, document: str, salt: bytes, last_link: str, key: str | None
+) -> tuple[Any, ...]:
+    """Return the values of :data:`COMPLAINT_COLUMNS` for ``complaint``."""
+    values = index_values(complaint)
+    return (
+        column_text(complaint.id),
+        complaint.version,
+        document,
+        salt,
+        last_link,
+        column_text(values.status),
+        values.received_us,
+        values.channel,
+        column_text(values.assignee),
+        column_text(values.category),
+        column_text(values.reference),
+        values.next_due_us,
+        int(values.met_late),
+        key,
+    )
+
+
+def event_rows(
+    complaint_id: str, chained: tuple[ChainedEvent, ...]
+) -> list[tuple[Any, ...]]:
+    """Return ``(complaint_id, sequence, event, commitment, link)`` rows to insert."""
+    complaint_id = column_text(complaint_id) or complaint_id
+    return [
+        (complaint_id, c.sequence, c.event_json, c.commitment, c.link) for c in chained
+    ]

@@ -1,0 +1,91 @@
+"""Argument checks shared by every adapter, so all raise the same errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iso10002.errors import ValidationError
+from iso10002.model import Complaint
+from iso10002.repositories._protocol import Query
+
+__all__ = [
+    "check_complaint",
+    "check_complaint_id",
+    "check_idempotency_key",
+    "check_save",
+]
+
+_MAX_KEY = 200
+
+
+def check_complaint(complaint: Any) -> Complaint:
+    """Return ``complaint`` if it is a stored-able complaint (version 1 or more).
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(complaint, Complaint):
+        raise ValidationError.single(
+            "complaint", f"must be a Complaint, not {type(complaint).__name__}"
+        )
+    if complaint.version < 1:
+        raise ValidationError.single("complaint.version", "must be at least 1")
+    return complaint
+
+
+def check_query(query: Any) -> Query:
+    """Return ``query`` if it is a :class:`~iso10002.repositories.Query`."""
+    if not isinstance(query, Query):
+        raise ValidationError.single(
+            "query", f"must be a Query, not {type(query).__name__}"
+        )
+    return query
+
+
+def check_complaint_id(complaint_id: Any) -> str:
+    """Return ``complaint_id`` if it is a non-empty string of at most 64 characters.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(complaint_id, str) or not complaint_id or len(complaint_id) > 64:  # noqa: PLR2004
+        raise ValidationError.single(
+            "complaint_id", "must be a complaint id (1 to 64 characters)"
+        )
+    return complaint_id
+
+
+def check_idempotency_key(key: Any) -> str | None:
+    """Return ``key`` if it is ``None`` or a non-empty string up to 200 characters.
+
+    .. versionadded:: 0.1.0
+    """
+    if key is None:
+        return None
+    if not isinstance(key, str) or not key.strip() or len(key) > _MAX_KEY:
+        raise ValidationError.single(
+            "idempotency_key",
+            f"must be a non-empty string of at most {_MAX_KEY} characters",
+        )
+    return key
+
+
+def check_save(complaint: Any, expected_version: Any) -> Complaint:
+    """Check the arguments of ``save``: a complaint newer than ``expected_version``.
+
+    .. versionadded:: 0.1.0
+    """
+    checked = check_complaint(complaint)
+    if (
+        isinstance(expected_version, bool)
+        or not isinstance(expected_version, int)
+        or expected_version < 1
+    ):
+        raise ValidationError.single(
+            "expected_version", "must be an integer of at least 1"
+        )
+    if checked.version <= expected_version:
+        raise ValidationError.single(
+            "expected_version",
+            f"must be below the complaint's version ({checked.version}): "
+            "a save adds events",
+        )
+    return checked

@@ -1,0 +1,650 @@
+"""PostgreSQL storage: many processes and hosts sharing one store (``postgres`` extra).
+
+Needs psycopg 3 and psycopg_pool (``pip install "iso10002[postgres]"``); this is
+the only module that imports them.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from iso10002.clock import Clock, SystemClock
+from iso10002.errors import (
+    ConflictError,
+    NotFoundError,
+    RepositoryError,
+    ValidationError,
+)
+from iso10002.model import Complaint
+from iso10002.repositories._erasure import erase
+from iso10002.repositories._integrity import (
+    StoredLink,
+    load_event,
+    new_salt,
+    verify_complaint,
+)
+from iso10002.repositories._postgres_codec import (
+    ROW_COLUMNS,
+    decode_row,
+    unescape_document,
+    where_clause,
+)
+from iso10002.repositories._postgres_errors import translated
+from iso10002.repositories._postgres_schema import check_schema_name
+from iso10002.repositories._postgres_schema import migrate as migrate_schema
+from iso10002.repositories._postgres_write import Statements
+from iso10002.repositories._protocol import (
+    DEFAULT_PAGE_SIZE,
+    IntegrityProblem,
+    IntegrityReport,
+    Page,
+    Query,
+    StoredEvent,
+)
+from iso10002.repositories._query import check_limit, check_position, encode_cursor
+
+__all__ = ["PostgresComplaintRepository"]
+
+_VERIFY_BATCH = 200
+_MAX_TEXT = 200
+_DEFAULT_LEASE = timedelta(minutes=5)
+
+
+def _check_complaint(complaint: Any) -> Complaint:
+    if not isinstance(complaint, Complaint):
+        raise ValidationError.single("complaint", "must be a Complaint")
+    if not complaint.history:
+        raise ValidationError.single(
+            "complaint.history", "must hold at least one event"
+        )
+    return complaint
+
+
+def _check_text(field: str, value: Any, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > _MAX_TEXT
+        or "\x00" in value
+    ):
+        raise ValidationError.single(
+            field, "must be a non-empty string of at most 200 characters"
+        )
+
+
+class PostgresComplaintRepository:
+    """Keep complaints in PostgreSQL, shared safely by many processes and hosts.
+
+    Where it connects:
+        ``target`` is a DSN (the repository opens and owns a small connection
+        pool), a :class:`psycopg_pool.ConnectionPool` (borrowed: ``close`` leaves
+        it open), or a :class:`psycopg.Connection` of the host application
+        (borrowed). With a connection, each operation runs in
+        ``conn.transaction()``: inside a transaction the host already opened it
+        is a savepoint, so the complaint commits or rolls back *with the host's
+        own rows*; otherwise it is a transaction of its own. A borrowed
+        connection is used by one thread at a time (the repository serialises
+        its own calls on it).
+
+    What it stores (in ``schema``, created and migrated forwards on first use,
+    versions recorded in ``schema_version``):
+        ``complaints`` holds one row per complaint: the JSONB ``document``
+        (everything but the history), the version, and an indexed column per
+        :class:`~iso10002.repositories.Query` field. ``events`` holds the history,
+        one exact ``json`` value per event with its personal-data commitment and
+        hash-chain link; a trigger refuses UPDATE, DELETE and TRUNCATE on it.
+
+    Concurrency:
+        ``save`` is optimistic: ``UPDATE … WHERE id = … AND version = …``
+        stores the new version only if nobody else did first, else
+        :class:`~iso10002.errors.ConflictError`. The global event feed must
+        never let a reader pass an event that commits later with a smaller
+        position. Positions come from an identity column, and every
+        transaction that appends events first takes a transaction-scoped
+        advisory lock (one per schema) held until it commits: positions are
+        therefore handed out in commit order, and by the time a reader can see
+        position ``p`` every smaller position is committed or rolled back.
+        The alternative, exposing only positions below the oldest in-flight
+        transaction, needs the feed cursor to carry transaction ids as well as
+        positions; the lock keeps positions plain integers at the cost of
+        serialising the last step of concurrent writes (milliseconds each).
+        When the repository joins a host transaction the lock is held until
+        the host commits, so keep such transactions short.
+
+    Work queues:
+        :meth:`claim_next` hands the most urgent matching complaint to one
+        worker with ``FOR UPDATE SKIP LOCKED``. A claim is a lease:
+        ``claimed_by`` and ``claim_expires_at`` on the row; until it expires no
+        other worker is handed that complaint. It is not a lock on saving, and
+        it survives saves; :meth:`release_claim` ends it early.
+
+    Args:
+        target: A DSN, a connection pool or a connection (see above).
+        schema: The PostgreSQL schema holding the store.
+        migrate: Create or upgrade the schema when opening; when ``False``
+            opening fails unless the schema is at the current version.
+        clock: The time claims and leases are judged by.
+        pool_size: Most connections of the pool opened for a DSN.
+        connect_timeout: Seconds to wait for the server when opening a DSN.
+
+    Raises:
+        ValidationError: for a bad ``schema`` or ``target``.
+        RepositoryError: if the server does not answer or the schema is newer
+            than this library.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(  # noqa: PLR0913 - each option is independent
+        self,
+        target: str | ConnectionPool[Any] | psycopg.Connection[Any],
+        *,
+        schema: str = "iso10002",
+        migrate: bool = True,
+        clock: Clock | None = None,
+        pool_size: int = 4,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        """Connect and make sure the schema is current."""
+        self.schema = check_schema_name(schema)
+        self._clock = clock or SystemClock()
+        self._owned_pool: ConnectionPool[Any] | None = None
+        self._pool: ConnectionPool[Any] | None = None
+        self._conn: psycopg.Connection[Any] | None = None
+        self._lock = threading.RLock()
+        self._closed = False
+        if isinstance(target, str):
+            self._owned_pool = self._pool = self._open_pool(
+                target, pool_size, connect_timeout
+            )
+        elif isinstance(target, ConnectionPool):
+            self._pool = target
+        elif isinstance(target, psycopg.Connection):
+            self._conn = target
+        else:
+            raise ValidationError.single(
+                "target",
+                "must be a DSN, a psycopg_pool.ConnectionPool or a psycopg.Connection",
+            )
+        self._sql = Statements(self.schema)
+        s = sql.Identifier(self.schema)
+        self._select = sql.SQL("SELECT {} FROM {}.complaints c").format(
+            ROW_COLUMNS.format(schema=s), s
+        )
+        self._s = s
+        self._select_for_erasure = sql.SQL(
+            "SELECT {}, c.last_link, c.salt FROM {}.complaints c"
+            " WHERE c.id = %s FOR UPDATE OF c"
+        ).format(ROW_COLUMNS.format(schema=s), s)
+        try:
+            with translated("open"), self._connection() as conn:
+                migrate_schema(conn, self.schema, apply=migrate)
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    def _open_pool(dsn: str, size: int, timeout: float) -> ConnectionPool[Any]:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValidationError.single("pool_size", "must be a positive integer")
+        pool: ConnectionPool[Any] = ConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=size,
+            open=False,
+            kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
+            name="iso10002",
+        )
+        with translated("connect"):
+            try:
+                pool.open(wait=True, timeout=timeout)
+            except BaseException:
+                pool.close()
+                raise
+        return pool
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        if self._closed:
+            msg = "the repository is closed"
+            raise RepositoryError(msg)
+        if self._conn is not None:
+            with self._lock:
+                yield self._conn
+            return
+        assert self._pool is not None  # noqa: S101 - one of the two is always set
+        with self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(
+        self,
+        action: str,
+        complaint_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> Iterator[psycopg.Cursor[Any]]:
+        with (
+            translated(
+                action, complaint_id=complaint_id, expected_version=expected_version
+            ),
+            self._connection() as conn,
+            conn.transaction(),
+            conn.cursor() as cur,
+        ):
+            yield cur
+
+    @contextmanager
+    def _read(
+        self, action: str, complaint_id: str | None = None
+    ) -> Iterator[psycopg.Cursor[Any]]:
+        with (
+            translated(action, complaint_id=complaint_id),
+            self._connection() as conn,
+            conn.cursor() as cur,
+        ):
+            yield cur
+
+    # -- the ComplaintRepository protocol ---------------------------------------------
+
+    def add(
+        self, complaint: Complaint, *, idempotency_key: str | None = None
+    ) -> Complaint:
+        """Store a new complaint with its whole history (see the protocol).
+
+        Raises:
+            DuplicateError: if the id or the idempotency key is already stored.
+            ValidationError: if ``complaint`` is not a complaint with history.
+        """
+        _check_complaint(complaint)
+        _check_text("idempotency_key", idempotency_key, optional=True)
+        with self._write("add", complaint.id) as cur:
+            self._sql.add(cur, complaint, idempotency_key)
+        return complaint
+
+    def get(self, complaint_id: str) -> Complaint:
+        """Load the latest version of a complaint (see the protocol).
+
+        Raises:
+            NotFoundError: if no complaint has that id.
+            IntegrityError: if the stored document cannot be read.
+        """
+        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
+            raise NotFoundError(str(complaint_id))
+        with self._read("get", complaint_id) as cur:
+            cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
+            row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(complaint_id)
+        return decode_row(row)
+
+    def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
+        """Store a new version and append its new events atomically (see the protocol).
+
+        Raises:
+            NotFoundError: if the complaint was never added.
+            ConflictError: if the stored version is not ``expected_version``.
+            ValidationError: if ``complaint.version <= expected_version``.
+        """
+        _check_complaint(complaint)
+        if (
+            isinstance(expected_version, bool)
+            or not isinstance(expected_version, int)
+            or expected_version < 1
+        ):
+            raise ValidationError.single(
+                "expected_version", "must be a positive integer"
+            )
+        if complaint.version <= expected_version:
+            raise ValidationError.single(
+                "complaint.version",
+                f"must be greater than expected_version {expected_version}",
+            )
+        with self._write("save", complaint.id, expected_version) as cur:
+            cur.execute(self._sql.current, (complaint.id,))
+            row = cur.fetchone()
+            if row is None:
+                raise NotFoundError(complaint.id)
+            version, last_link, salt = row
+            if version != expected_version:
+                raise ConflictError(
+                    complaint.id,
+                    expected_version=expected_version,
+                    actual_version=version,
+                )
+            self._sql.update(
+                cur,
+                complaint,
+                expected_version=expected_version,
+                previous_link=last_link,
+                salt=bytes(salt),
+            )
+        return complaint
+
+    def find(
+        self, query: Query, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page:
+        """Find complaints matching ``query``, one page at a time (see the protocol).
+
+        Raises:
+            ValidationError: for a bad query, limit or cursor.
+        """
+        if not isinstance(query, Query):
+            raise ValidationError.single("query", "must be a Query")
+        check_limit(limit)
+        where, params = where_clause(query, after=after)
+        statement = self._select + sql.SQL(
+            " WHERE {} ORDER BY c.received_at, c.id LIMIT %s"
+        ).format(where)
+        with self._read("find") as cur:
+            cur.execute(statement, (*params, limit + 1))
+            rows = cur.fetchall()
+        items = tuple(decode_row(row) for row in rows[:limit])
+        cursor = encode_cursor(items[-1]) if len(rows) > limit else None
+        return Page(items=items, next_cursor=cursor)
+
+    def count(self, query: Query) -> int:
+        """Count the complaints matching ``query`` (see the protocol)."""
+        if not isinstance(query, Query):
+            raise ValidationError.single("query", "must be a Query")
+        where, params = where_clause(query)
+        statement = sql.SQL("SELECT count(*) FROM {}.complaints c WHERE {}").format(
+            self._s, where
+        )
+        with self._read("count") as cur:
+            cur.execute(statement, params)
+            row = cur.fetchone()
+        return int(row[0]) if row else 0
+
+    def events(
+        self, *, after: int = 0, limit: int = DEFAULT_PAGE_SIZE
+    ) -> tuple[StoredEvent, ...]:
+        """Read the global event feed after a position, in commit order (see protocol).
+
+        Raises:
+            ValidationError: for a negative position or a bad limit.
+        """
+        check_position(after)
+        check_limit(limit)
+        statement = sql.SQL(
+            "SELECT position, complaint_id, event::text FROM {}.events"
+            " WHERE position > %s ORDER BY position LIMIT %s"
+        ).format(self._s)
+        with self._read("events") as cur:
+            cur.execute(statement, (after, limit))
+            rows = cur.fetchall()
+        return tuple(
+            StoredEvent(
+                position=position, complaint_id=cid, event=load_event(cid, text)
+            )
+            for position, cid, text in rows
+        )
+
+    def erase_personal_data(
+        self, complaint_id: str, *, actor: str, at: datetime
+    ) -> Complaint:
+        """Replace a complaint's personal data and record it in history (see protocol).
+
+        The row is locked for the erasure, and the complaint gets a fresh salt
+        so its earlier commitments can no longer be tested against guesses.
+
+        Raises:
+            NotFoundError: if no complaint has that id.
+            ValidationError: if ``actor`` or ``at`` is invalid.
+        """
+        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
+            raise NotFoundError(str(complaint_id))
+        with self._write("erase_personal_data", complaint_id) as cur:
+            cur.execute(self._select_for_erasure, (complaint_id,))
+            row = cur.fetchone()
+            if row is None:
+                raise NotFoundError(complaint_id)
+            complaint = decode_row(row)
+            erased = erase(complaint, actor=actor, at=at)
+            if erased is complaint:
+                return complaint
+            self._sql.update(
+                cur,
+                erased,
+                expected_version=complaint.version,
+                previous_link=row[4],
+                salt=bytes(row[5]),
+                new_salt=new_salt(),
+            )
+        return erased
+
+    def verify_integrity(self) -> IntegrityReport:
+        """Check every complaint's hash chain, document and commitments.
+
+        Complaints are read in pages, so memory stays bounded.
+        """
+        problems: list[IntegrityProblem] = []
+        complaints = events = 0
+        last = ""
+        head = sql.SQL(
+            "SELECT id, document::text, document_escaped, salt, version, last_link"
+            " FROM {}.complaints WHERE id > %s ORDER BY id LIMIT %s"
+        ).format(self._s)
+        links_sql = sql.SQL(
+            "SELECT complaint_id, sequence, event::text, commitment, link"
+            " FROM {}.events"
+            " WHERE complaint_id = ANY(%s) ORDER BY complaint_id, sequence"
+        ).format(self._s)
+        while True:
+            with self._read("verify_integrity") as cur:
+                cur.execute(head, (last, _VERIFY_BATCH))
+                rows = cur.fetchall()
+                if not rows:
+                    break
+                cur.execute(links_sql, ([r[0] for r in rows],))
+                links: dict[str, list[StoredLink]] = {}
+                for cid, sequence, text, commitment, link in cur:
+                    links.setdefault(cid, []).append(
+                        StoredLink(
+                            sequence=sequence,
+                            event=text,
+                            commitment=commitment,
+                            link=link,
+                        )
+                    )
+            for cid, document_text, escaped, salt, version, last_link in rows:
+                stored = links.get(cid, [])
+                events += len(stored)
+                problems.extend(
+                    _verify_one(
+                        cid,
+                        document_text=document_text,
+                        escaped=escaped,
+                        salt=bytes(salt),
+                        version=version,
+                        last_link=last_link,
+                        links=stored,
+                    )
+                )
+            complaints += len(rows)
+            last = rows[-1][0]
+        return IntegrityReport(
+            complaints_checked=complaints,
+            events_checked=events,
+            problems=tuple(problems),
+        )
+
+    def close(self) -> None:
+        """Close the pool this repository opened; borrowed ones stay open."""
+        self._closed = True
+        if self._owned_pool is not None:
+            self._owned_pool.close()
+            self._owned_pool = None
+
+    # -- beyond the protocol ----------------------------------------------------------
+
+    def claim_next(
+        self, query: Query, *, worker: str, lease: timedelta = _DEFAULT_LEASE
+    ) -> Complaint | None:
+        """Hand the most urgent unclaimed complaint matching ``query`` to ``worker``.
+
+        Most urgent means earliest pending due date, then earliest received.
+        Rows locked by other workers' claims in flight are skipped
+        (``FOR UPDATE SKIP LOCKED``), so many workers can drain one queue
+        without waiting on each other or being handed the same complaint.
+
+        Args:
+            query: Which complaints are work (e.g. ``Query(due_before=…)``).
+            worker: Who takes it (at most 200 characters).
+            lease: How long the claim lasts unless released.
+
+        Returns:
+            The claimed complaint, or ``None`` when nothing matching is free.
+
+        Raises:
+            ValidationError: for a bad query, worker or lease.
+
+        .. versionadded:: 0.1.0
+        """
+        if not isinstance(query, Query):
+            raise ValidationError.single("query", "must be a Query")
+        _check_text("worker", worker)
+        if not isinstance(lease, timedelta) or lease <= timedelta(0):
+            raise ValidationError.single("lease", "must be a positive timedelta")
+        now = self._clock.now()
+        where, params = where_clause(query, now=now)
+        statement = sql.SQL(
+            "WITH next AS (SELECT c.id FROM {s}.complaints c WHERE {where}"
+            " ORDER BY c.next_due_at ASC NULLS LAST, c.received_at, c.id"
+            " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+            " UPDATE {s}.complaints c SET claimed_by = %s, claim_expires_at = %s"
+            " FROM next WHERE c.id = next.id RETURNING {columns}"
+        ).format(s=self._s, where=where, columns=ROW_COLUMNS.format(schema=self._s))
+        with self._write("claim_next") as cur:
+            cur.execute(statement, (*params, worker, now + lease))
+            row = cur.fetchone()
+        return None if row is None else decode_row(row)
+
+    def release_claim(self, complaint_id: str, *, worker: str) -> None:
+        """End ``worker``'s claim on a complaint early; other workers may then take it.
+
+        Releasing a claim that expired or belongs to another worker changes nothing.
+
+        Args:
+            complaint_id: The claimed complaint.
+            worker: The worker that claimed it.
+
+        Raises:
+            NotFoundError: if no complaint has that id.
+            ValidationError: for a bad worker.
+
+        .. versionadded:: 0.1.0
+        """
+        _check_text("worker", worker)
+        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
+            raise NotFoundError(str(complaint_id))
+        statement = sql.SQL(
+            "UPDATE {}.complaints SET claimed_by = NULL, claim_expires_at = NULL"
+            " WHERE id = %s AND (claimed_by = %s OR claimed_by IS NULL) RETURNING 1"
+        ).format(self._s)
+        exists = sql.SQL("SELECT 1 FROM {}.complaints WHERE id = %s").format(self._s)
+        with self._write("release_claim", complaint_id) as cur:
+            cur.execute(statement, (complaint_id, worker))
+            if cur.fetchone() is None:
+                cur.execute(exists, (complaint_id,))
+                if cur.fetchone() is None:
+                    raise NotFoundError(complaint_id)
+
+    def import_complaints(
+        self, complaints: Iterable[Complaint], *, batch_size: int = 2000
+    ) -> int:
+        """Bulk-load new complaints with their histories, using COPY.
+
+        Each batch is one transaction: all of it is stored or none. Use it to
+        migrate from another system; everyday intake goes through :meth:`add`.
+
+        Args:
+            complaints: New complaints (none may be stored already).
+            batch_size: Complaints per transaction.
+
+        Returns:
+            How many complaints were stored.
+
+        Raises:
+            DuplicateError: naming an id already stored or repeated in a batch
+                (that batch is not stored; earlier batches stay).
+            ValidationError: if an item is not a complaint with history.
+
+        .. versionadded:: 0.1.0
+        """
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or batch_size < 1
+        ):
+            raise ValidationError.single("batch_size", "must be a positive integer")
+        total = 0
+        batch: list[Complaint] = []
+        for complaint in complaints:
+            batch.append(_check_complaint(complaint))
+            if len(batch) >= batch_size:
+                total += self._import(batch)
+                batch = []
+        if batch:
+            total += self._import(batch)
+        return total
+
+    def _import(self, batch: list[Complaint]) -> int:
+        with self._write("import_complaints") as cur:
+            return self._sql.import_batch(cur, batch)
+
+
+def _verify_one(  # noqa: PLR0913 - one stored row, column by column
+    complaint_id: str,
+    *,
+    document_text: str,
+    escaped: bool,
+    salt: bytes,
+    version: int,
+    last_link: str,
+    links: list[StoredLink],
+) -> list[IntegrityProblem]:
+    found: list[IntegrityProblem] = []
+    document: Any
+    try:
+        document = json.loads(document_text)
+    except ValueError:
+        document = document_text
+    if isinstance(document, dict):
+        if escaped:
+            document = unescape_document(document)
+        try:
+            document["history"] = [json.loads(str(link.event)) for link in links]
+        except ValueError:
+            document["history"] = []
+    found.extend(
+        verify_complaint(complaint_id, document=document, links=links, salt=salt)
+    )
+    if version != len(links):
+        found.append(
+            IntegrityProblem(
+                complaint_id=complaint_id,
+                message=f"row is at version {version} but the event log holds "
+                f"{len(links)} events",
+            )
+        )
+    elif links and links[-1].link != last_link:
+        found.append(
+            IntegrityProblem(
+                complaint_id=complaint_id,
+                message="row's last link differs from the event log's last link",
+            )
+        )
+    return found

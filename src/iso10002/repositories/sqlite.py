@@ -1,0 +1,539 @@
+"""The SQLite repository: stdlib ``sqlite3``, the embedded default.
+
+One file holds the complaints (a JSON document plus an indexed column for
+every :class:`~iso10002.repositories.Query` field) and the append-only,
+hash-chained event log (triggers refuse ``UPDATE`` and ``DELETE``). WAL
+journaling, a busy timeout and ``BEGIN IMMEDIATE`` writes make it safe for
+several threads (one connection each) and several processes on one machine.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from iso10002.errors import (
+    ConflictError,
+    DuplicateError,
+    IntegrityError,
+    Iso10002Error,
+    NotFoundError,
+    RepositoryError,
+    ValidationError,
+)
+from iso10002.model import Complaint
+from iso10002.repositories._erasure import erase
+from iso10002.repositories._integrity import (
+    GENESIS,
+    StoredLink,
+    load_document,
+    load_event,
+    new_salt,
+    prepare,
+    verify_complaint,
+)
+from iso10002.repositories._protocol import (
+    DEFAULT_LEASE,
+    DEFAULT_PAGE_SIZE,
+    IntegrityProblem,
+    IntegrityReport,
+    Page,
+    Query,
+    StoredEvent,
+)
+from iso10002.repositories._query import (
+    check_limit,
+    check_position,
+    decode_cursor,
+    encode_cursor,
+)
+from iso10002.repositories._sqlite_schema import migrate
+from iso10002.repositories._sqlite_sql import (
+    COMPLAINT_COLUMNS,
+    column_text,
+    column_value,
+    complaint_columns,
+    count_sql,
+    event_rows,
+    select_sql,
+    where,
+)
+from iso10002.repositories._validate import (
+    check_complaint,
+    check_complaint_id,
+    check_idempotency_key,
+    check_query,
+    check_save,
+)
+
+__all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
+
+SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
+"""Accepted values of ``synchronous`` (SQLite's ``PRAGMA synchronous``)."""
+
+_PLACEHOLDERS = ", ".join("?" * 14)
+_INSERT_COMPLAINT = (
+    f"INSERT INTO complaints ({COMPLAINT_COLUMNS}) "  # noqa: S608 - fixed names
+    f"VALUES ({_PLACEHOLDERS})"
+)
+_INSERT_EVENTS = (
+    "INSERT INTO events (complaint_id, sequence, event, commitment, link) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_UPDATE_COMPLAINT = (
+    "UPDATE complaints SET version = ?, document = ?, salt = ?, last_link = ?, "
+    "status = ?, "
+    "received_us = ?, channel = ?, assignee = ?, category = ?, reference = ?, "
+    "next_due_us = ?, met_late = ? WHERE id = ? AND version = ?"
+)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn driver errors into ``iso10002.errors`` classes."""
+    try:
+        yield
+    except Iso10002Error:
+        raise
+    except sqlite3.OperationalError as exc:
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            msg = f"SQLite database stayed busy beyond the timeout: {message}"
+            raise RepositoryError(msg) from exc
+        msg = f"SQLite refused the operation: {message}"
+        raise RepositoryError(msg) from exc
+    except sqlite3.DatabaseError as exc:
+        msg = f"SQLite database is damaged or not a database: {exc}"
+        raise IntegrityError(msg) from exc
+    except sqlite3.Error as exc:  # pragma: no cover - InterfaceError and the like
+        msg = f"SQLite failed: {exc}"
+        raise RepositoryError(msg) from exc
+
+
+class SQLiteComplaintRepository:
+    """Keep complaints in one SQLite file (or in memory for ``":memory:"``).
+
+    Args:
+        path: The database file, created with its schema when missing, or
+            ``":memory:"`` for a private in-memory database.
+        synchronous: SQLite's ``PRAGMA synchronous``: ``"NORMAL"`` (default)
+            survives process crashes; ``"FULL"`` also power loss, more slowly.
+        timeout: Seconds to wait for another writer before giving up.
+
+    Raises:
+        ValidationError: for an unknown ``synchronous`` mode or a bad timeout.
+        IntegrityError: if the file is not a database or is newer than this
+            library.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: str = "NORMAL",
+        timeout: float = 30.0,
+    ) -> None:
+        """Open (and if needed create or migrate) the database at ``path``."""
+        if (
+            not isinstance(synchronous, str)
+            or synchronous.upper() not in SYNCHRONOUS_MODES
+        ):
+            raise ValidationError.single(
+                "synchronous", f"must be one of {SYNCHRONOUS_MODES}"
+            )
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or timeout < 0
+        ):
+            raise ValidationError.single(
+                "timeout", "must be a non-negative number of seconds"
+            )
+        self._path = os.fspath(path)
+        self._synchronous = synchronous.upper()
+        self._timeout = float(timeout)
+        self._local = threading.local()
+        self._registry_lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        self._shared_lock: threading.Lock | None = None
+        self._shared: sqlite3.Connection | None = None
+        with _translated():
+            if self._path == ":memory:":
+                self._shared_lock = threading.Lock()
+                self._shared = self._open()
+            with self._connection() as connection:
+                migrate(connection)
+
+    @property
+    def path(self) -> str:
+        """Return the database path given at construction."""
+        return self._path
+
+    def __repr__(self) -> str:
+        """Show the database path."""
+        return f"SQLiteComplaintRepository({self._path!r})"
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self._path,
+            timeout=self._timeout,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        connection.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+        if self._path != ":memory:":
+            connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+        connection.execute("PRAGMA foreign_keys = ON")
+        with self._registry_lock:
+            self._connections.append(connection)
+        return connection
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._closed:
+            msg = f"{self!r} is closed"
+            raise RepositoryError(msg)
+        if self._shared is not None and self._shared_lock is not None:
+            with self._shared_lock:
+                yield self._shared
+            return
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._open()
+            self._local.connection = connection
+        yield connection
+
+    @contextmanager
+    def _transaction(
+        self, begin: str = "BEGIN IMMEDIATE"
+    ) -> Iterator[sqlite3.Connection]:
+        with _translated(), self._connection() as connection:
+            connection.execute(begin)
+            try:
+                yield connection
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def _insert(
+        self, connection: sqlite3.Connection, complaint: Complaint, key: str | None
+    ) -> None:
+        if key is not None:
+            row = connection.execute(
+                "SELECT id FROM complaints WHERE idempotency_key = ?", (key,)
+            ).fetchone()
+            if row is not None:
+                raise DuplicateError(column_value(row[0]), idempotency_key=key)
+        if connection.execute(
+            "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint.id),)
+        ).fetchone():
+            raise DuplicateError(complaint.id)
+        salt = new_salt()
+        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
+        connection.execute(
+            _INSERT_COMPLAINT,
+            complaint_columns(
+                complaint, prepared.document, salt, prepared.last_link, key
+            ),
+        )
+        connection.executemany(
+            _INSERT_EVENTS, event_rows(complaint.id, prepared.events)
+        )
+
+    def add(
+        self, complaint: Complaint, *, idempotency_key: str | None = None
+    ) -> Complaint:
+        """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
+        complaint = check_complaint(complaint)
+        key = check_idempotency_key(idempotency_key)
+        with self._transaction() as connection:
+            self._insert(connection, complaint, key)
+        return complaint
+
+    def add_many(self, complaints: Iterable[Complaint]) -> int:
+        """Store many new complaints in one transaction (bulk import).
+
+        Args:
+            complaints: New complaints, none of them stored yet.
+
+        Returns:
+            How many were stored.
+
+        Raises:
+            DuplicateError: if any id is already stored; then none is stored.
+            ValidationError: if any item is not a complaint.
+
+        .. versionadded:: 0.1.0
+        """
+        checked = [check_complaint(c) for c in complaints]
+        complaint_rows, events = [], []
+        for complaint in checked:
+            salt = new_salt()
+            prepared = prepare(
+                complaint, after_version=0, previous_link=GENESIS, salt=salt
+            )
+            complaint_rows.append(
+                complaint_columns(
+                    complaint, prepared.document, salt, prepared.last_link, None
+                )
+            )
+            events.extend(event_rows(complaint.id, prepared.events))
+        with self._transaction() as connection:
+            before = connection.total_changes
+            try:
+                connection.executemany(_INSERT_COMPLAINT, complaint_rows)
+            except sqlite3.IntegrityError:
+                # Rows before the failing one were inserted (and are rolled back).
+                failing = complaint_rows[connection.total_changes - before]
+                raise DuplicateError(column_value(str(failing[0]))) from None
+            connection.executemany(_INSERT_EVENTS, events)
+        return len(checked)
+
+    def import_complaints(
+        self, complaints: Iterable[Complaint], *, batch_size: int = 2000
+    ) -> int:
+        """Bulk-load new complaints in batches, one transaction per batch.
+
+        The same method as the PostgreSQL adapter's; holds one batch in
+        memory at a time, so ``complaints`` may be a generator of any length.
+
+        Args:
+            complaints: New complaints (none may be stored already).
+            batch_size: Complaints per transaction.
+
+        Returns:
+            How many complaints were stored.
+
+        Raises:
+            DuplicateError: naming an id already stored or repeated in a batch
+                (that batch is not stored; earlier batches stay).
+            ValidationError: for a bad batch size or an item that is not a
+                complaint.
+
+        .. versionadded:: 0.1.0
+        """
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or batch_size < 1
+        ):
+            raise ValidationError.single("batch_size", "must be a positive integer")
+        total = 0
+        batch: list[Complaint] = []
+        for complaint in complaints:
+            batch.append(complaint)
+            if len(batch) >= batch_size:
+                total += self.add_many(batch)
+                batch = []
+        if batch:
+            total += self.add_many(batch)
+        return total
+
+    def get(self, complaint_id: str) -> Complaint:
+        """Load a complaint (see :meth:`ComplaintRepository.get`)."""
+        complaint_id = check_complaint_id(complaint_id)
+        with _translated(), self._connection() as connection:
+            row = connection.execute(
+                "SELECT document FROM complaints WHERE id = ?",
+                (column_text(complaint_id),),
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(complaint_id)
+        return load_document(complaint_id, row[0])
+
+    def _update(
+        self,
+        connection: sqlite3.Connection,
+        complaint: Complaint,
+        expected_version: int,
+        salt: bytes | None = None,
+    ) -> None:
+        row = connection.execute(
+            "SELECT version, last_link, salt FROM complaints WHERE id = ?",
+            (column_text(complaint.id),),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(complaint.id)
+        if row[0] != expected_version:
+            raise ConflictError(
+                complaint.id, expected_version=expected_version, actual_version=row[0]
+            )
+        salt = salt or row[2]
+        prepared = prepare(
+            complaint, after_version=expected_version, previous_link=row[1], salt=salt
+        )
+        columns = complaint_columns(
+            complaint, prepared.document, salt, prepared.last_link, None
+        )
+        connection.execute(
+            _UPDATE_COMPLAINT, (*columns[1:13], columns[0], expected_version)
+        )
+        connection.executemany(
+            _INSERT_EVENTS, event_rows(complaint.id, prepared.events)
+        )
+
+    def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
+        """Store a new version (see :meth:`ComplaintRepository.save`)."""
+        complaint = check_save(complaint, expected_version)
+        with self._transaction() as connection:
+            self._update(connection, complaint, expected_version)
+        return complaint
+
+    def find(
+        self, query: Query, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Page:
+        """Find matching complaints (see :meth:`ComplaintRepository.find`)."""
+        query = check_query(query)
+        limit = check_limit(limit)
+        start = None if after is None else decode_cursor(after)
+        sql, params = select_sql(
+            query, after=start, columns="id, document", limit=limit + 1
+        )
+        with _translated(), self._connection() as connection:
+            rows = connection.execute(sql, params).fetchall()
+        items = tuple(
+            load_document(column_value(row[0]), row[1]) for row in rows[:limit]
+        )
+        more = len(rows) > limit
+        return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
+
+    def count(self, query: Query) -> int:
+        """Count matching complaints (see :meth:`ComplaintRepository.count`)."""
+        query = check_query(query)
+        sql, params = count_sql(query)
+        with _translated(), self._connection() as connection:
+            row = connection.execute(sql, params).fetchone()
+        return int(row[0])
+
+    def events(
+        self, *, after: int = 0, limit: int = DEFAULT_PAGE_SIZE
+    ) -> tuple[StoredEvent, ...]:
+        """Read the event feed (see :meth:`ComplaintRepository.events`).
+
+        Writers are serialised by SQLite, so positions are handed out in
+        commit order and a reader can never miss a late commit.
+        """
+        after = check_position(after)
+        limit = check_limit(limit)
+        with _translated(), self._connection() as connection:
+            rows = connection.execute(
+                "SELECT position, complaint_id, event FROM events WHERE position > ? "
+                "ORDER BY position LIMIT ?",
+                (after, limit),
+            ).fetchall()
+        return tuple(
+            StoredEvent(
+                position=row[0],
+                complaint_id=column_value(row[1]),
+                event=load_event(column_value(row[1]), row[2]),
+            )
+            for row in rows
+        )
+
+    def erase_personal_data(
+        self, complaint_id: str, *, actor: str, at: datetime
+    ) -> Complaint:
+        """Erase personal data (see :meth:`ComplaintRepository.erase_personal_data`)."""
+        complaint_id = check_complaint_id(complaint_id)
+        with self._transaction() as connection:
+            row = connection.execute(
+                "SELECT document FROM complaints WHERE id = ?",
+                (column_text(complaint_id),),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(complaint_id)
+            current = load_document(complaint_id, row[0])
+            erased = erase(current, actor=actor, at=at)
+            if erased is not current:
+                self._update(connection, erased, current.version, new_salt())
+        return erased
+
+    def verify_integrity(self) -> IntegrityReport:
+        """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
+        problems: list[IntegrityProblem] = []
+        complaints = events = 0
+        with self._transaction("BEGIN") as connection:
+            outer = connection.execute(
+                "SELECT id, document, salt FROM complaints ORDER BY id"
+            )
+            for stored_id, document, salt in outer:
+                complaint_id = column_value(stored_id)
+                links = [
+                    StoredLink(sequence=r[0], event=r[1], commitment=r[2], link=r[3])
+                    for r in connection.execute(
+                        "SELECT sequence, event, commitment, link FROM events "
+                        "WHERE complaint_id = ? ORDER BY sequence",
+                        (stored_id,),
+                    )
+                ]
+                complaints += 1
+                events += len(links)
+                problems.extend(
+                    verify_complaint(
+                        complaint_id, document=document, links=links, salt=salt
+                    )
+                )
+        return IntegrityReport(
+            complaints_checked=complaints,
+            events_checked=events,
+            problems=tuple(problems),
+        )
+
+    def claim_next(
+        self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE
+    ) -> Complaint | None:
+        """Claim the first free matching complaint (see ``ClaimingRepository``)."""
+        query = check_query(query)
+        now = to_micros_now()
+        clause, params = where(query)
+        free = "(claimed_until_us IS NULL OR claimed_until_us <= ?)"
+        clause = f"{clause} AND {free}" if clause else f" WHERE {free}"
+        # Only placeholders are interpolated.
+        sql = f"SELECT id, document FROM complaints{clause}"  # noqa: S608
+        sql += " ORDER BY received_us, id LIMIT 1"
+        with self._transaction() as connection:
+            row = connection.execute(sql, (*params, now)).fetchone()
+            if row is None:
+                return None
+            until = now + int(lease.total_seconds() * 1_000_000)
+            connection.execute(
+                "UPDATE complaints SET claimed_by = ?, claimed_until_us = ? "
+                "WHERE id = ?",
+                (worker, until, row[0]),
+            )
+        return load_document(column_value(row[0]), row[1])
+
+    def release_claim(self, complaint_id: str, *, worker: str) -> None:
+        """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
+        with self._transaction() as connection:
+            connection.execute(
+                "UPDATE complaints SET claimed_by = NULL, claimed_until_us = NULL "
+                "WHERE id = ? AND claimed_by = ?",
+                (column_text(complaint_id), worker),
+            )
+
+    def close(self) -> None:
+        """Close every connection this repository opened, in any thread."""
+        self._closed = True
+        with self._registry_lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+
+
+def to_micros_now() -> int:
+    """Return the wall-clock time in microseconds since the epoch (claim leases)."""
+    return time.time_ns() // 1000

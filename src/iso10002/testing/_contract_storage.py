@@ -1,0 +1,388 @@
+"""Contract layers 1 and 2: basic storage, then queries and pagination."""
+
+# A shipped test suite: it asserts, compares with literal expectations and,
+# for hostile input, uses confusable characters on purpose.
+# ruff: noqa: S101, PLR2004, RUF001
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import timedelta
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from iso10002.errors import NotFoundError, ValidationError
+from iso10002.model import Channel, Complaint, DueDate
+from iso10002.repositories._protocol import ComplaintRepository, Query, iter_complaints
+from iso10002.repositories._query import matches, sort_key
+from iso10002.testing import strategies as iso_st
+from iso10002.testing._contract_support import (
+    T0,
+    ContractBase,
+    make_complaint,
+    next_version,
+)
+
+__all__ = ["HOSTILE_TEXT", "BasicStorageContract", "QueryContract"]
+
+# Each example touches real storage: keep the count modest whatever the profile says.
+_STORAGE_EXAMPLES = settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+HOSTILE_TEXT: tuple[str, ...] = (
+    "Robert'); DROP TABLE complaints;--",
+    '" OR 1=1 --',
+    "100% _like_ \\escape\\",
+    "emoji 😀 flags 🇬🇧 and 👩‍👩‍👧 families",
+    "right\u202eto\u202cleft and zero\u200bwidth",
+    "$1 :name ? %s {json} [0] ' \"",
+    "ｆｕｌｌｗｉｄｔｈ and ß and İ",
+)
+"""Strings that break naive SQL, JSON or Unicode handling (valid single-line text)."""
+
+
+def _hostile_complaint(number: int, text: str) -> Complaint:
+    base = make_complaint(
+        number,
+        status=text[:100],
+        assignee=text,
+        category=text[:100],
+        name=text,
+        description=f"{text}\n{text * 3}",
+    )
+    return attrs.evolve(base, reference=text[:64], received_by=text)
+
+
+class BasicStorageContract(ContractBase):
+    """Layer 1: add, get and save keep every complaint exactly as given.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def test_add_then_get_returns_an_equal_complaint(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """A complaint read back equals the complaint stored."""
+        complaint = make_complaint(1, events=3, category="billing")
+        assert repository.add(complaint) == complaint
+        assert repository.get(complaint.id) == complaint
+
+    def test_get_of_an_unknown_id_raises_not_found(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Looking up an id never stored raises NotFoundError naming it."""
+        with pytest.raises(NotFoundError) as caught:
+            repository.get("C-missing")
+        assert caught.value.complaint_id == "C-missing"
+
+    def test_add_refuses_what_is_not_a_complaint(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Adding anything but a Complaint raises ValidationError."""
+        with pytest.raises(ValidationError):
+            repository.add({"id": "C-1"})  # type: ignore[arg-type]
+
+    def test_save_stores_the_new_version(self, repository: ComplaintRepository) -> None:
+        """After a save, get returns the new version with its new events."""
+        first = repository.add(make_complaint(1))
+        second = next_version(first, status="acknowledged", assignee="agent:7")
+        third = next_version(second, status="investigating")
+        repository.save(second, expected_version=1)
+        repository.save(third, expected_version=2)
+        assert repository.get(first.id) == third
+
+    def test_save_may_append_several_events_at_once(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """A save based on version v appends every event after v."""
+        first = repository.add(make_complaint(1))
+        later = next_version(next_version(next_version(first)))
+        repository.save(later, expected_version=1)
+        assert repository.get(first.id).version == 4
+
+    def test_save_of_an_unknown_complaint_raises_not_found(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Saving a complaint never added raises NotFoundError."""
+        complaint = next_version(make_complaint(1))
+        with pytest.raises(NotFoundError):
+            repository.save(complaint, expected_version=1)
+
+    def test_save_refuses_a_version_not_after_the_expected_one(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Saving without a new event raises ValidationError and stores nothing."""
+        first = repository.add(make_complaint(1, events=2))
+        with pytest.raises(ValidationError):
+            repository.save(first, expected_version=2)
+        with pytest.raises(ValidationError):
+            repository.save(first, expected_version=True)
+        assert repository.get(first.id) == first
+
+    def test_hostile_text_round_trips_unchanged(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Quotes, SQL fragments, emoji and bidi marks in every text field come back."""
+        stored = [
+            _hostile_complaint(i, text) for i, text in enumerate(HOSTILE_TEXT, start=1)
+        ]
+        for complaint in stored:
+            repository.add(complaint)
+        for complaint in stored:
+            assert repository.get(complaint.id) == complaint
+
+    def test_long_text_and_odd_event_data_round_trip(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Maximal descriptions and event data with NULs and nesting come back."""
+        long_text = ("🙂 quote ' \" " * 2000)[:20_000]
+        complaint = make_complaint(1, description=long_text)
+        complaint = next_version(
+            complaint,
+            data={"nul": "a\x00b", "deep": [[{"x": [1.5, None, True]}]], "": ""},
+        )
+        repository.add(complaint)
+        assert repository.get(complaint.id) == complaint
+
+    def test_generated_complaints_round_trip(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Whatever the model accepts is read back equal."""
+        numbers = itertools.count(1)
+
+        @_STORAGE_EXAMPLES
+        @given(iso_st.complaints(max_events=5))
+        def check(complaint: Complaint) -> None:
+            unique = attrs.evolve(complaint, id=f"G-{next(numbers)}")
+            repository.add(unique)
+            assert repository.get(unique.id) == unique
+
+        check()
+
+
+def _deadline(hours: float, *, met_after: float | None = None) -> DueDate:
+    due = T0 + timedelta(hours=hours)
+    met = None if met_after is None else due + timedelta(hours=met_after)
+    return DueDate(step="final_response", due_at=due, met_at=met)
+
+
+def _query_population() -> list[Complaint]:
+    statuses = ("received", "acknowledged", "investigating", "closed")
+    channels = (Channel.WEB, Channel.EMAIL, Channel.PHONE)
+    people = (None, "agent:1", "agent:2")
+    categories = (None, "billing", "service")
+    complaints = []
+    for n in range(1, 41):
+        deadlines: tuple[DueDate, ...] = ()
+        if n % 4 == 1:
+            deadlines = (_deadline(n),)
+        elif n % 4 == 2:
+            deadlines = (_deadline(n, met_after=-1), _deadline(n + 100))
+        elif n % 4 == 3:
+            deadlines = (_deadline(n, met_after=2),)
+        complaints.append(
+            make_complaint(
+                n,
+                # Some share an instant, so the id breaks ties in the order.
+                received_at=T0 + timedelta(hours=n // 3),
+                status=statuses[n % 4],
+                channel=channels[n % 3],
+                assignee=people[n % 3],
+                category=categories[(n // 2) % 3],
+                deadlines=deadlines,
+            )
+        )
+    return complaints
+
+
+def _queries() -> st.SearchStrategy[Query]:
+    instants = st.integers(min_value=-5, max_value=150).map(
+        lambda h: T0 + timedelta(hours=h)
+    )
+    return st.builds(
+        Query,
+        status_in=st.lists(
+            st.sampled_from(
+                ("received", "acknowledged", "investigating", "closed", "other")
+            ),
+            max_size=2,
+        ).map(tuple),
+        received_from=st.none() | instants,
+        received_before=st.none() | instants,
+        due_before=st.none() | instants,
+        breached=st.none() | st.booleans(),
+        as_of=instants,
+        assignee=st.none() | st.sampled_from(("agent:1", "agent:2", "nobody")),
+        category=st.none() | st.sampled_from(("billing", "service", "none")),
+        channel=st.none()
+        | st.sampled_from((Channel.WEB, Channel.EMAIL, Channel.LETTER)),
+        reference=st.none() | st.sampled_from(("CMP-2026-000007", "CMP-2026-999999")),
+    )
+
+
+class QueryContract(ContractBase):
+    """Layer 2: find and count select exactly the matching complaints, page by page.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @pytest.fixture
+    def populated(self, repository: ComplaintRepository) -> list[Complaint]:
+        """Store forty varied complaints and return them in find order."""
+        complaints = _query_population()
+        for complaint in complaints:
+            repository.add(complaint)
+        return sorted(complaints, key=sort_key)
+
+    @staticmethod
+    def _ids(repository: ComplaintRepository, query: Query) -> list[str]:
+        return [c.id for c in iter_complaints(repository, query, page_size=7)]
+
+    def test_every_query_field_selects_exactly_the_matching_complaints(
+        self, repository: ComplaintRepository, populated: list[Complaint]
+    ) -> None:
+        """For any query, find and count agree with the reference predicate."""
+
+        @_STORAGE_EXAMPLES
+        @given(_queries())
+        def check(query: Query) -> None:
+            expected = [c.id for c in populated if matches(query, c)]
+            assert self._ids(repository, query) == expected
+            assert repository.count(query) == len(expected)
+
+        check()
+
+    def test_each_field_on_its_own(
+        self, repository: ComplaintRepository, populated: list[Complaint]
+    ) -> None:
+        """Each criterion alone selects the complaints it names."""
+        cut = T0 + timedelta(hours=10)
+        cases: dict[Query, Callable[[Complaint], bool]] = {
+            Query(status_in=("closed",)): lambda c: c.status == "closed",
+            Query(received_from=cut): lambda c: c.received_at >= cut,
+            Query(received_before=cut): lambda c: c.received_at < cut,
+            Query(assignee="agent:2"): lambda c: c.assignee == "agent:2",
+            Query(category="billing"): lambda c: (
+                c.classification is not None and c.classification.category == "billing"
+            ),
+            Query(channel=Channel.EMAIL): lambda c: c.channel is Channel.EMAIL,
+            Query(reference="CMP-2026-000007"): lambda c: (
+                c.reference == "CMP-2026-000007"
+            ),
+        }
+        for query, predicate in cases.items():
+            expected = [c.id for c in populated if predicate(c)]
+            assert expected, query
+            assert self._ids(repository, query) == expected, query
+
+    def test_due_before_matches_only_pending_due_dates(
+        self, repository: ComplaintRepository, populated: list[Complaint]
+    ) -> None:
+        """A met due date never makes a complaint due; a pending one does."""
+        cut = T0 + timedelta(hours=20)
+        expected = [
+            c.id
+            for c in populated
+            if any(d.met_at is None and d.due_at < cut for d in c.deadlines)
+        ]
+        assert expected
+        assert self._ids(repository, Query(due_before=cut)) == expected
+
+    def test_breached_matches_passed_pending_and_late_met_due_dates(
+        self, repository: ComplaintRepository, populated: list[Complaint]
+    ) -> None:
+        """Breached: a pending due date already passed, or one met late."""
+        now = T0 + timedelta(hours=20)
+
+        def late(c: Complaint) -> bool:
+            return any(
+                (d.met_at is None and d.due_at < now)
+                or (d.met_at is not None and d.met_at > d.due_at)
+                for d in c.deadlines
+            )
+
+        breached = [c.id for c in populated if late(c)]
+        on_time = [c.id for c in populated if not late(c)]
+        assert breached
+        assert on_time
+        assert self._ids(repository, Query(breached=True, as_of=now)) == breached
+        assert self._ids(repository, Query(breached=False, as_of=now)) == on_time
+
+    def test_hostile_query_parameters_match_literally(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Query values with SQL fragments and wildcards match only the equal value."""
+        stored = [
+            _hostile_complaint(i, text) for i, text in enumerate(HOSTILE_TEXT, start=1)
+        ]
+        for complaint in stored:
+            repository.add(complaint)
+        for complaint in stored:
+            for query in (
+                Query(assignee=complaint.assignee),
+                Query(reference=complaint.reference),
+                Query(status_in=(complaint.status,)),
+            ):
+                assert self._ids(repository, query) == [complaint.id]
+
+    def test_pages_cover_everything_once_in_order(
+        self, repository: ComplaintRepository, populated: list[Complaint]
+    ) -> None:
+        """Any page size yields every complaint once, in (received_at, id) order."""
+        for size in (1, 3, 40, 100):
+            page = repository.find(Query(), limit=size)
+            seen = list(page.items)
+            while page.next_cursor is not None:
+                page = repository.find(Query(), limit=size, after=page.next_cursor)
+                assert len(page.items) <= size
+                seen.extend(page.items)
+            assert [c.id for c in seen] == [c.id for c in populated]
+
+    @pytest.mark.usefixtures("populated")
+    def test_a_cursor_keeps_its_place_when_complaints_are_added(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Complaints added before the cursor's place never appear on later pages."""
+        first = repository.find(Query(), limit=10)
+        repository.add(make_complaint(900, received_at=T0 - timedelta(days=1)))
+        repository.add(make_complaint(901, received_at=T0 + timedelta(days=30)))
+        rest = list(iter_complaints(repository, Query()))
+        after = [c.id for c in rest if sort_key(c) > sort_key(first.items[-1])]
+        page = repository.find(Query(), limit=100, after=first.next_cursor)
+        assert [c.id for c in page.items] == after
+        assert after[-1] == "C-000901"
+
+    @pytest.mark.usefixtures("populated")
+    def test_bad_limits_and_cursors_raise_validation_errors(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """A page size out of range or a foreign cursor is refused, naming the field."""
+        for limit in (0, -1, 10_001, True):
+            with pytest.raises(ValidationError) as caught:
+                repository.find(Query(), limit=limit)
+            assert caught.value.field == "limit"
+        for cursor in ("not a cursor", "", "🙂"):
+            with pytest.raises(ValidationError) as caught:
+                repository.find(Query(), after=cursor)
+            assert caught.value.field == "after"
+
+    def test_find_and_count_refuse_what_is_not_a_query(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Passing anything but a Query raises ValidationError naming query."""
+        for call in (repository.find, repository.count):
+            with pytest.raises(ValidationError) as caught:
+                call({"status_in": ["received"]})  # type: ignore[arg-type]
+            assert caught.value.field == "query"
+
+    def test_count_of_nothing_is_zero(self, repository: ComplaintRepository) -> None:
+        """An empty repository counts and finds nothing."""
+        assert repository.count(Query()) == 0
+        assert repository.find(Query()).items == ()

@@ -1,0 +1,91 @@
+"""The conformance suite every ``ComplaintRepository`` adapter must pass.
+
+Subclass :class:`RepositoryContract` in a test module whose class name starts
+with ``Test`` and override the ``repository_factory`` fixture; that is all an
+adapter needs to be checked against the whole suite::
+
+    import pytest
+    from iso10002.testing.contract import RepositoryContract
+
+    class TestMyRepository(RepositoryContract):
+        @pytest.fixture
+        def repository_factory(self, tmp_path):
+            return lambda: MyRepository(tmp_path / "store")
+
+The suite is layered, and each layer is a class of its own, so a new adapter
+can be brought up one layer at a time:
+
+1. :class:`BasicStorageContract`: add, get, save, round trips of any text;
+2. :class:`QueryContract`: every :class:`~iso10002.repositories.Query` field,
+   ``count``, keyset pagination;
+3. :class:`ConcurrencyContract`: idempotent intake, optimistic versions under
+   threads (and processes);
+4. :class:`EventFeedContract`: the global feed in commit order, never skipping;
+5. :class:`ErasureIntegrityContract`: erasure keeps statistics and the hash
+   chain verifies; tampering is named;
+6. :class:`VolumeContract`: counts and pages stay exact over many complaints;
+
+plus the optional :class:`ClaimContract`. Optional abilities are declared in
+``capabilities`` (see :class:`Capability`); tests needing an undeclared one
+skip with the reason.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from iso10002.testing._contract_concurrency import (
+    ClaimContract,
+    ConcurrencyContract,
+    EventFeedContract,
+)
+from iso10002.testing._contract_integrity import (
+    ErasureIntegrityContract,
+    VolumeContract,
+)
+from iso10002.testing._contract_storage import (
+    HOSTILE_TEXT,
+    BasicStorageContract,
+    QueryContract,
+)
+from iso10002.testing._contract_support import (
+    Capability,
+    ContractBase,
+    make_complaint,
+    next_version,
+)
+
+__all__ = [
+    "HOSTILE_TEXT",
+    "BasicStorageContract",
+    "Capability",
+    "ClaimContract",
+    "ConcurrencyContract",
+    "ContractBase",
+    "ErasureIntegrityContract",
+    "EventFeedContract",
+    "QueryContract",
+    "RepositoryContract",
+    "VolumeContract",
+    "make_complaint",
+    "next_version",
+]
+
+
+class RepositoryContract(
+    BasicStorageContract,
+    QueryContract,
+    ConcurrencyContract,
+    EventFeedContract,
+    ErasureIntegrityContract,
+    VolumeContract,
+    ClaimContract,
+):
+    """Every layer of the repository conformance suite in one class.
+
+    Override the ``repository_factory`` fixture; declare optional abilities
+    in ``capabilities`` and override the matching hooks
+    (``process_repository_factory``, ``tamper_event``, ``corrupt_document``).
+
+    .. versionadded:: 0.1.0
+    """

@@ -1,0 +1,55 @@
+"""ISO 10002 clause 7 as data, and the engine that runs it.
+
+A :class:`WorkflowDefinition` lists states (initial, terminal, clock-paused)
+and steps (trigger, sources, destination, history event, guards by policy id,
+roles, the complaint fields a step sets and requires, the ISO clauses it
+implements). It is validated when built, loaded from and dumped to dicts, JSON
+and TOML, and drawn with :func:`to_mermaid` / :func:`to_dot`.
+:func:`check_conformance` lists the clause-7 steps a customised definition
+skips. :class:`Workflow` compiles a definition once and fires steps on frozen
+complaints, returning new versions.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from iso10002.workflow._conformance import (
+    CLAUSE_7_STEPS,
+    ConformanceGap,
+    check_conformance,
+)
+from iso10002.workflow._definition import State, Step, WorkflowDefinition
+from iso10002.workflow._diagrams import to_dot, to_mermaid
+from iso10002.workflow._engine import Transitioned, Workflow, WorkflowEngine
+from iso10002.workflow._guards import DEFAULT_REOPEN_WINDOW, REOPEN_WINDOW, ReopenWindow
+from iso10002.workflow._migration import MIGRATED_EVENT, WorkflowMigration
+from iso10002.workflow._standard import (
+    SMALL_ORGANISATION,
+    STANDARD,
+    small_organisation_workflow,
+    standard_workflow,
+)
+
+__all__ = [
+    "CLAUSE_7_STEPS",
+    "DEFAULT_REOPEN_WINDOW",
+    "MIGRATED_EVENT",
+    "REOPEN_WINDOW",
+    "SMALL_ORGANISATION",
+    "STANDARD",
+    "ConformanceGap",
+    "ReopenWindow",
+    "State",
+    "Step",
+    "Transitioned",
+    "Workflow",
+    "WorkflowDefinition",
+    "WorkflowEngine",
+    "WorkflowMigration",
+    "check_conformance",
+    "small_organisation_workflow",
+    "standard_workflow",
+    "to_dot",
+    "to_mermaid",
+]

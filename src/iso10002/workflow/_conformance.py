@@ -1,0 +1,156 @@
+"""Hold a workflow definition to ISO 10002 clause 7: which steps does it skip?"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+import attrs
+
+from iso10002.workflow._definition import Step, WorkflowDefinition
+
+__all__ = ["CLAUSE_7_STEPS", "ConformanceGap", "check_conformance"]
+
+CLAUSE_7_STEPS: dict[str, str] = {
+    "7.4": "acknowledgement",
+    "7.5": "initial assessment",
+    "7.6": "investigation",
+    "7.7": "response (decision)",
+    "7.8": "communicating the decision",
+    "7.9": "closing",
+}
+"""The clause-7 steps a conforming workflow implements, by clause."""
+
+# (earlier, later, code): every path to a ``later`` step passes an ``earlier`` one.
+_ORDER = (
+    ("7.4", "7.7", "decision-before-acknowledgement"),
+    ("7.5", "7.7", "decision-before-assessment"),
+    ("7.7", "7.8", "communication-before-decision"),
+    ("7.8", "7.9", "closing-before-communication"),
+)
+# (clause, path, code): steps implementing ``clause`` must require ``path``.
+_DATA = (
+    ("7.7", "decision", "decision-not-required"),
+    ("7.8", "decision.communicated_at", "communication-not-required"),
+    ("7.9", "outcome", "outcome-not-required"),
+)
+
+
+@attrs.frozen(kw_only=True)
+class ConformanceGap:
+    """One way a workflow definition falls short of ISO 10002 clause 7.
+
+    Args:
+        clause: The clause concerned, e.g. ``7.4``.
+        code: A stable code, e.g. ``decision-before-acknowledgement``.
+        message: A sentence for people.
+        triggers: The steps concerned, if any.
+
+    .. versionadded:: 0.1.0
+    """
+
+    clause: str
+    code: str
+    message: str
+    triggers: tuple[str, ...] = ()
+
+
+def _implements(step: Step, clause: str, terminal: frozenset[str]) -> bool:
+    if clause not in step.clauses:
+        return False
+    # Closing (7.9) ends the handling; reopening carries 7.9 but ends nothing.
+    return clause != "7.9" or (
+        step.destination is not None and step.destination in terminal
+    )
+
+
+def _reachable_without(definition: WorkflowDefinition, clause: str) -> set[str]:
+    """States reachable from the initial state without taking a ``clause`` step."""
+    edges: dict[str, set[str]] = {}
+    for step in definition.steps:
+        if clause in step.clauses:
+            continue
+        for source in step.sources:
+            edges.setdefault(source, set()).add(step.destination_from(source))
+    seen = {definition.initial_state}
+    queue = deque(seen)
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def _names(steps: Iterable[Step]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.trigger for s in steps))
+
+
+def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, ...]:
+    """List the clause-7 steps ``definition`` skips or lets be skipped.
+
+    A step implements a clause when the clause is in its ``clauses``. The
+    checks: every clause-7 step from acknowledgement (7.4) to closing (7.9) is
+    implemented; no decision can be reached without acknowledging and
+    assessing; no decision can be communicated before it is made; closing
+    cannot be reached without communicating a decision; deciding,
+    communicating and closing require the decision, its communication time and
+    the outcome.
+
+    Args:
+        definition: The workflow to check (valid by construction).
+
+    Returns:
+        The gaps, empty when the definition conforms.
+
+    .. versionadded:: 0.1.0
+    """
+    terminal = definition.terminal_states
+    gaps: list[ConformanceGap] = []
+    for clause, what in CLAUSE_7_STEPS.items():
+        if not any(_implements(s, clause, terminal) for s in definition.steps):
+            gaps.append(
+                ConformanceGap(
+                    clause=clause,
+                    code="missing-step",
+                    message=f"no step implements {what}",
+                )
+            )
+    for earlier, later, code in _ORDER:
+        reachable = _reachable_without(definition, earlier)
+        offending = [
+            s
+            for s in definition.steps
+            if _implements(s, later, terminal)
+            and earlier not in s.clauses
+            and not reachable.isdisjoint(s.sources)
+        ]
+        if offending:
+            gaps.append(
+                ConformanceGap(
+                    clause=earlier,
+                    code=code,
+                    message=(
+                        f"{CLAUSE_7_STEPS[later]} ({later}) can be reached without "
+                        f"{CLAUSE_7_STEPS[earlier]} ({earlier})"
+                    ),
+                    triggers=_names(offending),
+                )
+            )
+    for clause, path, code in _DATA:
+        lax = [
+            s
+            for s in definition.steps
+            if _implements(s, clause, terminal) and path not in s.requires
+        ]
+        if lax:
+            gaps.append(
+                ConformanceGap(
+                    clause=clause,
+                    code=code,
+                    message=f"{CLAUSE_7_STEPS[clause]} ({clause}) must require "
+                    f"{path!r}",
+                    triggers=_names(lax),
+                )
+            )
+    return tuple(gaps)
