@@ -64,9 +64,13 @@ class SQLiteHandlerStore:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._closed = False
-        with self._connection() as conn:
-            for statement in _SCHEMA:
-                conn.execute(statement)
+        try:
+            with self._connection() as conn:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def path(self) -> str:

@@ -167,12 +167,18 @@ class SQLiteComplaintRepository:
         self._closed = False
         self._shared_lock: threading.Lock | None = None
         self._shared: sqlite3.Connection | None = None
-        with _translated():
-            if self._path == ":memory:":
-                self._shared_lock = threading.Lock()
-                self._shared = self._open()
-            with self._connection() as connection:
-                migrate(connection)
+        try:
+            with _translated():
+                if self._path == ":memory:":
+                    self._shared_lock = threading.Lock()
+                    self._shared = self._open()
+                with self._connection() as connection:
+                    migrate(connection)
+        except BaseException:
+            # Not a usable database (or not ours): close what was opened so
+            # the failed construction leaks no file handle.
+            self.close()
+            raise
 
     @property
     def path(self) -> str:
@@ -190,13 +196,13 @@ class SQLiteComplaintRepository:
             isolation_level=None,
             check_same_thread=False,
         )
+        with self._registry_lock:
+            self._connections.append(connection)
         connection.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
         if self._path != ":memory:":
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute(f"PRAGMA synchronous = {self._synchronous}")
         connection.execute("PRAGMA foreign_keys = ON")
-        with self._registry_lock:
-            self._connections.append(connection)
         return connection
 
     @contextmanager
