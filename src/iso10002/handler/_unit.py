@@ -11,8 +11,7 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.handler._store import CheckpointStore, InMemoryHandlerStore, SequenceStore
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.principles import Finding, Policy, PolicyRegistry, policies_for
-from iso10002.principles._sets import PACKS
+from iso10002.principles import PACKS, Finding, Policy, PolicyRegistry, policies_for
 from iso10002.repositories import ComplaintRepository, InMemoryComplaintRepository
 
 __all__ = [
