@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from iso10002.errors import ValidationError
 from iso10002.model import MODEL_TYPES, Channel, Complainant, Complaint, ComplaintForm
+from iso10002.principles import OrganisationProfile
 from iso10002.serialization import (
     from_dict,
     from_json,
@@ -216,3 +217,47 @@ class TestMalformedInput:
         except ValidationError as exc:
             outcome = exc.problems
         assert isinstance(outcome, Complaint) or len(outcome) > 0
+
+
+class TestDurations:
+    """``timedelta`` fields (profiles, policies) travel as ISO 8601 durations."""
+
+    @given(
+        st.timedeltas(
+            min_value=timedelta(days=-10_000), max_value=timedelta(days=10_000)
+        )
+    )
+    def test_any_duration_round_trips(self, value):
+        """Writing then reading a duration gives it back exactly."""
+        converter = make_converter()
+        text = converter.unstructure(value)
+        assert isinstance(text, str)
+        assert converter.structure(text, timedelta) == value
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("P14D", timedelta(days=14)),
+            ("PT36H", timedelta(hours=36)),
+            ("P2W", timedelta(weeks=2)),
+            ("P1DT2H3M4.5S", timedelta(days=1, hours=2, minutes=3, seconds=4.5)),
+            ("-PT30M", timedelta(minutes=-30)),
+            ("PT0S", timedelta(0)),
+        ],
+    )
+    def test_iso_8601_durations_are_read(self, text, expected):
+        """Weeks, days, hours, minutes and seconds are understood."""
+        assert make_converter().structure(text, timedelta) == expected
+
+    @pytest.mark.parametrize("bad", ["14 days", "P", "PT", "P1DT", "P1Y", 14, None])
+    def test_other_values_name_the_field(self, bad):
+        """Anything else is a ValidationError on the field, not a cattrs error."""
+        with pytest.raises(ValidationError) as caught:
+            from_dict(OrganisationProfile, {"keep_informed_interval": bad})
+        assert caught.value.field == "keep_informed_interval"
+
+    def test_a_profile_with_an_interval_round_trips(self):
+        """A profile file can set the keep-informed interval."""
+        profile = from_dict(OrganisationProfile, {"keep_informed_interval": "P10D"})
+        assert profile.keep_informed_interval == timedelta(days=10)
+        assert to_dict(profile)["keep_informed_interval"] == "P10D"

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import sys
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -111,6 +112,54 @@ def _structure_date(value: Any, _: Any) -> date:
         raise ValueError(msg) from None
 
 
+_DURATION = re.compile(
+    r"(?P<sign>-?)P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
+)
+
+
+def _structure_timedelta(value: Any, _: Any) -> timedelta:
+    if not isinstance(value, str):
+        kind = type(value).__name__
+        msg = f"must be an ISO 8601 duration string such as 'P14D', not {kind}"
+        raise TypeError(msg)
+    found = _DURATION.fullmatch(value)
+    if found is None or value.lstrip("-") in {"P", "PT"} or value.endswith("T"):
+        msg = (
+            "must be an ISO 8601 duration in weeks, days, hours, minutes and "
+            f"seconds such as 'P14D' or 'PT36H', not {value[:40]!r}"
+        )
+        raise ValueError(msg)
+    groups = found.groupdict()
+    sign = -1 if groups.pop("sign") else 1
+    parts = {k: float(v) for k, v in groups.items() if v is not None}
+    try:
+        return sign * timedelta(**parts)
+    except OverflowError:
+        msg = f"is too long a duration: {value[:40]!r}"
+        raise ValueError(msg) from None
+
+
+def _unstructure_timedelta(value: timedelta) -> str:
+    """Write a duration as ISO 8601 (``P14D``, ``PT36H``, ``-P1DT0.5S``)."""
+    if value < timedelta(0):
+        return "-" + _unstructure_timedelta(-value)
+    days, seconds, micros = value.days, value.seconds, value.microseconds
+    hours, rest = divmod(seconds, 3600)
+    minutes, whole = divmod(rest, 60)
+    time = ""
+    if hours:
+        time += f"{hours}H"
+    if minutes:
+        time += f"{minutes}M"
+    if whole or micros:
+        time += f"{whole}.{micros:06d}".rstrip("0").rstrip(".") + "S"
+    text = "P" + (f"{days}D" if days else "")
+    if time:
+        text += "T" + time
+    return text if text != "P" else "PT0S"
+
+
 def _structure_decimal(value: Any, _: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         msg = f"must be a decimal string, not {type(value).__name__}"
@@ -179,6 +228,8 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_structure_hook(timedelta, _structure_timedelta)
+    converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
     converter.register_unstructure_hook(Decimal, str)
 
     def attrs_structure_factory(cl: type[Any]) -> Any:

@@ -15,6 +15,11 @@ COMMANDS = [
     ["demo"],
     ["export"],
     ["packs"],
+    ["report"],
+    ["audit"],
+    ["return"],
+    ["return", "fca"],
+    ["return", "asic"],
     ["workflow"],
     ["workflow", "check"],
     ["workflow", "diagram"],
@@ -43,7 +48,15 @@ class TestEntryPoints:
         """``python -m iso10002 --help`` lists every command group."""
         result = cli("--help")
         assert result.returncode == 0, result.stderr
-        for name in ("demo", "export", "packs", "workflow"):
+        for name in (
+            "audit",
+            "demo",
+            "export",
+            "packs",
+            "report",
+            "return",
+            "workflow",
+        ):
             assert f"  {name} " in result.stdout
 
     @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -71,3 +84,11 @@ class TestMain:
         assert iso10002.__version__ in capsys.readouterr().out
         assert main(["workflow", "check"]) == 2
         assert "Missing argument" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("group", ["workflow", "return"])
+    def test_a_group_without_a_subcommand_shows_its_help(self, capsys, group):
+        """A bare group prints its full help (not one squashed line) and exits 2."""
+        assert main([group]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"Usage: iso10002 {group}")
+        assert "\nCommands:\n" in err

@@ -3,8 +3,12 @@
 ``iso10002 demo`` runs a simulated year of complaints into a SQLite file,
 ``iso10002 workflow check`` and ``iso10002 workflow diagram`` validate and
 draw workflow definitions, ``iso10002 export`` writes stored complaints as
-JSON lines (without personal data unless asked), and ``iso10002 packs``
-lists the regulatory deadline packs. ``python -m iso10002`` is the same
+JSON lines (without personal data unless asked), ``iso10002 packs``
+lists the regulatory deadline packs, ``iso10002 report`` prints KPIs or
+writes the management review pack (HTML, JSON), ``iso10002 audit`` gives
+audit evidence and the self-assessment per clause, and ``iso10002 return
+fca`` and ``iso10002 return asic`` produce regulatory complaints returns; the
+analysis commands output no personal data. ``python -m iso10002`` is the same
 program. Every command has ``--help``; user errors give one line on stderr
 and a non-zero exit status.
 
@@ -24,11 +28,13 @@ from iso10002.cli._errors import run
 __all__ = ["cli", "main"]
 
 # name -> "module:attribute"; commands load only when used, so ``--help`` stays fast.
-# Further command groups (report, audit, return) register here the same way.
 _COMMANDS: dict[str, str] = {
+    "audit": "iso10002.cli._audit:audit",
     "demo": "iso10002.cli._demo:demo",
     "export": "iso10002.cli._export:export",
     "packs": "iso10002.cli._packs:packs",
+    "report": "iso10002.cli._report:report",
+    "return": "iso10002.cli._returns:returns",
     "workflow": "iso10002.cli._workflow:workflow",
 }
 
@@ -57,10 +63,12 @@ class _LazyGroup(click.Group):
 )
 @click.version_option(__version__, "-V", "--version", prog_name="iso10002")
 def cli() -> None:
-    """Embed an ISO 10002 complaints-handling process: demo data, workflows, exports.
+    """Embed an ISO 10002 complaints-handling process: demo data, workflows, reports.
 
     Start with `iso10002 demo`, which writes a simulated year of complaints
-    to ./iso10002-demo.db and tells you what it did.
+    to ./iso10002-demo.db and tells you what it did; then `iso10002 report`,
+    `iso10002 audit` and `iso10002 return fca|asic` analyse it (no personal
+    data in their output).
     """
 
 

@@ -98,7 +98,8 @@ def _summary(
     lines += [
         f"Done in {result.seconds:.1f} s ({result.rate:,.0f} complaints/s).",
         f"Data: {path} (SQLite; personal data is invented).",
-        f"Next: iso10002 export --db {path} --format jsonl",
+        f"Next: iso10002 report --db {path} --period {result.start:%Y} --html review.html",
+        f"      iso10002 audit --db {path} --period {result.start:%Y}",
     ]
     return lines
 

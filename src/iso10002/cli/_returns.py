@@ -1,0 +1,241 @@
+"""``iso10002 return fca`` and ``iso10002 return asic``: regulatory returns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from iso10002.analysis import FcaFigures, FcaReturn, Period, asic_return, fca_return
+from iso10002.cli._analysis import (
+    calendar_for,
+    check_output,
+    db_option,
+    holidays_option,
+    load_mapping,
+    period_option,
+    stream,
+    write_text,
+    zone_option,
+)
+from iso10002.cli._db import open_repository
+from iso10002.repositories import Query
+from iso10002.serialization import to_dict
+
+__all__ = ["FCA_COLUMNS", "fca_csv", "fca_text", "returns"]
+
+FCA_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("product_group", "product group"),
+    ("opened", "opened"),
+    ("closed", "closed"),
+    ("closed_within_3_business_days", "<=3 bd"),
+    ("closed_within_8_weeks", "<=8 wk"),
+    ("closed_after_8_weeks", ">8 wk"),
+    ("upheld", "upheld"),
+    ("redress_paid", "redress"),
+    ("outstanding", "outstanding"),
+    ("eight_week_due", "8-wk due"),
+    ("eight_week_met", "8-wk met"),
+)
+"""``(FcaFigures field, short heading)`` of the FCA table, in order."""
+
+_PERIOD_HELP = "Reporting period, e.g. 2025-H1 (also 2025, 2025-Q2, 2025-03 ...)."
+_OUT_HELP = "Write to this file instead of standard output."
+
+
+def _cells(figures: FcaFigures) -> list[str]:
+    return [str(getattr(figures, name)) for name, _ in FCA_COLUMNS]
+
+
+def fca_text(result: FcaReturn, zone: str) -> str:
+    """Render an FCA return as a table, with its counting rules.
+
+    Args:
+        result: The return.
+        zone: The name of the zone the period was parsed in.
+    """
+    rows = [[heading for _, heading in FCA_COLUMNS]]
+    rows += [_cells(g) for g in (*result.groups, result.total)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(FCA_COLUMNS))]
+
+    def line(row: Sequence[str]) -> str:
+        first = row[0].ljust(widths[0])
+        rest = (
+            cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+        )
+        return "  ".join((first, *rest)).rstrip()
+
+    lines = [
+        (
+            f"FCA complaints return (DISP 1.10), period {result.period.label} in "
+            f"{zone}, redress in {result.currency}"
+        ),
+        line(rows[0]),
+        *(line(row) for row in rows[1:]),
+    ]
+    if result.other_currency_redress:
+        other = ", ".join(f"{c} {v}" for c, v in result.other_currency_redress.items())
+        lines.append(f"Redress in other currencies (not in the table): {other}")
+    lines.append("Counting rules:")
+    lines += [f"  - {rule}" for rule in result.rules]
+    return "\n".join(lines) + "\n"
+
+
+def fca_csv(result: FcaReturn) -> str:
+    """Render an FCA return as CSV: one row per product group, then the total."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["period", *(name for name, _ in FCA_COLUMNS)])
+    for figures in (*result.groups, result.total):
+        writer.writerow([result.period.label, *_cells(figures)])
+    return out.getvalue()
+
+
+def _received_before(period: Period) -> Query:
+    return Query(received_before=period.end)
+
+
+@click.group(name="return")
+def returns() -> None:
+    """Regulatory complaints returns: fca (UK, DISP 1.10) and asic (Australia, RG 271).
+
+    Both read the database once per run and contain no personal data: counts,
+    dates, products, categories and complaint references only.
+    """
+
+
+@returns.command()
+@db_option
+@period_option(required=True, help_text=_PERIOD_HELP)
+@zone_option("Europe/London")
+@holidays_option
+@click.option(
+    "--product-groups",
+    "groups_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML or JSON table of product names to FCA product groups; "
+    "unmapped products count under 'other'.",
+)
+@click.option(
+    "--currency",
+    default="GBP",
+    show_default=True,
+    help="Currency of the redress column (ISO 4217).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    help="Output format. Default: by the suffix of --out (.json, .csv), else text.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help=_OUT_HELP,
+)
+def fca(  # noqa: PLR0913 - one parameter per option
+    *,
+    db: Path,
+    period: str,
+    zone: str,
+    region: str | None,
+    groups_file: Path | None,
+    currency: str,
+    fmt: str | None,
+    out: Path | None,
+) -> int:
+    """Count the UK FCA complaints return figures per product group.
+
+    Opened, closed (within 3 business days, within 8 weeks, after), upheld,
+    redress paid, outstanding and the 8-week rule, per product group and in
+    total, with the counting rules. Use --zone Europe/London (the default)
+    and --holidays GB-ENG for a real return.
+    """
+    check_output(out)
+    groups = load_mapping(groups_file)
+    calendar = calendar_for(zone, region)
+    reporting = Period.parse(period, calendar.zone)
+    if fmt is None:
+        suffix = "" if out is None else out.suffix.lower()
+        fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
+    repository = open_repository(str(db))
+    try:
+        result = fca_return(
+            stream(repository, _received_before(reporting), desc="counting"),
+            period=reporting,
+            calendar=calendar,
+            product_groups=groups,
+            currency=currency,
+        )
+    finally:
+        repository.close()
+    if fmt == "json":
+        text = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = fca_csv(result)
+    else:
+        text = fca_text(result, zone)
+    write_text(out, text, what="FCA return", newline="" if fmt == "csv" else "\n")
+    return 0
+
+
+@returns.command()
+@db_option
+@period_option(required=True, help_text=_PERIOD_HELP)
+@zone_option("Australia/Sydney")
+@holidays_option
+@click.option(
+    "--product-codes",
+    "products_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML or JSON table of product names to ASIC product codes.",
+)
+@click.option(
+    "--issue-codes",
+    "issues_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML or JSON table of complaint categories to ASIC issue codes.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help=_OUT_HELP,
+)
+def asic(  # noqa: PLR0913 - one parameter per option
+    *,
+    db: Path,
+    period: str,
+    zone: str,
+    region: str | None,
+    products_file: Path | None,
+    issues_file: Path | None,
+    out: Path | None,
+) -> int:
+    """Write the ASIC IDR data report (RG 271) as CSV, one row per complaint.
+
+    Rows: complaints received before the period's end and not closed before
+    its start. Unmapped products and categories are written as recorded.
+    Complainant demographics are never exported.
+    """
+    check_output(out)
+    products = load_mapping(products_file)
+    issues = load_mapping(issues_file)
+    calendar = calendar_for(zone, region)
+    reporting = Period.parse(period, calendar.zone)
+    repository = open_repository(str(db))
+    try:
+        result = asic_return(
+            stream(repository, _received_before(reporting), desc="collecting"),
+            period=reporting,
+            calendar=calendar,
+            product_codes=products,
+            issue_codes=issues,
+        )
+    finally:
+        repository.close()
+    write_text(out, result.to_csv(), what="ASIC IDR data report", newline="")
+    return 0
