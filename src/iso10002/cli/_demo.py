@@ -65,6 +65,7 @@ def _summary(
     last_day = result.end - timedelta(days=1)
     scores = result.satisfaction_scores
     steps = result.steps
+    year = f"{result.start:%Y}"
     lines = [
         (
             f"Simulated {result.start:%Y-%m-%d} to {last_day:%Y-%m-%d}: "
@@ -98,8 +99,8 @@ def _summary(
     lines += [
         f"Done in {result.seconds:.1f} s ({result.rate:,.0f} complaints/s).",
         f"Data: {path} (SQLite; personal data is invented).",
-        f"Next: iso10002 report --db {path} --period {result.start:%Y} --html review.html",
-        f"      iso10002 audit --db {path} --period {result.start:%Y}",
+        f"Next: iso10002 report --db {path} --period {year} --html review.html",
+        f"      iso10002 audit --db {path} --period {year}",
     ]
     return lines
 
