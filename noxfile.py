@@ -78,9 +78,8 @@ def coverage(session: nox.Session) -> None:
     """Run the tests once and write an HTML coverage report."""
     session.install("-e", EXTRAS, *group("test"))
     session.run("coverage", "erase")
-    session.run(
-        "pytest", *PYTEST_ARGS, "--cov-report=term", "--cov-report=html", *session.posargs
-    )
+    reports = ["--cov-report=term", "--cov-report=html"]
+    session.run("pytest", *PYTEST_ARGS, *reports, *session.posargs)
 
 
 @nox.session(python="3.11")
