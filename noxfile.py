@@ -20,7 +20,9 @@ nox.options.error_on_missing_interpreters = False
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 EXTRAS = ".[postgres,holidays,cli,toml,testing]"
-PYTEST_ARGS = ["-n", "auto", "--cov"]
+# One worker per core; ``loadfile`` keeps each file on one worker, which the
+# docs need (the code blocks of one page share their names, in order).
+PYTEST_ARGS = ["-n", "auto", "--dist", "loadfile", "--cov"]
 
 
 def group(name: str) -> list[str]:
