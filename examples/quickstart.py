@@ -27,9 +27,8 @@ agent = Actor("agent:17", roles={"complaints-handler"})
 
 with tempfile.TemporaryDirectory() as tmp:
     repository = SQLiteComplaintRepository(Path(tmp) / "complaints.db")
-    handler = ComplaintsHandler(
-        repository
-    )  # standard workflow, ISO 10002:2018 policies
+    # The standard workflow and the ISO 10002:2018 policies, by default.
+    handler = ComplaintsHandler(repository)
     c = handler.receive(form, actor=web, channel="web")
     print(f"received {c.reference}; the web form sees name={c.complainant.name!r}")
     handler.acknowledge(c.id, actor=agent)
