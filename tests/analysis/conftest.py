@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import attrs
 import pytest
+from hypothesis import strategies as st
 
+from iso10002.analysis import Granularity, KpiSpec, Period
+from iso10002.calendars import WeekdayCalendar
 from iso10002.model import (
     Channel,
     Classification,
@@ -22,6 +26,7 @@ from iso10002.model import (
     SatisfactionFeedback,
     Subject,
 )
+from iso10002.testing.strategies import complaints, utc_datetimes
 
 SECRET_NAME = "Zebedee Quuxworth"
 SECRET_TEXT = "My neighbour Xylophonia saw everything"
@@ -200,3 +205,70 @@ def sample(make):
             deadlines=[("acknowledge", "2026-02-11T09:00", None)],
         ),
     ]
+
+
+# -- push-down: random stores, specs and calendars shared by the adapter tests ----
+
+_RENAMES = (
+    "ComplaintReopened",
+    "ComplainantRejected",
+    "ComplaintWithdrawn",
+    "HoldingResponseSent",
+)
+
+
+@st.composite
+def _varied(draw, complaint):
+    """Rename some events to the ones analysis reads but the strategy never makes."""
+    history = list(complaint.history)
+    for i in range(1, len(history)):
+        if draw(st.booleans()):
+            history[i] = attrs.evolve(history[i], name=draw(st.sampled_from(_RENAMES)))
+    return attrs.evolve(complaint, history=tuple(history))
+
+
+@st.composite
+def _specs(draw):
+    as_of = draw(utc_datetimes(min_value=datetime(2000, 6, 1)))
+    period = draw(
+        st.none()
+        | st.builds(
+            lambda year, month: Period.parse(f"{year}-{month:02d}"),
+            st.integers(2000, 2090),
+            st.integers(1, 12),
+        )
+        | st.just(Period.parse("2000")),
+    )
+    return KpiSpec(
+        as_of=as_of,
+        period=period,
+        granularity=draw(st.sampled_from(Granularity)),
+        ageing_days=draw(st.sampled_from([(7, 14, 28, 56), (0,), (1, 400, 9000)])),
+    )
+
+
+_CALENDARS = st.sampled_from(
+    [
+        None,
+        WeekdayCalendar(zone="UTC"),
+        WeekdayCalendar(zone="Europe/London"),
+        WeekdayCalendar(zone="Australia/Sydney", closed=[date(2026, 1, 26)]),
+        WeekdayCalendar(zone=timezone(timedelta(hours=-5, minutes=-30))),
+    ]
+)
+
+
+@pytest.fixture(scope="session")
+def pushdown_complaints():
+    """Strategy of lists of random complaints with distinct ids."""
+    return st.lists(
+        complaints(max_events=7).flatmap(_varied),
+        max_size=6,
+        unique_by=lambda c: c.id,
+    )
+
+
+@pytest.fixture(scope="session")
+def pushdown_specs():
+    """Strategy of ``(KpiSpec, calendar)`` pairs, zones with and without DST."""
+    return st.tuples(_specs(), _CALENDARS)

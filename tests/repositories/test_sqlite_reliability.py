@@ -22,7 +22,7 @@ from iso10002.errors import (
 )
 from iso10002.model import Complainant, DueDate, HistoryEvent
 from iso10002.repositories import Query, iter_complaints
-from iso10002.repositories._sqlite_schema import SCHEMA_VERSION
+from iso10002.repositories._sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from iso10002.repositories._sqlite_sql import select_sql
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.contract import make_complaint, next_version
@@ -192,11 +192,12 @@ class TestSQLiteStorageRules:
         connection = _raw(path)
         try:
             versions = connection.execute(
-                "SELECT version FROM iso10002_schema"
+                "SELECT version FROM iso10002_schema ORDER BY version"
             ).fetchall()
         finally:
             connection.close()
-        assert versions == [(SCHEMA_VERSION,)]
+        assert versions == [(version,) for version, _ in MIGRATIONS]
+        assert versions[-1] == (SCHEMA_VERSION,)
 
     def test_a_newer_schema_is_refused(self, repository, path):
         """A database written by a newer library raises IntegrityError."""

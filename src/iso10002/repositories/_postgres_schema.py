@@ -17,6 +17,7 @@ import psycopg
 from psycopg import sql
 
 from iso10002.errors import RepositoryError, ValidationError
+from iso10002.repositories._postgres_analytics import FACTS_STATEMENTS, backfill_facts
 
 __all__ = [
     "FEED_LOCK_CLASS",
@@ -121,8 +122,12 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             ),
         ),
     ),
+    (2, "KPI push-down facts, back-filled", FACTS_STATEMENTS),
 )
 """Forward migrations, in order."""
+
+_BACKFILLS = {2: backfill_facts}
+# Data steps run right after their version's statements, in the same transaction.
 
 LATEST_VERSION = MIGRATIONS[-1][0]
 """The schema version this code writes and reads."""
@@ -219,6 +224,8 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
                 continue
             for template in statements:
                 cur.execute(_statement(template, schema))
+            if version in _BACKFILLS and found > 0:
+                _BACKFILLS[version](cur, schema)
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {}.schema_version (version, description)"

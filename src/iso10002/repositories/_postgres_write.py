@@ -8,7 +8,12 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from iso10002.errors import ConflictError, DuplicateError
+from iso10002.errors import (
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
 from iso10002.model import Complaint
 from iso10002.repositories._integrity import (
     GENESIS,
@@ -16,16 +21,80 @@ from iso10002.repositories._integrity import (
     chain_events,
     new_salt,
 )
+from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import encode_document
 from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
 from iso10002.repositories._query import index_values
 
-__all__ = ["Statements", "complaint_row", "event_rows"]
+__all__ = [
+    "Statements",
+    "check_complaint",
+    "check_expected_version",
+    "check_text",
+    "complaint_row",
+    "event_rows",
+]
+
+_MAX_TEXT = 200
 
 _COMPLAINT_COLUMNS = (
     "id, version, idempotency_key, salt, last_link, status, received_at, channel,"
     " assignee, category, reference, next_due_at, met_late, document, document_escaped"
 )
+
+
+def check_complaint(complaint: Any) -> Complaint:
+    """Return ``complaint`` if it is a complaint with history, else raise.
+
+    Raises:
+        ValidationError: naming ``complaint`` or ``complaint.history``.
+    """
+    if not isinstance(complaint, Complaint):
+        raise ValidationError.single("complaint", "must be a Complaint")
+    if not complaint.history:
+        raise ValidationError.single(
+            "complaint.history", "must hold at least one event"
+        )
+    return complaint
+
+
+def check_expected_version(complaint: Complaint, expected_version: Any) -> None:
+    """Check ``expected_version`` of a save of ``complaint``.
+
+    Raises:
+        ValidationError: unless it is a positive integer below the new version.
+    """
+    if (
+        isinstance(expected_version, bool)
+        or not isinstance(expected_version, int)
+        or expected_version < 1
+    ):
+        raise ValidationError.single("expected_version", "must be a positive integer")
+    if complaint.version <= expected_version:
+        raise ValidationError.single(
+            "complaint.version",
+            f"must be greater than expected_version {expected_version}",
+        )
+
+
+def check_text(field: str, value: Any, *, optional: bool = False) -> None:
+    """Check a short text argument (idempotency key, worker).
+
+    Raises:
+        ValidationError: naming ``field`` unless it is 1 to 200 characters
+            without NUL (or ``None`` when ``optional``).
+    """
+    if optional and value is None:
+        return
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > _MAX_TEXT
+        or "\x00" in value
+    ):
+        raise ValidationError.single(
+            field, "must be a non-empty string of at most 200 characters"
+        )
 
 
 def complaint_row(
@@ -68,6 +137,7 @@ class Statements:
     def __init__(self, schema: str) -> None:
         """Compose every statement for ``schema``."""
         s = sql.Identifier(schema)
+        self.facts = FactWriter(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
         self.lock_feed = sql.SQL("SELECT pg_advisory_xact_lock(%s, %s)")
         self.insert = sql.SQL(
@@ -146,6 +216,35 @@ class Statements:
                 existing, idempotency_key=None if same_id else idempotency_key
             )
         self.append_events(cur, event_rows(complaint.id, chained))
+        self.facts.write(cur, (complaint,))
+
+    def save(
+        self, cur: psycopg.Cursor[Any], complaint: Complaint, expected_version: int
+    ) -> None:
+        """Store the next version of a stored complaint (``save``).
+
+        Raises:
+            NotFoundError: if the complaint was never added.
+            ConflictError: if the stored version is not ``expected_version``.
+        """
+        cur.execute(self.current, (complaint.id,))
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(complaint.id)
+        version, last_link, salt = row
+        if version != expected_version:
+            raise ConflictError(
+                complaint.id,
+                expected_version=expected_version,
+                actual_version=version,
+            )
+        self.update(
+            cur,
+            complaint,
+            expected_version=expected_version,
+            previous_link=last_link,
+            salt=bytes(salt),
+        )
 
     def update(  # noqa: PLR0913 - the stored state a version is chained to
         self,
@@ -180,6 +279,7 @@ class Statements:
         if cur.rowcount != 1:
             raise ConflictError(complaint.id, expected_version=expected_version)
         self.append_events(cur, event_rows(complaint.id, chained))
+        self.facts.write(cur, (complaint,), replace=True)
 
     def import_batch(
         self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]
@@ -192,6 +292,7 @@ class Statements:
         rows: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
         seen: set[str] = set()
+        complaints = list(complaints)
         for complaint in complaints:
             if complaint.id in seen:
                 raise DuplicateError(complaint.id)
@@ -222,4 +323,5 @@ class Statements:
         with cur.copy(self.copy_events) as copy:
             for event in events:
                 copy.write_row(event)
+        self.facts.copy(cur, complaints)
         return len(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from iso10002.errors import IntegrityError
+from iso10002.repositories._sqlite_analytics import FACTS_SCHEMA, backfill_facts
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -50,8 +51,11 @@ CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, FACTS_SCHEMA))
 """``(version, script)`` pairs; a database at version v gets every later script."""
+
+_BACKFILLS = {2: backfill_facts}
+# Data steps run right after their version's script, in the same transaction.
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 """The schema version this library writes."""
@@ -97,6 +101,8 @@ def migrate(connection: sqlite3.Connection) -> int:
             if version > current:
                 for statement in _statements(script):
                     connection.execute(statement)
+                if version in _BACKFILLS and current > 0:
+                    _BACKFILLS[version](connection)
                 connection.execute(
                     "INSERT INTO iso10002_schema (version) VALUES (?)", (version,)
                 )

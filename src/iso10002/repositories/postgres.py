@@ -8,10 +8,7 @@ the only module that imports them.
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,34 +16,34 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from iso10002.analysis._calendar import DayCalendar
+from iso10002.analysis._kpis import KpiSpec
+from iso10002.analysis._results import KpiReport
 from iso10002.clock import Clock, SystemClock
-from iso10002.errors import (
-    ConflictError,
-    NotFoundError,
-    RepositoryError,
-    ValidationError,
-)
+from iso10002.errors import NotFoundError, ValidationError
 from iso10002.model import Complaint
+from iso10002.repositories import _postgres_queue as queue
 from iso10002.repositories._erasure import erase
-from iso10002.repositories._integrity import (
-    StoredLink,
-    load_event,
-    new_salt,
-    verify_complaint,
-)
+from iso10002.repositories._integrity import load_event, new_salt
+from iso10002.repositories._postgres_analytics import postgres_kpis
 from iso10002.repositories._postgres_codec import (
     ROW_COLUMNS,
     decode_row,
-    unescape_document,
     where_clause,
 )
+from iso10002.repositories._postgres_connect import Connector
 from iso10002.repositories._postgres_errors import translated
 from iso10002.repositories._postgres_schema import check_schema_name
 from iso10002.repositories._postgres_schema import migrate as migrate_schema
-from iso10002.repositories._postgres_write import Statements
+from iso10002.repositories._postgres_verify import verify_all
+from iso10002.repositories._postgres_write import (
+    Statements,
+    check_complaint,
+    check_expected_version,
+    check_text,
+)
 from iso10002.repositories._protocol import (
     DEFAULT_PAGE_SIZE,
-    IntegrityProblem,
     IntegrityReport,
     Page,
     Query,
@@ -56,33 +53,7 @@ from iso10002.repositories._query import check_limit, check_position, encode_cur
 
 __all__ = ["PostgresComplaintRepository"]
 
-_VERIFY_BATCH = 200
-_MAX_TEXT = 200
 _DEFAULT_LEASE = timedelta(minutes=5)
-
-
-def _check_complaint(complaint: Any) -> Complaint:
-    if not isinstance(complaint, Complaint):
-        raise ValidationError.single("complaint", "must be a Complaint")
-    if not complaint.history:
-        raise ValidationError.single(
-            "complaint.history", "must hold at least one event"
-        )
-    return complaint
-
-
-def _check_text(field: str, value: Any, *, optional: bool = False) -> None:
-    if optional and value is None:
-        return
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or len(value) > _MAX_TEXT
-        or "\x00" in value
-    ):
-        raise ValidationError.single(
-            field, "must be a non-empty string of at most 200 characters"
-        )
 
 
 class PostgresComplaintRepository:
@@ -161,24 +132,9 @@ class PostgresComplaintRepository:
         """Connect and make sure the schema is current."""
         self.schema = check_schema_name(schema)
         self._clock = clock or SystemClock()
-        self._owned_pool: ConnectionPool[Any] | None = None
-        self._pool: ConnectionPool[Any] | None = None
-        self._conn: psycopg.Connection[Any] | None = None
-        self._lock = threading.RLock()
-        self._closed = False
-        if isinstance(target, str):
-            self._owned_pool = self._pool = self._open_pool(
-                target, pool_size, connect_timeout
-            )
-        elif isinstance(target, ConnectionPool):
-            self._pool = target
-        elif isinstance(target, psycopg.Connection):
-            self._conn = target
-        else:
-            raise ValidationError.single(
-                "target",
-                "must be a DSN, a psycopg_pool.ConnectionPool or a psycopg.Connection",
-            )
+        self._db = Connector(
+            target, pool_size=pool_size, connect_timeout=connect_timeout
+        )
         self._sql = Statements(self.schema)
         s = sql.Identifier(self.schema)
         self._select = sql.SQL("SELECT {} FROM {}.complaints c").format(
@@ -190,72 +146,11 @@ class PostgresComplaintRepository:
             " WHERE c.id = %s FOR UPDATE OF c"
         ).format(ROW_COLUMNS.format(schema=s), s)
         try:
-            with translated("open"), self._connection() as conn:
+            with translated("open"), self._db.connection() as conn:
                 migrate_schema(conn, self.schema, apply=migrate)
         except BaseException:
             self.close()
             raise
-
-    @staticmethod
-    def _open_pool(dsn: str, size: int, timeout: float) -> ConnectionPool[Any]:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValidationError.single("pool_size", "must be a positive integer")
-        pool: ConnectionPool[Any] = ConnectionPool(
-            dsn,
-            min_size=1,
-            max_size=size,
-            open=False,
-            kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
-            name="iso10002",
-        )
-        with translated("connect"):
-            try:
-                pool.open(wait=True, timeout=timeout)
-            except BaseException:
-                pool.close()
-                raise
-        return pool
-
-    @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
-        if self._closed:
-            msg = "the repository is closed"
-            raise RepositoryError(msg)
-        if self._conn is not None:
-            with self._lock:
-                yield self._conn
-            return
-        assert self._pool is not None  # noqa: S101 - one of the two is always set
-        with self._pool.connection() as conn:
-            yield conn
-
-    @contextmanager
-    def _write(
-        self,
-        action: str,
-        complaint_id: str | None = None,
-        expected_version: int | None = None,
-    ) -> Iterator[psycopg.Cursor[Any]]:
-        with (
-            translated(
-                action, complaint_id=complaint_id, expected_version=expected_version
-            ),
-            self._connection() as conn,
-            conn.transaction(),
-            conn.cursor() as cur,
-        ):
-            yield cur
-
-    @contextmanager
-    def _read(
-        self, action: str, complaint_id: str | None = None
-    ) -> Iterator[psycopg.Cursor[Any]]:
-        with (
-            translated(action, complaint_id=complaint_id),
-            self._connection() as conn,
-            conn.cursor() as cur,
-        ):
-            yield cur
 
     # -- the ComplaintRepository protocol ---------------------------------------------
 
@@ -268,9 +163,9 @@ class PostgresComplaintRepository:
             DuplicateError: if the id or the idempotency key is already stored.
             ValidationError: if ``complaint`` is not a complaint with history.
         """
-        _check_complaint(complaint)
-        _check_text("idempotency_key", idempotency_key, optional=True)
-        with self._write("add", complaint.id) as cur:
+        check_complaint(complaint)
+        check_text("idempotency_key", idempotency_key, optional=True)
+        with self._db.write("add", complaint.id) as cur:
             self._sql.add(cur, complaint, idempotency_key)
         return complaint
 
@@ -283,7 +178,7 @@ class PostgresComplaintRepository:
         """
         if not isinstance(complaint_id, str) or "\x00" in complaint_id:
             raise NotFoundError(str(complaint_id))
-        with self._read("get", complaint_id) as cur:
+        with self._db.read("get", complaint_id) as cur:
             cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
             row = cur.fetchone()
         if row is None:
@@ -298,39 +193,10 @@ class PostgresComplaintRepository:
             ConflictError: if the stored version is not ``expected_version``.
             ValidationError: if ``complaint.version <= expected_version``.
         """
-        _check_complaint(complaint)
-        if (
-            isinstance(expected_version, bool)
-            or not isinstance(expected_version, int)
-            or expected_version < 1
-        ):
-            raise ValidationError.single(
-                "expected_version", "must be a positive integer"
-            )
-        if complaint.version <= expected_version:
-            raise ValidationError.single(
-                "complaint.version",
-                f"must be greater than expected_version {expected_version}",
-            )
-        with self._write("save", complaint.id, expected_version) as cur:
-            cur.execute(self._sql.current, (complaint.id,))
-            row = cur.fetchone()
-            if row is None:
-                raise NotFoundError(complaint.id)
-            version, last_link, salt = row
-            if version != expected_version:
-                raise ConflictError(
-                    complaint.id,
-                    expected_version=expected_version,
-                    actual_version=version,
-                )
-            self._sql.update(
-                cur,
-                complaint,
-                expected_version=expected_version,
-                previous_link=last_link,
-                salt=bytes(salt),
-            )
+        check_complaint(complaint)
+        check_expected_version(complaint, expected_version)
+        with self._db.write("save", complaint.id, expected_version) as cur:
+            self._sql.save(cur, complaint, expected_version)
         return complaint
 
     def find(
@@ -348,7 +214,7 @@ class PostgresComplaintRepository:
         statement = self._select + sql.SQL(
             " WHERE {} ORDER BY c.received_at, c.id LIMIT %s"
         ).format(where)
-        with self._read("find") as cur:
+        with self._db.read("find") as cur:
             cur.execute(statement, (*params, limit + 1))
             rows = cur.fetchall()
         items = tuple(decode_row(row) for row in rows[:limit])
@@ -363,7 +229,7 @@ class PostgresComplaintRepository:
         statement = sql.SQL("SELECT count(*) FROM {}.complaints c WHERE {}").format(
             self._s, where
         )
-        with self._read("count") as cur:
+        with self._db.read("count") as cur:
             cur.execute(statement, params)
             row = cur.fetchone()
         return int(row[0]) if row else 0
@@ -382,7 +248,7 @@ class PostgresComplaintRepository:
             "SELECT position, complaint_id, event::text FROM {}.events"
             " WHERE position > %s ORDER BY position LIMIT %s"
         ).format(self._s)
-        with self._read("events") as cur:
+        with self._db.read("events") as cur:
             cur.execute(statement, (after, limit))
             rows = cur.fetchall()
         return tuple(
@@ -406,7 +272,7 @@ class PostgresComplaintRepository:
         """
         if not isinstance(complaint_id, str) or "\x00" in complaint_id:
             raise NotFoundError(str(complaint_id))
-        with self._write("erase_personal_data", complaint_id) as cur:
+        with self._db.write("erase_personal_data", complaint_id) as cur:
             cur.execute(self._select_for_erasure, (complaint_id,))
             row = cur.fetchone()
             if row is None:
@@ -430,65 +296,36 @@ class PostgresComplaintRepository:
 
         Complaints are read in pages, so memory stays bounded.
         """
-        problems: list[IntegrityProblem] = []
-        complaints = events = 0
-        last = ""
-        head = sql.SQL(
-            "SELECT id, document::text, document_escaped, salt, version, last_link"
-            " FROM {}.complaints WHERE id > %s ORDER BY id LIMIT %s"
-        ).format(self._s)
-        links_sql = sql.SQL(
-            "SELECT complaint_id, sequence, event::text, commitment, link"
-            " FROM {}.events"
-            " WHERE complaint_id = ANY(%s) ORDER BY complaint_id, sequence"
-        ).format(self._s)
-        while True:
-            with self._read("verify_integrity") as cur:
-                cur.execute(head, (last, _VERIFY_BATCH))
-                rows = cur.fetchall()
-                if not rows:
-                    break
-                cur.execute(links_sql, ([r[0] for r in rows],))
-                links: dict[str, list[StoredLink]] = {}
-                for cid, sequence, text, commitment, link in cur:
-                    links.setdefault(cid, []).append(
-                        StoredLink(
-                            sequence=sequence,
-                            event=text,
-                            commitment=commitment,
-                            link=link,
-                        )
-                    )
-            for cid, document_text, escaped, salt, version, last_link in rows:
-                stored = links.get(cid, [])
-                events += len(stored)
-                problems.extend(
-                    _verify_one(
-                        cid,
-                        document_text=document_text,
-                        escaped=escaped,
-                        salt=bytes(salt),
-                        version=version,
-                        last_link=last_link,
-                        links=stored,
-                    )
-                )
-            complaints += len(rows)
-            last = rows[-1][0]
-        return IntegrityReport(
-            complaints_checked=complaints,
-            events_checked=events,
-            problems=tuple(problems),
-        )
+        return verify_all(self._db, self.schema)
 
     def close(self) -> None:
         """Close the pool this repository opened; borrowed ones stay open."""
-        self._closed = True
-        if self._owned_pool is not None:
-            self._owned_pool.close()
-            self._owned_pool = None
+        self._db.close()
 
     # -- beyond the protocol ----------------------------------------------------------
+
+    def analytics_kpis(
+        self, spec: KpiSpec, calendar: DayCalendar | None = None
+    ) -> KpiReport | None:
+        """Compute the KPIs in SQL, without loading complaints (``KpiPushDown``).
+
+        Equals ``compute_kpis`` over every stored complaint, read from one
+        snapshot (see :doc:`/pushdown`, which also lists when ``None`` comes).
+
+        Args:
+            spec: What to compute.
+            calendar: Business calendar (weekdays in UTC when ``None``).
+
+        Returns:
+            The report, or ``None`` when it cannot be computed exactly in SQL.
+
+        Raises:
+            ValidationError: for a bad ``spec`` or ``calendar``.
+
+        .. versionadded:: 0.1.0
+        """
+        with self._db.snapshot("analytics_kpis") as cur:
+            return postgres_kpis(cur, self._sql.facts.tables, spec, calendar)
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = _DEFAULT_LEASE
@@ -513,24 +350,14 @@ class PostgresComplaintRepository:
 
         .. versionadded:: 0.1.0
         """
-        if not isinstance(query, Query):
-            raise ValidationError.single("query", "must be a Query")
-        _check_text("worker", worker)
-        if not isinstance(lease, timedelta) or lease <= timedelta(0):
-            raise ValidationError.single("lease", "must be a positive timedelta")
-        now = self._clock.now()
-        where, params = where_clause(query, now=now)
-        statement = sql.SQL(
-            "WITH next AS (SELECT c.id FROM {s}.complaints c WHERE {where}"
-            " ORDER BY c.next_due_at ASC NULLS LAST, c.received_at, c.id"
-            " LIMIT 1 FOR UPDATE SKIP LOCKED)"
-            " UPDATE {s}.complaints c SET claimed_by = %s, claim_expires_at = %s"
-            " FROM next WHERE c.id = next.id RETURNING {columns}"
-        ).format(s=self._s, where=where, columns=ROW_COLUMNS.format(schema=self._s))
-        with self._write("claim_next") as cur:
-            cur.execute(statement, (*params, worker, now + lease))
-            row = cur.fetchone()
-        return None if row is None else decode_row(row)
+        return queue.claim_next(
+            self._db,
+            self.schema,
+            now=self._clock.now(),
+            query=query,
+            worker=worker,
+            lease=lease,
+        )
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """End ``worker``'s claim on a complaint early; other workers may then take it.
@@ -547,20 +374,7 @@ class PostgresComplaintRepository:
 
         .. versionadded:: 0.1.0
         """
-        _check_text("worker", worker)
-        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
-            raise NotFoundError(str(complaint_id))
-        statement = sql.SQL(
-            "UPDATE {}.complaints SET claimed_by = NULL, claim_expires_at = NULL"
-            " WHERE id = %s AND (claimed_by = %s OR claimed_by IS NULL) RETURNING 1"
-        ).format(self._s)
-        exists = sql.SQL("SELECT 1 FROM {}.complaints WHERE id = %s").format(self._s)
-        with self._write("release_claim", complaint_id) as cur:
-            cur.execute(statement, (complaint_id, worker))
-            if cur.fetchone() is None:
-                cur.execute(exists, (complaint_id,))
-                if cur.fetchone() is None:
-                    raise NotFoundError(complaint_id)
+        queue.release_claim(self._db, self.schema, complaint_id, worker)
 
     def import_complaints(
         self, complaints: Iterable[Complaint], *, batch_size: int = 2000
@@ -584,67 +398,4 @@ class PostgresComplaintRepository:
 
         .. versionadded:: 0.1.0
         """
-        if (
-            isinstance(batch_size, bool)
-            or not isinstance(batch_size, int)
-            or batch_size < 1
-        ):
-            raise ValidationError.single("batch_size", "must be a positive integer")
-        total = 0
-        batch: list[Complaint] = []
-        for complaint in complaints:
-            batch.append(_check_complaint(complaint))
-            if len(batch) >= batch_size:
-                total += self._import(batch)
-                batch = []
-        if batch:
-            total += self._import(batch)
-        return total
-
-    def _import(self, batch: list[Complaint]) -> int:
-        with self._write("import_complaints") as cur:
-            return self._sql.import_batch(cur, batch)
-
-
-def _verify_one(  # noqa: PLR0913 - one stored row, column by column
-    complaint_id: str,
-    *,
-    document_text: str,
-    escaped: bool,
-    salt: bytes,
-    version: int,
-    last_link: str,
-    links: list[StoredLink],
-) -> list[IntegrityProblem]:
-    found: list[IntegrityProblem] = []
-    document: Any
-    try:
-        document = json.loads(document_text)
-    except ValueError:
-        document = document_text
-    if isinstance(document, dict):
-        if escaped:
-            document = unescape_document(document)
-        try:
-            document["history"] = [json.loads(str(link.event)) for link in links]
-        except ValueError:
-            document["history"] = []
-    found.extend(
-        verify_complaint(complaint_id, document=document, links=links, salt=salt)
-    )
-    if version != len(links):
-        found.append(
-            IntegrityProblem(
-                complaint_id=complaint_id,
-                message=f"row is at version {version} but the event log holds "
-                f"{len(links)} events",
-            )
-        )
-    elif links and links[-1].link != last_link:
-        found.append(
-            IntegrityProblem(
-                complaint_id=complaint_id,
-                message="row's last link differs from the event log's last link",
-            )
-        )
-    return found
+        return queue.import_in_batches(self._db, self._sql, complaints, batch_size)

@@ -19,6 +19,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from iso10002.analysis._calendar import DayCalendar
+from iso10002.analysis._kpis import KpiSpec
+from iso10002.analysis._results import KpiReport
 from iso10002.errors import (
     ConflictError,
     DuplicateError,
@@ -54,6 +57,7 @@ from iso10002.repositories._query import (
     decode_cursor,
     encode_cursor,
 )
+from iso10002.repositories._sqlite_analytics import sqlite_kpis, write_facts
 from iso10002.repositories._sqlite_schema import migrate
 from iso10002.repositories._sqlite_sql import (
     COMPLAINT_COLUMNS,
@@ -258,6 +262,7 @@ class SQLiteComplaintRepository:
         connection.executemany(
             _INSERT_EVENTS, event_rows(complaint.id, prepared.events)
         )
+        write_facts(connection, (complaint,))
 
     def add(
         self, complaint: Complaint, *, idempotency_key: str | None = None
@@ -306,6 +311,7 @@ class SQLiteComplaintRepository:
                 failing = complaint_rows[connection.total_changes - before]
                 raise DuplicateError(column_value(str(failing[0]))) from None
             connection.executemany(_INSERT_EVENTS, events)
+            write_facts(connection, checked)
         return len(checked)
 
     def import_complaints(
@@ -390,6 +396,7 @@ class SQLiteComplaintRepository:
         connection.executemany(
             _INSERT_EVENTS, event_rows(complaint.id, prepared.events)
         )
+        write_facts(connection, (complaint,), replace=True)
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
@@ -497,6 +504,30 @@ class SQLiteComplaintRepository:
             events_checked=events,
             problems=tuple(problems),
         )
+
+    def analytics_kpis(
+        self, spec: KpiSpec, calendar: DayCalendar | None = None
+    ) -> KpiReport | None:
+        """Compute the KPIs in SQL, without loading complaints (``KpiPushDown``).
+
+        Gives exactly what :func:`~iso10002.analysis.compute_kpis` gives over
+        every stored complaint, from one read snapshot. Any business calendar
+        works; see :doc:`/pushdown` for the rare cases that return ``None``.
+
+        Args:
+            spec: What to compute.
+            calendar: Business calendar (weekdays in UTC when ``None``).
+
+        Returns:
+            The report, or ``None`` when it cannot be computed exactly in SQL.
+
+        Raises:
+            ValidationError: for a bad ``spec`` or ``calendar``.
+
+        .. versionadded:: 0.1.0
+        """
+        with self._transaction("BEGIN") as connection:
+            return sqlite_kpis(connection, spec, calendar)
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE

@@ -1,0 +1,227 @@
+"""What SQL push-down of the KPIs stores per complaint, shared by every SQL adapter.
+
+A complaint becomes one ``kpi_facts`` row and a few child rows (deadlines,
+remedies, and the open/closed toggles beyond the second). Instants are
+integer microseconds since the Unix epoch and are stored without reference
+to any ``as_of``: the history is in time order (the model checks it), so
+"the first acknowledgement at or before ``as_of``" is the first
+acknowledgement when it is at or before ``as_of``, and whether a complaint is
+open at ``as_of`` is the parity of the open/closed toggles up to ``as_of``.
+Text keys are stored as UTF-8 bytes with ``surrogatepass``, so every model
+string (lone surrogates included) round-trips and groups exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from iso10002.analysis._facts import (
+    ACKNOWLEDGED,
+    APPEALED,
+    CLOSED,
+    COMMUNICATED,
+    ENDING_EVENTS,
+    NO_CLASS,
+    REOPENED,
+    TERMINAL_STATES,
+)
+from iso10002.model import Complaint
+from iso10002.repositories._query import to_micros
+
+__all__ = [
+    "DEADLINE_COLUMNS",
+    "FACT_COLUMNS",
+    "MAX_COEFFICIENT",
+    "NO_PRODUCT",
+    "REMEDY_COLUMNS",
+    "TOGGLE_COLUMNS",
+    "UNASSIGNED",
+    "FactRows",
+    "fact_rows",
+    "key_bytes",
+    "key_text",
+]
+
+NO_PRODUCT = "(none)"
+UNASSIGNED = "(unassigned)"
+MAX_COEFFICIENT = 10**18
+"""Money coefficients from here up are kept as text and summed in Python."""
+
+FACT_COLUMNS = (
+    "complaint_id",
+    "received_us",
+    "first_us",
+    "last_us",
+    "channel",
+    "category",
+    "product",
+    "root_cause",
+    "assignee",
+    "ack_us",
+    "communicated_us",
+    "appealed_us",
+    "closed_us",
+    "reopened_us",
+    "toggle1_us",
+    "toggle2_us",
+    "toggles",
+    "outcome",
+    "score",
+    "score_us",
+    "paid",
+)
+"""Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`."""
+
+DEADLINE_COLUMNS = (
+    "complaint_id",
+    "seq",
+    "received_us",
+    "workflow",
+    "step",
+    "due_us",
+    "met_us",
+)
+"""Columns of ``kpi_deadlines``."""
+
+REMEDY_COLUMNS = (
+    "complaint_id",
+    "seq",
+    "received_us",
+    "kind",
+    "currency",
+    "exponent",
+    "coefficient",
+    "amount",
+)
+"""Columns of ``kpi_remedies`` (money as coefficient and exponent, or as text)."""
+
+TOGGLE_COLUMNS = ("complaint_id", "seq", "at_us")
+"""Columns of ``kpi_toggles``: open/closed changes after the second."""
+
+
+def key_bytes(value: str) -> bytes:
+    """Return the stored form of a text key (UTF-8, lone surrogates kept)."""
+    return value.encode("utf-8", "surrogatepass")
+
+
+def key_text(stored: bytes | memoryview) -> str:
+    """Undo :func:`key_bytes`."""
+    return bytes(stored).decode("utf-8", "surrogatepass")
+
+
+class FactRows(NamedTuple):
+    """The rows one complaint contributes to the push-down tables."""
+
+    facts: tuple[Any, ...]
+    deadlines: list[tuple[Any, ...]]
+    remedies: list[tuple[Any, ...]]
+    toggles: list[tuple[Any, ...]]
+
+
+def _money(amount: Any) -> tuple[int, int | None, str | None]:
+    sign_digits_exponent = amount.as_tuple()
+    digits = sign_digits_exponent.digits
+    exponent = int(sign_digits_exponent.exponent)
+    coefficient = int("".join(map(str, digits))) if digits else 0
+    if coefficient >= MAX_COEFFICIENT:
+        return exponent, None, str(amount)
+    return exponent, coefficient, None
+
+
+def fact_rows(complaint: Complaint) -> FactRows:  # noqa: C901, PLR0912 - one pass, like facts_of
+    """Compute the push-down rows of ``complaint`` (see the module docstring)."""
+    cid = complaint.id
+    received = to_micros(complaint.received_at)
+    ack = communicated = appealed = closed = reopened = None
+    toggles: list[int] = []
+    is_open = True
+    for event in complaint.history:
+        name = event.name
+        if name == ACKNOWLEDGED:
+            if ack is None:
+                ack = to_micros(event.at)
+        elif name == COMMUNICATED:
+            if communicated is None:
+                communicated = to_micros(event.at)
+        elif name == REOPENED:
+            if reopened is None:
+                reopened = to_micros(event.at)
+            if not is_open:
+                toggles.append(to_micros(event.at))
+                is_open = True
+            continue
+        elif name == APPEALED and appealed is None:
+            appealed = to_micros(event.at)
+        if name in ENDING_EVENTS or event.to_state in TERMINAL_STATES:
+            if is_open:
+                toggles.append(to_micros(event.at))
+                is_open = False
+            if name == CLOSED and closed is None:
+                closed = to_micros(event.at)
+    outcome = complaint.outcome
+    if outcome is None and complaint.decision is not None:
+        outcome = complaint.decision.outcome
+    remedies: list[tuple[Any, ...]] = []
+    paid = 0
+    if complaint.decision is not None:
+        for seq, remedy in enumerate(complaint.decision.remedies):
+            exponent, coefficient, text = 0, None, None
+            currency = None
+            if remedy.amount is not None and remedy.currency is not None:
+                paid = 1
+                currency = remedy.currency
+                exponent, coefficient, text = _money(remedy.amount)
+            remedies.append(
+                (
+                    cid,
+                    seq,
+                    received,
+                    remedy.kind.value,
+                    currency,
+                    exponent,
+                    coefficient,
+                    text,
+                )
+            )
+    workflow = key_bytes(complaint.workflow.name)
+    deadlines = [
+        (
+            cid,
+            seq,
+            received,
+            workflow,
+            key_bytes(due.step),
+            to_micros(due.due_at),
+            None if due.met_at is None else to_micros(due.met_at),
+        )
+        for seq, due in enumerate(complaint.deadlines)
+    ]
+    classification = complaint.classification
+    satisfaction = complaint.satisfaction
+    facts = (
+        cid,
+        received,
+        min(received, to_micros(complaint.history[0].at)),
+        max(received, to_micros(complaint.history[-1].at)),
+        complaint.channel.value,
+        key_bytes(NO_CLASS if classification is None else classification.category),
+        key_bytes(complaint.subject.product or NO_PRODUCT),
+        None
+        if complaint.root_cause is None
+        else key_bytes(complaint.root_cause.category),
+        key_bytes(complaint.assignee or UNASSIGNED),
+        ack,
+        communicated,
+        appealed,
+        closed,
+        reopened,
+        toggles[0] if toggles else None,
+        toggles[1] if len(toggles) > 1 else None,
+        len(toggles),
+        None if outcome is None else outcome.value,
+        None if satisfaction is None else satisfaction.score,
+        None if satisfaction is None else to_micros(satisfaction.received_at),
+        paid,
+    )
+    extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
+    return FactRows(facts, deadlines, remedies, extra)

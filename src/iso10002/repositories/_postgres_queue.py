@@ -1,0 +1,116 @@
+"""Work queues and bulk import of the PostgreSQL adapter (beyond the protocol)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from psycopg import sql
+
+from iso10002.errors import NotFoundError, ValidationError
+from iso10002.model import Complaint
+from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row, where_clause
+from iso10002.repositories._postgres_connect import Connector
+from iso10002.repositories._postgres_write import (
+    Statements,
+    check_complaint,
+    check_text,
+)
+from iso10002.repositories._protocol import Query
+
+__all__ = ["claim_next", "import_in_batches", "release_claim"]
+
+
+def claim_next(  # noqa: PLR0913 - the store, then the caller's arguments
+    db: Connector,
+    schema: str,
+    *,
+    now: datetime,
+    query: Any,
+    worker: Any,
+    lease: Any,
+) -> Complaint | None:
+    """Claim the most urgent free complaint matching ``query`` (``SKIP LOCKED``).
+
+    Raises:
+        ValidationError: for a bad query, worker or lease.
+    """
+    if not isinstance(query, Query):
+        raise ValidationError.single("query", "must be a Query")
+    check_text("worker", worker)
+    if not isinstance(lease, timedelta) or lease <= timedelta(0):
+        raise ValidationError.single("lease", "must be a positive timedelta")
+    s = sql.Identifier(schema)
+    where, params = where_clause(query, now=now)
+    statement = sql.SQL(
+        "WITH next AS (SELECT c.id FROM {s}.complaints c WHERE {where}"
+        " ORDER BY c.next_due_at ASC NULLS LAST, c.received_at, c.id"
+        " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+        " UPDATE {s}.complaints c SET claimed_by = %s, claim_expires_at = %s"
+        " FROM next WHERE c.id = next.id RETURNING {columns}"
+    ).format(s=s, where=where, columns=ROW_COLUMNS.format(schema=s))
+    with db.write("claim_next") as cur:
+        cur.execute(statement, (*params, worker, now + lease))
+        row = cur.fetchone()
+    return None if row is None else decode_row(row)
+
+
+def release_claim(db: Connector, schema: str, complaint_id: Any, worker: Any) -> None:
+    """End ``worker``'s claim on a complaint, if it still holds it.
+
+    Raises:
+        NotFoundError: if no complaint has that id.
+        ValidationError: for a bad worker.
+    """
+    check_text("worker", worker)
+    if not isinstance(complaint_id, str) or "\x00" in complaint_id:
+        raise NotFoundError(str(complaint_id))
+    s = sql.Identifier(schema)
+    statement = sql.SQL(
+        "UPDATE {}.complaints SET claimed_by = NULL, claim_expires_at = NULL"
+        " WHERE id = %s AND (claimed_by = %s OR claimed_by IS NULL) RETURNING 1"
+    ).format(s)
+    exists = sql.SQL("SELECT 1 FROM {}.complaints WHERE id = %s").format(s)
+    with db.write("release_claim", complaint_id) as cur:
+        cur.execute(statement, (complaint_id, worker))
+        if cur.fetchone() is None:
+            cur.execute(exists, (complaint_id,))
+            if cur.fetchone() is None:
+                raise NotFoundError(complaint_id)
+
+
+def import_in_batches(
+    db: Connector,
+    statements: Statements,
+    complaints: Iterable[Complaint],
+    batch_size: Any,
+) -> int:
+    """COPY new complaints in, one transaction per batch; return how many.
+
+    Raises:
+        DuplicateError: naming an id already stored or repeated in a batch.
+        ValidationError: for a bad batch size or an item that is not a
+            complaint with history.
+    """
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int)
+        or batch_size < 1
+    ):
+        raise ValidationError.single("batch_size", "must be a positive integer")
+
+    def store(batch: list[Complaint]) -> int:
+        with db.write("import_complaints") as cur:
+            return statements.import_batch(cur, batch)
+
+    total = 0
+    batch: list[Complaint] = []
+    for complaint in complaints:
+        batch.append(check_complaint(complaint))
+        if len(batch) >= batch_size:
+            total += store(batch)
+            batch = []
+    if batch:
+        total += store(batch)
+    return total

@@ -1,0 +1,175 @@
+"""KPI push-down for SQLite: the facts tables, kept in step, and queried.
+
+Schema version 2 adds ``kpi_facts`` (one row per complaint) and three child
+tables (see :mod:`._kpi_facts`); every write of the adapter rewrites a
+complaint's rows in the same transaction, and the migration back-fills them
+from the stored documents.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from iso10002.analysis._calendar import DayCalendar
+from iso10002.analysis._kpis import KpiSpec
+from iso10002.analysis._results import KpiReport
+from iso10002.errors import IntegrityError
+from iso10002.model import Complaint
+from iso10002.repositories._integrity import load_document
+from iso10002.repositories._kpi_facts import (
+    DEADLINE_COLUMNS,
+    FACT_COLUMNS,
+    REMEDY_COLUMNS,
+    TOGGLE_COLUMNS,
+    fact_rows,
+)
+from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
+from iso10002.repositories._sqlite_sql import column_text, column_value
+
+__all__ = ["FACTS_SCHEMA", "backfill_facts", "sqlite_kpis", "write_facts"]
+
+_LOG = logging.getLogger("iso10002")
+_BATCH = 2000
+
+FACTS_SCHEMA = """
+CREATE TABLE kpi_facts (
+    complaint_id TEXT PRIMARY KEY,
+    received_us INTEGER NOT NULL,
+    first_us INTEGER NOT NULL,
+    last_us INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    category BLOB NOT NULL,
+    product BLOB NOT NULL,
+    root_cause BLOB,
+    assignee BLOB NOT NULL,
+    ack_us INTEGER,
+    communicated_us INTEGER,
+    appealed_us INTEGER,
+    closed_us INTEGER,
+    reopened_us INTEGER,
+    toggle1_us INTEGER,
+    toggle2_us INTEGER,
+    toggles INTEGER NOT NULL,
+    outcome TEXT,
+    score INTEGER,
+    score_us INTEGER,
+    paid INTEGER NOT NULL
+);
+CREATE INDEX kpi_facts_received ON kpi_facts (received_us);
+CREATE TABLE kpi_deadlines (
+    complaint_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_us INTEGER NOT NULL,
+    workflow BLOB NOT NULL,
+    step BLOB NOT NULL,
+    due_us INTEGER NOT NULL,
+    met_us INTEGER,
+    PRIMARY KEY (complaint_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE kpi_remedies (
+    complaint_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_us INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    currency TEXT,
+    exponent INTEGER NOT NULL,
+    coefficient INTEGER,
+    amount TEXT,
+    PRIMARY KEY (complaint_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE kpi_toggles (
+    complaint_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at_us INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, seq)
+) WITHOUT ROWID;
+"""
+"""Schema version 2: the KPI push-down tables."""
+
+_TABLES = KpiTables(
+    facts="kpi_facts",
+    deadlines="kpi_deadlines",
+    remedies="kpi_remedies",
+    toggles="kpi_toggles",
+)
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    marks = ", ".join("?" * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - fixed names
+
+
+_INSERTS = (
+    _insert(_TABLES.facts, FACT_COLUMNS),
+    _insert(_TABLES.deadlines, DEADLINE_COLUMNS),
+    _insert(_TABLES.remedies, REMEDY_COLUMNS),
+    _insert(_TABLES.toggles, TOGGLE_COLUMNS),
+)
+_DELETES = tuple(
+    f"DELETE FROM {table} WHERE complaint_id = ?"  # noqa: S608 - fixed names
+    for table in _TABLES
+)
+
+
+def _stored(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (column_text(row[0]), *row[1:])
+
+
+def write_facts(
+    connection: sqlite3.Connection,
+    complaints: Iterable[Complaint],
+    *,
+    replace: bool = False,
+) -> None:
+    """Store the push-down rows of ``complaints`` (replacing earlier ones if asked).
+
+    Runs inside the caller's transaction, so the rows commit with the complaint.
+    """
+    tables: tuple[list[tuple[Any, ...]], ...] = ([], [], [], [])
+    for complaint in complaints:
+        rows = fact_rows(complaint)
+        tables[0].append(_stored(rows.facts))
+        tables[1].extend(_stored(r) for r in rows.deadlines)
+        tables[2].extend(_stored(r) for r in rows.remedies)
+        tables[3].extend(_stored(r) for r in rows.toggles)
+        if replace:
+            for delete in _DELETES:
+                connection.execute(delete, (column_text(complaint.id),))
+    for insert, rows_of_table in zip(_INSERTS, tables, strict=True):
+        if rows_of_table:
+            connection.executemany(insert, rows_of_table)
+
+
+def backfill_facts(connection: sqlite3.Connection) -> int:
+    """Fill the push-down tables from every stored document (migration to v2).
+
+    A document that cannot be read is skipped with a warning on the
+    ``iso10002`` logger (``verify_integrity`` reports it); the rest are filled.
+
+    Returns:
+        How many complaints were filled in.
+    """
+    cursor = connection.execute("SELECT id, document FROM complaints")
+    total = 0
+    while rows := cursor.fetchmany(_BATCH):
+        batch = []
+        for stored_id, document in rows:
+            try:
+                batch.append(load_document(column_value(stored_id), document))
+            except IntegrityError as exc:
+                _LOG.warning("KPI facts not filled in: %s", exc)
+        write_facts(connection, batch)
+        total += len(batch)
+    return total
+
+
+def sqlite_kpis(
+    connection: sqlite3.Connection, spec: KpiSpec, calendar: DayCalendar | None
+) -> KpiReport | None:
+    """Compute the KPIs in SQL over one connection (see :mod:`._kpi_pushdown`)."""
+    return pushdown_kpis(
+        lambda text: connection.execute(text).fetchall(), _TABLES, spec, calendar
+    )

@@ -1,0 +1,222 @@
+"""KPI push-down in PostgreSQL equals compute_kpis, by hand, at random."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iso10002.analysis import (
+    KpiPushDown,
+    KpiSpec,
+    Period,
+    compute_kpis,
+    kpis_from,
+)
+from iso10002.calendars import WeekdayCalendar
+from iso10002.errors import ValidationError
+from iso10002.model import Decision, Outcome, Remedy, RemedyKind
+from iso10002.testing.contract import next_version
+
+pytestmark = pytest.mark.postgres
+
+try:
+    import psycopg
+    from psycopg import sql
+
+    from iso10002.repositories.postgres import PostgresComplaintRepository
+except ImportError as exc:  # pragma: no cover - the postgres extra is missing
+    if os.environ.get("ISO10002_REQUIRE_POSTGRES") == "1":
+        raise
+    pytest.skip(f"psycopg is not installed ({exc})", allow_module_level=True)
+
+AS_OF = datetime(2026, 3, 1, tzinfo=timezone.utc)
+LATER = datetime(2100, 1, 1, tzinfo=timezone.utc)
+_TABLES = ("kpi_toggles", "kpi_remedies", "kpi_deadlines", "kpi_facts")
+
+
+@pytest.fixture(scope="module")
+def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
+    """Open stores in fresh schemas named after this run's own; drop them after."""
+    counter = itertools.count(1)
+    names: list[str] = []
+
+    def open_store():
+        names.append(f"{iso10002_postgres_schema}_{next(counter)}")
+        return PostgresComplaintRepository(
+            iso10002_postgres_dsn, schema=names[-1], pool_size=1
+        )
+
+    yield open_store
+    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+        for name in names:
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture
+def repository(new_store):
+    """A store of its own, closed afterwards."""
+    repo = new_store()
+    yield repo
+    repo.close()
+
+
+def _evolve_for_kpis(complaint, step):
+    """Return a later version that changes what the KPIs read."""
+    names = ["ComplaintClosed", "ComplaintReopened", "ComplaintAcknowledged"]
+    decision = Decision(
+        outcome=Outcome.NOT_UPHELD,
+        summary="s",
+        decided_by="a",
+        decided_at=complaint.history[-1].at,
+        remedies=(
+            Remedy(kind=RemedyKind.REFUND, amount=Decimal("2.25"), currency="EUR"),
+        ),
+    )
+    return next_version(
+        complaint,
+        name=names[step % 3],
+        assignee=f"agent-{step % 2}",
+        decision=decision if step % 2 else complaint.decision,
+    )
+
+
+class TestPostgresPushDown:
+    def test_is_a_kpi_push_down(self, repository):
+        """The adapter offers the optional analytics protocol."""
+        assert isinstance(repository, KpiPushDown)
+
+    def test_hand_computed_sample(self, repository, sample):
+        """The fixed sample gives the figures worked out by hand in test_kpis."""
+        for complaint in sample:
+            repository.add(complaint)
+        r = repository.analytics_kpis(KpiSpec(as_of=AS_OF), None)
+        assert r is not None
+        assert r.complaints == 4
+        assert r.volumes.by_channel == {"phone": 1, "web": 3}
+        ack = r.time_to_acknowledge
+        assert (ack.count, ack.median_hours, ack.p90_hours) == (3, 2.0, 26.0)
+        final = r.time_to_final_response
+        assert (final.median_hours, final.p90_hours) == (96.0, 336.0)
+        assert (final.median_business_days, final.p90_business_days) == (4, 10)
+        assert r.redress.totals == {"EUR": Decimal(10), "GBP": Decimal("55.00")}
+        assert r.outcomes.decided == 3
+        assert (r.closed, r.reopened, r.communicated, r.appealed) == (3, 1, 3, 1)
+        assert (r.satisfaction.responses, r.satisfaction.eligible) == (2, 3)
+        assert [(s.period, s.received, s.decided, s.upheld) for s in r.series] == [
+            ("2026-01", 2, 2, 1),
+            ("2026-02", 2, 1, 1),
+        ]
+        assert r == compute_kpis(sample, KpiSpec(as_of=AS_OF))
+
+    def test_period_and_zone(self, repository, sample):
+        """A period and a zone with summer time match compute_kpis."""
+        repository.import_complaints(sample)
+        spec = KpiSpec(as_of=AS_OF, period=Period.parse("2026-02"))
+        calendar = WeekdayCalendar(zone="America/New_York")
+        assert repository.analytics_kpis(spec, calendar) == compute_kpis(
+            sample, spec, calendar=calendar
+        )
+
+    def test_kpis_from_pushes_down_and_rejects_bad_input(self, repository, sample):
+        """kpis_from asks the store; a bad spec raises ValidationError."""
+        repository.import_complaints(sample)
+
+        def never():
+            raise AssertionError
+
+        spec = KpiSpec(as_of=AS_OF)
+        assert kpis_from(repository, spec, fallback=never) == compute_kpis(sample, spec)
+        with pytest.raises(ValidationError):
+            repository.analytics_kpis("spec", None)
+
+    def test_inside_a_host_transaction(self, iso10002_postgres_dsn, new_store, sample):
+        """On a borrowed connection inside the host's transaction it sees its rows."""
+        with closing(new_store()) as created:
+            schema = created.schema
+        with psycopg.connect(iso10002_postgres_dsn) as conn:
+            repo = PostgresComplaintRepository(conn, schema=schema)
+            with conn.transaction():
+                for complaint in sample:
+                    repo.add(complaint)
+                spec = KpiSpec(as_of=AS_OF)
+                assert repo.analytics_kpis(spec, None) == compute_kpis(sample, spec)
+            repo.close()
+
+    @settings(max_examples=12)
+    @given(data=st.data())
+    def test_random_stores_equal_compute_kpis(
+        self, data, new_store, pushdown_complaints, pushdown_specs
+    ):
+        """For random complaints, specs and calendars, push-down equals streaming."""
+        items = data.draw(pushdown_complaints)
+        spec, calendar = data.draw(pushdown_specs)
+        with closing(new_store()) as repo:
+            repo.import_complaints(items)
+            assert repo.analytics_kpis(spec, calendar) == compute_kpis(
+                items, spec, calendar=calendar
+            )
+
+    @settings(max_examples=6)
+    @given(data=st.data())
+    def test_equal_after_save_erase_and_import(
+        self, data, new_store, pushdown_complaints, pushdown_specs
+    ):
+        """Saves, erasures and imports keep the facts in step with the documents."""
+        items = data.draw(pushdown_complaints)
+        spec, calendar = data.draw(pushdown_specs)
+        half = len(items) // 2
+        with closing(new_store()) as repo:
+            for complaint in items[:half]:
+                repo.add(complaint)
+            repo.import_complaints(items[half:], batch_size=2)
+            for step, complaint in enumerate(items):
+                repo.save(
+                    _evolve_for_kpis(complaint, step),
+                    expected_version=complaint.version,
+                )
+            for complaint in items[::3]:
+                repo.erase_personal_data(
+                    complaint.id, actor="dpo", at=LATER - timedelta(days=1)
+                )
+            current = [repo.get(c.id) for c in items]
+            assert repo.analytics_kpis(spec, calendar) == compute_kpis(
+                current, spec, calendar=calendar
+            )
+
+
+class TestMigrationBackfill:
+    def test_a_version_1_schema_gets_its_facts(
+        self, iso10002_postgres_dsn, new_store, sample
+    ):
+        """Opening a v1 schema with data back-fills the facts; KPIs are right."""
+        repo = new_store()
+        schema = repo.schema
+        repo.import_complaints(sample)
+        repo.close()
+        # Turn the schema back into what version 1 wrote: no facts tables.
+        with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+            for table in _TABLES:
+                conn.execute(
+                    sql.SQL("DROP TABLE {}.{}").format(
+                        sql.Identifier(schema), sql.Identifier(table)
+                    )
+                )
+            conn.execute(
+                sql.SQL("DELETE FROM {}.schema_version WHERE version = 2").format(
+                    sql.Identifier(schema)
+                )
+            )
+        with closing(
+            PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)
+        ) as reopened:
+            spec = KpiSpec(as_of=AS_OF)
+            assert reopened.analytics_kpis(spec, None) == compute_kpis(sample, spec)
