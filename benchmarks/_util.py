@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def best_of(fn: Callable[[], object], *, number: int, repeat: int = 5) -> float:
@@ -15,6 +18,16 @@ def best_of(fn: Callable[[], object], *, number: int, repeat: int = 5) -> float:
             fn()
         best = min(best, (time.perf_counter() - start) / number)
     return best
+
+
+def best_with_result(fn: Callable[[], T], repeats: int) -> tuple[float, T]:
+    """Return the best time of ``repeats`` single calls, and the last result."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
 
 
 def report(name: str, ours: float, reference: float, target: float) -> str:

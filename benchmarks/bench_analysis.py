@@ -14,29 +14,21 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import random
 import resource
 import time
 import tracemalloc
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
+
+from _corpus import varied_complaints
+from _util import best_with_result
 
 from iso10002.analysis import KpiSpec, compute_kpis
 from iso10002.calendars import WeekdayCalendar
 from iso10002.model import (
-    Channel,
-    Classification,
-    Complainant,
     Complaint,
-    Decision,
-    DueDate,
-    HistoryEvent,
     Outcome,
-    Remedy,
-    RemedyKind,
-    SatisfactionFeedback,
-    Subject,
 )
 
 N = 1_000_000
@@ -44,81 +36,14 @@ POOL = 5_000
 TARGET_RATIO = 1.5
 TARGET_MB = 100
 BUDGET_S = 40
-START = datetime(2025, 1, 1, 9, tzinfo=timezone.utc)
 AS_OF = datetime(2026, 3, 1, tzinfo=timezone.utc)
 TERMINAL = {"ComplaintClosed", "ComplaintWithdrawn", "ComplaintRejected"}
 MERITS = {Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD}
 
 
 def pool(n: int) -> list[Complaint]:
-    rnd = random.Random(1)
-    out = []
-    for i in range(n):
-        received = START + timedelta(minutes=rnd.randrange(600_000))
-        names = [
-            "ComplaintAcknowledged",
-            "ComplaintAssessed",
-            "DecisionCommunicated",
-            "ComplaintClosed",
-        ][: rnd.choice([1, 2, 4, 4])]
-        at = received
-        history = [
-            HistoryEvent(sequence=1, name="ComplaintReceived", at=received, actor="w")
-        ]
-        for name in names:
-            at += timedelta(hours=rnd.randrange(1, 200))
-            history.append(
-                HistoryEvent(sequence=len(history) + 1, name=name, at=at, actor="a")
-            )
-        outcome = rnd.choice(list(MERITS)) if "DecisionCommunicated" in names else None
-        out.append(
-            Complaint(
-                id=f"C{i}",
-                reference=f"R{i}",
-                received_at=received,
-                channel=rnd.choice(list(Channel)),
-                received_by="w",
-                complainant=Complainant(name="n"),
-                description="d",
-                subject=Subject(product=rnd.choice(["card", "loan", "account"])),
-                classification=Classification(
-                    category=rnd.choice(["billing", "delay", "staff"])
-                ),
-                status="received",
-                assignee=f"agent{rnd.randrange(20)}",
-                deadlines=(
-                    DueDate(
-                        step="acknowledge",
-                        due_at=received + timedelta(days=1),
-                        met_at=history[1].at,
-                    ),
-                ),
-                decision=None
-                if outcome is None
-                else Decision(
-                    outcome=outcome,
-                    summary="s",
-                    decided_by="a",
-                    decided_at=at,
-                    remedies=(
-                        Remedy(
-                            kind=RemedyKind.REFUND,
-                            amount=Decimal(rnd.randrange(100)),
-                            currency="GBP",
-                        ),
-                    ),
-                ),
-                outcome=outcome,
-                satisfaction=SatisfactionFeedback(
-                    score=rnd.randint(1, 5), received_at=at
-                )
-                if rnd.random() < 0.3
-                else None,
-                version=len(history),
-                history=tuple(history),
-            )
-        )
-    return out
+    """Build the pool of distinct complaints the 1M stream cycles through."""
+    return list(varied_complaints(n))
 
 
 def stream(records: list[Complaint], n: int):
@@ -235,15 +160,6 @@ def hand_loop(complaints, calendar: WeekdayCalendar) -> dict:  # noqa: C901, PLR
     }
 
 
-def best(fn, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=None)
@@ -275,11 +191,13 @@ def main() -> None:
         flush=True,
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    ours, report = best(
+    ours, report = best_with_result(
         lambda: compute_kpis(stream(records, n), spec, calendar=calendar), repeats
     )
     rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-    ref, hand = best(lambda: hand_loop(stream(records, n), calendar), repeats)
+    ref, hand = best_with_result(
+        lambda: hand_loop(stream(records, n), calendar), repeats
+    )
     assert report.closed == hand["closed"]  # type: ignore[attr-defined, index]
     assert report.redress.totals == hand["redress"]  # type: ignore[attr-defined, index]
     assert report.time_to_final_response.median_business_days == hand["fin_d"]  # type: ignore[attr-defined, index]
