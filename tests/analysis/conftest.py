@@ -26,6 +26,7 @@ from iso10002.model import (
     SatisfactionFeedback,
     Subject,
 )
+from iso10002.testing.contract import next_version
 from iso10002.testing.strategies import complaints, utc_datetimes
 
 SECRET_NAME = "Zebedee Quuxworth"
@@ -272,3 +273,52 @@ def pushdown_complaints():
 def pushdown_specs():
     """Strategy of ``(KpiSpec, calendar)`` pairs, zones with and without DST."""
     return st.tuples(_specs(), _CALENDARS)
+
+
+def _successor(complaint, step, outcome, remedy):
+    """Return a later version that changes what the KPIs read."""
+    names = ["ComplaintClosed", "ComplaintReopened", "ComplaintAcknowledged"]
+    decision = Decision(
+        outcome=outcome,
+        summary="s",
+        decided_by="a",
+        decided_at=complaint.history[-1].at,
+        remedies=(remedy,),
+    )
+    return next_version(
+        complaint,
+        name=names[step % 3],
+        assignee=f"agent-{step % 2}",
+        decision=decision if step % 2 else complaint.decision,
+    )
+
+
+@pytest.fixture(scope="session")
+def churn():
+    """Return ``churn(repo, items, outcome, remedy) -> current complaints``.
+
+    Adds half of ``items`` one by one and imports the rest, saves a later
+    version of each (new event names, assignees and decisions), erases the
+    personal data of every third, and returns what is stored now: the work
+    the facts tables must keep in step with.
+    """
+
+    def run(repo, items, outcome, remedy):
+        half = len(items) // 2
+        for complaint in items[:half]:
+            repo.add(complaint)
+        repo.import_complaints(items[half:], batch_size=2)
+        for step, complaint in enumerate(items):
+            repo.save(
+                _successor(complaint, step, outcome, remedy),
+                expected_version=complaint.version,
+            )
+        for complaint in items[::3]:
+            repo.erase_personal_data(
+                complaint.id,
+                actor="dpo",
+                at=datetime(2099, 12, 31, tzinfo=timezone.utc),
+            )
+        return [repo.get(c.id) for c in items]
+
+    return run

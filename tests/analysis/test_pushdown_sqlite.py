@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -21,12 +21,10 @@ from iso10002.analysis import (
 )
 from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import ValidationError
-from iso10002.model import Decision, Outcome, Remedy, RemedyKind
+from iso10002.model import Outcome, Remedy, RemedyKind
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
-from iso10002.testing.contract import next_version
 
 AS_OF = datetime(2026, 3, 1, tzinfo=timezone.utc)
-LATER = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -37,28 +35,8 @@ def repository():
     repo.close()
 
 
-def _stored(repo, ids):
-    return [repo.get(i) for i in ids]
-
-
-def _evolve_for_kpis(complaint, step):
-    """Return a later version that changes what the KPIs read."""
-    names = ["ComplaintClosed", "ComplaintReopened", "ComplaintAcknowledged"]
-    decision = Decision(
-        outcome=Outcome.UPHELD,
-        summary="s",
-        decided_by="a",
-        decided_at=complaint.history[-1].at,
-        remedies=(
-            Remedy(kind=RemedyKind.REFUND, amount=Decimal("1.5"), currency="GBP"),
-        ),
-    )
-    return next_version(
-        complaint,
-        name=names[step % 3],
-        assignee=f"agent-{step % 2}",
-        decision=decision if step % 2 else complaint.decision,
-    )
+OUTCOME = Outcome.UPHELD
+REMEDY = Remedy(kind=RemedyKind.REFUND, amount=Decimal("1.5"), currency="GBP")
 
 
 class TestSQLitePushDown:
@@ -195,26 +173,13 @@ class TestSQLitePushDown:
     @settings(max_examples=10)
     @given(data=st.data())
     def test_equal_after_save_erase_and_import(
-        self, data, pushdown_complaints, pushdown_specs
+        self, data, pushdown_complaints, pushdown_specs, churn
     ):
         """Saves, erasures and imports keep the facts in step with the documents."""
         items = data.draw(pushdown_complaints)
         spec, calendar = data.draw(pushdown_specs)
-        half = len(items) // 2
         with closing(SQLiteComplaintRepository(":memory:")) as repo:
-            for complaint in items[:half]:
-                repo.add(complaint)
-            repo.import_complaints(items[half:], batch_size=2)
-            for step, complaint in enumerate(items):
-                repo.save(
-                    _evolve_for_kpis(complaint, step),
-                    expected_version=complaint.version,
-                )
-            for complaint in items[::3]:
-                repo.erase_personal_data(
-                    complaint.id, actor="dpo", at=LATER - timedelta(days=1)
-                )
-            current = _stored(repo, [c.id for c in items])
+            current = churn(repo, items, OUTCOME, REMEDY)
             assert repo.analytics_kpis(spec, calendar) == compute_kpis(
                 current, spec, calendar=calendar
             )
