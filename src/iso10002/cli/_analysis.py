@@ -20,6 +20,7 @@ from iso10002.analysis import (
     Period,
 )
 from iso10002.cli._errors import CliError
+from iso10002.cli._files import is_json
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles import PACKS, Edition, OrganisationProfile
@@ -332,8 +333,7 @@ def _load_data(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         msg = f"{path}: not UTF-8 text ({exc.reason})"
         raise CliError(msg) from None
-    suffix = path.suffix.lower()
-    as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip()[:1] in "{[")
+    as_json = is_json(path, text)
     try:
         return json.loads(text) if as_json else _as_json(tomllib.loads(text))
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:

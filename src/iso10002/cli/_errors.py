@@ -19,13 +19,6 @@ EXIT_USAGE = 2
 """Exit status of a command line that could not be understood."""
 
 
-# click >= 8.2 raises this for a group called without a subcommand; its message
-# is the whole help text, which must not be squashed into one line.
-_NoArgsIsHelp: type[click.UsageError] = getattr(
-    click.exceptions, "NoArgsIsHelpError", type("_NeverRaised", (click.UsageError,), {})
-)
-
-
 class CliError(click.ClickException):
     """A failure the user can fix, reported as one line (exit status 1)."""
 
@@ -68,7 +61,7 @@ def run(command: click.Command, args: Sequence[str] | None, prog_name: str) -> i
         # The reader went away (``| head``): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILURE
-    except _NoArgsIsHelp as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:
         # A group called without a subcommand: show its help, as click does.
         click.echo(exc.format_message(), err=True)
         return EXIT_USAGE

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from iso10002.cli._errors import EXIT_FAILURE, CliError
+from iso10002.cli._files import is_json
 from iso10002.errors import InvalidWorkflowDefinition, Problem, ValidationError
 from iso10002.principles import PACKS, Edition, policies_for
 from iso10002.workflow import (
@@ -36,8 +37,7 @@ def _load(path: Path) -> WorkflowDefinition:
         raise InvalidWorkflowDefinition(
             [("", f"not UTF-8 text ({exc.reason})")]
         ) from None
-    suffix = path.suffix.lower()
-    as_json = suffix == ".json" or (suffix != ".toml" and text.lstrip()[:1] in "{[")
+    as_json = is_json(path, text)
     if as_json:
         return WorkflowDefinition.from_json(text)
     return WorkflowDefinition.from_toml(text)
