@@ -15,9 +15,12 @@ from tqdm import tqdm
 from iso10002.analysis import (
     DayCalendar,
     Direction,
+    KpiReport,
+    KpiSpec,
     Objective,
     OrganisationRecords,
     Period,
+    kpis_from,
 )
 from iso10002.cli._errors import CliError
 from iso10002.cli._files import is_json
@@ -49,6 +52,7 @@ __all__ = [
     "policies_option",
     "profile_option",
     "resolve_as_of",
+    "store_kpis",
     "stream",
     "through",
     "write_text",
@@ -274,6 +278,18 @@ def stream(
         for complaint in iter_complaints(repository, query, page_size=_PAGE):
             yield complaint
             bar.update()
+
+
+def store_kpis(
+    repository: SQLiteComplaintRepository, spec: KpiSpec, calendar: DayCalendar
+) -> KpiReport:
+    """Compute the KPIs in SQL when the store can, else by streaming to ``as_of``."""
+    return kpis_from(
+        repository,
+        spec,
+        calendar=calendar,
+        fallback=lambda: stream(repository, through(spec.as_of), desc="kpis"),
+    )
 
 
 def check_output(path: Path | None) -> None:

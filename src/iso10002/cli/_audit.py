@@ -17,7 +17,6 @@ from iso10002.analysis import (
     Period,
     SelfAssessment,
     collect_evidence,
-    kpis_from,
     self_assess,
 )
 from iso10002.cli._analysis import (
@@ -33,6 +32,7 @@ from iso10002.cli._analysis import (
     policies_option,
     profile_option,
     resolve_as_of,
+    store_kpis,
     stream,
     through,
     write_text,
@@ -200,12 +200,7 @@ def audit(  # noqa: PLR0913 - one parameter per option
                 now=instant, organisation=organisation_profile, calendar=calendar
             ),
         )
-        kpis = kpis_from(
-            repository,
-            spec,
-            calendar=calendar,
-            fallback=lambda: stream(repository, through(instant), desc="kpis"),
-        )
+        kpis = store_kpis(repository, spec, calendar)
     finally:
         repository.close()
     assessment = self_assess(records, kpis, evidence)

@@ -15,7 +15,6 @@ from iso10002.analysis import (
     ObjectiveResult,
     build_management_review,
     evaluate_objectives,
-    kpis_from,
     render_html,
     review_to_json,
 )
@@ -33,6 +32,7 @@ from iso10002.cli._analysis import (
     policies_option,
     profile_option,
     resolve_as_of,
+    store_kpis,
     stream,
     through,
     write_text,
@@ -212,12 +212,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     repository = open_repository(str(db))
     try:
         if html is None and json_file is None:
-            kpis = kpis_from(
-                repository,
-                spec,
-                calendar=calendar,
-                fallback=lambda: stream(repository, through(instant), desc="kpis"),
-            )
+            kpis = store_kpis(repository, spec, calendar)
             lines = _summary(
                 kpis,
                 evaluate_objectives(kpis, objectives),
