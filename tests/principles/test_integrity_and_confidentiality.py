@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 
 from iso10002.errors import ValidationError
 from iso10002.principles import OrganisationProfile
@@ -133,6 +133,10 @@ class TestNoPersonalDataInHistory:
     @given(received_complaints())
     def test_passes_for_ids_and_codes_only(self, append, context, codes, complaint):
         """Event data holding ids and codes only gives no finding."""
+        # The receipt event records the channel code ("chat", "web" ...): a
+        # complainant whose personal data is that very word is rightly flagged.
+        personal = attrs.asdict(complaint.complainant, recurse=True)
+        assume(complaint.channel.value not in repr(personal).casefold())
         c = append(
             complaint, {"name": "ComplaintAssessed", "data": {"n": 1, "ok": True}}
         )
