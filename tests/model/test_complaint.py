@@ -67,7 +67,7 @@ class TestComplaintReceive:
         """A naive receipt time is refused, naming the field."""
         with pytest.raises(ValidationError) as info:
             _receive(received_at=datetime(2026, 3, 2, 9, 30))
-        assert info.value.field == "at"
+        assert info.value.field == "received_at"
 
     def test_refuses_something_other_than_a_form(self):
         """Passing anything but a ComplaintForm is a ValidationError."""

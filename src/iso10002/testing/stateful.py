@@ -13,7 +13,9 @@ contiguous, timestamps never go back, the status is a state of the definition,
 terminal states absorb (only reopening and annotation steps touch them),
 every state entered has the data its step requires, only the fields a step
 sets change, :meth:`~iso10002.workflow.Workflow.can_fire` agrees with
-:meth:`~iso10002.workflow.Workflow.fire`, and a refused trigger changes nothing.
+:meth:`~iso10002.workflow.Workflow.fire`, a refused trigger changes nothing,
+and every complaint version and event passes the model's own checked
+constructors (the engine skips re-checking values it computed itself).
 
 .. versionadded:: 0.1.0
 """
@@ -301,6 +303,9 @@ def workflow_state_machine(
             assert not _changed_fields(before, after, step.sets), (
                 "undeclared field changed"
             )
+            # The engine skips re-checking values it computed itself; the
+            # model's own checked constructors must accept what it made.
+            assert attrs.evolve(event) == event, "event fails its own checks"
             self.complaint = after
 
         @invariant()
@@ -312,6 +317,8 @@ def workflow_state_machine(
             assert complaint.status in definition.state_names
             assert complaint.history[-1].to_state == complaint.status
             assert complaint.workflow == workflow.ref
+            # The model's own checked constructor accepts every version.
+            assert attrs.evolve(complaint) == complaint, "fails the model's checks"
 
     WorkflowStateMachine.__name__ = f"WorkflowStateMachine[{definition.name}]"
     return WorkflowStateMachine

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -15,9 +16,15 @@ from iso10002.model import Complaint
 from iso10002.serialization import from_dict
 from iso10002.workflow._validation import field_type
 
-__all__ = ["is_empty", "missing_requirements", "split_data"]
+__all__ = [
+    "Setter",
+    "compile_setters",
+    "is_empty",
+    "missing_requirements",
+    "split_data",
+]
 
-_COMPLAINT_FIELDS = frozenset(a.name for a in attrs.fields(Complaint))
+_FIELDS: dict[str, attrs.Attribute[Any]] = attrs.fields_dict(Complaint)
 
 
 def _coerce_one(annotation: Any, value: Any, path: str) -> Any:
@@ -50,33 +57,78 @@ def _coerce_one(annotation: Any, value: Any, path: str) -> Any:
     return value
 
 
+Setter = Callable[[Any], Any]
+"""Coerce, convert and validate one value for a complaint field a step sets."""
+
+
+def _accepted(annotation: Any) -> tuple[type, ...]:
+    """Return the classes whose instances a field takes without coercion."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+    else:
+        options = [annotation]
+    return tuple(t for t in options if isinstance(t, type))
+
+
+def _setter(name: str) -> Setter:
+    annotation = field_type(name)
+    accepted = _accepted(annotation)
+    field = _FIELDS[name]
+    converter: Callable[[Any], Any] | None = (
+        field.converter if callable(field.converter) else None
+    )
+    validator: Any = field.validator
+
+    def set_value(value: Any) -> Any:
+        if not isinstance(value, accepted):
+            value = _coerce_one(annotation, value, name)
+        if converter is not None:
+            value = converter(value)
+        if validator is not None:
+            validator(None, field, value)
+        return value
+
+    return set_value
+
+
+def compile_setters(sets: Iterable[str]) -> dict[str, Setter]:
+    """Return a :data:`Setter` for each complaint field a step sets, by name."""
+    return {name: _setter(name) for name in sets}
+
+
 def split_data(
-    data: Mapping[str, Any] | None, trigger: str, sets: frozenset[str]
+    data: Mapping[str, Any], trigger: str, setters: Mapping[str, Setter]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split step data into field updates and event data.
+    """Split step data into checked field values and event data.
+
+    Args:
+        data: The step's data (not empty).
+        trigger: The step's trigger, for messages.
+        setters: The step's :func:`compile_setters`.
 
     Returns:
-        ``(updates, event_data)``.
+        ``(values, event_data)``: converted, validated values for the fields
+        the step sets, and the rest (not yet checked as JSON).
 
     Raises:
-        ValidationError: if data names a complaint field the step does not set.
+        ValidationError: if ``data`` is not a mapping, names a complaint field
+            the step does not set, or holds a bad value for one it sets.
     """
-    if not data:
-        return {}, {}
-    if not isinstance(data, Mapping):
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         raise ValidationError.single("data", "must be a mapping")
-    updates: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     event: dict[str, Any] = {}
     for key, value in data.items():
-        if key in sets:
-            updates[key] = _coerce_one(field_type(key), value, key)
-        elif key in _COMPLAINT_FIELDS:
+        setter = setters.get(key)
+        if setter is not None:
+            values[key] = setter(value)
+        elif key in _FIELDS:
             raise ValidationError.single(
-                key, f"is not set by step {trigger!r} (it sets {sorted(sets)})"
+                key, f"is not set by step {trigger!r} (it sets {sorted(setters)})"
             )
         else:
             event[key] = value
-    return updates, event
+    return values, event
 
 
 def is_empty(value: Any) -> bool:
@@ -84,9 +136,14 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, tuple, list, dict)) and not value)
 
 
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def _value_at(complaint: Complaint, path: str) -> Any:
     value: Any = complaint
-    for part in path.split("."):
+    for part in _parts(path):
         if value is None:
             return None
         value = getattr(value, part)
@@ -95,4 +152,10 @@ def _value_at(complaint: Complaint, path: str) -> Any:
 
 def missing_requirements(complaint: Complaint, requires: tuple[str, ...]) -> list[str]:
     """Return the required paths that are empty on ``complaint``."""
-    return [path for path in requires if is_empty(_value_at(complaint, path))]
+    return [
+        path
+        for path in requires
+        if is_empty(
+            getattr(complaint, path) if "." not in path else _value_at(complaint, path)
+        )
+    ]

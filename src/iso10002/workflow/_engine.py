@@ -8,27 +8,30 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from iso10002.errors import (
-    GuardRejected,
-    InvalidWorkflowDefinition,
-    Iso10002Error,
-    Problem,
-    TransitionNotAllowed,
-    ValidationError,
-)
+from iso10002.errors import Iso10002Error, TransitionNotAllowed, ValidationError
 from iso10002.model import (
     Channel,
     Complaint,
     ComplaintForm,
     HistoryEvent,
     WorkflowRef,
-    evolve,
 )
-from iso10002.principles import Finding, Policy, PolicyContext
-from iso10002.workflow._data import missing_requirements, split_data
-from iso10002.workflow._definition import Step, WorkflowDefinition
-from iso10002.workflow._guards import ReopenWindow
-from iso10002.workflow._transitions import compile_table
+from iso10002.model._complaint import advance, check_changes, receive_checked
+from iso10002.model._fast import builder
+from iso10002.principles import Finding, Policy
+from iso10002.workflow._compiled import (
+    KNOWN_ACTORS_MAX,
+    CompiledStep,
+    check_actor,
+    checked_at,
+    compile_steps,
+    registry_of,
+    roles_of,
+    run_guards,
+    step_data,
+)
+from iso10002.workflow._data import missing_requirements
+from iso10002.workflow._definition import WorkflowDefinition
 
 __all__ = ["Transitioned", "Workflow", "WorkflowEngine"]
 
@@ -48,6 +51,12 @@ class Transitioned:
     complaint: Complaint
     events: tuple[HistoryEvent, ...]
     findings: tuple[Finding, ...] = ()
+
+
+_TRANSITIONED = builder(Transitioned)
+_EVENT = builder(HistoryEvent)
+_UTC = timezone.utc
+_NO_CHANGES: dict[str, Any] = {}  # read, never written
 
 
 @runtime_checkable
@@ -84,38 +93,6 @@ class WorkflowEngine(Protocol):
         ...
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-@attrs.frozen
-class _Compiled:
-    """One step as the hot path needs it, for one source state."""
-
-    trigger: str
-    source: str
-    destination: str
-    event: str
-    sets: frozenset[str]
-    requires: tuple[str, ...]
-    roles: frozenset[str]
-    guards: tuple[Policy, ...]
-    template: HistoryEvent
-
-
-def _registry(
-    policies: Iterable[Policy] | Mapping[str, Policy] | None,
-) -> dict[str, Policy]:
-    values = policies.values() if isinstance(policies, Mapping) else policies or ()
-    by_id: dict[str, Policy] = {}
-    for i, policy in enumerate(values):
-        if not isinstance(policy, Policy):
-            raise ValidationError.single(f"policies[{i}]", "must implement Policy")
-        by_id[policy.id] = policy
-    default = ReopenWindow()
-    by_id.setdefault(default.id, default)
-    return by_id
-
-
 class Workflow:
     """Run a :class:`WorkflowDefinition`: compiled once, shared by every complaint.
 
@@ -141,48 +118,13 @@ class Workflow:
         """Check the guards against ``policies`` and compile the definition."""
         if not isinstance(definition, WorkflowDefinition):
             raise ValidationError.single("definition", "must be a WorkflowDefinition")
-        registry = _registry(policies)
-        problems: list[Problem] = [
-            (f"steps[{i}].guards[{j}]", f"unknown policy {guard!r}")
-            for i, step in enumerate(definition.steps)
-            for j, guard in enumerate(step.guards)
-            if guard not in registry
-        ]
-        if problems:
-            raise InvalidWorkflowDefinition(problems)
+        self._table = compile_steps(definition, registry_of(policies))
         self._definition = definition
         self._ref = WorkflowRef(name=definition.name, version=definition.version)
-        by_trigger: dict[tuple[str, str], Step] = {
-            (source, step.trigger): step
-            for step in definition.steps
-            for source in step.sources
-        }
-        self._table: dict[str, dict[str, _Compiled]] = {}
-        for state, row in compile_table(definition).items():
-            compiled: dict[str, _Compiled] = {}
-            for trigger, destination in row.items():
-                step = by_trigger[state, trigger]
-                compiled[trigger] = _Compiled(
-                    trigger=trigger,
-                    source=state,
-                    destination=destination,
-                    event=step.event,
-                    sets=frozenset(step.sets),
-                    requires=step.requires,
-                    roles=frozenset(step.roles),
-                    guards=tuple(registry[g] for g in step.guards),
-                    template=HistoryEvent(
-                        sequence=1,
-                        name=step.event,
-                        at=_EPOCH,
-                        actor="system",
-                        trigger=trigger,
-                        from_state=state,
-                        to_state=destination,
-                    ),
-                )
-            self._table[state] = compiled
         self._allowed = {state: tuple(row) for state, row in self._table.items()}
+        # Actor strings already checked against the event's actor validator
+        # (bounded; ids of staff and systems, never complainants' data).
+        self._actors: set[str] = set()
 
     @property
     def definition(self) -> WorkflowDefinition:
@@ -224,13 +166,22 @@ class Workflow:
         Raises:
             ValidationError: if any value is invalid.
         """
-        return Complaint.receive(
+        if not isinstance(form, ComplaintForm):
+            raise ValidationError.single("form", "must be a ComplaintForm")
+        # The initial state and the reference were checked when this
+        # workflow was compiled; only the caller's facts are checked here.
+        checked = check_changes(
+            {
+                "id": id,
+                "reference": reference,
+                "received_at": received_at,
+                "channel": channel,
+                "received_by": actor,
+            }
+        )
+        return receive_checked(
             form,
-            id=id,
-            reference=reference,
-            received_at=received_at,
-            channel=channel,
-            received_by=actor,
+            **checked,
             status=self._definition.initial_state,
             workflow=self._ref,
         )
@@ -287,9 +238,9 @@ class Workflow:
 
     def _step(
         self, complaint: Complaint, trigger: str, roles: frozenset[str]
-    ) -> _Compiled:
+    ) -> CompiledStep:
         state = complaint.status
-        if complaint.workflow != self._ref:
+        if complaint.workflow is not self._ref and complaint.workflow != self._ref:
             msg = (
                 f"complaint runs under {complaint.workflow.name!r} version "
                 f"{complaint.workflow.version}, not {self._ref.name!r} "
@@ -362,53 +313,67 @@ class Workflow:
                 step does not set, or a field the step requires left empty.
             GuardRejected: a guard returned a blocking finding.
         """
-        held = frozenset(roles)
-        step = self._step(complaint, trigger, held)
-        last = complaint.history[-1].at if complaint.history else complaint.received_at
-        if not isinstance(at, datetime) or at.utcoffset() is None:
-            raise ValidationError.single("at", "must be a timezone-aware datetime")
-        if at < last:
+        held = roles if isinstance(roles, frozenset) else roles_of(roles)
+        # Fast paths first; the slow ones check everything and say what is wrong.
+        row = self._table.get(complaint.status)
+        step = None if row is None else row.get(trigger)
+        if (
+            step is None
+            or complaint.workflow is not self._ref
+            or (step.roles and step.roles.isdisjoint(held))
+        ):
+            step = self._step(complaint, trigger, held)
+        if not complaint.history:
             raise ValidationError.single(
-                "at", f"must not be earlier than the last event ({last.isoformat()})"
+                "complaint.history",
+                "is empty: a complaint starts with Workflow.receive",
             )
-        updates, event_data = split_data(data, trigger, step.sets)
-        # The template's name, trigger and states were validated when the
-        # definition was compiled; only what varies per call is checked here.
-        event = evolve(
-            step.template,
-            sequence=complaint.version + 1,
-            at=at,
-            actor=actor,
-            data=event_data,
+        if (
+            at.__class__ is not datetime
+            or at.tzinfo is not _UTC
+            or at < complaint.history[-1].at
+        ):
+            at = checked_at(complaint, at)
+        if actor.__class__ is not str or actor not in self._actors:
+            self._check_actor(actor)
+        event_data: dict[str, Any]
+        if data is None:
+            checked, event_data = _NO_CHANGES, {}
+        else:
+            checked, event_data = step_data(data, step, trigger)
+        # The step's name, trigger and states were validated when the
+        # definition was compiled; only what varies per call was checked above.
+        event = _EVENT(  # positional, in HistoryEvent's field order
+            complaint.version + 1,  # sequence
+            step.event,  # name
+            at,
+            actor,
+            trigger,
+            step.source,  # from_state
+            step.destination,  # to_state
+            event_data,  # data
         )
-        candidate = complaint.next_version(event, **updates, status=step.destination)
-        missing = missing_requirements(candidate, step.requires)
-        if missing:
-            raise ValidationError(
-                (path, f"is required by step {trigger!r} and must not be empty")
-                for path in missing
-            )
-        findings: tuple[Finding, ...] = ()
-        if step.guards:
-            context = PolicyContext(
-                now=at,
-                actor=actor,
-                roles=held,  # type: ignore[arg-type] # attrs' frozenset converter
-                trigger=trigger,
-                previous=complaint,
-                data=dict(data or {}),
-            )
-            findings = tuple(
-                f for g in step.guards for f in g.evaluate(candidate, context)
-            )
-            blocking = [f for f in findings if f.blocking]
-            if blocking:
-                msg = f"{trigger!r} refused: " + "; ".join(f.message for f in blocking)
-                raise GuardRejected(
-                    msg,
-                    trigger=trigger,
-                    state=complaint.status,
-                    findings=findings,
-                    complaint_id=complaint.id,
+        candidate = advance(complaint, event, step.destination, checked)
+        if step.requires:
+            missing = missing_requirements(candidate, step.requires)
+            if missing:
+                raise ValidationError(
+                    (path, f"is required by step {trigger!r} and must not be empty")
+                    for path in missing
                 )
-        return Transitioned(complaint=candidate, events=(event,), findings=findings)
+        findings = (
+            run_guards(
+                step, complaint, candidate, at=at, actor=actor, held=held, data=data
+            )
+            if step.guards
+            else ()
+        )
+        return _TRANSITIONED(candidate, (event,), findings)
+
+    def _check_actor(self, actor: Any) -> None:
+        """Check an actor as the event's field does, and remember it when good."""
+        check_actor(actor)
+        if actor.__class__ is str:
+            if len(self._actors) >= KNOWN_ACTORS_MAX:
+                self._actors.clear()
+            self._actors.add(actor)
