@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -19,3 +21,45 @@ settings.register_profile(
     "dev", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+_EVENTS_V1 = """
+CREATE TABLE events_v1 (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    complaint_id TEXT NOT NULL REFERENCES complaints (id),
+    sequence INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    link TEXT NOT NULL,
+    UNIQUE (complaint_id, sequence)
+);
+INSERT INTO events_v1 SELECT * FROM events;
+DROP TABLE events;
+ALTER TABLE events_v1 RENAME TO events;
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+"""
+
+
+def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
+    """Turn a closed SQLite store back into what schema ``version`` wrote."""
+    script = _EVENTS_V1 if version < 3 else ""
+    if version < 2:
+        script += "".join(
+            f"DROP TABLE {table};"
+            for table in ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
+        )
+    script += f"DELETE FROM iso10002_schema WHERE version > {int(version)};"
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.executescript(f"BEGIN;{script}COMMIT;")
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def downgrade_sqlite():
+    """Return ``downgrade(path, version)`` for migration tests of the SQLite store."""
+    return _downgrade_sqlite

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iso10002.errors import ValidationError
-from iso10002.model import MODEL_TYPES, Channel, Complainant, Complaint, ComplaintForm
+from iso10002.model import (
+    MODEL_TYPES,
+    Channel,
+    Complainant,
+    Complaint,
+    ComplaintForm,
+    HistoryEvent,
+)
 from iso10002.principles import OrganisationProfile
 from iso10002.serialization import (
     from_dict,
@@ -74,6 +81,32 @@ class TestDocumentShape:
         assert data["history"][0]["at"] == "2026-03-02T09:30:00+00:00"
         assert data["attachments"] == []
         assert json.loads(to_json(_complaint())) == data
+
+    def test_event_data_is_copied_as_json(self):
+        """Event data comes out as a deep copy, tuples as lists, never aliased."""
+        data = {"a": (1, {"b": (2, [3])}), "c": [{"d": None}], "e": 1.5}
+        event = HistoryEvent(
+            sequence=1,
+            name="ComplaintReceived",
+            at=datetime(2026, 3, 2, tzinfo=timezone.utc),
+            actor="web",
+            data=data,
+        )
+        out = to_dict(event)["data"]
+        assert out == {"a": [1, {"b": [2, [3]]}], "c": [{"d": None}], "e": 1.5}
+        out["c"][0]["d"] = "changed"
+        out["a"][1]["b"].append(4)
+        assert event.data == data
+
+    @given(st.from_type(Complaint))
+    def test_optional_values_unstructure_like_their_own_type(self, complaint):
+        """An optional model value or enum unstructures as the value alone would."""
+        data = to_dict(complaint)
+        for name in ("classification", "decision", "root_cause", "satisfaction"):
+            value = getattr(complaint, name)
+            assert data[name] == (None if value is None else to_dict(value))
+        outcome = complaint.outcome
+        assert data["outcome"] == (None if outcome is None else outcome.value)
 
     def test_indent(self):
         """to_json(indent=2) pretty-prints."""

@@ -28,6 +28,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn
 
 if sys.version_info < (3, 11):  # pragma: no cover - exercised on Python 3.10 only
@@ -231,6 +232,13 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     converter.register_structure_hook(timedelta, _structure_timedelta)
     converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
     converter.register_unstructure_hook(Decimal, str)
+    # Optional JSON scalars unstructure to themselves; cattrs inlines an
+    # ``identity`` hook into the code it generates instead of calling it.
+    converter.register_unstructure_hook_func(lambda t: t in _PASSTHROUGH, identity)
+    converter.register_unstructure_hook_factory(
+        _optional_model, lambda t: _unstructure_optional(converter, t)
+    )
+    converter.register_unstructure_hook_func(lambda t: t == dict[str, Any], _copy_json)
 
     def attrs_structure_factory(cl: type[Any]) -> Any:
         if detailed_validation:
@@ -256,6 +264,52 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
 
 
 _PASSTHROUGH = frozenset({str, int, bool, str | None, int | None, bool | None})
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_json(value: Any) -> Any:
+    """Copy JSON data (event data), tuples as lists, as cattrs' own hooks would.
+
+    The model checked the data is JSON when the event was built, so only the
+    containers need copying; a scalar is returned as it is.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {
+            key: item if type(item) in _SCALARS else _copy_json(item)
+            for key, item in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [item if type(item) in _SCALARS else _copy_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy_json(item) for item in value]
+    return value
+
+
+def _optional_model(target: Any) -> bool:
+    """Tell whether ``target`` is ``X | None`` for a model class or enum ``X``."""
+    args = getattr(target, "__args__", ())
+    if len(args) != 2 or type(None) not in args:  # noqa: PLR2004 - X and None
+        return False
+    (inner,) = (a for a in args if a is not type(None))
+    return isinstance(inner, type) and (
+        attrs.has(inner) or issubclass(inner, enum.Enum)
+    )
+
+
+def _unstructure_optional(converter: cattrs.Converter, target: Any) -> Any:
+    """Unstructure ``X | None`` with ``X``'s own hook, without a runtime dispatch."""
+    (inner,) = (a for a in target.__args__ if a is not type(None))
+    hook = converter.get_unstructure_hook(inner)
+
+    def unstructure(value: Any) -> Any:
+        return None if value is None else hook(value)
+
+    return unstructure
 
 
 def _fast_datetime(value: Any, _: Any) -> datetime:

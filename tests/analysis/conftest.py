@@ -285,11 +285,24 @@ def _successor(complaint, step, outcome, remedy):
         decided_at=complaint.history[-1].at,
         remedies=(remedy,),
     )
+    # Every fourth save also moves the receipt (time and channel), which no
+    # workflow step does but a save may: the stored facts must follow.
+    moved = (
+        {
+            "received_at": complaint.received_at - timedelta(hours=1),
+            "channel": Channel.PHONE
+            if complaint.channel is not Channel.PHONE
+            else Channel.EMAIL,
+        }
+        if step % 4 == 3
+        else {}
+    )
     return next_version(
         complaint,
         name=names[step % 3],
         assignee=f"agent-{step % 2}",
         decision=decision if step % 2 else complaint.decision,
+        **moved,
     )
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -21,8 +20,9 @@ from iso10002.analysis import (
 )
 from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import ValidationError
-from iso10002.model import Outcome, Remedy, RemedyKind
+from iso10002.model import Channel, Outcome, Remedy, RemedyKind
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.testing.contract import next_version
 
 AS_OF = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -78,6 +78,24 @@ class TestSQLitePushDown:
             ("agent-2", 1, 1),
         ]
         assert r == compute_kpis(sample, KpiSpec(as_of=AS_OF))
+
+    def test_a_save_that_moves_the_receipt_moves_the_facts(self, repository, sample):
+        """A save changing received_at and channel regroups the complaint by both."""
+        for complaint in sample:
+            repository.add(complaint)
+        february = next(c for c in sample if c.received_at.month == 2)
+        moved = next_version(
+            february,
+            received_at=february.received_at - timedelta(days=40),
+            channel=Channel.LETTER,
+        )
+        repository.save(moved, expected_version=february.version)
+        current = [moved if c.id == moved.id else c for c in sample]
+        r = repository.analytics_kpis(KpiSpec(as_of=AS_OF), None)
+        assert r is not None
+        assert r.volumes.by_period == {"2025-12": 1, "2026-01": 2, "2026-02": 1}
+        assert r.volumes.by_channel[Channel.LETTER.value] == 1
+        assert r == compute_kpis(current, KpiSpec(as_of=AS_OF))
 
     @pytest.mark.parametrize(
         "spec",
@@ -186,19 +204,15 @@ class TestSQLitePushDown:
 
 
 class TestMigrationBackfill:
-    def test_a_version_1_database_gets_its_facts(self, tmp_path, sample):
+    def test_a_version_1_database_gets_its_facts(
+        self, tmp_path, sample, downgrade_sqlite
+    ):
         """Opening a v1 database with data back-fills the facts; KPIs are right."""
         path = tmp_path / "v1.db"
         repo = SQLiteComplaintRepository(path)
         repo.add_many(sample)
         repo.close()
-        # Turn the file back into what version 1 wrote: no facts tables.
-        connection = sqlite3.connect(path)
-        with connection:
-            for table in ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles"):
-                connection.execute(f"DROP TABLE {table}")
-            connection.execute("DELETE FROM iso10002_schema WHERE version = 2")
-        connection.close()
+        downgrade_sqlite(path, 1)
         repo = SQLiteComplaintRepository(path)
         try:
             spec = KpiSpec(as_of=AS_OF)

@@ -49,14 +49,14 @@ _WRITER = textwrap.dedent(
     path, mode = sys.argv[1], sys.argv[2]
     repository = module.SQLiteComplaintRepository(path)
     if mode == "pause":
-        original = module.SQLiteComplaintRepository._update
+        original = module.update_complaint
 
-        def paused(self, *args, **kwargs):
-            original(self, *args, **kwargs)
+        def paused(*args, **kwargs):
+            original(*args, **kwargs)
             print("inside", flush=True)
             time.sleep(60)
 
-        module.SQLiteComplaintRepository._update = paused
+        module.update_complaint = paused
     complaint = repository.get("C-000001")
     while True:
         following = next_version(complaint, data={"pad": "x" * 20000})
@@ -198,6 +198,44 @@ class TestSQLiteStorageRules:
             connection.close()
         assert versions == [(version,) for version, _ in MIGRATIONS]
         assert versions[-1] == (SCHEMA_VERSION,)
+
+    def test_version_2_event_log_moves_to_version_3_whole(
+        self, repository, path, downgrade_sqlite
+    ):
+        """The v3 rebuild keeps every event and position; new ones come after."""
+        for n in (1, 2):
+            repository.add(make_complaint(n, events=3))
+        before = repository.events(limit=100)
+        repository.close()
+        downgrade_sqlite(path, 2)
+        connection = _raw(path)
+        try:
+            (table,) = connection.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'events'"
+            ).fetchone()
+        finally:
+            connection.close()
+        assert "AUTOINCREMENT" in table  # really a version 2 file
+        reopened = SQLiteComplaintRepository(path)
+        try:
+            assert reopened.events(limit=100) == before
+            current = reopened.get(make_complaint(1).id)
+            reopened.save(next_version(current), expected_version=current.version)
+            (added,) = reopened.events(after=before[-1].position)
+            assert added.position == before[-1].position + 1
+            assert reopened.verify_integrity().ok
+        finally:
+            reopened.close()
+        connection = _raw(path)
+        try:
+            (table,) = connection.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'events'"
+            ).fetchone()
+            assert "AUTOINCREMENT" not in table
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                connection.execute("DELETE FROM events")
+        finally:
+            connection.close()
 
     def test_a_newer_schema_is_refused(self, repository, path):
         """A database written by a newer library raises IntegrityError."""

@@ -85,10 +85,16 @@ def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
     return text
 
 
+# Built once: json.dumps with options builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False
+).encode
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical_json(data: Any) -> str:
     """Serialise JSON data canonically (sorted keys, no spaces, UTF-8 kept)."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return _encodable(text, data, sort_keys=True)
+    return _encodable(_CANONICAL(data), data, sort_keys=True)
 
 
 def dump_event(event: HistoryEvent) -> str:
@@ -104,8 +110,7 @@ def dump_document(
     Pass ``document``, the complaint's ``to_dict``, when already computed.
     """
     data = to_dict(complaint) if document is None else document
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return _encodable(text, data, sort_keys=False)
+    return _encodable(_COMPACT(data), data, sort_keys=False)
 
 
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
@@ -113,13 +118,26 @@ _HOLDERS: dict[type, bool] = {}
 
 
 def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
-    """Return ``(field, personal)`` for the fields of ``cls`` worth visiting."""
+    """Return ``(field, personal)`` for the fields of ``cls`` worth visiting.
+
+    A field is worth visiting when it is personal, or when its annotation
+    names a model class that can hold personal data; the others (ids, codes,
+    times, event data) are skipped without being read.
+    """
     plan = _PLANS.get(cls)
     if plan is None:
+        hints = typing.get_type_hints(cls)
         plan = _PLANS[cls] = tuple(
             (attribute.name, is_personal(attribute))
             for attribute in attrs.fields(cls)
             if attribute.name != "history"
+            and (
+                is_personal(attribute)
+                or any(
+                    _may_hold_personal(inner)
+                    for inner in _attrs_classes(hints.get(attribute.name))
+                )
+            )
         )
     return plan
 
@@ -202,12 +220,11 @@ def chain_link(
     previous: str, complaint_id: str, commitment: str, event_json: str
 ) -> str:
     """Return the link of one event: SHA-256 over the previous link and this event."""
-    digest = hashlib.sha256(_DOMAIN)
+    payload = [_DOMAIN]
     for part in (previous, complaint_id, commitment, event_json):
         encoded = part.encode("utf-8", "surrogatepass")
-        digest.update(len(encoded).to_bytes(8, "big"))
-        digest.update(encoded)
-    return digest.hexdigest()
+        payload += (len(encoded).to_bytes(8, "big"), encoded)
+    return hashlib.sha256(b"".join(payload)).hexdigest()
 
 
 @attrs.frozen(kw_only=True)
@@ -250,14 +267,31 @@ def chain_events(
         One :class:`ChainedEvent` per new event, in sequence order.
     """
     data = to_dict(complaint) if document is None else document
+    texts = [canonical_json(e) for e in data["history"][after_version:]]
+    return _chain(
+        complaint,
+        after_version=after_version,
+        previous_link=previous_link,
+        salt=salt,
+        data=data,
+        texts=texts,
+    )
+
+
+def _chain(  # noqa: PLR0913 - the facts of one chaining
+    complaint: Complaint,
+    *,
+    after_version: int,
+    previous_link: str,
+    salt: bytes,
+    data: Mapping[str, Any],
+    texts: Sequence[str],
+) -> tuple[ChainedEvent, ...]:
+    """Chain ``complaint.history[after_version:]``; ``texts`` are their JSON."""
     commitment = commit_personal_data(complaint, salt, data)
     chained = []
     link = previous_link
-    new_events = complaint.history[after_version:]
-    for event, event_data in zip(
-        new_events, data["history"][after_version:], strict=True
-    ):
-        event_json = canonical_json(event_data)
+    for event, event_json in zip(complaint.history[after_version:], texts, strict=True):
         link = chain_link(link, complaint.id, commitment, event_json)
         chained.append(
             ChainedEvent(
@@ -300,16 +334,30 @@ def prepare(
     .. versionadded:: 0.1.0
     """
     data = to_dict(complaint)
+    texts = [canonical_json(e) for e in data["history"]]
     return Prepared(
-        document=dump_document(complaint, data),
-        events=chain_events(
+        document=_document(data, texts),
+        events=_chain(
             complaint,
             after_version=after_version,
             previous_link=previous_link,
             salt=salt,
-            document=data,
+            data=data,
+            texts=texts[after_version:],
         ),
     )
+
+
+def _document(data: Mapping[str, Any], history: Sequence[str]) -> str:
+    """Return the stored document: ``data`` with its history given as JSON texts.
+
+    Each event is serialised once, canonically, for both the chain and the
+    document; the rest of the complaint is dumped as :func:`dump_document` does.
+    """
+    rest = {name: value for name, value in data.items() if name != "history"}
+    head = _encodable(_COMPACT(rest), rest, sort_keys=False)
+    events = '"history":[' + ",".join(history) + "]}"
+    return head[:-1] + "," + events
 
 
 def load_document(complaint_id: str, raw: Any) -> Complaint:

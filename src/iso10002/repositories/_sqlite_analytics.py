@@ -24,12 +24,21 @@ from iso10002.repositories._kpi_facts import (
     FACT_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
+    FactRows,
     fact_rows,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._sqlite_sql import column_text, column_value
 
-__all__ = ["FACTS_SCHEMA", "backfill_facts", "sqlite_kpis", "write_facts"]
+__all__ = [
+    "FACTS_SCHEMA",
+    "FactTables",
+    "backfill_facts",
+    "facts_tables",
+    "insert_facts",
+    "sqlite_kpis",
+    "write_facts",
+]
 
 _LOG = logging.getLogger("iso10002")
 _BATCH = 2000
@@ -114,8 +123,27 @@ _DELETES = tuple(
 )
 
 
+FactTables = tuple[
+    list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
+]
+"""Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies`` and ``kpi_toggles``."""
+
+
 def _stored(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return (column_text(row[0]), *row[1:])
+
+
+_UPDATE_FACTS = (
+    f"UPDATE {_TABLES.facts} SET "  # noqa: S608 - fixed names
+    + ", ".join(f"{name} = ?" for name in FACT_COLUMNS[2:])
+    + " WHERE complaint_id = ? AND received_us = ?"
+)
+# An UPDATE that leaves out received_us (a complaint's receipt time does not
+# change in a workflow) rewrites the facts row alone, not its index as well;
+# a missing row or a changed receipt time falls back to DELETE and INSERT.
 
 
 def write_facts(
@@ -128,16 +156,44 @@ def write_facts(
 
     Runs inside the caller's transaction, so the rows commit with the complaint.
     """
-    tables: tuple[list[tuple[Any, ...]], ...] = ([], [], [], [])
+    tables: FactTables = ([], [], [], [])
+    for complaint in complaints:
+        rows = fact_rows(complaint)
+        facts = _stored(rows.facts)
+        if replace:
+            stored_id = (facts[0],)
+            for delete in _DELETES[1:]:
+                connection.execute(delete, stored_id)
+            updated = connection.execute(
+                _UPDATE_FACTS, (*facts[2:], facts[0], facts[1])
+            )
+            if updated.rowcount != 1:
+                connection.execute(_DELETES[0], stored_id)
+                tables[0].append(facts)
+        else:
+            tables[0].append(facts)
+        _add_children(tables, rows)
+    insert_facts(connection, tables)
+
+
+def _add_children(tables: FactTables, rows: FactRows) -> None:
+    tables[1].extend(_stored(r) for r in rows.deadlines)
+    tables[2].extend(_stored(r) for r in rows.remedies)
+    tables[3].extend(_stored(r) for r in rows.toggles)
+
+
+def facts_tables(complaints: Iterable[Complaint]) -> FactTables:
+    """Return the rows of new complaints for each push-down table, as stored."""
+    tables: FactTables = ([], [], [], [])
     for complaint in complaints:
         rows = fact_rows(complaint)
         tables[0].append(_stored(rows.facts))
-        tables[1].extend(_stored(r) for r in rows.deadlines)
-        tables[2].extend(_stored(r) for r in rows.remedies)
-        tables[3].extend(_stored(r) for r in rows.toggles)
-        if replace:
-            for delete in _DELETES:
-                connection.execute(delete, (column_text(complaint.id),))
+        _add_children(tables, rows)
+    return tables
+
+
+def insert_facts(connection: sqlite3.Connection, tables: FactTables) -> None:
+    """Insert :func:`facts_tables` rows (one ``executemany`` per table)."""
     for insert, rows_of_table in zip(_INSERTS, tables, strict=True):
         if rows_of_table:
             connection.executemany(insert, rows_of_table)

@@ -51,7 +51,41 @@ CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, FACTS_SCHEMA))
+_TRIGGERS = """
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+"""
+
+_V3 = (
+    """
+CREATE TABLE events_v3 (
+    position INTEGER PRIMARY KEY,
+    complaint_id TEXT NOT NULL REFERENCES complaints (id),
+    sequence INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    link TEXT NOT NULL,
+    UNIQUE (complaint_id, sequence)
+);
+INSERT INTO events_v3 (position, complaint_id, sequence, event, commitment, link)
+SELECT position, complaint_id, sequence, event, commitment, link FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+DELETE FROM sqlite_sequence WHERE name IN ('events', 'events_v3');
+"""
+    + _TRIGGERS
+)
+"""Schema version 3: the event log without ``AUTOINCREMENT``.
+
+Events can never be deleted (the triggers refuse it), so the largest
+position never goes away and a plain ``INTEGER PRIMARY KEY`` already hands
+out ever larger positions; ``AUTOINCREMENT`` only cost one more page write
+(its ``sqlite_sequence`` row) per save.
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, FACTS_SCHEMA), (3, _V3))
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
 _BACKFILLS = {2: backfill_facts}

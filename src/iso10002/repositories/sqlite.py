@@ -12,34 +12,24 @@ several threads (one connection each) and several processes on one machine.
 from __future__ import annotations
 
 import os
-import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from iso10002.analysis._calendar import DayCalendar
 from iso10002.analysis._kpis import KpiSpec
 from iso10002.analysis._results import KpiReport
 from iso10002.errors import (
-    ConflictError,
-    DuplicateError,
-    IntegrityError,
-    Iso10002Error,
     NotFoundError,
-    RepositoryError,
     ValidationError,
 )
 from iso10002.model import Complaint
 from iso10002.repositories._erasure import erase
 from iso10002.repositories._integrity import (
-    GENESIS,
     StoredLink,
     load_document,
     load_event,
     new_salt,
-    prepare,
     verify_complaint,
 )
 from iso10002.repositories._protocol import (
@@ -57,17 +47,24 @@ from iso10002.repositories._query import (
     decode_cursor,
     encode_cursor,
 )
-from iso10002.repositories._sqlite_analytics import sqlite_kpis, write_facts
+from iso10002.repositories._sqlite_analytics import sqlite_kpis
+from iso10002.repositories._sqlite_connect import (
+    SYNCHRONOUS_MODES,
+    SQLiteConnections,
+    translated,
+)
 from iso10002.repositories._sqlite_schema import migrate
 from iso10002.repositories._sqlite_sql import (
-    COMPLAINT_COLUMNS,
     column_text,
     column_value,
-    complaint_columns,
     count_sql,
-    event_rows,
     select_sql,
     where,
+)
+from iso10002.repositories._sqlite_write import (
+    insert_complaint,
+    insert_many,
+    update_complaint,
 )
 from iso10002.repositories._validate import (
     check_complaint,
@@ -79,49 +76,8 @@ from iso10002.repositories._validate import (
 
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
-SYNCHRONOUS_MODES = ("OFF", "NORMAL", "FULL", "EXTRA")
-"""Accepted values of ``synchronous`` (SQLite's ``PRAGMA synchronous``)."""
 
-_PLACEHOLDERS = ", ".join("?" * 14)
-_INSERT_COMPLAINT = (
-    f"INSERT INTO complaints ({COMPLAINT_COLUMNS}) "  # noqa: S608 - fixed names
-    f"VALUES ({_PLACEHOLDERS})"
-)
-_INSERT_EVENTS = (
-    "INSERT INTO events (complaint_id, sequence, event, commitment, link) "
-    "VALUES (?, ?, ?, ?, ?)"
-)
-_UPDATE_COMPLAINT = (
-    "UPDATE complaints SET version = ?, document = ?, salt = ?, last_link = ?, "
-    "status = ?, "
-    "received_us = ?, channel = ?, assignee = ?, category = ?, reference = ?, "
-    "next_due_us = ?, met_late = ? WHERE id = ? AND version = ?"
-)
-
-
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Turn driver errors into ``iso10002.errors`` classes."""
-    try:
-        yield
-    except Iso10002Error:
-        raise
-    except sqlite3.OperationalError as exc:
-        message = str(exc)
-        if "locked" in message or "busy" in message:
-            msg = f"SQLite database stayed busy beyond the timeout: {message}"
-            raise RepositoryError(msg) from exc
-        msg = f"SQLite refused the operation: {message}"
-        raise RepositoryError(msg) from exc
-    except sqlite3.DatabaseError as exc:
-        msg = f"SQLite database is damaged or not a database: {exc}"
-        raise IntegrityError(msg) from exc
-    except sqlite3.Error as exc:  # pragma: no cover - InterfaceError and the like
-        msg = f"SQLite failed: {exc}"
-        raise RepositoryError(msg) from exc
-
-
-class SQLiteComplaintRepository:
+class SQLiteComplaintRepository(SQLiteConnections):
     """Keep complaints in one SQLite file (or in memory for ``":memory:"``).
 
     Args:
@@ -147,122 +103,15 @@ class SQLiteComplaintRepository:
         timeout: float = 30.0,
     ) -> None:
         """Open (and if needed create or migrate) the database at ``path``."""
-        if (
-            not isinstance(synchronous, str)
-            or synchronous.upper() not in SYNCHRONOUS_MODES
-        ):
-            raise ValidationError.single(
-                "synchronous", f"must be one of {SYNCHRONOUS_MODES}"
-            )
-        if (
-            isinstance(timeout, bool)
-            or not isinstance(timeout, (int, float))
-            or timeout < 0
-        ):
-            raise ValidationError.single(
-                "timeout", "must be a non-negative number of seconds"
-            )
-        self._path = os.fspath(path)
-        self._synchronous = synchronous.upper()
-        self._timeout = float(timeout)
-        self._local = threading.local()
-        self._registry_lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._closed = False
-        self._shared_lock: threading.Lock | None = None
-        self._shared: sqlite3.Connection | None = None
+        super().__init__(path, synchronous=synchronous, timeout=timeout)
         try:
-            with _translated():
-                if self._path == ":memory:":
-                    self._shared_lock = threading.Lock()
-                    self._shared = self._open()
-                with self._connection() as connection:
-                    migrate(connection)
+            with translated(), self._connection() as connection:
+                migrate(connection)
         except BaseException:
             # Not a usable database (or not ours): close what was opened so
             # the failed construction leaks no file handle.
             self.close()
             raise
-
-    @property
-    def path(self) -> str:
-        """Return the database path given at construction."""
-        return self._path
-
-    def __repr__(self) -> str:
-        """Show the database path."""
-        return f"SQLiteComplaintRepository({self._path!r})"
-
-    def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            self._path,
-            timeout=self._timeout,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        with self._registry_lock:
-            self._connections.append(connection)
-        connection.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-        if self._path != ":memory:":
-            connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute(f"PRAGMA synchronous = {self._synchronous}")
-        connection.execute("PRAGMA foreign_keys = ON")
-        return connection
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        if self._closed:
-            msg = f"{self!r} is closed"
-            raise RepositoryError(msg)
-        if self._shared is not None and self._shared_lock is not None:
-            with self._shared_lock:
-                yield self._shared
-            return
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._open()
-            self._local.connection = connection
-        yield connection
-
-    @contextmanager
-    def _transaction(
-        self, begin: str = "BEGIN IMMEDIATE"
-    ) -> Iterator[sqlite3.Connection]:
-        with _translated(), self._connection() as connection:
-            connection.execute(begin)
-            try:
-                yield connection
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-
-    def _insert(
-        self, connection: sqlite3.Connection, complaint: Complaint, key: str | None
-    ) -> None:
-        if key is not None:
-            row = connection.execute(
-                "SELECT id FROM complaints WHERE idempotency_key = ?", (key,)
-            ).fetchone()
-            if row is not None:
-                raise DuplicateError(column_value(row[0]), idempotency_key=key)
-        if connection.execute(
-            "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint.id),)
-        ).fetchone():
-            raise DuplicateError(complaint.id)
-        salt = new_salt()
-        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
-        connection.execute(
-            _INSERT_COMPLAINT,
-            complaint_columns(
-                complaint, prepared.document, salt, prepared.last_link, key
-            ),
-        )
-        connection.executemany(
-            _INSERT_EVENTS, event_rows(complaint.id, prepared.events)
-        )
-        write_facts(connection, (complaint,))
 
     def add(
         self, complaint: Complaint, *, idempotency_key: str | None = None
@@ -271,7 +120,7 @@ class SQLiteComplaintRepository:
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
         with self._transaction() as connection:
-            self._insert(connection, complaint, key)
+            insert_complaint(connection, complaint, key)
         return complaint
 
     def add_many(self, complaints: Iterable[Complaint]) -> int:
@@ -290,28 +139,8 @@ class SQLiteComplaintRepository:
         .. versionadded:: 0.1.0
         """
         checked = [check_complaint(c) for c in complaints]
-        complaint_rows, events = [], []
-        for complaint in checked:
-            salt = new_salt()
-            prepared = prepare(
-                complaint, after_version=0, previous_link=GENESIS, salt=salt
-            )
-            complaint_rows.append(
-                complaint_columns(
-                    complaint, prepared.document, salt, prepared.last_link, None
-                )
-            )
-            events.extend(event_rows(complaint.id, prepared.events))
         with self._transaction() as connection:
-            before = connection.total_changes
-            try:
-                connection.executemany(_INSERT_COMPLAINT, complaint_rows)
-            except sqlite3.IntegrityError:
-                # Rows before the failing one were inserted (and are rolled back).
-                failing = complaint_rows[connection.total_changes - before]
-                raise DuplicateError(column_value(str(failing[0]))) from None
-            connection.executemany(_INSERT_EVENTS, events)
-            write_facts(connection, checked)
+            insert_many(connection, checked)
         return len(checked)
 
     def import_complaints(
@@ -357,7 +186,7 @@ class SQLiteComplaintRepository:
     def get(self, complaint_id: str) -> Complaint:
         """Load a complaint (see :meth:`ComplaintRepository.get`)."""
         complaint_id = check_complaint_id(complaint_id)
-        with _translated(), self._connection() as connection:
+        with translated(), self._connection() as connection:
             row = connection.execute(
                 "SELECT document FROM complaints WHERE id = ?",
                 (column_text(complaint_id),),
@@ -366,43 +195,11 @@ class SQLiteComplaintRepository:
             raise NotFoundError(complaint_id)
         return load_document(complaint_id, row[0])
 
-    def _update(
-        self,
-        connection: sqlite3.Connection,
-        complaint: Complaint,
-        expected_version: int,
-        salt: bytes | None = None,
-    ) -> None:
-        row = connection.execute(
-            "SELECT version, last_link, salt FROM complaints WHERE id = ?",
-            (column_text(complaint.id),),
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(complaint.id)
-        if row[0] != expected_version:
-            raise ConflictError(
-                complaint.id, expected_version=expected_version, actual_version=row[0]
-            )
-        salt = salt or row[2]
-        prepared = prepare(
-            complaint, after_version=expected_version, previous_link=row[1], salt=salt
-        )
-        columns = complaint_columns(
-            complaint, prepared.document, salt, prepared.last_link, None
-        )
-        connection.execute(
-            _UPDATE_COMPLAINT, (*columns[1:13], columns[0], expected_version)
-        )
-        connection.executemany(
-            _INSERT_EVENTS, event_rows(complaint.id, prepared.events)
-        )
-        write_facts(connection, (complaint,), replace=True)
-
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
         complaint = check_save(complaint, expected_version)
         with self._transaction() as connection:
-            self._update(connection, complaint, expected_version)
+            update_complaint(connection, complaint, expected_version)
         return complaint
 
     def find(
@@ -415,7 +212,7 @@ class SQLiteComplaintRepository:
         sql, params = select_sql(
             query, after=start, columns="id, document", limit=limit + 1
         )
-        with _translated(), self._connection() as connection:
+        with translated(), self._connection() as connection:
             rows = connection.execute(sql, params).fetchall()
         items = tuple(
             load_document(column_value(row[0]), row[1]) for row in rows[:limit]
@@ -427,7 +224,7 @@ class SQLiteComplaintRepository:
         """Count matching complaints (see :meth:`ComplaintRepository.count`)."""
         query = check_query(query)
         sql, params = count_sql(query)
-        with _translated(), self._connection() as connection:
+        with translated(), self._connection() as connection:
             row = connection.execute(sql, params).fetchone()
         return int(row[0])
 
@@ -441,7 +238,7 @@ class SQLiteComplaintRepository:
         """
         after = check_position(after)
         limit = check_limit(limit)
-        with _translated(), self._connection() as connection:
+        with translated(), self._connection() as connection:
             rows = connection.execute(
                 "SELECT position, complaint_id, event FROM events WHERE position > ? "
                 "ORDER BY position LIMIT ?",
@@ -471,7 +268,7 @@ class SQLiteComplaintRepository:
             current = load_document(complaint_id, row[0])
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
-                self._update(connection, erased, current.version, new_salt())
+                update_complaint(connection, erased, current.version, new_salt())
         return erased
 
     def verify_integrity(self) -> IntegrityReport:
@@ -561,14 +358,6 @@ class SQLiteComplaintRepository:
                 "WHERE id = ? AND claimed_by = ?",
                 (column_text(complaint_id), worker),
             )
-
-    def close(self) -> None:
-        """Close every connection this repository opened, in any thread."""
-        self._closed = True
-        with self._registry_lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
 
 
 def to_micros_now() -> int:

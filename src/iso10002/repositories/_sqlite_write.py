@@ -1,0 +1,143 @@
+"""SQLite writes: a new complaint, many new complaints, and a new version.
+
+Each function runs inside the caller's transaction, so a complaint, its
+chained events and its KPI facts commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from iso10002.errors import ConflictError, DuplicateError, NotFoundError
+from iso10002.model import Complaint
+from iso10002.repositories._integrity import GENESIS, new_salt, prepare
+from iso10002.repositories._sqlite_analytics import write_facts
+from iso10002.repositories._sqlite_sql import (
+    COMPLAINT_COLUMNS,
+    INDEXED_COLUMNS,
+    column_text,
+    column_value,
+    complaint_columns,
+    event_rows,
+    update_sql,
+)
+
+__all__ = [
+    "INSERT_COMPLAINT",
+    "INSERT_EVENTS",
+    "insert_complaint",
+    "insert_many",
+    "update_complaint",
+]
+
+_PLACEHOLDERS = ", ".join("?" * 14)
+INSERT_COMPLAINT = (
+    f"INSERT INTO complaints ({COMPLAINT_COLUMNS}) "  # noqa: S608 - fixed names
+    f"VALUES ({_PLACEHOLDERS})"
+)
+INSERT_EVENTS = (
+    "INSERT INTO events (complaint_id, sequence, event, commitment, link) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_READ_FOR_UPDATE = (
+    f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)} "  # noqa: S608 - fixed names
+    "FROM complaints WHERE id = ?"
+)
+
+
+def insert_complaint(
+    connection: sqlite3.Connection, complaint: Complaint, key: str | None
+) -> None:
+    """Insert a new complaint, its chained events and facts (caller's transaction).
+
+    Raises:
+    DuplicateError: if its id or idempotency key is already stored.
+    """
+    if key is not None:
+        row = connection.execute(
+            "SELECT id FROM complaints WHERE idempotency_key = ?", (key,)
+        ).fetchone()
+        if row is not None:
+            raise DuplicateError(column_value(row[0]), idempotency_key=key)
+    if connection.execute(
+        "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint.id),)
+    ).fetchone():
+        raise DuplicateError(complaint.id)
+    salt = new_salt()
+    prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
+    connection.execute(
+        INSERT_COMPLAINT,
+        complaint_columns(complaint, prepared.document, salt, prepared.last_link, key),
+    )
+    connection.executemany(INSERT_EVENTS, event_rows(complaint.id, prepared.events))
+    write_facts(connection, (complaint,))
+
+
+def insert_many(
+    connection: sqlite3.Connection, complaints: Sequence[Complaint]
+) -> None:
+    """Insert new complaints in one go (bulk import; caller's transaction).
+
+    Raises:
+        DuplicateError: naming the first id already stored or repeated.
+    """
+    complaint_rows, events = [], []
+    for complaint in complaints:
+        salt = new_salt()
+        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
+        complaint_rows.append(
+            complaint_columns(
+                complaint, prepared.document, salt, prepared.last_link, None
+            )
+        )
+        events.extend(event_rows(complaint.id, prepared.events))
+    before = connection.total_changes
+    try:
+        connection.executemany(INSERT_COMPLAINT, complaint_rows)
+    except sqlite3.IntegrityError:
+        # Rows before the failing one were inserted (the caller rolls back).
+        failing = complaint_rows[connection.total_changes - before]
+        raise DuplicateError(column_value(str(failing[0]))) from None
+    connection.executemany(INSERT_EVENTS, events)
+    write_facts(connection, complaints)
+
+
+def update_complaint(
+    connection: sqlite3.Connection,
+    complaint: Complaint,
+    expected_version: int,
+    salt: bytes | None = None,
+) -> None:
+    """Store a new version over ``expected_version`` (caller's transaction).
+
+    Raises:
+    NotFoundError: if the complaint is not stored.
+    ConflictError: if the stored version is not ``expected_version``.
+    """
+    row = connection.execute(_READ_FOR_UPDATE, (column_text(complaint.id),)).fetchone()
+    if row is None:
+        raise NotFoundError(complaint.id)
+    if row[0] != expected_version:
+        raise ConflictError(
+            complaint.id, expected_version=expected_version, actual_version=row[0]
+        )
+    salt = salt or row[2]
+    prepared = prepare(
+        complaint, after_version=expected_version, previous_link=row[1], salt=salt
+    )
+    columns = complaint_columns(
+        complaint, prepared.document, salt, prepared.last_link, None
+    )
+    # Name only the indexed columns whose value changed (see update_sql).
+    changed = [
+        (name, new)
+        for name, old, new in zip(INDEXED_COLUMNS, row[3:], columns[5:13], strict=True)
+        if old != new or type(old) is not type(new)
+    ]
+    connection.execute(
+        update_sql(tuple(name for name, _ in changed)),
+        (*columns[1:5], *(new for _, new in changed), columns[0], expected_version),
+    )
+    connection.executemany(INSERT_EVENTS, event_rows(complaint.id, prepared.events))
+    write_facts(connection, (complaint,), replace=True)
