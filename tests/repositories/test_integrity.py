@@ -23,6 +23,7 @@ from iso10002.repositories._integrity import (
     prepare,
     verify_complaint,
 )
+from iso10002.repositories._json import canonical_json, compact_json
 from iso10002.testing import strategies as iso_st
 from iso10002.testing.contract import make_complaint, next_version
 
@@ -239,3 +240,34 @@ class TestMalformedEvents:
         )
         assert problems[0].sequence == 2
         assert "malformed" in problems[0].message
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+class TestStoredJson:
+    @given(_JSON)
+    def test_matches_json_dumps(self, value):
+        """The built-once encoders write exactly what json.dumps writes."""
+        for sort_keys, encode in ((True, canonical_json), (False, compact_json)):
+            expected = json.dumps(
+                value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False
+            )
+            try:
+                expected.encode("utf-8")
+            except UnicodeEncodeError:
+                expected = json.dumps(
+                    value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=True
+                )
+            assert encode(value) == expected

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import typing
 from collections.abc import Mapping, Sequence
@@ -31,6 +30,8 @@ import attrs
 
 from iso10002.errors import IntegrityError, ValidationError
 from iso10002.model import Complaint, HistoryEvent, is_personal
+from iso10002.model._fast import builder
+from iso10002.repositories._json import canonical_json, compact_json
 from iso10002.repositories._protocol import IntegrityProblem
 from iso10002.serialization import from_dict, from_json, to_dict
 
@@ -71,32 +72,6 @@ def new_salt() -> bytes:
     return os.urandom(SALT_BYTES)
 
 
-def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
-    # Lone surrogates pass the model's checks but cannot be encoded as UTF-8:
-    # escape them (and only then everything else) so any accepted text can be stored.
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(
-            data, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=True
-        )
-    return text
-
-
-# Built once: json.dumps with options builds a new encoder on every call.
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False
-).encode
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def canonical_json(data: Any) -> str:
-    """Serialise JSON data canonically (sorted keys, no spaces, UTF-8 kept)."""
-    return _encodable(_CANONICAL(data), data, sort_keys=True)
-
-
 def dump_event(event: HistoryEvent) -> str:
     """Serialise an event as the canonical JSON text the chain hashes."""
     return canonical_json(to_dict(event))
@@ -110,7 +85,7 @@ def dump_document(
     Pass ``document``, the complaint's ``to_dict``, when already computed.
     """
     data = to_dict(complaint) if document is None else document
-    return _encodable(_COMPACT(data), data, sort_keys=False)
+    return compact_json(data)
 
 
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
@@ -220,11 +195,20 @@ def chain_link(
     previous: str, complaint_id: str, commitment: str, event_json: str
 ) -> str:
     """Return the link of one event: SHA-256 over the previous link and this event."""
-    payload = [_DOMAIN]
-    for part in (previous, complaint_id, commitment, event_json):
-        encoded = part.encode("utf-8", "surrogatepass")
-        payload += (len(encoded).to_bytes(8, "big"), encoded)
-    return hashlib.sha256(b"".join(payload)).hexdigest()
+    middle = _part(complaint_id) + _part(commitment)
+    return _link(previous, middle, event_json)
+
+
+def _part(text: str) -> bytes:
+    """Return ``text`` as UTF-8 (lone surrogates kept) after its 8-byte length."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded).to_bytes(8, "big") + encoded
+
+
+def _link(previous: str, middle: bytes, event_json: str) -> str:
+    """Return a link; ``middle`` is the complaint id and commitment, as parts."""
+    payload = _DOMAIN + _part(previous) + middle + _part(event_json)
+    return hashlib.sha256(payload).hexdigest()
 
 
 @attrs.frozen(kw_only=True)
@@ -289,16 +273,16 @@ def _chain(  # noqa: PLR0913 - the facts of one chaining
 ) -> tuple[ChainedEvent, ...]:
     """Chain ``complaint.history[after_version:]``; ``texts`` are their JSON."""
     commitment = commit_personal_data(complaint, salt, data)
+    middle = _part(complaint.id) + _part(commitment)
     chained = []
     link = previous_link
     for event, event_json in zip(complaint.history[after_version:], texts, strict=True):
-        link = chain_link(link, complaint.id, commitment, event_json)
-        chained.append(
-            ChainedEvent(
-                event=event, event_json=event_json, commitment=commitment, link=link
-            )
-        )
+        link = _link(link, middle, event_json)
+        chained.append(_CHAINED(event, event_json, commitment, link))
     return tuple(chained)
+
+
+_CHAINED = builder(ChainedEvent)  # positional: event, event_json, commitment, link
 
 
 @attrs.frozen(kw_only=True)
@@ -355,7 +339,7 @@ def _document(data: Mapping[str, Any], history: Sequence[str]) -> str:
     document; the rest of the complaint is dumped as :func:`dump_document` does.
     """
     rest = {name: value for name, value in data.items() if name != "history"}
-    head = _encodable(_COMPACT(rest), rest, sort_keys=False)
+    head = compact_json(rest)
     events = '"history":[' + ",".join(history) + "]}"
     return head[:-1] + "," + events
 

@@ -1,0 +1,72 @@
+"""The JSON text the adapters store: compact, UTF-8 kept, built-once encoders.
+
+``json.dumps`` with options builds a new encoder on every call, and
+``JSONEncoder.encode`` a new C encoder; these functions build the C encoder
+once (the one ``json`` itself uses, so the text is identical) and fall back
+to ``JSONEncoder`` where there is none.
+"""
+
+from __future__ import annotations
+
+import json
+import json.encoder
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["canonical_json", "compact_json"]
+
+
+def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
+    python = json.JSONEncoder(
+        sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False
+    )
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has the C encoder
+        return python.encode
+    try:
+        c_encode = make(
+            None,  # no circular-reference markers: model data is a tree
+            python.default,
+            json.encoder.encode_basestring,
+            None,  # indent
+            ":",
+            ",",
+            sort_keys,
+            False,  # noqa: FBT003 - skipkeys; the C function is positional-only
+            True,  # noqa: FBT003 - allow_nan; the C function is positional-only
+        )
+    except TypeError:  # pragma: no cover - another signature: stay correct
+        return python.encode
+
+    def encode(value: Any) -> str:
+        return "".join(c_encode(value, 0))
+
+    return encode
+
+
+_CANONICAL = _encoder(sort_keys=True)
+_COMPACT = _encoder(sort_keys=False)
+
+
+def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
+    # Lone surrogates pass the model's checks but cannot be encoded as UTF-8:
+    # escape them (and only then everything else) so any accepted text can be stored.
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(
+            data, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=True
+        )
+    return text
+
+
+def canonical_json(data: Any) -> str:
+    """Serialise JSON data canonically (sorted keys, no spaces, UTF-8 kept)."""
+    return _encodable(_CANONICAL(data), data, sort_keys=True)
+
+
+def compact_json(data: Any) -> str:
+    """Serialise JSON data compactly in its own key order (UTF-8 kept)."""
+    return _encodable(_COMPACT(data), data, sort_keys=False)
