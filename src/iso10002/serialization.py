@@ -15,6 +15,7 @@ import enum
 import json
 import re
 import sys
+import typing
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -296,8 +297,11 @@ def _optional_model(target: Any) -> bool:
     if len(args) != 2 or type(None) not in args:  # noqa: PLR2004 - X and None
         return False
     (inner,) = (a for a in args if a is not type(None))
-    return isinstance(inner, type) and (
-        attrs.has(inner) or issubclass(inner, enum.Enum)
+    # On Python 3.10 ``tuple[X, ...]`` passes ``isinstance(_, type)``: exclude it.
+    return (
+        isinstance(inner, type)
+        and typing.get_origin(inner) is None
+        and (attrs.has(inner) or issubclass(inner, enum.Enum))
     )
 
 

@@ -27,6 +27,15 @@ __all__ = [
 _FIELDS: dict[str, attrs.Attribute[Any]] = attrs.fields_dict(Complaint)
 
 
+def _is_class(annotation: Any) -> bool:
+    """Tell whether ``annotation`` is a plain class (not ``tuple[X, ...]``).
+
+    On Python 3.10 a parameterised generic such as ``tuple[X, ...]`` passes
+    ``isinstance(annotation, type)``, yet ``isinstance(value, it)`` raises.
+    """
+    return isinstance(annotation, type) and typing.get_origin(annotation) is None
+
+
 def _coerce_one(annotation: Any, value: Any, path: str) -> Any:
     """Turn plain data into the model value ``annotation`` names, when it is plain."""
     if typing.get_origin(annotation) is tuple:
@@ -39,7 +48,7 @@ def _coerce_one(annotation: Any, value: Any, path: str) -> Any:
     else:
         options = [annotation]
     for target in options:
-        if not isinstance(target, type) or isinstance(value, target):
+        if not _is_class(target) or isinstance(value, target):
             return value
         if attrs.has(target) and isinstance(value, Mapping):
             try:
@@ -67,7 +76,7 @@ def _accepted(annotation: Any) -> tuple[type, ...]:
         options = [a for a in typing.get_args(annotation) if a is not type(None)]
     else:
         options = [annotation]
-    return tuple(t for t in options if isinstance(t, type))
+    return tuple(t for t in options if _is_class(t))
 
 
 def _setter(name: str) -> Setter:
