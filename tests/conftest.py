@@ -8,6 +8,8 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, settings
 
+from iso10002.repositories._sqlite_schema import MIGRATIONS
+
 settings.register_profile(
     "ci",
     max_examples=40,
@@ -23,29 +25,23 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-_EVENTS_V1 = """
-CREATE TABLE events_v1 (
-    position INTEGER PRIMARY KEY AUTOINCREMENT,
-    complaint_id TEXT NOT NULL REFERENCES complaints (id),
-    sequence INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    commitment TEXT NOT NULL,
-    link TEXT NOT NULL,
-    UNIQUE (complaint_id, sequence)
-);
-INSERT INTO events_v1 SELECT * FROM events;
-DROP TABLE events;
-ALTER TABLE events_v1 RENAME TO events;
-CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
-CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
-"""
+def _events_v1() -> str:
+    """Return SQL that rebuilds the event log as schema version 1 defined it."""
+    v1 = dict(MIGRATIONS)[1]
+    start = v1.index("CREATE TABLE events (")
+    table = v1[start : v1.index(");", start)]
+    triggers = v1[v1.index("CREATE TRIGGER events_refuse_update") :]
+    return (
+        table.replace("CREATE TABLE events (", "CREATE TABLE events_v1 (")
+        + ");INSERT INTO events_v1 SELECT * FROM events;DROP TABLE events;"
+        + "ALTER TABLE events_v1 RENAME TO events;"
+        + triggers
+    )
 
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = _EVENTS_V1 if version < 3 else ""
+    script = _events_v1() if version < 3 else ""
     if version < 2:
         script += "".join(
             f"DROP TABLE {table};"

@@ -9,7 +9,26 @@ from iso10002.repositories._sqlite_analytics import FACTS_SCHEMA, backfill_facts
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-_V1 = """
+_TRIGGERS = """
+CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
+"""
+"""The event log's guards, in every schema version: no UPDATE, no DELETE."""
+
+_EVENT_COLUMNS = """    complaint_id TEXT NOT NULL REFERENCES complaints (id),
+    sequence INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    link TEXT NOT NULL,
+    UNIQUE (complaint_id, sequence)
+);
+"""
+"""The event log's columns after its position, the same in every version."""
+
+_V1 = (
+    """
 CREATE TABLE complaints (
     id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -38,37 +57,18 @@ CREATE INDEX complaints_channel ON complaints (channel, received_us, id);
 CREATE INDEX complaints_reference ON complaints (reference);
 CREATE TABLE events (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
-    complaint_id TEXT NOT NULL REFERENCES complaints (id),
-    sequence INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    commitment TEXT NOT NULL,
-    link TEXT NOT NULL,
-    UNIQUE (complaint_id, sequence)
-);
-CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
-CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
 """
-
-_TRIGGERS = """
-CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
-CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'iso10002 events are append-only'); END;
-"""
+    + _EVENT_COLUMNS
+    + _TRIGGERS
+)
 
 _V3 = (
     """
 CREATE TABLE events_v3 (
     position INTEGER PRIMARY KEY,
-    complaint_id TEXT NOT NULL REFERENCES complaints (id),
-    sequence INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    commitment TEXT NOT NULL,
-    link TEXT NOT NULL,
-    UNIQUE (complaint_id, sequence)
-);
+"""
+    + _EVENT_COLUMNS
+    + """
 INSERT INTO events_v3 (position, complaint_id, sequence, event, commitment, link)
 SELECT position, complaint_id, sequence, event, commitment, link FROM events;
 DROP TABLE events;
