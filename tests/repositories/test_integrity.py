@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.model import Complaint, HistoryEvent
+from iso10002.repositories._documents import event_json
 from iso10002.repositories._integrity import (
     GENESIS,
     StoredLink,
@@ -24,6 +26,7 @@ from iso10002.repositories._integrity import (
     verify_complaint,
 )
 from iso10002.repositories._json import canonical_json, compact_json
+from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 from iso10002.testing.contract import make_complaint, next_version
 
@@ -257,6 +260,18 @@ _JSON = st.recursive(
 
 
 class TestStoredJson:
+    @given(st.from_type(HistoryEvent))
+    def test_event_text_is_its_canonical_json(self, event):
+        """An event's text, written directly, is canonical_json of its to_dict."""
+        assert event_json(event) == canonical_json(to_dict(event))
+        event_json(event).encode("utf-8")
+
+    @given(st.from_type(Complaint))
+    def test_document_is_the_complaint(self, complaint):
+        """The stored document parses to the complaint's to_dict."""
+        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=SALT)
+        assert json.loads(prepared.document) == to_dict(complaint)
+
     @given(_JSON)
     def test_matches_json_dumps(self, value):
         """The built-once encoders write exactly what json.dumps writes."""

@@ -31,6 +31,8 @@ import attrs
 from iso10002.errors import IntegrityError, ValidationError
 from iso10002.model import Complaint, HistoryEvent, is_personal
 from iso10002.model._fast import builder
+from iso10002.repositories._documents import complaint_fields, event_json
+from iso10002.repositories._documents import document as document_text
 from iso10002.repositories._json import canonical_json, compact_json
 from iso10002.repositories._protocol import IntegrityProblem
 from iso10002.serialization import from_dict, from_json, to_dict
@@ -245,13 +247,14 @@ def chain_events(
         previous_link: The link of the last stored event (:data:`GENESIS` for
             a new complaint).
         salt: The complaint's current salt.
-        document: The complaint's ``to_dict``, when already computed.
+        document: The complaint's ``to_dict`` (its history may be left out),
+            when already computed.
 
     Returns:
         One :class:`ChainedEvent` per new event, in sequence order.
     """
-    data = to_dict(complaint) if document is None else document
-    texts = [canonical_json(e) for e in data["history"][after_version:]]
+    data = complaint_fields(complaint) if document is None else document
+    texts = [event_json(e) for e in complaint.history[after_version:]]
     return _chain(
         complaint,
         after_version=after_version,
@@ -276,9 +279,9 @@ def _chain(  # noqa: PLR0913 - the facts of one chaining
     middle = _part(complaint.id) + _part(commitment)
     chained = []
     link = previous_link
-    for event, event_json in zip(complaint.history[after_version:], texts, strict=True):
-        link = _link(link, middle, event_json)
-        chained.append(_CHAINED(event, event_json, commitment, link))
+    for event, text in zip(complaint.history[after_version:], texts, strict=True):
+        link = _link(link, middle, text)
+        chained.append(_CHAINED(event, text, commitment, link))
     return tuple(chained)
 
 
@@ -317,10 +320,10 @@ def prepare(
 
     .. versionadded:: 0.1.0
     """
-    data = to_dict(complaint)
-    texts = [canonical_json(e) for e in data["history"]]
+    data = complaint_fields(complaint)
+    texts = [event_json(e) for e in complaint.history]
     return Prepared(
-        document=_document(data, texts),
+        document=document_text(data, texts),
         events=_chain(
             complaint,
             after_version=after_version,
@@ -330,18 +333,6 @@ def prepare(
             texts=texts[after_version:],
         ),
     )
-
-
-def _document(data: Mapping[str, Any], history: Sequence[str]) -> str:
-    """Return the stored document: ``data`` with its history given as JSON texts.
-
-    Each event is serialised once, canonically, for both the chain and the
-    document; the rest of the complaint is dumped as :func:`dump_document` does.
-    """
-    rest = {name: value for name, value in data.items() if name != "history"}
-    head = compact_json(rest)
-    events = '"history":[' + ",".join(history) + "]}"
-    return head[:-1] + "," + events
 
 
 def load_document(complaint_id: str, raw: Any) -> Complaint:

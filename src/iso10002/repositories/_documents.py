@@ -1,0 +1,79 @@
+"""The text a write stores: each event's canonical JSON, and the document.
+
+A stored document is the complaint without its history, with each history
+event's canonical JSON (the text the chain hashes) spliced in, so every event
+is serialised once per write. An event's canonical text is written directly
+from its fields, in sorted key order, with the same string escaping and
+number formatting as ``json``; a property test holds it equal to
+``canonical_json(to_dict(event))``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json.encoder
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from iso10002.model import Complaint, HistoryEvent
+from iso10002.repositories._json import canonical_json, canonical_text, compact_json
+from iso10002.serialization import _fast, to_dict
+
+__all__ = ["complaint_fields", "document", "event_json"]
+
+_STRING: Callable[[str], str] = json.encoder.encode_basestring
+
+
+@functools.cache
+def _fields_hook() -> Callable[[Complaint], dict[str, Any]]:
+    hook: Callable[[Complaint], dict[str, Any]] = make_dict_unstructure_fn(
+        Complaint, _fast(), history=override(omit=True)
+    )
+    return hook
+
+
+def complaint_fields(complaint: Complaint) -> dict[str, Any]:
+    """Return ``to_dict(complaint)`` without its history (built without it)."""
+    return _fields_hook()(complaint)
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _STRING(value)
+
+
+def event_json(event: HistoryEvent) -> str:
+    """Return the canonical JSON of ``event``: ``canonical_json(to_dict(event))``."""
+    text = (
+        '{"actor":'
+        + _STRING(event.actor)
+        + ',"at":"'
+        + event.at.isoformat()
+        + '","data":'
+        + canonical_text(event.data)
+        + ',"from_state":'
+        + _text(event.from_state)
+        + ',"name":'
+        + _STRING(event.name)
+        + ',"sequence":'
+        + str(event.sequence)
+        + ',"to_state":'
+        + _text(event.to_state)
+        + ',"trigger":'
+        + _text(event.trigger)
+        + "}"
+    )
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return canonical_json(to_dict(event))
+    return text
+
+
+def document(fields: Mapping[str, Any], history: Sequence[str]) -> str:
+    """Return the stored document: ``fields`` with the history's JSON texts."""
+    head = compact_json(fields)
+    return head[:-1] + ',"history":[' + ",".join(history) + "]}"
