@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -188,8 +189,7 @@ def audit(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting)
-    repository = open_repository(str(db))
-    try:
+    with closing(open_repository(str(db))) as repository:
         # Two passes over the database rather than one list in memory: the
         # evidence covers the period only, the KPIs also the backlog before it.
         evidence = collect_evidence(
@@ -201,8 +201,6 @@ def audit(  # noqa: PLR0913 - one parameter per option
             ),
         )
         kpis = store_kpis(repository, spec, calendar)
-    finally:
-        repository.close()
     assessment = self_assess(records, kpis, evidence)
     if json_file is None:
         click.echo(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import IO
 
@@ -76,9 +77,8 @@ def export(db: Path, fmt: str, output: Path | None, *, personal: bool) -> int:
     can be analysed.
     """
     del fmt  # one format today; the option keeps room for more
-    repository = open_repository(str(db))
-    handler = ComplaintsHandler(repository, store=InMemoryHandlerStore())
-    try:
+    with closing(open_repository(str(db))) as repository:
+        handler = ComplaintsHandler(repository, store=InMemoryHandlerStore())
         if output is None:
             written = _write(handler, sys.stdout, personal=personal)
         else:
@@ -89,6 +89,4 @@ def export(db: Path, fmt: str, output: Path | None, *, personal: bool) -> int:
                 msg = f"{output}: cannot write ({exc.strerror or exc})"
                 raise CliError(msg) from None
             click.echo(f"{written:,} complaints written to {output}", err=True)
-    finally:
-        repository.close()
     return 0

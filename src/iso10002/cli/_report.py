@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -209,8 +210,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting, granularity=granularity)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    repository = open_repository(str(db))
-    try:
+    with closing(open_repository(str(db))) as repository:
         if html is None and json_file is None:
             kpis = store_kpis(repository, spec, calendar)
             lines = _summary(
@@ -233,8 +233,6 @@ def report(  # noqa: PLR0913 - one parameter per option
             objectives=objectives,
             records=records,
         )
-    finally:
-        repository.close()
     if html is not None:
         write_text(html, render_html(review), what="Management review (HTML)")
     if json_file is not None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -162,8 +163,7 @@ def fca(  # noqa: PLR0913 - one parameter per option
     if fmt is None:
         suffix = "" if out is None else out.suffix.lower()
         fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
-    repository = open_repository(str(db))
-    try:
+    with closing(open_repository(str(db))) as repository:
         result = fca_return(
             stream(repository, _received_before(reporting), desc="counting"),
             period=reporting,
@@ -171,8 +171,6 @@ def fca(  # noqa: PLR0913 - one parameter per option
             product_groups=groups,
             currency=currency,
         )
-    finally:
-        repository.close()
     if fmt == "json":
         text = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
@@ -226,8 +224,7 @@ def asic(  # noqa: PLR0913 - one parameter per option
     issues = load_mapping(issues_file)
     calendar = calendar_for(zone, region)
     reporting = Period.parse(period, calendar.zone)
-    repository = open_repository(str(db))
-    try:
+    with closing(open_repository(str(db))) as repository:
         result = asic_return(
             stream(repository, _received_before(reporting), desc="collecting"),
             period=reporting,
@@ -235,7 +232,5 @@ def asic(  # noqa: PLR0913 - one parameter per option
             product_codes=products,
             issue_codes=issues,
         )
-    finally:
-        repository.close()
     write_text(out, result.to_csv(), what="ASIC IDR data report", newline="")
     return 0
