@@ -156,21 +156,19 @@ def write_facts(
 
     Runs inside the caller's transaction, so the rows commit with the complaint.
     """
+    if not replace:
+        insert_facts(connection, facts_tables(complaints))
+        return
     tables: FactTables = ([], [], [], [])
     for complaint in complaints:
         rows = fact_rows(complaint)
         facts = _stored(rows.facts)
-        if replace:
-            stored_id = (facts[0],)
-            for delete in _DELETES[1:]:
-                connection.execute(delete, stored_id)
-            updated = connection.execute(
-                _UPDATE_FACTS, (*facts[2:], facts[0], facts[1])
-            )
-            if updated.rowcount != 1:
-                connection.execute(_DELETES[0], stored_id)
-                tables[0].append(facts)
-        else:
+        stored_id = (facts[0],)
+        for delete in _DELETES[1:]:
+            connection.execute(delete, stored_id)
+        updated = connection.execute(_UPDATE_FACTS, (*facts[2:], facts[0], facts[1]))
+        if updated.rowcount != 1:
+            connection.execute(_DELETES[0], stored_id)
             tables[0].append(facts)
         _add_children(tables, rows)
     insert_facts(connection, tables)

@@ -111,7 +111,7 @@ def split_data(
     """Split step data into checked field values and event data.
 
     Args:
-        data: The step's data (not empty).
+        data: The step's data: a mapping, not empty (the engine checks both).
         trigger: The step's trigger, for messages.
         setters: The step's :func:`compile_setters`.
 
@@ -120,11 +120,9 @@ def split_data(
         the step sets, and the rest (not yet checked as JSON).
 
     Raises:
-        ValidationError: if ``data`` is not a mapping, names a complaint field
-            the step does not set, or holds a bad value for one it sets.
+        ValidationError: if ``data`` names a complaint field the step does
+            not set, or holds a bad value for one it sets.
     """
-    if data.__class__ is not dict and not isinstance(data, Mapping):
-        raise ValidationError.single("data", "must be a mapping")
     values: dict[str, Any] = {}
     event: dict[str, Any] = {}
     for key, value in data.items():
