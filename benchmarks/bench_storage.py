@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from iso10002.repositories._integrity import prepare_rows
 from iso10002.repositories._sqlite_analytics import facts_tables, insert_facts
-from iso10002.repositories._sqlite_sql import complaint_columns, event_rows
+from iso10002.repositories._sqlite_sql import column_text, complaint_columns
 from iso10002.repositories._sqlite_write import INSERT_COMPLAINT, INSERT_EVENTS
 from iso10002.repositories.adapter_kit import GENESIS, prepare
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -116,18 +117,17 @@ def bench_import(folder: Path) -> tuple[float, float, float, float]:
     rows, events, minimal_rows, minimal_events = [], [], [], []
     for complaint in complaints:
         salt = b"s" * 16
-        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
-        rows.append(
-            complaint_columns(
-                complaint, prepared.document, salt, prepared.last_link, None
-            )
+        document, chained = prepare_rows(
+            complaint,
+            after_version=0,
+            previous_link=GENESIS,
+            salt=salt,
+            row_id=column_text(complaint.id),
         )
-        events.extend(event_rows(complaint.id, prepared.events))
-        minimal_rows.append((complaint.id, complaint.version, prepared.document))
-        minimal_events.extend(
-            (complaint.id, c.sequence, c.event_json, c.commitment, c.link)
-            for c in prepared.events
-        )
+        rows.append(complaint_columns(complaint, document, salt, chained[-1][4], None))
+        events.extend(chained)
+        minimal_rows.append((complaint.id, complaint.version, document))
+        minimal_events.extend(chained)
     facts = facts_tables(complaints)
     serialise_start = time.perf_counter()
     for complaint in complaints[:500]:

@@ -240,6 +240,9 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
         _optional_model, lambda t: _unstructure_optional(converter, t)
     )
     converter.register_unstructure_hook_func(lambda t: t == dict[str, Any], _copy_json)
+    converter.register_unstructure_hook_factory(
+        _is_homogeneous_tuple, lambda t: _unstructure_tuple(converter, t)
+    )
 
     def attrs_structure_factory(cl: type[Any]) -> Any:
         if detailed_validation:
@@ -312,6 +315,19 @@ def _unstructure_optional(converter: cattrs.Converter, target: Any) -> Any:
 
     def unstructure(value: Any) -> Any:
         return None if value is None else hook(value)
+
+    return unstructure
+
+
+def _unstructure_tuple(converter: cattrs.Converter, target: Any) -> Any:
+    """Unstructure ``tuple[X, ...]`` to a list, as cattrs would, without a generator."""
+    item = target.__args__[0]
+    if item in _PASSTHROUGH:
+        return list
+    hook = converter.get_unstructure_hook(item)
+
+    def unstructure(value: tuple[Any, ...]) -> list[Any]:
+        return [hook(element) for element in value]
 
     return unstructure
 

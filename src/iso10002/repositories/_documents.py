@@ -19,9 +19,10 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._json import canonical_json, canonical_text, compact_json
+from iso10002.repositories._writers import writer
 from iso10002.serialization import _fast, to_dict
 
-__all__ = ["complaint_fields", "document", "event_json"]
+__all__ = ["complaint_fields", "document", "document_text", "event_json"]
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -39,30 +40,16 @@ def complaint_fields(complaint: Complaint) -> dict[str, Any]:
     return _fields_hook()(complaint)
 
 
-def _text(value: str | None) -> str:
-    return "null" if value is None else _STRING(value)
-
-
 def event_json(event: HistoryEvent) -> str:
     """Return the canonical JSON of ``event``: ``canonical_json(to_dict(event))``."""
+    from_state, to_state, trigger = event.from_state, event.to_state, event.trigger
     text = (
-        '{"actor":'
-        + _STRING(event.actor)
-        + ',"at":"'
-        + event.at.isoformat()
-        + '","data":'
-        + canonical_text(event.data)
-        + ',"from_state":'
-        + _text(event.from_state)
-        + ',"name":'
-        + _STRING(event.name)
-        + ',"sequence":'
-        + str(event.sequence)
-        + ',"to_state":'
-        + _text(event.to_state)
-        + ',"trigger":'
-        + _text(event.trigger)
-        + "}"
+        f'{{"actor":{_STRING(event.actor)},"at":"{event.at.isoformat()}",'
+        f'"data":{canonical_text(event.data)},'
+        f'"from_state":{"null" if from_state is None else _STRING(from_state)},'
+        f'"name":{_STRING(event.name)},"sequence":{event.sequence},'
+        f'"to_state":{"null" if to_state is None else _STRING(to_state)},'
+        f'"trigger":{"null" if trigger is None else _STRING(trigger)}}}'
     )
     if text.isascii():
         return text
@@ -76,4 +63,19 @@ def event_json(event: HistoryEvent) -> str:
 def document(fields: Mapping[str, Any], history: Sequence[str]) -> str:
     """Return the stored document: ``fields`` with the history's JSON texts."""
     head = compact_json(fields)
+    return head[:-1] + ',"history":[' + ",".join(history) + "]}"
+
+
+def document_text(complaint: Complaint, history: Sequence[str]) -> str:
+    """Return the stored document of ``complaint``, its history's JSON texts given.
+
+    The same text as ``document(complaint_fields(complaint), history)``, written
+    straight from the complaint's fields.
+    """
+    head = writer(Complaint, sort_keys=False, omit=("history",))(complaint)
+    if not head.isascii():
+        try:
+            head.encode("utf-8")
+        except UnicodeEncodeError:
+            return document(complaint_fields(complaint), history)
     return head[:-1] + ',"history":[' + ",".join(history) + "]}"

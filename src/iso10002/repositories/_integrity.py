@@ -22,18 +22,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from iso10002.errors import IntegrityError, ValidationError
-from iso10002.model import Complaint, HistoryEvent, is_personal
+from iso10002.model import Complaint, HistoryEvent
 from iso10002.model._fast import builder
-from iso10002.repositories._documents import complaint_fields, event_json
-from iso10002.repositories._documents import document as document_text
+from iso10002.repositories._documents import document_text, event_json
 from iso10002.repositories._json import canonical_json, compact_json
+from iso10002.repositories._personal import commit_personal_data, personal_data
 from iso10002.repositories._protocol import IntegrityProblem
 from iso10002.serialization import from_dict, from_json, to_dict
 
@@ -46,14 +45,17 @@ __all__ = [
     "canonical_json",
     "chain_events",
     "chain_link",
+    "chain_rows",
     "commit_personal_data",
     "dump_document",
     "dump_event",
     "load_document",
     "load_event",
     "new_salt",
+    "new_salts",
     "personal_data",
     "prepare",
+    "prepare_rows",
     "verify_complaint",
 ]
 
@@ -74,6 +76,15 @@ def new_salt() -> bytes:
     return os.urandom(SALT_BYTES)
 
 
+def new_salts(count: int) -> list[bytes]:
+    """Return ``count`` fresh salts from one read of the system's random source.
+
+    .. versionadded:: 0.1.0
+    """
+    pool = os.urandom(SALT_BYTES * count)
+    return [pool[i : i + SALT_BYTES] for i in range(0, len(pool), SALT_BYTES)]
+
+
 def dump_event(event: HistoryEvent) -> str:
     """Serialise an event as the canonical JSON text the chain hashes."""
     return canonical_json(to_dict(event))
@@ -88,109 +99,6 @@ def dump_document(
     """
     data = to_dict(complaint) if document is None else document
     return compact_json(data)
-
-
-_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
-_HOLDERS: dict[type, bool] = {}
-
-
-def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
-    """Return ``(field, personal)`` for the fields of ``cls`` worth visiting.
-
-    A field is worth visiting when it is personal, or when its annotation
-    names a model class that can hold personal data; the others (ids, codes,
-    times, event data) are skipped without being read.
-    """
-    plan = _PLANS.get(cls)
-    if plan is None:
-        hints = typing.get_type_hints(cls)
-        plan = _PLANS[cls] = tuple(
-            (attribute.name, is_personal(attribute))
-            for attribute in attrs.fields(cls)
-            if attribute.name != "history"
-            and (
-                is_personal(attribute)
-                or any(
-                    _may_hold_personal(inner)
-                    for inner in _attrs_classes(hints.get(attribute.name))
-                )
-            )
-        )
-    return plan
-
-
-def _may_hold_personal(cls: type) -> bool:
-    """Tell whether instances of ``cls`` can hold personal data (by field types)."""
-    known = _HOLDERS.get(cls)
-    if known is not None:
-        return known
-    _HOLDERS[cls] = False  # a recursive type is settled by its other fields
-    hints = typing.get_type_hints(cls)
-    holds = any(
-        is_personal(attribute)
-        or any(
-            _may_hold_personal(inner)
-            for inner in _attrs_classes(hints.get(attribute.name))
-        )
-        for attribute in attrs.fields(cls)
-    )
-    _HOLDERS[cls] = holds
-    return holds
-
-
-def _attrs_classes(annotation: Any) -> list[type]:
-    found: list[type] = []
-    if isinstance(annotation, type) and attrs.has(annotation):
-        found.append(annotation)
-    for argument in getattr(annotation, "__args__", ()) or ():
-        found.extend(_attrs_classes(argument))
-    return found
-
-
-def _collect(
-    obj: Any, doc: Mapping[str, Any], prefix: str, out: dict[str, Any]
-) -> None:
-    for name, personal in _plan(type(obj)):
-        path = f"{prefix}{name}"
-        if personal:
-            out[path] = doc[name]
-            continue
-        value = getattr(obj, name)
-        if value is None or isinstance(value, (str, int, float)):
-            continue
-        if attrs.has(type(value)):
-            if _may_hold_personal(type(value)):
-                _collect(value, doc[name], f"{path}.", out)
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if attrs.has(type(item)) and _may_hold_personal(type(item)):
-                    _collect(item, doc[name][i], f"{path}[{i}].", out)
-
-
-def personal_data(
-    complaint: Complaint, document: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """Return every personal field of ``complaint`` as ``{path: JSON value}``.
-
-    Paths are dotted with ``[i]`` for positions, e.g. ``complainant.email``.
-    Pass ``document``, the complaint's ``to_dict``, when already computed.
-
-    .. versionadded:: 0.1.0
-    """
-    out: dict[str, Any] = {}
-    _collect(complaint, to_dict(complaint) if document is None else document, "", out)
-    return out
-
-
-def commit_personal_data(
-    complaint: Complaint, salt: bytes, document: Mapping[str, Any] | None = None
-) -> str:
-    """Return the salted commitment (HMAC-SHA256, hex) to the personal data.
-
-    .. versionadded:: 0.1.0
-    """
-    payload = canonical_json(personal_data(complaint, document)).encode("utf-8")
-    return hmac.new(salt, payload, hashlib.sha256).hexdigest()
 
 
 def chain_link(
@@ -247,42 +155,71 @@ def chain_events(
         previous_link: The link of the last stored event (:data:`GENESIS` for
             a new complaint).
         salt: The complaint's current salt.
-        document: The complaint's ``to_dict`` (its history may be left out),
-            when already computed.
+        document: Accepted for compatibility; no longer needed.
 
     Returns:
         One :class:`ChainedEvent` per new event, in sequence order.
     """
-    data = complaint_fields(complaint) if document is None else document
+    del document
     texts = [event_json(e) for e in complaint.history[after_version:]]
-    return _chain(
+    rows = chain_rows(
         complaint,
         after_version=after_version,
         previous_link=previous_link,
         salt=salt,
-        data=data,
         texts=texts,
+        row_id=complaint.id,
     )
+    return _chained(complaint, after_version, rows)
 
 
-def _chain(  # noqa: PLR0913 - the facts of one chaining
+def chain_rows(  # noqa: PLR0913 - the facts of one chaining
     complaint: Complaint,
     *,
     after_version: int,
     previous_link: str,
     salt: bytes,
-    data: Mapping[str, Any],
     texts: Sequence[str],
-) -> tuple[ChainedEvent, ...]:
-    """Chain ``complaint.history[after_version:]``; ``texts`` are their JSON."""
-    commitment = commit_personal_data(complaint, salt, data)
+    row_id: Any,
+) -> list[tuple[Any, int, str, str, str]]:
+    """Chain ``complaint.history[after_version:]``, whose JSON texts are ``texts``.
+
+    Returns:
+        ``(row_id, sequence, event_json, commitment, link)`` per new event,
+        the rows of an ``events`` table.
+    """
+    commitment = commit_personal_data(complaint, salt)
     middle = _part(complaint.id) + _part(commitment)
-    chained = []
+    rows = []
     link = previous_link
+    sha256 = hashlib.sha256
     for event, text in zip(complaint.history[after_version:], texts, strict=True):
-        link = _link(link, middle, text)
-        chained.append(_CHAINED(event, text, commitment, link))
-    return tuple(chained)
+        # _link, inlined: this loop runs once per stored event.
+        previous = link.encode("utf-8", "surrogatepass")
+        encoded = text.encode("utf-8", "surrogatepass")
+        link = sha256(
+            b"".join(
+                (
+                    _DOMAIN,
+                    len(previous).to_bytes(8, "big"),
+                    previous,
+                    middle,
+                    len(encoded).to_bytes(8, "big"),
+                    encoded,
+                )
+            )
+        ).hexdigest()
+        rows.append((row_id, event.sequence, text, commitment, link))
+    return rows
+
+
+def _chained(
+    complaint: Complaint, after_version: int, rows: Sequence[tuple[Any, ...]]
+) -> tuple[ChainedEvent, ...]:
+    return tuple(
+        _CHAINED(event, row[2], row[3], row[4])
+        for event, row in zip(complaint.history[after_version:], rows, strict=True)
+    )
 
 
 _CHAINED = builder(ChainedEvent)  # positional: event, event_json, commitment, link
@@ -320,19 +257,40 @@ def prepare(
 
     .. versionadded:: 0.1.0
     """
-    data = complaint_fields(complaint)
-    texts = [event_json(e) for e in complaint.history]
-    return Prepared(
-        document=document_text(data, texts),
-        events=_chain(
-            complaint,
-            after_version=after_version,
-            previous_link=previous_link,
-            salt=salt,
-            data=data,
-            texts=texts[after_version:],
-        ),
+    document, rows = prepare_rows(
+        complaint,
+        after_version=after_version,
+        previous_link=previous_link,
+        salt=salt,
+        row_id=complaint.id,
     )
+    return Prepared(document=document, events=_chained(complaint, after_version, rows))
+
+
+def prepare_rows(
+    complaint: Complaint,
+    *,
+    after_version: int,
+    previous_link: str,
+    salt: bytes,
+    row_id: Any,
+) -> tuple[str, list[tuple[Any, int, str, str, str]]]:
+    """Return what :func:`prepare` does as the document and ``events`` rows.
+
+    The rows are :func:`chain_rows`'s, ``row_id`` first; the chain head is
+    the last row's link. The write path of the SQLite adapter stores these
+    without building :class:`ChainedEvent` objects.
+    """
+    texts = [event_json(e) for e in complaint.history]
+    rows = chain_rows(
+        complaint,
+        after_version=after_version,
+        previous_link=previous_link,
+        salt=salt,
+        texts=texts[after_version:],
+        row_id=row_id,
+    )
+    return document_text(complaint, texts), rows
 
 
 def load_document(complaint_id: str, raw: Any) -> Complaint:

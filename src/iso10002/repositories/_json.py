@@ -13,7 +13,7 @@ import json.encoder
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["canonical_json", "canonical_text", "compact_json"]
+__all__ = ["canonical_json", "canonical_text", "compact_json", "compact_text"]
 
 
 def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
@@ -65,6 +65,11 @@ def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
 def canonical_text(data: Any) -> str:
     """Serialise canonically, UTF-8 or not (the caller checks the whole text)."""
     return _CANONICAL(data)
+
+
+def compact_text(data: Any) -> str:
+    """Serialise compactly, UTF-8 or not (the caller checks the whole text)."""
+    return _COMPACT(data)
 
 
 def canonical_json(data: Any) -> str:

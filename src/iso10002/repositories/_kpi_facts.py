@@ -128,9 +128,15 @@ def _money(amount: Any) -> tuple[int, int | None, str | None]:
     return exponent, coefficient, None
 
 
-def fact_rows(complaint: Complaint) -> FactRows:  # noqa: C901, PLR0912 - one pass, like facts_of
-    """Compute the push-down rows of ``complaint`` (see the module docstring)."""
-    cid = complaint.id
+def fact_rows(  # noqa: C901, PLR0912 - one pass, like facts_of
+    complaint: Complaint, row_id: Any = None
+) -> FactRows:
+    """Compute the push-down rows of ``complaint`` (see the module docstring).
+
+    Every row starts with ``row_id``, the complaint id as the adapter stores
+    it (the id itself when ``None``).
+    """
+    cid = complaint.id if row_id is None else row_id
     received = to_micros(complaint.received_at)
     ack = communicated = appealed = closed = reopened = None
     toggles: list[int] = []

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint
+from iso10002.model import Complaint, DueDate
 from iso10002.repositories._protocol import MAX_PAGE_SIZE, Query
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "check_limit",
     "check_position",
     "decode_cursor",
+    "due_summary",
     "encode_cursor",
     "from_micros",
     "index_values",
@@ -74,8 +76,7 @@ def index_values(complaint: Complaint) -> IndexValues:
 
     .. versionadded:: 0.1.0
     """
-    pending = [d.due_at for d in complaint.deadlines if d.met_at is None]
-    next_due = min(pending) if pending else None
+    next_due, met_late = due_summary(complaint.deadlines)
     return IndexValues(
         status=complaint.status,
         received_at=complaint.received_at,
@@ -88,9 +89,21 @@ def index_values(complaint: Complaint) -> IndexValues:
         reference=complaint.reference,
         next_due_at=next_due,
         next_due_us=None if next_due is None else to_micros(next_due),
-        met_late=any(
-            d.met_at is not None and d.met_at > d.due_at for d in complaint.deadlines
-        ),
+        met_late=met_late,
+    )
+
+
+def due_summary(deadlines: Sequence[DueDate]) -> tuple[datetime | None, bool]:
+    """Return the earliest pending due date and whether any was met late.
+
+    .. versionadded:: 0.1.0
+    """
+    if not deadlines:
+        return None, False
+    pending = [d.due_at for d in deadlines if d.met_at is None]
+    return (
+        min(pending) if pending else None,
+        any(d.met_at is not None and d.met_at > d.due_at for d in deadlines),
     )
 
 

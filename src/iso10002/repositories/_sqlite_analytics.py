@@ -132,10 +132,6 @@ FactTables = tuple[
 """Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies`` and ``kpi_toggles``."""
 
 
-def _stored(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return (column_text(row[0]), *row[1:])
-
-
 _UPDATE_FACTS = (
     f"UPDATE {_TABLES.facts} SET "  # noqa: S608 - fixed names
     + ", ".join(f"{name} = ?" for name in FACT_COLUMNS[2:])
@@ -161,8 +157,8 @@ def write_facts(
         return
     tables: FactTables = ([], [], [], [])
     for complaint in complaints:
-        rows = fact_rows(complaint)
-        facts = _stored(rows.facts)
+        rows = fact_rows(complaint, column_text(complaint.id))
+        facts = rows.facts
         stored_id = (facts[0],)
         for delete in _DELETES[1:]:
             connection.execute(delete, stored_id)
@@ -175,17 +171,20 @@ def write_facts(
 
 
 def _add_children(tables: FactTables, rows: FactRows) -> None:
-    tables[1].extend(_stored(r) for r in rows.deadlines)
-    tables[2].extend(_stored(r) for r in rows.remedies)
-    tables[3].extend(_stored(r) for r in rows.toggles)
+    if rows.deadlines:
+        tables[1].extend(rows.deadlines)
+    if rows.remedies:
+        tables[2].extend(rows.remedies)
+    if rows.toggles:
+        tables[3].extend(rows.toggles)
 
 
 def facts_tables(complaints: Iterable[Complaint]) -> FactTables:
     """Return the rows of new complaints for each push-down table, as stored."""
     tables: FactTables = ([], [], [], [])
     for complaint in complaints:
-        rows = fact_rows(complaint)
-        tables[0].append(_stored(rows.facts))
+        rows = fact_rows(complaint, column_text(complaint.id))
+        tables[0].append(rows.facts)
         _add_children(tables, rows)
     return tables
 

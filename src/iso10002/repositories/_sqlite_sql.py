@@ -7,16 +7,14 @@ import json
 from typing import Any
 
 from iso10002.model import Complaint
-from iso10002.repositories._integrity import ChainedEvent
 from iso10002.repositories._protocol import Query
-from iso10002.repositories._query import index_values, to_micros
+from iso10002.repositories._query import due_summary, to_micros
 
 __all__ = [
     "column_text",
     "column_value",
     "complaint_columns",
     "count_sql",
-    "event_rows",
     "select_sql",
     "update_sql",
     "where",
@@ -153,30 +151,21 @@ def complaint_columns(
     complaint: Complaint, document: str, salt: bytes, last_link: str, key: str | None
 ) -> tuple[Any, ...]:
     """Return the values of :data:`COMPLAINT_COLUMNS` for ``complaint``."""
-    values = index_values(complaint)
+    next_due, met_late = due_summary(complaint.deadlines)
+    classification = complaint.classification
     return (
         column_text(complaint.id),
         complaint.version,
         document,
         salt,
         last_link,
-        column_text(values.status),
-        values.received_us,
-        values.channel,
-        column_text(values.assignee),
-        column_text(values.category),
-        column_text(values.reference),
-        values.next_due_us,
-        int(values.met_late),
+        column_text(complaint.status),
+        to_micros(complaint.received_at),
+        complaint.channel.value,
+        column_text(complaint.assignee),
+        None if classification is None else column_text(classification.category),
+        column_text(complaint.reference),
+        None if next_due is None else to_micros(next_due),
+        int(met_late),
         key,
     )
-
-
-def event_rows(
-    complaint_id: str, chained: tuple[ChainedEvent, ...]
-) -> list[tuple[Any, ...]]:
-    """Return ``(complaint_id, sequence, event, commitment, link)`` rows to insert."""
-    complaint_id = column_text(complaint_id) or complaint_id
-    return [
-        (complaint_id, c.sequence, c.event_json, c.commitment, c.link) for c in chained
-    ]

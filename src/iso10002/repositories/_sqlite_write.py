@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
 from iso10002.model import Complaint
-from iso10002.repositories._integrity import GENESIS, new_salt, prepare
+from iso10002.repositories._integrity import (
+    GENESIS,
+    new_salt,
+    new_salts,
+    prepare_rows,
+)
 from iso10002.repositories._sqlite_analytics import write_facts
 from iso10002.repositories._sqlite_sql import (
     COMPLAINT_COLUMNS,
@@ -19,7 +25,6 @@ from iso10002.repositories._sqlite_sql import (
     column_text,
     column_value,
     complaint_columns,
-    event_rows,
     update_sql,
 )
 
@@ -46,6 +51,19 @@ _READ_FOR_UPDATE = (
 )
 
 
+def _prepare(
+    complaint: Complaint, after_version: int, previous_link: str, salt: bytes
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """Return the document and the ``events`` rows (INSERT_EVENTS order) to store."""
+    return prepare_rows(
+        complaint,
+        after_version=after_version,
+        previous_link=previous_link,
+        salt=salt,
+        row_id=column_text(complaint.id),
+    )
+
+
 def insert_complaint(
     connection: sqlite3.Connection, complaint: Complaint, key: str | None
 ) -> None:
@@ -65,12 +83,12 @@ def insert_complaint(
     ).fetchone():
         raise DuplicateError(complaint.id)
     salt = new_salt()
-    prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
+    document, events = _prepare(complaint, 0, GENESIS, salt)
     connection.execute(
         INSERT_COMPLAINT,
-        complaint_columns(complaint, prepared.document, salt, prepared.last_link, key),
+        complaint_columns(complaint, document, salt, events[-1][4], key),
     )
-    connection.executemany(INSERT_EVENTS, event_rows(complaint.id, prepared.events))
+    connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
 
 
@@ -83,15 +101,13 @@ def insert_many(
         DuplicateError: naming the first id already stored or repeated.
     """
     complaint_rows, events = [], []
-    for complaint in complaints:
-        salt = new_salt()
-        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=salt)
+    salts = new_salts(len(complaints))
+    for complaint, salt in zip(complaints, salts, strict=True):
+        document, rows = _prepare(complaint, 0, GENESIS, salt)
         complaint_rows.append(
-            complaint_columns(
-                complaint, prepared.document, salt, prepared.last_link, None
-            )
+            complaint_columns(complaint, document, salt, rows[-1][4], None)
         )
-        events.extend(event_rows(complaint.id, prepared.events))
+        events.extend(rows)
     before = connection.total_changes
     try:
         connection.executemany(INSERT_COMPLAINT, complaint_rows)
@@ -123,12 +139,8 @@ def update_complaint(
             complaint.id, expected_version=expected_version, actual_version=row[0]
         )
     salt = salt or row[2]
-    prepared = prepare(
-        complaint, after_version=expected_version, previous_link=row[1], salt=salt
-    )
-    columns = complaint_columns(
-        complaint, prepared.document, salt, prepared.last_link, None
-    )
+    document, events = _prepare(complaint, expected_version, row[1], salt)
+    columns = complaint_columns(complaint, document, salt, events[-1][4], None)
     # Name only the indexed columns whose value changed (see update_sql).
     changed = [
         (name, new)
@@ -139,5 +151,5 @@ def update_complaint(
         update_sql(tuple(name for name, _ in changed)),
         (*columns[1:5], *(new for _, new in changed), columns[0], expected_version),
     )
-    connection.executemany(INSERT_EVENTS, event_rows(complaint.id, prepared.events))
+    connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,), replace=True)

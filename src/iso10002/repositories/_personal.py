@@ -1,0 +1,172 @@
+"""The personal data of a complaint, and the salted commitment the chain stores.
+
+A field is personal when its metadata says so (:func:`iso10002.model.is_personal`);
+the walk visits only fields that are personal or can hold personal data.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json.encoder
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from iso10002.model import Complaint, is_personal
+from iso10002.repositories._json import canonical_json
+from iso10002.repositories._writers import field_writer
+from iso10002.serialization import _fast
+
+__all__ = ["commit_personal_data", "personal_data", "personal_text"]
+
+_STRING: Callable[[str], str] = json.encoder.encode_basestring
+
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
+_HOLDERS: dict[type, bool] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
+    """Return ``(field, personal)`` for the fields of ``cls`` worth visiting.
+
+    A field is worth visiting when it is personal, or when its annotation
+    names a model class that can hold personal data; the others (ids, codes,
+    times, event data) are skipped without being read.
+    """
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        plan = _PLANS[cls] = tuple(
+            (attribute.name, is_personal(attribute))
+            for attribute in attrs.fields(cls)
+            if attribute.name != "history"
+            and (
+                is_personal(attribute)
+                or any(
+                    _may_hold_personal(inner)
+                    for inner in _attrs_classes(hints.get(attribute.name))
+                )
+            )
+        )
+    return plan
+
+
+def _may_hold_personal(cls: type) -> bool:
+    """Tell whether instances of ``cls`` can hold personal data (by field types)."""
+    known = _HOLDERS.get(cls)
+    if known is not None:
+        return known
+    _HOLDERS[cls] = False  # a recursive type is settled by its other fields
+    hints = typing.get_type_hints(cls)
+    holds = any(
+        is_personal(attribute)
+        or any(
+            _may_hold_personal(inner)
+            for inner in _attrs_classes(hints.get(attribute.name))
+        )
+        for attribute in attrs.fields(cls)
+    )
+    _HOLDERS[cls] = holds
+    return holds
+
+
+def _attrs_classes(annotation: Any) -> list[type]:
+    found: list[type] = []
+    if isinstance(annotation, type) and attrs.has(annotation):
+        found.append(annotation)
+    for argument in getattr(annotation, "__args__", ()) or ():
+        found.extend(_attrs_classes(argument))
+    return found
+
+
+_Found = list[tuple[str, type, str, Any]]
+
+
+def _collect(obj: Any, prefix: str, out: _Found) -> None:
+    """Append ``(path, class, field, value)`` for each personal field under ``obj``."""
+    cls = type(obj)
+    for name, personal in _plan(cls):
+        value = getattr(obj, name)
+        if personal:
+            out.append((f"{prefix}{name}", cls, name, value))
+            continue
+        if value is None or isinstance(value, (str, int, float)):
+            continue
+        if attrs.has(type(value)):
+            if _may_hold_personal(type(value)):
+                _collect(value, f"{prefix}{name}.", out)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if attrs.has(type(item)) and _may_hold_personal(type(item)):
+                    _collect(item, f"{prefix}{name}[{i}].", out)
+
+
+def _found(complaint: Complaint) -> _Found:
+    out: _Found = []
+    _collect(complaint, "", out)
+    return out
+
+
+def personal_data(
+    complaint: Complaint, document: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return every personal field of ``complaint`` as ``{path: JSON value}``.
+
+    Paths are dotted with ``[i]`` for positions, e.g. ``complainant.email``.
+    ``document`` is accepted for compatibility and no longer needed: only the
+    personal fields are converted.
+
+    .. versionadded:: 0.1.0
+    """
+    del document
+    return {
+        path: _field_hook(cls, name)(value)
+        for path, cls, name, value in _found(complaint)
+    }
+
+
+@functools.cache
+def _field_hook(cls: type, name: str) -> Callable[[Any], Any]:
+    """Return the converter's unstructure hook for field ``name`` of ``cls``."""
+    hook: Callable[[Any], Any] = _fast().get_unstructure_hook(
+        typing.get_type_hints(cls)[name]
+    )
+    return hook
+
+
+_TEXT_WRITERS: dict[tuple[type, str], Callable[[Any], str]] = {}
+
+
+def personal_text(complaint: Complaint) -> str:
+    """Return ``canonical_json(personal_data(complaint))``, written in one pass."""
+    writers = _TEXT_WRITERS
+    parts = []
+    for path, cls, name, value in _found(complaint):
+        write = writers.get((cls, name))
+        if write is None:
+            write = writers[cls, name] = field_writer(cls, name, sort_keys=True)
+        parts.append((path, write(value)))
+    parts.sort()
+    text = "{" + ",".join([f"{_STRING(path)}:{value}" for path, value in parts]) + "}"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return canonical_json(personal_data(complaint))
+    return text
+
+
+def commit_personal_data(
+    complaint: Complaint, salt: bytes, document: Mapping[str, Any] | None = None
+) -> str:
+    """Return the salted commitment (HMAC-SHA256, hex) to the personal data.
+
+    ``document`` is accepted for compatibility and no longer needed.
+
+    .. versionadded:: 0.1.0
+    """
+    del document
+    payload = personal_text(complaint).encode("utf-8")
+    return hmac.digest(salt, payload, "sha256").hex()

@@ -1,0 +1,136 @@
+"""The generated JSON writers write exactly the text ``json`` makes of ``to_dict``."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iso10002.model import Complaint
+from iso10002.repositories._documents import (
+    complaint_fields,
+    document,
+    document_text,
+    event_json,
+)
+from iso10002.repositories._integrity import (
+    GENESIS,
+    chain_events,
+    commit_personal_data,
+    prepare,
+    prepare_rows,
+)
+from iso10002.repositories._json import canonical_json, compact_json
+from iso10002.repositories._personal import personal_data, personal_text
+from iso10002.repositories._writers import field_writer, writer
+from iso10002.serialization import to_dict
+from iso10002.testing import strategies as iso_st
+from iso10002.testing.contract import make_complaint
+from iso10002.testing.strategies import STRATEGIES
+
+SALT = b"0123456789abcdef"
+
+# Generating whole complaints is costly; a few dozen cover their shapes here.
+_SOME = settings(max_examples=40)
+
+
+def _at(data, path):
+    """Follow a personal-data path (``a.b[2].c``) into ``to_dict`` output."""
+    value = data
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        value = value[name]
+        if index:
+            value = value[int(index.rstrip("]"))]
+    return value
+
+
+class TestWriters:
+    @pytest.mark.parametrize("cls", sorted(STRATEGIES, key=lambda c: c.__name__))
+    @settings(max_examples=15)
+    @given(data=st.data())
+    def test_every_model_class_writes_its_json(self, cls, data):
+        """Each model class's writer, both key orders, equals json over to_dict."""
+        value = data.draw(st.from_type(cls))
+        assert writer(cls, sort_keys=False)(value) == compact_json(to_dict(value))
+        assert writer(cls, sort_keys=True)(value) == canonical_json(to_dict(value))
+
+    @_SOME
+    @given(iso_st.complaints(max_events=4))
+    def test_field_writers_match_the_converter(self, complaint):
+        """A field's writer equals json over that field's part of to_dict."""
+        data = to_dict(complaint)
+        for field in attrs.fields(Complaint):
+            value = getattr(complaint, field.name)
+            for sort_keys, encode in ((True, canonical_json), (False, compact_json)):
+                write = field_writer(Complaint, field.name, sort_keys=sort_keys)
+                assert write(value) == encode(data[field.name])
+
+
+class TestDocument:
+    @_SOME
+    @given(iso_st.complaints(max_events=4))
+    def test_document_text_is_the_spliced_document(self, complaint):
+        """The stored document is the same text as before the writers."""
+        texts = [event_json(e) for e in complaint.history]
+        expected = document(complaint_fields(complaint), texts)
+        assert document_text(complaint, texts) == expected
+
+    @_SOME
+    @given(iso_st.complaints(max_events=4))
+    def test_prepare_rows_is_prepare(self, complaint):
+        """The row form of a write holds exactly what prepare() and chaining hold."""
+        prepared = prepare(
+            complaint, after_version=1, previous_link="1" * 64, salt=SALT
+        )
+        document_, rows = prepare_rows(
+            complaint,
+            after_version=1,
+            previous_link="1" * 64,
+            salt=SALT,
+            row_id="row",
+        )
+        chained = chain_events(
+            complaint, after_version=1, previous_link="1" * 64, salt=SALT
+        )
+        assert document_ == prepared.document
+        assert chained == prepared.events
+        assert rows == [
+            ("row", c.sequence, c.event_json, c.commitment, c.link) for c in chained
+        ]
+
+
+class TestPersonalData:
+    @_SOME
+    @given(iso_st.complaints(max_events=2))
+    def test_personal_data_is_read_from_the_dict_form(self, complaint):
+        """Each personal path's value is that path's value in to_dict."""
+        data = to_dict(complaint)
+        found = personal_data(complaint)
+        assert found
+        for path, value in found.items():
+            assert value == _at(data, path)
+
+    @_SOME
+    @given(iso_st.complaints(max_events=2))
+    def test_personal_text_is_canonical_json(self, complaint):
+        """The commitment's text is canonical_json of the personal data."""
+        assert personal_text(complaint) == canonical_json(personal_data(complaint))
+
+    def test_commitments_and_links_are_pinned(self):
+        """Chains stored by earlier releases keep verifying: the bytes are pinned.
+
+        The values were computed by the release before the writers (objects
+        to dicts to ``json``), for a complaint with non-ASCII text.
+        """
+        complaint = make_complaint(
+            7, events=3, name="Zo\u00eb \U0001f600", category="billing"
+        )
+        assert commit_personal_data(complaint, SALT) == (
+            "0e2f6df60de9b9845b180f1003eef2d4a51191a46350f002d9d5e87d2670690c"
+        )
+        prepared = prepare(complaint, after_version=0, previous_link=GENESIS, salt=SALT)
+        assert prepared.last_link == (
+            "b8eaaea6e0204f8ed617532f3ba28b5ea13ed413a2372ddf8d7be1f64c60f0f0"
+        )
