@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import attrs
 import pytest
 from hypothesis import given, settings
@@ -69,6 +71,16 @@ class TestWriters:
 
 
 class TestDocument:
+    @_SOME
+    @given(iso_st.complaints(max_events=2))
+    def test_head_without_history_is_json_dumps(self, complaint):
+        """The PostgreSQL document (no history) is json.dumps of to_dict without it."""
+        data = to_dict(complaint)
+        del data["history"]
+        expected = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        head = writer(Complaint, sort_keys=False, omit=("history",))(complaint)
+        assert head == expected
+
     @_SOME
     @given(iso_st.complaints(max_events=4))
     def test_document_text_is_the_spliced_document(self, complaint):

@@ -43,9 +43,10 @@ def complaint_fields(complaint: Complaint) -> dict[str, Any]:
 def event_json(event: HistoryEvent) -> str:
     """Return the canonical JSON of ``event``: ``canonical_json(to_dict(event))``."""
     from_state, to_state, trigger = event.from_state, event.to_state, event.trigger
+    data = event.data
     text = (
         f'{{"actor":{_STRING(event.actor)},"at":"{event.at.isoformat()}",'
-        f'"data":{canonical_text(event.data)},'
+        f'"data":{canonical_text(data) if data else "{}"},'
         f'"from_state":{"null" if from_state is None else _STRING(from_state)},'
         f'"name":{_STRING(event.name)},"sequence":{event.sequence},'
         f'"to_state":{"null" if to_state is None else _STRING(to_state)},'
@@ -62,8 +63,11 @@ def event_json(event: HistoryEvent) -> str:
 
 def document(fields: Mapping[str, Any], history: Sequence[str]) -> str:
     """Return the stored document: ``fields`` with the history's JSON texts."""
-    head = compact_json(fields)
-    return head[:-1] + ',"history":[' + ",".join(history) + "]}"
+    return _splice(compact_json(fields), history)
+
+
+def _splice(head: str, history: Sequence[str]) -> str:
+    return f'{head[:-1]},"history":[{",".join(history)}]}}'
 
 
 def document_text(complaint: Complaint, history: Sequence[str]) -> str:
@@ -78,4 +82,4 @@ def document_text(complaint: Complaint, history: Sequence[str]) -> str:
             head.encode("utf-8")
         except UnicodeEncodeError:
             return document(complaint_fields(complaint), history)
-    return head[:-1] + ',"history":[' + ",".join(history) + "]}"
+    return _splice(head, history)

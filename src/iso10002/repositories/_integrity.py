@@ -66,6 +66,7 @@ SALT_BYTES = 16
 """Length of the per-complaint salt of the personal-data commitment."""
 
 _DOMAIN = b"iso10002/chain/v1\n"
+_HEX_HEAD = _DOMAIN + (64).to_bytes(8, "big")  # before a previous link of ours
 
 
 def new_salt() -> bytes:
@@ -161,13 +162,11 @@ def chain_events(
         One :class:`ChainedEvent` per new event, in sequence order.
     """
     del document
-    texts = [event_json(e) for e in complaint.history[after_version:]]
     rows = chain_rows(
         complaint,
         after_version=after_version,
         previous_link=previous_link,
         salt=salt,
-        texts=texts,
         row_id=complaint.id,
     )
     return _chained(complaint, after_version, rows)
@@ -179,36 +178,41 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
     after_version: int,
     previous_link: str,
     salt: bytes,
-    texts: Sequence[str],
     row_id: Any,
+    texts: Sequence[str] | None = None,
 ) -> list[tuple[Any, int, str, str, str]]:
-    """Chain ``complaint.history[after_version:]``, whose JSON texts are ``texts``.
+    """Chain ``complaint.history[after_version:]`` (see :func:`chain_events`).
+
+    Args:
+        complaint: The version being stored.
+        after_version: The stored version (0 for a new complaint).
+        previous_link: The chain head stored so far (:data:`GENESIS` when new).
+        salt: The complaint's salt for this version.
+        row_id: The complaint id as the adapter stores it, first in each row.
+        texts: The new events' canonical JSON, when already written.
 
     Returns:
         ``(row_id, sequence, event_json, commitment, link)`` per new event,
         the rows of an ``events`` table.
     """
+    if texts is None:
+        texts = [event_json(e) for e in complaint.history[after_version:]]
     commitment = commit_personal_data(complaint, salt)
     middle = _part(complaint.id) + _part(commitment)
     rows = []
-    link = previous_link
+    head = _DOMAIN + _part(previous_link)  # the link's bytes before ``middle``
     sha256 = hashlib.sha256
     for event, text in zip(complaint.history[after_version:], texts, strict=True):
         # _link, inlined: this loop runs once per stored event.
-        previous = link.encode("utf-8", "surrogatepass")
-        encoded = text.encode("utf-8", "surrogatepass")
+        try:
+            encoded = text.encode()
+        except UnicodeEncodeError:  # lone surrogates: kept, as _part keeps them
+            encoded = text.encode("utf-8", "surrogatepass")
         link = sha256(
-            b"".join(
-                (
-                    _DOMAIN,
-                    len(previous).to_bytes(8, "big"),
-                    previous,
-                    middle,
-                    len(encoded).to_bytes(8, "big"),
-                    encoded,
-                )
-            )
+            b"".join((head, middle, len(encoded).to_bytes(8, "big"), encoded))
         ).hexdigest()
+        # Every link after the first is one of ours: 64 ASCII hex digits.
+        head = _HEX_HEAD + link.encode("ascii")
         rows.append((row_id, event.sequence, text, commitment, link))
     return rows
 

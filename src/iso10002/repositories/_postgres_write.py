@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -17,9 +17,9 @@ from iso10002.errors import (
 from iso10002.model import Complaint
 from iso10002.repositories._integrity import (
     GENESIS,
-    ChainedEvent,
-    chain_events,
+    chain_rows,
     new_salt,
+    new_salts,
 )
 from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import encode_document
@@ -32,7 +32,6 @@ __all__ = [
     "check_expected_version",
     "check_text",
     "complaint_row",
-    "event_rows",
 ]
 
 _MAX_TEXT = 200
@@ -122,15 +121,6 @@ def complaint_row(
     )
 
 
-def event_rows(
-    complaint_id: str, chained: Sequence[ChainedEvent]
-) -> list[tuple[Any, ...]]:
-    """Return the ``events`` rows of ``chained`` in the order of the INSERT."""
-    return [
-        (complaint_id, c.sequence, c.event_json, c.commitment, c.link) for c in chained
-    ]
-
-
 class Statements:
     """The SQL of the write path, composed once for one schema."""
 
@@ -195,14 +185,18 @@ class Statements:
             DuplicateError: if its id or idempotency key is already stored.
         """
         salt = new_salt()
-        chained = chain_events(
-            complaint, after_version=0, previous_link=GENESIS, salt=salt
+        events = chain_rows(
+            complaint,
+            after_version=0,
+            previous_link=GENESIS,
+            salt=salt,
+            row_id=complaint.id,
         )
         row = complaint_row(
             complaint,
             idempotency_key=idempotency_key,
             salt=salt,
-            last_link=chained[-1].link,
+            last_link=events[-1][4],
         )
         cur.execute(self.insert, row)
         if cur.fetchone() is None:
@@ -215,7 +209,7 @@ class Statements:
             raise DuplicateError(
                 existing, idempotency_key=None if same_id else idempotency_key
             )
-        self.append_events(cur, event_rows(complaint.id, chained))
+        self.append_events(cur, events)
         self.facts.write(cur, (complaint,))
 
     def save(
@@ -262,14 +256,15 @@ class Statements:
             ConflictError: if the stored row is no longer at ``expected_version``.
         """
         use_salt = new_salt if new_salt is not None else salt
-        chained = chain_events(
+        events = chain_rows(
             complaint,
             after_version=expected_version,
             previous_link=previous_link,
             salt=use_salt,
+            row_id=complaint.id,
         )
         row = complaint_row(
-            complaint, idempotency_key=None, salt=use_salt, last_link=chained[-1].link
+            complaint, idempotency_key=None, salt=use_salt, last_link=events[-1][4]
         )
         # Same columns as the INSERT minus id and idempotency key, then the WHERE.
         cur.execute(
@@ -278,7 +273,7 @@ class Statements:
         )
         if cur.rowcount != 1:
             raise ConflictError(complaint.id, expected_version=expected_version)
-        self.append_events(cur, event_rows(complaint.id, chained))
+        self.append_events(cur, events)
         self.facts.write(cur, (complaint,), replace=True)
 
     def import_batch(
@@ -293,23 +288,26 @@ class Statements:
         events: list[tuple[Any, ...]] = []
         seen: set[str] = set()
         complaints = list(complaints)
-        for complaint in complaints:
+        for complaint, salt in zip(complaints, new_salts(len(complaints)), strict=True):
             if complaint.id in seen:
                 raise DuplicateError(complaint.id)
             seen.add(complaint.id)
-            salt = new_salt()
-            chained = chain_events(
-                complaint, after_version=0, previous_link=GENESIS, salt=salt
+            chained = chain_rows(
+                complaint,
+                after_version=0,
+                previous_link=GENESIS,
+                salt=salt,
+                row_id=complaint.id,
             )
             rows.append(
                 complaint_row(
                     complaint,
                     idempotency_key=None,
                     salt=salt,
-                    last_link=chained[-1].link,
+                    last_link=chained[-1][4],
                 )
             )
-            events.extend(event_rows(complaint.id, chained))
+            events.extend(chained)
         if not rows:
             return 0
         cur.execute(self.existing, (list(seen),))

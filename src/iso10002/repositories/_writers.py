@@ -87,7 +87,7 @@ class _Source:
             if issubclass(annotation, enum.Enum) and all(
                 type(m.value) is str for m in annotation
             ):
-                return f"S({var}.value)"
+                return f"S({var}._value_)"  # the member's value, without the property
             if attrs.has(annotation) and annotation not in self.building:
                 nested = _build(
                     annotation,
