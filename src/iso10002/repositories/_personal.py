@@ -6,7 +6,6 @@ the walk visits only fields that are personal or can hold personal data.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import json.encoder
 import typing
@@ -81,32 +80,51 @@ def _attrs_classes(annotation: Any) -> list[type]:
     return found
 
 
-_Found = list[tuple[str, type, str, Any]]
+_Convert = Callable[[Any], Any]
+_STEPS: dict[tuple[type, bool], tuple[tuple[str, _Convert | None], ...]] = {}
 
 
-def _collect(obj: Any, prefix: str, out: _Found) -> None:
-    """Append ``(path, class, field, value)`` for each personal field under ``obj``."""
-    cls = type(obj)
-    for name, personal in _plan(cls):
+def _steps(cls: type, *, text: bool) -> tuple[tuple[str, _Convert | None], ...]:
+    """Return ``(field, convert)`` per field of ``cls`` to visit (see :func:`_plan`).
+
+    ``convert`` turns a personal field's value into its JSON text (``text``)
+    or its ``to_dict`` value; it is ``None`` for a field that only holds
+    personal data further down.
+    """
+    steps = _STEPS.get((cls, text))
+    if steps is None:
+        steps = _STEPS[cls, text] = tuple(
+            (
+                name,
+                (
+                    field_writer(cls, name, sort_keys=True)
+                    if text
+                    else _fast().get_unstructure_hook(typing.get_type_hints(cls)[name])
+                )
+                if personal
+                else None,
+            )
+            for name, personal in _plan(cls)
+        )
+    return steps
+
+
+def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]], *, text: bool) -> None:
+    """Append ``(path, converted value)`` for each personal field under ``obj``."""
+    for name, convert in _steps(type(obj), text=text):
         value = getattr(obj, name)
-        if personal:
-            out.append((f"{prefix}{name}", cls, name, value))
+        if convert is not None:
+            out.append((prefix + name, convert(value)))
             continue
         if value is None or isinstance(value, (str, int, float)):
             continue
         if attrs.has(type(value)):
             if _may_hold_personal(type(value)):
-                _collect(value, f"{prefix}{name}.", out)
+                _collect(value, f"{prefix}{name}.", out, text=text)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if attrs.has(type(item)) and _may_hold_personal(type(item)):
-                    _collect(item, f"{prefix}{name}[{i}].", out)
-
-
-def _found(complaint: Complaint) -> _Found:
-    out: _Found = []
-    _collect(complaint, "", out)
-    return out
+                    _collect(item, f"{prefix}{name}[{i}].", out, text=text)
 
 
 def personal_data(
@@ -121,33 +139,15 @@ def personal_data(
     .. versionadded:: 0.1.0
     """
     del document
-    return {
-        path: _field_hook(cls, name)(value)
-        for path, cls, name, value in _found(complaint)
-    }
-
-
-@functools.cache
-def _field_hook(cls: type, name: str) -> Callable[[Any], Any]:
-    """Return the converter's unstructure hook for field ``name`` of ``cls``."""
-    hook: Callable[[Any], Any] = _fast().get_unstructure_hook(
-        typing.get_type_hints(cls)[name]
-    )
-    return hook
-
-
-_TEXT_WRITERS: dict[tuple[type, str], Callable[[Any], str]] = {}
+    found: list[tuple[str, Any]] = []
+    _collect(complaint, "", found, text=False)
+    return dict(found)
 
 
 def personal_text(complaint: Complaint) -> str:
     """Return ``canonical_json(personal_data(complaint))``, written in one pass."""
-    writers = _TEXT_WRITERS
-    parts = []
-    for path, cls, name, value in _found(complaint):
-        write = writers.get((cls, name))
-        if write is None:
-            write = writers[cls, name] = field_writer(cls, name, sort_keys=True)
-        parts.append((path, write(value)))
+    parts: list[tuple[str, Any]] = []
+    _collect(complaint, "", parts, text=True)
     parts.sort()
     text = "{" + ",".join([f"{_STRING(path)}:{value}" for path, value in parts]) + "}"
     if not text.isascii():
