@@ -62,14 +62,11 @@ def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
     return text
 
 
-def canonical_text(data: Any) -> str:
-    """Serialise canonically, UTF-8 or not (the caller checks the whole text)."""
-    return _CANONICAL(data)
+canonical_text: Callable[[Any], str] = _CANONICAL
+"""Serialise canonically, UTF-8 or not (the caller checks the whole text)."""
 
-
-def compact_text(data: Any) -> str:
-    """Serialise compactly, UTF-8 or not (the caller checks the whole text)."""
-    return _COMPACT(data)
+compact_text: Callable[[Any], str] = _COMPACT
+"""Serialise compactly, UTF-8 or not (the caller checks the whole text)."""
 
 
 def canonical_json(data: Any) -> str:

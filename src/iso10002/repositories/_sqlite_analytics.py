@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from iso10002.analysis._calendar import DayCalendar
@@ -36,6 +36,7 @@ __all__ = [
     "backfill_facts",
     "facts_tables",
     "insert_facts",
+    "replace_facts",
     "sqlite_kpis",
     "write_facts",
 ]
@@ -142,31 +143,51 @@ _UPDATE_FACTS = (
 # a missing row or a changed receipt time falls back to DELETE and INSERT.
 
 
-def write_facts(
-    connection: sqlite3.Connection,
-    complaints: Iterable[Complaint],
-    *,
-    replace: bool = False,
-) -> None:
-    """Store the push-down rows of ``complaints`` (replacing earlier ones if asked).
+STORED_CHILDREN = ", ".join(
+    f"EXISTS (SELECT 1 FROM {table} WHERE complaint_id = complaints.id)"  # noqa: S608 - fixed names
+    for table in _TABLES[1:]
+)
+"""Select list telling, for a ``complaints`` row, which child tables hold its rows.
 
-    Runs inside the caller's transaction, so the rows commit with the complaint.
+One flag each for ``kpi_deadlines``, ``kpi_remedies`` and ``kpi_toggles``, in
+the order :func:`replace_facts` takes them.
+"""
+
+
+def write_facts(
+    connection: sqlite3.Connection, complaints: Iterable[Complaint]
+) -> None:
+    """Store the push-down rows of new ``complaints`` (caller's transaction)."""
+    insert_facts(connection, facts_tables(complaints))
+
+
+def replace_facts(
+    connection: sqlite3.Connection,
+    complaint: Complaint,
+    stored_children: Sequence[Any] = (True, True, True),
+) -> None:
+    """Replace the push-down rows of a stored complaint (caller's transaction).
+
+    Args:
+        connection: The connection of the caller's transaction.
+        complaint: The version being stored.
+        stored_children: Whether ``kpi_deadlines``, ``kpi_remedies`` and
+            ``kpi_toggles`` hold rows of this complaint, as read with
+            :data:`STORED_CHILDREN` in the same transaction; a table marked
+            false is not searched for rows to delete.
     """
-    if not replace:
-        insert_facts(connection, facts_tables(complaints))
-        return
-    tables: FactTables = ([], [], [], [])
-    for complaint in complaints:
-        rows = fact_rows(complaint, column_text(complaint.id))
-        facts = rows.facts
-        stored_id = (facts[0],)
-        for delete in _DELETES[1:]:
+    rows = fact_rows(complaint, column_text(complaint.id))
+    facts = rows.facts
+    stored_id = (facts[0],)
+    for delete, stored in zip(_DELETES[1:], stored_children, strict=True):
+        if stored:
             connection.execute(delete, stored_id)
-        updated = connection.execute(_UPDATE_FACTS, (*facts[2:], facts[0], facts[1]))
-        if updated.rowcount != 1:
-            connection.execute(_DELETES[0], stored_id)
-            tables[0].append(facts)
-        _add_children(tables, rows)
+    tables: FactTables = ([], [], [], [])
+    updated = connection.execute(_UPDATE_FACTS, (*facts[2:], facts[0], facts[1]))
+    if updated.rowcount != 1:
+        connection.execute(_DELETES[0], stored_id)
+        tables[0].append(facts)
+    _add_children(tables, rows)
     insert_facts(connection, tables)
 
 

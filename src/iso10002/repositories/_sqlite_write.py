@@ -18,7 +18,11 @@ from iso10002.repositories._integrity import (
     new_salts,
     prepare_rows,
 )
-from iso10002.repositories._sqlite_analytics import write_facts
+from iso10002.repositories._sqlite_analytics import (
+    STORED_CHILDREN,
+    replace_facts,
+    write_facts,
+)
 from iso10002.repositories._sqlite_sql import (
     COMPLAINT_COLUMNS,
     INDEXED_COLUMNS,
@@ -46,8 +50,8 @@ INSERT_EVENTS = (
     "VALUES (?, ?, ?, ?, ?)"
 )
 _READ_FOR_UPDATE = (
-    f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)} "  # noqa: S608 - fixed names
-    "FROM complaints WHERE id = ?"
+    f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)}, "  # noqa: S608 - fixed names
+    f"{STORED_CHILDREN} FROM complaints WHERE id = ?"
 )
 
 
@@ -144,7 +148,9 @@ def update_complaint(
     # Name only the indexed columns whose value changed (see update_sql).
     changed = [
         (name, new)
-        for name, old, new in zip(INDEXED_COLUMNS, row[3:], columns[5:13], strict=True)
+        for name, old, new in zip(
+            INDEXED_COLUMNS, row[3:11], columns[5:13], strict=True
+        )
         if old != new or type(old) is not type(new)
     ]
     connection.execute(
@@ -152,4 +158,4 @@ def update_complaint(
         (*columns[1:5], *(new for _, new in changed), columns[0], expected_version),
     )
     connection.executemany(INSERT_EVENTS, events)
-    write_facts(connection, (complaint,), replace=True)
+    replace_facts(connection, complaint, row[11:])
