@@ -121,6 +121,23 @@ def complaint_row(
     )
 
 
+def _new_rows(
+    complaint: Complaint, salt: bytes, idempotency_key: str | None
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """Return the ``complaints`` row and chained ``events`` rows of a new complaint."""
+    events = chain_rows(
+        complaint,
+        after_version=0,
+        previous_link=GENESIS,
+        salt=salt,
+        row_id=complaint.id,
+    )
+    row = complaint_row(
+        complaint, idempotency_key=idempotency_key, salt=salt, last_link=events[-1][4]
+    )
+    return row, events
+
+
 class Statements:
     """The SQL of the write path, composed once for one schema."""
 
@@ -184,20 +201,7 @@ class Statements:
         Raises:
             DuplicateError: if its id or idempotency key is already stored.
         """
-        salt = new_salt()
-        events = chain_rows(
-            complaint,
-            after_version=0,
-            previous_link=GENESIS,
-            salt=salt,
-            row_id=complaint.id,
-        )
-        row = complaint_row(
-            complaint,
-            idempotency_key=idempotency_key,
-            salt=salt,
-            last_link=events[-1][4],
-        )
+        row, events = _new_rows(complaint, new_salt(), idempotency_key)
         cur.execute(self.insert, row)
         if cur.fetchone() is None:
             cur.execute(
@@ -292,21 +296,8 @@ class Statements:
             if complaint.id in seen:
                 raise DuplicateError(complaint.id)
             seen.add(complaint.id)
-            chained = chain_rows(
-                complaint,
-                after_version=0,
-                previous_link=GENESIS,
-                salt=salt,
-                row_id=complaint.id,
-            )
-            rows.append(
-                complaint_row(
-                    complaint,
-                    idempotency_key=None,
-                    salt=salt,
-                    last_link=chained[-1][4],
-                )
-            )
+            row, chained = _new_rows(complaint, salt, None)
+            rows.append(row)
             events.extend(chained)
         if not rows:
             return 0
