@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import struct
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,6 +68,7 @@ SALT_BYTES = 16
 
 _DOMAIN = b"iso10002/chain/v1\n"
 _HEX_HEAD = _DOMAIN + (64).to_bytes(8, "big")  # before a previous link of ours
+_LENGTH = struct.Struct(">Q").pack  # a part's 8-byte big-endian length
 
 
 def new_salt() -> bytes:
@@ -209,10 +211,10 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
         except UnicodeEncodeError:  # lone surrogates: kept, as _part keeps them
             encoded = text.encode("utf-8", "surrogatepass")
         link = sha256(
-            b"".join((head, middle, len(encoded).to_bytes(8, "big"), encoded))
+            b"".join((head, middle, _LENGTH(len(encoded)), encoded))
         ).hexdigest()
         # Every link after the first is one of ours: 64 ASCII hex digits.
-        head = _HEX_HEAD + link.encode("ascii")
+        head = _HEX_HEAD + link.encode()
         rows.append((row_id, event.sequence, text, commitment, link))
     return rows
 
