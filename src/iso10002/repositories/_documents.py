@@ -18,7 +18,7 @@ from typing import Any
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.repositories._json import canonical_json, canonical_text, compact_json
+from iso10002.repositories._json import canonical_chunks, canonical_json, compact_json
 from iso10002.repositories._writers import writer
 from iso10002.serialization import _fast, to_dict
 
@@ -46,7 +46,7 @@ def event_json(event: HistoryEvent) -> str:
     data = event.data
     text = (
         f'{{"actor":{_STRING(event.actor)},"at":"{event.at.isoformat()}",'
-        f'"data":{canonical_text(data) if data else "{}"},'
+        f'"data":{"".join(canonical_chunks(data, 0)) if data else "{}"},'
         f'"from_state":{"null" if from_state is None else _STRING(from_state)},'
         f'"name":{_STRING(event.name)},"sequence":{event.sequence},'
         f'"to_state":{"null" if to_state is None else _STRING(to_state)},'

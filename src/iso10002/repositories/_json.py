@@ -10,21 +10,36 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["canonical_json", "canonical_text", "compact_json", "compact_text"]
+__all__ = [
+    "Chunks",
+    "canonical_chunks",
+    "canonical_json",
+    "canonical_text",
+    "compact_json",
+    "compact_text",
+]
 
 
-def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
+Chunks = Callable[[Any, int], Iterable[str]]
+"""``chunks(value, 0)``: the JSON text of ``value`` in pieces, to ``"".join``."""
+
+
+def _chunks(*, sort_keys: bool) -> Chunks:
     python = json.JSONEncoder(
         sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False
     )
+
+    def fallback(value: Any, _level: int) -> Iterable[str]:  # pragma: no cover
+        return python.iterencode(value)
+
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython has the C encoder
-        return python.encode
+        return fallback
     try:
-        c_encode = make(
+        c_chunks: Chunks = make(
             None,  # no circular-reference markers: model data is a tree
             python.default,
             json.encoder.encode_basestring,
@@ -36,16 +51,14 @@ def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
             True,  # noqa: FBT003 - allow_nan; the C function is positional-only
         )
     except TypeError:  # pragma: no cover - another signature: stay correct
-        return python.encode
-
-    def encode(value: Any) -> str:
-        return "".join(c_encode(value, 0))
-
-    return encode
+        return fallback
+    return c_chunks
 
 
-_CANONICAL = _encoder(sort_keys=True)
-_COMPACT = _encoder(sort_keys=False)
+canonical_chunks = _chunks(sort_keys=True)
+"""The canonical encoder in pieces: ``"".join(canonical_chunks(value, 0))``."""
+
+_COMPACT_CHUNKS = _chunks(sort_keys=False)
 
 
 def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
@@ -62,18 +75,21 @@ def _encodable(text: str, data: Any, *, sort_keys: bool) -> str:
     return text
 
 
-canonical_text: Callable[[Any], str] = _CANONICAL
-"""Serialise canonically, UTF-8 or not (the caller checks the whole text)."""
+def canonical_text(data: Any) -> str:
+    """Serialise canonically, UTF-8 or not (the caller checks the whole text)."""
+    return "".join(canonical_chunks(data, 0))
 
-compact_text: Callable[[Any], str] = _COMPACT
-"""Serialise compactly, UTF-8 or not (the caller checks the whole text)."""
+
+def compact_text(data: Any) -> str:
+    """Serialise compactly, UTF-8 or not (the caller checks the whole text)."""
+    return "".join(_COMPACT_CHUNKS(data, 0))
 
 
 def canonical_json(data: Any) -> str:
     """Serialise JSON data canonically (sorted keys, no spaces, UTF-8 kept)."""
-    return _encodable(_CANONICAL(data), data, sort_keys=True)
+    return _encodable(canonical_text(data), data, sort_keys=True)
 
 
 def compact_json(data: Any) -> str:
     """Serialise JSON data compactly in its own key order (UTF-8 kept)."""
-    return _encodable(_COMPACT(data), data, sort_keys=False)
+    return _encodable(compact_text(data), data, sort_keys=False)
