@@ -81,37 +81,42 @@ def _attrs_classes(annotation: Any) -> list[type]:
 
 
 _Convert = Callable[[Any], Any]
-_STEPS: dict[tuple[type, bool], tuple[tuple[str, _Convert | None], ...]] = {}
 
 
-def _steps(cls: type, *, text: bool) -> tuple[tuple[str, _Convert | None], ...]:
-    """Return ``(field, convert)`` per field of ``cls`` to visit (see :func:`_plan`).
+class _Steps(dict[type, tuple[tuple[str, _Convert | None], ...]]):
+    """``(field, convert)`` per field of a class to visit (see :func:`_plan`), by class.
 
     ``convert`` turns a personal field's value into its JSON text (``text``)
     or its ``to_dict`` value; it is ``None`` for a field that only holds
-    personal data further down.
+    personal data further down. Filled on first use of each class.
     """
-    steps = _STEPS.get((cls, text))
-    if steps is None:
-        steps = _STEPS[cls, text] = tuple(
-            (
-                name,
-                (
-                    field_writer(cls, name, sort_keys=True)
-                    if text
-                    else _fast().get_unstructure_hook(typing.get_type_hints(cls)[name])
-                )
-                if personal
-                else None,
-            )
+
+    def __init__(self, *, text: bool) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, cls: type) -> tuple[tuple[str, _Convert | None], ...]:
+        hints = typing.get_type_hints(cls)
+        steps = self[cls] = tuple(
+            (name, self._convert(cls, name, hints[name]) if personal else None)
             for name, personal in _plan(cls)
         )
-    return steps
+        return steps
+
+    def _convert(self, cls: type, name: str, annotation: Any) -> _Convert:
+        if self.text:
+            return field_writer(cls, name, sort_keys=True)
+        hook: _Convert = _fast().get_unstructure_hook(annotation)
+        return hook
 
 
-def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]], *, text: bool) -> None:
+_TEXTS = _Steps(text=True)
+_VALUES = _Steps(text=False)
+
+
+def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]], steps: _Steps) -> None:
     """Append ``(path, converted value)`` for each personal field under ``obj``."""
-    for name, convert in _steps(type(obj), text=text):
+    for name, convert in steps[type(obj)]:
         value = getattr(obj, name)
         if convert is not None:
             out.append((prefix + name, convert(value)))
@@ -120,11 +125,11 @@ def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]], *, text: bool) -
             continue
         if attrs.has(type(value)):
             if _may_hold_personal(type(value)):
-                _collect(value, f"{prefix}{name}.", out, text=text)
+                _collect(value, f"{prefix}{name}.", out, steps)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if attrs.has(type(item)) and _may_hold_personal(type(item)):
-                    _collect(item, f"{prefix}{name}[{i}].", out, text=text)
+                    _collect(item, f"{prefix}{name}[{i}].", out, steps)
 
 
 def personal_data(
@@ -140,14 +145,14 @@ def personal_data(
     """
     del document
     found: list[tuple[str, Any]] = []
-    _collect(complaint, "", found, text=False)
+    _collect(complaint, "", found, _VALUES)
     return dict(found)
 
 
 def personal_text(complaint: Complaint) -> str:
     """Return ``canonical_json(personal_data(complaint))``, written in one pass."""
     parts: list[tuple[str, Any]] = []
-    _collect(complaint, "", parts, text=True)
+    _collect(complaint, "", parts, _TEXTS)
     parts.sort()
     text = "{" + ",".join([f"{_STRING(path)}:{value}" for path, value in parts]) + "}"
     if not text.isascii():
