@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import closing
 from datetime import timedelta
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from iso10002.model import Channel, Classification, DueDate
 from iso10002.repositories import Query
+from iso10002.repositories._documents import document_text, event_json, stored_history
 from iso10002.repositories._sqlite_sql import INDEXED_COLUMNS, update_sql
 from iso10002.repositories.adapter_kit import matches, sort_key
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -133,3 +135,85 @@ class TestQueriesFollowSaves:
                 page = repository.find(query, limit=100)
                 assert [c.id for c in page.items] == [c.id for c in expected]
                 assert repository.count(query) == len(expected)
+
+
+def _document(repository: SQLiteComplaintRepository, complaint_id: str) -> str:
+    with repository._connection() as connection:
+        (text,) = connection.execute(
+            "SELECT document FROM complaints WHERE id = ?", (complaint_id,)
+        ).fetchone()
+    return str(text)
+
+
+def _set_document(repository, complaint_id: str, text: str) -> None:
+    with repository._connection() as connection:
+        connection.execute(
+            "UPDATE complaints SET document = ? WHERE id = ?", (text, complaint_id)
+        )
+
+
+class TestSavesKeepTheStoredHistory:
+    @settings(max_examples=10, deadline=None)
+    @given(steps=st.integers(1, 4), events=st.integers(1, 5))
+    def test_saved_documents_are_the_whole_complaint(self, steps, events):
+        """Each save's document is the complaint's full document, history included."""
+        with closing(SQLiteComplaintRepository(":memory:")) as repository:
+            complaint = make_complaint(1, events=events)
+            repository.add(complaint)
+            for _ in range(steps):
+                after = next_version(complaint, status="investigating")
+                repository.save(after, expected_version=complaint.version)
+                complaint = after
+                texts = [event_json(e) for e in complaint.history]
+                assert _document(repository, complaint.id) == document_text(
+                    complaint, texts
+                )
+            assert repository.get(complaint.id) == complaint
+
+    def test_a_save_keeps_stored_history_text_and_its_evidence(self, repository):
+        """An event edited in the stored document stays edited: the save appends.
+
+        The event log is the record; a save does not rewrite the document's
+        history from the caller's objects, so an edit made behind the
+        library's back is still reported by verify_integrity after the save.
+        """
+        first = make_complaint(1, events=2)
+        repository.add(first)
+        stored = _document(repository, first.id)
+        edited = stored.replace('"actor":"agent:1"', '"actor":"agent:9"')
+        assert edited != stored
+        _set_document(repository, first.id, edited)
+        repository.save(next_version(first), expected_version=2)
+        after = _document(repository, first.id)
+        assert '"actor":"agent:9"' in after
+        problems = repository.verify_integrity().problems
+        assert first.id in {p.complaint_id for p in problems}
+
+    def test_a_document_written_otherwise_is_rewritten_whole(self, repository):
+        """A stored document not ending with its history is rewritten whole."""
+        first = make_complaint(1, events=2)
+        repository.add(first)
+        reformatted = json.dumps(json.loads(_document(repository, first.id)), indent=1)
+        _set_document(repository, first.id, reformatted)
+        second = next_version(first)
+        repository.save(second, expected_version=2)
+        texts = [event_json(e) for e in second.history]
+        assert _document(repository, first.id) == document_text(second, texts)
+        assert repository.verify_integrity().ok
+
+
+class TestStoredHistory:
+    @settings(max_examples=20)
+    @given(events=st.integers(1, 6))
+    def test_finds_the_history_of_a_written_document(self, events):
+        """The history text of a document we wrote is its events' texts, joined."""
+        complaint = make_complaint(3, events=events, name='He said ,"history":[ x')
+        texts = [event_json(e) for e in complaint.history]
+        assert stored_history(document_text(complaint, texts)) == ",".join(texts)
+
+    @pytest.mark.parametrize(
+        "document", [None, b"{}", "{}", '{"id":"x"}', '{"history":[]}', "]}"]
+    )
+    def test_anything_else_has_none(self, document):
+        """Bytes, documents without history or not ending with it give None."""
+        assert stored_history(document) is None

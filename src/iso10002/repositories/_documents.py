@@ -22,7 +22,13 @@ from iso10002.repositories._json import canonical_chunks, canonical_json, compac
 from iso10002.repositories._writers import writer
 from iso10002.serialization import _fast, to_dict
 
-__all__ = ["complaint_fields", "document", "document_text", "event_json"]
+__all__ = [
+    "complaint_fields",
+    "document",
+    "document_text",
+    "event_json",
+    "stored_history",
+]
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 
@@ -66,8 +72,32 @@ def document(fields: Mapping[str, Any], history: Sequence[str]) -> str:
     return _splice(compact_json(fields), history)
 
 
+_HISTORY_KEY = ',"history":['
+
+
 def _splice(head: str, history: Sequence[str]) -> str:
-    return f'{head[:-1]},"history":[{",".join(history)}]}}'
+    return f"{head[:-1]}{_HISTORY_KEY}{','.join(history)}]}}"
+
+
+def stored_history(document: Any) -> str | None:
+    """Return the history of a stored document as its events' texts, comma-joined.
+
+    A save keeps this text and appends the new events' texts after it, so the
+    stored events are not serialised again and the document keeps what was
+    stored (were it edited behind the library's back, ``verify_integrity``
+    still reports it after the save). The key is found as written: no text
+    before it can hold it, because strings escape their quotes and the
+    complaint's other fields hold no free-form objects.
+
+    Returns:
+        ``None`` if ``document`` is not a document text ending with its history.
+    """
+    if not isinstance(document, str) or not document.endswith("]}"):
+        return None
+    start = document.find(_HISTORY_KEY)
+    if start < 0:
+        return None
+    return document[start + len(_HISTORY_KEY) : -2] or None
 
 
 def document_text(complaint: Complaint, history: Sequence[str]) -> str:

@@ -12,8 +12,10 @@ from typing import Any
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
 from iso10002.model import Complaint
+from iso10002.repositories._documents import document_text, event_json, stored_history
 from iso10002.repositories._integrity import (
     GENESIS,
+    chain_rows,
     new_salt,
     new_salts,
     prepare_rows,
@@ -51,7 +53,7 @@ INSERT_EVENTS = (
 )
 _READ_FOR_UPDATE = (
     f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)}, "  # noqa: S608 - fixed names
-    f"{STORED_CHILDREN} FROM complaints WHERE id = ?"
+    f"{STORED_CHILDREN}, document FROM complaints WHERE id = ?"
 )
 
 
@@ -143,7 +145,7 @@ def update_complaint(
             complaint.id, expected_version=expected_version, actual_version=row[0]
         )
     salt = salt or row[2]
-    document, events = _prepare(complaint, expected_version, row[1], salt)
+    document, events = _prepare_update(complaint, row, expected_version, salt)
     columns = complaint_columns(complaint, document, salt, events[-1][4], None)
     # Name only the indexed columns whose value changed (see update_sql).
     changed = [
@@ -158,4 +160,30 @@ def update_complaint(
         (*columns[1:5], *(new for _, new in changed), columns[0], expected_version),
     )
     connection.executemany(INSERT_EVENTS, events)
-    replace_facts(connection, complaint, row[11:])
+    replace_facts(connection, complaint, row[11:14])
+
+
+def _prepare_update(
+    complaint: Complaint, row: tuple[Any, ...], expected_version: int, salt: bytes
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """Return the new document and ``events`` rows of a save over ``row``.
+
+    The document keeps the stored history's text (see :func:`stored_history`);
+    only the new events are serialised. A stored document without a
+    recognisable history is rewritten whole.
+    """
+    texts = [event_json(e) for e in complaint.history[expected_version:]]
+    events = chain_rows(
+        complaint,
+        after_version=expected_version,
+        previous_link=row[1],
+        salt=salt,
+        row_id=column_text(complaint.id),
+        texts=texts,
+    )
+    kept = stored_history(row[14])
+    if kept is None:
+        kept_texts = [event_json(e) for e in complaint.history[:expected_version]]
+    else:
+        kept_texts = [kept]
+    return document_text(complaint, [*kept_texts, *texts]), events
