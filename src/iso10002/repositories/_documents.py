@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json.encoder
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from cattrs.gen import make_dict_unstructure_fn, override
@@ -27,6 +27,7 @@ __all__ = [
     "document",
     "document_text",
     "event_json",
+    "events_json",
     "stored_history",
 ]
 
@@ -48,23 +49,31 @@ def complaint_fields(complaint: Complaint) -> dict[str, Any]:
 
 def event_json(event: HistoryEvent) -> str:
     """Return the canonical JSON of ``event``: ``canonical_json(to_dict(event))``."""
-    from_state, to_state, trigger = event.from_state, event.to_state, event.trigger
-    data = event.data
-    text = (
-        f'{{"actor":{_STRING(event.actor)},"at":"{event.at.isoformat()}",'
-        f'"data":{"".join(canonical_chunks(data, 0)) if data else "{}"},'
-        f'"from_state":{"null" if from_state is None else _STRING(from_state)},'
-        f'"name":{_STRING(event.name)},"sequence":{event.sequence},'
-        f'"to_state":{"null" if to_state is None else _STRING(to_state)},'
-        f'"trigger":{"null" if trigger is None else _STRING(trigger)}}}'
-    )
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return canonical_json(to_dict(event))
-    return text
+    return events_json((event,))[0]
+
+
+def events_json(events: Iterable[HistoryEvent]) -> list[str]:
+    """Return :func:`event_json` of each event (one call for a whole history)."""
+    string, chunks, join = _STRING, canonical_chunks, "".join
+    texts = []
+    for event in events:
+        from_state, to_state, trigger = event.from_state, event.to_state, event.trigger
+        data = event.data
+        text = (
+            f'{{"actor":{string(event.actor)},"at":"{event.at.isoformat()}",'
+            f'"data":{join(chunks(data, 0)) if data else "{}"},'
+            f'"from_state":{"null" if from_state is None else string(from_state)},'
+            f'"name":{string(event.name)},"sequence":{event.sequence},'
+            f'"to_state":{"null" if to_state is None else string(to_state)},'
+            f'"trigger":{"null" if trigger is None else string(trigger)}}}'
+        )
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                text = canonical_json(to_dict(event))
+        texts.append(text)
+    return texts
 
 
 def document(fields: Mapping[str, Any], history: Sequence[str]) -> str:

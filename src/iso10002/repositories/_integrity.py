@@ -31,7 +31,7 @@ import attrs
 from iso10002.errors import IntegrityError, ValidationError
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.model._fast import builder
-from iso10002.repositories._documents import document_text, event_json
+from iso10002.repositories._documents import document_text, events_json
 from iso10002.repositories._json import canonical_json, compact_json
 from iso10002.repositories._personal import commit_personal_data, personal_data
 from iso10002.repositories._protocol import IntegrityProblem
@@ -198,7 +198,7 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
         the rows of an ``events`` table.
     """
     if texts is None:
-        texts = [event_json(e) for e in complaint.history[after_version:]]
+        texts = events_json(complaint.history[after_version:])
     commitment = commit_personal_data(complaint, salt)
     middle = _part(complaint.id) + _part(commitment)
     rows = []
@@ -287,7 +287,7 @@ def prepare_rows(
     the last row's link. The write path of the SQLite adapter stores these
     without building :class:`ChainedEvent` objects.
     """
-    texts = [event_json(e) for e in complaint.history]
+    texts = events_json(complaint.history)
     rows = chain_rows(
         complaint,
         after_version=after_version,

@@ -12,7 +12,7 @@ from typing import Any
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
 from iso10002.model import Complaint
-from iso10002.repositories._documents import document_text, event_json, stored_history
+from iso10002.repositories._documents import document_text, events_json, stored_history
 from iso10002.repositories._integrity import (
     GENESIS,
     chain_rows,
@@ -172,7 +172,7 @@ def _prepare_update(
     only the new events are serialised. A stored document without a
     recognisable history is rewritten whole.
     """
-    texts = [event_json(e) for e in complaint.history[expected_version:]]
+    texts = events_json(complaint.history[expected_version:])
     events = chain_rows(
         complaint,
         after_version=expected_version,
@@ -183,7 +183,7 @@ def _prepare_update(
     )
     kept = stored_history(row[14])
     if kept is None:
-        kept_texts = [event_json(e) for e in complaint.history[:expected_version]]
+        kept_texts = events_json(complaint.history[:expected_version])
     else:
         kept_texts = [kept]
     return document_text(complaint, [*kept_texts, *texts]), events
