@@ -2,10 +2,11 @@
 
 A stored document is the complaint without its history, with each history
 event's canonical JSON (the text the chain hashes) spliced in, so every event
-is serialised once per write. An event's canonical text is written directly
-from its fields, in sorted key order, with the same string escaping and
-number formatting as ``json``; a property test holds it equal to
-``canonical_json(to_dict(event))``.
+is serialised once per write; a save keeps the stored history's text and
+appends the new events' texts (:func:`stored_history`). An event's canonical
+text is written directly from its fields, in sorted key order, with the same
+string escaping and number formatting as ``json``; a property test holds it
+equal to ``canonical_json(to_dict(event))``.
 """
 
 from __future__ import annotations

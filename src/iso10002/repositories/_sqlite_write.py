@@ -55,6 +55,11 @@ _READ_FOR_UPDATE = (
     f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)}, "  # noqa: S608 - fixed names
     f"{STORED_CHILDREN}, document FROM complaints WHERE id = ?"
 )
+# Where _READ_FOR_UPDATE's row holds the indexed columns, the three child-table
+# flags and the stored document (after version, last link and salt).
+_INDEXED = slice(3, 3 + len(INDEXED_COLUMNS))
+_CHILDREN = slice(_INDEXED.stop, _INDEXED.stop + 3)
+_DOCUMENT = _CHILDREN.stop
 
 
 def _prepare(
@@ -151,7 +156,7 @@ def update_complaint(
     changed = [
         (name, new)
         for name, old, new in zip(
-            INDEXED_COLUMNS, row[3:11], columns[5:13], strict=True
+            INDEXED_COLUMNS, row[_INDEXED], columns[5:13], strict=True
         )
         if old != new or type(old) is not type(new)
     ]
@@ -160,7 +165,7 @@ def update_complaint(
         (*columns[1:5], *(new for _, new in changed), columns[0], expected_version),
     )
     connection.executemany(INSERT_EVENTS, events)
-    replace_facts(connection, complaint, row[11:14])
+    replace_facts(connection, complaint, row[_CHILDREN])
 
 
 def _prepare_update(
@@ -181,7 +186,7 @@ def _prepare_update(
         row_id=column_text(complaint.id),
         texts=texts,
     )
-    kept = stored_history(row[14])
+    kept = stored_history(row[_DOCUMENT])
     if kept is None:
         kept_texts = events_json(complaint.history[:expected_version])
     else:
