@@ -67,8 +67,8 @@ SALT_BYTES = 16
 """Length of the per-complaint salt of the personal-data commitment."""
 
 _DOMAIN = b"iso10002/chain/v1\n"
-_HEX_HEAD = _DOMAIN + (64).to_bytes(8, "big")  # before a previous link of ours
 _LENGTH = struct.Struct(">Q").pack  # a part's 8-byte big-endian length
+_HEX_HEAD = _DOMAIN + _LENGTH(64)  # before a previous link of ours
 
 
 def new_salt() -> bytes:
@@ -108,20 +108,14 @@ def chain_link(
     previous: str, complaint_id: str, commitment: str, event_json: str
 ) -> str:
     """Return the link of one event: SHA-256 over the previous link and this event."""
-    middle = _part(complaint_id) + _part(commitment)
-    return _link(previous, middle, event_json)
+    parts = (previous, complaint_id, commitment, event_json)
+    return hashlib.sha256(_DOMAIN + b"".join(map(_part, parts))).hexdigest()
 
 
 def _part(text: str) -> bytes:
     """Return ``text`` as UTF-8 (lone surrogates kept) after its 8-byte length."""
     encoded = text.encode("utf-8", "surrogatepass")
-    return len(encoded).to_bytes(8, "big") + encoded
-
-
-def _link(previous: str, middle: bytes, event_json: str) -> str:
-    """Return a link; ``middle`` is the complaint id and commitment, as parts."""
-    payload = _DOMAIN + _part(previous) + middle + _part(event_json)
-    return hashlib.sha256(payload).hexdigest()
+    return _LENGTH(len(encoded)) + encoded
 
 
 @attrs.frozen(kw_only=True)
@@ -148,7 +142,6 @@ def chain_events(
     after_version: int,
     previous_link: str,
     salt: bytes,
-    document: Mapping[str, Any] | None = None,
 ) -> tuple[ChainedEvent, ...]:
     """Chain the events a save appends: ``complaint.history[after_version:]``.
 
@@ -158,12 +151,10 @@ def chain_events(
         previous_link: The link of the last stored event (:data:`GENESIS` for
             a new complaint).
         salt: The complaint's current salt.
-        document: Accepted for compatibility; no longer needed.
 
     Returns:
         One :class:`ChainedEvent` per new event, in sequence order.
     """
-    del document
     rows = chain_rows(
         complaint,
         after_version=after_version,

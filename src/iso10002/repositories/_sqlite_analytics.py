@@ -164,7 +164,7 @@ def write_facts(
 def replace_facts(
     connection: sqlite3.Connection,
     complaint: Complaint,
-    stored_children: Sequence[Any] = (True, True, True),
+    stored_children: Sequence[Any],
 ) -> None:
     """Replace the push-down rows of a stored complaint (caller's transaction).
 
