@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from contextlib import closing
 from datetime import datetime, timezone
@@ -20,8 +21,9 @@ from iso10002.analysis import (
     kpis_from,
 )
 from iso10002.calendars import WeekdayCalendar
-from iso10002.errors import ValidationError
+from iso10002.errors import IntegrityError, ValidationError
 from iso10002.model import Outcome, Remedy, RemedyKind
+from iso10002.repositories import iter_complaints
 
 pytestmark = pytest.mark.postgres
 
@@ -163,16 +165,10 @@ class TestPostgresPushDown:
 
 
 class TestMigrationBackfill:
-    def test_a_version_1_schema_gets_its_facts(
-        self, iso10002_postgres_dsn, new_store, sample
-    ):
-        """Opening a v1 schema with data back-fills the facts; KPIs are right."""
-        repo = new_store()
-        schema = repo.schema
-        repo.import_complaints(sample)
-        repo.close()
-        # Turn the schema back into what version 1 wrote: no facts tables.
-        with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+    @staticmethod
+    def _downgrade(dsn, schema):
+        """Turn the schema back into what version 1 wrote: no facts tables."""
+        with psycopg.connect(dsn, autocommit=True) as conn:
             for table in _TABLES:
                 conn.execute(
                     sql.SQL("DROP TABLE {}.{}").format(
@@ -184,8 +180,66 @@ class TestMigrationBackfill:
                     sql.Identifier(schema)
                 )
             )
+
+    def test_a_version_1_schema_gets_its_facts(
+        self, iso10002_postgres_dsn, new_store, sample
+    ):
+        """Opening a v1 schema with data back-fills the facts; KPIs are right."""
+        repo = new_store()
+        schema = repo.schema
+        repo.import_complaints(sample)
+        repo.close()
+        self._downgrade(iso10002_postgres_dsn, schema)
         with closing(
             PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)
         ) as reopened:
             spec = KpiSpec(as_of=AS_OF)
             assert reopened.analytics_kpis(spec, None) == compute_kpis(sample, spec)
+
+    def test_an_unreadable_complaint_is_named_not_left_out(
+        self, iso10002_postgres_dsn, new_store, sample, caplog
+    ):
+        """The migration cannot read one complaint: KPIs raise, as streaming does.
+
+        Once it reads again, its facts are filled in and the KPIs count it.
+        """
+        repo = new_store()
+        schema = repo.schema
+        repo.import_complaints(sample)
+        repo.close()
+        self._downgrade(iso10002_postgres_dsn, schema)
+        broken = sample[1].id
+        table = sql.SQL("{}.complaints").format(sql.Identifier(schema))
+        with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+            (good,) = conn.execute(
+                sql.SQL("SELECT document FROM {} WHERE id = %s").format(table),
+                (broken,),
+            ).fetchone()
+            conn.execute(
+                sql.SQL("UPDATE {} SET document = '[]' WHERE id = %s").format(table),
+                (broken,),
+            )
+        spec = KpiSpec(as_of=AS_OF)
+        with caplog.at_level(logging.WARNING, logger="iso10002"):
+            reopened = PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)
+        with closing(reopened):
+            assert broken in caplog.text
+            for _ in range(2):  # named on every call, not forgotten
+                with pytest.raises(IntegrityError, match=repr(broken)) as raised:
+                    reopened.analytics_kpis(spec, None)
+                assert raised.value.complaint_id == broken
+            with pytest.raises(IntegrityError):
+                compute_kpis(iter_complaints(reopened), spec)
+            with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("UPDATE {} SET document = %s WHERE id = %s").format(table),
+                    (psycopg.types.json.Jsonb(good), broken),
+                )
+            assert reopened.analytics_kpis(spec, None) == compute_kpis(sample, spec)
+            with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+                (facts,) = conn.execute(
+                    sql.SQL("SELECT count(*) FROM {}.kpi_facts").format(
+                        sql.Identifier(schema)
+                    )
+                ).fetchone()
+            assert facts == len(sample)

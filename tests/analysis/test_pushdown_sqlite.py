@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -19,8 +21,9 @@ from iso10002.analysis import (
     kpis_from,
 )
 from iso10002.calendars import WeekdayCalendar
-from iso10002.errors import ValidationError
+from iso10002.errors import IntegrityError, ValidationError
 from iso10002.model import Channel, Outcome, Remedy, RemedyKind
+from iso10002.repositories import iter_complaints
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.contract import next_version
 
@@ -219,3 +222,53 @@ class TestMigrationBackfill:
             assert repo.analytics_kpis(spec, None) == compute_kpis(sample, spec)
         finally:
             repo.close()
+
+    def test_an_unreadable_document_is_named_not_left_out(
+        self, tmp_path, sample, downgrade_sqlite, caplog
+    ):
+        """The migration cannot read one document: KPIs raise, as streaming does.
+
+        Once the document reads again, the facts are filled in and the KPIs
+        count every complaint.
+        """
+        path = tmp_path / "v1.db"
+        with closing(SQLiteComplaintRepository(path)) as repo:
+            repo.add_many(sample)
+        downgrade_sqlite(path, 1)
+        broken = sample[1].id
+        with closing(sqlite3.connect(path)) as connection, connection:
+            (good,) = connection.execute(
+                "SELECT document FROM complaints WHERE id = ?", (broken,)
+            ).fetchone()
+            connection.execute(
+                "UPDATE complaints SET document = 'not json' WHERE id = ?", (broken,)
+            )
+        spec = KpiSpec(as_of=AS_OF)
+        with caplog.at_level(logging.WARNING, logger="iso10002"):
+            repo = SQLiteComplaintRepository(path)
+        try:
+            assert broken in caplog.text
+            with pytest.raises(IntegrityError, match=repr(broken)) as raised:
+                repo.analytics_kpis(spec, None)
+            assert raised.value.complaint_id == broken
+            with pytest.raises(IntegrityError):
+                compute_kpis(iter_complaints(repo), spec)
+            assert [p.complaint_id for p in repo.verify_integrity().problems] == [
+                broken
+            ]
+            # Still named on the next call: the gap is not forgotten.
+            with pytest.raises(IntegrityError, match=repr(broken)):
+                repo.analytics_kpis(spec, None)
+            with closing(sqlite3.connect(path)) as connection, connection:
+                connection.execute(
+                    "UPDATE complaints SET document = ? WHERE id = ?", (good, broken)
+                )
+            assert repo.analytics_kpis(spec, None) == compute_kpis(sample, spec)
+        finally:
+            repo.close()
+        with closing(sqlite3.connect(path)) as connection:
+            counts = connection.execute(
+                "SELECT (SELECT count(*) FROM complaints), "
+                "(SELECT count(*) FROM kpi_facts)"
+            ).fetchone()
+        assert counts == (len(sample), len(sample))

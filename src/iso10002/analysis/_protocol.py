@@ -56,6 +56,8 @@ def kpis_from(
 
     Raises:
         ValidationError: if push-down declines and there is nothing to stream.
+        IntegrityError: from either path, for a stored complaint that cannot
+            be read (push-down names it as streaming would).
 
     .. versionadded:: 0.1.0
     """

@@ -25,6 +25,7 @@ from iso10002.analysis._facts import (
     REOPENED,
     TERMINAL_STATES,
 )
+from iso10002.errors import IntegrityError
 from iso10002.model import Complaint
 from iso10002.repositories._query import to_micros
 
@@ -40,6 +41,7 @@ __all__ = [
     "fact_rows",
     "key_bytes",
     "key_text",
+    "unreadable_error",
 ]
 
 NO_PRODUCT = "(none)"
@@ -231,3 +233,23 @@ def fact_rows(  # noqa: C901, PLR0912 - one pass, like facts_of
     )
     extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
     return FactRows(facts, deadlines, remedies, extra)
+
+
+_NAMED = 10  # complaint ids named in an error; the rest are counted
+
+
+def unreadable_error(complaint_ids: list[str]) -> IntegrityError:
+    """The error for complaints whose facts cannot be filled: unreadable documents.
+
+    Push-down raises it where streaming the same store would raise on
+    loading those complaints, so the two paths never disagree silently.
+    """
+    named = ", ".join(repr(i) for i in complaint_ids[:_NAMED])
+    more = len(complaint_ids) - _NAMED
+    tail = f" and {more} more" if more > 0 else ""
+    msg = (
+        f"KPIs cannot be computed: the stored document of {len(complaint_ids)} "
+        f"complaint(s) cannot be read ({named}{tail}); verify_integrity() reports "
+        "them, and their KPI facts are filled in once they read again"
+    )
+    return IntegrityError(msg, complaint_id=complaint_ids[0])

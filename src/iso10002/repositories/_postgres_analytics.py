@@ -128,6 +128,15 @@ class FactWriter:
             )
             for name, columns in zip(_TABLE_NAMES, _COLUMNS, strict=True)
         ]
+        self._counts = sql.SQL(
+            "SELECT (SELECT count(*) FROM {s}.complaints)"
+            " = (SELECT count(*) FROM {s}.kpi_facts)"
+        ).format(s=s)
+        self._without_facts = sql.SQL(
+            "SELECT {columns} FROM {s}.complaints c WHERE NOT EXISTS"
+            " (SELECT 1 FROM {s}.kpi_facts f WHERE f.complaint_id = c.id)"
+            " ORDER BY c.id FOR UPDATE OF c"
+        ).format(columns=ROW_COLUMNS.format(schema=s), s=s)
         self._deletes = [
             sql.SQL("DELETE FROM {}.{} WHERE complaint_id = ANY(%s)").format(
                 s, sql.Identifier(name)
@@ -163,6 +172,32 @@ class FactWriter:
             if rows:
                 cur.executemany(insert, rows)
 
+    def complete(self, cur: psycopg.Cursor[Any]) -> bool:
+        """Tell whether every stored complaint has its facts row.
+
+        Every write keeps them in step; only a complaint the v2 migration
+        could not read (or a direct edit of the database) leaves one out.
+        Facts rows are never written without their complaint, so equal
+        counts suffice.
+        """
+        cur.execute(self._counts)
+        row = cur.fetchone()
+        return bool(row and row[0])
+
+    def fill_missing(self, cur: psycopg.Cursor[Any]) -> list[str]:
+        """Fill the facts of every complaint without them (caller's transaction).
+
+        The complaints' rows are locked first, so concurrent callers (and
+        saves) take turns; each then replaces whatever the other wrote.
+
+        Returns:
+            The ids of the complaints whose document still cannot be read.
+        """
+        cur.execute(self._without_facts)
+        unreadable: list[str] = []
+        self.write(cur, _decoded(cur.fetchall(), unreadable), replace=True)
+        return unreadable
+
     def copy(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
         """Store the rows of new ``complaints`` with COPY (bulk import)."""
         for statement, rows in zip(self._copies, self._rows(complaints), strict=True):
@@ -172,34 +207,38 @@ class FactWriter:
                         copy.write_row(row)
 
 
-def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> int:
+def _decoded(rows: Iterable[tuple[Any, ...]], unreadable: list[str]) -> list[Complaint]:
+    """Decode ``rows``; the ids of those that cannot be read go to ``unreadable``."""
+    batch = []
+    for row in rows:
+        try:
+            batch.append(decode_row(row))
+        except IntegrityError as exc:
+            _LOG.warning("KPI facts not filled in: %s", exc)
+            unreadable.append(row[0])
+    return batch
+
+
+def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> None:
     """Fill the push-down tables from every stored complaint (migration to v2).
 
-    A complaint that cannot be read is skipped with a warning on the
-    ``iso10002`` logger (``verify_integrity`` reports it).
-
-    Returns:
-        How many complaints were filled in.
+    A complaint that cannot be read is left out with a warning on the
+    ``iso10002`` logger, so the schema still opens; ``verify_integrity``
+    reports it and :meth:`FactWriter.fill_missing` names it until it reads.
     """
     s = sql.Identifier(schema)
     page = sql.SQL(
         "SELECT {} FROM {}.complaints c WHERE c.id > %s ORDER BY c.id LIMIT %s"
     ).format(ROW_COLUMNS.format(schema=s), s)
     writer = FactWriter(schema)
-    last, total = "", 0
+    last = ""
+    unreadable: list[str] = []  # each logged; the analytics name them until read
     while True:
         cur.execute(page, (last, _BATCH))
         rows = cur.fetchall()
         if not rows:
-            return total
-        batch = []
-        for row in rows:
-            try:
-                batch.append(decode_row(row))
-            except IntegrityError as exc:
-                _LOG.warning("KPI facts not filled in: %s", exc)
-        writer.copy(cur, batch)
-        total += len(batch)
+            return
+        writer.copy(cur, _decoded(rows, unreadable))
         last = rows[-1][0]
 
 

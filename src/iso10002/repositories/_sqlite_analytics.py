@@ -34,7 +34,9 @@ __all__ = [
     "FACTS_SCHEMA",
     "FactTables",
     "backfill_facts",
+    "facts_complete",
     "facts_tables",
+    "fill_missing_facts",
     "insert_facts",
     "replace_facts",
     "sqlite_kpis",
@@ -217,27 +219,61 @@ def insert_facts(connection: sqlite3.Connection, tables: FactTables) -> None:
             connection.executemany(insert, rows_of_table)
 
 
-def backfill_facts(connection: sqlite3.Connection) -> int:
-    """Fill the push-down tables from every stored document (migration to v2).
-
-    A document that cannot be read is skipped with a warning on the
-    ``iso10002`` logger (``verify_integrity`` reports it); the rest are filled.
+def _fill(connection: sqlite3.Connection, cursor: sqlite3.Cursor) -> list[str]:
+    """Store the facts of the ``(id, document)`` rows of ``cursor``.
 
     Returns:
-        How many complaints were filled in.
+        The ids of the complaints whose document cannot be read (left out,
+        each with a warning on the ``iso10002`` logger).
     """
-    cursor = connection.execute("SELECT id, document FROM complaints")
-    total = 0
+    unreadable = []
     while rows := cursor.fetchmany(_BATCH):
         batch = []
         for stored_id, document in rows:
+            complaint_id = column_value(stored_id)
             try:
-                batch.append(load_document(column_value(stored_id), document))
+                batch.append(load_document(complaint_id, document))
             except IntegrityError as exc:
                 _LOG.warning("KPI facts not filled in: %s", exc)
+                unreadable.append(complaint_id)
         write_facts(connection, batch)
-        total += len(batch)
-    return total
+    return unreadable
+
+
+def backfill_facts(connection: sqlite3.Connection) -> None:
+    """Fill the push-down tables from every stored document (migration to v2).
+
+    A document that cannot be read is left out with a warning on the
+    ``iso10002`` logger, so the store still opens; ``verify_integrity``
+    reports it and :func:`sqlite_kpis` raises until it reads again.
+    """
+    _fill(connection, connection.execute("SELECT id, document FROM complaints"))
+
+
+_COUNTS = "SELECT (SELECT count(*) FROM complaints) = (SELECT count(*) FROM kpi_facts)"
+_WITHOUT_FACTS = (
+    "SELECT id, document FROM complaints WHERE NOT EXISTS "
+    "(SELECT 1 FROM kpi_facts WHERE kpi_facts.complaint_id = complaints.id)"
+)
+
+
+def facts_complete(connection: sqlite3.Connection) -> bool:
+    """Tell whether every stored complaint has its facts row.
+
+    Every write keeps them in step; only a document the v2 migration could
+    not read (or a later direct edit of the database) leaves one out. Facts
+    rows are never written without their complaint, so equal counts suffice.
+    """
+    return bool(connection.execute(_COUNTS).fetchone()[0])
+
+
+def fill_missing_facts(connection: sqlite3.Connection) -> list[str]:
+    """Fill the facts of every complaint without them (caller's write transaction).
+
+    Returns:
+        The ids of the complaints whose document still cannot be read.
+    """
+    return _fill(connection, connection.execute(_WITHOUT_FACTS))
 
 
 def sqlite_kpis(

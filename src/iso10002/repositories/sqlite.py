@@ -32,6 +32,7 @@ from iso10002.repositories._integrity import (
     new_salt,
     verify_complaint,
 )
+from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._protocol import (
     DEFAULT_LEASE,
     DEFAULT_PAGE_SIZE,
@@ -47,7 +48,11 @@ from iso10002.repositories._query import (
     decode_cursor,
     encode_cursor,
 )
-from iso10002.repositories._sqlite_analytics import sqlite_kpis
+from iso10002.repositories._sqlite_analytics import (
+    facts_complete,
+    fill_missing_facts,
+    sqlite_kpis,
+)
 from iso10002.repositories._sqlite_connect import (
     SYNCHRONOUS_MODES,
     SQLiteConnections,
@@ -320,9 +325,19 @@ class SQLiteComplaintRepository(SQLiteConnections):
 
         Raises:
             ValidationError: for a bad ``spec`` or ``calendar``.
+            IntegrityError: when a stored document cannot be read (as
+                streaming the complaints would), naming the complaints.
 
         .. versionadded:: 0.1.0
         """
+        with self._transaction("BEGIN") as connection:
+            if facts_complete(connection):
+                return sqlite_kpis(connection, spec, calendar)
+        # Rare: facts left out by the v2 migration (unreadable documents).
+        with self._transaction() as connection:
+            unreadable = fill_missing_facts(connection)
+        if unreadable:
+            raise unreadable_error(unreadable)
         with self._transaction("BEGIN") as connection:
             return sqlite_kpis(connection, spec, calendar)
 
