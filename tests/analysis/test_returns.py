@@ -5,9 +5,21 @@ import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from iso10002.analysis import ASIC_COLUMNS, FCA_RULES, Period, asic_return, fca_return
+from iso10002.analysis import (
+    ASIC_COLUMNS,
+    DEFAULT_ASIC_LAYOUT,
+    FCA_RULES,
+    AsicLayout,
+    AsicRow,
+    Period,
+    asic_return,
+    fca_return,
+)
 from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import ValidationError
 from iso10002.model import Channel, Outcome
@@ -15,6 +27,29 @@ from iso10002.serialization import to_dict
 
 LONDON = ZoneInfo("Europe/London")
 UK = WeekdayCalendar(zone="Europe/London")
+ASIC_FIELDS = tuple(a.name for a in attrs.fields(AsicRow))
+
+# Headings a handbook could have: any script, and the characters CSV must
+# quote (commas, quotes, line breaks); never blank.
+_HEADINGS = st.text(
+    st.one_of(
+        st.characters(codec="utf-8", exclude_categories=("Cc",)),
+        st.sampled_from(',"\r\n\t'),
+    ),
+    min_size=1,
+    max_size=12,
+).filter(lambda h: h.strip())
+
+
+@st.composite
+def asic_layouts(draw: st.DrawFn) -> AsicLayout:
+    """Draw a layout: some of the fields, in any order, under unique headings."""
+    fields = draw(st.permutations(ASIC_FIELDS))
+    fields = fields[: draw(st.integers(1, len(fields)))]
+    headers = draw(
+        st.lists(_HEADINGS, min_size=len(fields), max_size=len(fields), unique=True)
+    )
+    return AsicLayout(columns=tuple(zip(fields, headers, strict=True)))
 
 
 @pytest.fixture
@@ -148,6 +183,39 @@ class TestAsicReturn:
         assert len(rows) == 9
         assert not any(s in text for s in secrets)
 
+    def test_default_layout_keeps_the_field_names(self, book):
+        """Without a layout the CSV is what it always was: field names, every field."""
+        r = asic_return(book, period=Period.parse("2026-H1"))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([c[0] for c in ASIC_COLUMNS])
+        writer.writerows([getattr(row, c[0]) for c in ASIC_COLUMNS] for row in r.rows)
+        assert r.to_csv() == r.to_csv(DEFAULT_ASIC_LAYOUT) == out.getvalue()
+        assert r.to_csv().startswith(
+            "complaint_id,date_received,channel,status,date_closed,days_to_close,"
+            "closed_within_5_business_days,product,issue,outcome,"
+            "financial_compensation,remedies\r\n"
+        )
+        assert DEFAULT_ASIC_LAYOUT.columns == tuple((c[0], c[0]) for c in ASIC_COLUMNS)
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(layout=asic_layouts())
+    def test_layout_sets_headers_and_cells(self, book, layout):
+        """Any layout gives exactly its headings, and each row its fields in order."""
+        r = asic_return(book, period=Period.parse("2026-H1"))
+        fields = [field for field, _ in layout.columns]
+        parsed = list(csv.reader(io.StringIO(r.to_csv(layout), newline="")))
+        assert parsed[0] == [header for _, header in layout.columns]
+        assert parsed[1:] == [[getattr(row, f) for f in fields] for row in r.rows]
+
+    @pytest.mark.parametrize("layout", [{"status": "Status"}, "status", ()])
+    def test_layout_must_be_a_layout(self, book, layout):
+        """A table or text where a layout belongs is refused, naming ``layout``."""
+        r = asic_return(book, period=Period.parse("2026-H1"))
+        with pytest.raises(ValidationError) as caught:
+            r.to_csv(layout)  # type: ignore[arg-type]
+        assert caught.value.field == "layout"
+
     def test_channel_mapping_can_be_overridden(self, make):
         """A host's own channel codes replace the defaults."""
         c = make("x", "2026-01-05T10:00", channel=Channel.PHONE)
@@ -155,3 +223,141 @@ class TestAsicReturn:
             [c], period=Period.parse("2026-H1"), channel_codes={Channel.PHONE: "TEL"}
         )
         assert r.rows[0].channel == "TEL"
+
+
+BAD_LAYOUTS = [
+    pytest.param(
+        (("complaint_id", "Reference"), ("nope", "Nope")),
+        "columns[1]",
+        "unknown field 'nope'; the fields are complaint_id, date_received,",
+        id="unknown-field",
+    ),
+    pytest.param(
+        (("status", "A"), ("channel", "B"), ("status", "C")),
+        "columns[2]",
+        "field 'status' is already in columns[0]",
+        id="field-twice",
+    ),
+    pytest.param(
+        (("status", "A"), ("channel", "")),
+        "columns[1]",
+        "header of 'channel' must not be empty",
+        id="empty-header",
+    ),
+    pytest.param(
+        (("channel", " \t\r\n"),),
+        "columns[0]",
+        "header of 'channel' must not be empty",
+        id="blank-header",
+    ),
+    pytest.param(
+        (("status", "A"), ("channel", 3)),
+        "columns[1]",
+        "header of 'channel' must be a string, not int",
+        id="header-not-text",
+    ),
+    pytest.param(
+        (("status", "Status"), ("channel", "Status")),
+        "columns[1]",
+        "header 'Status' of 'channel' is already used by columns[0]",
+        id="header-twice",
+    ),
+    pytest.param(
+        (("status", "A"), ("channel", "B\x00")),
+        "columns[1]",
+        "must not contain control characters",
+        id="control-character",
+    ),
+    pytest.param(
+        ((3, "A"),),
+        "columns[0]",
+        "field must be a string, not int",
+        id="field-not-text",
+    ),
+    pytest.param(
+        (("status", "A"), ("channel",)),
+        "columns[1]",
+        "must be a (field, header) pair, not 1 items",
+        id="not-a-pair",
+    ),
+    pytest.param(
+        (("status", "A"), "channel"),
+        "columns[1]",
+        "must be a (field, header) pair, not str",
+        id="text-not-a-pair",
+    ),
+    pytest.param((), "columns", "must hold at least one", id="no-columns"),
+    pytest.param(
+        {"status": "A"}, "columns", "must be a tuple of (field, header)", id="dict"
+    ),
+]
+
+
+class TestAsicLayout:
+    @pytest.mark.parametrize(("columns", "path", "message"), BAD_LAYOUTS)
+    def test_bad_layout_names_the_entry(self, columns, path, message):
+        """Each bad layout raises ValidationError at the offending entry."""
+        with pytest.raises(ValidationError) as caught:
+            AsicLayout(columns=columns)
+        assert any(
+            where == path and message in problem
+            for where, problem in caught.value.problems
+        ), caught.value.problems
+
+    def test_every_problem_is_listed(self):
+        """One error lists the problems of every entry, in order."""
+        with pytest.raises(ValidationError) as caught:
+            AsicLayout(
+                columns=(("status", "S"), ("state", "S"), ("status", ""), ("issue", 1))
+            )
+        assert [where for where, _ in caught.value.problems] == [
+            "columns[1]",
+            "columns[1]",
+            "columns[2]",
+            "columns[2]",
+            "columns[3]",
+        ]
+
+    def test_lists_become_tuples(self):
+        """Lists of lists (as JSON has them) are stored as a tuple of pairs."""
+        layout = AsicLayout(columns=[["status", "S"], ("issue", "I")], name="v1")
+        assert layout.columns == (("status", "S"), ("issue", "I"))
+        assert (layout.fields, layout.headers, layout.name) == (
+            ("status", "issue"),
+            ("S", "I"),
+            "v1",
+        )
+
+    def test_name_must_be_text(self):
+        """A name that is not text is refused, naming ``name``."""
+        with pytest.raises(ValidationError) as caught:
+            AsicLayout(columns=(("status", "S"),), name=1)  # type: ignore[arg-type]
+        assert caught.value.field == "name"
+
+    def test_from_mapping_keeps_the_order(self):
+        """from_mapping writes the columns in the mapping's order."""
+        layout = AsicLayout.from_mapping(
+            {"remedies": "R", "complaint_id": "Id"}, name="handbook 2026"
+        )
+        assert layout == AsicLayout(
+            columns=(("remedies", "R"), ("complaint_id", "Id")), name="handbook 2026"
+        )
+
+    @pytest.mark.parametrize(
+        ("mapping", "path", "message"),
+        [
+            (["status"], "mapping", "must be a mapping of field names to headings"),
+            ("status", "mapping", "must be a mapping"),
+            (None, "mapping", "must be a mapping"),
+            ({}, "columns", "must hold at least one"),
+            ({"status": None}, "columns[0]", "must be a string, not NoneType"),
+            ({1: "One"}, "columns[0]", "field must be a string, not int"),
+            ({"nope": "Nope"}, "columns[0]", "unknown field 'nope'"),
+        ],
+    )
+    def test_from_mapping_refuses_bad_tables(self, mapping, path, message):
+        """from_mapping raises ValidationError (never TypeError or KeyError)."""
+        with pytest.raises(ValidationError) as caught:
+            AsicLayout.from_mapping(mapping)
+        assert caught.value.field == path
+        assert message in caught.value.problems[0][1]

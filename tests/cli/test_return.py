@@ -5,16 +5,33 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from iso10002.analysis import ASIC_COLUMNS, Period, asic_return, fca_return
+from iso10002.analysis import ASIC_COLUMNS, AsicLayout, Period, asic_return, fca_return
 from iso10002.calendars import WeekdayCalendar
 from iso10002.cli._returns import FCA_COLUMNS
 from iso10002.serialization import to_dict
 
 LONDON = WeekdayCalendar(zone="Europe/London")
 SYDNEY = WeekdayCalendar(zone="Australia/Sydney")
+REPORTING_MD = Path(__file__).parents[2] / "docs" / "reporting.md"
+COLUMNS_TOML = """\
+# handbook v2
+status = "Status"
+complaint_id = "Reference, \\"IDR\\""
+date_received = "Reçu\\nle"
+"""
+COLUMNS_JSON = json.dumps(
+    {
+        "status": "Status",
+        "complaint_id": 'Reference, "IDR"',
+        "date_received": "Reçu\nle",
+    },
+    ensure_ascii=False,
+)
 
 
 def _json_data(value):
@@ -192,6 +209,71 @@ class TestAsic:
         )
         assert out.read_bytes() == expected.to_csv().encode("utf-8")
 
+    @pytest.mark.parametrize(
+        ("name", "text"),
+        [("columns.toml", COLUMNS_TOML), ("columns.json", COLUMNS_JSON)],
+    )
+    def test_columns_file_sets_the_header(
+        self, invoke, demo_db, demo_complaints, tmp_path, name, text
+    ):
+        """``--columns`` writes the file's fields, in its order, under its headings."""
+        columns = tmp_path / name
+        columns.write_text(text, encoding="utf-8")
+        result = invoke(
+            "return",
+            "asic",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2025-H2",
+            "--columns",
+            str(columns),
+        )
+        assert result.exit_code == 0, result.stderr
+        expected = _asic(demo_complaints)
+        layout = AsicLayout.from_mapping(
+            {
+                "status": "Status",
+                "complaint_id": 'Reference, "IDR"',
+                "date_received": "Reçu\nle",
+            }
+        )
+        assert result.stdout == expected.to_csv(layout)
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        assert rows[0] == ["Status", 'Reference, "IDR"', "Reçu\nle"]
+        assert rows[1:] == [
+            [row.status, row.complaint_id, row.date_received] for row in expected.rows
+        ]
+
+    def test_documented_columns_file_works(
+        self, invoke, demo_db, demo_complaints, tmp_path
+    ):
+        """The ``--columns`` TOML example of docs/reporting.md is a working layout."""
+        section = REPORTING_MD.read_text(encoding="utf-8").split(
+            "## `iso10002 return asic`"
+        )[1]
+        (example,) = re.findall(r"```toml\n(.+?)```", section, flags=re.DOTALL)
+        columns = tmp_path / "columns.toml"
+        columns.write_text(example, encoding="utf-8")
+        out = tmp_path / "idr.csv"
+        result = invoke(
+            "return",
+            "asic",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2025-H2",
+            "--columns",
+            str(columns),
+            "--out",
+            str(out),
+        )
+        assert result.exit_code == 0, result.stderr
+        header, *rows = csv.reader(io.StringIO(out.read_text("utf-8"), newline=""))
+        assert header[:2] == ["Complaint reference", "Date received"]
+        expected = _asic(demo_complaints)
+        assert [r[0] for r in rows] == [row.complaint_id for row in expected.rows]
+
     def test_no_personal_data(self, invoke, demo_db, no_personal_data):
         """The IDR data report names no complainant."""
         result = invoke("return", "asic", "--db", str(demo_db), "--period", "2025")
@@ -303,3 +385,67 @@ class TestReturnErrors:
             1,
         )
         assert "groups.json: Gas: must be text" in line
+
+    @pytest.mark.parametrize(
+        ("name", "text", "problem"),
+        [
+            (
+                "cols.toml",
+                'status = "Status"\nnope = "Nope"\n',
+                "cols.toml: columns[1]: unknown field 'nope'; the fields are",
+            ),
+            (
+                "cols.toml",
+                'status = "Status"\nchannel = "Status"\n',
+                "columns[1]: header 'Status' of 'channel' is already used by",
+            ),
+            (
+                "cols.json",
+                '{"status": "Status", "channel": "  "}',
+                "cols.json: columns[1]: header of 'channel' must not be empty",
+            ),
+            (
+                "cols.json",
+                '{"status": "\\ud800"}',
+                "cols.json: columns[0]: header of 'status' must not contain lone",
+            ),
+            ("cols.toml", "", "cols.toml: columns: must hold at least one"),
+            ("cols.json", '["status"]', "cols.json: must hold a table"),
+            ("cols.json", '{"status": 3}', "cols.json: status: must be text"),
+            ("cols.toml", "[status]\nx = 1\n", "cols.toml: status: must be text"),
+            ("cols.toml", "status = ", "cols.toml: not valid TOML"),
+        ],
+    )
+    def test_bad_columns_file(
+        self, invoke, demo_db, tmp_path, one_line_failure, name, text, problem
+    ):
+        """A --columns file with no layout in it exits 1 naming option and problem."""
+        columns = tmp_path / name
+        columns.write_text(text, encoding="utf-8")
+        out = tmp_path / "idr.csv"
+        args = ["--period", "2025", "--columns", str(columns), "--out", str(out)]
+        line = one_line_failure(
+            invoke("return", "asic", "--db", str(demo_db), *args), 1
+        )
+        assert "--columns: " in line
+        assert problem in line
+        assert not out.exists()
+
+    def test_missing_columns_file(self, invoke, demo_db, tmp_path, one_line_failure):
+        """A --columns file that does not exist exits 2 naming the option."""
+        missing = str(tmp_path / "none.toml")
+        line = one_line_failure(
+            invoke(
+                "return",
+                "asic",
+                "--db",
+                str(demo_db),
+                "--period",
+                "2025",
+                "--columns",
+                missing,
+            ),
+            2,
+        )
+        assert "--columns" in line
+        assert "none.toml" in line

@@ -11,6 +11,7 @@ never include the complainant's personal data.
 
 from __future__ import annotations
 
+from iso10002.analysis._asic_layout import DEFAULT_ASIC_LAYOUT, AsicLayout, AsicRow
 from iso10002.analysis._calendar import DayCalendar
 from iso10002.analysis._charts import (
     ChartKind,
@@ -63,7 +64,6 @@ from iso10002.analysis._returns_asic import (
     ASIC_COLUMNS,
     ASIC_RULES,
     AsicReturn,
-    AsicRow,
     asic_return,
 )
 from iso10002.analysis._returns_fca import FCA_RULES, FcaFigures, FcaReturn, fca_return
@@ -85,12 +85,14 @@ from iso10002.analysis._self_assessment import (
 __all__ = [
     "ASIC_COLUMNS",
     "ASIC_RULES",
+    "DEFAULT_ASIC_LAYOUT",
     "EVIDENCE_CHECKS",
     "FCA_RULES",
     "KPI_METRICS",
     "SECTIONS",
     "ActionStatus",
     "AgeBucket",
+    "AsicLayout",
     "AsicReturn",
     "AsicRow",
     "AssessmentItem",

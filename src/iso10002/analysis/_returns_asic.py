@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import attrs
 
+from iso10002.analysis._asic_layout import DEFAULT_ASIC_LAYOUT, AsicLayout, AsicRow
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._facts import NO_CLASS, facts_of
 from iso10002.analysis._periods import Period
@@ -17,7 +18,7 @@ from iso10002.analysis._returns_fca import closure_of, in_scope
 from iso10002.errors import ValidationError
 from iso10002.model import Channel, Complaint, Outcome
 
-__all__ = ["ASIC_COLUMNS", "ASIC_RULES", "AsicReturn", "AsicRow", "asic_return"]
+__all__ = ["ASIC_COLUMNS", "ASIC_RULES", "AsicReturn", "asic_return"]
 
 _JUST_BEFORE = timedelta(microseconds=1)
 
@@ -69,6 +70,11 @@ ASIC_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 """``(column, ASIC data element, where our value comes from)``, in CSV order.
 
+The column is an :class:`AsicRow` field and the default CSV heading
+(:data:`DEFAULT_ASIC_LAYOUT`); the data element is a description, not the
+handbook's heading. Give :meth:`AsicReturn.to_csv` an :class:`AsicLayout` for
+the headings of the handbook version you lodge against.
+
 Complainant demographics (gender, age, postcode) are optional elements and
 are never exported: they are personal data.
 """
@@ -116,27 +122,6 @@ DEFAULT_OUTCOMES: Mapping[Outcome, str] = {
 
 
 @attrs.frozen(kw_only=True)
-class AsicRow:
-    """One complaint's row of the IDR data file (columns as in :data:`ASIC_COLUMNS`).
-
-    .. versionadded:: 0.1.0
-    """
-
-    complaint_id: str
-    date_received: str
-    channel: str
-    status: str
-    date_closed: str
-    days_to_close: str
-    closed_within_5_business_days: str
-    product: str
-    issue: str
-    outcome: str
-    financial_compensation: str
-    remedies: str
-
-
-@attrs.frozen(kw_only=True)
 class AsicReturn:
     """An IDR data report: the period, its rules and one row per complaint.
 
@@ -147,17 +132,33 @@ class AsicReturn:
     rules: tuple[str, ...]
     rows: tuple[AsicRow, ...]
 
-    def to_csv(self) -> str:
+    def to_csv(self, layout: AsicLayout | None = None) -> str:
         """Render the rows as CSV text with a header line (rows sorted by identifier).
+
+        Args:
+            layout: The columns to write and their headings, e.g. those of
+                the handbook version you lodge against. By default
+                (:data:`DEFAULT_ASIC_LAYOUT`) every field, headed by its
+                own name, which is not ASIC's heading.
 
         Returns:
             The CSV text, CRLF line endings as RFC 4180 has them.
+
+        Raises:
+            ValidationError: if ``layout`` is not an :class:`AsicLayout`.
         """
+        if layout is None:
+            layout = DEFAULT_ASIC_LAYOUT
+        elif not isinstance(layout, AsicLayout):
+            raise ValidationError.single(
+                "layout", f"must be an AsicLayout, not {type(layout).__name__}"
+            )
+        fields = layout.fields
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([c[0] for c in ASIC_COLUMNS])
+        writer.writerow(layout.headers)
         for row in self.rows:
-            writer.writerow([getattr(row, c[0]) for c in ASIC_COLUMNS])
+            writer.writerow([getattr(row, field) for field in fields])
         return out.getvalue()
 
 

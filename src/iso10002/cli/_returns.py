@@ -11,7 +11,14 @@ from pathlib import Path
 
 import click
 
-from iso10002.analysis import FcaFigures, FcaReturn, Period, asic_return, fca_return
+from iso10002.analysis import (
+    AsicLayout,
+    FcaFigures,
+    FcaReturn,
+    Period,
+    asic_return,
+    fca_return,
+)
 from iso10002.cli._analysis import (
     calendar_for,
     check_output,
@@ -24,6 +31,8 @@ from iso10002.cli._analysis import (
     zone_option,
 )
 from iso10002.cli._db import open_repository
+from iso10002.cli._errors import CliError
+from iso10002.errors import ValidationError
 from iso10002.repositories import Query
 from iso10002.serialization import to_dict
 
@@ -98,6 +107,25 @@ def fca_csv(result: FcaReturn) -> str:
 
 def _received_before(period: Period) -> Query:
     return Query(received_before=period.end)
+
+
+def _load_layout(path: Path | None) -> AsicLayout | None:
+    """Load the ``--columns`` table of field → heading, in file order.
+
+    Raises:
+        CliError: naming the option and the file, for a file that cannot be
+            read or a table that is not a valid :class:`AsicLayout`.
+    """
+    if path is None:
+        return None
+    try:
+        return AsicLayout.from_mapping(load_mapping(path))
+    except CliError as exc:
+        msg = f"--columns: {exc.message}"
+        raise CliError(msg) from None
+    except ValidationError as exc:
+        msg = f"--columns: {path}: {exc}"
+        raise CliError(msg) from None
 
 
 @click.group(name="return")
@@ -199,6 +227,14 @@ def fca(  # noqa: PLR0913 - one parameter per option
     help="TOML or JSON table of complaint categories to ASIC issue codes.",
 )
 @click.option(
+    "--columns",
+    "columns_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML or JSON table of report fields to the column headings of the "
+    "ASIC handbook you lodge against, in file order; only these columns are "
+    "written. Default: every field, headed by its own name.",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help=_OUT_HELP,
@@ -211,17 +247,20 @@ def asic(  # noqa: PLR0913 - one parameter per option
     region: str | None,
     products_file: Path | None,
     issues_file: Path | None,
+    columns_file: Path | None,
     out: Path | None,
 ) -> int:
     """Write the ASIC IDR data report (RG 271) as CSV, one row per complaint.
 
     Rows: complaints received before the period's end and not closed before
     its start. Unmapped products and categories are written as recorded.
-    Complainant demographics are never exported.
+    Complainant demographics are never exported. The header line holds the
+    library's field names unless --columns maps them to ASIC's headings.
     """
     check_output(out)
     products = load_mapping(products_file)
     issues = load_mapping(issues_file)
+    layout = _load_layout(columns_file)
     calendar = calendar_for(zone, region)
     reporting = Period.parse(period, calendar.zone)
     with closing(open_repository(str(db))) as repository:
@@ -232,5 +271,5 @@ def asic(  # noqa: PLR0913 - one parameter per option
             product_codes=products,
             issue_codes=issues,
         )
-    write_text(out, result.to_csv(), what="ASIC IDR data report", newline="")
+    write_text(out, result.to_csv(layout), what="ASIC IDR data report", newline="")
     return 0
