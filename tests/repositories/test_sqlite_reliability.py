@@ -21,7 +21,7 @@ from iso10002.errors import (
     ValidationError,
 )
 from iso10002.model import Complainant, DueDate, HistoryEvent
-from iso10002.repositories import Query, iter_complaints
+from iso10002.repositories import Query, _sqlite_write, iter_complaints
 from iso10002.repositories._sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from iso10002.repositories._sqlite_sql import select_sql
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -322,6 +322,20 @@ class TestSQLiteStorageRules:
             == 10
         )
         assert repository.count(Query()) == 11
+        assert repository.verify_integrity().ok
+
+    def test_add_many_across_chunks_is_still_all_or_nothing(
+        self, repository, monkeypatch
+    ):
+        """Bulk imports write in chunks; a duplicate in a later chunk stores none."""
+        monkeypatch.setattr(_sqlite_write, "_CHUNK", 4)
+        batch = [make_complaint(n, events=3) for n in range(1, 11)]
+        with pytest.raises(DuplicateError) as caught:
+            repository.add_many([*batch, make_complaint(3)])  # 3rd chunk repeats C3
+        assert caught.value.complaint_id == "C-000003"
+        assert repository.count(Query()) == 0
+        assert repository.add_many(batch) == len(batch)
+        assert list(iter_complaints(repository)) == batch
         assert repository.verify_integrity().ok
 
 

@@ -103,6 +103,12 @@ def insert_complaint(
     write_facts(connection, (complaint,))
 
 
+_CHUNK = 500
+# Bulk imports write this many complaints at a time (one transaction still):
+# the rows just built are still in the processor's cache when SQLite copies
+# them, and a large import never holds every row at once.
+
+
 def insert_many(
     connection: sqlite3.Connection, complaints: Sequence[Complaint]
 ) -> None:
@@ -111,23 +117,25 @@ def insert_many(
     Raises:
         DuplicateError: naming the first id already stored or repeated.
     """
-    complaint_rows, events = [], []
     salts = new_salts(len(complaints))
-    for complaint, salt in zip(complaints, salts, strict=True):
-        document, rows = _prepare(complaint, 0, GENESIS, salt)
-        complaint_rows.append(
-            complaint_columns(complaint, document, salt, rows[-1][4], None)
-        )
-        events.extend(rows)
-    before = connection.total_changes
-    try:
-        connection.executemany(INSERT_COMPLAINT, complaint_rows)
-    except sqlite3.IntegrityError:
-        # Rows before the failing one were inserted (the caller rolls back).
-        failing = complaint_rows[connection.total_changes - before]
-        raise DuplicateError(column_value(str(failing[0]))) from None
-    connection.executemany(INSERT_EVENTS, events)
-    write_facts(connection, complaints)
+    for start in range(0, len(complaints), _CHUNK):
+        chunk = complaints[start : start + _CHUNK]
+        complaint_rows, events = [], []
+        for complaint, salt in zip(chunk, salts[start : start + _CHUNK], strict=True):
+            document, rows = _prepare(complaint, 0, GENESIS, salt)
+            complaint_rows.append(
+                complaint_columns(complaint, document, salt, rows[-1][4], None)
+            )
+            events.extend(rows)
+        before = connection.total_changes
+        try:
+            connection.executemany(INSERT_COMPLAINT, complaint_rows)
+        except sqlite3.IntegrityError:
+            # Rows before the failing one were inserted (the caller rolls back).
+            failing = complaint_rows[connection.total_changes - before]
+            raise DuplicateError(column_value(str(failing[0]))) from None
+        connection.executemany(INSERT_EVENTS, events)
+        write_facts(connection, chunk)
 
 
 def update_complaint(

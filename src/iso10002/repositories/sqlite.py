@@ -131,6 +131,11 @@ class SQLiteComplaintRepository(SQLiteConnections):
     def add_many(self, complaints: Iterable[Complaint]) -> int:
         """Store many new complaints in one transaction (bulk import).
 
+        The rows are built and written a few hundred complaints at a time,
+        inside that one transaction, so memory beyond ``complaints`` itself
+        stays bounded; see :meth:`import_complaints` for a stream of any
+        length.
+
         Args:
             complaints: New complaints, none of them stored yet.
 
