@@ -1,8 +1,10 @@
 """Storage benchmarks: the SQLite adapter against raw sqlite3 under the same pragmas.
 
-Run: ``python benchmarks/bench_storage.py [--import-n 100000] [--skip-saves]``
-(about 30 s at the default 5,000 complaints; the issue's 100,000 take about
-3 minutes and 3 GB). Prints each ratio and its target from the storage issue:
+Run: ``python benchmarks/bench_storage.py [--import-n N] [--skip-saves]``
+(about 4 minutes and 3 GB at the default, the issue's 100,000 complaints;
+``--import-n 5000`` takes about 30 s, and there raw SQLite's share is
+smaller, so the import ratio is about 0.1 higher). Prints each ratio and its
+target from the storage issue:
 
 * a durable save of one transition: within 3x a raw single-row commit of the
   same JSON (WAL, same ``synchronous``);
@@ -33,7 +35,7 @@ from iso10002.serialization import to_json
 from iso10002.testing.contract import make_complaint, next_version
 
 SAVES = 300
-IMPORT = 5_000
+IMPORT = 100_000  # the storage issue's bulk import
 REPEATS = 3
 
 
