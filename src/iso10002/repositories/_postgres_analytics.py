@@ -194,8 +194,8 @@ class FactWriter:
             The ids of the complaints whose document still cannot be read.
         """
         cur.execute(self._without_facts)
-        unreadable: list[str] = []
-        self.write(cur, _decoded(cur.fetchall(), unreadable), replace=True)
+        complaints, unreadable = _decoded(cur.fetchall())
+        self.write(cur, complaints, replace=True)
         return unreadable
 
     def copy(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
@@ -207,16 +207,19 @@ class FactWriter:
                         copy.write_row(row)
 
 
-def _decoded(rows: Iterable[tuple[Any, ...]], unreadable: list[str]) -> list[Complaint]:
-    """Decode ``rows``; the ids of those that cannot be read go to ``unreadable``."""
-    batch = []
+def _decoded(rows: Iterable[tuple[Any, ...]]) -> tuple[list[Complaint], list[str]]:
+    """Decode ``rows``: the complaints, and the ids of those that cannot be read.
+
+    Each unreadable one is logged as a warning on the ``iso10002`` logger.
+    """
+    complaints, unreadable = [], []
     for row in rows:
         try:
-            batch.append(decode_row(row))
+            complaints.append(decode_row(row))
         except IntegrityError as exc:
             _LOG.warning("KPI facts not filled in: %s", exc)
             unreadable.append(row[0])
-    return batch
+    return complaints, unreadable
 
 
 def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> None:
@@ -232,13 +235,13 @@ def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> None:
     ).format(ROW_COLUMNS.format(schema=s), s)
     writer = FactWriter(schema)
     last = ""
-    unreadable: list[str] = []  # each logged; the analytics name them until read
     while True:
         cur.execute(page, (last, _BATCH))
         rows = cur.fetchall()
         if not rows:
             return
-        writer.copy(cur, _decoded(rows, unreadable))
+        complaints, _unreadable = _decoded(rows)  # logged; the analytics name them
+        writer.copy(cur, complaints)
         last = rows[-1][0]
 
 

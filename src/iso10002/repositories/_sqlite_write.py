@@ -117,11 +117,10 @@ def insert_many(
     Raises:
         DuplicateError: naming the first id already stored or repeated.
     """
-    salts = new_salts(len(complaints))
     for start in range(0, len(complaints), _CHUNK):
         chunk = complaints[start : start + _CHUNK]
         complaint_rows, events = [], []
-        for complaint, salt in zip(chunk, salts[start : start + _CHUNK], strict=True):
+        for complaint, salt in zip(chunk, new_salts(len(chunk)), strict=True):
             document, rows = _prepare(complaint, 0, GENESIS, salt)
             complaint_rows.append(
                 complaint_columns(complaint, document, salt, rows[-1][4], None)
