@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import attrs
 import pytest
 
+from iso10002.history import amend
 from iso10002.clock import FixedClock
 from iso10002.errors import (
     DuplicateError,
@@ -273,9 +274,9 @@ _KILL_WRITER = """
 
     def next_version(c, *, actor="agent:1", **changes):
         event = HistoryEvent(sequence=c.version + 1, name="ComplaintAcknowledged",
-                             at=c.history[-1].at + timedelta(minutes=1), actor=actor)
-        history = (*c.history, event)
-        return attrs.evolve(c, version=c.version + 1, history=history, **changes)
+                             at=c.history[-1].at + timedelta(minutes=1), actor=actor,
+                             to_state=changes.get("status"))
+        return c.next_version(event, **changes)
     dsn, schema = sys.argv[1], sys.argv[2]
     conn = psycopg.connect(dsn, autocommit=True)
     repo = PostgresComplaintRepository(conn, schema=schema)
@@ -297,9 +298,9 @@ _CLAIM_WORKER = """
 
     def next_version(c, *, actor="agent:1", **changes):
         event = HistoryEvent(sequence=c.version + 1, name="ComplaintAcknowledged",
-                             at=c.history[-1].at + timedelta(minutes=1), actor=actor)
-        history = (*c.history, event)
-        return attrs.evolve(c, version=c.version + 1, history=history, **changes)
+                             at=c.history[-1].at + timedelta(minutes=1), actor=actor,
+                             to_state=changes.get("status"))
+        return c.next_version(event, **changes)
     dsn, schema, worker = sys.argv[1], sys.argv[2], sys.argv[3]
     repo = PostgresComplaintRepository(dsn, schema=schema, pool_size=1)
     query = Query(status_in=("received",))
@@ -424,7 +425,7 @@ class TestIntegrity:
 
     def test_nul_in_list_fields_round_trips(self, repository):
         """A NUL inside a tag survives the JSONB document (reversible escape)."""
-        complaint = attrs.evolve(
+        complaint = amend(
             make_complaint(1),
             classification=Classification(
                 category="billing", tags=("a\x00b", "\ue000x")

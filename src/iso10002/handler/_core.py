@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import attrs
-
 from iso10002.calendars import BusinessCalendar, WeekdayCalendar
 from iso10002.clock import Clock, SystemClock
 from iso10002.deadlines import Pack, get_pack, project_due_dates
@@ -26,6 +24,7 @@ from iso10002.handler._unit import (
     default_policies,
     default_store,
 )
+from iso10002.history import amend
 from iso10002.ids import IdFactory, UlidFactory
 from iso10002.model import Complaint, WorkflowRef
 from iso10002.principles import Finding, Policy, PolicyRegistry
@@ -207,9 +206,7 @@ class HandlerCore:
             complaint, self._pack, self._calendar, paused_states=self._paused
         )
         return (
-            complaint
-            if due == complaint.deadlines
-            else attrs.evolve(complaint, deadlines=due)
+            complaint if due == complaint.deadlines else amend(complaint, deadlines=due)
         )
 
     def _allowed(

@@ -255,6 +255,8 @@ class Complaint:
         if self.version == 0 and event.name != RECEIVED_EVENT:
             raise ValidationError.single("event.name", f"must be {RECEIVED_EVENT!r}")
         checked = check_changes(changes)
+        if self.version:
+            event = _with_facts(event, checked)
         status = checked.pop("status", self.status)
         return advance(self, event, status, checked)
 
@@ -333,7 +335,7 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
         None,  # trigger
         None,  # from_state
         status,  # to_state
-        {"channel": channel.value},  # data
+        _receipt_data(reference, channel, workflow, form.subject),  # data
     )
     return _BUILD(
         id,
@@ -359,6 +361,41 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
         1,  # version
         (event,),  # history
     )
+
+
+def _receipt_data(
+    reference: str, channel: Channel, workflow: WorkflowRef, subject: Subject
+) -> dict[str, Any]:
+    """Return the receipt event's data: the facts of receipt (see iso10002.history)."""
+    # The history module serialises model values, so it imports this one.
+    from iso10002.history import fact_value  # noqa: PLC0415
+
+    return {
+        "channel": channel.value,
+        "reference": reference,
+        "subject": fact_value(subject),
+        "workflow": {"name": workflow.name, "version": workflow.version},
+    }
+
+
+def _with_facts(event: HistoryEvent, checked: dict[str, Any]) -> HistoryEvent:
+    """Return ``event`` recording the facts of ``checked``, the step's changes.
+
+    Raises:
+        ValidationError: if the event's data names a fact the step does not set.
+    """
+    from iso10002.history import FACT_FIELDS, step_facts  # noqa: PLC0415
+
+    facts = step_facts(checked)
+    for key in event.data:
+        if key in FACT_FIELDS and key not in facts:
+            raise ValidationError.single(
+                f"event.data.{key}",
+                "names a complaint field the step does not change",
+            )
+    if not facts:
+        return event
+    return attrs.evolve(event, data={**event.data, **facts})
 
 
 def advance(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import struct
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.history import differences, is_replayable
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.model._fast import builder
 from iso10002.repositories._documents import document_text, events_json
@@ -41,12 +43,14 @@ __all__ = [
     "GENESIS",
     "SALT_BYTES",
     "ChainedEvent",
+    "ComplaintCheck",
     "Prepared",
     "StoredLink",
     "canonical_json",
     "chain_events",
     "chain_link",
     "chain_rows",
+    "check_complaint",
     "commit_personal_data",
     "dump_document",
     "dump_event",
@@ -389,6 +393,24 @@ def _verify_links(
     return problems, events
 
 
+@attrs.frozen(kw_only=True)
+class ComplaintCheck:
+    """What :func:`check_complaint` found for one stored complaint.
+
+    Args:
+        problems: Every problem found (empty when the complaint is intact).
+        complaint: The stored document, loaded (``None`` if unreadable).
+        replayable: Whether its history carries the facts the document was
+            checked against (see :func:`iso10002.history.is_replayable`).
+
+    .. versionadded:: 0.2.0
+    """
+
+    problems: tuple[IntegrityProblem, ...]
+    complaint: Complaint | None
+    replayable: bool
+
+
 def verify_complaint(
     complaint_id: str, *, document: Any, links: Sequence[StoredLink], salt: bytes | None
 ) -> tuple[IntegrityProblem, ...]:
@@ -406,12 +428,63 @@ def verify_complaint(
 
     .. versionadded:: 0.1.0
     """
+    return check_complaint(
+        complaint_id, document=document, links=links, salt=salt
+    ).problems
+
+
+def _decoded(document: Any) -> Any:
+    if isinstance(document, (str, bytes)):
+        try:
+            return json.loads(document)
+        except (ValueError, RecursionError):
+            return None
+    return document
+
+
+def _replay_problems(
+    complaint_id: str, document: Any, events: Sequence[HistoryEvent]
+) -> list[IntegrityProblem]:
+    """Name each document field that disagrees with the fold of the events."""
+    plain = _decoded(document)
+    if not isinstance(plain, dict):
+        return []
+    return [
+        IntegrityProblem(
+            complaint_id=complaint_id,
+            message=f"document field {name!r} differs from what its history records",
+        )
+        for name in differences(plain, events)
+    ]
+
+
+def check_complaint(
+    complaint_id: str, *, document: Any, links: Sequence[StoredLink], salt: bytes | None
+) -> ComplaintCheck:
+    """Check one stored complaint as :func:`verify_complaint` does, saying more.
+
+    Besides the chain and the document's agreement with it, the document's
+    facts (status, outcome, decision, assignee, due dates …) are checked
+    against the fold of the chained events (:func:`iso10002.history.differences`).
+
+    Returns:
+        The problems, the loaded document and whether the history was
+        replayable.
+
+    .. versionadded:: 0.2.0
+    """
     problems, events = _verify_links(complaint_id, links)
+    loaded = [e for e in events if e is not None]
+    replayable = len(loaded) == len(links) and is_replayable(loaded)
+    if replayable:
+        problems.extend(_replay_problems(complaint_id, document, loaded))
     try:
         complaint = load_document(complaint_id, document)
     except IntegrityError as exc:
         problems.append(IntegrityProblem(complaint_id=complaint_id, message=str(exc)))
-        return tuple(problems)
+        return ComplaintCheck(
+            problems=tuple(problems), complaint=None, replayable=replayable
+        )
     if len(complaint.history) != len(links):
         problems.append(
             IntegrityProblem(
@@ -446,4 +519,6 @@ def verify_complaint(
                 message="personal data differs from its last recorded commitment",
             )
         )
-    return tuple(problems)
+    return ComplaintCheck(
+        problems=tuple(problems), complaint=complaint, replayable=replayable
+    )

@@ -57,7 +57,17 @@ def _hostile_complaint(number: int, text: str) -> Complaint:
         name=text,
         description=f"{text}\n{text * 3}",
     )
-    return attrs.evolve(base, reference=text[:64], received_by=text)
+    # The receipt event records the reference and the actor too.
+    first = base.history[0]
+    first = attrs.evolve(
+        first, actor=text, data={**first.data, "reference": text[:64]}
+    )
+    return attrs.evolve(
+        base,
+        reference=text[:64],
+        received_by=text,
+        history=(first, *base.history[1:]),
+    )
 
 
 class BasicStorageContract(ContractBase):

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
-import attrs
 import pytest
 
+from iso10002.history import step_facts
 from iso10002.model import (
     RECEIVED_EVENT,
     Channel,
@@ -22,6 +22,7 @@ from iso10002.model import (
     Outcome,
     SatisfactionFeedback,
     Subject,
+    WorkflowRef,
 )
 from iso10002.repositories._protocol import ComplaintRepository, StoredEvent
 
@@ -85,14 +86,27 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     .. versionadded:: 0.1.0
     """
     at = received_at or T0 + timedelta(minutes=number)
+    reference = f"CMP-{at.year}-{number:06d}"
+    subject = Subject(product="meter", references=(f"ACC-{number}",))
+    classification = None if category is None else Classification(category=category)
+    receipt = {
+        "channel": channel,
+        "reference": reference,
+        "subject": subject,
+        "workflow": WorkflowRef(),
+        "assignee": assignee,
+        "classification": classification,
+        "deadlines": deadlines,
+    }
     history = [
         HistoryEvent(
             sequence=1,
             name=RECEIVED_EVENT,
             at=at,
             actor="intake",
-            to_state="received",
-            data={"channel": channel.value},
+            to_state=status,
+            # The facts of receipt, so the fold of the history gives the document.
+            data=step_facts(receipt),
         )
     ]
     names = ("ComplaintAcknowledged", "InvestigationStarted")
@@ -108,7 +122,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     )
     return Complaint(
         id=f"C-{number:06d}",
-        reference=f"CMP-{at.year}-{number:06d}",
+        reference=reference,
         received_at=at,
         channel=channel,
         received_by="intake",
@@ -119,10 +133,10 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
             postal_address="1 Example Street\nExampletown",
             vulnerable=number % 2 == 0,
         ),
-        subject=Subject(product="meter", references=(f"ACC-{number}",)),
+        subject=subject,
         description=description or f"Complaint text number {number}",
         desired_outcome="A refund",
-        classification=None if category is None else Classification(category=category),
+        classification=classification,
         status=status,
         assignee=assignee,
         deadlines=deadlines,
@@ -150,14 +164,12 @@ def next_version(
         name=name,
         at=at or last.at + timedelta(minutes=1),
         actor=actor,
+        from_state=complaint.status if "status" in changes else None,
+        to_state=changes.get("status"),
         data=data if data is not None else {"by": actor},
     )
-    return attrs.evolve(
-        complaint,
-        version=complaint.version + 1,
-        history=(*complaint.history, event),
-        **changes,
-    )
+    # next_version records the changed facts in the event.
+    return complaint.next_version(event, **changes)
 
 
 def decided(complaint: Complaint, *, outcome: Outcome = Outcome.UPHELD) -> Complaint:
