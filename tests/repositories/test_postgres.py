@@ -11,10 +11,8 @@ import sys
 import textwrap
 from datetime import datetime, timedelta, timezone
 
-import attrs
 import pytest
 
-from iso10002.history import amend
 from iso10002.clock import FixedClock
 from iso10002.errors import (
     DuplicateError,
@@ -22,6 +20,7 @@ from iso10002.errors import (
     RepositoryError,
     ValidationError,
 )
+from iso10002.history import amend
 from iso10002.model import Classification, DueDate
 from iso10002.repositories._protocol import Query
 from iso10002.testing.contract import (

@@ -59,9 +59,7 @@ def _hostile_complaint(number: int, text: str) -> Complaint:
     )
     # The receipt event records the reference and the actor too.
     first = base.history[0]
-    first = attrs.evolve(
-        first, actor=text, data={**first.data, "reference": text[:64]}
-    )
+    first = attrs.evolve(first, actor=text, data={**first.data, "reference": text[:64]})
     return attrs.evolve(
         base,
         reference=text[:64],
