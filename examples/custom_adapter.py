@@ -153,7 +153,7 @@ class RowStoreComplaintRepository:
         )
 
     # -- audit ---------------------------------------------------------------
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(self, *, anchor=None, anchor_keys=None) -> IntegrityReport:
         with self.lock:
             complaints = dict(self.complaints)
             events = list(self.events_table)
@@ -173,11 +173,12 @@ class RowStoreComplaintRepository:
                     salt=row["salt"],
                 )
             )
-        return IntegrityReport(
+        report = IntegrityReport(
             complaints_checked=len(complaints),
             events_checked=len(events),
             problems=tuple(problems),
         )
+        return kit.with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:
         """Nothing to release."""

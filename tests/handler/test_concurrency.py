@@ -50,8 +50,8 @@ class _Racing:
     def erase_personal_data(self, complaint_id: str, **kwargs: Any) -> Complaint:
         return self.inner.erase_personal_data(complaint_id, **kwargs)
 
-    def verify_integrity(self) -> Any:
-        return self.inner.verify_integrity()
+    def verify_integrity(self, **options: Any) -> Any:
+        return self.inner.verify_integrity(**options)
 
     def close(self) -> None:
         self.inner.close()

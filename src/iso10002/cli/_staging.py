@@ -11,6 +11,7 @@ complaints already written fall through to SQLite, so links to them work.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from iso10002.errors import (
@@ -28,6 +29,7 @@ from iso10002.repositories import (
     Query,
     StoredEvent,
 )
+from iso10002.repositories.anchors import Anchor, AnchorKey
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 
 __all__ = ["StagingRepository"]
@@ -138,7 +140,12 @@ class StagingRepository:
         """Refuse: the demo erases nothing."""
         raise _Unsupported("erase_personal_data")
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,  # noqa: ARG002 - the port's signature
+        anchor_keys: Mapping[str, AnchorKey] | None = None,  # noqa: ARG002
+    ) -> IntegrityReport:
         """Refuse: the hash chains are computed when complaints are written."""
         raise _Unsupported("verify_integrity")
 

@@ -50,10 +50,10 @@ __all__ = [
     "chain_events",
     "chain_link",
     "chain_rows",
-    "check_complaint",
     "commit_personal_data",
     "dump_document",
     "dump_event",
+    "inspect_complaint",
     "load_document",
     "load_event",
     "new_salt",
@@ -395,7 +395,7 @@ def _verify_links(
 
 @attrs.frozen(kw_only=True)
 class ComplaintCheck:
-    """What :func:`check_complaint` found for one stored complaint.
+    """What :func:`inspect_complaint` found for one stored complaint.
 
     Args:
         problems: Every problem found (empty when the complaint is intact).
@@ -428,7 +428,7 @@ def verify_complaint(
 
     .. versionadded:: 0.1.0
     """
-    return check_complaint(
+    return inspect_complaint(
         complaint_id, document=document, links=links, salt=salt
     ).problems
 
@@ -458,7 +458,7 @@ def _replay_problems(
     ]
 
 
-def check_complaint(
+def inspect_complaint(
     complaint_id: str, *, document: Any, links: Sequence[StoredLink], salt: bytes | None
 ) -> ComplaintCheck:
     """Check one stored complaint as :func:`verify_complaint` does, saying more.

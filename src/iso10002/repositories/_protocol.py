@@ -40,15 +40,18 @@ Rules every adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model import Channel, Complaint, HistoryEvent
 from iso10002.model._checks import aware, optional, text, to_utc
+
+if TYPE_CHECKING:  # the anchors module builds on this one
+    from iso10002.repositories.anchors import Anchor, AnchorKey
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -238,13 +241,20 @@ class IntegrityReport:
         complaints_checked: How many complaints were checked.
         events_checked: How many stored events were checked.
         problems: Everything found, in complaint order.
+        unreplayable: Complaints whose history predates facts in events
+            (recorded before 0.2.0): their documents were checked against
+            their chains and commitments, but not against a fold of the
+            history. Append the facts with
+            :func:`iso10002.history.record_facts` to close the gap.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``unreplayable``.
     """
 
     complaints_checked: int
     events_checked: int
     problems: tuple[IntegrityProblem, ...] = ()
+    unreplayable: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -386,8 +396,19 @@ class ComplaintRepository(Protocol):
         """
         ...
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, AnchorKey] | None = None,
+    ) -> IntegrityReport:
         """Check every complaint's hash chain and stored documents.
+
+        Each document (and each indexed column an adapter keeps) must agree
+        with the fold of its chained history. With ``anchor`` (see
+        :mod:`iso10002.repositories.anchors`), every anchored history must
+        still extend what was anchored; with ``anchor_keys``, the anchor's
+        signature is checked first.
 
         Returns:
             A report naming each complaint with a problem.

@@ -16,7 +16,10 @@ same way. The how-to "Write your own storage adapter" walks through them.
   :func:`encode_cursor` and :func:`decode_cursor` give keyset pagination.
 * Erasure and audit: :func:`erase` makes the erased next version;
   :func:`verify_complaint` checks one complaint's stored chain
-  (:class:`StoredLink`).
+  (:class:`StoredLink`) and its document against the fold of its history;
+  :func:`inspect_complaint` says the same and more (:class:`ComplaintCheck`);
+  :func:`with_anchor` adds what an anchor finds
+  (:mod:`iso10002.repositories.anchors`).
 
 .. versionadded:: 0.1.0
 """
@@ -27,9 +30,11 @@ from iso10002.repositories._erasure import ERASED, ERASURE_EVENT, erase, is_eras
 from iso10002.repositories._integrity import (
     GENESIS,
     ChainedEvent,
+    ComplaintCheck,
     Prepared,
     StoredLink,
     commit_personal_data,
+    inspect_complaint,
     load_document,
     load_event,
     new_salt,
@@ -56,12 +61,14 @@ from iso10002.repositories._validate import (
     check_query,
     check_save,
 )
+from iso10002.repositories.anchors import with_anchor
 
 __all__ = [
     "ERASED",
     "ERASURE_EVENT",
     "GENESIS",
     "ChainedEvent",
+    "ComplaintCheck",
     "IndexValues",
     "Prepared",
     "StoredLink",
@@ -78,6 +85,7 @@ __all__ = [
     "erase",
     "from_micros",
     "index_values",
+    "inspect_complaint",
     "is_erased",
     "load_document",
     "load_event",
@@ -88,4 +96,5 @@ __all__ = [
     "sort_key",
     "to_micros",
     "verify_complaint",
+    "with_anchor",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import attrs
@@ -21,8 +22,8 @@ from iso10002.repositories._integrity import (
     StoredLink,
     chain_events,
     dump_document,
+    inspect_complaint,
     new_salt,
-    verify_complaint,
 )
 from iso10002.repositories._protocol import (
     DEFAULT_LEASE,
@@ -48,6 +49,7 @@ from iso10002.repositories._validate import (
     check_query,
     check_save,
 )
+from iso10002.repositories.anchors import Anchor, AnchorKey, with_anchor
 
 __all__ = ["InMemoryComplaintRepository"]
 
@@ -196,7 +198,12 @@ class InMemoryComplaintRepository:
                 self._store(erased, current.version, new_salt())
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, AnchorKey] | None = None,
+    ) -> IntegrityReport:
         """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
         with self._lock:
             entries = [
@@ -204,30 +211,34 @@ class InMemoryComplaintRepository:
                 for i, e in self._entries.items()
             ]
         problems: list[IntegrityProblem] = []
+        unreplayable: list[str] = []
         events = 0
         for complaint_id, complaint, salt, links in sorted(entries, key=lambda x: x[0]):
             events += len(links)
-            problems.extend(
-                verify_complaint(
-                    complaint_id,
-                    document=dump_document(complaint),
-                    links=[
-                        StoredLink(
-                            sequence=c.sequence,
-                            event=c.event_json,
-                            commitment=c.commitment,
-                            link=c.link,
-                        )
-                        for c in links
-                    ],
-                    salt=salt,
-                )
+            check = inspect_complaint(
+                complaint_id,
+                document=dump_document(complaint),
+                links=[
+                    StoredLink(
+                        sequence=c.sequence,
+                        event=c.event_json,
+                        commitment=c.commitment,
+                        link=c.link,
+                    )
+                    for c in links
+                ],
+                salt=salt,
             )
-        return IntegrityReport(
+            problems.extend(check.problems)
+            if not check.replayable:
+                unreplayable.append(complaint_id)
+        report = IntegrityReport(
             complaints_checked=len(entries),
             events_checked=events,
             problems=tuple(problems),
+            unreplayable=tuple(unreplayable),
         )
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE

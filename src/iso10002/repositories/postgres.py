@@ -8,7 +8,7 @@ the only module that imports them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,7 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
+from iso10002.repositories.anchors import Anchor, AnchorKey, with_anchor
 
 __all__ = ["PostgresComplaintRepository"]
 
@@ -292,12 +293,20 @@ class PostgresComplaintRepository:
             )
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, AnchorKey] | None = None,
+    ) -> IntegrityReport:
         """Check every complaint's hash chain, document and commitments.
 
-        Complaints are read in pages, so memory stays bounded.
+        Complaints are read in pages, so memory stays bounded. With
+        ``anchor``, every anchored history is checked against it too
+        (see :mod:`iso10002.repositories.anchors`).
         """
-        return verify_all(self._db, self.schema)
+        report = verify_all(self._db, self.schema)
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:
         """Close the pool this repository opened; borrowed ones stay open."""

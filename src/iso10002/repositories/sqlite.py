@@ -12,8 +12,9 @@ several threads (one connection each) and several processes on one machine.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from iso10002.analysis._calendar import DayCalendar
@@ -27,10 +28,10 @@ from iso10002.model import Complaint
 from iso10002.repositories._erasure import erase
 from iso10002.repositories._integrity import (
     StoredLink,
+    inspect_complaint,
     load_document,
     load_event,
     new_salt,
-    verify_complaint,
 )
 from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._protocol import (
@@ -60,8 +61,10 @@ from iso10002.repositories._sqlite_connect import (
 )
 from iso10002.repositories._sqlite_schema import migrate
 from iso10002.repositories._sqlite_sql import (
+    INDEXED_COLUMNS,
     column_text,
     column_value,
+    complaint_columns,
     count_sql,
     select_sql,
     where,
@@ -78,6 +81,13 @@ from iso10002.repositories._validate import (
     check_query,
     check_save,
 )
+from iso10002.repositories._verify_rows import (
+    column_problems,
+    gap_problems,
+    head_problems,
+    orphan_problems,
+)
+from iso10002.repositories.anchors import Anchor, AnchorKey, with_anchor
 
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
@@ -281,15 +291,29 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 update_complaint(connection, erased, current.version, new_salt())
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
-        """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, AnchorKey] | None = None,
+    ) -> IntegrityReport:
+        """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`).
+
+        Besides each complaint's chain and document, the row's version, last
+        link and indexed columns are checked against them, events of
+        complaints that are not stored are named, and so are positions
+        missing from the event log (SQLite hands them out without gaps).
+        """
         problems: list[IntegrityProblem] = []
+        unreplayable: list[str] = []
         complaints = events = 0
+        indexed = ", ".join(INDEXED_COLUMNS)
         with self._transaction("BEGIN") as connection:
             outer = connection.execute(
-                "SELECT id, document, salt FROM complaints ORDER BY id"
+                "SELECT id, document, salt, version, last_link, "  # noqa: S608 - fixed names
+                f"{indexed} FROM complaints ORDER BY id"
             )
-            for stored_id, document, salt in outer:
+            for stored_id, document, salt, version, last_link, *columns in outer:
                 complaint_id = column_value(stored_id)
                 links = [
                     StoredLink(sequence=r[0], event=r[1], commitment=r[2], link=r[3])
@@ -301,16 +325,36 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 ]
                 complaints += 1
                 events += len(links)
+                check = inspect_complaint(
+                    complaint_id, document=document, links=links, salt=salt
+                )
+                problems.extend(check.problems)
+                if not check.replayable:
+                    unreplayable.append(complaint_id)
                 problems.extend(
-                    verify_complaint(
-                        complaint_id, document=document, links=links, salt=salt
+                    head_problems(
+                        complaint_id, version=version, last_link=last_link, links=links
                     )
                 )
-        return IntegrityReport(
+                if check.complaint is not None:
+                    expected = complaint_columns(
+                        check.complaint, document, salt, last_link, None
+                    )[5:13]
+                    problems.extend(
+                        column_problems(
+                            complaint_id,
+                            stored=dict(zip(INDEXED_COLUMNS, columns, strict=True)),
+                            expected=dict(zip(INDEXED_COLUMNS, expected, strict=True)),
+                        )
+                    )
+            problems.extend(_log_problems(connection))
+        report = IntegrityReport(
             complaints_checked=complaints,
             events_checked=events,
             problems=tuple(problems),
+            unreplayable=tuple(unreplayable),
         )
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def analytics_kpis(
         self, spec: KpiSpec, calendar: DayCalendar | None = None
@@ -383,3 +427,23 @@ class SQLiteComplaintRepository(SQLiteConnections):
 def to_micros_now() -> int:
     """Return the wall-clock time in microseconds since the epoch (claim leases)."""
     return time.time_ns() // 1000
+
+
+def _log_problems(connection: sqlite3.Connection) -> list[IntegrityProblem]:
+    """Name events of complaints that are not stored, and missing positions."""
+    orphans = [
+        column_value(row[0])
+        for row in connection.execute(
+            "SELECT DISTINCT complaint_id FROM events WHERE complaint_id "
+            "NOT IN (SELECT id FROM complaints) ORDER BY complaint_id"
+        )
+    ]
+    gaps = connection.execute(
+        "SELECT position + 1, next - 1 FROM ("
+        " SELECT position, lead(position) OVER (ORDER BY position) AS next"
+        " FROM events) WHERE next > position + 1 ORDER BY position"
+    ).fetchall()
+    first = connection.execute("SELECT min(position) FROM events").fetchone()[0]
+    if first is not None and first > 1:
+        gaps.insert(0, (1, first - 1))
+    return [*orphan_problems(orphans), *gap_problems(gaps)]
