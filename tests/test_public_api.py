@@ -286,13 +286,17 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "iso10002.repositories.anchors": [
         "Anchor",
-        "AnchorKey",
         "AnchorSink",
         "ChainHead",
         "JsonLinesAnchorSink",
         "take_anchor",
         "verify_anchor",
         "with_anchor",
+    ],
+    "iso10002.repositories.keys": [
+        "ChainKeys",
+        "RecordKey",
+        "checked_keys",
     ],
     "iso10002.repositories.adapter_kit": [
         "ChainedEvent",

@@ -26,17 +26,19 @@ from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.model import ComplaintForm
 from iso10002.repositories.anchors import (
-    AnchorKey,
     JsonLinesAnchorSink,
     take_anchor,
 )
+from iso10002.repositories.keys import ChainKeys, RecordKey
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 AGENT = Actor("agent:1", roles={"complaints-handler"})
 INTAKE = Actor("web-form", roles={"intake"})
-KEY = AnchorKey(key_id="k1", secret=b"0123456789abcdef0123456789abcdef")
+KEY = RecordKey(key_id="k1", secret=b"0123456789abcdef0123456789abcdef")
+CHAIN_KEY = RecordKey(key_id="chain-2026", secret=b"fedcba9876543210fedcba9876543210")
+NEXT_KEY = RecordKey(key_id="chain-2027", secret=b"a-newer-secret-of-32-bytes-long!")
 FORM = {
     "complainant": {"name": "Sam Taylor", "email": "sam@example.org"},
     "description": "I was charged twice for my March bill.",
@@ -47,8 +49,9 @@ FORM = {
 class SQLiteStore:
     """A SQLite store and raw write access to its file."""
 
-    def __init__(self, path: Path) -> None:
-        self.repository = SQLiteComplaintRepository(path)
+    def __init__(self, path: Path, keys: ChainKeys | None = None) -> None:
+        self.repository = SQLiteComplaintRepository(path, chain_keys=keys)
+        self.keys = keys
         self.path = path
         self.handler_store: Any = None
 
@@ -89,7 +92,7 @@ class SQLiteStore:
 class PostgresStore:
     """A PostgreSQL schema and raw write access to it (triggers bypassed)."""
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, keys: ChainKeys | None = None) -> None:
         from iso10002.handler.postgres import PostgresHandlerStore  # noqa: PLC0415
         from iso10002.repositories.postgres import (  # noqa: PLC0415
             PostgresComplaintRepository,
@@ -97,7 +100,10 @@ class PostgresStore:
 
         self.dsn = dsn
         self.schema = f"tamper_{secrets.token_hex(5)}"
-        self.repository = PostgresComplaintRepository(dsn, schema=self.schema)
+        self.repository = PostgresComplaintRepository(
+            dsn, schema=self.schema, chain_keys=keys
+        )
+        self.keys = keys
         self.handler_store: Any = PostgresHandlerStore(dsn, schema=self.schema)
 
     def sql(self, statement: str, *params: Any) -> None:
@@ -158,11 +164,11 @@ class PostgresStore:
             conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    """Return a store with three complaints handled to the end, on each adapter."""
+def _make_store(
+    request: pytest.FixtureRequest, tmp_path: Path, keys: ChainKeys | None
+) -> Any:
     if request.param == "sqlite":
-        made: Any = SQLiteStore(tmp_path / "complaints.db")
+        made: Any = SQLiteStore(tmp_path / "complaints.db", keys)
     else:
         try:
             import psycopg  # noqa: F401, PLC0415
@@ -170,13 +176,31 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
             if os.environ.get("ISO10002_REQUIRE_POSTGRES"):
                 raise
             pytest.skip(f"psycopg is not installed ({exc})")
-        made = PostgresStore(request.getfixturevalue("iso10002_postgres_dsn"))
+        made = PostgresStore(request.getfixturevalue("iso10002_postgres_dsn"), keys)
     clock = FixedClock(START)
     handler = ComplaintsHandler(
         made.repository, clock=clock, pack="uk.fca.disp", store=made.handler_store
     )
     made.ids = [_handled(handler, clock) for _ in range(3)]
     assert made.repository.verify_integrity().ok
+    return made
+
+
+_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=_BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Return a store with three complaints handled to the end, on each adapter."""
+    made = _make_store(request, tmp_path, None)
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=_BACKENDS)
+def keyed_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Return the same store, its links keyed with a key the database lacks."""
+    made = _make_store(request, tmp_path, ChainKeys(current=CHAIN_KEY))
     yield made
     made.close()
 
@@ -357,54 +381,8 @@ class TestWithAnchor:
 
     def test_a_relinked_forged_event_is_named(self, store, anchor):
         """A forged event with every later link recomputed is a rewrite."""
-        from iso10002.repositories._integrity import (  # noqa: PLC0415
-            GENESIS,
-            chain_link,
-        )
-
         cid = store.ids[2]
-        complaint = store.repository.get(cid)
-        # Every event that records the decision now says "not upheld".
-        for sequence in range(1, complaint.version + 1):
-            event = store.event(cid, sequence)
-            data = event["data"]
-            if "outcome" not in data and "decision" not in data:
-                continue
-            if "outcome" in data:
-                data["outcome"] = "not_upheld"
-            if "decision" in data:
-                data["decision"]["outcome"] = "not_upheld"
-            store.sql(
-                "UPDATE {s}.events SET event = ?"
-                " WHERE complaint_id = ? AND sequence = ?",
-                json.dumps(event, sort_keys=True, separators=(",", ":")),
-                cid,
-                sequence,
-            )
-        # Recompute every link with the library's own functions, as a forger would.
-        previous = GENESIS
-        history = []
-        for sequence in range(1, complaint.version + 1):
-            commitment, text = _commitment_and_text(store, cid, sequence)
-            history.append(json.loads(text))
-            link = chain_link(previous, cid, commitment, text)
-            store.sql(
-                "UPDATE {s}.events SET link = ?"
-                " WHERE complaint_id = ? AND sequence = ?",
-                link,
-                cid,
-                sequence,
-            )
-            previous = link
-        store.sql("UPDATE {s}.complaints SET last_link = ? WHERE id = ?", previous, cid)
-
-        def forge(document):
-            document.update(outcome="not_upheld")
-            document["decision"].update(outcome="not_upheld")
-            if "history" in document:
-                document["history"] = history
-
-        _edit(store, cid, forge)
+        _forge_outcome(store, cid)
         # Without the anchor the chain agrees with itself ...
         plain = store.repository.verify_integrity()
         assert cid not in plain.broken_complaint_ids
@@ -443,3 +421,110 @@ def _commitment_and_text(store: Any, cid: str, sequence: int) -> tuple[str, str]
             sequence,
         )
     return str(commitment), text
+
+
+def _forge_outcome(store: Any, cid: str, key: RecordKey | None = None) -> None:
+    """Rewrite a complaint's decision to "not upheld" and re-link its chain.
+
+    Done with the library's own functions, as a forger with database access
+    would (``key``: the forger's guess at a chain key).
+    """
+    from iso10002.repositories._integrity import (  # noqa: PLC0415
+        GENESIS,
+        chain_link,
+    )
+
+    complaint = store.repository.get(cid)
+    # Every event that records the decision now says "not upheld".
+    for sequence in range(1, complaint.version + 1):
+        event = store.event(cid, sequence)
+        data = event["data"]
+        if "outcome" not in data and "decision" not in data:
+            continue
+        if "outcome" in data:
+            data["outcome"] = "not_upheld"
+        if "decision" in data:
+            data["decision"]["outcome"] = "not_upheld"
+        store.sql(
+            "UPDATE {s}.events SET event = ? WHERE complaint_id = ? AND sequence = ?",
+            json.dumps(event, sort_keys=True, separators=(",", ":")),
+            cid,
+            sequence,
+        )
+    # Recompute every link with the library's own functions, as a forger would.
+    previous = GENESIS
+    history = []
+    for sequence in range(1, complaint.version + 1):
+        commitment, text = _commitment_and_text(store, cid, sequence)
+        history.append(json.loads(text))
+        link = chain_link(previous, cid, commitment, text, key)
+        store.sql(
+            "UPDATE {s}.events SET link = ? WHERE complaint_id = ? AND sequence = ?",
+            link,
+            cid,
+            sequence,
+        )
+        previous = link
+    store.sql("UPDATE {s}.complaints SET last_link = ? WHERE id = ?", previous, cid)
+
+    def forge(document):
+        document.update(outcome="not_upheld")
+        document["decision"].update(outcome="not_upheld")
+        if "history" in document:
+            document["history"] = history
+
+    _edit(store, cid, forge)
+
+
+class TestKeyedChain:
+    """Links keyed with a secret the database lacks cannot be recomputed."""
+
+    def test_a_keyed_store_verifies(self, keyed_store):
+        """Every link carries the key id and verifies with the key."""
+        cid = keyed_store.ids[0]
+        assert keyed_store.event(cid, 1)
+        report = keyed_store.repository.verify_integrity()
+        assert report.ok
+
+    def test_a_relinked_forgery_is_named_without_an_anchor(self, keyed_store):
+        """Re-linking with a guessed key (or none) breaks the keyed chain."""
+        cid = keyed_store.ids[1]
+        _forge_outcome(keyed_store, cid, key=NEXT_KEY)
+        messages = _named(keyed_store, cid)
+        assert any("a key this repository was not given" in m for m in messages)
+
+    def test_stripping_the_keys_is_named(self, keyed_store):
+        """Unkeyed links re-computed by a forger are refused in a keyed-only store."""
+        cid = keyed_store.ids[2]
+        _forge_outcome(keyed_store, cid, key=None)
+        assert any("is not keyed" in m for m in _named(keyed_store, cid))
+
+    def test_keys_rotate(self, keyed_store, tmp_path):
+        """After rotation, old links verify with the retired key, new with the new."""
+        rotated = ChainKeys(current=NEXT_KEY, previous=(CHAIN_KEY,))
+        repository = _reopen(keyed_store, rotated)
+        try:
+            clock = FixedClock(START + timedelta(days=30))
+            handler = ComplaintsHandler(
+                repository, clock=clock, store=keyed_store.handler_store
+            )
+            _handled(handler, clock)
+            assert repository.verify_integrity().ok
+        finally:
+            repository.close()
+        without_old = _reopen(keyed_store, ChainKeys(current=NEXT_KEY))
+        try:
+            report = without_old.verify_integrity()
+        finally:
+            without_old.close()
+        assert set(report.broken_complaint_ids) == set(keyed_store.ids)
+
+
+def _reopen(store: Any, keys: ChainKeys) -> Any:
+    if isinstance(store, SQLiteStore):
+        return SQLiteComplaintRepository(store.path, chain_keys=keys)
+    from iso10002.repositories.postgres import (  # noqa: PLC0415
+        PostgresComplaintRepository,
+    )
+
+    return PostgresComplaintRepository(store.dsn, schema=store.schema, chain_keys=keys)

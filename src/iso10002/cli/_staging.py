@@ -29,7 +29,8 @@ from iso10002.repositories import (
     Query,
     StoredEvent,
 )
-from iso10002.repositories.anchors import Anchor, AnchorKey
+from iso10002.repositories.anchors import Anchor
+from iso10002.repositories.keys import RecordKey
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 
 __all__ = ["StagingRepository"]
@@ -144,7 +145,7 @@ class StagingRepository:
         self,
         *,
         anchor: Anchor | None = None,  # noqa: ARG002 - the port's signature
-        anchor_keys: Mapping[str, AnchorKey] | None = None,  # noqa: ARG002
+        anchor_keys: Mapping[str, RecordKey] | None = None,  # noqa: ARG002
     ) -> IntegrityReport:
         """Refuse: the hash chains are computed when complaints are written."""
         raise _Unsupported("verify_integrity")

@@ -17,6 +17,7 @@ from iso10002.repositories._verify_rows import (
     head_problems,
     orphan_problems,
 )
+from iso10002.repositories.keys import ChainKeys
 
 __all__ = ["verify_all"]
 
@@ -34,7 +35,9 @@ _INDEXED = (
 # The indexed columns, named as in the table and in ``IndexValues``.
 
 
-def verify_all(connector: Connector, schema: str) -> IntegrityReport:
+def verify_all(
+    connector: Connector, schema: str, keys: ChainKeys | None = None
+) -> IntegrityReport:
     """Check every complaint's hash chain, document and commitments.
 
     Complaints are read in pages, so memory stays bounded.
@@ -82,6 +85,7 @@ def verify_all(connector: Connector, schema: str) -> IntegrityReport:
                 last_link=last_link,
                 links=stored,
                 columns=dict(zip(_INDEXED, columns, strict=True)),
+                keys=keys,
             )
             problems.extend(found)
             if not replayable:
@@ -115,6 +119,7 @@ def _verify_one(  # noqa: PLR0913 - one stored row, column by column
     last_link: str,
     links: list[StoredLink],
     columns: dict[str, Any],
+    keys: ChainKeys | None,
 ) -> tuple[list[IntegrityProblem], bool]:
     found: list[IntegrityProblem] = []
     document: Any
@@ -129,7 +134,9 @@ def _verify_one(  # noqa: PLR0913 - one stored row, column by column
             document["history"] = [json.loads(str(link.event)) for link in links]
         except ValueError:
             document["history"] = []
-    check = inspect_complaint(complaint_id, document=document, links=links, salt=salt)
+    check = inspect_complaint(
+        complaint_id, document=document, links=links, salt=salt, keys=keys
+    )
     found.extend(check.problems)
     found.extend(
         head_problems(complaint_id, version=version, last_link=last_link, links=links)

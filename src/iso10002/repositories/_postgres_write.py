@@ -25,6 +25,7 @@ from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import encode_document
 from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
 from iso10002.repositories._query import index_values
+from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "Statements",
@@ -122,7 +123,10 @@ def complaint_row(
 
 
 def _new_rows(
-    complaint: Complaint, salt: bytes, idempotency_key: str | None
+    complaint: Complaint,
+    salt: bytes,
+    idempotency_key: str | None,
+    chain_key: RecordKey | None,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     """Return the ``complaints`` row and chained ``events`` rows of a new complaint."""
     events = chain_rows(
@@ -131,6 +135,7 @@ def _new_rows(
         previous_link=GENESIS,
         salt=salt,
         row_id=complaint.id,
+        key=chain_key,
     )
     row = complaint_row(
         complaint, idempotency_key=idempotency_key, salt=salt, last_link=events[-1][4]
@@ -141,8 +146,9 @@ def _new_rows(
 class Statements:
     """The SQL of the write path, composed once for one schema."""
 
-    def __init__(self, schema: str) -> None:
-        """Compose every statement for ``schema``."""
+    def __init__(self, schema: str, chain_key: RecordKey | None = None) -> None:
+        """Compose every statement for ``schema``; key new links with ``chain_key``."""
+        self.chain_key = chain_key
         s = sql.Identifier(schema)
         self.facts = FactWriter(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
@@ -201,7 +207,7 @@ class Statements:
         Raises:
             DuplicateError: if its id or idempotency key is already stored.
         """
-        row, events = _new_rows(complaint, new_salt(), idempotency_key)
+        row, events = _new_rows(complaint, new_salt(), idempotency_key, self.chain_key)
         cur.execute(self.insert, row)
         if cur.fetchone() is None:
             cur.execute(
@@ -266,6 +272,7 @@ class Statements:
             previous_link=previous_link,
             salt=use_salt,
             row_id=complaint.id,
+            key=self.chain_key,
         )
         row = complaint_row(
             complaint, idempotency_key=None, salt=use_salt, last_link=events[-1][4]
@@ -296,7 +303,7 @@ class Statements:
             if complaint.id in seen:
                 raise DuplicateError(complaint.id)
             seen.add(complaint.id)
-            row, chained = _new_rows(complaint, salt, None)
+            row, chained = _new_rows(complaint, salt, None, self.chain_key)
             rows.append(row)
             events.extend(chained)
         if not rows:

@@ -51,7 +51,8 @@ from iso10002.model import Channel, Complaint, HistoryEvent
 from iso10002.model._checks import aware, optional, text, to_utc
 
 if TYPE_CHECKING:  # the anchors module builds on this one
-    from iso10002.repositories.anchors import Anchor, AnchorKey
+    from iso10002.repositories.anchors import Anchor
+    from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -400,7 +401,7 @@ class ComplaintRepository(Protocol):
         self,
         *,
         anchor: Anchor | None = None,
-        anchor_keys: Mapping[str, AnchorKey] | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
     ) -> IntegrityReport:
         """Check every complaint's hash chain and stored documents.
 

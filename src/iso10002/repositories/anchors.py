@@ -38,10 +38,10 @@ from iso10002.repositories._protocol import (
     IntegrityProblem,
     IntegrityReport,
 )
+from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "Anchor",
-    "AnchorKey",
     "AnchorSink",
     "ChainHead",
     "JsonLinesAnchorSink",
@@ -54,44 +54,11 @@ _DOMAIN = b"iso10002/anchor/v1\n"
 _FEED_PAGE = 1000
 
 
-def _key_id(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if (
-        not isinstance(value, str)
-        or not value.isprintable()
-        or not (
-            0 < len(value) <= 100  # noqa: PLR2004 - a short label
-        )
-    ):
-        raise ValidationError.single(
-            attribute.name, "must be 1 to 100 printable characters"
-        )
-
-
 def _aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValidationError.single(
             attribute.name, "must be a timezone-aware datetime"
         )
-
-
-def _secret(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, bytes) or len(value) < 16:  # noqa: PLR2004 - 128 bits
-        raise ValidationError.single(attribute.name, "must be at least 16 bytes")
-
-
-@attrs.frozen(kw_only=True)
-class AnchorKey:
-    """A secret that signs anchors, held outside the database.
-
-    Args:
-        key_id: Names the key in a signed anchor, so keys can be rotated.
-        secret: At least 16 random bytes (e.g. ``secrets.token_bytes(32)``).
-
-    .. versionadded:: 0.2.0
-    """
-
-    key_id: str = attrs.field(validator=_key_id)
-    secret: bytes = attrs.field(validator=_secret, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -113,7 +80,8 @@ class Anchor:
     Args:
         taken_at: When it was taken.
         heads: One :class:`ChainHead` per complaint, by id.
-        key_id: The :class:`AnchorKey` that signed it, if any.
+        key_id: The :class:`~iso10002.repositories.keys.RecordKey` that
+            signed it, if any.
         signature: HMAC-SHA256 of the anchor's content under that key.
 
     .. versionadded:: 0.2.0
@@ -133,12 +101,12 @@ class Anchor:
         text = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return _DOMAIN + text.encode("utf-8", "surrogatepass")
 
-    def signed(self, key: AnchorKey) -> Anchor:
+    def signed(self, key: RecordKey) -> Anchor:
         """Return this anchor signed with ``key``."""
         mac = hmac.new(key.secret, self.content(), hashlib.sha256).hexdigest()
         return attrs.evolve(self, key_id=key.key_id, signature=mac)
 
-    def check_signature(self, keys: Mapping[str, AnchorKey] | None) -> None:
+    def check_signature(self, keys: Mapping[str, RecordKey] | None) -> None:
         """Check the signature against ``keys`` (by key id).
 
         Raises:
@@ -222,7 +190,7 @@ def _digests(
 
 
 def take_anchor(
-    repository: ComplaintRepository, *, at: datetime, key: AnchorKey | None = None
+    repository: ComplaintRepository, *, at: datetime, key: RecordKey | None = None
 ) -> Anchor:
     """Take an anchor of every complaint's history in ``repository``.
 
@@ -251,7 +219,7 @@ def verify_anchor(
     repository: ComplaintRepository,
     anchor: Anchor,
     *,
-    keys: Mapping[str, AnchorKey] | None = None,
+    keys: Mapping[str, RecordKey] | None = None,
 ) -> tuple[IntegrityProblem, ...]:
     """Name every complaint whose history no longer extends the anchored one.
 
@@ -303,7 +271,7 @@ def with_anchor(
     report: IntegrityReport,
     repository: ComplaintRepository,
     anchor: Anchor | None,
-    keys: Mapping[str, AnchorKey] | None = None,
+    keys: Mapping[str, RecordKey] | None = None,
 ) -> IntegrityReport:
     """Return ``report`` with the problems :func:`verify_anchor` finds added.
 

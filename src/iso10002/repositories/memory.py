@@ -49,7 +49,8 @@ from iso10002.repositories._validate import (
     check_query,
     check_save,
 )
-from iso10002.repositories.anchors import Anchor, AnchorKey, with_anchor
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["InMemoryComplaintRepository"]
 
@@ -67,11 +68,17 @@ class InMemoryComplaintRepository:
     Raises the same errors as the durable adapters, keeps the same hash chain,
     and supports ``claim_next``.
 
+    Args:
+        chain_keys: Key every new link with HMAC (see
+            :mod:`iso10002.repositories.keys`).
+
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self) -> None:
-        """Create an empty repository."""
+    def __init__(self, *, chain_keys: ChainKeys | None = None) -> None:
+        """Create an empty repository (keying new links with ``chain_keys``)."""
+        self._chain_keys = checked_keys(chain_keys)
+        self._chain_key = None if chain_keys is None else chain_keys.current
         self._lock = threading.RLock()
         self._entries: dict[str, _Entry] = {}
         self._keys: dict[str, str] = {}
@@ -101,7 +108,11 @@ class InMemoryComplaintRepository:
                 raise DuplicateError(complaint.id)
             salt = new_salt()
             chained = chain_events(
-                complaint, after_version=0, previous_link=GENESIS, salt=salt
+                complaint,
+                after_version=0,
+                previous_link=GENESIS,
+                salt=salt,
+                key=self._chain_key,
             )
             self._entries[complaint.id] = _Entry(complaint, salt, list(chained))
             if key is not None:
@@ -136,6 +147,7 @@ class InMemoryComplaintRepository:
             after_version=expected_version,
             previous_link=entry.links[-1].link,
             salt=salt,
+            key=self._chain_key,
         )
         entry.complaint, entry.salt = complaint, salt
         entry.links.extend(chained)
@@ -202,7 +214,7 @@ class InMemoryComplaintRepository:
         self,
         *,
         anchor: Anchor | None = None,
-        anchor_keys: Mapping[str, AnchorKey] | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
     ) -> IntegrityReport:
         """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
         with self._lock:

@@ -51,7 +51,8 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
-from iso10002.repositories.anchors import Anchor, AnchorKey, with_anchor
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["PostgresComplaintRepository"]
 
@@ -112,6 +113,9 @@ class PostgresComplaintRepository:
         clock: The time claims and leases are judged by.
         pool_size: Most connections of the pool opened for a DSN.
         connect_timeout: Seconds to wait for the server when opening a DSN.
+        chain_keys: Key every new link with HMAC under a secret the database
+            does not hold, and verify keyed links with these keys (see
+            :mod:`iso10002.repositories.keys`).
 
     Raises:
         ValidationError: for a bad ``schema`` or ``target``.
@@ -130,14 +134,18 @@ class PostgresComplaintRepository:
         clock: Clock | None = None,
         pool_size: int = 4,
         connect_timeout: float = 10.0,
+        chain_keys: ChainKeys | None = None,
     ) -> None:
         """Connect and make sure the schema is current."""
+        self._chain_keys = checked_keys(chain_keys)
         self.schema = check_schema_name(schema)
         self._clock = clock or SystemClock()
         self._db = Connector(
             target, pool_size=pool_size, connect_timeout=connect_timeout
         )
-        self._sql = Statements(self.schema)
+        self._sql = Statements(
+            self.schema, None if chain_keys is None else chain_keys.current
+        )
         s = sql.Identifier(self.schema)
         self._select = sql.SQL("SELECT {} FROM {}.complaints c").format(
             ROW_COLUMNS.format(schema=s), s
@@ -297,7 +305,7 @@ class PostgresComplaintRepository:
         self,
         *,
         anchor: Anchor | None = None,
-        anchor_keys: Mapping[str, AnchorKey] | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
     ) -> IntegrityReport:
         """Check every complaint's hash chain, document and commitments.
 
@@ -305,7 +313,7 @@ class PostgresComplaintRepository:
         ``anchor``, every anchored history is checked against it too
         (see :mod:`iso10002.repositories.anchors`).
         """
-        report = verify_all(self._db, self.schema)
+        report = verify_all(self._db, self.schema, self._chain_keys)
         return with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:

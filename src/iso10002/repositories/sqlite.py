@@ -87,7 +87,8 @@ from iso10002.repositories._verify_rows import (
     head_problems,
     orphan_problems,
 )
-from iso10002.repositories.anchors import Anchor, AnchorKey, with_anchor
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
@@ -101,6 +102,9 @@ class SQLiteComplaintRepository(SQLiteConnections):
         synchronous: SQLite's ``PRAGMA synchronous``: ``"NORMAL"`` (default)
             survives process crashes; ``"FULL"`` also power loss, more slowly.
         timeout: Seconds to wait for another writer before giving up.
+        chain_keys: Key every new link with HMAC under a secret the database
+            does not hold, and verify keyed links with these keys (see
+            :mod:`iso10002.repositories.keys`).
 
     Raises:
         ValidationError: for an unknown ``synchronous`` mode or a bad timeout.
@@ -116,8 +120,11 @@ class SQLiteComplaintRepository(SQLiteConnections):
         *,
         synchronous: str = "NORMAL",
         timeout: float = 30.0,
+        chain_keys: ChainKeys | None = None,
     ) -> None:
         """Open (and if needed create or migrate) the database at ``path``."""
+        self._chain_keys = checked_keys(chain_keys)
+        self._chain_key = None if chain_keys is None else chain_keys.current
         super().__init__(path, synchronous=synchronous, timeout=timeout)
         try:
             with translated(), self._connection() as connection:
@@ -135,7 +142,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
         with self._transaction() as connection:
-            insert_complaint(connection, complaint, key)
+            insert_complaint(connection, complaint, key, self._chain_key)
         return complaint
 
     def add_many(self, complaints: Iterable[Complaint]) -> int:
@@ -160,7 +167,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         """
         checked = [check_complaint(c) for c in complaints]
         with self._transaction() as connection:
-            insert_many(connection, checked)
+            insert_many(connection, checked, self._chain_key)
         return len(checked)
 
     def import_complaints(
@@ -219,7 +226,9 @@ class SQLiteComplaintRepository(SQLiteConnections):
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
         complaint = check_save(complaint, expected_version)
         with self._transaction() as connection:
-            update_complaint(connection, complaint, expected_version)
+            update_complaint(
+                connection, complaint, expected_version, chain_key=self._chain_key
+            )
         return complaint
 
     def find(
@@ -288,14 +297,20 @@ class SQLiteComplaintRepository(SQLiteConnections):
             current = load_document(complaint_id, row[0])
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
-                update_complaint(connection, erased, current.version, new_salt())
+                update_complaint(
+                    connection,
+                    erased,
+                    current.version,
+                    new_salt(),
+                    chain_key=self._chain_key,
+                )
         return erased
 
     def verify_integrity(
         self,
         *,
         anchor: Anchor | None = None,
-        anchor_keys: Mapping[str, AnchorKey] | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
     ) -> IntegrityReport:
         """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`).
 
@@ -326,7 +341,11 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 complaints += 1
                 events += len(links)
                 check = inspect_complaint(
-                    complaint_id, document=document, links=links, salt=salt
+                    complaint_id,
+                    document=document,
+                    links=links,
+                    salt=salt,
+                    keys=self._chain_keys,
                 )
                 problems.extend(check.problems)
                 if not check.replayable:
