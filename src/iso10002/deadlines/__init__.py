@@ -19,6 +19,7 @@ from iso10002.deadlines._compute import (
     recompute_due_dates,
 )
 from iso10002.deadlines._docs import pack_table, packs_markdown
+from iso10002.deadlines._limits import limit_end
 from iso10002.deadlines._registry import (
     BUILTIN_PACKS,
     get_pack,
@@ -61,6 +62,7 @@ __all__ = [
     "Pack",
     "compute_deadlines",
     "get_pack",
+    "limit_end",
     "list_packs",
     "load_pack",
     "pack_table",

@@ -66,6 +66,25 @@ class Counting(str, enum.Enum):
     FROM_DAY_AFTER_RECEIPT = "from_day_after_receipt"
     CLOSE_OF_BUSINESS = "close_of_business"
 
+    @property
+    def ends(self) -> str:
+        """Say when the last day ends: ``same time``, ``end of day`` or ``close of business``.
+
+        A rule that says "by the end of" a day (DISP 1.6.2R, DISP 1.6.2AR)
+        ends at the end of the day; one that says "by close of business"
+        (DISP 1.5.1R) at the calendar's close of business.
+
+        .. versionadded:: 0.2.0
+        """
+        return _ENDS[self.value]
+
+
+_ENDS = {
+    "from_receipt": "same time",
+    "from_day_after_receipt": "end of day",
+    "close_of_business": "close of business",
+}
+
 
 class DeadlineKind(str, enum.Enum):
     """What missing a deadline means.

@@ -10,11 +10,13 @@ what the organisation must *say*, and are added by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
 
 from iso10002.calendars import BusinessCalendar, WeekdayCalendar
+from iso10002.deadlines import get_pack, limit_end
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles._base import (
@@ -39,9 +41,11 @@ def _days(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class SummaryResolutionCommunicated(BasePolicy):
     """Check that a complaint resolved quickly still gets a written communication.
 
-    Under the FCA's DISP 1.5, a complaint resolved by close of business on the
-    third business day after the day of receipt needs no final response but a
-    *summary resolution communication*. Resolution is the first event in
+    Under DISP 1.5.1R a complaint resolved by close of business on the third
+    business day following the day on which it is received needs no final
+    response but a *summary resolution communication* (DISP 1.5.4R). The day
+    of receipt is the day it arrived, even on a weekend or after close of
+    business (the deeming guidance DISP 1.5.3G is deleted). Resolution is the first event in
     ``resolution_events``; a communication is an event in
     ``communication_events`` or a decision with ``communicated_at``. Business
     days come from ``context.calendar`` when it is a
@@ -66,7 +70,8 @@ class SummaryResolutionCommunicated(BasePolicy):
     PRINCIPLE: ClassVar[Principle] = Principle.CUSTOMER_FOCUSED_APPROACH
     SUMMARY: ClassVar[str] = (
         "A complaint resolved by close of business on the third business day "
-        "after receipt gets a summary resolution communication (DISP 1.5)."
+        "following the day of receipt gets a summary resolution communication "
+        "(DISP 1.5.1R, DISP 1.5.4R)."
     )
 
     id: str = attrs.field(default="uk.fca.disp.summary-resolution", validator=check_id)
@@ -91,6 +96,23 @@ class SummaryResolutionCommunicated(BasePolicy):
     def _make_fallback(self) -> WeekdayCalendar:
         return WeekdayCalendar(zone=self.zone)
 
+    def window_end(self, received_at: datetime, calendar: BusinessCalendar) -> datetime:
+        """Return when the window closes, counted as the ``uk.fca.disp`` pack counts it.
+
+        The pack's ``summary_resolution`` rule (DISP 1.5.1R) with this
+        policy's number of business days, through
+        :func:`~iso10002.deadlines.limit_end`: the policy, the deadline
+        engine and the FCA return share one counting code path.
+
+        .. versionadded:: 0.2.0
+        """
+        rule = get_pack("uk.fca.disp").deadline("summary_resolution")
+        if not self.business_days:
+            return calendar.close_of_business(calendar.local_date(received_at))
+        if rule.amount != self.business_days:
+            rule = attrs.evolve(rule, amount=self.business_days)
+        return limit_end(rule, received_at, calendar)
+
     def evaluate(
         self, complaint: Complaint, context: PolicyContext
     ) -> Sequence[Finding]:
@@ -111,10 +133,7 @@ class SummaryResolutionCommunicated(BasePolicy):
         calendar = context.calendar
         if not isinstance(calendar, BusinessCalendar):
             calendar = self._fallback
-        day = calendar.local_date(complaint.received_at)
-        window_end = calendar.close_of_business(
-            calendar.add_business_days(day, self.business_days)
-        )
+        window_end = self.window_end(complaint.received_at, calendar)
         if resolved.at > window_end:
             return []
         decision = complaint.decision
