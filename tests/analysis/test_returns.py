@@ -157,7 +157,10 @@ class TestAsicReturn:
     def test_rows_and_hand_computed_values(self, book):
         """Rows cover complaints received in or open at the start of the period."""
         r = asic_return(
-            book, period=Period.parse("2026-H1"), calendar=UTC_DAYS, product_codes={"card": "CC01"}
+            book,
+            period=Period.parse("2026-H1"),
+            calendar=UTC_DAYS,
+            product_codes={"card": "CC01"},
         )
         assert [row.complaint_id for row in r.rows] == [f"REF-{x}" for x in "ABCDEFHI"]
         a, b = r.rows[0], r.rows[1]
@@ -180,7 +183,9 @@ class TestAsicReturn:
 
     def test_csv_has_documented_header_and_no_personal_data(self, book, secrets):
         """The CSV has the documented header, one row each, nothing personal."""
-        text = asic_return(book, period=Period.parse("2026-H1"), calendar=UTC_DAYS).to_csv()
+        text = asic_return(
+            book, period=Period.parse("2026-H1"), calendar=UTC_DAYS
+        ).to_csv()
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == [c[0] for c in ASIC_COLUMNS]
         assert len(rows) == 9
@@ -223,7 +228,10 @@ class TestAsicReturn:
         """A host's own channel codes replace the defaults."""
         c = make("x", "2026-01-05T10:00", channel=Channel.PHONE)
         r = asic_return(
-            [c], period=Period.parse("2026-H1"), calendar=UTC_DAYS, channel_codes={Channel.PHONE: "TEL"}
+            [c],
+            period=Period.parse("2026-H1"),
+            calendar=UTC_DAYS,
+            channel_codes={Channel.PHONE: "TEL"},
         )
         assert r.rows[0].channel == "TEL"
 

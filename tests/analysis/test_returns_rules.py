@@ -10,13 +10,13 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.analysis.conftest import build
 
 from iso10002.analysis import FCA_FIELDS, FcaFigures, Period, asic_return, fca_return
 from iso10002.calendars import MissingCalendarWarning, WeekdayCalendar
 from iso10002.calendars.holidays import HolidaysCalendar
 from iso10002.deadlines import compute_deadlines, get_pack
 from iso10002.model import Outcome
-from tests.analysis.conftest import build
 
 LONDON = ZoneInfo("Europe/London")
 UK = HolidaysCalendar("GB-ENG", zone="Europe/London")
@@ -79,8 +79,8 @@ class TestFcaCounting:
     @settings(max_examples=200, deadline=None)
     @given(
         received=st.datetimes(
-            min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - aware below
-            max_value=datetime(2026, 4, 30),  # noqa: DTZ001
+            min_value=datetime(2026, 1, 1),
+            max_value=datetime(2026, 4, 30),
             timezones=st.just(timezone.utc),
         ),
         after=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=80)),
@@ -218,9 +218,7 @@ class TestFcaProperties:
         """Outstanding at start + opened - closed = outstanding at end, per group."""
         r = fca_return(people, period=H1, calendar=UK)
         for g in (*r.groups, r.total):
-            assert (
-                g.outstanding_at_start + g.opened - g.closed == g.outstanding_at_end
-            )
+            assert g.outstanding_at_start + g.opened - g.closed == g.outstanding_at_end
             assert g.closed == (
                 g.closed_within_3_business_days
                 + g.closed_within_8_weeks

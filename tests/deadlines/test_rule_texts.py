@@ -109,8 +109,8 @@ class TestLimitEnd:
     @settings(max_examples=150, deadline=None)
     @given(
         received=st.datetimes(
-            min_value=datetime(2025, 1, 1),  # noqa: DTZ001 - made aware below
-            max_value=datetime(2027, 12, 31),  # noqa: DTZ001
+            min_value=datetime(2025, 1, 1),
+            max_value=datetime(2027, 12, 31),
             timezones=st.just(UTC),
         ),
         pack=st.sampled_from(
@@ -131,14 +131,14 @@ class TestLimitEnd:
         """Bad arguments name the field."""
         rule = get_pack("uk.fca.disp").deadline("final_response")
         with pytest.raises(ValidationError, match="received_at"):
-            limit_end(rule, datetime(2026, 1, 1), UK)  # noqa: DTZ001 - on purpose
+            limit_end(rule, datetime(2026, 1, 1), UK)
         with pytest.raises(ValidationError, match="calendar"):
             limit_end(rule, datetime(2026, 1, 1, tzinfo=UTC), object())  # type: ignore[arg-type]
         with pytest.raises(ValidationError, match="deadline"):
             limit_end("x", datetime(2026, 1, 1, tzinfo=UTC), UK)  # type: ignore[arg-type]
 
     def test_counting_says_when_the_last_day_ends(self):
-        """Each counting rule names its end: same time, end of day, close of business."""
+        """Each counting rule names when its last day ends."""
         assert [c.ends for c in Counting] == [
             "same time",
             "end of day",

@@ -176,13 +176,13 @@ def _evaluate(policy, route, now):
 class TestDisp151RAgreement:
     @given(
         st.datetimes(
-            min_value=datetime(2025, 1, 1),  # noqa: DTZ001 - made aware by timezones
-            max_value=datetime(2027, 12, 31),  # noqa: DTZ001
+            min_value=datetime(2025, 1, 1),
+            max_value=datetime(2027, 12, 31),
             timezones=st.just(timezone.utc),
         )
     )
     def test_disp_1_5_1r_policy_and_pack_close_the_window_together(self, received):
-        """The policy's window ends exactly when the pack's summary-resolution window does."""
+        """The policy's window ends exactly when the pack's window does."""
         from iso10002.deadlines import get_pack, limit_end  # noqa: PLC0415
 
         calendar = WeekdayCalendar(zone="Europe/London")

@@ -192,7 +192,10 @@ def _episodes(complaint: Complaint, as_of: datetime) -> tuple[Episode, ...]:
         if current.closed_at is not None:
             continue
         if name == HOLDING:
-            if current.holding_at is None and event.data.get("ombudsman_rights") is True:
+            if (
+                current.holding_at is None
+                and event.data.get("ombudsman_rights") is True
+            ):
                 current.holding_at = at
         elif name == COMMUNICATED or (
             name != REJECTED

@@ -45,8 +45,10 @@ ASIC_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "closed_within_5_business_days",
         "Resolved within 5 business days",
-        "Y/N: closed by close of business on the fifth business day after the "
-        "day of receipt (the au.asic.rg271 pack's window); empty if open",
+        (
+            "Y/N: closed by the end of the fifth business day after the day of "
+            "receipt (the au.asic.rg271 pack's window); empty if open"
+        ),
     ),
     (
         "product",
@@ -97,7 +99,7 @@ ASIC_RULES: tuple[str, ...] = (
         "period's end are ignored)."
     ),
     (
-        "Closed within 5 business days: by close of business on the fifth business "
+        "Closed within 5 business days: by the end of the fifth business "
         "day after the day of receipt, counted by the au.asic.rg271 pack's "
         "informal_closure window (RG 271, complaints closed within five business "
         "days)."

@@ -32,7 +32,7 @@ OTHER_GROUP = "other"
 
 @attrs.frozen(kw_only=True)
 class FcaField:
-    """One figure of the FCA return: its field, the form's wording, our rule, the rule book.
+    """One figure of the FCA return: field, form wording, counting rule, citation.
 
     Args:
         name: The :class:`FcaFigures` field.
@@ -175,10 +175,7 @@ FCA_RULES: tuple[str, ...] = (
         "Product group: subject.product looked up in the product-group mapping; "
         "unmapped products count under 'other'."
     ),
-    *(
-        f"{f.form_wording}: {f.rule} ({f.citation})"
-        for f in FCA_FIELDS
-    ),
+    *(f"{f.form_wording}: {f.rule} ({f.citation})" for f in FCA_FIELDS),
 )
 """The counting rules of :func:`fca_return`, in words (printed with the return)."""
 
@@ -267,7 +264,7 @@ class _Rules:
         return "closed_after_8_weeks"
 
 
-def _count(  # noqa: PLR0913, PLR0917 - one spell's inputs
+def _count(
     row: dict[str, int],
     episode: Episode,
     period: Period,
@@ -298,7 +295,7 @@ def _count(  # noqa: PLR0913, PLR0917 - one spell's inputs
     return True
 
 
-def fca_return(  # noqa: PLR0913 - the return's documented knobs
+def fca_return(  # noqa: C901 - the counting rules, one by one
     complaints: Iterable[Complaint],
     *,
     period: Period,

@@ -16,7 +16,7 @@ __all__ = ["limit_end"]
 def limit_end(
     deadline: Deadline, received_at: datetime, calendar: BusinessCalendar
 ) -> datetime:
-    """Return when ``deadline``'s own limit ends for a complaint received at ``received_at``.
+    """Return when ``deadline``'s own limit ends for a complaint received then.
 
     No pause, extension or classification override is applied: this is the
     limit as the rule states it, counted exactly as

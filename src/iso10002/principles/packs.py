@@ -45,8 +45,8 @@ class SummaryResolutionCommunicated(BasePolicy):
     business day following the day on which it is received needs no final
     response but a *summary resolution communication* (DISP 1.5.4R). The day
     of receipt is the day it arrived, even on a weekend or after close of
-    business (the deeming guidance DISP 1.5.3G is deleted). Resolution is the first event in
-    ``resolution_events``; a communication is an event in
+    business (the deeming guidance DISP 1.5.3G is deleted). Resolution is the
+    first event in ``resolution_events``; a communication is an event in
     ``communication_events`` or a decision with ``communicated_at``. Business
     days come from ``context.calendar`` when it is a
     :class:`~iso10002.calendars.BusinessCalendar`, else from a Monday-to-Friday
@@ -97,7 +97,7 @@ class SummaryResolutionCommunicated(BasePolicy):
         return WeekdayCalendar(zone=self.zone)
 
     def window_end(self, received_at: datetime, calendar: BusinessCalendar) -> datetime:
-        """Return when the window closes, counted as the ``uk.fca.disp`` pack counts it.
+        """Return when the window closes, counted as the ``uk.fca.disp`` pack does.
 
         The pack's ``summary_resolution`` rule (DISP 1.5.1R) with this
         policy's number of business days, through
