@@ -32,7 +32,10 @@ from iso10002.principles.objectivity import (
     ComplainantHeardBeforeDecision,
     HandlerNotConflicted,
 )
-from iso10002.principles.packs import SummaryResolutionCommunicated
+from iso10002.principles.packs import (
+    HoldingResponseContent,
+    SummaryResolutionCommunicated,
+)
 from iso10002.principles.responsiveness import AcknowledgedOnTime, KeptInformed
 from iso10002.principles.timeliness import DeadlinesMet
 from iso10002.principles.transparency import ComplaintsPolicyPublished
@@ -79,6 +82,7 @@ def _pack_policies(pack: str) -> tuple[Policy, ...]:
         return (
             _wording(pack, "DISP 1.6.2R and DISP 1 Annex 3R", _OMBUDSMAN, _SIX_MONTHS),
             SummaryResolutionCommunicated(),
+            HoldingResponseContent(),
         )
     if pack == "uk.fca.disp.psd":
         return (

@@ -29,7 +29,7 @@ from iso10002.principles._base import (
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
 
-__all__ = ["SummaryResolutionCommunicated"]
+__all__ = ["HoldingResponseContent", "SummaryResolutionCommunicated"]
 
 
 def _days(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -152,3 +152,94 @@ class SummaryResolutionCommunicated(BasePolicy):
                 window_end=window_end.isoformat(),
             )
         ]
+
+
+_HOLDING_FACTS: tuple[tuple[str, str], ...] = (
+    ("reason", "why a final response cannot be given yet (DISP 1.6.2R(2)(a))"),
+    ("expected_by", "when a final response is expected (DISP 1.6.2R(2)(a))"),
+    (
+        "ombudsman_rights",
+        "that the complainant may now refer the complaint to the Financial "
+        "Ombudsman Service (DISP 1.6.2R(2)(b))",
+    ),
+    (
+        "ombudsman_website",
+        "the Financial Ombudsman Service's website address (DISP 1.6.2R(2)(d))",
+    ),
+    (
+        "time_limit_notice",
+        "the six-month time limit for referring, in the wording of DISP 1 Annex 3R",
+    ),
+)
+
+
+@attrs.frozen(kw_only=True)
+class HoldingResponseContent(BasePolicy):
+    """Check that each holding response says what DISP 1.6.2R(2) requires.
+
+    A ``HoldingResponseSent`` event meets the FCA eight-week limit only as a
+    written response that explains the delay and when a final response is
+    expected, gives the right to refer to the Financial Ombudsman Service
+    with its website, and states the referral time limit in the wording of
+    DISP 1 Annex 3R. Each holding response missing one of these facts in its
+    event data (as :meth:`~iso10002.ComplaintsHandler.record_holding_response`
+    records them) gets one finding listing what is missing.
+
+    Args:
+        id: The policy id.
+        event: The holding-response event name.
+        severity: Severity of a finding.
+        edition: The edition findings are reported under.
+
+    .. versionadded:: 0.2.0
+    """
+
+    PRINCIPLE: ClassVar[Principle] = Principle.TRANSPARENCY
+    SUMMARY: ClassVar[str] = (
+        "A holding response gives the reason, the expected date, the ombudsman "
+        "referral right with the website and the time limit (DISP 1.6.2R(2), "
+        "DISP 1 Annex 3R)."
+    )
+
+    id: str = attrs.field(default="uk.fca.disp.holding-response", validator=check_id)
+    event: str = attrs.field(default="HoldingResponseSent")
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, converter=to_severity
+    )
+
+    def evaluate(
+        self, complaint: Complaint, context: PolicyContext
+    ) -> Sequence[Finding]:
+        """Report each holding response that lacks a required fact.
+
+        Args:
+            complaint: The complaint (its history is checked).
+            context: Unused.
+
+        Returns:
+            One finding per incomplete holding response.
+        """
+        del context
+        found = []
+        for event in complaint.history:
+            if event.name != self.event:
+                continue
+            data = event.data
+            missing = [
+                what
+                for key, what in _HOLDING_FACTS
+                if data.get(key) in (None, "", False)
+            ]
+            if missing:
+                found.append(
+                    self.finding(
+                        "holding-response-incomplete",
+                        self.severity,
+                        "The holding response does not record: "
+                        + "; ".join(missing)
+                        + ".",
+                        at=event.at.isoformat(),
+                        sequence=event.sequence,
+                    )
+                )
+        return found
