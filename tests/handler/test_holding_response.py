@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from tests.handler.conftest import AGENT, INTAKE, START
 
 from iso10002.calendars.holidays import HolidaysCalendar
 from iso10002.clock import FixedClock
@@ -14,7 +15,6 @@ from iso10002.handler import ComplaintsHandler
 from iso10002.principles import PolicyContext
 from iso10002.principles.packs import HoldingResponseContent
 from iso10002.repositories import InMemoryComplaintRepository
-from tests.handler.conftest import AGENT, INTAKE, START
 
 UK = HolidaysCalendar("GB-ENG")
 
@@ -94,7 +94,7 @@ class TestDisp162R2:
             ({"reason": " "}, "reason"),
             ({"reason": "x\x00y"}, "reason"),
             ({"reason": "x" * 5000}, "reason"),
-            ({"expected_by": datetime(2026, 6, 1)}, "expected_by"),  # noqa: DTZ001
+            ({"expected_by": datetime(2026, 6, 1)}, "expected_by"),
             ({"expected_by": "2026-06-01"}, "expected_by"),
             ({"ombudsman_rights": "yes"}, "ombudsman_rights"),
             ({"ombudsman_website": ""}, "ombudsman_website"),

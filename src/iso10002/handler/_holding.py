@@ -13,15 +13,20 @@ _MAX_TEXT = 2000
 _MAX_URL = 300
 
 
+_SURROGATES = range(0xD800, 0xE000)
+_CONTROL = frozenset(chr(i) for i in range(32)) - {"\t", "\n", "\r"}
+
+
+def _bad(char: str) -> bool:
+    return char in _CONTROL or ord(char) in _SURROGATES
+
+
 def _text(field: str, value: object, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError.single(field, "must be non-empty text")
     if len(value) > limit:
         raise ValidationError.single(field, f"must be at most {limit} characters")
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or any(  # noqa: PLR2004 - control characters
-        0xD800 <= ord(c) <= 0xDFFF
-        for c in value  # noqa: PLR2004 - lone surrogates
-    ):
+    if any(_bad(c) for c in value):
         raise ValidationError.single(field, "must not hold control characters")
     return value
 
@@ -32,7 +37,7 @@ def _flag(field: str, value: object) -> bool:
     return value
 
 
-def holding_data(  # noqa: PLR0913 - one argument per fact of the response
+def holding_data(
     *,
     reason: str | None,
     expected_by: datetime | date | None,

@@ -159,8 +159,10 @@ _HOLDING_FACTS: tuple[tuple[str, str], ...] = (
     ("expected_by", "when a final response is expected (DISP 1.6.2R(2)(a))"),
     (
         "ombudsman_rights",
-        "that the complainant may now refer the complaint to the Financial "
-        "Ombudsman Service (DISP 1.6.2R(2)(b))",
+        (
+            "that the complainant may now refer the complaint to the Financial "
+            "Ombudsman Service (DISP 1.6.2R(2)(b))"
+        ),
     ),
     (
         "ombudsman_website",
