@@ -117,3 +117,20 @@ class TestDisp162R2:
 
         ids = set(policies_for("uk.fca.disp"))
         assert "uk.fca.disp.holding-response" in ids
+
+
+class TestCalendarWarning:
+    def test_a_handler_without_a_calendar_says_so(self):
+        """No calendar: a MissingCalendarWarning naming the handler."""
+        from iso10002.calendars import MissingCalendarWarning  # noqa: PLC0415
+
+        with pytest.warns(MissingCalendarWarning, match="ComplaintsHandler"):
+            ComplaintsHandler(InMemoryComplaintRepository())
+
+    def test_a_handler_with_a_calendar_is_silent(self):
+        """With a calendar nothing is warned."""
+        import warnings  # noqa: PLC0415
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ComplaintsHandler(InMemoryComplaintRepository(), calendar=UK)

@@ -8,7 +8,8 @@ from typing import Any
 
 import attrs
 
-from iso10002.calendars import BusinessCalendar, WeekdayCalendar
+from iso10002.calendars import BusinessCalendar
+from iso10002.calendars._fallback import fallback_calendar
 from iso10002.clock import Clock, SystemClock
 from iso10002.deadlines import Pack, get_pack, project_due_dates
 from iso10002.errors import AccessDenied, ConflictError, ValidationError
@@ -81,7 +82,9 @@ class HandlerCore:
             )
         self._repository = repository
         self._clock = clock or SystemClock()
-        self._calendar = calendar or WeekdayCalendar()
+        self._calendar = (
+            fallback_calendar("ComplaintsHandler") if calendar is None else calendar
+        )
         if not isinstance(self._calendar, BusinessCalendar):
             raise ValidationError.single("calendar", "must be a BusinessCalendar")
         self._pack = _pack(pack)

@@ -30,7 +30,8 @@ class ComplaintsHandler(StepsMixin, PrivacyMixin):
         policies: The policies guards name; by default the 2018 set, plus
             the pack's content rules for a regulatory pack.
         clock: Where "now" comes from (the system clock by default).
-        calendar: The business calendar (Monday to Friday, UTC by default).
+        calendar: The business calendar. Without one, Monday to Friday in
+            UTC, with a :class:`~iso10002.calendars.MissingCalendarWarning`.
         pack: The deadline pack, or its name (``"iso10002"`` by default);
             ``None`` projects no due dates.
         organisation: The :class:`~iso10002.principles.OrganisationProfile`
