@@ -21,9 +21,9 @@ _UNITS = {
     Measure.WEEKS: "weeks",
 }
 _CLOCKS = {
-    Counting.FROM_RECEIPT: "from receipt",
-    Counting.FROM_DAY_AFTER_RECEIPT: "end of the last day, counted from the next day",
-    Counting.CLOSE_OF_BUSINESS: "close of business on the last day after receipt day",
+    Counting.FROM_RECEIPT: "from the instant of receipt",
+    Counting.FROM_DAY_AFTER_RECEIPT: "counted from the day after the day of receipt",
+    Counting.CLOSE_OF_BUSINESS: "counted from the day after the day of receipt",
 }
 
 
@@ -94,8 +94,8 @@ def pack_table(pack: Pack) -> str:
             f"{pack.pausing_note}"
         ).rstrip(),
         "",
-        "| step | kind | limit | pauses | met by | rule | citation |",
-        "|---|---|---|---|---|---|---|",
+        "| step | kind | limit | ends | pauses | met by | rule | citation |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     lines.extend(
         "| "
@@ -105,6 +105,7 @@ def pack_table(pack: Pack) -> str:
                 d.step,
                 d.kind.value,
                 _limit(d),
+                d.clock.ends,
                 "yes" if d.pausable else "no",
                 _met_by(d),
                 d.summary,
