@@ -394,10 +394,15 @@ class TestComputeDeadlines:
         pack = get_pack("au.asic.rg271")
         cases = [
             (None, "2025-04-02"),
-            (classified("superannuation"), "2025-04-17"),
-            (classified("lending", ["hardship"]), "2025-03-24"),
-            (classified("default_notice"), "2025-03-24"),
-            (classified("superannuation", ["death_benefit_objection"]), "2025-06-01"),
+            (classified("au.asic.super.trustee"), "2025-04-17"),
+            (classified("lending", ["au.asic.credit.hardship"]), "2025-03-24"),
+            (classified("au.asic.credit.default_notice"), "2025-03-24"),
+            (
+                classified("superannuation", ["au.asic.super.death_benefit_objection"]),
+                "2025-06-01",
+            ),
+            # Unqualified names no longer choose a regime.
+            (classified("superannuation", ["hardship"]), "2025-04-02"),
         ]
         for classification, expected in cases:
             complaint = make_complaint(received, classification=classification)
