@@ -250,3 +250,21 @@ class TestAsicWindow:
             [c], period=Period.parse("2026-H1", sydney.zone), calendar=sydney
         ).rows[0]
         assert row.closed_within_5_business_days == "Y"
+
+
+class TestKpisCountOnce:
+    def test_disp_1_10_1r_kpis_count_a_duplicate_once(self):
+        """The KPIs' flow measures leave out a duplicate, as the returns do."""
+        from iso10002.analysis import KpiSpec, compute_kpis  # noqa: PLC0415
+
+        original = build("O", "2026-01-05T10:00")
+        duplicate = build(
+            "D",
+            "2026-01-06T10:00",
+            [("ComplaintWithdrawn", "2026-01-06T11:00")],
+            outcome=Outcome.DUPLICATE,
+        )
+        spec = KpiSpec(as_of=datetime(2026, 3, 1, tzinfo=timezone.utc), period=H1)
+        report = compute_kpis([original, duplicate], spec, calendar=UK)
+        assert report.complaints == 1
+        assert "duplicate" not in dict(report.outcomes.counts)
