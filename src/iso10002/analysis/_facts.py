@@ -6,6 +6,8 @@ from datetime import datetime
 
 from iso10002.model import Classification, Complaint, Outcome, Remedy
 
+REGIME_KEY = "regime"  # iso10002.deadlines.REGIME_KEY: the pack recorded per complaint
+
 __all__ = [
     "ACKNOWLEDGED",
     "APPEALED",
@@ -148,6 +150,7 @@ class Standing:
         "in_scope",
         "outcome",
         "product",
+        "regime",
         "remedies",
     )
 
@@ -160,6 +163,7 @@ class Standing:
         remedies: tuple[Remedy, ...],
         classification: Classification | None,
         product: str | None,
+        regime: str | None = None,
     ) -> None:
         """Keep the facts; scope follows from them."""
         self.facts = facts
@@ -168,6 +172,7 @@ class Standing:
         self.remedies = remedies
         self.classification = classification
         self.product = product
+        self.regime = regime
         self.in_scope = facts.ended_by != REJECTED and outcome not in OUT_OF_SCOPE
 
 
@@ -215,7 +220,15 @@ def standing_at(complaint: Complaint, as_of: datetime) -> Standing:
     """
     facts = facts_of(complaint, as_of)
     decision = complaint.decision
+    regime = None
+    for event in complaint.history:
+        if event.at > as_of:
+            break
+        found = event.data.get(REGIME_KEY)
+        if isinstance(found, dict) and isinstance(found.get("pack"), str):
+            regime = found["pack"]
     return Standing(
+        regime=regime,
         facts=facts,
         episodes=_episodes(complaint, as_of),
         outcome=facts.outcome,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -175,6 +175,10 @@ FCA_RULES: tuple[str, ...] = (
         "Product group: subject.product looked up in the product-group mapping; "
         "unmapped products count under 'other'."
     ),
+    (
+        "Regime: with regimes given, only complaints whose history records one "
+        "of those packs (PackSelection) are counted."
+    ),
     *(f"{f.form_wording}: {f.rule} ({f.citation})" for f in FCA_FIELDS),
 )
 """The counting rules of :func:`fca_return`, in words (printed with the return)."""
@@ -295,13 +299,14 @@ def _count(
     return True
 
 
-def fca_return(  # noqa: C901 - the counting rules, one by one
+def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
     complaints: Iterable[Complaint],
     *,
     period: Period,
     calendar: BusinessCalendar | None = None,
     product_groups: Mapping[str, str] | None = None,
     currency: str = "GBP",
+    regimes: Collection[str] | None = None,
 ) -> FcaReturn:
     """Count the FCA complaints return figures for ``period`` in one pass.
 
@@ -318,6 +323,12 @@ def fca_return(  # noqa: C901 - the counting rules, one by one
             is issued.
         product_groups: Our product names to FCA product groups.
         currency: The return's currency (GBP).
+        regimes: Count only complaints run on these packs, as recorded in
+            their history by a handler given a
+            :class:`~iso10002.deadlines.PackSelection` (e.g.
+            ``{"uk.fca.disp"}``, leaving the payment-services complaints of
+            ``uk.fca.disp.psd`` to their own return); all complaints when
+            ``None``.
 
     Returns:
         Figures per product group and in total, with :data:`FCA_RULES`.
@@ -335,6 +346,7 @@ def fca_return(  # noqa: C901 - the counting rules, one by one
         raise ValidationError.single("period", "must be a Period")
     rules = _Rules(business_calendar(calendar, "fca_return"))
     groups_of = dict(product_groups or {})
+    chosen = None if regimes is None else frozenset(regimes)
     cutoff = period.end - _JUST_BEFORE
     counts: dict[str, dict[str, int]] = {}
     redress: dict[str, Decimal] = {}
@@ -345,7 +357,9 @@ def fca_return(  # noqa: C901 - the counting rules, one by one
         if complaint.received_at >= period.end:
             continue
         standing = standing_at(complaint, cutoff)
-        if not standing.in_scope:
+        if not standing.in_scope or (
+            chosen is not None and standing.regime not in chosen
+        ):
             continue
         group = groups_of.get(standing.product or "", OTHER_GROUP)
         row = counts.setdefault(group, {})

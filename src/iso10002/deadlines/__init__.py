@@ -38,6 +38,12 @@ from iso10002.deadlines._rules import (
     Override,
     Pack,
 )
+from iso10002.deadlines._selection import (
+    REGIME_KEY,
+    PackRule,
+    PackSelection,
+    recorded_pack,
+)
 from iso10002.deadlines._status import (
     DeadlineState,
     DeadlineStatus,
@@ -48,6 +54,7 @@ __all__ = [
     "BUILTIN_PACKS",
     "DEFAULT_PAUSED_STATES",
     "EXTENDED_EVENT",
+    "REGIME_KEY",
     "ClassificationMatch",
     "ComputedDeadline",
     "Counting",
@@ -60,6 +67,8 @@ __all__ = [
     "Measure",
     "Override",
     "Pack",
+    "PackRule",
+    "PackSelection",
     "compute_deadlines",
     "get_pack",
     "limit_end",
@@ -69,6 +78,7 @@ __all__ = [
     "packs_markdown",
     "project_due_dates",
     "recompute_due_dates",
+    "recorded_pack",
     "register_pack",
     "status_of_deadlines",
 ]
