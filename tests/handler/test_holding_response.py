@@ -134,3 +134,41 @@ class TestCalendarWarning:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             ComplaintsHandler(InMemoryComplaintRepository(), calendar=UK)
+
+
+class TestPaymentServicesHoldingReply:
+    @pytest.mark.parametrize(
+        ("pack", "policy_id"),
+        [
+            ("uk.fca.disp.psd", "uk.fca.disp.psd.holding-reply"),
+            ("eu.psd2", "eu.psd2.holding-reply"),
+        ],
+    )
+    def test_disp_1_6_2ar_2_holding_reply_gives_reasons_and_the_date(
+        self, form, pack, policy_id
+    ):
+        """A payment-services holding reply without its date gets a finding."""
+        from iso10002.principles import policies_for  # noqa: PLC0415
+
+        clock = FixedClock(START)
+        handler = ComplaintsHandler(
+            repository=InMemoryComplaintRepository(),
+            clock=clock,
+            calendar=UK,
+            pack=pack,
+        )
+        c = _open(handler, clock, form)
+        done = handler.record_holding_response(c.id, actor=AGENT, reason="Waiting.")
+        policy = policies_for(pack)[policy_id]
+        (finding,) = policy.evaluate(done, PolicyContext(now=START))
+        assert "expected" in finding.message
+        assert "website" not in finding.message
+        dated = handler.record_holding_response(
+            c.id, actor=AGENT, reason="Waiting.", expected_by=date(2026, 4, 1)
+        )
+        assert len(policy.evaluate(dated, PolicyContext(now=START))) == 1
+
+    def test_required_facts_must_be_known(self):
+        """An unknown fact name is refused."""
+        with pytest.raises(ValidationError):
+            HoldingResponseContent(required=("colour",))

@@ -87,6 +87,9 @@ def _pack_policies(pack: str) -> tuple[Policy, ...]:
     if pack == "uk.fca.disp.psd":
         return (
             _wording(pack, "DISP 1.6.2AR and DISP 1 Annex 3R", _OMBUDSMAN, _SIX_MONTHS),
+            HoldingResponseContent(
+                id="uk.fca.disp.psd.holding-reply", required=("reason", "expected_by")
+            ),
         )
     if pack == "eu.psd2":
         return (
@@ -99,6 +102,9 @@ def _pack_policies(pack: str) -> tuple[Policy, ...]:
                     "out-of-court",
                     "ombudsman",
                 ),
+            ),
+            HoldingResponseContent(
+                id="eu.psd2.holding-reply", required=("reason", "expected_by")
             ),
         )
     if pack == "au.asic.rg271":

@@ -175,6 +175,14 @@ _HOLDING_FACTS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _known_facts(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    known = {key for key, _ in _HOLDING_FACTS}
+    if not value or not value <= known:
+        raise ValidationError.single(
+            attribute.name, f"must name some of {', '.join(sorted(known))}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class HoldingResponseContent(BasePolicy):
     """Check that each holding response says what DISP 1.6.2R(2) requires.
@@ -187,9 +195,14 @@ class HoldingResponseContent(BasePolicy):
     event data (as :meth:`~iso10002.ComplaintsHandler.record_holding_response`
     records them) gets one finding listing what is missing.
 
+    For payment-services complaints (DISP 1.6.2AR(2), PSD2 Art. 101(2)) a
+    holding reply must give the reasons for the delay and the date of the
+    final response: ``required=("reason", "expected_by")``.
+
     Args:
         id: The policy id.
         event: The holding-response event name.
+        required: The facts (event-data keys) checked; all five by default.
         severity: Severity of a finding.
         edition: The edition findings are reported under.
 
@@ -205,6 +218,11 @@ class HoldingResponseContent(BasePolicy):
 
     id: str = attrs.field(default="uk.fca.disp.holding-response", validator=check_id)
     event: str = attrs.field(default="HoldingResponseSent")
+    required: frozenset[str] = attrs.field(
+        default=frozenset(key for key, _ in _HOLDING_FACTS),
+        converter=to_frozenset,
+        validator=_known_facts,
+    )
     severity: FindingSeverity = attrs.field(
         default=FindingSeverity.WARNING, converter=to_severity
     )
@@ -230,7 +248,7 @@ class HoldingResponseContent(BasePolicy):
             missing = [
                 what
                 for key, what in _HOLDING_FACTS
-                if data.get(key) in (None, "", False)
+                if key in self.required and data.get(key) in (None, "", False)
             ]
             if missing:
                 found.append(
