@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import AccessDenied, ValidationError
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.model import ComplaintForm
@@ -27,7 +28,9 @@ TOKENS = {  # the host's own authentication, reduced to a table
     "form-token": Actor("web-form", roles={"intake"}),
     "guest-token": Actor("guest"),
 }
-handler = ComplaintsHandler(InMemoryComplaintRepository())
+handler = ComplaintsHandler(
+    InMemoryComplaintRepository(), calendar=WeekdayCalendar(zone="Europe/London")
+)
 
 
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -66,7 +66,14 @@ from iso10002.analysis._returns_asic import (
     AsicReturn,
     asic_return,
 )
-from iso10002.analysis._returns_fca import FCA_RULES, FcaFigures, FcaReturn, fca_return
+from iso10002.analysis._returns_fca import (
+    FCA_FIELDS,
+    FCA_RULES,
+    FcaField,
+    FcaFigures,
+    FcaReturn,
+    fca_return,
+)
 from iso10002.analysis._review import (
     ManagementReview,
     build_management_review,
@@ -88,6 +95,7 @@ __all__ = [
     "ASIC_RULES",
     "DEFAULT_ASIC_LAYOUT",
     "EVIDENCE_CHECKS",
+    "FCA_FIELDS",
     "FCA_RULES",
     "KPI_METRICS",
     "SECTIONS",
@@ -110,6 +118,7 @@ __all__ = [
     "EvidenceCheck",
     "EvidenceReport",
     "EvidenceStatus",
+    "FcaField",
     "FcaFigures",
     "FcaReturn",
     "FindingSummary",

@@ -11,6 +11,7 @@ from typing import IO
 import click
 from tqdm import tqdm
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
@@ -78,7 +79,9 @@ def export(db: Path, fmt: str, output: Path | None, *, personal: bool) -> int:
     """
     del fmt  # one format today; the option keeps room for more
     with closing(open_repository(str(db))) as repository:
-        handler = ComplaintsHandler(repository, store=InMemoryHandlerStore())
+        handler = ComplaintsHandler(
+            repository, calendar=WeekdayCalendar(), store=InMemoryHandlerStore()
+        )
         if output is None:
             written = _write(handler, sys.stdout, personal=personal)
         else:

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.cli._scenario import Plan, Planned, plan_complaint
 from iso10002.cli._staging import StagingRepository
 from iso10002.clock import Clock, FixedClock
@@ -123,6 +124,7 @@ def simulate(
     handler = ComplaintsHandler(
         staging,
         clock=clock,
+        calendar=WeekdayCalendar(zone="UTC"),
         pack="iso10002",
         store=InMemoryHandlerStore(),
         ids=_SeededIds(clock, random.Random(f"{seed}:ids")),  # noqa: S311 - not secrets

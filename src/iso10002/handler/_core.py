@@ -6,9 +6,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from iso10002.calendars import BusinessCalendar, WeekdayCalendar
+import attrs
+
+from iso10002.calendars import BusinessCalendar
+from iso10002.calendars._fallback import fallback_calendar
 from iso10002.clock import Clock, SystemClock
-from iso10002.deadlines import Pack, get_pack, project_due_dates
+from iso10002.deadlines import (
+    REGIME_KEY,
+    Pack,
+    PackSelection,
+    get_pack,
+    project_due_dates,
+    recorded_pack,
+)
 from iso10002.errors import AccessDenied, ConflictError, ValidationError
 from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
 from iso10002.handler._actor import Actor, as_actor
@@ -44,12 +54,24 @@ DEFAULT_MAX_RETRIES = 3
 _UNSET: Any = object()
 
 
-def _pack(pack: Pack | str | None) -> Pack | None:
+def _pack(pack: Pack | str | PackSelection | None) -> Pack | None:
     if pack is None or isinstance(pack, Pack):
         return pack
     if isinstance(pack, str):
         return get_pack(pack)
-    raise ValidationError.single("pack", "must be a Pack, a pack name or None")
+    if isinstance(pack, PackSelection):
+        return get_pack(pack.default)
+    raise ValidationError.single(
+        "pack", "must be a Pack, a pack name, a PackSelection or None"
+    )
+
+
+def _stamp(complaint: Complaint, pack: Pack) -> Complaint:
+    """Record ``pack`` in the data of the complaint's newest event."""
+    last = complaint.history[-1]
+    data = {**last.data, REGIME_KEY: {"pack": pack.name, "version": pack.version}}
+    history = (*complaint.history[:-1], attrs.evolve(last, data=data))
+    return attrs.evolve(complaint, history=history)
 
 
 class HandlerCore:
@@ -63,7 +85,7 @@ class HandlerCore:
         *,
         clock: Clock | None = None,
         calendar: BusinessCalendar | None = None,
-        pack: Pack | str | None = "iso10002",
+        pack: Pack | str | PackSelection | None = "iso10002",
         organisation: Any = None,
         access: AccessPolicy | None = None,
         subscribers: Iterable[Subscriber] = (),
@@ -80,10 +102,13 @@ class HandlerCore:
             )
         self._repository = repository
         self._clock = clock or SystemClock()
-        self._calendar = calendar or WeekdayCalendar()
+        self._calendar = (
+            fallback_calendar("ComplaintsHandler") if calendar is None else calendar
+        )
         if not isinstance(self._calendar, BusinessCalendar):
             raise ValidationError.single("calendar", "must be a BusinessCalendar")
         self._pack = _pack(pack)
+        self._selection = pack if isinstance(pack, PackSelection) else None
         self._organisation = organisation
         self._access: AccessPolicy = access or RoleBasedAccess()
         if not isinstance(self._access, AccessPolicy):
@@ -200,10 +225,16 @@ class HandlerCore:
         return now
 
     def _project(self, complaint: Complaint) -> Complaint:
-        if self._pack is None:
+        pack = self._pack
+        if self._selection is not None:
+            pack = self._selection.choose(complaint)
+            recorded = recorded_pack(complaint)
+            if recorded is None or recorded.name != pack.name:
+                complaint = _stamp(complaint, pack)
+        if pack is None:
             return complaint
         due = project_due_dates(
-            complaint, self._pack, self._calendar, paused_states=self._paused
+            complaint, pack, self._calendar, paused_states=self._paused
         )
         return (
             complaint if due == complaint.deadlines else amend(complaint, deadlines=due)

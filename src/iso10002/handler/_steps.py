@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import attrs
@@ -13,6 +13,7 @@ from iso10002.errors import DuplicateError, ValidationError
 from iso10002.handler._access import READ, RECEIVE
 from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._core import HandlerCore
+from iso10002.handler._holding import holding_data
 from iso10002.handler._notify import publish
 from iso10002.ids import format_reference
 from iso10002.model import (
@@ -257,28 +258,59 @@ class StepsMixin(HandlerCore):
         """
         return self._one(complaint_id, "investigate", actor)
 
-    def record_holding_response(
-        self, complaint_id: str, *, actor: Actor | str, reason: str | None = None
+    def record_holding_response(  # noqa: PLR0913 - the facts of the response
+        self,
+        complaint_id: str,
+        *,
+        actor: Actor | str,
+        reason: str | None = None,
+        expected_by: datetime | date | None = None,
+        ombudsman_rights: bool = False,
+        ombudsman_website: str | None = None,
+        time_limit_notice: bool = False,
     ) -> Complaint:
         """Record that the complainant was told the response is delayed, and why.
+
+        Every fact a pack's ``met_by`` or a content policy needs can be set
+        here: under DISP 1.6.2R(2) the eight-week limit is met by a written
+        response that explains the delay and says when a final response is
+        expected (``reason``, ``expected_by``), gives the right to refer to
+        the Financial Ombudsman Service (``ombudsman_rights``) with its
+        website (``ombudsman_website``), and states the six-month limit for
+        referring in the wording of DISP 1 Annex 3R (``time_limit_notice``).
+        :class:`~iso10002.principles.packs.HoldingResponseContent` checks
+        them.
 
         Args:
             complaint_id: The complaint.
             actor: Who sent it.
-            reason: Why (kept in the event: no personal data).
+            reason: Why the response is delayed (no personal data).
+            expected_by: When a final response is expected.
+            ombudsman_rights: The response told the complainant they may now
+                refer the complaint to the ombudsman.
+            ombudsman_website: The ombudsman's website address as given.
+            time_limit_notice: The response stated the time limit for
+                referring to the ombudsman.
 
         Raises:
+            ValidationError: naming the field, for blank text, a naive
+                ``expected_by`` or a flag that is not a bool.
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
             ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``expected_by``, ``ombudsman_rights``, ``ombudsman_website`` and
+           ``time_limit_notice``.
         """
-        return self._one(
-            complaint_id,
-            "record_holding_response",
-            actor,
-            {} if reason is None else {"reason": reason},
+        data = holding_data(
+            reason=reason,
+            expected_by=expected_by,
+            ombudsman_rights=ombudsman_rights,
+            ombudsman_website=ombudsman_website,
+            time_limit_notice=time_limit_notice,
         )
+        return self._one(complaint_id, "record_holding_response", actor, data)
 
     def decide(  # noqa: PLR0913 - the facts of a decision
         self,
