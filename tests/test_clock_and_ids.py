@@ -87,7 +87,8 @@ class TestFormatReference:
 class TestUlidFactoryBeforeTheEpoch:
     def test_clocks_before_1970_are_refused_by_name(self):
         """A clock before the Unix epoch raises ValidationError naming the clock."""
-        factory = UlidFactory(FixedClock(datetime(1969, 12, 31, 23, 59, tzinfo=timezone.utc)))
+        before = datetime(1969, 12, 31, 23, 59, tzinfo=timezone.utc)
+        factory = UlidFactory(FixedClock(before))
         with pytest.raises(ValidationError) as caught:
             factory.new_id()
         assert caught.value.field == "clock"

@@ -41,7 +41,7 @@ repo.close()
 def _run_fork(open_code: str) -> str:
     """Run the fork script in a fresh interpreter, bounded in time."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(  # noqa: S603 - our interpreter and our script
+    done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(_CHILD.format(open=open_code))],
         capture_output=True,
         text=True,

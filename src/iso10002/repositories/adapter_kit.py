@@ -67,9 +67,9 @@ from iso10002.repositories._validate import (
 
 __all__ = [
     "ERASED",
-    "MAX_LEASE",
     "ERASURE_EVENT",
     "GENESIS",
+    "MAX_LEASE",
     "ChainedEvent",
     "IndexValues",
     "Prepared",

@@ -7,7 +7,7 @@ the store is touched.
 """
 
 # A shipped test suite: it asserts and compares with literal expectations.
-# ruff: noqa: S101, PLR2004
+# ruff: noqa: S101
 
 from __future__ import annotations
 
@@ -46,19 +46,24 @@ BAD_IDS: tuple[Any, ...] = (
 BAD_KEYS: tuple[Any, ...] = ("", "   ", "k" * 201, 42, "\ud800", "k\x00", "k\r\n")
 """Values no idempotency key or worker name can be."""
 
-_CURSORS: tuple[str, ...] = tuple(
-    base64.urlsafe_b64encode(raw).decode("ascii")
-    for raw in (
-        b"99999999999999999999999999|C-000001",
-        b"-99999999999999999999999999|C-000001",
-        b"1|",
-        b"1|" + b"x" * 65,
-        b"1|a\x00b",
-        b"1|\xed\xa0\x80",  # a surrogate, encoded as CESU-8 would
-        b"no separator",
-        b"1.5|C-000001",
-    )
-) + ("!!", "é", "A" * 1001)
+_CURSORS: tuple[str, ...] = (
+    *(
+        base64.urlsafe_b64encode(raw).decode("ascii")
+        for raw in (
+            b"99999999999999999999999999|C-000001",
+            b"-99999999999999999999999999|C-000001",
+            b"1|",
+            b"1|" + b"x" * 65,
+            b"1|a\x00b",
+            b"1|\xed\xa0\x80",  # a surrogate, encoded as CESU-8 would
+            b"no separator",
+            b"1.5|C-000001",
+        )
+    ),
+    "!!",
+    "é",
+    "A" * 1001,
+)
 
 _UTC = timezone.utc
 _EAST = timezone(timedelta(hours=5))
@@ -66,14 +71,14 @@ _WEST = timezone(timedelta(hours=-5))
 
 
 def _error(call: Any) -> Iso10002Error:
-    """Run ``call`` and return the ``iso10002`` error it raised (anything else fails)."""
+    """Run ``call``; return the ``iso10002`` error it raised (anything else fails)."""
     with pytest.raises(Iso10002Error) as caught:
         call()
     return caught.value
 
 
 class InputContract(ContractBase):
-    """Hostile arguments: one error class and field for every adapter, never a raw error.
+    """Hostile arguments: one named error from every adapter, never a raw one.
 
     .. versionadded:: 0.2.0
     """
@@ -82,7 +87,7 @@ class InputContract(ContractBase):
     def test_bad_complaint_ids_are_refused_by_name(
         self, repository: ComplaintRepository, complaint_id: Any
     ) -> None:
-        """get and erase refuse what cannot be an id: ValidationError on complaint_id."""
+        """Get and erase name ``complaint_id`` for what cannot be an id."""
         repository.add(make_complaint(1))
         at = make_complaint(1).received_at + timedelta(days=1)
         for call in (
@@ -124,7 +129,7 @@ class InputContract(ContractBase):
     def test_crafted_cursors_are_refused(
         self, repository: ComplaintRepository, cursor: str
     ) -> None:
-        """A cursor find did not make (huge numbers, bad ids, bad bytes) names ``after``."""
+        """A cursor find did not make (huge numbers, bad ids) names ``after``."""
         repository.add(make_complaint(1))
         error = _error(lambda: repository.find(Query(), after=cursor))
         assert isinstance(error, ValidationError)
@@ -177,22 +182,26 @@ class InputContract(ContractBase):
     def test_erasure_at_any_instant_gives_a_result_or_a_named_error(
         self, repository: ComplaintRepository, at: Any
     ) -> None:
-        """Erasing at an extreme or wrong instant erases or names ``at``; no overflow."""
+        """Erasing at an extreme or wrong instant erases or names ``at``."""
         repository.add(make_complaint(1))
+        erased: Any = None
+        refused: ValidationError | None = None
         try:
             erased = repository.erase_personal_data("C-000001", actor="dpo", at=at)
         except ValidationError as error:
-            assert error.field.startswith(("at", "event.at"))
-            assert repository.get("C-000001") == make_complaint(1)
-        else:
+            refused = error
+        if refused is None:
             assert repository.get("C-000001") == erased
+        else:
+            assert refused.field.startswith(("at", "event.at"))
+            assert repository.get("C-000001") == make_complaint(1)
 
     def _claiming(self, repository: ComplaintRepository) -> _Claiming:
         self.require(Capability.CLAIM_NEXT)
         claiming: _Claiming = repository  # type: ignore[assignment]
         return claiming
 
-    @pytest.mark.parametrize("worker", BAD_KEYS + (None,))
+    @pytest.mark.parametrize("worker", [*BAD_KEYS, None])
     def test_bad_workers_are_refused_by_name(
         self, repository: ComplaintRepository, worker: Any
     ) -> None:
