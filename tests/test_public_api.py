@@ -176,6 +176,10 @@ EXPECTED: dict[str, list[str]] = {
         "format_reference",
     ],
     "iso10002.model": [
+        "MAX_EVENT_DATA_CHARS",
+        "MAX_HISTORY_DATA_CHARS",
+        "MAX_JSON_DEPTH",
+        "MAX_JSON_INTEGER",
         "MODEL_TYPES",
         "PERSONAL",
         "RECEIVED_EVENT",

@@ -44,16 +44,28 @@ SHORT_TEXT = 500
 LONG_TEXT = 20_000
 
 MAX_JSON_DEPTH = 32
-"""Deepest nesting of lists and objects in event data (the data itself is level 1)."""
+"""Deepest nesting of lists and objects in event data (the data itself is level 1).
+
+.. versionadded:: 0.2.0
+"""
 
 MAX_JSON_INTEGER = 2**63 - 1
-"""Largest magnitude of an integer in event data (a signed 64-bit integer)."""
+"""Largest magnitude of an integer in event data (a signed 64-bit integer).
+
+.. versionadded:: 0.2.0
+"""
 
 MAX_EVENT_DATA_CHARS = 262_144
-"""Longest JSON text of one event's data, in characters (256 Ki)."""
+"""Longest JSON text of one event's data, in characters (256 Ki).
+
+.. versionadded:: 0.2.0
+"""
 
 MAX_HISTORY_DATA_CHARS = 16_777_216
-"""Longest total JSON text of the data of every event in one history (16 Mi)."""
+"""Longest total JSON text of the data of every event in one history (16 Mi).
+
+.. versionadded:: 0.2.0
+"""
 # Control characters, and lone surrogates (not encodable as UTF-8, refused by
 # PostgreSQL and most JSON consumers).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
