@@ -370,7 +370,8 @@ class TestHandler:
     def test_hostile_actor_names_are_library_errors(self, handler, received, actor):
         """An actor name no event can record is refused, not stored."""
         with pytest.raises(Iso10002Error):
-            handler.acknowledge(received.id, actor=_actor((actor, {"complaints-handler"})))
+            who = _actor((actor, {"complaints-handler"}))
+            handler.acknowledge(received.id, actor=who)
         assert handler.repository.get(received.id).version == received.version
 
 
