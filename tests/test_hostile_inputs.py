@@ -366,6 +366,14 @@ class TestHandler:
             )
         assert caught.value.field == "idempotency_key"
 
+    @pytest.mark.parametrize("limit", [0, -1, None, "10", 1.5, True])
+    def test_bad_limits_of_due_and_breached_are_named(self, handler, limit):
+        """due() and breached() name ``limit`` for anything but a positive integer."""
+        for call in (handler.due, handler.breached):
+            with pytest.raises(ValidationError) as caught:
+                call(actor=_actor(MANAGER), limit=limit)
+            assert caught.value.field == "limit"
+
     @pytest.mark.parametrize("actor", ["\ud800", "a\x00", "", "a" * 1000])
     def test_hostile_actor_names_are_library_errors(self, handler, received, actor):
         """An actor name no event can record is refused, not stored."""
