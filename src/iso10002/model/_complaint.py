@@ -10,6 +10,7 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model._checks import (
     LONG_TEXT,
+    MAX_EVENT_DATA_CHARS,
     MAX_HISTORY_DATA_CHARS,
     PERSONAL,
     aware,
@@ -174,8 +175,9 @@ class Complaint:
             raise ValidationError.single(
                 "history[0].name", f"must be {RECEIVED_EVENT!r}"
             )
-        total = sum(json_chars(event.data) for event in self.history)
-        _SETATTR(self, _DATA_CHARS, _check_history_data(total))
+        if len(self.history) > _ALWAYS_WITHIN:
+            total = sum(json_chars(event.data) for event in self.history)
+            _SETATTR(self, _DATA_CHARS, _check_history_data(total))
 
     @classmethod
     def receive(  # noqa: PLR0913 - every argument is a required fact of receipt
@@ -273,6 +275,11 @@ _SETATTR = object.__setattr__
 # dict (not a field: never compared, shown or serialised) so a step adds only
 # its own event's length.
 _DATA_CHARS = "_iso10002_history_data_chars"
+
+
+# Each event's data is at most MAX_EVENT_DATA_CHARS long, so a history of at
+# most this many events is within the total without measuring it.
+_ALWAYS_WITHIN = MAX_HISTORY_DATA_CHARS // MAX_EVENT_DATA_CHARS
 
 
 def _check_history_data(total: int) -> int:
@@ -400,8 +407,10 @@ def advance(
     earlier than the last event, ``status`` valid, and ``checked`` the output
     of :func:`check_changes` (without ``status``).
     """
-    total = history_data_chars(complaint) + json_chars(event.data)
-    changes = {**checked, _DATA_CHARS: _check_history_data(total)}
+    changes = checked
+    if complaint.version >= _ALWAYS_WITHIN:
+        total = history_data_chars(complaint) + json_chars(event.data)
+        changes = {**checked, _DATA_CHARS: _check_history_data(total)}
     return _ADVANCE(
         complaint, changes, status, complaint.version + 1, (*complaint.history, event)
     )
