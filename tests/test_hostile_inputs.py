@@ -542,3 +542,27 @@ def _worst_fields() -> dict[str, Any]:
         complainant={"accessibility_needs": [short] * 20, "name": short},
     )
     return fields
+
+
+class TestModelEventDataTypes:
+    def test_subclasses_of_json_scalars_are_measured_as_their_values(self):
+        """str, int and float subclasses (enums) are JSON data like their bases."""
+        import enum  # noqa: PLC0415
+
+        class Colour(str, enum.Enum):
+            RED = "red"
+
+        class Level(enum.IntEnum):
+            HIGH = 3
+
+        class Ratio(float):
+            pass
+
+        event = _event({"c": Colour.RED, "l": Level.HIGH, "r": Ratio(0.5), "b": True})
+        assert event.data["c"] == "red"
+        _refused(lambda: _event({"l": Level.HIGH, "big": 2**64}), "data.big")
+
+    @pytest.mark.parametrize("value", [{1: "x"}, {"k": object()}, {"k": {1, 2}}])
+    def test_what_is_not_json_is_refused(self, value):
+        """Non-string keys and non-JSON values name the path."""
+        _refused(lambda: _event(value), "data")
