@@ -566,3 +566,51 @@ class TestModelEventDataTypes:
     def test_what_is_not_json_is_refused(self, value):
         """Non-string keys and non-JSON values name the path."""
         _refused(lambda: _event(value), "data")
+
+
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def handler_store(request, tmp_path):
+    """Each handler store in turn."""
+    from iso10002.handler import InMemoryHandlerStore  # noqa: PLC0415
+
+    if request.param == "memory":
+        yield InMemoryHandlerStore()
+        return
+    if request.param == "sqlite":
+        from iso10002.handler.sqlite import SQLiteHandlerStore  # noqa: PLC0415
+
+        store = SQLiteHandlerStore(tmp_path / "store.db")
+    else:
+        pytest.importorskip("psycopg")
+        import secrets  # noqa: PLC0415
+
+        from iso10002.handler.postgres import PostgresHandlerStore  # noqa: PLC0415
+
+        dsn = request.getfixturevalue("iso10002_postgres_dsn")
+        store = PostgresHandlerStore(dsn, schema=f"hstore_{secrets.token_hex(5)}")
+    yield store
+    store.close()
+
+
+class TestHandlerStores:
+    @pytest.mark.parametrize("name", ["\ud800", "a\x00", "a\x1b", "", "n" * 201, 7])
+    def test_bad_names_are_named(self, handler_store, name):
+        """Counter and subscriber names no store can hold are ValidationErrors."""
+        for call, field in (
+            (lambda: handler_store.next_value(name), "name"),
+            (lambda: handler_store.position(name), "subscriber"),
+            (lambda: handler_store.advance(name, expected=0, to=1), "subscriber"),
+        ):
+            _refused(call, field)
+
+    @pytest.mark.parametrize("position", [-1, 2**63, 2**64, None, "1"])
+    def test_positions_beyond_64_bits_are_named(self, handler_store, position):
+        """A checkpoint position outside 0 to 2**63 - 1 names its argument."""
+        _refused(lambda: handler_store.advance("s", expected=0, to=position), "to")
+        _refused(
+            lambda: handler_store.advance("s", expected=position, to=1), "expected"
+        )
+        assert handler_store.advance("s", expected=0, to=2**63 - 1)
+        assert handler_store.position("s") == 2**63 - 1
