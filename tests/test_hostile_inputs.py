@@ -614,3 +614,34 @@ class TestHandlerStores:
         )
         assert handler_store.advance("s", expected=0, to=2**63 - 1)
         assert handler_store.position("s") == 2**63 - 1
+
+
+class TestStoresWrittenBeforeTheBounds:
+    @pytest.mark.parametrize("depth", [500, 980])
+    def test_deep_stored_data_is_reported_not_a_recursion_error(self, tmp_path, depth):
+        """Event data nested hundreds of levels in a stored row: IntegrityError."""
+        from iso10002.errors import IntegrityError  # noqa: PLC0415
+
+        path = tmp_path / "old.db"
+        repository = SQLiteComplaintRepository(path)
+        complaint = next_version(make_complaint(1), data={"deep": []})
+        repository.add(complaint)
+        deep = '{"deep":' + "[" * depth + "]" * depth + "}"
+        with sqlite3.connect(path) as connection:
+            connection.execute("DROP TRIGGER events_refuse_update")
+            connection.execute(
+                "UPDATE events SET event = replace(event, '{\"deep\":[]}', ?)", (deep,)
+            )
+            connection.execute(
+                "UPDATE complaints SET document = replace(document, '{\"deep\":[]}', ?)",
+                (deep,),
+            )
+        connection.close()
+        with pytest.raises(IntegrityError):
+            repository.get(complaint.id)
+        with pytest.raises(IntegrityError):
+            list(iter_complaints(repository))
+        with pytest.raises(Iso10002Error):
+            repository.events()
+        assert not repository.verify_integrity().ok
+        repository.close()
