@@ -629,13 +629,11 @@ class TestStoresWrittenBeforeTheBounds:
         deep = '{"deep":' + "[" * depth + "]" * depth + "}"
         with sqlite3.connect(path) as connection:
             connection.execute("DROP TRIGGER events_refuse_update")
-            connection.execute(
-                "UPDATE events SET event = replace(event, '{\"deep\":[]}', ?)", (deep,)
-            )
-            connection.execute(
-                "UPDATE complaints SET document = replace(document, '{\"deep\":[]}', ?)",
-                (deep,),
-            )
+            for table, column in (("events", "event"), ("complaints", "document")):
+                connection.execute(
+                    f"UPDATE {table} SET {column} = replace({column}, ?, ?)",  # noqa: S608
+                    ('{"deep":[]}', deep),
+                )
         connection.close()
         with pytest.raises(IntegrityError):
             repository.get(complaint.id)
