@@ -109,6 +109,7 @@ class RowStoreComplaintRepository:
 
     # -- reading -------------------------------------------------------------
     def get(self, complaint_id: str) -> Complaint:
+        complaint_id = kit.check_complaint_id(complaint_id)
         row = self.complaints.get(complaint_id)
         if row is None:
             raise NotFoundError(complaint_id)

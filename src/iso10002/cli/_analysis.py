@@ -355,6 +355,9 @@ def _load_data(path: Path) -> Any:
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{path}: not valid {'JSON' if as_json else 'TOML'} ({exc})"
         raise CliError(msg) from None
+    except RecursionError:
+        msg = f"{path}: not valid {'JSON' if as_json else 'TOML'} (nested too deeply)"
+        raise CliError(msg) from None
 
 
 def _load_model(path: Path, cls: type[M]) -> M:

@@ -40,7 +40,8 @@ from iso10002.cli._analysis import (
     write_text,
     zone_option,
 )
-from iso10002.cli._db import open_repository
+from iso10002.cli._db import check_store, open_repository
+from iso10002.errors import IntegrityError
 from iso10002.principles import PolicyContext, policies_for
 from iso10002.repositories import IntegrityReport, Query
 from iso10002.serialization import to_dict
@@ -201,18 +202,27 @@ def audit(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting)
-    with closing(open_repository(str(db))) as repository:
-        # Two passes over the database rather than one list in memory: the
-        # evidence covers the period only, the KPIs also the backlog before it.
-        evidence = collect_evidence(
-            stream(repository, _evidence_query(instant, reporting), desc="auditing"),
-            as_of=instant,
-            policies=policies_for(policies),
-            context=PolicyContext(
-                now=instant, organisation=organisation_profile, calendar=calendar
-            ),
-        )
-        kpis = store_kpis(repository, spec, calendar)
+    # The integrity check is reported (4.9), not a refusal: the audit goes on
+    # over a store whose records read but do not verify. One whose records
+    # cannot be read fails as every other command does.
+    with closing(open_repository(str(db), verify=False)) as repository:
+        try:
+            # Two passes over the database rather than one list in memory: the
+            # evidence covers the period only, the KPIs also the backlog.
+            evidence = collect_evidence(
+                stream(
+                    repository, _evidence_query(instant, reporting), desc="auditing"
+                ),
+                as_of=instant,
+                policies=policies_for(policies),
+                context=PolicyContext(
+                    now=instant, organisation=organisation_profile, calendar=calendar
+                ),
+            )
+            kpis = store_kpis(repository, spec, calendar)
+        except IntegrityError:
+            check_store(str(db), repository)  # raises the one-line refusal
+            raise
         if skip_integrity:
             integrity = IntegrityEvidence(
                 checked=False, reason="skipped with --skip-integrity"

@@ -12,6 +12,7 @@ from iso10002.repositories.sqlite import SQLiteComplaintRepository
 
 __all__ = [
     "DEMO_TABLE",
+    "check_store",
     "is_demo_database",
     "open_repository",
     "remove_demo_database",
@@ -24,6 +25,10 @@ DEMO_TABLE = "iso10002_demo"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
+# The tables every iso10002 store has (the analysis facts are rebuilt if missing).
+_REQUIRED_TABLES = frozenset({"iso10002_schema", "complaints", "events"})
+
+
 def _tables(path: Path) -> set[str]:
     """Return the table names of the SQLite file at ``path``, opened read-only."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -34,15 +39,48 @@ def _tables(path: Path) -> set[str]:
     return {str(name) for (name,) in rows}
 
 
-def open_repository(path: str) -> SQLiteComplaintRepository:
+def _structure_problem(path: Path) -> str | None:
+    """Return SQLite's first complaint about the file's pages, or ``None``."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        rows = connection.execute("PRAGMA quick_check(1)").fetchall()
+    first = str(rows[0][0]) if rows else "no answer"
+    return None if first == "ok" else " ".join(first.split())
+
+
+def _damaged(path: str, what: str) -> CliError:
+    return CliError(
+        f"{path}: damaged iso10002 database ({what}); restore it from a backup"
+    )
+
+
+def check_store(path: str, repository: SQLiteComplaintRepository) -> None:
+    """Refuse a store whose complaints or event log fail ``verify_integrity``.
+
+    Raises:
+        CliError: one line naming the first problem and how many there are.
+    """
+    report = repository.verify_integrity()
+    if not report.ok:
+        first = report.problems[0]
+        ids = report.broken_complaint_ids
+        raise _damaged(
+            path,
+            f"{len(ids)} complaint(s) fail the integrity check; first: {first.message}",
+        )
+
+
+def open_repository(path: str, *, verify: bool = True) -> SQLiteComplaintRepository:
     """Open an existing iso10002 SQLite database, or fail with one clear line.
 
     Never creates a file and never adds tables to a SQLite file of another
-    application.
+    application. Every command reads through it, so a damaged store fails
+    every command the same way: SQLite's page check, the tables, then (with
+    ``verify``) the hash chains and documents of ``verify_integrity``.
 
     Raises:
-        CliError: if the file is missing, not a SQLite database, or not an
-            iso10002 database.
+        CliError: if the file is missing, not a SQLite database, not an
+            iso10002 database, or damaged.
     """
     file = Path(path)
     if not file.exists():
@@ -59,7 +97,23 @@ def open_repository(path: str) -> SQLiteComplaintRepository:
     if "iso10002_schema" not in tables or "complaints" not in tables:
         msg = f"{path}: not an iso10002 database (no complaints tables)"
         raise CliError(msg)
-    return SQLiteComplaintRepository(file)
+    missing = sorted(_REQUIRED_TABLES - tables)
+    if missing:
+        raise _damaged(path, f"table {missing[0]} is missing")
+    try:
+        problem = _structure_problem(file)
+    except sqlite3.Error as exc:
+        problem = str(exc)
+    if problem is not None:
+        raise _damaged(path, f"SQLite page check: {problem}")
+    repository = SQLiteComplaintRepository(file)
+    if verify:
+        try:
+            check_store(path, repository)
+        except BaseException:
+            repository.close()
+            raise
+    return repository
 
 
 def is_demo_database(path: Path) -> bool:

@@ -395,6 +395,8 @@ class HandlerCore:
         return Page(items=items, next_cursor=page.next_cursor)
 
     def _collect(self, query: Query, who: Actor, limit: int) -> tuple[Complaint, ...]:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError.single("limit", "must be a positive integer")
         found: list[Complaint] = []
         after: str | None = None
         while len(found) < limit:

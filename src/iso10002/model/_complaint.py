@@ -10,9 +10,12 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model._checks import (
     LONG_TEXT,
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
     PERSONAL,
     aware,
     instance_of,
+    json_chars,
     non_negative,
     optional,
     text,
@@ -172,6 +175,9 @@ class Complaint:
             raise ValidationError.single(
                 "history[0].name", f"must be {RECEIVED_EVENT!r}"
             )
+        if len(self.history) > _ALWAYS_WITHIN:
+            total = sum(json_chars(event.data) for event in self.history)
+            _SETATTR(self, _DATA_CHARS, _check_history_data(total))
 
     @classmethod
     def receive(  # noqa: PLR0913 - every argument is a required fact of receipt
@@ -264,6 +270,37 @@ class Complaint:
     def last_event(self) -> HistoryEvent | None:
         """Return the most recent history event, if any."""
         return self.history[-1] if self.history else None
+
+
+_SETATTR = object.__setattr__
+# The total JSON length of the history's event data, cached in the instance
+# dict (not a field: never compared, shown or serialised) so a step adds only
+# its own event's length.
+_DATA_CHARS = "_iso10002_history_data_chars"
+
+
+# Each event's data is at most MAX_EVENT_DATA_CHARS long, so a history of at
+# most this many events is within the total without measuring it.
+_ALWAYS_WITHIN = MAX_HISTORY_DATA_CHARS // MAX_EVENT_DATA_CHARS
+
+
+def _check_history_data(total: int) -> int:
+    if total > MAX_HISTORY_DATA_CHARS:
+        raise ValidationError.single(
+            "history",
+            f"event data must total at most {MAX_HISTORY_DATA_CHARS} characters "
+            f"as JSON, not {total}",
+        )
+    return total
+
+
+def history_data_chars(complaint: Complaint) -> int:
+    """Return the total JSON length of the data of ``complaint``'s events."""
+    found: int | None = complaint.__dict__.get(_DATA_CHARS)
+    if found is None:
+        found = sum(json_chars(event.data) for event in complaint.history)
+        _SETATTR(complaint, _DATA_CHARS, found)
+    return found
 
 
 _FIELDS: dict[str, attrs.Attribute[Any]] = attrs.fields_dict(Complaint)
@@ -407,6 +444,10 @@ def advance(
     earlier than the last event, ``status`` valid, and ``checked`` the output
     of :func:`check_changes` (without ``status``).
     """
+    changes = checked
+    if complaint.version >= _ALWAYS_WITHIN:
+        total = history_data_chars(complaint) + json_chars(event.data)
+        changes = {**checked, _DATA_CHARS: _check_history_data(total)}
     return _ADVANCE(
-        complaint, checked, status, complaint.version + 1, (*complaint.history, event)
+        complaint, changes, status, complaint.version + 1, (*complaint.history, event)
     )

@@ -125,14 +125,14 @@ def _verify_one(  # noqa: PLR0913 - one stored row, column by column
     document: Any
     try:
         document = json.loads(document_text)
-    except ValueError:
+    except (ValueError, RecursionError):
         document = document_text
     if isinstance(document, dict):
         if escaped:
             document = unescape_document(document)
         try:
             document["history"] = [json.loads(str(link.event)) for link in links]
-        except ValueError:
+        except (ValueError, RecursionError):
             document["history"] = []
     check = inspect_complaint(
         complaint_id, document=document, links=links, salt=salt, keys=keys

@@ -31,11 +31,8 @@ __all__ = [
     "Statements",
     "check_complaint",
     "check_expected_version",
-    "check_text",
     "complaint_row",
 ]
-
-_MAX_TEXT = 200
 
 _COMPLAINT_COLUMNS = (
     "id, version, idempotency_key, salt, last_link, status, received_at, channel,"
@@ -74,26 +71,6 @@ def check_expected_version(complaint: Complaint, expected_version: Any) -> None:
         raise ValidationError.single(
             "complaint.version",
             f"must be greater than expected_version {expected_version}",
-        )
-
-
-def check_text(field: str, value: Any, *, optional: bool = False) -> None:
-    """Check a short text argument (idempotency key, worker).
-
-    Raises:
-        ValidationError: naming ``field`` unless it is 1 to 200 characters
-            without NUL (or ``None`` when ``optional``).
-    """
-    if optional and value is None:
-        return
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or len(value) > _MAX_TEXT
-        or "\x00" in value
-    ):
-        raise ValidationError.single(
-            field, "must be a non-empty string of at most 200 characters"
         )
 
 

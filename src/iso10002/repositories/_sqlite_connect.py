@@ -85,6 +85,8 @@ class SQLiteConnections:
         self._closed = False
         self._shared_lock: threading.Lock | None = None
         self._shared: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        self._inherited: list[sqlite3.Connection] = []
         if self._path == ":memory:":
             with translated():
                 self._shared_lock = threading.Lock()
@@ -120,6 +122,8 @@ class SQLiteConnections:
         if self._closed:
             msg = f"{self!r} is closed"
             raise RepositoryError(msg)
+        if self._pid != os.getpid():
+            self._after_fork()
         if self._shared is not None and self._shared_lock is not None:
             with self._shared_lock:
                 yield self._shared
@@ -129,6 +133,29 @@ class SQLiteConnections:
             connection = self._open()
             self._local.connection = connection
         yield connection
+
+    def _after_fork(self) -> None:
+        """Leave the parent's connections alone; open fresh ones in this process.
+
+        SQLite connections must not cross ``fork()``: the child keeps them
+        (unused and unclosed, so nothing of the parent's is touched) and opens
+        its own. An in-memory database cannot be shared with a child at all.
+
+        Raises:
+            RepositoryError: for ``":memory:"``.
+        """
+        if self._shared is not None:
+            msg = (
+                f"{self!r} was opened in process {self._pid} and used in process "
+                f"{os.getpid()} after fork(): an in-memory database is not shared "
+                "across processes; open a repository in the child"
+            )
+            raise RepositoryError(msg)
+        self._inherited.extend(self._connections)
+        self._connections = []
+        self._registry_lock = threading.Lock()
+        self._local = threading.local()
+        self._pid = os.getpid()
 
     @contextmanager
     def _transaction(
@@ -146,6 +173,8 @@ class SQLiteConnections:
 
     def close(self) -> None:
         """Close every connection this repository opened, in any thread."""
+        if self._pid != os.getpid() and self._shared is None:
+            self._after_fork()  # never close the parent's connections here
         self._closed = True
         with self._registry_lock:
             connections, self._connections = self._connections, []

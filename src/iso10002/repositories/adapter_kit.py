@@ -5,7 +5,12 @@ check, so that every backend chains, verifies, erases, selects and pages the
 same way. The how-to "Write your own storage adapter" walks through them.
 
 * Arguments: :func:`check_complaint`, :func:`check_save`,
-  :func:`check_idempotency_key`, :func:`check_limit`, :func:`check_position`.
+  :func:`check_complaint_id`, :func:`check_idempotency_key`,
+  :func:`check_limit`, :func:`check_position`, and for claims
+  :func:`check_worker` and :func:`check_lease` (up to :data:`MAX_LEASE`): each
+  refuses a bad argument with the same named ``ValidationError`` as the
+  shipped adapters, before a driver can raise ``OverflowError`` or
+  ``UnicodeEncodeError``.
 * Writing: :func:`prepare` serialises a version once and chains its new
   events (:class:`Prepared`, :class:`ChainedEvent`); :func:`new_salt` for a
   new complaint or an erasure; :data:`GENESIS` before the first event.
@@ -55,11 +60,14 @@ from iso10002.repositories._query import (
     to_micros,
 )
 from iso10002.repositories._validate import (
+    MAX_LEASE,
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_lease,
     check_query,
     check_save,
+    check_worker,
 )
 from iso10002.repositories.anchors import with_anchor
 
@@ -67,6 +75,7 @@ __all__ = [
     "ERASED",
     "ERASURE_EVENT",
     "GENESIS",
+    "MAX_LEASE",
     "ChainedEvent",
     "ComplaintCheck",
     "IndexValues",
@@ -75,10 +84,12 @@ __all__ = [
     "check_complaint",
     "check_complaint_id",
     "check_idempotency_key",
+    "check_lease",
     "check_limit",
     "check_position",
     "check_query",
     "check_save",
+    "check_worker",
     "commit_personal_data",
     "decode_cursor",
     "encode_cursor",

@@ -46,8 +46,10 @@ from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_lease,
     check_query,
     check_save,
+    check_worker,
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
@@ -256,6 +258,9 @@ class InMemoryComplaintRepository:
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE
     ) -> Complaint | None:
         """Claim the first free matching complaint (see ``ClaimingRepository``)."""
+        query = check_query(query)
+        worker = check_worker(worker)
+        lease = check_lease(lease)
         now = time.monotonic()
         with self._lock:
             for complaint in self.find(query, limit=10_000).items:
@@ -267,7 +272,11 @@ class InMemoryComplaintRepository:
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
+        complaint_id = check_complaint_id(complaint_id)
+        worker = check_worker(worker)
         with self._lock:
+            if complaint_id not in self._entries:
+                raise NotFoundError(complaint_id)
             holder = self._claims.get(complaint_id)
             if holder is not None and holder[0] == worker:
                 del self._claims[complaint_id]

@@ -41,7 +41,6 @@ from iso10002.repositories._postgres_write import (
     Statements,
     check_complaint,
     check_expected_version,
-    check_text,
 )
 from iso10002.repositories._protocol import (
     DEFAULT_PAGE_SIZE,
@@ -51,6 +50,7 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
+from iso10002.repositories._validate import check_complaint_id, check_idempotency_key
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
@@ -174,7 +174,7 @@ class PostgresComplaintRepository:
             ValidationError: if ``complaint`` is not a complaint with history.
         """
         check_complaint(complaint)
-        check_text("idempotency_key", idempotency_key, optional=True)
+        check_idempotency_key(idempotency_key)
         with self._db.write("add", complaint.id) as cur:
             self._sql.add(cur, complaint, idempotency_key)
         return complaint
@@ -186,8 +186,7 @@ class PostgresComplaintRepository:
             NotFoundError: if no complaint has that id.
             IntegrityError: if the stored document cannot be read.
         """
-        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
-            raise NotFoundError(str(complaint_id))
+        complaint_id = check_complaint_id(complaint_id)
         with self._db.read("get", complaint_id) as cur:
             cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
             row = cur.fetchone()
@@ -280,8 +279,7 @@ class PostgresComplaintRepository:
             NotFoundError: if no complaint has that id.
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
-        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
-            raise NotFoundError(str(complaint_id))
+        complaint_id = check_complaint_id(complaint_id)
         with self._db.write("erase_personal_data", complaint_id) as cur:
             cur.execute(self._select_for_erasure, (complaint_id,))
             row = cur.fetchone()

@@ -78,8 +78,10 @@ from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_lease,
     check_query,
     check_save,
+    check_worker,
 )
 from iso10002.repositories._verify_rows import (
     column_problems,
@@ -414,6 +416,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
     ) -> Complaint | None:
         """Claim the first free matching complaint (see ``ClaimingRepository``)."""
         query = check_query(query)
+        worker = check_worker(worker)
+        lease = check_lease(lease)
         now = to_micros_now()
         clause, params = where(query)
         free = "(claimed_until_us IS NULL OR claimed_until_us <= ?)"
@@ -435,12 +439,19 @@ class SQLiteComplaintRepository(SQLiteConnections):
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
+        complaint_id = check_complaint_id(complaint_id)
+        worker = check_worker(worker)
         with self._transaction() as connection:
             connection.execute(
                 "UPDATE complaints SET claimed_by = NULL, claimed_until_us = NULL "
                 "WHERE id = ? AND claimed_by = ?",
                 (column_text(complaint_id), worker),
             )
+            found = connection.execute(
+                "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint_id),)
+            ).fetchone()
+        if found is None:
+            raise NotFoundError(complaint_id)
 
 
 def to_micros_now() -> int:
