@@ -281,6 +281,7 @@ EXPECTED: dict[str, list[str]] = {
         "check_complaint_id",
         "check_idempotency_key",
         "check_limit",
+        "check_payload_digest",
         "check_position",
         "check_query",
         "check_save",

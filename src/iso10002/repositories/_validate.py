@@ -12,10 +12,12 @@ __all__ = [
     "check_complaint",
     "check_complaint_id",
     "check_idempotency_key",
+    "check_payload_digest",
     "check_save",
 ]
 
 _MAX_KEY = 200
+_MAX_DIGEST = 128
 
 
 def check_complaint(complaint: Any) -> Complaint:
@@ -66,6 +68,29 @@ def check_idempotency_key(key: Any) -> str | None:
             f"must be a non-empty string of at most {_MAX_KEY} characters",
         )
     return key
+
+
+def check_payload_digest(digest: Any) -> str | None:
+    """Return ``digest`` if it is ``None`` or 1 to 128 printable ASCII characters.
+
+    The digest an adapter stores with an idempotency key (see
+    :meth:`~iso10002.repositories.ComplaintRepository.add`).
+
+    .. versionadded:: 0.2.0
+    """
+    if digest is None:
+        return None
+    if (
+        not isinstance(digest, str)
+        or not 0 < len(digest) <= _MAX_DIGEST
+        or not digest.isascii()
+        or not digest.isprintable()
+    ):
+        raise ValidationError.single(
+            "payload_digest",
+            f"must be 1 to {_MAX_DIGEST} printable ASCII characters",
+        )
+    return digest
 
 
 def check_save(complaint: Any, expected_version: Any) -> Complaint:

@@ -5,7 +5,8 @@ check, so that every backend chains, verifies, erases, selects and pages the
 same way. The how-to "Write your own storage adapter" walks through them.
 
 * Arguments: :func:`check_complaint`, :func:`check_save`,
-  :func:`check_idempotency_key`, :func:`check_limit`, :func:`check_position`.
+  :func:`check_idempotency_key`, :func:`check_payload_digest`,
+  :func:`check_limit`, :func:`check_position`.
 * Writing: :func:`prepare` serialises a version once and chains its new
   events (:class:`Prepared`, :class:`ChainedEvent`); :func:`new_salt` for a
   new complaint or an erasure; :data:`GENESIS` before the first event.
@@ -53,6 +54,7 @@ from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_payload_digest,
     check_query,
     check_save,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "check_complaint_id",
     "check_idempotency_key",
     "check_limit",
+    "check_payload_digest",
     "check_position",
     "check_query",
     "check_save",

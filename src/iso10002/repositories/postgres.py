@@ -51,6 +51,7 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
+from iso10002.repositories._validate import check_payload_digest
 
 __all__ = ["PostgresComplaintRepository"]
 
@@ -156,18 +157,24 @@ class PostgresComplaintRepository:
     # -- the ComplaintRepository protocol ---------------------------------------------
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint with its whole history (see the protocol).
 
         Raises:
             DuplicateError: if the id or the idempotency key is already stored.
-            ValidationError: if ``complaint`` is not a complaint with history.
+            ValidationError: if ``complaint`` is not a complaint with history,
+                or for a bad key or digest.
         """
         check_complaint(complaint)
         check_text("idempotency_key", idempotency_key, optional=True)
+        digest = check_payload_digest(payload_digest)
         with self._db.write("add", complaint.id) as cur:
-            self._sql.add(cur, complaint, idempotency_key)
+            self._sql.add(cur, complaint, idempotency_key, digest)
         return complaint
 
     def get(self, complaint_id: str) -> Complaint:
@@ -278,6 +285,7 @@ class PostgresComplaintRepository:
             row = cur.fetchone()
             if row is None:
                 raise NotFoundError(complaint_id)
+            cur.execute(self._sql.clear_digest, (complaint_id,))
             complaint = decode_row(row)
             erased = erase(complaint, actor=actor, at=at)
             if erased is complaint:
@@ -302,6 +310,31 @@ class PostgresComplaintRepository:
     def close(self) -> None:
         """Close the pool this repository opened; borrowed ones stay open."""
         self._db.close()
+
+    def purge_erased(self) -> None:
+        """Rewrite the complaints table so erased values leave its files.
+
+        An erasure (an ``UPDATE``) leaves the old row version as a dead tuple
+        in the table's file; plain ``VACUUM`` frees its space for reuse but
+        does not overwrite it. This runs ``VACUUM (FULL, ANALYZE)`` on the
+        complaints table, which copies the live rows into new files (table
+        and TOAST) and removes the old ones. It holds an ``ACCESS EXCLUSIVE``
+        lock on the table while it runs (every read and write waits), needs
+        the table's owner and free disk for a second copy, and cannot run
+        inside a transaction (a borrowed connection must be in autocommit).
+        Write-ahead log segments, archives, replicas' logs and backups still
+        hold the old values until they are recycled or expire; see
+        :doc:`/confidentiality`.
+
+        Raises:
+            RepositoryError: if the server refuses (lock timeout, privilege,
+                open transaction).
+
+        .. versionadded:: 0.2.0
+        """
+        statement = sql.SQL("VACUUM (FULL, ANALYZE) {}.complaints").format(self._s)
+        with self._db.read("purge_erased") as cur:
+            cur.execute(statement)
 
     # -- beyond the protocol ----------------------------------------------------------
 

@@ -75,6 +75,7 @@ from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_payload_digest,
     check_query,
     check_save,
 )
@@ -119,13 +120,18 @@ class SQLiteComplaintRepository(SQLiteConnections):
             raise
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._transaction() as connection:
-            insert_complaint(connection, complaint, key)
+            insert_complaint(connection, complaint, key, digest)
         return complaint
 
     def add_many(self, complaints: Iterable[Complaint]) -> int:
@@ -279,6 +285,11 @@ class SQLiteComplaintRepository(SQLiteConnections):
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
                 update_complaint(connection, erased, current.version, new_salt())
+            connection.execute(
+                "UPDATE complaints SET idempotency_digest = NULL "
+                "WHERE id = ? AND idempotency_digest IS NOT NULL",
+                (column_text(complaint_id),),
+            )
         return erased
 
     def verify_integrity(self) -> IntegrityReport:
