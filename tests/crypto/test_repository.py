@@ -225,3 +225,48 @@ def make_query():
     from iso10002.repositories import Query  # noqa: PLC0415
 
     return Query()
+
+
+@pytest.mark.postgres
+class TestCryptoShreddingOnPostgres:
+    def test_the_table_files_never_hold_a_personal_value(self, iso10002_postgres_dsn):
+        """Over PostgreSQL only ciphertext reaches the heap; erasure drops the key."""
+        psycopg = pytest.importorskip("psycopg")
+        from iso10002.crypto.postgres import PostgresCiphertextStore  # noqa: PLC0415
+        from iso10002.repositories.postgres import (  # noqa: PLC0415
+            PostgresComplaintRepository,
+        )
+
+        schema = f"shred_{datetime.now(timezone.utc).strftime('%H%M%S%f')}"
+        keys = InMemoryKeyStore()
+        ciphertexts = PostgresCiphertextStore(iso10002_postgres_dsn, schema=schema)
+        repository = _encrypted(
+            PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema),
+            keys,
+            ciphertexts,
+        )
+        try:
+            handler = _handler(repository)
+            complaint = handler.receive(_form(), actor=SYSTEM, channel="web")
+            handler.acknowledge(complaint.id, actor=SYSTEM)
+            assert repository.get(complaint.id).complainant.email == EMAIL
+            with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+                rows = conn.execute(
+                    f'SELECT document::text FROM "{schema}".complaints'
+                    f' UNION ALL SELECT tokens::text FROM "{schema}".sealed_values'
+                ).fetchall()
+            assert rows
+            assert not any(NAME in row[0] or EMAIL in row[0] for row in rows)
+            handler.erase_personal_data(complaint.id, actor=SYSTEM)
+            assert keys.get_key(complaint.id) is None
+            with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+                (left,) = conn.execute(
+                    f'SELECT count(*) FROM "{schema}".sealed_values'
+                ).fetchone()
+            assert left == 0
+            assert repository.verify_integrity().ok
+        finally:
+            repository.close()
+            ciphertexts.close()
+            with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
