@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
@@ -19,6 +20,9 @@ from iso10002.serialization import from_dict
 NAME = "Zebulon Quixotewright"
 EMAIL = "zq.erasure@example.org"
 LONG = "My meter was read twice, so I was billed twice. " * 200  # overflow pages
+# Text no compressor shrinks: PostgreSQL stores it in TOAST as it is, so a byte
+# search of the TOAST file can find it (compressed values it could not).
+RANDOM = secrets.token_hex(4000)
 SYSTEM = Actor("system:test", roles={"system"})
 
 
@@ -35,7 +39,7 @@ def _fill(repository, count: int = 6) -> list[str]:
     handler = ComplaintsHandler(repository, clock=clock, store=InMemoryHandlerStore())
     ids = []
     for n in range(count):
-        description = LONG if n % 2 else "Billed twice in March."
+        description = (LONG, RANDOM, "Billed twice in March.")[n % 3]
         complaint = handler.receive(_form(description), actor=SYSTEM, channel="web")
         clock.advance(timedelta(minutes=1))
         handler.acknowledge(complaint.id, actor=SYSTEM)
@@ -51,7 +55,8 @@ def _found(paths: list[Path]) -> dict[str, int]:
     for path in paths:
         data = path.read_bytes() if path.exists() else b""
         counts[path.name] = sum(
-            data.count(value.encode()) for value in (NAME, EMAIL, LONG[:40])
+            data.count(value.encode())
+            for value in (NAME, EMAIL, LONG[:40], RANDOM[:40], RANDOM[-40:])
         )
     return counts
 
@@ -135,9 +140,18 @@ class TestPostgresPurge:
         self, repository, iso10002_postgres_dsn
     ):
         """Dead tuples keep the values after erasure; VACUUM FULL removes them."""
-        _fill(repository)
-        before = self._files(iso10002_postgres_dsn, repository.schema)
-        assert sum(_found(before).values()) > 0  # dead tuples still hold them
+        import psycopg  # noqa: PLC0415
+
+        with psycopg.connect(iso10002_postgres_dsn) as reader:
+            # An open snapshot keeps every dead tuple (no pruning, no vacuum).
+            reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            reader.execute("SELECT txid_current()")
+            _fill(repository)
+            before = self._files(iso10002_postgres_dsn, repository.schema)
+            heap, toast = before
+            assert _found([heap])[heap.name] > 0  # dead tuples still hold them
+            assert _found([toast])[toast.name] > 0  # and dead TOAST chunks
+            reader.rollback()
         repository.purge_erased()
         after = self._files(iso10002_postgres_dsn, repository.schema)
         assert set(after).isdisjoint(before)  # new files were written
