@@ -314,21 +314,15 @@ class PostgresComplaintRepository:
     def purge_erased(self) -> None:
         """Rewrite the complaints table so erased values leave its files.
 
-        An erasure (an ``UPDATE``) leaves the old row version as a dead tuple
-        in the table's file; plain ``VACUUM`` frees its space for reuse but
-        does not overwrite it. This runs ``VACUUM (FULL, ANALYZE)`` on the
-        complaints table, which copies the live rows into new files (table
-        and TOAST) and removes the old ones. It holds an ``ACCESS EXCLUSIVE``
-        lock on the table while it runs (every read and write waits), needs
-        the table's owner and free disk for a second copy, and cannot run
-        inside a transaction (a borrowed connection must be in autocommit).
-        Write-ahead log segments, archives, replicas' logs and backups still
-        hold the old values until they are recycled or expire; see
+        Runs ``VACUUM (FULL, ANALYZE)`` on the complaints table: the dead row
+        versions an erasure leaves (table and TOAST) go with the old files.
+        Holds an ``ACCESS EXCLUSIVE`` lock while it runs and cannot run in a
+        transaction. WAL, archives and backups are out of its reach; see
         :doc:`/confidentiality`.
 
         Raises:
-            RepositoryError: if the server refuses (lock timeout, privilege,
-                open transaction).
+            RepositoryError: if the server refuses (lock, privilege, open
+                transaction).
 
         .. versionadded:: 0.2.0
         """
