@@ -159,6 +159,21 @@ class TestCryptoShredding:
         assert again.version == erased.version
         assert repository.verify_integrity().ok
 
+    def test_a_complaint_whose_key_is_already_gone_can_still_be_erased(self):
+        """Erasure after the key was destroyed erases the sealed shape, recorded."""
+        keys = InMemoryKeyStore()
+        repository = _encrypted(InMemoryComplaintRepository(), keys)
+        complaint = repository.add(make_complaint(1))
+        keys.destroy_key(complaint.id)
+        with pytest.raises(IntegrityError, match="destroyed"):
+            repository.get(complaint.id)
+        at = complaint.history[-1].at
+        erased = repository.erase_personal_data(complaint.id, actor="dpo", at=at)
+        assert erased.history[-1].name == "PersonalDataErased"
+        assert sealed_reference(erased) is None
+        assert repository.get(complaint.id) == erased
+        assert repository.verify_integrity().ok
+
     def test_values_swapped_for_others_of_the_same_complaint_are_detected(self):
         """Tokens of an older version put under the current reference fail the read."""
         ciphertexts = InMemoryCiphertextStore()

@@ -8,8 +8,8 @@ import attrs
 
 from iso10002.crypto._cipher import PersonalDataCipher
 from iso10002.crypto._ciphertexts import CiphertextStore
-from iso10002.crypto._seal import seal, unseal
-from iso10002.errors import RepositoryError, ValidationError
+from iso10002.crypto._seal import seal, sealed_reference, unseal
+from iso10002.errors import IntegrityError, RepositoryError, ValidationError
 from iso10002.model import Complaint
 from iso10002.repositories import (
     DEFAULT_LEASE,
@@ -138,9 +138,16 @@ class EncryptedComplaintRepository:
         """Erase as the protocol says, then destroy the complaint's key and tokens.
 
         The key goes even when the complaint was already erased, so a run
-        interrupted between the two steps completes on the next call.
+        interrupted between the two steps completes on the next call. A
+        complaint whose key is already gone is erased in its sealed shape
+        (its values are unreadable anyway).
         """
-        current = self.get(complaint_id)
+        try:
+            current = self.get(complaint_id)
+        except IntegrityError:
+            current = self._inner.get(complaint_id)
+            if sealed_reference(current) is None:
+                raise
         erased = erase(current, actor=actor, at=at)
         if erased is not current:
             self._inner.save(erased, expected_version=current.version)
