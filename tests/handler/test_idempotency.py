@@ -181,3 +181,23 @@ class TestIdempotentIntake:
                 )
             assert caught.value.different_payload
             assert caught.value.complaint_id == stored.id
+
+    def test_a_duplicate_id_under_a_new_key_is_not_taken_for_a_retry(
+        self, make_handler, form, actors
+    ):
+        """An id collision is a DuplicateError for the id, not a retry."""
+
+        class SameId:
+            def new_id(self) -> str:
+                return "01SAMEID"
+
+        handler = make_handler(ids=SameId())
+        handler.receive(
+            form, actor=actors["manager"], channel="web", idempotency_key="form-1"
+        )
+        with pytest.raises(DuplicateError) as caught:
+            handler.receive(
+                form, actor=actors["manager"], channel="web", idempotency_key="form-2"
+            )
+        assert caught.value.idempotency_key is None
+        assert not caught.value.different_payload
