@@ -200,10 +200,16 @@ class TestCryptoShredding:
             repository.get(complaint.id)
 
     def test_plain_complaints_stored_before_read_as_they_are(self):
-        """A complaint the inner store held before wrapping is returned unchanged."""
+        """A complaint stored before wrapping reads unchanged and erases as usual."""
         inner = InMemoryComplaintRepository()
         plain = inner.add(make_complaint(1))
-        assert _encrypted(inner).get(plain.id) == plain
+        repository = _encrypted(inner)
+        assert repository.get(plain.id) == plain
+        at = plain.history[-1].at
+        erased = repository.erase_personal_data(plain.id, actor="dpo", at=at)
+        assert "complainant.name" in erased.history[-1].data["fields"]
+        assert inner.get(plain.id) == erased
+        assert repository.verify_integrity().ok
 
     @pytest.mark.parametrize(
         ("argument", "value"),

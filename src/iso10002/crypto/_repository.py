@@ -140,19 +140,26 @@ class EncryptedComplaintRepository:
         The key goes even when the complaint was already erased, so a run
         interrupted between the two steps completes on the next call. A
         complaint whose key is already gone is erased in its sealed shape
-        (its values are unreadable anyway).
+        (its values are unreadable anyway); one stored in plain text before
+        the wrapper is erased by ``inner`` itself (with its fresh salt).
+
+        Raises:
+            ConflictError: if another writer saved the complaint meanwhile
+                (call again).
         """
-        try:
-            current = self.get(complaint_id)
-        except IntegrityError:
-            current = self._inner.get(complaint_id)
-            if sealed_reference(current) is None:
-                raise
-        erased = erase(current, actor=actor, at=at)
-        if erased is not current:
-            self._inner.save(erased, expected_version=current.version)
-        # Clears what the adapter keeps beside the document (the intake digest).
-        self._inner.erase_personal_data(complaint_id, actor=actor, at=at)
+        stored = self._inner.get(complaint_id)
+        if sealed_reference(stored) is None:
+            erased = self._inner.erase_personal_data(complaint_id, actor=actor, at=at)
+        else:
+            try:
+                current = self._open(stored)
+            except IntegrityError:
+                current = stored  # the key is gone: nothing readable is left
+            erased = erase(current, actor=actor, at=at)
+            if erased is not current:
+                self._inner.save(erased, expected_version=current.version)
+            # Clears what the adapter keeps beside the document (the intake digest).
+            self._inner.erase_personal_data(complaint_id, actor=actor, at=at)
         self._cipher.shred(complaint_id)
         self._store.delete(complaint_id)
         return erased
