@@ -47,13 +47,23 @@ class RowStoreComplaintRepository:
             )
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         complaint = kit.check_complaint(complaint)
         key = kit.check_idempotency_key(idempotency_key)
+        digest = kit.check_payload_digest(payload_digest)
         with self.lock:
             if key is not None and key in self.keys:
-                raise DuplicateError(self.keys[key], idempotency_key=key)
+                stored = self.keys[key]
+                raise DuplicateError(
+                    stored,
+                    idempotency_key=key,
+                    payload_digest=self.complaints[stored]["digest"],
+                )
             if complaint.id in self.complaints:
                 raise DuplicateError(complaint.id)
             salt = kit.new_salt()
@@ -65,6 +75,7 @@ class RowStoreComplaintRepository:
                 "document": prepared.document,
                 "salt": salt,
                 "head": prepared.last_link,
+                "digest": digest,  # stored with the key, cleared by erasure
             }
             if key is not None:
                 self.keys[key] = complaint.id
@@ -105,6 +116,7 @@ class RowStoreComplaintRepository:
             erased = kit.erase(current, actor=actor, at=at)
             if erased is not current:
                 self._update(erased, current.version, kit.new_salt())
+            self.complaints[complaint_id]["digest"] = None
         return erased
 
     # -- reading -------------------------------------------------------------

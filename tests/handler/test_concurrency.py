@@ -26,9 +26,15 @@ class _Racing:
         return getattr(self.inner, name)
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
-        return self.inner.add(complaint, idempotency_key=idempotency_key)
+        return self.inner.add(
+            complaint, idempotency_key=idempotency_key, payload_digest=payload_digest
+        )
 
     def get(self, complaint_id: str) -> Complaint:
         return self.inner.get(complaint_id)

@@ -148,7 +148,7 @@ class TestSchema:
         rows = admin.execute(
             f'SELECT version FROM "{repository.schema}".schema_version ORDER BY version'
         ).fetchall()
-        assert rows == [(1,), (2,)]
+        assert rows == [(1,), (2,), (3,)]
 
     def test_missing_schema_without_migrate_is_refused(
         self, postgres_dsn, schema_names

@@ -53,9 +53,14 @@ class StagingRepository:
         self._done: list[str] = []
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Stage a new complaint (idempotency keys are not supported)."""
+        del payload_digest  # only ever given with a key
         if idempotency_key is not None:
             raise _Unsupported("idempotency_key")
         if complaint.id in self._live:

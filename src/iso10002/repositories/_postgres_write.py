@@ -135,8 +135,19 @@ class Statements:
             " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
             " ON CONFLICT DO NOTHING RETURNING id"
         ).format(s)
+        self.insert_keyed = sql.SQL(
+            "INSERT INTO {}.complaints ("
+            + _COMPLAINT_COLUMNS
+            + ", idempotency_digest) VALUES"
+            "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+            " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+        ).format(s)
+        self.clear_digest = sql.SQL(
+            "UPDATE {}.complaints SET idempotency_digest = NULL"
+            " WHERE id = %s AND idempotency_digest IS NOT NULL"
+        ).format(s)
         self.duplicate = sql.SQL(
-            "SELECT id, id = %s FROM {}.complaints"
+            "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
             " WHERE id = %s OR idempotency_key = %s"
             " ORDER BY id = %s DESC LIMIT 1"
         ).format(s)
@@ -178,23 +189,30 @@ class Statements:
         cur: psycopg.Cursor[Any],
         complaint: Complaint,
         idempotency_key: str | None,
+        payload_digest: str | None = None,
     ) -> None:
         """Insert a new complaint and its whole history.
 
         Raises:
-            DuplicateError: if its id or idempotency key is already stored.
+            DuplicateError: if its id or idempotency key is already stored
+                (for the key, with the payload digest stored with it).
         """
         row, events = _new_rows(complaint, new_salt(), idempotency_key, self.chain_key)
-        cur.execute(self.insert, row)
+        if payload_digest is None:
+            cur.execute(self.insert, row)
+        else:
+            cur.execute(self.insert_keyed, (*row, payload_digest))
         if cur.fetchone() is None:
             cur.execute(
                 self.duplicate,
                 (complaint.id, complaint.id, idempotency_key, complaint.id),
             )
             found = cur.fetchone()
-            existing, same_id = (found[0], found[1]) if found else (complaint.id, True)
+            existing, same_id, digest = found or (complaint.id, True, None)
             raise DuplicateError(
-                existing, idempotency_key=None if same_id else idempotency_key
+                existing,
+                idempotency_key=None if same_id else idempotency_key,
+                payload_digest=None if same_id else digest,
             )
         self.append_events(cur, events)
         self.facts.write(cur, (complaint,))

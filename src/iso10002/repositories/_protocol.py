@@ -25,7 +25,9 @@ Rules every adapter keeps:
 
 1. ``add`` stores the document and every history event in one transaction;
    the same id or idempotency key again raises :class:`~iso10002.errors.DuplicateError`
-   and stores nothing.
+   and stores nothing. The ``payload_digest`` given with a key is stored with
+   it, returned in the error (``DuplicateError.payload_digest``) and cleared
+   by ``erase_personal_data``.
 2. ``save(c, expected_version=v)`` stores ``c`` and appends ``c.history[v:]``
    in one transaction, only if the stored version is still ``v``; otherwise
    :class:`~iso10002.errors.ConflictError` and nothing changes.
@@ -279,7 +281,11 @@ class ComplaintRepository(Protocol):
     """
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint with its whole history.
 
@@ -287,13 +293,23 @@ class ComplaintRepository(Protocol):
             complaint: The complaint, at version 1 or later.
             idempotency_key: The caller's key for this intake (e.g. a form
                 submission id); a retry with the same key is refused.
+            payload_digest: A digest of what was submitted under the key,
+                stored with it and handed back in the
+                :class:`~iso10002.errors.DuplicateError` of a retry, so the
+                caller can tell a retry from a different payload. Cleared by
+                :meth:`erase_personal_data` (it is derived from personal data).
 
         Returns:
             The stored complaint.
 
         Raises:
-            DuplicateError: if the id or the idempotency key is already stored.
-            ValidationError: if the complaint has no history.
+            DuplicateError: if the id or the idempotency key is already stored;
+                for the key, with the stored ``payload_digest``.
+            ValidationError: if the complaint has no history, or for a bad
+                key or digest.
+
+        .. versionchanged:: 0.2.0
+           ``payload_digest``.
         """
         ...
 
@@ -381,7 +397,8 @@ class ComplaintRepository(Protocol):
         """Replace a complaint's personal data and record the erasure in its history.
 
         Counts, dates, categories and outcomes are kept; erasing twice changes
-        nothing the second time.
+        nothing the second time. The ``payload_digest`` stored with the
+        complaint's idempotency key is cleared (the key itself stays).
 
         Args:
             complaint_id: The complaint to erase.

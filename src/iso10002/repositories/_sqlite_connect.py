@@ -115,6 +115,9 @@ class SQLiteConnections:
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute(f"PRAGMA synchronous = {self._synchronous}")
         connection.execute("PRAGMA foreign_keys = ON")
+        # Overwrite deleted content with zeros, so an erased value's old cell
+        # does not linger in the page that held it (see purge_erased).
+        connection.execute("PRAGMA secure_delete = ON")
         return connection
 
     @contextmanager
@@ -170,6 +173,34 @@ class SQLiteConnections:
                     connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+
+    def purge_erased(self) -> bool:
+        """Push erased values out of the database's files (after an erasure).
+
+        Every connection runs with ``PRAGMA secure_delete = ON``, so the
+        pages an erasure rewrites keep no trace of the old values; but until
+        a checkpoint the write-ahead log (the ``-wal`` file) still holds the
+        earlier page images. This runs ``PRAGMA wal_checkpoint(TRUNCATE)``:
+        every page goes to the main file and the log is cut to zero bytes.
+        It waits (up to the busy timeout) for readers still using older
+        pages; call it after an erasure or a retention sweep, when no long
+        read is running. Copies outside the files (backups, file-system
+        snapshots, blocks the file system has not reused) are out of reach.
+
+        Returns:
+            ``True`` when the log was emptied; ``False`` when a reader kept
+            it busy (call again later). Always ``True`` for ``":memory:"``.
+
+        Raises:
+            RepositoryError: if the repository is closed or SQLite refuses.
+
+        .. versionadded:: 0.2.0
+        """
+        with translated(), self._connection() as connection:
+            if self._path == ":memory:":
+                return True
+            row = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return row is not None and row[0] == 0
 
     def close(self) -> None:
         """Close every connection this repository opened, in any thread."""

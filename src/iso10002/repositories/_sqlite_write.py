@@ -85,19 +85,24 @@ def insert_complaint(
     connection: sqlite3.Connection,
     complaint: Complaint,
     key: str | None,
+    digest: str | None = None,
     chain_key: RecordKey | None = None,
 ) -> None:
     """Insert a new complaint, its chained events and facts (caller's transaction).
 
     Raises:
-    DuplicateError: if its id or idempotency key is already stored.
+    DuplicateError: if its id or idempotency key is already stored (for the
+        key, with the payload digest stored with it).
     """
     if key is not None:
         row = connection.execute(
-            "SELECT id FROM complaints WHERE idempotency_key = ?", (key,)
+            "SELECT id, idempotency_digest FROM complaints WHERE idempotency_key = ?",
+            (key,),
         ).fetchone()
         if row is not None:
-            raise DuplicateError(column_value(row[0]), idempotency_key=key)
+            raise DuplicateError(
+                column_value(row[0]), idempotency_key=key, payload_digest=row[1]
+            )
     if connection.execute(
         "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint.id),)
     ).fetchone():
@@ -108,6 +113,11 @@ def insert_complaint(
         INSERT_COMPLAINT,
         complaint_columns(complaint, document, salt, events[-1][4], key),
     )
+    if digest is not None:
+        connection.execute(
+            "UPDATE complaints SET idempotency_digest = ? WHERE id = ?",
+            (digest, column_text(complaint.id)),
+        )
     connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
 

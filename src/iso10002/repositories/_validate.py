@@ -16,6 +16,7 @@ __all__ = [
     "check_complaint_id",
     "check_idempotency_key",
     "check_lease",
+    "check_payload_digest",
     "check_save",
     "check_worker",
 ]
@@ -37,6 +38,9 @@ def _short_text(value: Any, limit: int) -> bool:
         and len(value) <= limit
         and _BAD_CHARACTER.search(value) is None
     )
+
+
+_MAX_DIGEST = 128
 
 
 def check_complaint(complaint: Any) -> Complaint:
@@ -115,6 +119,29 @@ def check_lease(lease: Any) -> timedelta:
             "lease", f"must be a positive timedelta of at most {MAX_LEASE.days} days"
         )
     return lease
+
+
+def check_payload_digest(digest: Any) -> str | None:
+    """Return ``digest`` if it is ``None`` or 1 to 128 printable ASCII characters.
+
+    The digest an adapter stores with an idempotency key (see
+    :meth:`~iso10002.repositories.ComplaintRepository.add`).
+
+    .. versionadded:: 0.2.0
+    """
+    if digest is None:
+        return None
+    if (
+        not isinstance(digest, str)
+        or not 0 < len(digest) <= _MAX_DIGEST
+        or not digest.isascii()
+        or not digest.isprintable()
+    ):
+        raise ValidationError.single(
+            "payload_digest",
+            f"must be 1 to {_MAX_DIGEST} printable ASCII characters",
+        )
+    return digest
 
 
 def check_save(complaint: Any, expected_version: Any) -> Complaint:

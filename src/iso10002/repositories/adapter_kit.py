@@ -6,11 +6,11 @@ same way. The how-to "Write your own storage adapter" walks through them.
 
 * Arguments: :func:`check_complaint`, :func:`check_save`,
   :func:`check_complaint_id`, :func:`check_idempotency_key`,
-  :func:`check_limit`, :func:`check_position`, and for claims
-  :func:`check_worker` and :func:`check_lease` (up to :data:`MAX_LEASE`): each
-  refuses a bad argument with the same named ``ValidationError`` as the
-  shipped adapters, before a driver can raise ``OverflowError`` or
-  ``UnicodeEncodeError``.
+  :func:`check_payload_digest`, :func:`check_limit`, :func:`check_position`,
+  and for claims :func:`check_worker` and :func:`check_lease` (up to
+  :data:`MAX_LEASE`): each refuses a bad argument with the same named
+  ``ValidationError`` as the shipped adapters, before a driver can raise
+  ``OverflowError`` or ``UnicodeEncodeError``.
 * Writing: :func:`prepare` serialises a version once and chains its new
   events (:class:`Prepared`, :class:`ChainedEvent`); :func:`new_salt` for a
   new complaint or an erasure; :data:`GENESIS` before the first event.
@@ -65,6 +65,7 @@ from iso10002.repositories._validate import (
     check_complaint_id,
     check_idempotency_key,
     check_lease,
+    check_payload_digest,
     check_query,
     check_save,
     check_worker,
@@ -86,6 +87,7 @@ __all__ = [
     "check_idempotency_key",
     "check_lease",
     "check_limit",
+    "check_payload_digest",
     "check_position",
     "check_query",
     "check_save",

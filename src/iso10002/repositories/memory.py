@@ -47,6 +47,7 @@ from iso10002.repositories._validate import (
     check_complaint_id,
     check_idempotency_key,
     check_lease,
+    check_payload_digest,
     check_query,
     check_save,
     check_worker,
@@ -83,7 +84,9 @@ class InMemoryComplaintRepository:
         self._chain_key = None if chain_keys is None else chain_keys.current
         self._lock = threading.RLock()
         self._entries: dict[str, _Entry] = {}
-        self._keys: dict[str, str] = {}
+        # idempotency key -> (complaint id, payload digest or None)
+        self._keys: dict[str, tuple[str, str | None]] = {}
+        self._key_of: dict[str, str] = {}
         self._feed: list[StoredEvent] = []
         self._claims: dict[str, tuple[str, float]] = {}
 
@@ -98,14 +101,22 @@ class InMemoryComplaintRepository:
             )
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._lock:
             if key is not None and key in self._keys:
-                raise DuplicateError(self._keys[key], idempotency_key=key)
+                stored_id, stored_digest = self._keys[key]
+                raise DuplicateError(
+                    stored_id, idempotency_key=key, payload_digest=stored_digest
+                )
             if complaint.id in self._entries:
                 raise DuplicateError(complaint.id)
             salt = new_salt()
@@ -118,7 +129,8 @@ class InMemoryComplaintRepository:
             )
             self._entries[complaint.id] = _Entry(complaint, salt, list(chained))
             if key is not None:
-                self._keys[key] = complaint.id
+                self._keys[key] = (complaint.id, digest)
+                self._key_of[complaint.id] = key
             self._append(chained, complaint.id)
         return complaint
 
@@ -210,6 +222,9 @@ class InMemoryComplaintRepository:
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
                 self._store(erased, current.version, new_salt())
+            key = self._key_of.get(complaint_id)
+            if key is not None:
+                self._keys[key] = (complaint_id, None)
         return erased
 
     def verify_integrity(

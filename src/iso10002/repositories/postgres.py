@@ -50,7 +50,11 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
-from iso10002.repositories._validate import check_complaint_id, check_idempotency_key
+from iso10002.repositories._validate import (
+    check_complaint_id,
+    check_idempotency_key,
+    check_payload_digest,
+)
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
@@ -165,18 +169,24 @@ class PostgresComplaintRepository:
     # -- the ComplaintRepository protocol ---------------------------------------------
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint with its whole history (see the protocol).
 
         Raises:
             DuplicateError: if the id or the idempotency key is already stored.
-            ValidationError: if ``complaint`` is not a complaint with history.
+            ValidationError: if ``complaint`` is not a complaint with history,
+                or for a bad key or digest.
         """
         check_complaint(complaint)
         check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._db.write("add", complaint.id) as cur:
-            self._sql.add(cur, complaint, idempotency_key)
+            self._sql.add(cur, complaint, idempotency_key, digest)
         return complaint
 
     def get(self, complaint_id: str) -> Complaint:
@@ -285,6 +295,7 @@ class PostgresComplaintRepository:
             row = cur.fetchone()
             if row is None:
                 raise NotFoundError(complaint_id)
+            cur.execute(self._sql.clear_digest, (complaint_id,))
             complaint = decode_row(row)
             erased = erase(complaint, actor=actor, at=at)
             if erased is complaint:
@@ -317,6 +328,25 @@ class PostgresComplaintRepository:
     def close(self) -> None:
         """Close the pool this repository opened; borrowed ones stay open."""
         self._db.close()
+
+    def purge_erased(self) -> None:
+        """Rewrite the complaints table so erased values leave its files.
+
+        Runs ``VACUUM (FULL, ANALYZE)`` on the complaints table: the dead row
+        versions an erasure leaves (table and TOAST) go with the old files.
+        Holds an ``ACCESS EXCLUSIVE`` lock while it runs and cannot run in a
+        transaction. WAL, archives and backups are out of its reach; see
+        :doc:`/confidentiality`.
+
+        Raises:
+            RepositoryError: if the server refuses (lock, privilege, open
+                transaction).
+
+        .. versionadded:: 0.2.0
+        """
+        statement = sql.SQL("VACUUM (FULL, ANALYZE) {}.complaints").format(self._s)
+        with self._db.read("purge_erased") as cur:
+            cur.execute(statement)
 
     # -- beyond the protocol ----------------------------------------------------------
 

@@ -79,6 +79,7 @@ from iso10002.repositories._validate import (
     check_complaint_id,
     check_idempotency_key,
     check_lease,
+    check_payload_digest,
     check_query,
     check_save,
     check_worker,
@@ -138,13 +139,18 @@ class SQLiteComplaintRepository(SQLiteConnections):
             raise
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._transaction() as connection:
-            insert_complaint(connection, complaint, key, self._chain_key)
+            insert_complaint(connection, complaint, key, digest, self._chain_key)
         return complaint
 
     def add_many(self, complaints: Iterable[Complaint]) -> int:
@@ -306,6 +312,11 @@ class SQLiteComplaintRepository(SQLiteConnections):
                     new_salt(),
                     chain_key=self._chain_key,
                 )
+            connection.execute(
+                "UPDATE complaints SET idempotency_digest = NULL "
+                "WHERE id = ? AND idempotency_digest IS NOT NULL",
+                (column_text(complaint_id),),
+            )
         return erased
 
     def verify_integrity(

@@ -81,6 +81,56 @@ class ConcurrencyContract(ContractBase):
         repository.add(make_complaint(3), idempotency_key="form-43")
         assert repository.count(Query()) == 2
 
+    def test_a_retried_key_hands_back_its_payload_digest(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """The digest stored with a key comes back in the retry's DuplicateError."""
+        first = repository.add(
+            make_complaint(1), idempotency_key="form-1", payload_digest="sha256:aa"
+        )
+        repository.add(make_complaint(2), idempotency_key="form-2")
+        with pytest.raises(DuplicateError) as caught:
+            repository.add(
+                make_complaint(3), idempotency_key="form-1", payload_digest="sha256:bb"
+            )
+        assert caught.value.complaint_id == first.id
+        assert caught.value.payload_digest == "sha256:aa"
+        assert not caught.value.different_payload
+        with pytest.raises(DuplicateError) as caught:
+            repository.add(
+                make_complaint(4), idempotency_key="form-2", payload_digest="sha256:cc"
+            )
+        assert caught.value.payload_digest is None
+        assert repository.count(Query()) == 2
+
+    def test_erasure_clears_the_payload_digest_and_keeps_the_key(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """After erasure the key still refuses a second intake, without its digest."""
+        first = repository.add(
+            make_complaint(1), idempotency_key="form-1", payload_digest="sha256:aa"
+        )
+        last = first.history[-1].at
+        repository.erase_personal_data(first.id, actor="dpo:1", at=last)
+        with pytest.raises(DuplicateError) as caught:
+            repository.add(
+                make_complaint(2), idempotency_key="form-1", payload_digest="sha256:aa"
+            )
+        assert caught.value.complaint_id == first.id
+        assert caught.value.payload_digest is None
+
+    @pytest.mark.parametrize("digest", ["", "x" * 129, "sha256:\x00", "é", 42])
+    def test_a_bad_payload_digest_is_refused_by_name(
+        self, repository: ComplaintRepository, digest: Any
+    ) -> None:
+        """An empty, long, non-ASCII or non-text digest is a ValidationError."""
+        with pytest.raises(ValidationError) as caught:
+            repository.add(
+                make_complaint(1), idempotency_key="form-1", payload_digest=digest
+            )
+        assert caught.value.field == "payload_digest"
+        assert repository.count(Query()) == 0
+
     def test_concurrent_retries_of_one_intake_store_once(
         self, repository: ComplaintRepository
     ) -> None:
