@@ -122,7 +122,7 @@ class ConcurrencyContract(ContractBase):
         barrier = threading.Barrier(self.threads)
 
         def attempt(n: int) -> str:
-            barrier.wait(self.deadline.remaining())
+            barrier.wait(self._deadline.remaining())
             try:
                 repository.add(make_complaint(n), idempotency_key="same-key")
             except DuplicateError:
@@ -130,7 +130,7 @@ class ConcurrencyContract(ContractBase):
             return "stored"
 
         results = run_threads(
-            attempt, range(1, self.threads + 1), deadline=self.deadline
+            attempt, range(1, self.threads + 1), deadline=self._deadline
         )
         assert results.count("stored") == 1, results
         assert repository.count(Query()) == 1
@@ -165,7 +165,7 @@ class ConcurrencyContract(ContractBase):
                 base: int = current.version,
                 barrier: threading.Barrier = barrier,
             ) -> str:
-                barrier.wait(self.deadline.remaining())
+                barrier.wait(self._deadline.remaining())
                 try:
                     repository.save(candidate, expected_version=base)
                 except ConflictError:
@@ -174,7 +174,7 @@ class ConcurrencyContract(ContractBase):
                     return f"{type(exc).__name__}: {exc}"
                 return "won"
 
-            results = run_threads(attempt, candidates, deadline=self.deadline)
+            results = run_threads(attempt, candidates, deadline=self._deadline)
             _one_winner(results, self.threads)
             current = candidates[results.index("won")]
             assert repository.get(current.id) == current
@@ -201,7 +201,7 @@ class ConcurrencyContract(ContractBase):
                         (process_repository_factory, c, current.version)
                         for c in candidates
                     ],
-                ).get(self.deadline.remaining())
+                ).get(self._deadline.remaining())
                 _one_winner(results, self.processes)
                 current = candidates[results.index("won")]
                 assert repository.get(current.id) == current
@@ -266,7 +266,7 @@ class EventFeedContract(ContractBase):
 
         def tail() -> None:
             after = 0
-            while self.deadline.remaining():
+            while self._deadline.remaining():
                 finished = done.is_set()
                 batch = repository.events(after=after, limit=7)
                 if batch and batch[0].position <= after:
@@ -289,13 +289,13 @@ class EventFeedContract(ContractBase):
         reader.start()
         try:
             stored = run_threads(
-                write, range(1, self.threads + 1), deadline=self.deadline
+                write, range(1, self.threads + 1), deadline=self._deadline
             )
         finally:
             done.set()
-        reader.join(self.deadline.remaining())
+        reader.join(self._deadline.remaining())
         assert not reader.is_alive(), "the tailing reader did not finish in time"
-        assert seen == read_feed(repository, deadline=self.deadline)
+        assert seen == read_feed(repository, deadline=self._deadline)
         _assert_log_matches(repository, stored)
 
 
@@ -366,5 +366,5 @@ class ClaimContract(ContractBase):
                     if len(claimed) > 30:
                         return  # claimed twice: the comparison below fails
 
-        run_threads(drain, range(self.threads), deadline=self.deadline)
+        run_threads(drain, range(self.threads), deadline=self._deadline)
         assert sorted(claimed) == [f"C-{n:06d}" for n in range(1, 31)]

@@ -338,7 +338,7 @@ class QueryContract(ContractBase):
     ) -> None:
         """Any page size yields every complaint once, in (received_at, id) order."""
         for size in (1, 3, 40, 100):
-            pages = read_pages(repository, Query(), size=size, deadline=self.deadline)
+            pages = read_pages(repository, Query(), size=size, deadline=self._deadline)
             assert all(len(page.items) <= size for page in pages)
             seen = [c.id for page in pages for c in page.items]
             assert seen == [c.id for c in populated]

@@ -277,13 +277,12 @@ class ContractBase:
     and by deadlines on every loop and wait of the suite everywhere.
     """
 
-    deadline: Deadline
-    """The running test's deadline, ``time_limit`` from its start."""
+    _deadline: Deadline  # the running test's, ``time_limit`` from its start
 
     @pytest.fixture(autouse=True)
     def _bounded_in_time(self, request: pytest.FixtureRequest) -> Iterator[None]:
         """Bound the running test by ``time_limit`` (see :attr:`time_limit`)."""
-        self.deadline = Deadline(self.time_limit)
+        self._deadline = Deadline(self.time_limit)
         with time_limit(self.time_limit, request.node.nodeid):
             yield
 
