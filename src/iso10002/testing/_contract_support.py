@@ -275,6 +275,8 @@ class ContractBase:
 
     Enforced without any plugin: by ``SIGALRM`` where the platform has it,
     and by deadlines on every loop and wait of the suite everywhere.
+
+    .. versionadded:: 0.2.0
     """
 
     _deadline: Deadline  # the running test's, ``time_limit`` from its start
