@@ -124,6 +124,15 @@ class Catalogue:
         return None
 
 
+def _private_bases(catalogue: Catalogue, cls: type) -> bool:
+    """Tell whether ``cls`` inherits from a class of ours that is not public."""
+    return any(
+        base.__module__.startswith(f"{ROOT}.")
+        and (base.__name__, id(base)) not in catalogue.canonical
+        for base in cls.__mro__[1:]
+    )
+
+
 def _directive(catalogue: Catalogue, modname: str, name: str) -> str:
     obj = getattr(importlib.import_module(modname), name)
     key = (name, id(obj))
@@ -132,6 +141,8 @@ def _directive(catalogue: Catalogue, modname: str, name: str) -> str:
             return f".. autoexception:: {name}\n   :members:\n   :show-inheritance:\n"
         if issubclass(obj, enum.Enum):  # every member, documented or not
             return f".. autoclass:: {name}\n   :members:\n   :undoc-members:\n"
+        if _private_bases(catalogue, obj):  # their methods are this class's API
+            return f".. autoclass:: {name}\n   :members:\n   :inherited-members:\n"
         return f".. autoclass:: {name}\n   :members:\n"
     if inspect.isroutine(obj):
         return f".. autofunction:: {name}\n"
