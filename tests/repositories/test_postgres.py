@@ -115,6 +115,14 @@ class TestPostgresContract(RepositoryContract):
             (complaint_id, sequence),
         )
 
+    def stored_salt(self, repository, complaint_id):
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            row = conn.execute(
+                f'SELECT salt FROM "{repository.schema}".complaints WHERE id = %s',
+                (complaint_id,),
+            ).fetchone()
+        return bytes(row[0])
+
     def corrupt_document(self, repository, complaint_id):
         _tamper(
             self.dsn,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import attrs
@@ -21,6 +22,8 @@ from iso10002.repositories import (
     StoredEvent,
 )
 from iso10002.repositories._erasure import erase
+from iso10002.repositories.anchors import Anchor
+from iso10002.repositories.keys import RecordKey
 
 __all__ = ["EncryptedComplaintRepository"]
 
@@ -164,9 +167,14 @@ class EncryptedComplaintRepository:
         self._store.delete(complaint_id)
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
+    ) -> IntegrityReport:
         """Check the chains of the sealed shapes (see the protocol)."""
-        return self._inner.verify_integrity()
+        return self._inner.verify_integrity(anchor=anchor, anchor_keys=anchor_keys)
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE

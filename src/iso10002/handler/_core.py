@@ -19,7 +19,12 @@ from iso10002.deadlines import (
     project_due_dates,
     recorded_pack,
 )
-from iso10002.errors import AccessDenied, ConflictError, ValidationError
+from iso10002.errors import (
+    AccessDenied,
+    ConflictError,
+    RepositoryError,
+    ValidationError,
+)
 from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
 from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._context import with_context
@@ -404,6 +409,9 @@ class HandlerCore:
             found.extend(page.items)
             if page.next_cursor is None:
                 break
+            if page.next_cursor == after:
+                msg = f"find(after={after!r}) returned the same cursor: it never ends"
+                raise RepositoryError(msg)
             after = page.next_cursor
         return tuple(found[:limit])
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
-from iso10002.errors import ValidationError
+from iso10002.errors import RepositoryError, ValidationError
 from iso10002.model import Channel, Complaint, HistoryEvent
 from iso10002.model._checks import aware, optional, text, to_utc
 
@@ -494,13 +494,30 @@ def iter_complaints(
     Returns:
         An iterator in ``(received_at, id)`` order.
 
+    Raises:
+        RepositoryError: when a page does not move past the previous one (the
+            repository's ``find`` ignores ``after``), instead of looping forever.
+
     .. versionadded:: 0.1.0
     """
     criteria = query or Query()
     after: str | None = None
+    last: tuple[datetime, str] | None = None
     while True:
         page = repository.find(criteria, limit=page_size, after=after)
+        if page.items:
+            first = page.items[0]
+            if last is not None and (first.received_at, first.id) <= last:
+                msg = (
+                    f"find(after={after!r}) returned {first.id!r} again or out of "
+                    "order: the repository's find does not honour `after`"
+                )
+                raise RepositoryError(msg)
+            last = (page.items[-1].received_at, page.items[-1].id)
         yield from page.items
         if page.next_cursor is None:
             return
+        if page.next_cursor == after:
+            msg = f"find(after={after!r}) returned the same cursor: it never ends"
+            raise RepositoryError(msg)
         after = page.next_cursor

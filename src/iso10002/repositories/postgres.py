@@ -77,9 +77,10 @@ class PostgresComplaintRepository:
         connection is used by one thread at a time (the repository serialises
         its own calls on it).
 
-    What it stores (in ``schema``, created and migrated forwards on first use,
-    versions recorded in ``schema_version``):
-        ``complaints`` holds one row per complaint: the JSONB ``document``
+    What it stores:
+        In ``schema``, created and migrated forwards on first use (versions
+        recorded in ``schema_version``). ``complaints`` holds one row per
+        complaint: the JSONB ``document``
         (everything but the history), the version, and an indexed column per
         :class:`~iso10002.repositories.Query` field. ``events`` holds the history,
         one exact ``json`` value per event with its personal-data commitment and
