@@ -164,7 +164,8 @@ def _document(
 )
 def audit(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str | None,
     as_of: str | None,
     zone: str,
@@ -189,7 +190,7 @@ def audit(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting)
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         # Two passes over the database rather than one list in memory: the
         # evidence covers the period only, the KPIs also the backlog before it.
         evidence = collect_evidence(

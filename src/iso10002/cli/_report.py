@@ -174,7 +174,8 @@ def _summary(
 )
 def report(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str | None,
     as_of: str | None,
     zone: str,
@@ -210,7 +211,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting, granularity=granularity)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         if html is None and json_file is None:
             kpis = store_kpis(repository, spec, calendar)
             lines = _summary(
