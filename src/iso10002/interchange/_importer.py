@@ -133,7 +133,7 @@ class _Run:
             dry_run=self.dry_run,
             rows_read=self.read,
             imported=self.imported,
-            skipped=dict(self.skipped),
+            skipped={reason: n for reason, n in self.skipped.items() if n},
             assumptions=dict(self.assumptions),
             problems=tuple(self.problems),
             chunks=self.chunks,
