@@ -44,7 +44,9 @@ def _write(
                 yield document
                 bar.update()
 
-        return write_records(counted(), out, format=fmt)
+        written = write_records(counted(), out, format=fmt)
+    out.flush()
+    return written
 
 
 @click.command()
