@@ -302,10 +302,12 @@ def _events(
 def _decision(
     work: _Row, events: Mapping[str, datetime], outcome: Outcome | None
 ) -> Decision | None:
-    if outcome is None:
-        return None
+    if outcome is None or (
+        "withdrawn" in events and not {"decided", "communicated"} & set(events)
+    ):
+        return None  # a withdrawal is not a decision
     decided_at = None
-    for key in ("decided", "communicated", "closed", "withdrawn"):
+    for key in ("decided", "communicated", "closed"):
         if key in events:
             decided_at = events[key]
             if key != "decided":
