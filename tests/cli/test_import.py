@@ -43,7 +43,9 @@ class TestImport:
         assert "already imported 6" in again.stdout
         assert len(_stored(tmp_path / "c.db")) == 6
 
-    def test_problem_is_one_line_naming_row_and_column(self, invoke, tmp_path, one_line_failure):
+    def test_problem_is_one_line_naming_row_and_column(
+        self, invoke, tmp_path, one_line_failure
+    ):
         """An invalid row stops the import with one line naming row and column."""
         source = tmp_path / "s.csv"
         source.write_text("id,when\nA,2025-01-01\nB,yesterday\n", encoding="utf-8")
@@ -53,7 +55,14 @@ class TestImport:
             '[defaults]\n"complainant.name" = "-"\ndescription = "-"\n',
             encoding="utf-8",
         )
-        result = invoke("import", str(source), "--mapping", str(mapping), "--db", str(tmp_path / "c.db"))
+        result = invoke(
+            "import",
+            str(source),
+            "--mapping",
+            str(mapping),
+            "--db",
+            str(tmp_path / "c.db"),
+        )
         line = one_line_failure(result, 1)
         assert "row 2, column 'when'" in line
 
@@ -61,16 +70,27 @@ class TestImport:
         """A mapping with mistakes exits 1 with one line listing them."""
         mapping = tmp_path / "m.toml"
         mapping.write_text('name = "t"\n[columns]\nwhat = "x"\n', encoding="utf-8")
-        result = invoke("import", *CFPB[:1], "--mapping", str(mapping), "--db", str(tmp_path / "c.db"))
+        result = invoke(
+            "import",
+            *CFPB[:1],
+            "--mapping",
+            str(mapping),
+            "--db",
+            str(tmp_path / "c.db"),
+        )
         line = one_line_failure(result, 1)
         assert "columns.what" in line
 
 
 class TestExportFormats:
-    def test_csv_round_trips_and_warns_about_personal_data(self, invoke, demo_db, tmp_path):
+    def test_csv_round_trips_and_warns_about_personal_data(
+        self, invoke, demo_db, tmp_path
+    ):
         """CSV with personal data warns on stderr and imports back equal."""
         out = tmp_path / "all.csv"
-        result = invoke("export", "--db", str(demo_db), "-o", str(out), "--include-personal-data")
+        result = invoke(
+            "export", "--db", str(demo_db), "-o", str(out), "--include-personal-data"
+        )
         assert result.exit_code == 0, result.stderr
         assert PERSONAL_DATA_WARNING in result.stderr
         back = tmp_path / "back.db"
@@ -78,7 +98,9 @@ class TestExportFormats:
         assert imported.exit_code == 0, imported.stderr
         assert _stored(back) == _stored(demo_db)
 
-    def test_json_without_personal_data_has_no_warning(self, invoke, demo_db, no_personal_data):
+    def test_json_without_personal_data_has_no_warning(
+        self, invoke, demo_db, no_personal_data
+    ):
         """A redacted JSON export prints no warning and no personal data."""
         result = invoke("export", "--db", str(demo_db), "--format", "json")
         assert result.exit_code == 0, result.stderr

@@ -30,7 +30,9 @@ class TestRoundTrip:
         items=st.lists(complaints(max_events=4), max_size=4).map(_unique),
         fmt=st.sampled_from(FORMATS),
     )
-    def test_export_then_import_gives_equal_complaints(self, tmp_path_factory, items, fmt):
+    def test_export_then_import_gives_equal_complaints(
+        self, tmp_path_factory, items, fmt
+    ):
         """Ids, fields and histories survive every format; the chains verify."""
         where = tmp_path_factory.mktemp("rt")
         source = SQLiteComplaintRepository(where / "a.db")
