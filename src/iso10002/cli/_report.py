@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -40,7 +40,9 @@ from iso10002.cli._analysis import (
     zone_option,
 )
 from iso10002.cli._db import open_repository
+from iso10002.interchange import imported_share
 from iso10002.principles import PolicyContext, policies_for
+from iso10002.repositories import Query
 
 __all__ = ["report"]
 
@@ -74,6 +76,14 @@ def _objective_line(result: ObjectiveResult) -> str:
     mark = {True: "met", False: "missed", None: "no data"}[result.met]
     actual = "-" if result.actual is None else f"{result.actual:.4g}"
     return f"  {'[' + mark + ']':<9} {result.label} {_target(result)}: {actual}"
+
+
+def _in_period(spec: KpiSpec) -> Query:
+    """Return the query of the complaints the KPIs count as received."""
+    if spec.period is None:
+        return through(spec.as_of)
+    end = min(spec.period.end, spec.as_of + timedelta(microseconds=1))
+    return Query(received_from=spec.period.start, received_before=end)
 
 
 def _summary(
@@ -219,6 +229,15 @@ def report(  # noqa: PLR0913 - one parameter per option
                 evaluate_objectives(kpis, objectives),
                 defaults=not records.objectives,
             )
+            share = imported_share(
+                stream(repository, _in_period(spec), desc="provenance")
+            )
+            if share.imported or share.anonymous:
+                at = next(
+                    (i for i, x in enumerate(lines) if x.startswith("Objectives")),
+                    len(lines),
+                )
+                lines.insert(at, f"  assumptions:     {share.describe()}")
             click.echo("\n".join(lines))
             return 0
         title = "Complaints handling: management review"

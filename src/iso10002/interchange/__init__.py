@@ -9,7 +9,9 @@ without writing; a real run is all or nothing per chunk and idempotent on the
 source key, so an interrupted import resumes by running it again.
 :func:`write_records` writes complaint documents in the same formats, and
 :func:`import_records` without a mapping reads them back into equal
-complaints. Built on the public API only: see ``docs/howto/import.md``.
+complaints. :func:`imported_share` says how many complaints of an analysis
+rest on what an import assumed. Built on the public API only: see
+``docs/howto/import.md``.
 
 .. versionadded:: 0.2.0
 """
@@ -37,6 +39,7 @@ from iso10002.interchange._native import (
     complaint_from_record,
     write_records,
 )
+from iso10002.interchange._provenance import ImportedShare, imported_share
 from iso10002.interchange._sources import FORMATS, SourceRow, format_of, read_rows
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "EventRule",
     "ImportMapping",
     "ImportSummary",
+    "ImportedShare",
     "RowProblem",
     "RowResult",
     "SourceRow",
@@ -58,6 +62,7 @@ __all__ = [
     "convert_row",
     "format_of",
     "import_records",
+    "imported_share",
     "load_mapping",
     "read_rows",
     "write_records",

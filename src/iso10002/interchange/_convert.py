@@ -39,6 +39,9 @@ from iso10002.model import (
 __all__ = ["RowProblem", "RowResult", "complaint_id", "convert_row"]
 
 _NOT_IN_SOURCE = "(not in the source)"
+# Required fields the model lets be None (it checks when): an anonymous
+# complainant's name, an imported record's missing description.
+_MAY_BE_NONE = frozenset({"name", "description"})
 _TERMINAL = {"closed": None, "withdrawn": Outcome.WITHDRAWN}
 
 
@@ -102,6 +105,18 @@ def complaint_id(source: str, key: str) -> str:
     return f"imp-{digest.hexdigest()[:40]}"
 
 
+_REQUIRED: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _required(cls: type[Any]) -> tuple[str, ...]:
+    """Return the names of the fields of ``cls`` without a default."""
+    found = _REQUIRED.get(cls)
+    if found is None:
+        found = tuple(a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING)
+        _REQUIRED[cls] = found
+    return found
+
+
 class _Row:
     """The work on one row: values read so far, problems and assumptions."""
 
@@ -158,8 +173,10 @@ class _Row:
         return []
 
     def value(self, field: str) -> Any:
-        texts = self.raw(field)
         spec = FIELDS[field]
+        if field not in self.m.used:
+            return () if spec.kind is FieldKind.LIST else None
+        texts = self.raw(field)
         if spec.kind is FieldKind.LIST:
             return tuple(texts)
         if not texts:
@@ -198,17 +215,17 @@ class _Row:
         return at, day
 
     def build(self, make: type[Any], prefix: str, **values: Any) -> Any:
-        """Call a model constructor; its problems name the fields' columns."""
-        given = {k: v for k, v in values.items() if v is not None}
-        missing = [
-            a.name
-            for a in attrs.fields(make)
-            if a.default is attrs.NOTHING and a.name not in given
-        ]
-        for name in missing:
-            self.fail(f"{prefix}{name}", "is empty, and the model requires it")
-        if missing:
-            return None
+        """Call a model constructor; its problems name the fields' columns.
+
+        ``None`` leaves a field with a default at its default; a required
+        field gets it, and the model says whether it may be empty.
+        """
+        required = _required(make)
+        given = {k: v for k, v in values.items() if v is not None or k in required}
+        for name in required:
+            if given.get(name) is None and name not in _MAY_BE_NONE:
+                self.fail(f"{prefix}{name}", "is empty, and the model requires it")
+                return None
         try:
             return make(**given)
         except ValidationError as exc:
@@ -349,13 +366,17 @@ def _decision(
 
 
 def _parts(work: _Row) -> dict[str, Any]:
+    name = work.value("complainant.name")
+    if name is None:
+        work.assumptions.append("complainant: no name in the source, anonymous")
     complainant = work.build(
         Complainant,
         "complainant.",
+        name=name,
+        anonymous=name is None,
         **{
-            name: work.value(f"complainant.{name}")
-            for name in (
-                "name",
+            field: work.value(f"complainant.{field}")
+            for field in (
                 "email",
                 "phone",
                 "postal_address",
@@ -390,6 +411,7 @@ def _parts(work: _Row) -> dict[str, Any]:
             severity=work.value("classification.severity"),
             priority=work.value("classification.priority"),
             tags=work.value("classification.tags"),
+            subcategory=work.value("classification.subcategory"),
         )
     return {
         "complainant": complainant,
@@ -463,12 +485,15 @@ def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C
                 at=at,
                 actor=actor,
                 trigger=kind.trigger,
-                from_state=state,
+                from_state=state if kind.to_state else None,
                 to_state=kind.to_state,
                 data={**data, **source},
             )
         )
-        state = kind.to_state
+        state = kind.to_state or state
+    description = work.value("description")
+    if description is None:
+        work.assumptions.append("description: none in the source, recorded as such")
     reference = work.value("reference") or (key if len(key) <= 64 else None)  # noqa: PLR2004
     identifier = complaint_id(mapping.name, key)
     complaint = work.build(
@@ -479,7 +504,7 @@ def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C
         received_at=received_at,
         channel=channel,
         received_by=work.value("received_by") or actor,
-        description=work.value("description"),
+        description=description,
         desired_outcome=work.value("desired_outcome"),
         assignee=work.value("assignee"),
         status=state,

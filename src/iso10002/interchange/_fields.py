@@ -65,6 +65,7 @@ FIELDS: dict[str, FieldSpec] = {
     "classification.category": _T,
     "classification.severity": FieldSpec(FieldKind.ENUM, Severity),
     "classification.priority": FieldSpec(FieldKind.ENUM, Priority),
+    "classification.subcategory": _T,
     "classification.tags": FieldSpec(FieldKind.LIST),
     "outcome": FieldSpec(FieldKind.ENUM, Outcome),
     "decision.summary": _L,
@@ -85,7 +86,7 @@ class EventKind:
 
     name: str
     trigger: str
-    to_state: str
+    to_state: str | None  # None: the state does not change
 
 
 EVENTS: dict[str, EventKind] = {
@@ -95,6 +96,7 @@ EVENTS: dict[str, EventKind] = {
     "communicated": EventKind(
         "DecisionCommunicated", "communicate_decision", "decision_communicated"
     ),
+    "accepted": EventKind("ComplainantAccepted", "accept_decision", None),
     "appealed": EventKind("ComplainantRejected", "reject_decision", "internal_review"),
     "closed": EventKind("ComplaintClosed", "close", "closed"),
     "withdrawn": EventKind("ComplaintWithdrawn", "withdraw", "withdrawn"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -67,7 +68,7 @@ class EventRule:
     at: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ImportMapping:
     """How the rows of one source become complaints (see ``docs/howto/import.md``).
 
@@ -112,6 +113,11 @@ class ImportMapping:
     def tzinfo(self) -> ZoneInfo:
         """Return the zone of naive dates."""
         return ZoneInfo(self.zone)
+
+    @functools.cached_property
+    def used(self) -> frozenset[str]:
+        """Return the fields the mapping fills (by a column, constant or default)."""
+        return frozenset({*self.columns, *self.constants, *self.defaults})
 
     @classmethod
     def from_dict(cls, data: Any) -> ImportMapping:

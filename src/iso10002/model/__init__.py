@@ -10,7 +10,12 @@ from typing import Any
 import attrs
 
 from iso10002.model._checks import PERSONAL, evolve, is_personal
-from iso10002.model._complaint import RECEIVED_EVENT, Complaint, ComplaintForm
+from iso10002.model._complaint import (
+    IMPORTED,
+    RECEIVED_EVENT,
+    Complaint,
+    ComplaintForm,
+)
 from iso10002.model._enums import (
     Channel,
     ContactMethod,
@@ -38,6 +43,7 @@ from iso10002.model._values import (
 )
 
 __all__ = [
+    "IMPORTED",
     "MODEL_TYPES",
     "PERSONAL",
     "RECEIVED_EVENT",

@@ -36,10 +36,16 @@ from iso10002.model._values import (
     WorkflowRef,
 )
 
-__all__ = ["RECEIVED_EVENT", "Complaint", "ComplaintForm"]
+__all__ = ["IMPORTED", "RECEIVED_EVENT", "Complaint", "ComplaintForm"]
 
 RECEIVED_EVENT = "ComplaintReceived"
 """Name of the first event in every complaint's history."""
+
+IMPORTED = "import"
+"""Key of the received event's data naming the source of an imported record.
+
+.. versionadded:: 0.2.0
+"""
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +102,9 @@ class Complaint:
 
     Invariants checked at construction: ``version == len(history)``; history
     sequences run 1, 2, 3 … with non-decreasing timestamps; the first event is
-    ``ComplaintReceived``. Fields marked as personal data in their metadata are
+    ``ComplaintReceived``; ``description`` is ``None`` only on an imported
+    record whose source held none (the received event's data has
+    :data:`IMPORTED`). Fields marked as personal data in their metadata are
     what redaction and erasure act on (:func:`iso10002.model.personal_fields`).
 
     Use :meth:`receive` to create one from a :class:`ComplaintForm`, and
@@ -114,8 +122,9 @@ class Complaint:
         validator=instance_of(Complainant), metadata=PERSONAL
     )
     subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
-    description: str = attrs.field(
-        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
+    description: str | None = attrs.field(
+        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
+        metadata=PERSONAL,
     )
     desired_outcome: str | None = attrs.field(
         default=None,
@@ -171,6 +180,14 @@ class Complaint:
         if self.history and self.history[0].name != RECEIVED_EVENT:
             raise ValidationError.single(
                 "history[0].name", f"must be {RECEIVED_EVENT!r}"
+            )
+        if self.description is None and not (
+            self.history and IMPORTED in self.history[0].data
+        ):
+            raise ValidationError.single(
+                "description",
+                "may be missing only on an imported record (its received "
+                f"event's data names the import under {IMPORTED!r})",
             )
 
     @classmethod

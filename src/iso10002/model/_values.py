@@ -90,10 +90,16 @@ class Representative:
 class Complainant:
     """The person or organisation making the complaint (personal data).
 
+    An anonymous complainant has no name: ``name=None`` with
+    ``anonymous=True`` (the two go together), so nothing has to be invented
+    for a record that has none.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``name`` may be ``None`` for an ``anonymous`` complainant.
     """
 
-    name: str = attrs.field(validator=text(), metadata=PERSONAL)
+    name: str | None = attrs.field(validator=optional(text()), metadata=PERSONAL)
     email: str | None = attrs.field(
         default=None, validator=optional(_email), metadata=PERSONAL
     )
@@ -122,6 +128,16 @@ class Complainant:
     vulnerable: bool = attrs.field(
         default=False, validator=instance_of(bool), metadata=PERSONAL
     )
+    anonymous: bool = attrs.field(default=False, validator=instance_of(bool))
+
+    def __attrs_post_init__(self) -> None:
+        """Check that only an anonymous complainant has no name, and has none."""
+        if self.anonymous and self.name is not None:
+            raise ValidationError.single("name", "must be None when anonymous")
+        if not self.anonymous and self.name is None:
+            raise ValidationError.single(
+                "name", "is required unless the complainant is anonymous"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -174,7 +190,12 @@ class Attachment:
 class Classification:
     """The result of the initial assessment (ISO 10002 7.5).
 
+    ``subcategory`` is an optional second level under ``category`` (a
+    regulator's sub-issue, a helpdesk's sub-type).
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``subcategory``.
     """
 
     category: str = attrs.field(validator=text(max_length=100))
@@ -186,6 +207,9 @@ class Classification:
     )
     tags: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str, max_items=50)
+    )
+    subcategory: str | None = attrs.field(
+        default=None, validator=optional(text(max_length=100))
     )
 
 
