@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from iso10002.errors import ValidationError
 from iso10002.interchange import (
     ImportedShare,
+    ImportMapping,
     import_records,
     imported_share,
     load_mapping,
@@ -55,6 +57,21 @@ class TestNothingInvented:
         assert communicated.name == "DecisionCommunicated"
         assert communicated.data["instant"] == "unknown"
         assert communicated.data["instant_of"] == "acknowledged"
+
+    def test_due_dates_from_the_pack(self, cfpb):
+        """The mapping's pack gives due dates, counted from the recorded day."""
+        (due,) = cfpb["8100004"].deadlines  # in progress: not yet met
+        assert (due.step, due.met_at) == ("final_response", None)
+        assert cfpb["8100001"].deadlines[0].met_at is not None
+
+    def test_unknown_pack_is_a_mapping_problem(self):
+        """A pack the library does not have is named as the mapping's problem."""
+        with pytest.raises(ValidationError) as info:
+            ImportMapping.from_dict(
+                {"name": "x", "key": "k", "pack": "xx.nowhere",
+                 "columns": {"received_at": "d"}}
+            )  # fmt: skip
+        assert info.value.field == "pack"
 
 
 class TestFieldsOrganisationsHave:

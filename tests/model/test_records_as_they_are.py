@@ -19,12 +19,13 @@ from iso10002.model import (
 )
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.serialization import to_dict
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
 
 def _complaint(**changes):
-    form = ComplaintForm(complainant=Complainant(name=None, anonymous=True),
+    form = ComplaintForm(complainant=Complainant(name=None),
                          description="Meter overcharged")  # fmt: skip
     complaint = Complaint.receive(
         form, id="c-1", reference="R-1", received_at=T0, channel=Channel.FAX,
@@ -34,17 +35,16 @@ def _complaint(**changes):
 
 
 class TestAnonymousComplainant:
-    def test_no_name_needs_the_flag(self):
-        """A complainant without a name is refused unless flagged anonymous."""
-        with pytest.raises(ValidationError) as info:
-            Complainant(name=None)
-        assert info.value.field == "name"
+    def test_no_name_is_anonymous_but_must_be_said(self):
+        """``name=None`` is anonymous; leaving the name out is still an error."""
+        assert Complainant(name=None).anonymous
+        assert not Complainant(name="Ada").anonymous
+        with pytest.raises(TypeError):
+            Complainant()  # type: ignore[call-arg]
 
-    def test_flag_refuses_a_name(self):
-        """An anonymous complainant carries no name."""
-        with pytest.raises(ValidationError) as info:
-            Complainant(name="Ada", anonymous=True)
-        assert info.value.field == "name"
+    def test_serialised_named_complainants_are_unchanged(self):
+        """A named complainant serialises as before (stored commitments verify)."""
+        assert "anonymous" not in to_dict(Complainant(name="Ada"))
 
     def test_redaction_and_erasure_keep_it_anonymous(self, tmp_path):
         """Redacting or erasing an anonymous complainant invents no name."""

@@ -373,7 +373,6 @@ def _parts(work: _Row) -> dict[str, Any]:
         Complainant,
         "complainant.",
         name=name,
-        anonymous=name is None,
         **{
             field: work.value(f"complainant.{field}")
             for field in (
@@ -418,6 +417,21 @@ def _parts(work: _Row) -> dict[str, Any]:
         "subject": subject,
         "classification": classification,
     }
+
+
+def _with_due_dates(work: _Row, complaint: Complaint) -> Complaint | None:
+    """Project the mapping's pack's due dates, counted from the recorded instants."""
+    from iso10002.calendars import WeekdayCalendar  # noqa: PLC0415 - only with a pack
+    from iso10002.deadlines import get_pack, project_due_dates  # noqa: PLC0415
+
+    try:
+        pack = get_pack(work.m.pack or "", on=complaint.received_at.date())
+        calendar = WeekdayCalendar(zone=work.m.zone)
+        due = project_due_dates(complaint, pack, calendar)
+    except ValidationError as exc:
+        work.fail("pack", exc.problems[0][1], column=None)
+        return None
+    return attrs.evolve(complaint, deadlines=due)
 
 
 def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C901 - one pass over a row
@@ -516,6 +530,8 @@ def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C
     )
     if complaint is None and not work.problems:  # pragma: no cover - defensive
         work.fail("row", "could not be stored")
+    if complaint is not None and mapping.pack is not None:
+        complaint = _with_due_dates(work, complaint)
     return RowResult(
         row.number,
         key,

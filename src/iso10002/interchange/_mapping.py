@@ -37,6 +37,7 @@ _TOP_KEYS = frozenset(
         "date_formats",
         "actor",
         "contradictions",
+        "pack",
         "columns",
         "constants",
         "defaults",
@@ -86,6 +87,9 @@ class ImportMapping:
         contradictions: ``refuse`` a row whose dates run backwards, or
             ``keep-source-order``: keep the events in their order, give the
             later one the earlier instant, and record the source's instant.
+        pack: A deadline pack (e.g. ``us.cfpb``) whose due dates are
+            projected on each complaint, counted on weekdays in ``zone``
+            (a receipt known only to the day counts from that day's start).
         columns: Model field to source column(s).
         constants: Model field to a value used for every row.
         defaults: Model field to a value used when its column is empty.
@@ -103,6 +107,7 @@ class ImportMapping:
     date_formats: tuple[str, ...] = ()
     actor: str = "import"
     contradictions: str = "refuse"
+    pack: str | None = None
     columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     constants: Mapping[str, str] = attrs.field(factory=dict)
     defaults: Mapping[str, str] = attrs.field(factory=dict)
@@ -224,6 +229,9 @@ class _Reader:
             self.fail("zone", f"{zone!r} is not an IANA time zone")
         checked_formats = self.formats(top.get("date_formats", []))
         actor = self.text("actor", top.get("actor", "import")) or "import"
+        pack = top.get("pack")
+        if pack is not None:
+            pack = self.pack(pack)
         contradictions = top.get("contradictions", "refuse")
         if contradictions not in _CONTRADICTIONS:
             self.fail("contradictions", f"must be one of {list(_CONTRADICTIONS)}")
@@ -244,12 +252,26 @@ class _Reader:
             date_formats=tuple(checked_formats),
             actor=actor,
             contradictions=str(contradictions),
+            pack=pack,
             columns=columns,
             constants=constants,
             defaults=defaults,
             values=values,
             events=events,
         )
+
+    def pack(self, value: Any) -> str | None:
+        from iso10002.deadlines import get_pack  # noqa: PLC0415 - only when named
+
+        name = self.text("pack", value)
+        if name is None:
+            return None
+        try:
+            get_pack(name)
+        except ValidationError as exc:
+            self.fail("pack", exc.problems[0][1])
+            return None
+        return name
 
     def formats(self, formats: Any) -> list[str]:
         if not isinstance(formats, list) or len(formats) > _MAX_ITEMS:

@@ -90,13 +90,14 @@ class Representative:
 class Complainant:
     """The person or organisation making the complaint (personal data).
 
-    An anonymous complainant has no name: ``name=None`` with
-    ``anonymous=True`` (the two go together), so nothing has to be invented
-    for a record that has none.
+    An anonymous complainant has no name: ``name=None`` (``name`` must still
+    be given, so leaving it out is an error, not anonymity), and
+    :attr:`anonymous` is then true; nothing has to be invented for a record
+    that has none.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       ``name`` may be ``None`` for an ``anonymous`` complainant.
+       ``name`` may be ``None``: an anonymous complainant.
     """
 
     name: str | None = attrs.field(validator=optional(text()), metadata=PERSONAL)
@@ -128,16 +129,14 @@ class Complainant:
     vulnerable: bool = attrs.field(
         default=False, validator=instance_of(bool), metadata=PERSONAL
     )
-    anonymous: bool = attrs.field(default=False, validator=instance_of(bool))
 
-    def __attrs_post_init__(self) -> None:
-        """Check that only an anonymous complainant has no name, and has none."""
-        if self.anonymous and self.name is not None:
-            raise ValidationError.single("name", "must be None when anonymous")
-        if not self.anonymous and self.name is None:
-            raise ValidationError.single(
-                "name", "is required unless the complainant is anonymous"
-            )
+    @property
+    def anonymous(self) -> bool:
+        """Tell whether the complainant is anonymous (has no name).
+
+        .. versionadded:: 0.2.0
+        """
+        return self.name is None
 
 
 @attrs.frozen(kw_only=True)
