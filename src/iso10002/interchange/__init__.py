@@ -19,7 +19,6 @@ rest on what an import assumed. Built on the public API only: see
 from __future__ import annotations
 
 from iso10002.interchange._convert import (
-    RowProblem,
     RowResult,
     complaint_id,
     convert_row,
@@ -40,6 +39,7 @@ from iso10002.interchange._native import (
     write_records,
 )
 from iso10002.interchange._provenance import ImportedShare, imported_share
+from iso10002.interchange._row import RowProblem
 from iso10002.interchange._sources import FORMATS, SourceRow, format_of, read_rows
 
 __all__ = [

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from iso10002.errors import DuplicateError, NotFoundError, ValidationError
-from iso10002.interchange._convert import RowProblem, RowResult, convert_row
+from iso10002.interchange._convert import RowResult, convert_row
 from iso10002.interchange._mapping import ImportMapping
 from iso10002.interchange._native import complaint_from_record
+from iso10002.interchange._row import RowProblem
 from iso10002.interchange._sources import SourceRow
 from iso10002.model import Complaint
 from iso10002.repositories import ComplaintRepository

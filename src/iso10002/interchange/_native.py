@@ -10,7 +10,8 @@ from typing import IO, Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.interchange._convert import RowProblem, RowResult
+from iso10002.interchange._convert import RowResult
+from iso10002.interchange._row import RowProblem
 from iso10002.interchange._sources import FORMATS, SourceRow
 from iso10002.model import Complaint
 from iso10002.serialization import from_dict
