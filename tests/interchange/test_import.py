@@ -202,6 +202,7 @@ _CELLS = st.one_of(
     st.text(string.printable + "\u00e9\ud83d\ude00\x00", max_size=12),
 )
 _COLUMNS = ("a", "b", "c", "d")
+_SOME = st.sampled_from(["", "*", "yes", "Fax", "fax", "upheld", "2025-01-06", "x"])
 
 
 @st.composite
@@ -209,14 +210,25 @@ def _mappings(draw):
     fields = draw(st.lists(st.sampled_from(IMPORT_FIELDS), unique=True, max_size=8))
     columns = {f: draw(st.sampled_from(_COLUMNS)) for f in fields}
     columns["received_at"] = draw(st.sampled_from(_COLUMNS))
-    events = {
-        e: draw(st.sampled_from(_COLUMNS))
-        for e in draw(st.lists(st.sampled_from(IMPORT_EVENTS), unique=True, max_size=3))
+    chosen = draw(st.lists(st.sampled_from(IMPORT_EVENTS), unique=True, max_size=4))
+    events = {}
+    for event in chosen:
+        if draw(st.booleans()):
+            events[event] = draw(st.sampled_from(_COLUMNS))
+        else:  # a flag taking another event's instant (possibly a missing one)
+            events[event] = {
+                "column": draw(st.sampled_from(_COLUMNS)),
+                "when": draw(st.lists(_SOME, min_size=1, max_size=2)),
+                "at": draw(st.sampled_from([e for e in IMPORT_EVENTS if e != event])),
+            }
+    values = {
+        f: draw(st.dictionaries(_SOME, _SOME, max_size=3))
+        for f in draw(st.lists(st.sampled_from(sorted(columns)), max_size=2))
     }
-    defaults = {"complainant.name": "x", "description": "y"}
+    defaults = draw(st.dictionaries(st.sampled_from(IMPORT_FIELDS), _SOME, max_size=2))
     return ImportMapping.from_dict(
         {"name": "fuzz", "key": "a", "columns": columns, "events": events,
-         "defaults": defaults,
+         "defaults": defaults, "values": values,
          "contradictions": draw(st.sampled_from(["refuse", "keep-source-order"]))}
     )  # fmt: skip
 
@@ -257,3 +269,36 @@ class TestNeverCrashes:
             assert repository.verify_integrity().ok
         finally:
             repository.close()
+
+
+class TestHostileSources:
+    def test_nul_byte_names_the_row(self, store):
+        """A NUL byte in a CSV stops the read naming the row."""
+        text = csv_of(GOOD[0]) + "T-2,2025-01-07,\x00,x,,\n"
+        with pytest.raises(ValidationError) as info:
+            import_records(store, rows(text), ImportMapping.from_dict(MAPPING))
+        assert info.value.field.startswith("row 2")
+
+    def test_bad_encoding_names_the_file(self, store, tmp_path):
+        """Bytes that are not UTF-8 give a ValidationError naming the file."""
+        path = tmp_path / "latin.csv"
+        path.write_bytes(HEADER.encode() + b"T-1,2025-01-06,Fax,caf\xe9,,\n")
+        with pytest.raises(ValidationError) as info:
+            import_records(store, read_rows(path), ImportMapping.from_dict(MAPPING))
+        assert "latin.csv" in info.value.field
+
+    def test_deep_nesting_and_huge_numbers_are_row_problems(self, store):
+        """Deeply nested JSON and overflowing values are problems of their row."""
+        deep = (
+            '{"id": "J", "when": "2025-01-01", "what": '
+            + "[" * 100_000
+            + "]" * 100_000
+            + "}"
+        )
+        huge = '{"id": "K", "when": "9999-12-31T23:59:59-12:00", "what": "x"}'
+        summary = import_records(
+            store, rows(f"{deep}\n{huge}\n", "jsonl"), ImportMapping.from_dict(MAPPING),
+            dry_run=True,
+        )  # fmt: skip
+        assert summary.skipped == {INVALID: 2}
+        assert [p.row for p in summary.problems] == [1, 2]
