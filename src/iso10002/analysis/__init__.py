@@ -44,7 +44,12 @@ from iso10002.analysis._objectives import (
     ObjectiveResult,
     evaluate_objectives,
 )
-from iso10002.analysis._pareto import Pareto, ParetoItem, pareto
+from iso10002.analysis._pareto import (
+    Pareto,
+    ParetoItem,
+    classification_counts,
+    pareto,
+)
 from iso10002.analysis._periods import Granularity, Period, period_label
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import (
@@ -149,6 +154,7 @@ __all__ = [
     "asic_return",
     "build_management_review",
     "c_chart",
+    "classification_counts",
     "collect_evidence",
     "compute_kpis",
     "evaluate_objectives",

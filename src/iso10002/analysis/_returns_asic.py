@@ -115,6 +115,7 @@ DEFAULT_CHANNELS: Mapping[Channel, str] = {
     Channel.EMAIL: "Email",
     Channel.PHONE: "Phone",
     Channel.LETTER: "Letter",
+    Channel.FAX: "Other",  # RG 271's channels name no fax
     Channel.IN_PERSON: "In person",
     Channel.SOCIAL_MEDIA: "Social media",
     Channel.THIRD_PARTY: "Other",

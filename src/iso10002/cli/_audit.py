@@ -173,7 +173,8 @@ def _document(
 )
 def audit(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     skip_integrity: bool,
     period: str | None,
     as_of: str | None,
@@ -205,7 +206,7 @@ def audit(  # noqa: PLR0913 - one parameter per option
     # The integrity check is reported (4.9), not a refusal: the audit goes on
     # over a store whose records read but do not verify. One whose records
     # cannot be read fails as every other command does.
-    with closing(open_repository(str(db), verify=False)) as repository:
+    with closing(open_repository(db, schema, verify=False)) as repository:
         try:
             # Two passes over the database rather than one list in memory: the
             # evidence covers the period only, the KPIs also the backlog.
@@ -221,7 +222,7 @@ def audit(  # noqa: PLR0913 - one parameter per option
             )
             kpis = store_kpis(repository, spec, calendar)
         except IntegrityError:
-            check_store(str(db), repository)  # raises the one-line refusal
+            check_store(db, repository)  # raises the one-line refusal
             raise
         if skip_integrity:
             integrity = IntegrityEvidence(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -40,7 +40,9 @@ from iso10002.cli._analysis import (
     zone_option,
 )
 from iso10002.cli._db import open_repository
+from iso10002.interchange import imported_share
 from iso10002.principles import PolicyContext, policies_for
+from iso10002.repositories import Query
 
 __all__ = ["report"]
 
@@ -74,6 +76,14 @@ def _objective_line(result: ObjectiveResult) -> str:
     mark = {True: "met", False: "missed", None: "no data"}[result.met]
     actual = "-" if result.actual is None else f"{result.actual:.4g}"
     return f"  {'[' + mark + ']':<9} {result.label} {_target(result)}: {actual}"
+
+
+def _in_period(spec: KpiSpec) -> Query:
+    """Return the query of the complaints the KPIs count as received."""
+    if spec.period is None:
+        return through(spec.as_of)
+    end = min(spec.period.end, spec.as_of + timedelta(microseconds=1))
+    return Query(received_from=spec.period.start, received_before=end)
 
 
 def _summary(
@@ -174,7 +184,8 @@ def _summary(
 )
 def report(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str | None,
     as_of: str | None,
     zone: str,
@@ -210,7 +221,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting, granularity=granularity)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         if html is None and json_file is None:
             kpis = store_kpis(repository, spec, calendar)
             lines = _summary(
@@ -218,6 +229,15 @@ def report(  # noqa: PLR0913 - one parameter per option
                 evaluate_objectives(kpis, objectives),
                 defaults=not records.objectives,
             )
+            share = imported_share(
+                stream(repository, _in_period(spec), desc="provenance")
+            )
+            if share.imported or share.anonymous:
+                at = next(
+                    (i for i, x in enumerate(lines) if x.startswith("Objectives")),
+                    len(lines),
+                )
+                lines.insert(at, f"  assumptions:     {share.describe()}")
             click.echo("\n".join(lines))
             return 0
         title = "Complaints handling: management review"

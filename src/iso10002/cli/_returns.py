@@ -226,7 +226,8 @@ def returns() -> None:
 )
 def fca(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str,
     zone: str | None,
     region: str | None,
@@ -250,7 +251,7 @@ def fca(  # noqa: PLR0913 - one parameter per option
     if fmt is None:
         suffix = "" if out is None else out.suffix.lower()
         fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         result = fca_return(
             stream(repository, _received_before(reporting), desc="counting"),
             period=reporting,
@@ -300,7 +301,8 @@ def fca(  # noqa: PLR0913 - one parameter per option
 )
 def asic(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str,
     zone: str | None,
     region: str | None,
@@ -322,7 +324,7 @@ def asic(  # noqa: PLR0913 - one parameter per option
     layout = _load_layout(columns_file)
     calendar = firm_calendar("asic", zone, region)
     reporting = Period.parse(period, calendar.zone)
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         result = asic_return(
             stream(repository, _received_before(reporting), desc="collecting"),
             period=reporting,

@@ -1,10 +1,10 @@
-"""A write-behind store: the demo's handler works in memory, SQLite gets bulk writes.
+"""A write-behind store: the demo's handler works in memory, the store gets bulk writes.
 
 One SQLite transaction per workflow step caps the demo at roughly a hundred
 complaints a second. The demo instead runs every step through
 ``ComplaintsHandler`` (access checks, workflow, policies, due dates) against
 this store, and writes each complaint whose simulated life is over to the
-SQLite file with the repository's bulk import (``add_many``: one transaction
+store with the repository's bulk import (``import_complaints``: one transaction
 per batch, the hash chain computed over the whole history). Reads of
 complaints already written fall through to SQLite, so links to them work.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from iso10002.cli._db import BulkRepository
 from iso10002.errors import (
     ConflictError,
     DuplicateError,
@@ -31,7 +32,6 @@ from iso10002.repositories import (
 )
 from iso10002.repositories.anchors import Anchor
 from iso10002.repositories.keys import RecordKey
-from iso10002.repositories.sqlite import SQLiteComplaintRepository
 
 __all__ = ["StagingRepository"]
 
@@ -46,7 +46,7 @@ class _Unsupported(RepositoryError):
 class StagingRepository:
     """Keep complaints in memory until :meth:`flush` writes them to ``target``."""
 
-    def __init__(self, target: SQLiteComplaintRepository) -> None:
+    def __init__(self, target: BulkRepository) -> None:
         """Stage writes for ``target``."""
         self._target = target
         self._live: dict[str, Complaint] = {}
@@ -109,7 +109,9 @@ class StagingRepository:
         ids = list(self._live) if everything else self._done
         batch = [self._live.pop(i) for i in ids]
         self._done = []
-        return self._target.add_many(batch) if batch else 0
+        return (
+            self._target.import_complaints(batch, batch_size=len(batch)) if batch else 0
+        )
 
     # -- the rest of the port: never used by the simulation -------------------------
 

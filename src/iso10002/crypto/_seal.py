@@ -25,6 +25,8 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 def sealed_reference(complaint: Complaint) -> str | None:
     """Return the reference a sealed complaint points to, or ``None`` if not sealed."""
+    if complaint.description is None:  # an imported record without one
+        return None
     found = SEALED.fullmatch(complaint.description)
     return None if found is None else found.group(1)
 

@@ -199,6 +199,7 @@ class StepsMixin(HandlerCore):
         priority: Priority | str = Priority.NORMAL,
         tags: Iterable[str] = (),
         classification: Classification | None = None,
+        subcategory: str | None = None,
     ) -> Complaint:
         """Record the initial assessment: category, severity and priority (7.5).
 
@@ -210,6 +211,7 @@ class StepsMixin(HandlerCore):
             priority: How urgently to handle it.
             tags: Free labels for analysis (no personal data).
             classification: A ready classification instead of the fields above.
+            subcategory: A second level under ``category``.
 
         Returns:
             The new version, redacted for ``actor``.
@@ -219,6 +221,8 @@ class StepsMixin(HandlerCore):
             NotFoundError, ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``subcategory``.
         """
         if classification is None:
             if category is None:
@@ -228,6 +232,7 @@ class StepsMixin(HandlerCore):
                 severity=_enum(Severity, severity, "severity"),
                 priority=_enum(Priority, priority, "priority"),
                 tags=tuple(tags),
+                subcategory=subcategory,
             )
         return self._one(
             complaint_id, "assess", actor, {"classification": classification}

@@ -18,7 +18,12 @@ from iso10002.model._checks import (
     evolve,
     is_personal,
 )
-from iso10002.model._complaint import RECEIVED_EVENT, Complaint, ComplaintForm
+from iso10002.model._complaint import (
+    IMPORTED,
+    RECEIVED_EVENT,
+    Complaint,
+    ComplaintForm,
+)
 from iso10002.model._enums import (
     Channel,
     ContactMethod,
@@ -46,6 +51,7 @@ from iso10002.model._values import (
 )
 
 __all__ = [
+    "IMPORTED",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
     "MAX_JSON_DEPTH",

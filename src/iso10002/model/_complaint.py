@@ -39,10 +39,16 @@ from iso10002.model._values import (
     WorkflowRef,
 )
 
-__all__ = ["RECEIVED_EVENT", "Complaint", "ComplaintForm"]
+__all__ = ["IMPORTED", "RECEIVED_EVENT", "Complaint", "ComplaintForm"]
 
 RECEIVED_EVENT = "ComplaintReceived"
 """Name of the first event in every complaint's history."""
+
+IMPORTED = "import"
+"""Key of the received event's data naming the source of an imported record.
+
+.. versionadded:: 0.2.0
+"""
 
 
 @attrs.frozen(kw_only=True)
@@ -99,7 +105,9 @@ class Complaint:
 
     Invariants checked at construction: ``version == len(history)``; history
     sequences run 1, 2, 3 … with non-decreasing timestamps; the first event is
-    ``ComplaintReceived``. Fields marked as personal data in their metadata are
+    ``ComplaintReceived``; ``description`` is ``None`` only on an imported
+    record whose source held none (the received event's data has
+    :data:`IMPORTED`). Fields marked as personal data in their metadata are
     what redaction and erasure act on (:func:`iso10002.model.personal_fields`).
 
     Use :meth:`receive` to create one from a :class:`ComplaintForm`, and
@@ -117,8 +125,9 @@ class Complaint:
         validator=instance_of(Complainant), metadata=PERSONAL
     )
     subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
-    description: str = attrs.field(
-        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
+    description: str | None = attrs.field(
+        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
+        metadata=PERSONAL,
     )
     desired_outcome: str | None = attrs.field(
         default=None,
@@ -178,6 +187,14 @@ class Complaint:
         if len(self.history) > _ALWAYS_WITHIN:
             total = sum(json_chars(event.data) for event in self.history)
             _SETATTR(self, _DATA_CHARS, _check_history_data(total))
+        if self.description is None and not (
+            self.history and IMPORTED in self.history[0].data
+        ):
+            raise ValidationError.single(
+                "description",
+                "may be missing only on an imported record (its received "
+                f"event's data names the import under {IMPORTED!r})",
+            )
 
     @classmethod
     def receive(  # noqa: PLR0913 - every argument is a required fact of receipt
