@@ -10,6 +10,13 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
+from iso10002.history import (
+    FACT_FIELDS,
+    fact_value,
+    receipt_facts,
+    replay_document,
+    step_facts,
+)
 from iso10002.interchange._fields import EVENTS
 from iso10002.interchange._mapping import EventRule, ImportMapping
 from iso10002.interchange._row import RowProblem, RowWork
@@ -249,6 +256,70 @@ def _parts(work: RowWork) -> dict[str, Any]:
     }
 
 
+_DECIDING = EVENTS["decided"].name
+
+
+def with_facts(complaint: Complaint) -> Complaint:
+    """Record the complaint's facts in its synthesised history (the record).
+
+    The receipt event states the facts of receipt (and the classification
+    and assignee the source gives); the decision event, or the last event
+    when the source has none, states the decision and outcome; the last
+    event states whatever else the record holds (due dates, links …). The
+    fold of the history then gives the document (:mod:`iso10002.history`),
+    so ``verify_integrity`` checks imported records like any other, and
+    figures as at a past date read the decision from the day it was made.
+    """
+    history = list(complaint.history)
+    first = {
+        **receipt_facts(complaint),
+        **step_facts(
+            {
+                name: getattr(complaint, name)
+                for name in ("classification", "assignee")
+                if getattr(complaint, name) is not None
+            }
+        ),
+    }
+    placed = set(first)
+    history[0] = attrs.evolve(history[0], data={**history[0].data, **first})
+    deciding = next(
+        (i for i, e in enumerate(history) if e.name == _DECIDING), len(history) - 1
+    )
+    decided = step_facts(
+        {
+            name: getattr(complaint, name)
+            for name in ("decision", "outcome")
+            if getattr(complaint, name) is not None
+        }
+    )
+    if decided:
+        event = history[deciding]
+        history[deciding] = attrs.evolve(event, data={**event.data, **decided})
+        placed |= set(decided)
+    rest = {
+        name: getattr(complaint, name)
+        for name in FACT_FIELDS
+        if name not in placed
+        and fact_value(getattr(complaint, name))
+        != (replay_document(history[:1]) or {}).get(name)
+    }
+    if rest:
+        last = history[-1]
+        history[-1] = attrs.evolve(last, data={**last.data, **step_facts(rest)})
+    return attrs.evolve(complaint, history=tuple(history))
+
+
+def _finished(work: RowWork, complaint: Complaint) -> Complaint | None:
+    """Add the mapping's due dates, then record every fact in the history."""
+    if work.m.pack is not None:
+        dated = _with_due_dates(work, complaint)
+        if dated is None:
+            return None
+        complaint = dated
+    return with_facts(complaint)
+
+
 def _with_due_dates(work: RowWork, complaint: Complaint) -> Complaint | None:
     """Project the mapping's pack's due dates, counted from the recorded instants."""
     from iso10002.calendars import WeekdayCalendar  # noqa: PLC0415 - only with a pack
@@ -360,8 +431,8 @@ def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C
     )
     if complaint is None and not work.problems:  # pragma: no cover - defensive
         work.fail("row", "could not be stored")
-    if complaint is not None and mapping.pack is not None:
-        complaint = _with_due_dates(work, complaint)
+    if complaint is not None:
+        complaint = _finished(work, complaint)
     return RowResult(
         row.number,
         key,

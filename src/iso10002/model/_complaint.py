@@ -278,6 +278,14 @@ class Complaint:
         if self.version == 0 and event.name != RECEIVED_EVENT:
             raise ValidationError.single("event.name", f"must be {RECEIVED_EVENT!r}")
         checked = check_changes(changes)
+        if (
+            "description" in checked
+            and checked["description"] is None
+            and not (self.history and IMPORTED in self.history[0].data)
+        ):
+            raise ValidationError.single(
+                "description", "may be missing only on an imported record"
+            )
         if self.version:
             event = _with_facts(event, checked)
         status = checked.pop("status", self.status)
