@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iso10002.model import Classification, Complaint, Outcome, Remedy
+from iso10002.history import is_replayable, replay_document
+from iso10002.model import Classification, Complaint, Decision, Outcome, Remedy
+from iso10002.serialization import from_dict
 
 REGIME_KEY = "regime"  # iso10002.deadlines.REGIME_KEY: the pack recorded per complaint
 
@@ -219,20 +221,64 @@ def standing_at(complaint: Complaint, as_of: datetime) -> Standing:
     returns.
     """
     facts = facts_of(complaint, as_of)
-    decision = complaint.decision
     regime = None
+    count = 0
     for event in complaint.history:
         if event.at > as_of:
             break
+        count += 1
         found = event.data.get(REGIME_KEY)
         if isinstance(found, dict) and isinstance(found.get("pack"), str):
             regime = found["pack"]
+    known = _as_at(complaint, count)
+    if known is None:
+        # A history recorded before events carried their facts: only the
+        # document's current values are known (see iso10002.history).
+        decision = complaint.decision
+        outcome = facts.outcome
+        remedies = () if decision is None else decision.remedies
+        classification = complaint.classification
+        product = complaint.subject.product
+    else:
+        outcome, remedies, classification, product = known
+        facts.outcome = outcome
     return Standing(
         regime=regime,
         facts=facts,
         episodes=_episodes(complaint, as_of),
-        outcome=facts.outcome,
-        remedies=() if decision is None else decision.remedies,
-        classification=complaint.classification,
-        product=complaint.subject.product,
+        outcome=outcome,
+        remedies=remedies,
+        classification=classification,
+        product=product,
     )
+
+
+def _as_at(
+    complaint: Complaint, count: int
+) -> (
+    tuple[Outcome | None, tuple[Remedy, ...], Classification | None, str | None] | None
+):
+    """Return outcome, remedies, classification and product after ``count`` events.
+
+    Read from the facts the events record (the fold of the history), so a
+    later decision, reopening or reclassification never changes them; ``None``
+    when the history does not carry its facts.
+    """
+    if count == 0 or not is_replayable(complaint.history):
+        return None
+    state = replay_document(complaint.history[:count])
+    if state is None:
+        return None
+    decision = state.get("decision")
+    raw = state.get("outcome")
+    if raw is None and isinstance(decision, dict):
+        raw = decision.get("outcome")
+    outcome = None if raw is None else Outcome(raw)
+    remedies: tuple[Remedy, ...] = ()
+    if isinstance(decision, dict):
+        remedies = from_dict(Decision, decision).remedies
+    plain = state.get("classification")
+    classification = None if plain is None else from_dict(Classification, plain)
+    subject = state.get("subject")
+    product = subject.get("product") if isinstance(subject, dict) else None
+    return outcome, remedies, classification, product
