@@ -315,6 +315,19 @@ class TestColumnEdits:
         assert any("event log holds" in m for m in _named(store, cid))
 
 
+class TestKpiTableEdits:
+    """The push-down tables the KPIs read instead of documents are checked too."""
+
+    def test_a_kpi_row_edit_is_named(self, store):
+        """An outcome changed in the KPI facts table alone is named."""
+        cid = store.ids[0]
+        store.sql(
+            "UPDATE {s}.kpi_facts SET outcome = 'not_upheld' WHERE complaint_id = ?",
+            cid,
+        )
+        assert "KPI table 'kpi_facts' differs from the document" in _named(store, cid)
+
+
 class TestEventEdits:
     """An edit of a chained event is named by the chain."""
 
@@ -466,6 +479,10 @@ def _forge_outcome(store: Any, cid: str, key: RecordKey | None = None) -> None:
         )
         previous = link
     store.sql("UPDATE {s}.complaints SET last_link = ? WHERE id = ?", previous, cid)
+    # The KPI tables the push-down reads say the same (a careful forger).
+    store.sql(
+        "UPDATE {s}.kpi_facts SET outcome = 'not_upheld' WHERE complaint_id = ?", cid
+    )
 
     def forge(document):
         document.update(outcome="not_upheld")

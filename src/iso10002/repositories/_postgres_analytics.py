@@ -102,12 +102,24 @@ FACTS_STATEMENTS: tuple[str, ...] = (
 """Schema version 2: the KPI push-down tables (``{s}`` is the schema)."""
 
 
+def _plain(value: Any) -> Any:
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    grouped: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(tuple(row))
+    return grouped
+
+
 class FactWriter:
     """The statements that keep one schema's push-down tables in step."""
 
     def __init__(self, schema: str) -> None:
         """Compose the statements for ``schema``."""
         s = sql.Identifier(schema)
+        self.schema = schema
         self.tables = KpiTables(
             *(f'"{schema}".{name}' for name in _TABLE_NAMES)  # checked identifier
         )
@@ -154,6 +166,39 @@ class FactWriter:
             tables[2].extend(rows.remedies)
             tables[3].extend(rows.toggles)
         return tables
+
+    def differing(
+        self, cur: psycopg.Cursor[Any], complaints: list[Complaint]
+    ) -> dict[str, list[str]]:
+        """Name, per complaint, the push-down tables whose rows are not its own.
+
+        The KPI push-down reads these tables instead of the documents, so an
+        edit of them alone would change the figures silently;
+        ``verify_integrity`` recomputes them from the documents and compares.
+        """
+        ids = [c.id for c in complaints]
+        found: dict[str, list[str]] = {}
+        for name, columns, expected in zip(
+            _TABLE_NAMES, _COLUMNS, self._rows(complaints), strict=True
+        ):
+            order = "complaint_id" if name == "kpi_facts" else "complaint_id, seq"
+            cur.execute(
+                sql.SQL(
+                    "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
+                ).format(
+                    sql.SQL(", ").join(map(sql.Identifier, columns)),
+                    sql.Identifier(self.schema),
+                    sql.Identifier(name),
+                    sql.SQL(order),
+                ),
+                (ids,),
+            )
+            stored = _grouped(tuple(_plain(v) for v in row) for row in cur)
+            wanted = _grouped(expected)
+            for cid in ids:
+                if stored.get(cid, []) != wanted.get(cid, []):
+                    found.setdefault(cid, []).append(name)
+        return found
 
     def write(
         self,

@@ -7,7 +7,9 @@ from typing import Any
 
 from psycopg import sql
 
+from iso10002.model import Complaint
 from iso10002.repositories._integrity import StoredLink, inspect_complaint
+from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import unescape_document
 from iso10002.repositories._postgres_connect import Connector
 from iso10002.repositories._protocol import IntegrityProblem, IntegrityReport
@@ -45,6 +47,7 @@ def verify_all(
     s = sql.Identifier(schema)
     problems: list[IntegrityProblem] = []
     unreplayable: list[str] = []
+    facts = FactWriter(schema)
     complaints = events = 0
     last = ""
     head = sql.SQL(
@@ -73,10 +76,11 @@ def verify_all(
                         link=link,
                     )
                 )
+        loaded = []
         for cid, document_text, escaped, salt, version, last_link, *columns in rows:
             stored = links.get(cid, [])
             events += len(stored)
-            found, replayable = _verify_one(
+            found, replayable, complaint = _verify_one(
                 cid,
                 document_text=document_text,
                 escaped=escaped,
@@ -90,6 +94,19 @@ def verify_all(
             problems.extend(found)
             if not replayable:
                 unreplayable.append(cid)
+            if complaint is not None:
+                loaded.append(complaint)
+        if loaded:
+            with connector.read("verify_integrity") as cur:
+                differing = facts.differing(cur, loaded)
+            problems.extend(
+                IntegrityProblem(
+                    complaint_id=cid,
+                    message=f"KPI table {table!r} differs from the document",
+                )
+                for cid, tables in sorted(differing.items())
+                for table in tables
+            )
         complaints += len(rows)
         last = rows[-1][0]
     with connector.read("verify_integrity") as cur:
@@ -120,7 +137,7 @@ def _verify_one(  # noqa: PLR0913 - one stored row, column by column
     links: list[StoredLink],
     columns: dict[str, Any],
     keys: ChainKeys | None,
-) -> tuple[list[IntegrityProblem], bool]:
+) -> tuple[list[IntegrityProblem], bool, Complaint | None]:
     found: list[IntegrityProblem] = []
     document: Any
     try:
@@ -150,4 +167,4 @@ def _verify_one(  # noqa: PLR0913 - one stored row, column by column
                 expected={name: getattr(values, name) for name in _INDEXED},
             )
         )
-    return found, check.replayable
+    return found, check.replayable, check.complaint

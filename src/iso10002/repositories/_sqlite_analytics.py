@@ -35,6 +35,7 @@ __all__ = [
     "FactTables",
     "backfill_facts",
     "facts_complete",
+    "facts_differ",
     "facts_tables",
     "fill_missing_facts",
     "insert_facts",
@@ -133,6 +134,36 @@ FactTables = tuple[
     list[tuple[Any, ...]],
 ]
 """Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies`` and ``kpi_toggles``."""
+
+
+_SELECTS = tuple(
+    f"SELECT {', '.join(columns)} FROM {table} WHERE complaint_id = ?"  # noqa: S608 - fixed names
+    + ("" if table == _TABLES.facts else " ORDER BY seq")
+    for table, columns in zip(
+        _TABLES,
+        (FACT_COLUMNS, DEADLINE_COLUMNS, REMEDY_COLUMNS, TOGGLE_COLUMNS),
+        strict=True,
+    )
+)
+
+
+def facts_differ(
+    connection: sqlite3.Connection, complaint: Complaint, row_id: Any
+) -> list[str]:
+    """Name the push-down tables whose rows for ``complaint`` are not its own.
+
+    The KPI push-down reads these tables instead of the documents, so an
+    edit of them alone would change the figures silently;
+    ``verify_integrity`` recomputes them from the document and compares.
+    """
+    expected = fact_rows(complaint, row_id)
+    wanted = ([expected.facts], expected.deadlines, expected.remedies, expected.toggles)
+    return [
+        table
+        for table, select, rows in zip(_TABLES, _SELECTS, wanted, strict=True)
+        if [tuple(r) for r in connection.execute(select, (row_id,))]
+        != [tuple(r) for r in rows]
+    ]
 
 
 _UPDATE_FACTS = (

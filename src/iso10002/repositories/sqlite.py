@@ -51,6 +51,7 @@ from iso10002.repositories._query import (
 )
 from iso10002.repositories._sqlite_analytics import (
     facts_complete,
+    facts_differ,
     fill_missing_facts,
     sqlite_kpis,
 )
@@ -369,6 +370,15 @@ class SQLiteComplaintRepository(SQLiteConnections):
                     )
                 )
                 if check.complaint is not None:
+                    problems.extend(
+                        IntegrityProblem(
+                            complaint_id=complaint_id,
+                            message=f"KPI table {table!r} differs from the document",
+                        )
+                        for table in facts_differ(
+                            connection, check.complaint, stored_id
+                        )
+                    )
                     expected = complaint_columns(
                         check.complaint, document, salt, last_link, None
                     )[5:13]
