@@ -57,6 +57,7 @@ _EXTERNAL = (
     "sqlite3",
     "t",  # ``typing as t`` in annotations autodoc could not evaluate
     "typing",
+    "zoneinfo",
 )
 nitpick_ignore_regex = [
     ("py:.*", rf"({'|'.join(_EXTERNAL)})\..+"),

@@ -68,7 +68,7 @@ class Counting(str, enum.Enum):
 
     @property
     def ends(self) -> str:
-        """Say when the last day ends: same time, end of day or close of business.
+        """Say when the last day ends (same time, end of day or close of business).
 
         A rule that says "by the end of" a day (DISP 1.6.2R, DISP 1.6.2AR)
         ends at the end of the day; one that says "by close of business"

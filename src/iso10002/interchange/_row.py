@@ -48,7 +48,7 @@ class RowProblem:
 
     @property
     def path(self) -> str:
-        """Return where the problem is: ``row 12, column 'Date received'``."""
+        """Return where the problem is, e.g. ``row 12, column 'Date received'``."""
         if self.column is None:
             return f"row {self.row}, field {self.field!r}"
         return f"row {self.row}, column {self.column!r}"

@@ -173,7 +173,8 @@ def chain_events(
         previous_link: The link of the last stored event (:data:`GENESIS` for
             a new complaint).
         salt: The complaint's current salt.
-        key: Keys the new links (see :func:`chain_link`).
+        key: Keys the new links (an HMAC under the key's secret, see
+            :mod:`iso10002.repositories.keys`).
 
     Returns:
         One :class:`ChainedEvent` per new event, in sequence order.
@@ -208,7 +209,8 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
         salt: The complaint's salt for this version.
         row_id: The complaint id as the adapter stores it, first in each row.
         texts: The new events' canonical JSON, when already written.
-        key: Keys the new links (see :func:`chain_link`).
+        key: Keys the new links (an HMAC under the key's secret, see
+            :mod:`iso10002.repositories.keys`).
 
     Returns:
         ``(row_id, sequence, event_json, commitment, link)`` per new event,
@@ -282,7 +284,8 @@ def prepare(
         after_version: The stored version (0 for a new complaint).
         previous_link: The chain head stored so far (:data:`GENESIS` when new).
         salt: The complaint's salt for this version.
-        key: Keys the new links (see :func:`chain_link`).
+        key: Keys the new links (an HMAC under the key's secret, see
+            :mod:`iso10002.repositories.keys`).
 
     Returns:
         The document text and the new events, ready to store.
