@@ -19,7 +19,7 @@ nox.options.error_on_missing_interpreters = False
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-EXTRAS = ".[postgres,holidays,cli,toml,testing]"
+EXTRAS = ".[postgres,holidays,cli,toml,testing,report]"
 # One worker per core; ``loadfile`` keeps each file on one worker, which the
 # docs need (the code blocks of one page share their names, in order).
 PYTEST_ARGS = ["-n", "auto", "--dist", "loadfile", "--cov"]
@@ -69,7 +69,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def docs(session: nox.Session) -> None:
     """Build the documentation, warnings as errors."""
-    session.install("-e", ".[docs,holidays]")
+    session.install("-e", ".[docs,holidays,report]")
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
     )
@@ -87,7 +87,7 @@ def coverage(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Run every benchmark; each prints its ratios against its references."""
-    session.install("-e", ".[postgres,holidays,cli]", *group("bench"))
+    session.install("-e", ".[postgres,holidays,cli,report]", *group("bench"))
     scripts = sorted(
         str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")
     )

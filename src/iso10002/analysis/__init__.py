@@ -33,7 +33,7 @@ from iso10002.analysis._evidence import (
     PrincipleEvidence,
     collect_evidence,
 )
-from iso10002.analysis._html import SECTIONS, render_html
+from iso10002.analysis._html import SECTIONS, human_label, render_html
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec, compute_kpis, nearest_rank
 from iso10002.analysis._objectives import (
     KPI_METRICS,
@@ -45,7 +45,13 @@ from iso10002.analysis._objectives import (
     evaluate_objectives,
 )
 from iso10002.analysis._pareto import Pareto, ParetoItem, pareto
-from iso10002.analysis._periods import Granularity, Period, period_label
+from iso10002.analysis._periods import (
+    Granularity,
+    Period,
+    granularity_for,
+    period_label,
+    period_labels,
+)
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import (
     AgeBucket,
@@ -73,6 +79,12 @@ from iso10002.analysis._review import (
     review_to_dict,
     review_to_json,
 )
+from iso10002.analysis._review_parts import (
+    MONETARY_REMEDIES,
+    AppealStats,
+    RemedyCount,
+    RemedySummary,
+)
 from iso10002.analysis._self_assessment import (
     AssessmentItem,
     ClauseAssessment,
@@ -89,9 +101,11 @@ __all__ = [
     "EVIDENCE_CHECKS",
     "FCA_RULES",
     "KPI_METRICS",
+    "MONETARY_REMEDIES",
     "SECTIONS",
     "ActionStatus",
     "AgeBucket",
+    "AppealStats",
     "AsicLayout",
     "AsicReturn",
     "AsicRow",
@@ -130,6 +144,8 @@ __all__ = [
     "PeriodCounts",
     "PrincipleEvidence",
     "Redress",
+    "RemedyCount",
+    "RemedySummary",
     "RunRule",
     "SatisfactionStats",
     "SelfAssessment",
@@ -143,11 +159,14 @@ __all__ = [
     "evaluate_objectives",
     "fca_return",
     "find_signals",
+    "granularity_for",
+    "human_label",
     "kpis_from",
     "nearest_rank",
     "p_chart",
     "pareto",
     "period_label",
+    "period_labels",
     "render_html",
     "review_to_dict",
     "review_to_json",

@@ -21,6 +21,12 @@ from iso10002.analysis._objectives import (
 )
 from iso10002.analysis._pareto import Pareto, pareto
 from iso10002.analysis._results import KpiReport
+from iso10002.analysis._review_parts import (
+    AppealStats,
+    RemedySummary,
+    ReviewTally,
+    highlights,
+)
 from iso10002.analysis._self_assessment import (
     OrganisationRecords,
     SelfAssessment,
@@ -45,13 +51,23 @@ class ManagementReview:
 
     Holds no personal data: only counts, durations, categories, complaint ids
     and references, handler names and the organisation's own records.
+    ``highlights`` is the executive summary in sentences; the id lists of the
+    audit evidence hold at most ``ids_shown`` ids each (their counts are
+    complete: ``applicable - conforming`` and ``count``); the full lists come
+    from ``iso10002 audit`` or :func:`collect_evidence`.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Added ``highlights``, ``remedies``, ``appeals`` and ``ids_shown``.
     """
 
     title: str
     as_of: datetime
     kpis: KpiReport
+    highlights: tuple[str, ...]
+    remedies: RemedySummary
+    appeals: AppealStats
+    ids_shown: int
     objectives: tuple[ObjectiveResult, ...]
     charts: tuple[ControlChart, ...]
     categories: Pareto
@@ -67,7 +83,7 @@ def _charts(kpis: KpiReport) -> tuple[ControlChart, ...]:
         return ()
     charts = [
         c_chart(
-            "Complaints received per period (c-chart)",
+            f"Complaints received per {kpis.granularity.value} (c-chart)",
             [(s.period, s.received) for s in series],
         )
     ]
@@ -88,7 +104,22 @@ def _charts(kpis: KpiReport) -> tuple[ControlChart, ...]:
     return tuple(charts)
 
 
-def build_management_review(  # noqa: PLR0913 - each input is one part of the pack
+def _capped(evidence: EvidenceReport, limit: int) -> EvidenceReport:
+    """Keep the first ``limit`` ids of each list; the counts say how many there are."""
+    return attrs.evolve(
+        evidence,
+        checks=tuple(
+            attrs.evolve(c, nonconforming_ids=c.nonconforming_ids[:limit])
+            for c in evidence.checks
+        ),
+        findings=tuple(
+            attrs.evolve(f, complaint_ids=f.complaint_ids[:limit])
+            for f in evidence.findings
+        ),
+    )
+
+
+def build_management_review(  # noqa: C901, PLR0913 - each input is one part of the pack
     complaints: Iterable[Complaint],
     spec: KpiSpec,
     *,
@@ -99,8 +130,15 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
     objectives: Iterable[Objective] = (),
     actions: Iterable[ImprovementAction] = (),
     records: OrganisationRecords | None = None,
+    kpis: KpiReport | None = None,
+    ids_shown: int = 20,
 ) -> ManagementReview:
     """Build the management review pack in one pass over ``complaints``.
+
+    The charts cover every period of the range (see :class:`KpiSpec`), empty
+    ones as zeros; pass a store's push-down KPIs as ``kpis`` (see
+    :func:`kpis_from`) and the pass over ``complaints`` only gathers the audit
+    evidence, remedies and appeals.
 
     Args:
         complaints: Any iterable of complaints (consumed once).
@@ -112,6 +150,9 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
         objectives: Objectives to measure (those of ``records`` when empty).
         actions: Improvement actions to list (those of ``records`` when empty).
         records: The organisation's records; adds the self-assessment.
+        kpis: KPIs already computed for ``spec`` (e.g. by SQL push-down).
+        ids_shown: How many complaint ids each evidence check and finding
+            lists at most (the counts stay complete).
 
     Returns:
         The review, ready for :func:`render_html` or :func:`review_to_json`.
@@ -125,15 +166,36 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
         raise ValidationError.single("spec", "must be a KpiSpec")
     if records is not None and not isinstance(records, OrganisationRecords):
         raise ValidationError.single("records", "must be OrganisationRecords")
-    kpi_acc = KpiAccumulator(spec, calendar)
+    if kpis is not None and (
+        not isinstance(kpis, KpiReport)
+        or kpis.as_of != spec.as_of
+        or kpis.granularity is not spec.granularity
+        or kpis.period != (None if spec.period is None else spec.period.label)
+    ):
+        raise ValidationError.single("kpis", "must be a KpiReport for this spec")
+    if isinstance(ids_shown, bool) or not isinstance(ids_shown, int) or ids_shown < 0:
+        raise ValidationError.single("ids_shown", "must be a non-negative integer")
+    kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
     evidence_acc = EvidenceAccumulator(spec.as_of, policies, context)
+    tally = ReviewTally(spec.as_of)
     period = spec.period
+    as_of = spec.as_of
     for complaint in complaints:
-        kpi_acc.add(complaint)
-        if period is None or complaint.received_at in period:
+        if kpi_acc is not None:
+            kpi_acc.add(complaint)
+        elif not isinstance(complaint, Complaint):
+            raise ValidationError.single(
+                "complaints",
+                f"must hold Complaint objects, not {type(complaint).__name__}",
+            )
+        received = complaint.received_at
+        if received <= as_of and (period is None or received in period):
             evidence_acc.add(complaint)
-    kpis = kpi_acc.result()
-    evidence = evidence_acc.result()
+            tally.add(complaint)
+    if kpi_acc is not None:
+        kpis = kpi_acc.result()
+    assert kpis is not None  # noqa: S101 - one of the branches above set it
+    evidence = _capped(evidence_acc.result(), ids_shown)
     goals = tuple(objectives) or (records.objectives if records else ())
     todo = tuple(actions) or (records.improvement_actions if records else ())
     for i, action in enumerate(todo):
@@ -141,12 +203,18 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
             raise ValidationError.single(
                 f"actions[{i}]", "must be an ImprovementAction"
             )
+    results = evaluate_objectives(kpis, goals)
+    charts = _charts(kpis)
     return ManagementReview(
         title=title,
         as_of=spec.as_of,
         kpis=kpis,
-        objectives=evaluate_objectives(kpis, goals),
-        charts=_charts(kpis),
+        highlights=highlights(kpis, charts, results),
+        remedies=tally.remedies(),
+        appeals=tally.appeals(),
+        ids_shown=ids_shown,
+        objectives=results,
+        charts=charts,
         categories=pareto("Complaint categories", kpis.volumes.by_category),
         root_causes=pareto("Root causes", kpis.volumes.by_root_cause),
         evidence=evidence,
