@@ -69,7 +69,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def docs(session: nox.Session) -> None:
     """Build the documentation, warnings as errors."""
-    session.install("-e", ".[docs,holidays,report]")
+    session.install("-e", ".[docs,holidays]")
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
     )
