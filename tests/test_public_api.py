@@ -93,6 +93,7 @@ EXPECTED: dict[str, list[str]] = {
         "period_label",
         "period_labels",
         "render_html",
+        "review_charts",
         "review_to_dict",
         "review_to_json",
         "self_assess",

@@ -33,8 +33,9 @@ from iso10002.analysis._evidence import (
     PrincipleEvidence,
     collect_evidence,
 )
-from iso10002.analysis._html import SECTIONS, human_label, render_html
+from iso10002.analysis._html import SECTIONS, render_html
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec, compute_kpis, nearest_rank
+from iso10002.analysis._labels import human_label
 from iso10002.analysis._objectives import (
     KPI_METRICS,
     ActionStatus,
@@ -93,6 +94,7 @@ from iso10002.analysis._self_assessment import (
     SelfAssessment,
     self_assess,
 )
+from iso10002.analysis._svg import review_charts
 
 __all__ = [
     "ASIC_COLUMNS",
@@ -168,6 +170,7 @@ __all__ = [
     "period_label",
     "period_labels",
     "render_html",
+    "review_charts",
     "review_to_dict",
     "review_to_json",
     "self_assess",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from iso10002.analysis._charts import ControlChart, RunRule
+from iso10002.analysis._labels import human_label
 from iso10002.analysis._pareto import Pareto
 from iso10002.analysis._results import DurationStats
 from iso10002.analysis._review import ManagementReview
@@ -51,49 +52,6 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 TOP = 12
 """Rows a ranked table shows before it summarises the rest in one row."""
 _IDS_ON_PAGE = 10
-
-_LABELS = {
-    "upheld": "Upheld",
-    "partially_upheld": "Partly upheld",
-    "not_upheld": "Not upheld",
-    "not_a_complaint": "Not a complaint",
-    "referred_externally": "Referred elsewhere",
-    "process_change": "Process change",
-    "goodwill": "Goodwill payment",
-    "none": "None",
-    "in_progress": "In progress",
-    "not_applicable": "Not applicable",
-    "beyond_3_sigma": "A point beyond the 3-sigma limits",
-    "two_of_three_beyond_2_sigma": "2 of 3 points beyond 2 sigma, same side",
-    "four_of_five_beyond_1_sigma": "4 of 5 points beyond 1 sigma, same side",
-    "eight_on_one_side": "8 points in a row on one side of the centre line",
-    "six_trending": "6 points in a row rising or falling",
-    "fourteen_alternating": "14 points in a row alternating up and down",
-    "email": "E-mail",
-    "sms": "SMS",
-    "(unclassified)": "Not classified",
-    "(none)": "No product",
-    "(unassigned)": "Not assigned",
-    "at_least": "at least",
-    "at_most": "at most",
-}
-
-
-def human_label(code: str) -> str:
-    """Return the words a reader expects for a code (``not_upheld`` → ``Not upheld``).
-
-    Known codes have their own label; others lose their underscores and
-    start with a capital. Free text (with a space) is returned unchanged.
-
-    .. versionadded:: 0.2.0
-    """
-    text = str(code)
-    if text in _LABELS:
-        return _LABELS[text]
-    if " " in text or "." in text or not text:
-        return text
-    words = text.replace("_", " ")
-    return words[:1].upper() + words[1:]
 
 
 def _pct(value: float | None) -> str:
@@ -207,7 +165,7 @@ def _context(r: ManagementReview) -> dict[str, Any]:
             if p.items
             else None,
             "table": _pareto_table(p),
-            "items": len(p.items),
+            "ranked": len(p.items),
             "vital": len(p.vital_few),
             "total": p.total,
         }
