@@ -93,3 +93,15 @@ def bench(session: nox.Session) -> None:
     )
     for script in session.posargs or scripts:
         session.run("python", script)
+
+
+@nox.session(python="3.11", default=False)
+def browser(session: nox.Session) -> None:
+    """Render the review pack in headless Chromium and check what a reader sees.
+
+    Not part of the default gate: it needs Chromium from the system
+    (``apt-get update && apt-get install -y chromium chromium-driver`` on
+    Debian). Screenshots and PDFs are left in ``build/review-pack``.
+    """
+    session.install("-e", ".[cli,report]")
+    session.run("python", "tests/browser/check_review_pack.py", *session.posargs)
