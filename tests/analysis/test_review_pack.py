@@ -24,6 +24,7 @@ from iso10002.analysis import (
     pareto,
     period_labels,
     render_html,
+    review_charts,
     review_to_dict,
 )
 from iso10002.analysis._svg import require_report_extra
@@ -298,3 +299,41 @@ class TestReportExtra:
         monkeypatch.setitem(sys.modules, "matplotlib", None)
         with pytest.raises(ImportError, match=r"iso10002\[report\]"):
             require_report_extra()
+
+
+class TestChartsAsPictures:
+    def test_markup_in_a_category_stays_text(self, make):
+        """A category named like markup is escaped in the charts and tables."""
+        data = [make("C1", "2026-01-05T10:00", category="<script>x</script> & co")]
+        page = render_html(
+            build_management_review(data, KpiSpec(as_of=END_Q1, period=Q1))
+        )
+        assert "<script" not in page
+        assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in page
+
+    def test_review_charts_are_png(self, sample):
+        """Every chart of the page comes out as PNG, named as documented."""
+        review = build_management_review(sample, KpiSpec(as_of=END_Q1))
+        pictures = review_charts(review, dpi=40)
+        assert list(pictures) == [
+            "c-chart",
+            "p-chart-upheld",
+            "p-chart-deadlines",
+            "pareto-categories",
+            "pareto-root-causes",
+            "channels",
+            "satisfaction",
+        ]
+        assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for png in pictures.values())
+
+    def test_review_charts_refuse_other_objects(self):
+        """Only a ManagementReview, and a sensible resolution."""
+        with pytest.raises(ValidationError):
+            review_charts({})  # type: ignore[arg-type]
+
+    def test_chart_title_is_above_its_chart(self, sample):
+        """Each figure opens with its title, then the picture."""
+        page = render_html(build_management_review(sample, KpiSpec(as_of=END_Q1)))
+        for figure in page.split("<figure>")[1:]:
+            assert figure.lstrip().startswith("<h3>")
+            assert figure.index("</h3>") < figure.index("<svg")
