@@ -53,6 +53,7 @@ from iso10002.analysis._periods import (
     period_label,
     period_labels,
 )
+from iso10002.analysis._pictures import review_charts
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import (
     AgeBucket,
@@ -94,7 +95,6 @@ from iso10002.analysis._self_assessment import (
     SelfAssessment,
     self_assess,
 )
-from iso10002.analysis._svg import review_charts
 
 __all__ = [
     "ASIC_COLUMNS",

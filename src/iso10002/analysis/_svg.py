@@ -10,7 +10,6 @@ so they stay readable when printed in black and white.
 
 from __future__ import annotations
 
-import functools
 import io
 import itertools
 import math
@@ -25,8 +24,6 @@ from iso10002.analysis._charts import ChartKind, ControlChart, RunRule
 from iso10002.analysis._labels import human_label
 from iso10002.analysis._pareto import Pareto
 from iso10002.analysis._periods import Period
-from iso10002.analysis._review import ManagementReview
-from iso10002.errors import ValidationError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -35,12 +32,12 @@ if TYPE_CHECKING:
 __all__ = [
     "RULE_MARKERS",
     "bar_figure",
+    "chart_style",
     "chart_svg",
     "control_chart_figure",
     "figure_svg",
     "pareto_figure",
     "require_report_extra",
-    "review_charts",
 ]
 
 _EXTRA = (
@@ -79,7 +76,7 @@ def require_report_extra() -> None:
 
 
 @contextmanager
-def _style() -> Iterator[None]:
+def chart_style() -> Iterator[None]:
     require_report_extra()
     import matplotlib as mpl  # noqa: PLC0415 - optional, the ``report`` extra
 
@@ -364,73 +361,5 @@ def chart_svg(make: Callable[[], Figure], label: str, *, salt: str = "") -> str:
     Raises:
         ImportError: naming the ``report`` extra when matplotlib is missing.
     """
-    with _style():
+    with chart_style():
         return figure_svg(make(), label, salt=salt)
-
-
-def review_charts(review: ManagementReview, *, dpi: int = 100) -> dict[str, bytes]:
-    """Draw every chart of a review as PNG, to place in documents of your own.
-
-    The pictures are those of :func:`render_html`, with their titles drawn
-    in: the control charts (``c-chart``, ``p-chart-upheld``,
-    ``p-chart-deadlines`` when the review has them), the Pareto charts
-    (``pareto-categories``, ``pareto-root-causes`` when anything is ranked),
-    and the bars of channels and satisfaction scores.
-
-    Args:
-        review: The review (see :func:`build_management_review`).
-        dpi: Dots per inch (the pictures are 7.5 inches wide).
-
-    Returns:
-        PNG bytes by name, in the order of the page.
-
-    Raises:
-        ValidationError: if ``review`` is not a :class:`ManagementReview`.
-        ImportError: naming the ``report`` extra when matplotlib is missing.
-
-    .. versionadded:: 0.2.0
-    """
-    if not isinstance(review, ManagementReview):
-        raise ValidationError.single("review", "must be a ManagementReview")
-    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 20 <= dpi <= 600:  # noqa: PLR2004
-        raise ValidationError.single("dpi", "must be an integer from 20 to 600")
-    names = ("c-chart", "p-chart-upheld", "p-chart-deadlines")
-    makers: dict[str, Callable[[], Figure]] = {}
-    for chart in review.charts:
-        name = (
-            names[0]
-            if chart.kind is ChartKind.C
-            else (names[1] if "upheld" in chart.title else names[2])
-        )
-        makers[name] = functools.partial(control_chart_figure, chart, titled=True)
-    for name, ranked in (
-        ("pareto-categories", review.categories),
-        ("pareto-root-causes", review.root_causes),
-    ):
-        if ranked.items:
-            makers[name] = functools.partial(pareto_figure, ranked, titled=True)
-    channels = sorted(
-        review.kpis.volumes.by_channel.items(), key=lambda kv: (-kv[1], kv[0])
-    )
-    makers["channels"] = functools.partial(
-        bar_figure,
-        "Complaints by channel",
-        [(human_label(k), float(v)) for k, v in channels],
-        titled=True,
-    )
-    makers["satisfaction"] = functools.partial(
-        bar_figure,
-        "Satisfaction scores",
-        [
-            (f"Score {k}", float(v))
-            for k, v in review.kpis.satisfaction.distribution.items()
-        ],
-        titled=True,
-    )
-    pictures = {}
-    with _style():
-        for name, make in makers.items():
-            out = io.BytesIO()
-            make().savefig(out, format="png", dpi=dpi, metadata={"Software": None})
-            pictures[name] = out.getvalue()
-    return pictures
