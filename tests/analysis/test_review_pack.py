@@ -229,6 +229,10 @@ class TestPack:
             assert len(check.nonconforming_ids) <= 1
         assert max(c.applicable - c.conforming for c in checks) == 5
         assert review_to_dict(review)["ids_shown"] == 1
+        everything = build_management_review(
+            data, KpiSpec(as_of=END_Q1, period=Q1), ids_shown=None
+        )
+        assert max(len(c.nonconforming_ids) for c in everything.evidence.checks) == 5
 
     def test_push_down_kpis_are_used_as_given(self, make, sample):
         """KPIs computed elsewhere for the same spec make the same pack."""

@@ -52,9 +52,9 @@ class ManagementReview:
     Holds no personal data: only counts, durations, categories, complaint ids
     and references, handler names and the organisation's own records.
     ``highlights`` is the executive summary in sentences; the id lists of the
-    audit evidence hold at most ``ids_shown`` ids each (their counts are
-    complete: ``applicable - conforming`` and ``count``); the full lists come
-    from ``iso10002 audit`` or :func:`collect_evidence`.
+    audit evidence hold at most ``ids_shown`` ids each (all when ``None``;
+    the counts are complete: ``applicable - conforming`` and ``count``); the
+    full lists come from ``iso10002 audit`` or :func:`collect_evidence`.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
@@ -67,7 +67,7 @@ class ManagementReview:
     highlights: tuple[str, ...]
     remedies: RemedySummary
     appeals: AppealStats
-    ids_shown: int
+    ids_shown: int | None
     objectives: tuple[ObjectiveResult, ...]
     charts: tuple[ControlChart, ...]
     categories: Pareto
@@ -131,7 +131,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
     actions: Iterable[ImprovementAction] = (),
     records: OrganisationRecords | None = None,
     kpis: KpiReport | None = None,
-    ids_shown: int = 20,
+    ids_shown: int | None = 20,
 ) -> ManagementReview:
     """Build the management review pack in one pass over ``complaints``.
 
@@ -152,7 +152,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         records: The organisation's records; adds the self-assessment.
         kpis: KPIs already computed for ``spec`` (e.g. by SQL push-down).
         ids_shown: How many complaint ids each evidence check and finding
-            lists at most (the counts stay complete).
+            lists at most (the counts stay complete); ``None`` lists them all.
 
     Returns:
         The review, ready for :func:`render_html` or :func:`review_to_json`.
@@ -173,8 +173,12 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         or kpis.period != (None if spec.period is None else spec.period.label)
     ):
         raise ValidationError.single("kpis", "must be a KpiReport for this spec")
-    if isinstance(ids_shown, bool) or not isinstance(ids_shown, int) or ids_shown < 0:
-        raise ValidationError.single("ids_shown", "must be a non-negative integer")
+    if ids_shown is not None and (
+        isinstance(ids_shown, bool) or not isinstance(ids_shown, int) or ids_shown < 0
+    ):
+        raise ValidationError.single(
+            "ids_shown", "must be a non-negative integer or None"
+        )
     kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
     evidence_acc = EvidenceAccumulator(spec.as_of, policies, context)
     tally = ReviewTally(spec.as_of)
@@ -195,7 +199,9 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
     if kpi_acc is not None:
         kpis = kpi_acc.result()
     assert kpis is not None  # noqa: S101 - one of the branches above set it
-    evidence = _capped(evidence_acc.result(), ids_shown)
+    evidence = evidence_acc.result()
+    if ids_shown is not None:
+        evidence = _capped(evidence, ids_shown)
     goals = tuple(objectives) or (records.objectives if records else ())
     todo = tuple(actions) or (records.improvement_actions if records else ())
     for i, action in enumerate(todo):
