@@ -341,3 +341,56 @@ class TestChartsAsPictures:
         for figure in page.split("<figure>")[1:]:
             assert figure.lstrip().startswith("<h3>")
             assert figure.index("</h3>") < figure.index("<svg")
+
+
+class TestPartialPeriods:
+    def test_edge_weeks_of_a_quarter_are_scaled(self, make):
+        """W01 of 2026-Q1 has 4 of its 7 days in the quarter: a u-chart scales it."""
+        spec = KpiSpec(as_of=END_Q1, period=Q1, granularity=Granularity.WEEK)
+        data = [make("C1", "2026-01-02T10:00"), make("C2", "2026-01-02T11:00")]
+        review = build_management_review(data, spec)
+        chart = review.charts[0]
+        assert chart.kind.value == "u"
+        first, last = chart.points[0], chart.points[-1]
+        # 2026-W01 runs Mon 29 Dec to Sun 4 Jan: 1-4 Jan are in the quarter.
+        assert (first.label, first.size) == ("2026-W01", 4 / 7)
+        assert first.value == 2 / (4 / 7)
+        # 2026-W14 runs Mon 30 Mar to Sun 5 Apr: 30 and 31 March are in it.
+        assert (last.label, last.size) == ("2026-W14", 2 / 7)
+        assert all(p.size == 1 for p in chart.points[1:-1])
+
+    def test_month_still_running_is_scaled(self, make):
+        """As of 15 February, February is seen for 14 of its 28 days."""
+        as_of = datetime(2026, 2, 15, tzinfo=timezone.utc)
+        data = [make("J", "2026-01-10T10:00"), make("F", "2026-02-10T10:00")]
+        chart = build_management_review(data, KpiSpec(as_of=as_of)).charts[0]
+        assert chart.kind.value == "u"
+        assert [(p.label, p.size, p.value) for p in chart.points] == [
+            ("2026-01", 1.0, 1.0),
+            ("2026-02", 0.5, 2.0),
+        ]
+
+    def test_whole_periods_keep_the_c_chart(self, make):
+        """Months seen whole are counted on a c-chart, as before."""
+        data = [make("J", "2026-01-10T10:00")]
+        chart = build_management_review(data, KpiSpec(as_of=END_Q1, period=Q1)).charts[
+            0
+        ]
+        assert chart.kind.value == "c"
+
+    def test_hostile_arguments_are_named(self, make, sample):
+        """A bad id cap, a non-complaint with given KPIs or a bad dpi name the field."""
+        spec = KpiSpec(as_of=END_Q1)
+        for bad in (-1, True, "3"):
+            with pytest.raises(ValidationError) as info:
+                build_management_review(sample, spec, ids_shown=bad)
+            assert info.value.field == "ids_shown"
+        kpis = compute_kpis(sample, spec)
+        with pytest.raises(ValidationError) as info:
+            build_management_review([*sample, "C9"], spec, kpis=kpis)
+        assert info.value.field == "complaints"
+        review = build_management_review(sample, spec)
+        for dpi in (0, 10_000, 7.5):
+            with pytest.raises(ValidationError) as info:
+                review_charts(review, dpi=dpi)
+            assert info.value.field == "dpi"

@@ -55,7 +55,7 @@ def review_charts(review: ManagementReview, *, dpi: int = 100) -> dict[str, byte
     for chart in review.charts:
         name = (
             names[0]
-            if chart.kind is ChartKind.C
+            if chart.kind is not ChartKind.P
             else (names[1] if "upheld" in chart.title else names[2])
         )
         makers[name] = functools.partial(control_chart_figure, chart, titled=True)

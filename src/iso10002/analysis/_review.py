@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import attrs
 
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._charts import ControlChart, c_chart, p_chart
+from iso10002.analysis._calendar import DayCalendar, DayCounter
+from iso10002.analysis._charts import ControlChart, c_chart, p_chart, u_chart
 from iso10002.analysis._evidence import EvidenceAccumulator, EvidenceReport
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
 from iso10002.analysis._objectives import (
@@ -25,6 +25,7 @@ from iso10002.analysis._review_parts import (
     AppealStats,
     RemedySummary,
     ReviewTally,
+    exposures,
     highlights,
 )
 from iso10002.analysis._self_assessment import (
@@ -77,16 +78,34 @@ class ManagementReview:
     self_assessment: SelfAssessment | None
 
 
-def _charts(kpis: KpiReport) -> tuple[ControlChart, ...]:
+def _charts(kpis: KpiReport, zone: tzinfo) -> tuple[ControlChart, ...]:
     series = kpis.series
     if not series:
         return ()
-    charts = [
-        c_chart(
-            f"Complaints received per {kpis.granularity.value} (c-chart)",
-            [(s.period, s.received) for s in series],
-        )
-    ]
+    unit = kpis.granularity.value
+    seen = exposures([s.period for s in series], kpis.period, kpis.as_of, zone)
+    if all(share > 1 - 1e-9 for share in seen):
+        charts = [
+            c_chart(
+                f"Complaints received per {unit} (c-chart)",
+                [(s.period, s.received) for s in series],
+            )
+        ]
+    else:
+        # A period observed in part (the edge weeks of a quarter, a month
+        # still running) has less opportunity: a u-chart scales it to a
+        # whole period and widens its limits instead of flagging it as low.
+        charts = [
+            u_chart(
+                f"Complaints received per {unit} (u-chart, periods observed in "
+                "part scaled to a whole one)",
+                [
+                    (s.period, s.received, share)
+                    for s, share in zip(series, seen, strict=True)
+                    if share > 0
+                ],
+            )
+        ]
     if any(s.decided for s in series):
         charts.append(
             p_chart(
@@ -210,7 +229,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
                 f"actions[{i}]", "must be an ImprovementAction"
             )
     results = evaluate_objectives(kpis, goals)
-    charts = _charts(kpis)
+    charts = _charts(kpis, DayCounter(calendar).zone)
     return ManagementReview(
         title=title,
         as_of=spec.as_of,

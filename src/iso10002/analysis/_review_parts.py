@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import attrs
 
@@ -20,6 +20,7 @@ __all__ = [
     "RemedyCount",
     "RemedySummary",
     "ReviewTally",
+    "exposures",
     "highlights",
 ]
 
@@ -230,3 +231,26 @@ def highlights(
         lines.append(f"Every measured objective met ({len(objectives)}).")
     lines.append(f"{kpis.backlog.open:,} complaints open at the review date.")
     return tuple(lines)
+
+
+def exposures(
+    labels: Sequence[str], period: str | None, as_of: datetime, zone: tzinfo
+) -> list[float]:
+    """Return the share of each period that lies within the observed window.
+
+    The window runs from the start of ``period`` (or of the first period)
+    to the end of ``period`` or ``as_of``, whichever comes first: the ISO
+    weeks at the edges of a quarter and a month still running at ``as_of``
+    are observed in part, and a count over part of a period is not comparable
+    with one over a whole period.
+    """
+    if not labels:
+        return []
+    window = Period.parse(period, zone) if period else Period.parse(labels[0], zone)
+    first, last = window.start, min(window.end if period else as_of, as_of)
+    shares = []
+    for label in labels:
+        span = Period.parse(label, zone)
+        seen = min(span.end, last) - max(span.start, first)
+        shares.append(max(0.0, seen / (span.end - span.start)))
+    return shares
