@@ -211,6 +211,8 @@ def control_chart_figure(chart: ControlChart, *, titled: bool = False) -> Figure
         _mark_signals(ax, chart, days, values)
     top = max([v for v in [*values, *uppers] if not math.isnan(v)] + [chart.centre])
     ax.set_ylim(0, (top or 1) * 1.08)
+    # The whole range, gaps at its ends included: charts of one pack align.
+    ax.set_xlim(edges[0], edges[-1])
     if chart.kind is ChartKind.P:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=None))
         ax.set_ylabel("Share")
