@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from datetime import date, datetime, timezone
@@ -9,6 +10,8 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iso10002.analysis import (
     Granularity,
@@ -27,9 +30,19 @@ from iso10002.analysis import (
     review_charts,
     review_to_dict,
 )
+from iso10002.analysis._review_parts import exposures
 from iso10002.analysis._svg import require_report_extra
 from iso10002.errors import ValidationError
-from iso10002.model import Outcome, Remedy, RemedyKind
+from iso10002.model import (
+    Channel,
+    Complainant,
+    Complaint,
+    HistoryEvent,
+    Outcome,
+    Remedy,
+    RemedyKind,
+)
+from iso10002.testing.strategies import utc_datetimes
 
 Q1 = Period.parse("2026-Q1")
 END_Q1 = datetime(2026, 4, 1, tzinfo=timezone.utc)
@@ -394,3 +407,50 @@ class TestPartialPeriods:
             with pytest.raises(ValidationError) as info:
                 review_charts(review, dpi=dpi)
             assert info.value.field == "dpi"
+
+
+def _received(at):
+    """A complaint received at ``at`` and nothing else."""
+    return Complaint(
+        id=f"P{at.timestamp():.0f}",
+        reference="R",
+        received_at=at,
+        channel=Channel.WEB,
+        received_by="w",
+        complainant=Complainant(name="n"),
+        description="d",
+        status="received",
+        version=1,
+        history=(HistoryEvent(sequence=1, name="ComplaintReceived", at=at, actor="w"),),
+    )
+
+
+class TestSeriesProperties:
+    @given(
+        st.lists(
+            utc_datetimes(
+                min_value=datetime(2024, 1, 1), max_value=datetime(2026, 6, 30)
+            ),
+            max_size=12,
+        ),
+        st.sampled_from([g for g in Granularity if g is not Granularity.DAY]),
+        st.sampled_from([None, "2025", "2025-Q3", "2025-03", "2025-W10"]),
+        utc_datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 31)),
+    )
+    def test_series_is_every_period_in_order(self, times, granularity, label, as_of):
+        """Labels follow each other without a hole; counts add up; none after as_of."""
+        period = None if label is None else Period.parse(label)
+        spec = KpiSpec(as_of=as_of, period=period, granularity=granularity)
+        kpis = compute_kpis([_received(t) for t in times], spec)
+        labels = [s.period for s in kpis.series]
+        assert sum(s.received for s in kpis.series) == kpis.complaints
+        assert list(kpis.volumes.by_period) == labels
+        for before, after in itertools.pairwise(labels):
+            assert Period.parse(before).end == Period.parse(after).start
+        if labels:
+            assert Period.parse(labels[-1]).start <= as_of
+            if period is not None:
+                assert Period.parse(labels[0]).start <= period.start
+        seen = exposures(labels, kpis.period, as_of, timezone.utc)
+        assert all(0 <= share <= 1 for share in seen)
+        assert all(share == 1 for share in seen[1:-1])
