@@ -12,7 +12,7 @@ from iso10002.analysis._facts import MERITS, facts_of
 from iso10002.analysis._objectives import ObjectiveResult
 from iso10002.analysis._periods import Period
 from iso10002.analysis._results import KpiReport, PeriodCounts
-from iso10002.model import Complaint, RemedyKind
+from iso10002.model import Complaint, Remedy, RemedyKind
 
 __all__ = [
     "MONETARY_REMEDIES",
@@ -109,13 +109,13 @@ class ReviewTally:
             self.eligible += 1
             self.appealed += facts.appealed
 
-    def _remedies(self, remedies: Sequence[object]) -> None:
+    def _remedies(self, remedies: Sequence[Remedy]) -> None:
         self.decided += 1
         kinds: dict[RemedyKind, bool] = {}
         for remedy in remedies:
-            kind = getattr(remedy, "kind", RemedyKind.NONE)
-            paid = getattr(remedy, "amount", None) is not None
-            kinds[kind] = kinds.get(kind, False) or paid
+            kinds[remedy.kind] = kinds.get(remedy.kind, False) or (
+                remedy.amount is not None
+            )
         kinds.pop(RemedyKind.NONE, None)
         if not kinds:
             return
