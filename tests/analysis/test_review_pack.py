@@ -290,7 +290,9 @@ class TestPack:
         assert review.charts[0].unstable
         page = render_html(review)
         assert page.count("The process is not stable") == 1
-        assert "Received per month" not in page
+        assert len(review.charts) == 1  # nothing decided: no p-chart
+        assert "beyond 3" not in page  # no point marked, no rule in a legend
+        assert '<th scope="col">Rule</th>' not in page  # no table of signals
 
     def test_codes_read_as_words(self):
         """Codes become words; free text and dotted names stay as they are."""
