@@ -42,6 +42,7 @@ from iso10002.model import (
     Remedy,
     RemedyKind,
 )
+from iso10002.principles import policies_for
 from iso10002.testing.strategies import utc_datetimes
 
 Q1 = Period.parse("2026-Q1")
@@ -246,6 +247,22 @@ class TestPack:
             data, KpiSpec(as_of=END_Q1, period=Q1), ids_shown=None
         )
         assert max(len(c.nonconforming_ids) for c in everything.evidence.checks) == 5
+
+    def test_every_id_list_is_capped(self, sample):
+        """Checks, principles and findings alike list one id at most."""
+        review = build_management_review(
+            sample,
+            KpiSpec(as_of=END_Q1),
+            policies=policies_for("iso10002:2018"),
+            ids_shown=1,
+        )
+        e = review.evidence
+        assert any(p.evaluated - p.conforming > 1 for p in e.principles)
+        assert any(f.count > 1 for f in e.findings)
+        lists = [c.nonconforming_ids for c in e.checks]
+        lists += [p.nonconforming_ids for p in e.principles]
+        lists += [f.complaint_ids for f in e.findings]
+        assert max(len(ids) for ids in lists) == 1
 
     def test_push_down_kpis_are_used_as_given(self, make, sample):
         """KPIs computed elsewhere for the same spec make the same pack."""

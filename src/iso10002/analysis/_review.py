@@ -53,9 +53,11 @@ class ManagementReview:
     Holds no personal data: only counts, durations, categories, complaint ids
     and references, handler names and the organisation's own records.
     ``highlights`` is the executive summary in sentences; the id lists of the
-    audit evidence hold at most ``ids_shown`` ids each (all when ``None``;
-    the counts are complete: ``applicable - conforming`` and ``count``); the
-    full lists come from ``iso10002 audit`` or :func:`collect_evidence`.
+    audit evidence (checks, principles, findings) hold at most ``ids_shown``
+    ids each, the first in id order (all when ``None``; the counts are
+    complete: ``applicable - conforming``, ``evaluated - conforming`` and
+    ``count``); the full lists come from ``iso10002 audit`` or
+    :func:`collect_evidence`.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
@@ -130,6 +132,10 @@ def _capped(evidence: EvidenceReport, limit: int) -> EvidenceReport:
         checks=tuple(
             attrs.evolve(c, nonconforming_ids=c.nonconforming_ids[:limit])
             for c in evidence.checks
+        ),
+        principles=tuple(
+            attrs.evolve(p, nonconforming_ids=p.nonconforming_ids[:limit])
+            for p in evidence.principles
         ),
         findings=tuple(
             attrs.evolve(f, complaint_ids=f.complaint_ids[:limit])
