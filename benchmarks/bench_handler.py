@@ -51,10 +51,16 @@ class _Recording(InMemoryComplaintRepository):
         self.versions: list[Complaint] = []
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         self.versions.append(complaint)
-        return super().add(complaint, idempotency_key=idempotency_key)
+        return super().add(
+            complaint, idempotency_key=idempotency_key, payload_digest=payload_digest
+        )
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         self.versions.append(complaint)

@@ -47,13 +47,23 @@ class RowStoreComplaintRepository:
             )
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         complaint = kit.check_complaint(complaint)
         key = kit.check_idempotency_key(idempotency_key)
+        digest = kit.check_payload_digest(payload_digest)
         with self.lock:
             if key is not None and key in self.keys:
-                raise DuplicateError(self.keys[key], idempotency_key=key)
+                stored = self.keys[key]
+                raise DuplicateError(
+                    stored,
+                    idempotency_key=key,
+                    payload_digest=self.complaints[stored]["digest"],
+                )
             if complaint.id in self.complaints:
                 raise DuplicateError(complaint.id)
             salt = kit.new_salt()
@@ -65,6 +75,7 @@ class RowStoreComplaintRepository:
                 "document": prepared.document,
                 "salt": salt,
                 "head": prepared.last_link,
+                "digest": digest,  # stored with the key, cleared by erasure
             }
             if key is not None:
                 self.keys[key] = complaint.id
@@ -105,10 +116,12 @@ class RowStoreComplaintRepository:
             erased = kit.erase(current, actor=actor, at=at)
             if erased is not current:
                 self._update(erased, current.version, kit.new_salt())
+            self.complaints[complaint_id]["digest"] = None
         return erased
 
     # -- reading -------------------------------------------------------------
     def get(self, complaint_id: str) -> Complaint:
+        complaint_id = kit.check_complaint_id(complaint_id)
         row = self.complaints.get(complaint_id)
         if row is None:
             raise NotFoundError(complaint_id)
@@ -153,7 +166,7 @@ class RowStoreComplaintRepository:
         )
 
     # -- audit ---------------------------------------------------------------
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(self, *, anchor=None, anchor_keys=None) -> IntegrityReport:
         with self.lock:
             complaints = dict(self.complaints)
             events = list(self.events_table)
@@ -173,11 +186,12 @@ class RowStoreComplaintRepository:
                     salt=row["salt"],
                 )
             )
-        return IntegrityReport(
+        report = IntegrityReport(
             complaints_checked=len(complaints),
             events_checked=len(events),
             problems=tuple(problems),
         )
+        return kit.with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:
         """Nothing to release."""

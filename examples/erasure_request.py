@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.errors import AccessDenied
 from iso10002.handler import Actor, ComplaintsHandler
@@ -20,7 +21,10 @@ from iso10002.serialization import from_dict
 
 clock = FixedClock(datetime(2026, 1, 5, 10, tzinfo=timezone.utc))
 handler = ComplaintsHandler(
-    InMemoryComplaintRepository(), clock=clock, retention=timedelta(days=2 * 365)
+    InMemoryComplaintRepository(),
+    clock=clock,
+    calendar=WeekdayCalendar(zone="Europe/London"),
+    retention=timedelta(days=2 * 365),
 )
 web = Actor("web-form", roles={"intake"})
 agent = Actor("agent:1", roles={"complaints-handler"})

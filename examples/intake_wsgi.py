@@ -3,8 +3,10 @@
 ``POST /complaints`` takes a JSON complaint form. The host authenticates the
 caller (here: a bearer token table) and maps it to an ``Actor`` with roles;
 the handler checks the access policy. An ``Idempotency-Key`` header makes a
-retried submission return the complaint already recorded. The requests are
-run in-process, without opening a port.
+retried submission record nothing new: the intake role may not read the
+complaint already recorded, so the retry is answered with its id alone, and a
+different form under a used key is a conflict. The requests are run
+in-process, without opening a port.
 
 Run it with ``python examples/intake_wsgi.py``.
 """
@@ -17,7 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
-from iso10002.errors import AccessDenied, ValidationError
+from iso10002.calendars import WeekdayCalendar
+from iso10002.errors import AccessDenied, DuplicateError, ValidationError
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.model import ComplaintForm
 from iso10002.repositories import InMemoryComplaintRepository, Query
@@ -27,7 +30,21 @@ TOKENS = {  # the host's own authentication, reduced to a table
     "form-token": Actor("web-form", roles={"intake"}),
     "guest-token": Actor("guest"),
 }
-handler = ComplaintsHandler(InMemoryComplaintRepository())
+handler = ComplaintsHandler(
+    InMemoryComplaintRepository(), calendar=WeekdayCalendar(zone="Europe/London")
+)
+
+
+def refused(error: Exception) -> tuple[str, dict[str, Any]]:
+    """Answer each refusal of ``receive`` with an HTTP status and body."""
+    if isinstance(error, ValidationError):
+        return "422 Unprocessable Entity", {"problems": error.problems}
+    if isinstance(error, DuplicateError):  # the key was used for another form
+        return "409 Conflict", {"error": "idempotency key used for another form"}
+    if isinstance(error, AccessDenied) and error.complaint_id is not None:
+        # A retry: recorded already, and the intake role may not read it.
+        return "200 OK", {"id": error.complaint_id, "already": True}
+    return "403 Forbidden", {"error": str(error)}
 
 
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -52,10 +69,8 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
             channel="web",
             idempotency_key=environ.get("HTTP_IDEMPOTENCY_KEY"),
         )
-    except ValidationError as error:
-        return reply("422 Unprocessable Entity", {"problems": error.problems})
-    except AccessDenied as error:
-        return reply("403 Forbidden", {"error": str(error)})
+    except (ValidationError, DuplicateError, AccessDenied) as error:
+        return reply(*refused(error))
     return reply("201 Created", {"id": complaint.id, "reference": complaint.reference})
 
 
@@ -83,6 +98,8 @@ payload = {
 }
 print(post(payload, "form-token", key="submission-1"))
 print(post(payload, "form-token", key="submission-1"), "(retry: same complaint)")
+changed = {**payload, "description": "Something else."}
+print(post(changed, "form-token", key="submission-1"), "(another form, same key)")
 print(post(payload, "guest-token"))
 print(post({"complainant": {"name": ""}, "description": " "}, "form-token"))
 stored = handler.repository.count(Query())

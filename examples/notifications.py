@@ -14,6 +14,7 @@ import tempfile
 from itertools import cycle
 from pathlib import Path
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import Actor, ComplaintsHandler, Notification
 from iso10002.model import ComplaintForm
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -27,7 +28,9 @@ sent: list[str] = []
 
 with tempfile.TemporaryDirectory() as tmp:
     repository = SQLiteComplaintRepository(Path(tmp) / "complaints.db")
-    handler = ComplaintsHandler(repository)
+    handler = ComplaintsHandler(
+        repository, calendar=WeekdayCalendar(zone="Europe/London")
+    )
 
     def mailer(note: Notification) -> None:
         """Send an e-mail for the events a complainant hears about."""

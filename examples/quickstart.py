@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.model import ComplaintForm
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -28,7 +29,9 @@ agent = Actor("agent:17", roles={"complaints-handler"})
 with tempfile.TemporaryDirectory() as tmp:
     repository = SQLiteComplaintRepository(Path(tmp) / "complaints.db")
     # The standard workflow and the ISO 10002:2018 policies, by default.
-    handler = ComplaintsHandler(repository)
+    handler = ComplaintsHandler(
+        repository, calendar=WeekdayCalendar(zone="Europe/London")
+    )
     c = handler.receive(form, actor=web, channel="web")
     print(f"received {c.reference}; the web form sees name={c.complainant.name!r}")
     handler.acknowledge(c.id, actor=agent)

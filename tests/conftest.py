@@ -41,7 +41,10 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = _events_v1() if version < 3 else ""
+    script = (
+        "" if version >= 4 else "ALTER TABLE complaints DROP COLUMN idempotency_digest;"
+    )
+    script += _events_v1() if version < 3 else ""
     if version < 2:
         script += "".join(
             f"DROP TABLE {table};"

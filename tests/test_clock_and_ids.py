@@ -82,3 +82,20 @@ class TestFormatReference:
         """Years outside 1-9999 and numbers below 1 are refused."""
         with pytest.raises(ValidationError):
             format_reference(year, number)
+
+
+class TestUlidFactoryBeforeTheEpoch:
+    def test_clocks_before_1970_are_refused_by_name(self):
+        """A clock before the Unix epoch raises ValidationError naming the clock."""
+        before = datetime(1969, 12, 31, 23, 59, tzinfo=timezone.utc)
+        factory = UlidFactory(FixedClock(before))
+        with pytest.raises(ValidationError) as caught:
+            factory.new_id()
+        assert caught.value.field == "clock"
+
+    def test_the_epoch_itself_makes_distinct_ids(self):
+        """At exactly 1970-01-01 UTC ids are made and never collide."""
+        factory = UlidFactory(FixedClock(datetime(1970, 1, 1, tzinfo=timezone.utc)))
+        ids = [factory.new_id() for _ in range(100)]
+        assert len(set(ids)) == 100
+        assert ids == sorted(ids)

@@ -250,18 +250,38 @@ class DuplicateError(RepositoryError):
     Attributes:
         complaint_id: The id of the complaint already stored.
         idempotency_key: The key that matched, if that was the cause.
+        payload_digest: The digest of the payload stored with that key
+            (``None`` when none was stored, or it was erased).
+        different_payload: ``True`` when the key was re-used for a different
+            payload (the handler's verdict; adapters leave it ``False``).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``payload_digest`` and ``different_payload``.
     """
 
     def __init__(
-        self, complaint_id: str, *, idempotency_key: str | None = None
+        self,
+        complaint_id: str,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
+        different_payload: bool = False,
     ) -> None:
         """Create the error naming the stored complaint."""
         why = f"idempotency key {idempotency_key!r}" if idempotency_key else "id"
-        super().__init__(f"complaint {complaint_id!r} already stored (same {why})")
+        if different_payload:
+            message = (
+                f"{why} already used for complaint {complaint_id!r} "
+                "with a different payload"
+            )
+        else:
+            message = f"complaint {complaint_id!r} already stored (same {why})"
+        super().__init__(message)
         self.complaint_id = complaint_id
         self.idempotency_key = idempotency_key
+        self.payload_digest = payload_digest
+        self.different_payload = different_payload
 
 
 class IntegrityError(RepositoryError):

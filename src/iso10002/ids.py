@@ -59,8 +59,17 @@ class UlidFactory:
         self._last_random = 0
 
     def new_id(self) -> str:
-        """Return a new ULID."""
+        """Return a new ULID.
+
+        Raises:
+            ValidationError: naming ``clock`` if it reads before 1970-01-01
+                UTC (a ULID's time part counts milliseconds since then).
+        """
         ms = int(self._clock.now().timestamp() * 1000)
+        if ms < 0:
+            raise ValidationError.single(
+                "clock", "must read 1970-01-01 UTC or later to make ULIDs"
+            )
         with self._lock:
             if ms <= self._last_ms:
                 ms = self._last_ms

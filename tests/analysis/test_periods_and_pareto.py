@@ -3,12 +3,21 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.analysis import Granularity, Period, pareto, period_label
+from iso10002.analysis import (
+    Granularity,
+    Period,
+    classification_counts,
+    pareto,
+    period_label,
+)
 from iso10002.errors import ValidationError
+from iso10002.model import Classification
+from iso10002.testing.contract import make_complaint
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -110,3 +119,24 @@ class TestPareto:
         if p.total:
             assert sum(i.count for i in vital) >= 0.8 * p.total
             assert sum(i.count for i in vital[:-1]) < 0.8 * p.total
+
+
+def _classified(n, subcategory):
+    complaint = make_complaint(n, category="billing")
+    level = Classification(category="billing", subcategory=subcategory)
+    return attrs.evolve(complaint, classification=level)
+
+
+class TestClassificationCounts:
+    def test_second_level_groups_under_its_category(self):
+        """Counts per subcategory are keyed under their category, ready for pareto."""
+        items = [_classified(1, "double charge"), _classified(2, "double charge"),
+                 _classified(3, None), make_complaint(4)]  # fmt: skip
+        counts = classification_counts(items, level="subcategory")
+        assert counts["billing / double charge"] == 2
+        assert counts["billing / -"] == 1
+        assert sum(counts.values()) == 4
+        assert pareto("Sub-issues", counts).items[0].key == "billing / double charge"
+        assert classification_counts(items)["billing"] == 3
+        with pytest.raises(ValidationError):
+            classification_counts(items, level="tag")

@@ -176,7 +176,12 @@ class TestMigrationBackfill:
                     )
                 )
             conn.execute(
-                sql.SQL("DELETE FROM {}.schema_version WHERE version = 2").format(
+                sql.SQL(
+                    "ALTER TABLE {}.complaints DROP COLUMN idempotency_digest"
+                ).format(sql.Identifier(schema))
+            )
+            conn.execute(
+                sql.SQL("DELETE FROM {}.schema_version WHERE version >= 2").format(
                     sql.Identifier(schema)
                 )
             )

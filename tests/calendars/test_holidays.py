@@ -26,7 +26,7 @@ class TestHolidaysCalendar:
             ("GB-ENG", date(2026, 1, 2), True),
             ("AU-NSW", date(2025, 10, 6), False),  # Labour Day in New South Wales
             ("AU-VIC", date(2025, 10, 6), True),
-            ("US", date(2025, 7, 4), False),
+            ("US-NY", date(2025, 7, 4), False),
             ("DE", date(2025, 6, 9), False),  # Whit Monday
             ("DE-BY", date(2025, 6, 19), False),  # Corpus Christi in Bavaria
             ("DE", date(2025, 6, 19), True),
@@ -55,7 +55,7 @@ class TestHolidaysCalendar:
         assert cal.holiday_name(date(2025, 12, 24)) is None
         assert date(2026, 4, 3) in cal.holidays_in(2026)
         assert cal.holidays_in(2026) == cal.holidays_in(2026)
-        assert HolidaysCalendar("US").region == "US"
+        assert HolidaysCalendar("US", zone="America/Chicago").region == "US"
 
     @pytest.mark.parametrize("region", ["XX", "GB-ZZZ", "", 42])
     def test_unknown_region_is_refused(self, region):
@@ -82,3 +82,41 @@ class TestHolidaysCalendar:
         """The representation shows region and zone."""
         assert "GB-ENG" in repr(HolidaysCalendar("GB-ENG", zone="Europe/London"))
         assert "Europe/London" in repr(HolidaysCalendar("GB-ENG", zone="Europe/London"))
+
+
+class TestRegionZone:
+    @pytest.mark.parametrize(
+        ("region", "zone"),
+        [
+            ("GB-ENG", "Europe/London"),
+            ("GB-SCT", "Europe/London"),
+            ("AU-NSW", "Australia/Sydney"),
+            ("AU-WA", "Australia/Perth"),
+            ("DE-BY", "Europe/Berlin"),
+            ("CA-ON", "America/Toronto"),
+            ("US-NY", "America/New_York"),
+        ],
+    )
+    def test_a_region_calendar_takes_the_region_zone(self, region, zone):
+        """Without a zone, a region's calendar reckons days in the region's zone."""
+        assert str(HolidaysCalendar(region).zone) == zone
+
+    def test_sydney_day_of_receipt_is_the_sydney_day(self):
+        """23:30 UTC on a Sunday is Monday morning in Sydney: a business day."""
+        from datetime import datetime, timezone  # noqa: PLC0415
+
+        cal = HolidaysCalendar("AU-NSW")
+        at = datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)
+        assert cal.local_date(at) == date(2026, 3, 2)
+
+    @pytest.mark.parametrize("region", ["AU", "US", "CA", "BR"])
+    def test_a_country_spanning_zones_is_refused_without_a_zone(self, region):
+        """AU, US, CA ... span zones: a subdivision or a zone is needed."""
+        with pytest.raises(ValidationError, match="spans several time zones") as info:
+            HolidaysCalendar(region)
+        assert info.value.field == "zone"
+        assert HolidaysCalendar(region, zone="UTC").region == region
+
+    def test_an_explicit_zone_wins(self):
+        """A zone given by the caller is kept."""
+        assert str(HolidaysCalendar("GB-ENG", zone="UTC").zone) == "UTC"

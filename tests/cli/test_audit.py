@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from datetime import datetime, timezone
 
 import pytest
 
 from iso10002.analysis import (
     EVIDENCE_CHECKS,
+    IntegrityEvidence,
     KpiSpec,
     OrganisationRecords,
     Period,
@@ -37,7 +40,9 @@ def _expected(complaints, period: Period):
         context=PolicyContext(now=END_OF_2025, calendar=WeekdayCalendar(zone="UTC")),
     )
     kpis = compute_kpis(complaints, KpiSpec(as_of=END_OF_2025, period=period))
-    return evidence, self_assess(OrganisationRecords(), kpis, evidence)
+    # The demo store verifies: every complaint, nothing found.
+    integrity = IntegrityEvidence(checked=True, complaints=len(complaints))
+    return evidence, self_assess(OrganisationRecords(), kpis, evidence, integrity)
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +201,71 @@ class TestAuditErrors:
             invoke("audit", "--db", str(demo_db), "--profile", str(profile)), 1
         )
         assert "profile.toml: channels" in line
+
+
+class TestAuditIntegrity:
+    """``iso10002 audit`` runs the integrity check and reports 4.9 from it."""
+
+    def _damaged(self, demo_db, tmp_path):
+        copy = tmp_path / "damaged.db"
+        shutil.copy(demo_db, copy)
+        with sqlite3.connect(copy) as connection:
+            (cid,) = connection.execute(
+                "SELECT id FROM complaints ORDER BY id LIMIT 1"
+            ).fetchone()
+            # Only the indexed column: find() would now return wrong results.
+            connection.execute(
+                "UPDATE complaints SET status = 'withdrawn' WHERE id = ?", (cid,)
+            )
+        return copy, cid
+
+    def test_a_clean_store_evidences_information_integrity(self, audit_h2):
+        """On the untouched demo store the check runs, passes and evidences 4.9."""
+        integrity = audit_h2["integrity"]
+        assert integrity["checked"]
+        assert integrity["ok"]
+        assert integrity["complaints_checked"] > 0
+        items = [
+            i
+            for c in audit_h2["self_assessment"]["clauses"]
+            for i in c["items"]
+            if i["clause"] == "4.9"
+        ]
+        assert [i["status"] for i in items] == ["evidenced"]
+
+    def test_a_damaged_store_fails_and_names_the_complaint(
+        self, invoke, demo_db, tmp_path
+    ):
+        """A tampered column exits 1, names the complaint and marks 4.9 missing."""
+        damaged, cid = self._damaged(demo_db, tmp_path)
+        result = invoke(
+            "audit", "--db", str(damaged), "--period", "2025", "--json", "-"
+        )
+        assert result.exit_code == 1, result.stderr
+        document = json.loads(result.stdout)
+        assert not document["integrity"]["ok"]
+        assert cid in {p["complaint_id"] for p in document["integrity"]["problems"]}
+        items = {
+            i["requirement"].split(":")[0] + ":" + i["requirement"].split(":")[1]
+            if i["clause"] == "4"
+            else i["requirement"].split(":")[0]: i["status"]
+            for c in document["self_assessment"]["clauses"]
+            for i in c["items"]
+            if i["clause"] in {"4", "4.9"}
+        }
+        assert items["Information integrity"] == "missing"
+        assert items["Guiding principle: information-integrity"] == "missing"
+        text = invoke("audit", "--db", str(damaged), "--period", "2025")
+        assert text.exit_code == 1
+        assert f"  {cid}: indexed column 'status' differs" in text.stdout
+
+    def test_skipping_the_check_is_stated(self, invoke, demo_db):
+        """--skip-integrity says the check did not run, and 4.9 is not evidenced."""
+        result = invoke(
+            "audit", "--db", str(demo_db), "--period", "2025", "--skip-integrity"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "Integrity check (4.9): not run (skipped with --skip-integrity)." in (
+            result.stdout
+        )
+        assert "integrity check not run" in result.stdout

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from iso10002.analysis import ASIC_COLUMNS, AsicLayout, Period, asic_return, fca_return
-from iso10002.calendars import WeekdayCalendar
+from iso10002.calendars.holidays import HolidaysCalendar
 from iso10002.cli._returns import FCA_COLUMNS
 from iso10002.serialization import to_dict
 
-LONDON = WeekdayCalendar(zone="Europe/London")
-SYDNEY = WeekdayCalendar(zone="Australia/Sydney")
+LONDON = HolidaysCalendar("GB-ENG")
+SYDNEY = HolidaysCalendar("AU-NSW")
 REPORTING_MD = Path(__file__).parents[2] / "docs" / "reporting.md"
 COLUMNS_TOML = """\
 # handbook v2
@@ -59,6 +59,8 @@ class TestFca:
         result = invoke(
             "return",
             "fca",
+            "--holidays",
+            "GB-ENG",
             "--db",
             str(demo_db),
             "--period",
@@ -83,6 +85,8 @@ class TestFca:
         result = invoke(
             "return",
             "fca",
+            "--holidays",
+            "GB-ENG",
             "--db",
             str(demo_db),
             "--period",
@@ -109,7 +113,16 @@ class TestFca:
         """``--out FILE.csv`` writes one CSV row per group and the total."""
         out = tmp_path / "fca.csv"
         result = invoke(
-            "return", "fca", "--db", str(demo_db), "--period", "2025", "--out", str(out)
+            "return",
+            "fca",
+            "--holidays",
+            "GB-ENG",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2025",
+            "--out",
+            str(out),
         )
         assert result.exit_code == 0, result.stderr
         assert result.stdout == ""
@@ -133,6 +146,8 @@ class TestFca:
         result = invoke(
             "return",
             "fca",
+            "--holidays",
+            "GB-ENG",
             "--db",
             str(demo_db),
             "--period",
@@ -156,6 +171,8 @@ class TestFca:
             result = invoke(
                 "return",
                 "fca",
+                "--holidays",
+                "GB-ENG",
                 "--db",
                 str(demo_db),
                 "--period",
@@ -170,7 +187,16 @@ class TestFca:
 class TestAsic:
     def test_csv_equals_asic_return(self, invoke, demo_db, demo_complaints):
         """The CSV is asic_return's, row for row."""
-        result = invoke("return", "asic", "--db", str(demo_db), "--period", "2025-H2")
+        result = invoke(
+            "return",
+            "asic",
+            "--holidays",
+            "AU-NSW",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2025-H2",
+        )
         assert result.exit_code == 0, result.stderr
         expected = _asic(demo_complaints)
         assert expected.rows
@@ -191,6 +217,8 @@ class TestAsic:
         result = invoke(
             "return",
             "asic",
+            "--holidays",
+            "AU-NSW",
             "--db",
             str(demo_db),
             "--period",
@@ -222,6 +250,8 @@ class TestAsic:
         result = invoke(
             "return",
             "asic",
+            "--holidays",
+            "AU-NSW",
             "--db",
             str(demo_db),
             "--period",
@@ -259,6 +289,8 @@ class TestAsic:
         result = invoke(
             "return",
             "asic",
+            "--holidays",
+            "AU-NSW",
             "--db",
             str(demo_db),
             "--period",
@@ -276,7 +308,16 @@ class TestAsic:
 
     def test_no_personal_data(self, invoke, demo_db, no_personal_data):
         """The IDR data report names no complainant."""
-        result = invoke("return", "asic", "--db", str(demo_db), "--period", "2025")
+        result = invoke(
+            "return",
+            "asic",
+            "--holidays",
+            "AU-NSW",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2025",
+        )
         assert result.exit_code == 0, result.stderr
         no_personal_data(result.stdout)
 
@@ -305,10 +346,40 @@ class TestReturnErrors:
         )
         assert "--period" in line
 
+    @pytest.mark.parametrize("kind", ["fca", "asic"])
+    def test_disp_1_10_refuses_without_the_firms_calendar(
+        self, invoke, demo_db, one_line_failure, kind
+    ):
+        """Without --holidays a return is refused: one line naming the option."""
+        line = one_line_failure(
+            invoke("return", kind, "--db", str(demo_db), "--period", "2026-H2"), 2
+        )
+        assert "--holidays" in line
+        assert "business calendar" in line
+
+    def test_a_region_spanning_zones_needs_a_zone(
+        self, invoke, demo_db, one_line_failure
+    ):
+        """--holidays AU without --zone is refused; with --zone it runs."""
+        args = ("return", "asic", "--db", str(demo_db), "--period", "2025-H2")
+        line = one_line_failure(invoke(*args, "--holidays", "AU"), 2)
+        assert "time zones" in line
+        ok = invoke(*args, "--holidays", "AU", "--zone", "Australia/Sydney")
+        assert ok.exit_code == 0, ok.stderr
+
     def test_missing_database(self, invoke, tmp_path, one_line_failure):
         """A missing database exits 2 with one line naming it."""
         line = one_line_failure(
-            invoke("return", "fca", "--db", str(tmp_path / "x.db"), "--period", "2025"),
+            invoke(
+                "return",
+                "fca",
+                "--holidays",
+                "GB-ENG",
+                "--db",
+                str(tmp_path / "x.db"),
+                "--period",
+                "2025",
+            ),
             2,
         )
         assert "x.db" in line
@@ -320,6 +391,8 @@ class TestReturnErrors:
             invoke(
                 "return",
                 "asic",
+                "--holidays",
+                "AU-NSW",
                 "--db",
                 str(demo_db),
                 "--period",
@@ -337,6 +410,8 @@ class TestReturnErrors:
             invoke(
                 "return",
                 "asic",
+                "--holidays",
+                "AU-NSW",
                 "--db",
                 str(demo_db),
                 "--period",
@@ -356,6 +431,8 @@ class TestReturnErrors:
             invoke(
                 "return",
                 "asic",
+                "--holidays",
+                "AU-NSW",
                 "--db",
                 str(demo_db),
                 "--period",
@@ -375,6 +452,8 @@ class TestReturnErrors:
             invoke(
                 "return",
                 "fca",
+                "--holidays",
+                "GB-ENG",
                 "--db",
                 str(demo_db),
                 "--period",
@@ -425,7 +504,10 @@ class TestReturnErrors:
         out = tmp_path / "idr.csv"
         args = ["--period", "2025", "--columns", str(columns), "--out", str(out)]
         line = one_line_failure(
-            invoke("return", "asic", "--db", str(demo_db), *args), 1
+            invoke(
+                "return", "asic", "--holidays", "AU-NSW", "--db", str(demo_db), *args
+            ),
+            1,
         )
         assert "--columns: " in line
         assert problem in line
@@ -438,6 +520,8 @@ class TestReturnErrors:
             invoke(
                 "return",
                 "asic",
+                "--holidays",
+                "AU-NSW",
                 "--db",
                 str(demo_db),
                 "--period",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 
 import pytest
 
@@ -13,6 +15,11 @@ from iso10002.workflow import (
     standard_workflow,
     to_dot,
     to_mermaid,
+)
+
+_NEEDS_DOT = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's dot is not installed here (.ci/run installs it)",
 )
 
 
@@ -123,5 +130,51 @@ class TestWorkflowDiagram:
 
     def test_bad_format_is_one_line(self, cli, one_line_error):
         """An unknown ``--format`` exits 2 with one line listing the choices."""
-        line = one_line_error(cli("workflow", "diagram", "--format", "svg"), 2)
+        line = one_line_error(cli("workflow", "diagram", "--format", "gif"), 2)
         assert "mermaid" in line
+        assert "svg" in line
+
+    @_NEEDS_DOT
+    def test_svg_is_drawn_by_graphviz(self, invoke):
+        """``--format svg`` prints an SVG picture with every state of the workflow."""
+        result = invoke("workflow", "diagram", "--format", "svg")
+        assert result.exit_code == 0, result.stderr
+        assert "<svg" in result.stdout
+        for state in standard_workflow().states:
+            assert f">{state.name}</text>" in result.stdout
+
+    @_NEEDS_DOT
+    def test_png_of_a_file_is_written_to_output(self, cli, tmp_path):
+        """``--format png -o FILE`` writes a PNG picture of FILE."""
+        path = tmp_path / "standard.json"
+        path.write_text(standard_workflow().to_json(), encoding="utf-8")
+        picture = tmp_path / "standard.png"
+        result = cli(
+            "workflow", "diagram", str(path), "--format", "png", "-o", str(picture)
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == ""
+        assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+    @pytest.mark.parametrize("fmt", ["svg", "png"])
+    def test_without_graphviz_a_picture_is_one_line_naming_it(
+        self, invoke, one_line_failure, monkeypatch, tmp_path, fmt
+    ):
+        """Without ``dot`` on PATH the picture formats say what to install."""
+        monkeypatch.setenv("PATH", str(tmp_path))
+        line = one_line_failure(invoke("workflow", "diagram", "--format", fmt), 1)
+        assert "Graphviz" in line
+        assert "install graphviz" in line
+        assert "--format dot" in line
+
+    @pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in")
+    def test_a_failing_dot_is_one_line(
+        self, invoke, one_line_failure, monkeypatch, tmp_path
+    ):
+        """A ``dot`` that fails is reported with its first line of stderr."""
+        fake = tmp_path / "dot"
+        fake.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+        fake.chmod(0o755)
+        monkeypatch.setenv("PATH", str(tmp_path))
+        line = one_line_failure(invoke("workflow", "diagram", "--format", "svg"), 1)
+        assert "syntax error in line 1" in line

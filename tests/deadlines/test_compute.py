@@ -29,7 +29,7 @@ TABLE = [
         "Europe/London",
         "2025-12-24T10:00",
         "final_response",
-        "2026-01-19T17:00",
+        "2026-01-19T23:59:59",
     ),
     # Easter: Good Friday and Easter Monday are skipped by the three-business-day
     # window.
@@ -41,15 +41,15 @@ TABLE = [
         "summary_resolution",
         "2026-04-09T17:00",
     ),
-    # Friday after close of business before the August bank holiday: counts from
-    # Tuesday.
+    # Friday after close of business before the August bank holiday: the day of
+    # receipt is still the Friday (DISP 1.5.1R; the deeming DISP 1.5.3G is deleted).
     (
         "uk.fca.disp",
         "GB-ENG",
         "Europe/London",
         "2025-08-22T18:30",
         "summary_resolution",
-        "2025-08-29T17:00",
+        "2025-08-28T17:00",
     ),
     # Same Friday before close: counting starts on the Friday itself.
     (
@@ -60,14 +60,14 @@ TABLE = [
         "summary_resolution",
         "2025-08-28T17:00",
     ),
-    # Monday after close of business (no holiday).
+    # Monday after close of business (no holiday): Tuesday to Thursday.
     (
         "uk.fca.disp",
         "GB-ENG",
         "Europe/London",
         "2025-06-02T17:30",
         "summary_resolution",
-        "2025-06-06T17:00",
+        "2025-06-05T17:00",
     ),
     # Eight weeks across the spring DST change; end of the local day.
     (
@@ -131,7 +131,7 @@ TABLE = [
         "Europe/Berlin",
         "2025-05-31T10:00",
         "final_response",
-        "2025-06-23T17:00",
+        "2025-06-23T23:59:59",
     ),
     # In Bavaria Corpus Christi (19 June) is a holiday too.
     (
@@ -140,7 +140,7 @@ TABLE = [
         "Europe/Berlin",
         "2025-05-31T10:00",
         "final_response",
-        "2025-06-24T17:00",
+        "2025-06-24T23:59:59",
     ),
 ]
 
@@ -223,12 +223,12 @@ class TestComputeDeadlines:
             received, [("HoldingResponseSent", local("2025-09-30T10:00", zone))]
         )
         extended = compute_deadlines(in_time, pack, cal)[-1]
-        assert extended.original_due_at == local("2025-09-22T17:00", zone)
-        assert extended.due_at == local("2025-10-20T17:00", zone)
+        assert extended.original_due_at == local("2025-09-22T23:59:59", zone)
+        assert extended.due_at == local("2025-10-20T23:59:59", zone)
         assert extended.extended
         assert extended.extension_reasons == ("HoldingResponseSent",)
         not_extended = compute_deadlines(late, pack, cal)[-1]
-        assert not_extended.due_at == local("2025-09-22T17:00", zone)
+        assert not_extended.due_at == local("2025-09-22T23:59:59", zone)
         assert not not_extended.extended
 
     def test_cfpb_in_progress_response_moves_final_to_sixty_days(
@@ -383,7 +383,7 @@ class TestComputeDeadlines:
         final = compute_deadlines(
             complaint, get_pack("eu.psd2"), WeekdayCalendar(zone=zone)
         )[0]
-        assert final.due_at == local("2025-10-20T17:00", zone)
+        assert final.due_at == local("2025-10-20T23:59:59", zone)
         assert final.extension_reasons == ("exceptional",)
 
     def test_classification_overrides(self, make_complaint, classified, due_of, local):
@@ -394,10 +394,15 @@ class TestComputeDeadlines:
         pack = get_pack("au.asic.rg271")
         cases = [
             (None, "2025-04-02"),
-            (classified("superannuation"), "2025-04-17"),
-            (classified("lending", ["hardship"]), "2025-03-24"),
-            (classified("default_notice"), "2025-03-24"),
-            (classified("superannuation", ["death_benefit_objection"]), "2025-06-01"),
+            (classified("au.asic.super.trustee"), "2025-04-17"),
+            (classified("lending", ["au.asic.credit.hardship"]), "2025-03-24"),
+            (classified("au.asic.credit.default_notice"), "2025-03-24"),
+            (
+                classified("superannuation", ["au.asic.super.death_benefit_objection"]),
+                "2025-06-01",
+            ),
+            # Unqualified names no longer choose a regime.
+            (classified("superannuation", ["hardship"]), "2025-04-02"),
         ]
         for classification, expected in cases:
             complaint = make_complaint(received, classification=classification)

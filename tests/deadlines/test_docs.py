@@ -30,7 +30,9 @@ class TestPackTables:
         for deadline in pack.deadlines:
             assert f"| {deadline.step} |" in table
             assert deadline.citation in table
-        assert "90 calendar days for tags: death_benefit_objection" in table
+        assert (
+            "90 calendar days for tags: au.asic.super.death_benefit_objection" in table
+        )
 
     def test_non_pack_is_refused(self):
         """Rendering something that is not a pack raises ValidationError."""

@@ -26,9 +26,15 @@ class _Racing:
         return getattr(self.inner, name)
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
-        return self.inner.add(complaint, idempotency_key=idempotency_key)
+        return self.inner.add(
+            complaint, idempotency_key=idempotency_key, payload_digest=payload_digest
+        )
 
     def get(self, complaint_id: str) -> Complaint:
         return self.inner.get(complaint_id)
@@ -50,8 +56,8 @@ class _Racing:
     def erase_personal_data(self, complaint_id: str, **kwargs: Any) -> Complaint:
         return self.inner.erase_personal_data(complaint_id, **kwargs)
 
-    def verify_integrity(self) -> Any:
-        return self.inner.verify_integrity()
+    def verify_integrity(self, **options: Any) -> Any:
+        return self.inner.verify_integrity(**options)
 
     def close(self) -> None:
         self.inner.close()

@@ -6,10 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from iso10002.errors import AccessDenied, GuardRejected, TransitionNotAllowed
-from iso10002.handler import REDACTED, Notification
+from iso10002.errors import (
+    AccessDenied,
+    GuardRejected,
+    RepositoryError,
+    TransitionNotAllowed,
+)
+from iso10002.handler import REDACTED, ComplaintsHandler, Notification
 from iso10002.model import LinkKind, Outcome
-from iso10002.repositories import Query
+from iso10002.repositories import InMemoryComplaintRepository, Query
 
 
 class TestComplaintsHandlerEndToEnd:
@@ -203,13 +208,13 @@ class TestComplaintsHandlerEndToEnd:
         assert personal[0]["complainant"]["email"] == "sam@example.org"
 
     def test_idempotent_intake(self, make_handler, form, actors):
-        """A retried intake with the same key returns the stored complaint."""
+        """A retried intake with the same key stores once (see test_idempotency)."""
         handler = make_handler()
         first = handler.receive(
             form, actor=actors["intake"], channel="web", idempotency_key="form-1"
         )
         again = handler.receive(
-            form, actor=actors["intake"], channel="web", idempotency_key="form-1"
+            form, actor=actors["manager"], channel="web", idempotency_key="form-1"
         )
         assert again.id == first.id
         assert handler.repository.count(Query()) == 1
@@ -269,3 +274,22 @@ class TestComplaintsHandlerEndToEnd:
         clock.advance(timedelta(days=10))
         assert [c.id for c in handler.breached(actor=manager)] == [complaint.id]
         assert handler.breached(actor=actors["outsider"]) == ()
+
+
+class TestQueriesOnABrokenRepository:
+    def test_a_find_that_ignores_after_raises_instead_of_looping(
+        self, form, actors, clock
+    ):
+        """due/breached name a repository whose cursor never moves, never hang."""
+
+        class Stuck(InMemoryComplaintRepository):
+            def find(self, query, *, limit=100, after=None):
+                return super().find(query, limit=limit)
+
+        handler = ComplaintsHandler(Stuck(), clock=clock)
+        for _ in range(3):
+            handler.receive(form, actor=actors["intake"], channel="web")
+        clock.advance(timedelta(days=10))
+        # The outsider may read none, so every page comes back empty to it.
+        with pytest.raises(RepositoryError, match="same cursor"):
+            handler.breached(actor=actors["outsider"], limit=1)

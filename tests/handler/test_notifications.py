@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iso10002.clock import FixedClock
-from iso10002.errors import ValidationError
+from iso10002.errors import RepositoryError, ValidationError
 from iso10002.handler import (
     Actor,
     ComplaintsHandler,
@@ -111,6 +111,20 @@ class TestDispatchPending:
         delivered = handler.dispatch_pending("s", meddle, batch_size=2)
         assert delivered == 2
         assert store.position("s") == 3
+
+    def test_a_feed_that_ignores_after_raises_instead_of_looping(self, form):
+        """A repository replaying its feed from the start is named, not re-read."""
+
+        class Replaying(InMemoryComplaintRepository):
+            def events(self, *, after=0, limit=100):
+                return super().events(limit=limit)
+
+        repository = Replaying()
+        handler = ComplaintsHandler(repository, store=InMemoryHandlerStore())
+        handler.receive(form, actor=_INTAKE, channel="web")
+        with pytest.raises(RepositoryError, match="ignores `after`"):
+            handler.dispatch_pending("s", lambda n: None)
+        assert handler.store.position("s") == 1
 
     @pytest.mark.parametrize(
         ("kwargs", "field"),

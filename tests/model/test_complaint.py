@@ -215,7 +215,10 @@ class TestNextVersion:
             status="acknowledged",
             assignee="agent:1",
             version=2,
-            history=(*complaint.history, event),
+            history=(
+                *complaint.history,
+                attrs.evolve(event, data={**event.data, "assignee": "agent:1"}),
+            ),
         )
         assert new == expected
         assert complaint.version == 1

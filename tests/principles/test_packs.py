@@ -171,3 +171,26 @@ def _evaluate(policy, route, now):
         escalation_route=route,
     )
     return policy.evaluate(attrs.evolve(c, decision=decision), PolicyContext(now=now))
+
+
+class TestDisp151RAgreement:
+    @given(
+        st.datetimes(
+            min_value=datetime(2025, 1, 1),
+            max_value=datetime(2027, 12, 31),
+            timezones=st.just(timezone.utc),
+        )
+    )
+    def test_disp_1_5_1r_policy_and_pack_close_the_window_together(self, received):
+        """The policy's window ends exactly when the pack's window does."""
+        from iso10002.deadlines import get_pack, limit_end  # noqa: PLC0415
+
+        calendar = WeekdayCalendar(zone="Europe/London")
+        rule = get_pack("uk.fca.disp").deadline("summary_resolution")
+        policy = SummaryResolutionCommunicated()
+        assert policy.window_end(received, calendar) == limit_end(
+            rule, received, calendar
+        )
+        local = received.astimezone(calendar.zone).date()
+        day = calendar.add_business_days(local, 3)
+        assert policy.window_end(received, calendar) == calendar.close_of_business(day)

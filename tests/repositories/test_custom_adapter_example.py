@@ -36,5 +36,8 @@ class TestExampleAdapter(RepositoryContract):
                 event = row[3].replace('"agent:1"', '"agent:2"')
                 repository.events_table[i] = (*row[:3], event, *row[4:])
 
+    def stored_salt(self, repository, complaint_id):
+        return repository.complaints[complaint_id]["salt"]
+
     def corrupt_document(self, repository, complaint_id):
         repository.complaints[complaint_id]["document"] = '{"id": '

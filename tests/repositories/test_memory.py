@@ -23,6 +23,9 @@ class TestInMemoryComplaintRepository(RepositoryContract):
             link=link.link,
         )
 
+    def stored_salt(self, repository, complaint_id):
+        return repository._entries[complaint_id].salt
+
     def corrupt_document(self, repository, complaint_id):
         pytest.skip("the in-memory adapter keeps objects, not documents")
 

@@ -6,9 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iso10002.errors import ValidationError
+from iso10002.errors import RepositoryError, ValidationError
 from iso10002.model import Channel, DueDate
-from iso10002.repositories import InMemoryComplaintRepository, Query, iter_complaints
+from iso10002.repositories import (
+    InMemoryComplaintRepository,
+    Page,
+    Query,
+    iter_complaints,
+)
 from iso10002.repositories._query import (
     decode_cursor,
     encode_cursor,
@@ -136,3 +141,26 @@ class TestIterComplaints:
         assert [c.id for c in iter_complaints(repository, page_size=size)] == [
             f"C-{n:06d}" for n in range(1, 13)
         ]
+
+    def test_a_find_that_ignores_after_raises_instead_of_looping(self):
+        """A repository returning its first page again is named, not paged forever."""
+
+        class Stuck(InMemoryComplaintRepository):
+            def find(self, query, *, limit=100, after=None):
+                return super().find(query, limit=limit)
+
+        repository = Stuck()
+        for n in range(1, 8):
+            repository.add(make_complaint(n))
+        with pytest.raises(RepositoryError, match="does not honour `after`"):
+            list(iter_complaints(repository, page_size=3))
+
+    def test_empty_pages_with_the_same_cursor_raise(self):
+        """A cursor handed back unchanged ends the iteration with an error."""
+
+        class Repeating(InMemoryComplaintRepository):
+            def find(self, query, *, limit=100, after=None):
+                return Page(items=(), next_cursor="same")
+
+        with pytest.raises(RepositoryError, match="same cursor"):
+            list(iter_complaints(Repeating()))

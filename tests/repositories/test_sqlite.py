@@ -34,6 +34,14 @@ class TestSQLiteComplaintRepository(RepositoryContract):
             )
         connection.close()
 
+    def stored_salt(self, repository, complaint_id):
+        with sqlite3.connect(repository.path) as connection:
+            (salt,) = connection.execute(
+                "SELECT salt FROM complaints WHERE id = ?", (complaint_id,)
+            ).fetchone()
+        connection.close()
+        return salt
+
     def corrupt_document(self, repository, complaint_id):
         with sqlite3.connect(repository.path) as connection:
             connection.execute(

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from iso10002.testing import contract
+
+_NEEDS_ALARM = pytest.mark.skipif(
+    not hasattr(signal, "SIGALRM"), reason="the platform has no SIGALRM"
+)
 
 pytest_plugins = ["pytester"]
 
@@ -62,6 +68,251 @@ class TestCareless(RepositoryContract):
             "stale_save or threads_saving",
         )
         result.assert_outcomes(failed=2)
+        result.stdout.fnmatch_lines(["*expected ConflictError*"])
+        result.stdout.fnmatch_lines(["*expected one save to win and ConflictError*"])
+
+    def test_an_adapter_without_any_version_check_is_named_not_crashed(self, pytester):
+        """A save that skips the check fails with "expected ConflictError"."""
+        result = _run(
+            pytester,
+            """
+from iso10002.errors import NotFoundError
+from iso10002.repositories._integrity import chain_events
+
+
+class Unchecked(InMemoryComplaintRepository):
+    def _store(self, complaint, expected_version, salt):
+        entry = self._entries.get(complaint.id)
+        if entry is None:
+            raise NotFoundError(complaint.id)
+        # No version check: whatever the caller says it read is written.
+        entry.links.extend(
+            chain_events(
+                complaint,
+                after_version=expected_version,
+                previous_link=entry.links[-1].link,
+                salt=entry.salt,
+            )
+        )
+        entry.complaint = complaint
+
+
+class TestUnchecked(RepositoryContract):
+    @pytest.fixture
+    def repository_factory(self):
+        return Unchecked
+""",
+            "-k",
+            "stale_save or threads_saving",
+        )
+        result.assert_outcomes(failed=2)
+        result.stdout.fnmatch_lines(
+            ["*expected ConflictError: save(expected_version=1) succeeded*"]
+        )
+        result.stdout.no_fnmatch_line("*IndexError*")
+
+    def test_an_adapter_that_raises_the_wrong_error_is_named(self, pytester):
+        """A stale save raising something else is reported as the wrong error."""
+        result = _run(
+            pytester,
+            """
+class Crashing(InMemoryComplaintRepository):
+    def save(self, complaint, *, expected_version):
+        if self.get(complaint.id).version != expected_version:
+            return [][expected_version]
+        return super().save(complaint, expected_version=expected_version)
+
+
+class TestCrashing(RepositoryContract):
+    @pytest.fixture
+    def repository_factory(self):
+        return Crashing
+""",
+            "-k",
+            "stale_save or threads_saving",
+        )
+        result.assert_outcomes(failed=2)
+        result.stdout.fnmatch_lines(
+            ["*expected ConflictError from save(expected_version=1)*IndexError*"]
+        )
+
+    def test_an_adapter_whose_find_ignores_after_fails_instead_of_hanging(
+        self, pytester
+    ):
+        """Every paging test fails, naming `after`, when find ignores the cursor."""
+        result = _run(
+            pytester,
+            """
+class Stuck(InMemoryComplaintRepository):
+    def find(self, query, *, limit=100, after=None):
+        return super().find(query, limit=limit)
+
+
+class TestStuck(RepositoryContract):
+    time_limit = 60
+
+    @pytest.fixture
+    def repository_factory(self):
+        return Stuck
+""",
+            "-k",
+            "QueryContract or pages or cursor or many_complaints",
+        )
+        outcomes = result.parseoutcomes()
+        assert outcomes["failed"] >= 4
+        result.stdout.fnmatch_lines(["*does not honour `after`*"])
+        result.stdout.fnmatch_lines(["*find must honour `after`*"])
+        result.stdout.no_fnmatch_line("*ran for more than*")
+
+    def test_an_adapter_whose_feed_ignores_after_fails_instead_of_hanging(
+        self, pytester
+    ):
+        """Reading or tailing a feed that ignores `after` fails, naming it."""
+        result = _run(
+            pytester,
+            """
+class Replaying(InMemoryComplaintRepository):
+    def events(self, *, after=0, limit=100):
+        return super().events(limit=limit)
+
+
+class TestReplaying(RepositoryContract):
+    time_limit = 60
+
+    @pytest.fixture
+    def repository_factory(self):
+        return Replaying
+""",
+            "-k",
+            "feed or tailing or window or stale_save or same_id",
+        )
+        assert result.parseoutcomes()["failed"] >= 4
+        result.stdout.fnmatch_lines(["*events must honour `after`*"])
+        result.stdout.no_fnmatch_line("*ran for more than*")
+
+    def test_an_adapter_that_keeps_the_old_salt_on_erasure_fails(self, pytester):
+        """Erasing with the old salt is caught through the raw-access hook."""
+        result = _run(
+            pytester,
+            """
+from iso10002.repositories._erasure import erase
+
+
+class OldSalt(InMemoryComplaintRepository):
+    def erase_personal_data(self, complaint_id, *, actor, at):
+        with self._lock:
+            current = self.get(complaint_id)
+            erased = erase(current, actor=actor, at=at)
+            if erased is not current:
+                self._store(erased, current.version, None)  # keeps the old salt
+            key = self._key_of.get(complaint_id)
+            if key is not None:
+                self._keys[key] = (complaint_id, None)  # the digest goes, as it must
+        return erased
+
+
+class TestOldSalt(RepositoryContract):
+    capabilities = frozenset({Capability.RAW_ACCESS})
+
+    @pytest.fixture
+    def repository_factory(self):
+        return OldSalt
+
+    def stored_salt(self, repository, complaint_id):
+        return repository._entries[complaint_id].salt
+
+    def tamper_event(self, repository, complaint_id, sequence):
+        entry = repository._entries[complaint_id]
+        entry.links[sequence - 1] = entry.links[sequence - 2]
+
+    def corrupt_document(self, repository, complaint_id):
+        pytest.skip("objects, not documents")
+""",
+        )
+        # Every other test of the whole contract passes: only the salt is wrong.
+        assert result.parseoutcomes()["failed"] == 1
+        result.stdout.fnmatch_lines(["*erasure kept the complaint's old salt*"])
+
+    def test_raw_access_without_the_salt_hook_says_what_to_override(self, pytester):
+        """Declaring RAW_ACCESS without stored_salt names the hook to override."""
+        result = _run(
+            pytester,
+            """
+class TestNoHook(RepositoryContract):
+    capabilities = frozenset({Capability.RAW_ACCESS})
+
+    @pytest.fixture
+    def repository_factory(self):
+        return InMemoryComplaintRepository
+""",
+            "-k",
+            "replaces_the_salt",
+        )
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(["*TestNoHook must override stored_salt*"])
+
+    @_NEEDS_ALARM
+    def test_a_blocking_adapter_fails_at_the_time_limit(self, pytester):
+        """A call that never returns fails the test after time_limit, naming it."""
+        result = _run(
+            pytester,
+            """
+import threading
+
+
+class Blocking(InMemoryComplaintRepository):
+    def get(self, complaint_id):
+        threading.Event().wait()
+
+
+class TestBlocking(RepositoryContract):
+    time_limit = 1
+
+    @pytest.fixture
+    def repository_factory(self):
+        return Blocking
+""",
+            "-k",
+            "add_then_get or concurrent_retries",
+        )
+        result.assert_outcomes(failed=1, passed=1)
+        result.stdout.fnmatch_lines(["*ran for more than 1 s*blocks or never ends*"])
+
+    @_NEEDS_ALARM
+    def test_threads_stuck_in_the_adapter_fail_at_the_deadline(self, pytester):
+        """Writer threads that never return fail the test; the run goes on."""
+        result = _run(
+            pytester,
+            """
+import signal
+import threading
+
+
+@pytest.fixture(autouse=True)
+def _alarm_owned_elsewhere():
+    # As on a platform without SIGALRM: only the suite's deadlines bound it.
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    yield
+    signal.signal(signal.SIGALRM, previous)
+
+
+class Deadlocked(InMemoryComplaintRepository):
+    def save(self, complaint, *, expected_version):
+        threading.Event().wait()
+
+
+class TestDeadlocked(RepositoryContract):
+    time_limit = 1
+
+    @pytest.fixture
+    def repository_factory(self):
+        return Deadlocked
+""",
+            "-k",
+            "threads_saving",
+        )
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines(["*threads calling the adapter were still*"])
 
     def test_an_adapter_with_unstable_order_fails_the_query_layer(self, pytester):
         """Pages that are not in (received_at, id) order are caught by the suite."""

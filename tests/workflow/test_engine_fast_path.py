@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iso10002.errors import TransitionNotAllowed, ValidationError
+from iso10002.history import fact_value, replay, step_facts
 from iso10002.model import (
     Channel,
     Classification,
@@ -240,7 +241,10 @@ class TestStepData:
         plain = workflow.fire(acknowledged, "assess", actor="a", at=LATER, data=data)
         assert got.complaint == plain.complaint
         assert got.complaint.classification == Classification(category="billing")
-        assert got.events[0].data == {"letter": "L-1"}
+        assert got.events[0].data == {
+            "letter": "L-1",
+            "classification": fact_value(Classification(category="billing")),
+        }
 
     @pytest.mark.parametrize("data", [[("letter", "L-1")], "letter", 5])
     def test_data_that_is_not_a_mapping_names_data(self, workflow, received, data):
@@ -360,7 +364,7 @@ class TestRandomPaths:
             event = HistoryEvent(
                 sequence=complaint.version + 1, name=step.event, at=at, actor=actor,
                 trigger=trigger, from_state=complaint.status, to_state=destination,
-                data=extra,
+                data={**extra, **step_facts(data)},
             )  # fmt: skip
             expected = attrs.evolve(
                 complaint, status=destination, version=complaint.version + 1,
@@ -369,6 +373,7 @@ class TestRandomPaths:
             assert result.events == (event,)
             assert result.complaint == expected
             assert result.complaint.last_event.at.tzinfo is timezone.utc
+            assert replay(result.complaint) == result.complaint
             complaint = result.complaint
 
     def test_a_version_zero_complaint_gets_no_invalid_first_event(

@@ -45,7 +45,12 @@ from iso10002.analysis._objectives import (
     ObjectiveResult,
     evaluate_objectives,
 )
-from iso10002.analysis._pareto import Pareto, ParetoItem, pareto
+from iso10002.analysis._pareto import (
+    Pareto,
+    ParetoItem,
+    classification_counts,
+    pareto,
+)
 from iso10002.analysis._periods import (
     Granularity,
     Period,
@@ -74,7 +79,14 @@ from iso10002.analysis._returns_asic import (
     AsicReturn,
     asic_return,
 )
-from iso10002.analysis._returns_fca import FCA_RULES, FcaFigures, FcaReturn, fca_return
+from iso10002.analysis._returns_fca import (
+    FCA_FIELDS,
+    FCA_RULES,
+    FcaField,
+    FcaFigures,
+    FcaReturn,
+    fca_return,
+)
 from iso10002.analysis._review import (
     ManagementReview,
     build_management_review,
@@ -91,6 +103,7 @@ from iso10002.analysis._self_assessment import (
     AssessmentItem,
     ClauseAssessment,
     EvidenceStatus,
+    IntegrityEvidence,
     OrganisationRecords,
     SelfAssessment,
     self_assess,
@@ -101,6 +114,7 @@ __all__ = [
     "ASIC_RULES",
     "DEFAULT_ASIC_LAYOUT",
     "EVIDENCE_CHECKS",
+    "FCA_FIELDS",
     "FCA_RULES",
     "KPI_METRICS",
     "MONETARY_REMEDIES",
@@ -125,12 +139,14 @@ __all__ = [
     "EvidenceCheck",
     "EvidenceReport",
     "EvidenceStatus",
+    "FcaField",
     "FcaFigures",
     "FcaReturn",
     "FindingSummary",
     "Granularity",
     "HandlerLoad",
     "ImprovementAction",
+    "IntegrityEvidence",
     "KpiAccumulator",
     "KpiPushDown",
     "KpiReport",
@@ -156,6 +172,7 @@ __all__ = [
     "asic_return",
     "build_management_review",
     "c_chart",
+    "classification_counts",
     "collect_evidence",
     "compute_kpis",
     "evaluate_objectives",

@@ -64,7 +64,8 @@ class KpiSpec:
     satisfaction, series) count complaints received within ``period`` (all
     received by ``as_of`` when ``None``); point-in-time measures (backlog,
     workload) count every complaint received by ``as_of``. Events after
-    ``as_of`` are ignored.
+    ``as_of`` are ignored. A complaint with outcome ``duplicate`` is left
+    out of the flow measures: it is counted once, under its original.
 
     Args:
         as_of: The instant the figures describe (timezone-aware).
@@ -222,6 +223,8 @@ class KpiAccumulator:
         period = spec.period
         if period is not None and not (period.start <= received < period.end):
             return
+        if facts.outcome is Outcome.DUPLICATE:
+            return  # counted once, under its original (as the returns do)
         self.complaints += 1
         zone = self._zone
         upto = self._days.upto

@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 import attrs
 
+from iso10002.analysis._facts import NO_CLASS
 from iso10002.errors import ValidationError
+from iso10002.model import Complaint
 
-__all__ = ["Pareto", "ParetoItem", "pareto"]
+__all__ = ["Pareto", "ParetoItem", "classification_counts", "pareto"]
+
+_LEVELS = ("category", "subcategory")
+
+
+def classification_counts(
+    complaints: Iterable[Complaint], *, level: str = "category"
+) -> dict[str, int]:
+    """Count complaints per category, or per category and subcategory.
+
+    Args:
+        complaints: The complaints to count.
+        level: ``category``, or ``subcategory`` for the second level, keyed
+            ``"category / subcategory"`` (``"category / -"`` without one).
+
+    Returns:
+        Count per key, ready for :func:`pareto`; unclassified complaints count
+        under ``(unclassified)``.
+
+    Raises:
+        ValidationError: for an unknown level.
+
+    .. versionadded:: 0.2.0
+    """
+    if level not in _LEVELS:
+        raise ValidationError.single("level", f"must be one of {list(_LEVELS)}")
+    counts: Counter[str] = Counter()
+    for complaint in complaints:
+        found = complaint.classification
+        if found is None:
+            counts[NO_CLASS] += 1
+        elif level == "category":
+            counts[found.category] += 1
+        else:
+            counts[f"{found.category} / {found.subcategory or '-'}"] += 1
+    return dict(counts)
 
 
 @attrs.frozen(kw_only=True)

@@ -106,11 +106,13 @@ def _bounds(label: str) -> tuple[date, date]:
             return first, (
                 date(year + 1, 1, 1) if month == _DECEMBER else date(year, month + 1, 1)
             )
-    except ValueError:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    except (ValueError, OverflowError):
+        # Year 0000, month 13 …, or a period ending after 9999-12-31.
         raise ValidationError.single(
-            "period", f"{label!r} is not a real period"
+            "period",
+            f"{label!r} is not a real period (periods end by the close of 9999-12-31)",
         ) from None
-    return date(year, 1, 1), date(year + 1, 1, 1)
 
 
 def _after_start(inst: Period, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -11,10 +11,11 @@ from decimal import Decimal
 import attrs
 
 from iso10002.analysis._asic_layout import DEFAULT_ASIC_LAYOUT, AsicLayout, AsicRow
-from iso10002.analysis._calendar import DayCalendar, DayCounter
-from iso10002.analysis._facts import NO_CLASS, facts_of
+from iso10002.analysis._facts import NO_CLASS, standing_at
 from iso10002.analysis._periods import Period
-from iso10002.analysis._returns_fca import closure_of, in_scope
+from iso10002.analysis._returns_fca import business_calendar
+from iso10002.calendars import BusinessCalendar
+from iso10002.deadlines import get_pack, limit_end
 from iso10002.errors import ValidationError
 from iso10002.model import Channel, Complaint, Outcome
 
@@ -44,7 +45,10 @@ ASIC_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "closed_within_5_business_days",
         "Resolved within 5 business days",
-        "Y/N from the business calendar; empty if open",
+        (
+            "Y/N: closed by the end of the fifth business day after the day of "
+            "receipt (the au.asic.rg271 pack's window); empty if open"
+        ),
     ),
     (
         "product",
@@ -81,17 +85,24 @@ are never exported: they are personal data.
 
 ASIC_RULES: tuple[str, ...] = (
     (
-        "Rows: every complaint received before the period's end and not closed before "
-        "its start (received in the period, or still open when it began)."
+        "Rows: every complaint received before the period's end and open at some "
+        "time in the period (received in it, open when it began, or reopened in it)."
     ),
     (
         "Scope: complaints ended by ComplaintRejected or with outcome not_a_complaint "
-        "are left out."
+        "are left out; a duplicate is reported once, under its original."
     ),
     (
-        "Closed: the first DecisionCommunicated, or failing one the first "
-        "ComplaintClosed or ComplaintWithdrawn, before the period's end (events after "
-        "it are ignored)."
+        "Closed: the closure (first DecisionCommunicated, ComplaintClosed or "
+        "ComplaintWithdrawn) of the latest spell before the period's end; a "
+        "complaint reopened and not closed again is Open (events after the "
+        "period's end are ignored)."
+    ),
+    (
+        "Closed within 5 business days: by the end of the fifth business "
+        "day after the day of receipt, counted by the au.asic.rg271 pack's "
+        "informal_closure window (RG 271, complaints closed within five business "
+        "days)."
     ),
     "Dates are local dates in the calendar's zone (RG 271 counts calendar days).",
 )
@@ -104,6 +115,7 @@ DEFAULT_CHANNELS: Mapping[Channel, str] = {
     Channel.EMAIL: "Email",
     Channel.PHONE: "Phone",
     Channel.LETTER: "Letter",
+    Channel.FAX: "Other",  # RG 271's channels name no fax
     Channel.IN_PERSON: "In person",
     Channel.SOCIAL_MEDIA: "Social media",
     Channel.THIRD_PARTY: "Other",
@@ -166,7 +178,7 @@ def asic_return(  # noqa: PLR0913 - each mapping is a documented knob
     complaints: Iterable[Complaint],
     *,
     period: Period,
-    calendar: DayCalendar | None = None,
+    calendar: BusinessCalendar | None = None,
     product_codes: Mapping[str, str] | None = None,
     issue_codes: Mapping[str, str] | None = None,
     channel_codes: Mapping[Channel, str] | None = None,
@@ -181,7 +193,9 @@ def asic_return(  # noqa: PLR0913 - each mapping is a documented knob
     Args:
         complaints: Any iterable of complaints (consumed once; rows are kept).
         period: The reporting period, e.g. ``Period.parse("2026-H1", sydney)``.
-        calendar: Business calendar (weekdays in UTC when ``None``).
+        calendar: The firm's business calendar, e.g.
+            ``HolidaysCalendar("AU-NSW")``; without one, weekdays in UTC and a
+            :class:`~iso10002.calendars.MissingCalendarWarning`.
         product_codes: Our product names to ASIC product codes.
         issue_codes: Our categories to ASIC issue codes.
         channel_codes: Channels to ASIC channel values.
@@ -201,7 +215,8 @@ def asic_return(  # noqa: PLR0913 - each mapping is a documented knob
     issues = dict(issue_codes or {})
     channels = {**DEFAULT_CHANNELS, **(channel_codes or {})}
     outcomes = {**DEFAULT_OUTCOMES, **(outcome_codes or {})}
-    days = DayCounter(calendar)
+    cal = business_calendar(calendar, "asic_return")
+    window = get_pack("au.asic.rg271").deadline("informal_closure")
     cutoff = period.end - _JUST_BEFORE
     rows = []
     for complaint in complaints:
@@ -209,25 +224,28 @@ def asic_return(  # noqa: PLR0913 - each mapping is a documented knob
             raise ValidationError.single("complaints", "must hold Complaint objects")
         if complaint.received_at >= period.end:
             continue
-        facts = facts_of(complaint, cutoff)
-        closed_at = closure_of(facts)
-        if not in_scope(facts) or (closed_at is not None and closed_at < period.start):
+        standing = standing_at(complaint, cutoff)
+        last = standing.episodes[-1]
+        closed_at = last.closed_at
+        if not standing.in_scope or not any(
+            e.closed_at is None or e.closed_at >= period.start
+            for e in standing.episodes
+        ):
             continue
-        received_day = days.local_date(complaint.received_at)
-        closed_day = None if closed_at is None else days.local_date(closed_at)
+        received_day = cal.local_date(complaint.received_at)
+        closed_day = None if closed_at is None else cal.local_date(closed_at)
+        quick = closed_at is not None and closed_at <= limit_end(
+            window, complaint.received_at, cal
+        )
         money = Decimal(0)
         kinds = []
-        if complaint.decision is not None:
-            for remedy in complaint.decision.remedies:
-                kinds.append(remedy.kind.value)
-                if remedy.amount is not None and remedy.currency == "AUD":
-                    money += remedy.amount
-        category = (
-            NO_CLASS
-            if complaint.classification is None
-            else complaint.classification.category
-        )
-        product = complaint.subject.product or ""
+        for remedy in standing.remedies:
+            kinds.append(remedy.kind.value)
+            if remedy.amount is not None and remedy.currency == "AUD":
+                money += remedy.amount
+        classification = standing.classification
+        category = NO_CLASS if classification is None else classification.category
+        product = standing.product or ""
         rows.append(
             AsicRow(
                 complaint_id=complaint.reference,
@@ -240,10 +258,10 @@ def asic_return(  # noqa: PLR0913 - each mapping is a documented knob
                 else str((closed_day - received_day).days),
                 closed_within_5_business_days=""
                 if closed_day is None
-                else ("Y" if days.elapsed(received_day, closed_day) <= 5 else "N"),  # noqa: PLR2004
+                else ("Y" if quick else "N"),
                 product=products.get(product, product),
                 issue=issues.get(category, category),
-                outcome="" if facts.outcome is None else outcomes[facts.outcome],
+                outcome="" if standing.outcome is None else outcomes[standing.outcome],
                 financial_compensation=str(money) if money else "",
                 remedies=";".join(sorted(set(kinds))),
             )

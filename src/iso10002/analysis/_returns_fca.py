@@ -1,70 +1,185 @@
-"""The UK FCA complaints return (DISP 1.10, DISP 1 Annex 1) figures."""
+"""The UK FCA complaints return (DISP 1.10, DISP 1 Annex 1R) figures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
 
-from iso10002.analysis._calendar import DayCalendar, DayCounter
-from iso10002.analysis._facts import CLOSED, UPHELD_ANY, Facts, facts_of
+from iso10002.analysis._facts import UPHELD_ANY, Episode, Standing, standing_at
 from iso10002.analysis._periods import Period
+from iso10002.calendars import BusinessCalendar
+from iso10002.calendars._fallback import fallback_calendar
+from iso10002.deadlines import Deadline, get_pack, limit_end
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint, Outcome
+from iso10002.model import Complaint
 
 __all__ = [
+    "FCA_FIELDS",
     "FCA_RULES",
+    "FcaField",
     "FcaFigures",
     "FcaReturn",
-    "closure_of",
+    "business_calendar",
     "fca_return",
-    "in_scope",
 ]
 
-_EIGHT_WEEKS = timedelta(weeks=8)
 _JUST_BEFORE = timedelta(microseconds=1)
 OTHER_GROUP = "other"
 
+
+@attrs.frozen(kw_only=True)
+class FcaField:
+    """One figure of the FCA return: field, form wording, counting rule, citation.
+
+    Args:
+        name: The :class:`FcaFigures` field.
+        form_wording: The wording of DISP 1 Annex 1R (or ``(not on the
+            form)`` for figures we add).
+        rule: How we count it.
+        citation: The paragraph the count rests on.
+
+    .. versionadded:: 0.2.0
+    """
+
+    name: str
+    form_wording: str
+    rule: str
+    citation: str
+
+
+FCA_FIELDS: tuple[FcaField, ...] = (
+    FcaField(
+        name="outstanding_at_start",
+        form_wording="Complaints outstanding at reporting period start date",
+        rule=(
+            "Spells of handling that began before the period's start and were not "
+            "closed before it."
+        ),
+        citation="DISP 1 Annex 1R (return details)",
+    ),
+    FcaField(
+        name="opened",
+        form_wording="Complaints opened during the reporting period",
+        rule=(
+            "Complaints received in the period, plus complaints reopened in it "
+            "(a reopened complaint is a new spell, counted where it reopens)."
+        ),
+        citation="DISP 1 Annex 1R (return details); DISP 1.10.1R(1)",
+    ),
+    FcaField(
+        name="closed",
+        form_wording="Complaints closed",
+        rule=(
+            "Spells closed in the period: the first final communication (final "
+            "response or summary resolution), closure or withdrawal after "
+            "receipt or reopening."
+        ),
+        citation="DISP 1 Annex 1R (Table 1)",
+    ),
+    FcaField(
+        name="closed_within_3_business_days",
+        form_wording="Closed within 3 business days",
+        rule=(
+            "Closed by close of business on the third business day following "
+            "the day of receipt (or reopening), as the uk.fca.disp pack's "
+            "summary_resolution window counts it; no deeming."
+        ),
+        citation="DISP 1.5.1R",
+    ),
+    FcaField(
+        name="closed_within_8_weeks",
+        form_wording="Closed after 3 business days but within 8 weeks",
+        rule=(
+            "Not within 3 business days, and closed by the end of the day eight "
+            "weeks after the day of receipt (or reopening), as the uk.fca.disp "
+            "pack's final_response limit counts it."
+        ),
+        citation="DISP 1.6.2R",
+    ),
+    FcaField(
+        name="closed_after_8_weeks",
+        form_wording="Closed after 8 weeks",
+        rule="Closed in the period after the end of the eight weeks.",
+        citation="DISP 1.6.2R",
+    ),
+    FcaField(
+        name="upheld",
+        form_wording="Complaints upheld",
+        rule=(
+            "Spells closed in the period with outcome upheld or partially upheld "
+            "(a partial uphold counts as upheld)."
+        ),
+        citation="DISP 1 Annex 1R (Table 1); DISP 1.10.3G(2) (2013 text)",
+    ),
+    FcaField(
+        name="redress_paid",
+        form_wording="Total redress paid",
+        rule=(
+            "Remedy amounts in the return's currency of complaints with a spell "
+            "closed in the period (once per complaint and period); other "
+            "currencies are reported apart."
+        ),
+        citation="DISP 1 Annex 1R; DISP 1.10.3G(3) (2013 text)",
+    ),
+    FcaField(
+        name="outstanding_at_end",
+        form_wording="(not on the form) outstanding at reporting period end date",
+        rule=(
+            "Spells begun before the period's end and not closed by it; equals "
+            "outstanding at start + opened - closed."
+        ),
+        citation="DISP 1 Annex 1R (next period's start figure)",
+    ),
+    FcaField(
+        name="eight_week_due",
+        form_wording="(not on the form) eight-week limit fell in the period",
+        rule="Spells whose eight-week limit (end of day) falls in the period.",
+        citation="DISP 1.6.2R",
+    ),
+    FcaField(
+        name="eight_week_met",
+        form_wording="(not on the form) eight-week limit met",
+        rule=(
+            "Of those, spells closed, or sent a holding response with "
+            "ombudsman_rights=true, by the limit."
+        ),
+        citation="DISP 1.6.2R(1), DISP 1.6.2R(2)",
+    ),
+)
+"""Every figure of :class:`FcaFigures`: form wording, counting rule and citation."""
+
 FCA_RULES: tuple[str, ...] = (
     (
-        "Period: from start (included) to end (excluded); boundaries are instants, so a"
-        " period parsed in Europe/London starts at local midnight."
+        "Period: from start (included) to end (excluded); boundaries are instants, "
+        "so a period parsed in Europe/London starts at local midnight."
     ),
     (
-        "Scope: complaints ended by ComplaintRejected or with outcome not_a_complaint "
-        "are not complaints and are never counted."
-    ),
-    "Opened: received_at within the period.",
-    (
-        "Closed: the first DecisionCommunicated (final response or summary resolution),"
-        " or failing one the first ComplaintClosed or ComplaintWithdrawn, within the "
-        "period; a reopened complaint is counted once, at its first closure."
+        "Scope: complaints ended by ComplaintRejected or with outcome "
+        "not_a_complaint are not complaints; a complaint with outcome duplicate is "
+        "counted once, under its original (DISP 1.10.1R(1): a report of the "
+        "complaints received)."
     ),
     (
-        "Closed within 3 business days: closed by the end of the third business day "
-        "after the day of receipt, in the calendar's zone (DISP 1.5)."
+        "Reopened complaints: counted as opened in the period they reopen and "
+        "closed again when they next close; each spell is counted on its own."
     ),
     (
-        "Closed within 8 weeks: not within 3 business days and at most 8 weeks (56 x 24"
-        " hours) after receipt; later closures are 'after 8 weeks' (DISP 1.6.2)."
-    ),
-    "Upheld: closed in the period with outcome upheld or partially upheld.",
-    (
-        "Redress paid: remedy amounts of complaints closed in the period, in the "
-        "return's currency; amounts in other currencies are reported apart."
-    ),
-    "Outstanding: received before the period's end and not closed before it.",
-    (
-        "Eight-week rule: complaints whose 8-week point falls in the period; met when a"
-        " final response, or a HoldingResponseSent with data ombudsman_rights=true, or "
-        "a closure came by that point."
+        "Counting: the 3-business-day and 8-week figures use the uk.fca.disp "
+        "pack's rules through iso10002.deadlines.limit_end, the same code path "
+        "as the complaint's due dates."
     ),
     (
         "Product group: subject.product looked up in the product-group mapping; "
         "unmapped products count under 'other'."
     ),
+    (
+        "Regime: with regimes given, only complaints whose history records one "
+        "of those packs (PackSelection) are counted."
+    ),
+    *(f"{f.form_wording}: {f.rule} ({f.citation})" for f in FCA_FIELDS),
 )
 """The counting rules of :func:`fca_return`, in words (printed with the return)."""
 
@@ -73,10 +188,16 @@ FCA_RULES: tuple[str, ...] = (
 class FcaFigures:
     """The return's figures for one product group (or the total).
 
+    See :data:`FCA_FIELDS` for each field's form wording, rule and citation.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``outstanding`` became ``outstanding_at_end``; ``outstanding_at_start``
+       added.
     """
 
     product_group: str
+    outstanding_at_start: int
     opened: int
     closed: int
     closed_within_3_business_days: int
@@ -84,7 +205,7 @@ class FcaFigures:
     closed_after_8_weeks: int
     upheld: int
     redress_paid: Decimal
-    outstanding: int
+    outstanding_at_end: int
     eight_week_due: int
     eight_week_met: int
 
@@ -104,74 +225,128 @@ class FcaReturn:
     other_currency_redress: dict[str, Decimal]
 
 
-def in_scope(facts: Facts) -> bool:
-    """Tell whether a complaint is a complaint at all (not rejected as one)."""
-    return (
-        facts.ended_by != "ComplaintRejected"
-        and facts.outcome is not Outcome.NOT_A_COMPLAINT
-    )
-
-
-def closure_of(facts: Facts) -> datetime | None:
-    """Return when a complaint was closed for regulatory returns, if it was."""
-    if facts.communicated_at is not None:
-        return facts.communicated_at
-    if facts.ended_by in (CLOSED, "ComplaintWithdrawn"):
-        return facts.ended_at
-    return None
-
-
-_FIELDS = (
-    "opened",
-    "closed",
-    "closed_within_3_business_days",
-    "closed_within_8_weeks",
-    "closed_after_8_weeks",
-    "upheld",
-    "outstanding",
-    "eight_week_due",
-    "eight_week_met",
-)
+_COUNTS = tuple(f.name for f in FCA_FIELDS if f.name != "redress_paid")
 
 
 def _figures(group: str, counts: Mapping[str, int], redress: Decimal) -> FcaFigures:
     return FcaFigures(
         product_group=group,
         redress_paid=redress,
-        **{name: counts.get(name, 0) for name in _FIELDS},
+        **{name: counts.get(name, 0) for name in _COUNTS},
     )
 
 
-def fca_return(  # noqa: C901, PLR0912, PLR0915 - the counting rules, one by one
+def business_calendar(calendar: object, what: str) -> BusinessCalendar:
+    """Return ``calendar``, or warn and fall back to weekdays in UTC when ``None``.
+
+    Raises:
+        ValidationError: if ``calendar`` is not a business calendar.
+    """
+    if calendar is None:
+        return fallback_calendar(what, stacklevel=4)
+    if not isinstance(calendar, BusinessCalendar):
+        raise ValidationError.single(
+            "calendar", "must be a BusinessCalendar (zone, days and close of business)"
+        )
+    return calendar
+
+
+class _Rules:
+    """The uk.fca.disp pack's windows, counted by the deadline engine's path."""
+
+    def __init__(self, calendar: BusinessCalendar) -> None:
+        pack = get_pack("uk.fca.disp")
+        self.calendar = calendar
+        self.three: Deadline = pack.deadline("summary_resolution")
+        self.eight: Deadline = pack.deadline("final_response")
+
+    def bucket(self, episode: Episode, closed_at: datetime) -> str:
+        if closed_at <= limit_end(self.three, episode.start, self.calendar):
+            return "closed_within_3_business_days"
+        if closed_at <= limit_end(self.eight, episode.start, self.calendar):
+            return "closed_within_8_weeks"
+        return "closed_after_8_weeks"
+
+
+def _count(
+    row: dict[str, int],
+    episode: Episode,
+    period: Period,
+    rules: _Rules,
+    standing: Standing,
+) -> bool:
+    """Count one spell into ``row``; tell whether it closed in the period."""
+    start, closed_at = episode.start, episode.closed_at
+    if start < period.start and (closed_at is None or closed_at >= period.start):
+        row["outstanding_at_start"] = row.get("outstanding_at_start", 0) + 1
+    if start >= period.start:
+        row["opened"] = row.get("opened", 0) + 1
+    if closed_at is None:
+        row["outstanding_at_end"] = row.get("outstanding_at_end", 0) + 1
+    eight = limit_end(rules.eight, start, rules.calendar)
+    if period.start <= eight < period.end:
+        row["eight_week_due"] = row.get("eight_week_due", 0) + 1
+        answers = (closed_at, episode.holding_at)
+        if any(a is not None and a <= eight for a in answers):
+            row["eight_week_met"] = row.get("eight_week_met", 0) + 1
+    if closed_at is None or closed_at < period.start:
+        return False
+    row["closed"] = row.get("closed", 0) + 1
+    bucket = rules.bucket(episode, closed_at)
+    row[bucket] = row.get(bucket, 0) + 1
+    if standing.outcome in UPHELD_ANY:
+        row["upheld"] = row.get("upheld", 0) + 1
+    return True
+
+
+def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
     complaints: Iterable[Complaint],
     *,
     period: Period,
-    calendar: DayCalendar | None = None,
+    calendar: BusinessCalendar | None = None,
     product_groups: Mapping[str, str] | None = None,
     currency: str = "GBP",
+    regimes: Collection[str] | None = None,
 ) -> FcaReturn:
     """Count the FCA complaints return figures for ``period`` in one pass.
+
+    The 3-business-day and 8-week figures are counted with the
+    ``uk.fca.disp`` pack's rules through :func:`iso10002.deadlines.limit_end`,
+    the code path of the complaint's own due dates. See :data:`FCA_FIELDS`.
 
     Args:
         complaints: Any iterable of complaints (consumed once).
         period: The reporting period (e.g. ``Period.parse("2026-H1", london)``).
-        calendar: UK business calendar (weekdays in UTC when ``None``; pass
-            one with bank holidays for a real return).
+        calendar: The firm's UK business calendar, e.g.
+            ``HolidaysCalendar("GB-ENG")``. Without one, Monday to Friday in
+            UTC is used and a :class:`~iso10002.calendars.MissingCalendarWarning`
+            is issued.
         product_groups: Our product names to FCA product groups.
         currency: The return's currency (GBP).
+        regimes: Count only complaints run on these packs, as recorded in
+            their history by a handler given a
+            :class:`~iso10002.deadlines.PackSelection` (e.g.
+            ``{"uk.fca.disp"}``, leaving the payment-services complaints of
+            ``uk.fca.disp.psd`` to their own return); all complaints when
+            ``None``.
 
     Returns:
         Figures per product group and in total, with :data:`FCA_RULES`.
 
     Raises:
-        ValidationError: for a wrong period or a non-complaint item.
+        ValidationError: for a wrong period, calendar or a non-complaint item.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Counts reopened spells where they reopen, leaves duplicates out, adds
+       ``outstanding_at_start`` and counts the windows as the deadline
+       engine does (close of business, end of day).
     """
     if not isinstance(period, Period):
         raise ValidationError.single("period", "must be a Period")
+    rules = _Rules(business_calendar(calendar, "fca_return"))
     groups_of = dict(product_groups or {})
-    days = DayCounter(calendar)
+    chosen = None if regimes is None else frozenset(regimes)
     cutoff = period.end - _JUST_BEFORE
     counts: dict[str, dict[str, int]] = {}
     redress: dict[str, Decimal] = {}
@@ -179,51 +354,33 @@ def fca_return(  # noqa: C901, PLR0912, PLR0915 - the counting rules, one by one
     for complaint in complaints:
         if not isinstance(complaint, Complaint):
             raise ValidationError.single("complaints", "must hold Complaint objects")
-        received = complaint.received_at
-        if received >= period.end:
+        if complaint.received_at >= period.end:
             continue
-        facts = facts_of(complaint, cutoff)
-        if not in_scope(facts):
+        standing = standing_at(complaint, cutoff)
+        if not standing.in_scope or (
+            chosen is not None and standing.regime not in chosen
+        ):
             continue
-        group = groups_of.get(complaint.subject.product or "", OTHER_GROUP)
+        group = groups_of.get(standing.product or "", OTHER_GROUP)
         row = counts.setdefault(group, {})
         redress.setdefault(group, Decimal(0))
-        closed_at = closure_of(facts)
-        if received >= period.start:
-            row["opened"] = row.get("opened", 0) + 1
-        if closed_at is None:
-            row["outstanding"] = row.get("outstanding", 0) + 1
-        eight = received + _EIGHT_WEEKS
-        if period.start <= eight < period.end:
-            row["eight_week_due"] = row.get("eight_week_due", 0) + 1
-            answers = (closed_at, facts.holding_ombudsman_at)
-            if any(a is not None and a <= eight for a in answers):
-                row["eight_week_met"] = row.get("eight_week_met", 0) + 1
-        if closed_at is None or closed_at < period.start:
+        closed_here = False
+        for episode in standing.episodes:
+            closed_here |= _count(row, episode, period, rules, standing)
+        if not closed_here:
             continue
-        row["closed"] = row.get("closed", 0) + 1
-        if days.elapsed(days.local_date(received), days.local_date(closed_at)) <= 3:  # noqa: PLR2004
-            bucket = "closed_within_3_business_days"
-        elif closed_at - received <= _EIGHT_WEEKS:
-            bucket = "closed_within_8_weeks"
-        else:
-            bucket = "closed_after_8_weeks"
-        row[bucket] = row.get(bucket, 0) + 1
-        if facts.outcome in UPHELD_ANY:
-            row["upheld"] = row.get("upheld", 0) + 1
-        if complaint.decision is not None:
-            for remedy in complaint.decision.remedies:
-                if remedy.amount is None or remedy.currency is None:
-                    continue
-                if remedy.currency == currency:
-                    redress[group] += remedy.amount
-                else:
-                    other[remedy.currency] = (
-                        other.get(remedy.currency, Decimal(0)) + remedy.amount
-                    )
+        for remedy in standing.remedies:
+            if remedy.amount is None or remedy.currency is None:
+                continue
+            if remedy.currency == currency:
+                redress[group] += remedy.amount
+            else:
+                other[remedy.currency] = (
+                    other.get(remedy.currency, Decimal(0)) + remedy.amount
+                )
     groups = tuple(_figures(g, counts[g], redress[g]) for g in sorted(counts))
     total_counts = {
-        name: sum(c.get(name, 0) for c in counts.values()) for name in _FIELDS
+        name: sum(c.get(name, 0) for c in counts.values()) for name in _COUNTS
     }
     return FcaReturn(
         period=period,

@@ -18,6 +18,7 @@ __all__ = [
     "AssessmentItem",
     "ClauseAssessment",
     "EvidenceStatus",
+    "IntegrityEvidence",
     "OrganisationRecords",
     "SelfAssessment",
     "self_assess",
@@ -36,6 +37,67 @@ class EvidenceStatus(str, enum.Enum):
     EVIDENCED = "evidenced"
     PARTLY_EVIDENCED = "partly_evidenced"
     MISSING = "missing"
+
+
+@attrs.frozen(kw_only=True)
+class IntegrityEvidence:
+    """The outcome of the store's integrity check, for the self-assessment (4.9).
+
+    Build it from ``repository.verify_integrity()`` with :meth:`from_report`,
+    or with ``checked=False`` and the reason when the check was not run.
+
+    Args:
+        checked: Whether the integrity check ran.
+        complaints: How many complaints it checked.
+        problems: How many problems it found.
+        unreplayable: Complaints whose history predates facts in events.
+        reason: Why the check did not run (when ``checked`` is false).
+
+    .. versionadded:: 0.2.0
+    """
+
+    checked: bool = attrs.field(validator=instance_of(bool))
+    complaints: int = 0
+    problems: int = 0
+    unreplayable: int = 0
+    reason: str | None = None
+
+    @classmethod
+    def from_report(cls, report: object) -> IntegrityEvidence:
+        """Summarise an :class:`~iso10002.repositories.IntegrityReport`."""
+        return cls(
+            checked=True,
+            complaints=int(getattr(report, "complaints_checked", 0)),
+            problems=len(getattr(report, "problems", ())),
+            unreplayable=len(getattr(report, "unreplayable", ())),
+        )
+
+
+def _integrity_item(integrity: IntegrityEvidence | None) -> AssessmentItem:
+    requirement = (
+        "Information integrity: the record verifies (hash chains, documents "
+        "and indexes against their histories)"
+    )
+    if integrity is None or not integrity.checked:
+        why = "not given" if integrity is None else integrity.reason or "not run"
+        return _data("4.9", requirement, _M, f"integrity check not run ({why})")
+    if integrity.problems:
+        return _data(
+            "4.9",
+            requirement,
+            _M,
+            f"integrity check failed: {integrity.problems} problem(s) in "
+            f"{integrity.complaints} complaints",
+        )
+    if integrity.unreplayable:
+        return _data(
+            "4.9",
+            requirement,
+            _P,
+            f"{integrity.complaints} complaints verify; {integrity.unreplayable} "
+            "have histories recorded before events carried their facts",
+        )
+    return _data("4.9", requirement, _E, f"{integrity.complaints} complaints verify")
 
 
 def _flag() -> bool:
@@ -180,7 +242,10 @@ def _pct(value: float | None) -> str:
     return "no applicable complaints" if value is None else f"{value:.0%} conforming"
 
 
-def _clause4(evidence: EvidenceReport) -> list[AssessmentItem]:
+def _clause4(
+    evidence: EvidenceReport, integrity: IntegrityEvidence | None
+) -> list[AssessmentItem]:
+    check = _integrity_item(integrity)
     if not evidence.principles:
         return [
             _data(
@@ -188,17 +253,26 @@ def _clause4(evidence: EvidenceReport) -> list[AssessmentItem]:
                 "Guiding principles checked by a policy set",
                 _M,
                 "no policy set was evaluated",
-            )
+            ),
+            check,
         ]
-    return [
-        _data(
-            "4",
-            f"Guiding principle: {p.principle}",
-            _share(p.proportion),
-            _pct(p.proportion),
-        )
-        for p in evidence.principles
-    ]
+    items = []
+    for p in evidence.principles:
+        status = _share(p.proportion)
+        detail = _pct(p.proportion)
+        if p.principle == "information-integrity" and check.status is not _E:
+            # Policies over the documents cannot evidence integrity when
+            # the documents themselves do not verify (or were not checked).
+            status = _M if check.status is _M else _weaker(status, _P)
+            detail = f"{detail}; {check.detail}"
+        items.append(_data("4", f"Guiding principle: {p.principle}", status, detail))
+    return [*items, check]
+
+
+def _weaker(a: EvidenceStatus, b: EvidenceStatus) -> EvidenceStatus:
+    """Return the weaker of two statuses."""
+    order = (_E, _P, _M)
+    return a if order.index(a) >= order.index(b) else b
 
 
 def _clause7(
@@ -285,7 +359,10 @@ _TITLES = {
 
 
 def self_assess(
-    records: OrganisationRecords, kpis: KpiReport, evidence: EvidenceReport
+    records: OrganisationRecords,
+    kpis: KpiReport,
+    evidence: EvidenceReport,
+    integrity: IntegrityEvidence | None = None,
 ) -> SelfAssessment:
     """Combine the organisation's records with evidence from its complaint data.
 
@@ -293,6 +370,9 @@ def self_assess(
         records: What the organisation records about itself.
         kpis: KPIs over its complaints (see :func:`compute_kpis`).
         evidence: Audit evidence over the same complaints.
+        integrity: The outcome of the store's integrity check. Information
+            integrity (4.9) is evidenced only when the check ran and found
+            nothing; without it, 4.9 shows as missing ("not run").
 
     Returns:
         The assessment per clause 4 to 8.
@@ -306,12 +386,14 @@ def self_assess(
         ("records", records, OrganisationRecords),
         ("kpis", kpis, KpiReport),
         ("evidence", evidence, EvidenceReport),
+        ("integrity", integrity, (IntegrityEvidence, type(None))),
     ):
         if not isinstance(value, cls):
-            raise ValidationError.single(name, f"must be a {cls.__name__}")
+            kind = cls[0].__name__ if isinstance(cls, tuple) else cls.__name__
+            raise ValidationError.single(name, f"must be a {kind}")
     r = records
     by_clause = {
-        "4": _clause4(evidence),
+        "4": _clause4(evidence, integrity),
         "5": [
             _org(
                 "5.1", "Top management commitment is documented", r.commitment_statement

@@ -10,7 +10,13 @@ reckoned in the calendar's zone.
 
 from __future__ import annotations
 
+from iso10002.calendars._fallback import MissingCalendarWarning
 from iso10002.calendars._protocol import BusinessCalendar, BusinessHours
 from iso10002.calendars._weekday import WeekdayCalendar
 
-__all__ = ["BusinessCalendar", "BusinessHours", "WeekdayCalendar"]
+__all__ = [
+    "BusinessCalendar",
+    "BusinessHours",
+    "MissingCalendarWarning",
+    "WeekdayCalendar",
+]

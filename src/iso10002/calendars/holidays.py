@@ -12,6 +12,7 @@ import holidays as _holidays
 
 from iso10002.calendars._base import CalendarBase
 from iso10002.calendars._protocol import BusinessHours
+from iso10002.calendars._zones import zone_for_region
 from iso10002.errors import ValidationError
 
 __all__ = ["HolidaysCalendar"]
@@ -38,16 +39,22 @@ class HolidaysCalendar(CalendarBase):
     Args:
         region: ISO 3166 country, optionally with its subdivision:
             ``"GB-ENG"``, ``"AU-NSW"``, ``"US"``, ``"DE-BY"``.
-        zone: The organisation's IANA time zone, e.g. ``"Europe/London"``.
+        zone: The organisation's IANA time zone, e.g. ``"Europe/London"``;
+            by default the region's own zone (``GB-ENG`` is
+            ``Europe/London``, ``AU-NSW`` ``Australia/Sydney``).
         hours: Business hours (09:00 to 17:00 by default).
         weekend: Weekday numbers never worked (0 = Monday).
         closed: Extra dates the organisation is closed.
 
     Raises:
         ValidationError: for an unknown country or subdivision, an unknown zone,
-            bad hours, weekend or dates.
+            bad hours, weekend or dates; naming ``zone`` when none is given
+            and the region spans several zones (``"AU"``, ``"US"``) or has
+            no zone on record.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The zone defaults to the region's zone instead of UTC.
     """
 
     __slots__ = ("_by_year", "_country", "_subdivision")
@@ -56,22 +63,23 @@ class HolidaysCalendar(CalendarBase):
         self,
         region: str,
         *,
-        zone: str | tzinfo = "UTC",
+        zone: str | tzinfo | None = None,
         hours: BusinessHours | None = None,
         weekend: Iterable[int] = (5, 6),
         closed: Iterable[date] = (),
     ) -> None:
         """Check the region with the ``holidays`` package and build the calendar."""
-        super().__init__(zone=zone, hours=hours, weekend=weekend, closed=closed)
-        self._country, self._subdivision = _split(region)
+        country, subdivision = _split(region)
         try:
-            _holidays.country_holidays(
-                self._country, subdiv=self._subdivision, years=()
-            )
+            _holidays.country_holidays(country, subdiv=subdivision, years=())
         except NotImplementedError:
             raise ValidationError.single(
                 "region", f"unknown country or subdivision {region!r}"
             ) from None
+        if zone is None:
+            zone = zone_for_region(region)
+        super().__init__(zone=zone, hours=hours, weekend=weekend, closed=closed)
+        self._country, self._subdivision = country, subdivision
         self._by_year: dict[int, dict[date, str]] = {}
 
     @property

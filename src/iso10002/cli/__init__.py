@@ -3,14 +3,17 @@
 ``iso10002 demo`` runs a simulated year of complaints into a SQLite file,
 ``iso10002 workflow check`` and ``iso10002 workflow diagram`` validate and
 draw workflow definitions, ``iso10002 export`` writes stored complaints as
-JSON lines (without personal data unless asked), ``iso10002 packs``
+JSON lines, JSON or CSV (without personal data unless asked), ``iso10002
+import`` reads an organisation's records through a mapping file (or an
+export back), ``iso10002 packs``
 lists the regulatory deadline packs, ``iso10002 report`` prints KPIs or
 writes the management review pack (HTML, JSON), ``iso10002 audit`` gives
 audit evidence and the self-assessment per clause, and ``iso10002 return
 fca`` and ``iso10002 return asic`` produce regulatory complaints returns; the
 analysis commands output no personal data. ``python -m iso10002`` is the same
 program. Every command has ``--help``; user errors give one line on stderr
-and a non-zero exit status.
+and a non-zero exit status. ``--db`` takes a SQLite file or a PostgreSQL URI
+(``postgresql://…``, with ``--schema``) in every command.
 
 .. versionadded:: 0.1.0
 """
@@ -32,6 +35,7 @@ _COMMANDS: dict[str, str] = {
     "audit": "iso10002.cli._audit:audit",
     "demo": "iso10002.cli._demo:demo",
     "export": "iso10002.cli._export:export",
+    "import": "iso10002.cli._import:import_command",
     "packs": "iso10002.cli._packs:packs",
     "report": "iso10002.cli._report:report",
     "return": "iso10002.cli._returns:returns",

@@ -22,13 +22,13 @@ from iso10002.analysis import (
     Period,
     kpis_from,
 )
+from iso10002.cli._db import store_options
 from iso10002.cli._errors import CliError
 from iso10002.cli._files import is_json
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles import PACKS, Edition, OrganisationProfile
-from iso10002.repositories import Query, iter_complaints
-from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories import ComplaintRepository, Query, iter_complaints
 from iso10002.serialization import from_dict
 
 if sys.version_info >= (3, 11):
@@ -124,14 +124,10 @@ def _check_zone(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any
     return value
 
 
-db_option = click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The iso10002 SQLite database to read (e.g. from 'iso10002 demo').",
+db_option = store_options(
+    help_text="The iso10002 store to read (e.g. from 'iso10002 demo')."
 )
-"""``--db PATH``: an existing database (exit 2 when the file is missing)."""
+"""``--db PATH|DSN`` and ``--schema``: an existing store (exit 2 for a missing file)."""
 
 
 def period_option(*, required: bool, help_text: str) -> Callable[[F], F]:
@@ -266,7 +262,7 @@ def through(as_of: datetime) -> Query:
 
 
 def stream(
-    repository: SQLiteComplaintRepository, query: Query, *, desc: str
+    repository: ComplaintRepository, query: Query, *, desc: str
 ) -> Iterator[Complaint]:
     """Yield the complaints matching ``query`` page by page, oldest first.
 
@@ -281,7 +277,7 @@ def stream(
 
 
 def store_kpis(
-    repository: SQLiteComplaintRepository, spec: KpiSpec, calendar: DayCalendar
+    repository: ComplaintRepository, spec: KpiSpec, calendar: DayCalendar
 ) -> KpiReport:
     """Compute the KPIs in SQL when the store can, else by streaming to ``as_of``."""
     return kpis_from(
@@ -354,6 +350,9 @@ def _load_data(path: Path) -> Any:
         return json.loads(text) if as_json else _as_json(tomllib.loads(text))
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{path}: not valid {'JSON' if as_json else 'TOML'} ({exc})"
+        raise CliError(msg) from None
+    except RecursionError:
+        msg = f"{path}: not valid {'JSON' if as_json else 'TOML'} (nested too deeply)"
         raise CliError(msg) from None
 
 

@@ -14,6 +14,7 @@ import click
 from iso10002.analysis import (
     EvidenceReport,
     EvidenceStatus,
+    IntegrityEvidence,
     KpiSpec,
     Period,
     SelfAssessment,
@@ -39,9 +40,10 @@ from iso10002.cli._analysis import (
     write_text,
     zone_option,
 )
-from iso10002.cli._db import open_repository
+from iso10002.cli._db import check_store, open_repository
+from iso10002.errors import IntegrityError
 from iso10002.principles import PolicyContext, policies_for
-from iso10002.repositories import Query
+from iso10002.repositories import IntegrityReport, Query
 from iso10002.serialization import to_dict
 
 __all__ = ["audit"]
@@ -162,9 +164,18 @@ def _document(
     help="Write the evidence and self-assessment as JSON ('-' for stdout) "
     "instead of the text.",
 )
+@click.option(
+    "--skip-integrity",
+    "skip_integrity",
+    is_flag=True,
+    help="Do not run the integrity check; information integrity (4.9) is then "
+    "reported as not evidenced.",
+)
 def audit(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
+    skip_integrity: bool,
     period: str | None,
     as_of: str | None,
     zone: str,
@@ -180,7 +191,10 @@ def audit(  # noqa: PLR0913 - one parameter per option
     show it done right, and the ids of those that do not (ids only, no
     personal data); the findings of the policy set; and the self-assessment
     of clauses 4 to 8 (evidenced, partly evidenced, missing) from the
-    organisation's records and the complaint data.
+    organisation's records and the complaint data. It also runs the store's
+    integrity check (hash chains, documents and indexes against their
+    histories): information integrity (4.9) is evidenced only when it passes,
+    and the command exits with status 1 when it fails.
     """
     check_output(json_file)
     records = load_records(organisation)
@@ -189,25 +203,85 @@ def audit(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     spec = KpiSpec(as_of=instant, period=reporting)
-    with closing(open_repository(str(db))) as repository:
-        # Two passes over the database rather than one list in memory: the
-        # evidence covers the period only, the KPIs also the backlog before it.
-        evidence = collect_evidence(
-            stream(repository, _evidence_query(instant, reporting), desc="auditing"),
-            as_of=instant,
-            policies=policies_for(policies),
-            context=PolicyContext(
-                now=instant, organisation=organisation_profile, calendar=calendar
-            ),
-        )
-        kpis = store_kpis(repository, spec, calendar)
-    assessment = self_assess(records, kpis, evidence)
+    # The integrity check is reported (4.9), not a refusal: the audit goes on
+    # over a store whose records read but do not verify. One whose records
+    # cannot be read fails as every other command does.
+    with closing(open_repository(db, schema, verify=False)) as repository:
+        try:
+            # Two passes over the database rather than one list in memory: the
+            # evidence covers the period only, the KPIs also the backlog.
+            evidence = collect_evidence(
+                stream(
+                    repository, _evidence_query(instant, reporting), desc="auditing"
+                ),
+                as_of=instant,
+                policies=policies_for(policies),
+                context=PolicyContext(
+                    now=instant, organisation=organisation_profile, calendar=calendar
+                ),
+            )
+            kpis = store_kpis(repository, spec, calendar)
+        except IntegrityError:
+            check_store(db, repository)  # raises the one-line refusal
+            raise
+        if skip_integrity:
+            integrity = IntegrityEvidence(
+                checked=False, reason="skipped with --skip-integrity"
+            )
+            report = None
+        else:
+            report = repository.verify_integrity()
+            integrity = IntegrityEvidence.from_report(report)
+    assessment = self_assess(records, kpis, evidence, integrity)
+    failed = 1 if report is not None and not report.ok else 0
     if json_file is None:
-        click.echo(
-            "\n".join(_text(evidence, assessment, period=period, policies=policies))
-        )
-        return 0
+        lines = _text(evidence, assessment, period=period, policies=policies)
+        click.echo("\n".join([*lines, "", *_integrity_lines(report, integrity)]))
+        return failed
     document = _document(evidence, assessment, period=reporting, policies=policies)
+    document["integrity"] = (
+        {"checked": False, "reason": integrity.reason}
+        if report is None
+        else {
+            "checked": True,
+            "ok": report.ok,
+            "complaints_checked": report.complaints_checked,
+            "events_checked": report.events_checked,
+            "problems": [to_dict(p) for p in report.problems],
+            "unreplayable": list(report.unreplayable),
+        }
+    )
     text = json.dumps(document, ensure_ascii=False, indent=2)
     write_text(json_file, text + "\n", what="Audit evidence (JSON)")
-    return 0
+    return failed
+
+
+_SHOWN_PROBLEMS = 20
+
+
+def _integrity_lines(
+    report: IntegrityReport | None, integrity: IntegrityEvidence
+) -> list[str]:
+    """Describe the integrity check (4.9) as text."""
+    if report is None:
+        return [f"Integrity check (4.9): not run ({integrity.reason})."]
+    head = (
+        f"Integrity check (4.9): {report.complaints_checked:,} complaints, "
+        f"{report.events_checked:,} events checked: "
+    )
+    if report.ok:
+        lines = [head + "every history, document and index verifies."]
+    else:
+        lines = [head + f"{len(report.problems):,} problem(s):"]
+        lines += [
+            f"  {p.complaint_id or '(store)'}: {p.message}"
+            for p in report.problems[:_SHOWN_PROBLEMS]
+        ]
+        if len(report.problems) > _SHOWN_PROBLEMS:
+            lines.append(f"  … and {len(report.problems) - _SHOWN_PROBLEMS:,} more")
+    if report.unreplayable:
+        lines.append(
+            f"  {len(report.unreplayable):,} complaint(s) have histories recorded "
+            "before events carried their facts (see iso10002.history.record_facts)."
+        )
+    return lines

@@ -1,4 +1,4 @@
-"""``iso10002 demo``: a simulated year of complaints in a SQLite file."""
+"""``iso10002 demo``: a simulated year of complaints in a SQLite file or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ from tqdm import tqdm
 
 from iso10002._version import __version__
 from iso10002.cli._db import (
+    BulkRepository,
+    describe,
     is_demo_database,
+    is_dsn,
+    open_repository,
     remove_demo_database,
+    store_options,
     write_demo_marker,
 )
 from iso10002.cli._errors import CliError
@@ -52,7 +57,7 @@ def _prepare(path: Path) -> None:
 
 
 def _summary(
-    repository: SQLiteComplaintRepository, result: SimulationResult, path: Path
+    repository: BulkRepository, result: SimulationResult, where: str
 ) -> list[str]:
     count = repository.count
     total = count(Query())
@@ -98,22 +103,34 @@ def _summary(
         lines.append(f"  refused steps: {sum(result.refused.values()):,}")
     lines += [
         f"Done in {result.seconds:.1f} s ({result.rate:,.0f} complaints/s).",
-        f"Data: {path} (SQLite; personal data is invented).",
-        f"Next: iso10002 report --db {path} --period {year} --html review.html",
-        f"      iso10002 audit --db {path} --period {year}",
+        f"Data: {where} (personal data is invented).",
+        f"Next: iso10002 report --db {where} --period {year} --html review.html",
+        f"      iso10002 audit --db {where} --period {year}",
     ]
     return lines
 
 
+def _run(repository: BulkRepository, *, complaints: int, seed: int, where: str) -> None:
+    with tqdm(
+        total=complaints, unit="complaint", desc="simulating", disable=None
+    ) as bar:
+        result = simulate(
+            repository,
+            complaints=complaints,
+            seed=seed,
+            progress=lambda done: _advance(bar, done),
+        )
+    for line in _summary(repository, result, where):
+        click.echo(line)
+
+
 @click.command()
-@click.option(
-    "--db",
-    "db",
+@store_options(
     default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite file to create; an earlier demo file is replaced, any other "
-    "file is left alone.",
+    must_exist=False,
+    help_text="Where to write: a SQLite file is created (an earlier demo file "
+    "is replaced, any other file is left alone); a PostgreSQL schema must "
+    "hold no complaints yet.",
 )
 @click.option(
     "--complaints",
@@ -129,18 +146,34 @@ def _summary(
     type=click.IntRange(0),
     help="Random seed: the same seed gives the same data.",
 )
-def demo(db: Path, complaints: int, seed: int) -> int:
+def demo(db: str, schema: str, complaints: int, seed: int) -> int:
     """Run a simulated year of complaints through the standard workflow.
 
-    Creates a SQLite store and receives complaints over the year 2025 through
-    mixed channels and categories, then acknowledges, assesses, investigates,
+    Creates a SQLite file (or fills an empty PostgreSQL schema) and
+    receives complaints over the year 2025 through mixed channels and
+    categories, then acknowledges, assesses, investigates,
     decides, communicates and closes them with the ComplaintsHandler on a
     simulated clock: with withdrawals, escalations, appeals, requests for
     information, reopened complaints, a few missed deadlines and satisfaction
     replies. Prints what it did and where the data is.
     """
-    path = db.expanduser().absolute()
-    if str(db) == ":memory:":
+    if is_dsn(db):
+        repository = open_repository(db, schema, create=True)
+        where = f"{describe(db)} --schema {schema}"
+        try:
+            held = repository.count(Query())
+            if held:
+                msg = (
+                    f"{describe(db)}: schema {schema} already holds {held:,} "
+                    "complaints; choose another --schema"
+                )
+                raise CliError(msg)
+            _run(repository, complaints=complaints, seed=seed, where=where)
+        finally:
+            repository.close()
+        return 0
+    path = Path(db).expanduser().absolute()
+    if db == ":memory:":
         msg = "--db must name a file"
         raise CliError(msg)
     _prepare(path)
@@ -154,20 +187,10 @@ def demo(db: Path, complaints: int, seed: int) -> int:
             "complete": "no",
         },
     )
-    repository = SQLiteComplaintRepository(path, synchronous="OFF")
+    sqlite = SQLiteComplaintRepository(path, synchronous="OFF")
     try:
-        with tqdm(
-            total=complaints, unit="complaint", desc="simulating", disable=None
-        ) as bar:
-            result = simulate(
-                repository,
-                complaints=complaints,
-                seed=seed,
-                progress=lambda done: _advance(bar, done),
-            )
+        _run(sqlite, complaints=complaints, seed=seed, where=str(path))
         write_demo_marker(path, {"complete": "yes"})
-        for line in _summary(repository, result, path):
-            click.echo(line)
     finally:
-        repository.close()
+        sqlite.close()
     return 0

@@ -45,8 +45,9 @@ from iso10002.cli._analysis import (
 )
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
+from iso10002.interchange import imported_share
 from iso10002.principles import PolicyContext, policies_for
-from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories import ComplaintRepository, Query
 
 __all__ = ["report"]
 
@@ -81,6 +82,14 @@ def _objective_line(result: ObjectiveResult) -> str:
     mark = {True: "met", False: "missed", None: "no data"}[result.met]
     actual = "-" if result.actual is None else f"{result.actual:.4g}"
     return f"  {'[' + mark + ']':<9} {result.label} {_target(result)}: {actual}"
+
+
+def _in_period(spec: KpiSpec) -> Query:
+    """Return the query of the complaints the KPIs count as received."""
+    if spec.period is None:
+        return through(spec.as_of)
+    end = min(spec.period.end, spec.as_of + timedelta(microseconds=1))
+    return Query(received_from=spec.period.start, received_before=end)
 
 
 def _summary(
@@ -155,7 +164,7 @@ def _check_report_extra() -> None:
 
 
 def _kpis(
-    repository: SQLiteComplaintRepository,
+    repository: ComplaintRepository,
     calendar: DayCalendar,
     reporting: Period | None,
     instant: datetime,
@@ -239,7 +248,8 @@ def _kpis(
 )
 def report(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str | None,
     as_of: str | None,
     zone: str,
@@ -275,7 +285,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         kpis, spec = _kpis(repository, calendar, reporting, instant, granularity)
         if html is None and json_file is None:
             lines = _summary(
@@ -283,21 +293,23 @@ def report(  # noqa: PLR0913 - one parameter per option
                 evaluate_objectives(kpis, objectives),
                 defaults=not records.objectives,
             )
+            share = imported_share(
+                stream(repository, _in_period(spec), desc="provenance")
+            )
+            if share.imported or share.anonymous:
+                at = next(
+                    (i for i, x in enumerate(lines) if x.startswith("Objectives")),
+                    len(lines),
+                )
+                lines.insert(at, f"  assumptions:     {share.describe()}")
             click.echo("\n".join(lines))
             return 0
         if html is not None:
             _check_report_extra()
         title = "Complaints handling: management review"
-        query = through(instant)
-        if reporting is not None and query.received_before is not None:
-            # Push-down gave the KPIs: only the period's complaints are read.
-            query = attrs.evolve(
-                query,
-                received_from=reporting.start,
-                received_before=min(reporting.end, query.received_before),
-            )
         review = build_management_review(
-            stream(repository, query, desc="reviewing"),
+            # Push-down gave the KPIs: only the period's complaints are read.
+            stream(repository, _in_period(spec), desc="reviewing"),
             spec,
             kpis=kpis,
             ids_shown=ids_shown,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -19,16 +20,14 @@ from iso10002.analysis import (
     asic_return,
     fca_return,
 )
+from iso10002.calendars import BusinessCalendar
 from iso10002.cli._analysis import (
-    calendar_for,
     check_output,
     db_option,
-    holidays_option,
     load_mapping,
     period_option,
     stream,
     write_text,
-    zone_option,
 )
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
@@ -36,22 +35,81 @@ from iso10002.errors import ValidationError
 from iso10002.repositories import Query
 from iso10002.serialization import to_dict
 
-__all__ = ["FCA_COLUMNS", "fca_csv", "fca_text", "returns"]
+__all__ = ["FCA_COLUMNS", "fca_csv", "fca_text", "firm_calendar", "returns"]
 
 FCA_COLUMNS: tuple[tuple[str, str], ...] = (
     ("product_group", "product group"),
+    ("outstanding_at_start", "open at start"),
     ("opened", "opened"),
     ("closed", "closed"),
     ("closed_within_3_business_days", "<=3 bd"),
-    ("closed_within_8_weeks", "<=8 wk"),
+    ("closed_within_8_weeks", ">3 bd <=8 wk"),
     ("closed_after_8_weeks", ">8 wk"),
     ("upheld", "upheld"),
     ("redress_paid", "redress"),
-    ("outstanding", "outstanding"),
+    ("outstanding_at_end", "open at end"),
     ("eight_week_due", "8-wk due"),
     ("eight_week_met", "8-wk met"),
 )
-"""``(FcaFigures field, short heading)`` of the FCA table, in order."""
+"""``(FcaFigures field, short heading)`` of the FCA table, in order; the form's
+wording of each field is in :data:`iso10002.analysis.FCA_FIELDS`."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_REGION_HELP = (
+    "The firm's holiday region, e.g. GB-ENG or AU-NSW (needs the 'holidays' "
+    "extra). Required: a return counts business days and days of receipt in "
+    "the firm's own calendar."
+)
+
+
+def _zone_option(example: str) -> Callable[[F], F]:
+    return click.option(
+        "--zone",
+        default=None,
+        help=f"IANA time zone of the firm (default: the region's, e.g. {example}).",
+    )
+
+
+def _region_option() -> Callable[[F], F]:
+    return click.option("--holidays", "region", metavar="REGION", help=_REGION_HELP)
+
+
+def _usage(option: str, message: str) -> click.BadParameter:
+    return click.BadParameter(
+        message, ctx=click.get_current_context(silent=True), param_hint=f"'{option}'"
+    )
+
+
+def firm_calendar(
+    command: str, zone: str | None, region: str | None
+) -> BusinessCalendar:
+    """Build the firm's calendar from ``--holidays`` (and ``--zone``), or refuse.
+
+    Raises:
+        click.BadParameter: without ``--holidays``, or for a region or zone
+            the calendar refuses (exit status 2, one line).
+        CliError: without the ``holidays`` extra.
+    """
+    if region is None:
+        msg = (
+            f"return {command} needs the firm's business calendar: give "
+            "--holidays REGION (e.g. GB-ENG, AU-NSW); weekdays in UTC would "
+            "misplace days of receipt and ignore bank holidays"
+        )
+        raise _usage("--holidays", msg)
+    try:
+        from iso10002.calendars.holidays import HolidaysCalendar  # noqa: PLC0415
+    except ImportError:
+        msg = "--holidays needs the 'holidays' extra: pip install 'iso10002[holidays]'"
+        raise CliError(msg) from None
+    try:
+        return HolidaysCalendar(region, zone=zone)
+    except ValidationError as exc:
+        field, problem = exc.problems[0]
+        option = "--zone" if field == "zone" and zone is not None else "--holidays"
+        raise _usage(option, problem) from None
+
 
 _PERIOD_HELP = "Reporting period, e.g. 2025-H1 (also 2025, 2025-Q2, 2025-03 ...)."
 _OUT_HELP = "Write to this file instead of standard output."
@@ -140,8 +198,8 @@ def returns() -> None:
 @returns.command()
 @db_option
 @period_option(required=True, help_text=_PERIOD_HELP)
-@zone_option("Europe/London")
-@holidays_option
+@_zone_option("Europe/London for GB-ENG")
+@_region_option()
 @click.option(
     "--product-groups",
     "groups_file",
@@ -168,9 +226,10 @@ def returns() -> None:
 )
 def fca(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str,
-    zone: str,
+    zone: str | None,
     region: str | None,
     groups_file: Path | None,
     currency: str,
@@ -181,17 +240,18 @@ def fca(  # noqa: PLR0913 - one parameter per option
 
     Opened, closed (within 3 business days, within 8 weeks, after), upheld,
     redress paid, outstanding and the 8-week rule, per product group and in
-    total, with the counting rules. Use --zone Europe/London (the default)
-    and --holidays GB-ENG for a real return.
+    total, with the counting rules (the fields and their DISP 1 Annex 1R
+    wording are in the library's FCA_FIELDS). --holidays (e.g. GB-ENG) is
+    required; the zone is the region's unless --zone says otherwise.
     """
     check_output(out)
     groups = load_mapping(groups_file)
-    calendar = calendar_for(zone, region)
+    calendar = firm_calendar("fca", zone, region)
     reporting = Period.parse(period, calendar.zone)
     if fmt is None:
         suffix = "" if out is None else out.suffix.lower()
         fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         result = fca_return(
             stream(repository, _received_before(reporting), desc="counting"),
             period=reporting,
@@ -204,7 +264,7 @@ def fca(  # noqa: PLR0913 - one parameter per option
     elif fmt == "csv":
         text = fca_csv(result)
     else:
-        text = fca_text(result, zone)
+        text = fca_text(result, str(calendar.zone))
     write_text(out, text, what="FCA return", newline="" if fmt == "csv" else "\n")
     return 0
 
@@ -212,8 +272,8 @@ def fca(  # noqa: PLR0913 - one parameter per option
 @returns.command()
 @db_option
 @period_option(required=True, help_text=_PERIOD_HELP)
-@zone_option("Australia/Sydney")
-@holidays_option
+@_zone_option("Australia/Sydney for AU-NSW")
+@_region_option()
 @click.option(
     "--product-codes",
     "products_file",
@@ -241,9 +301,10 @@ def fca(  # noqa: PLR0913 - one parameter per option
 )
 def asic(  # noqa: PLR0913 - one parameter per option
     *,
-    db: Path,
+    db: str,
+    schema: str,
     period: str,
-    zone: str,
+    zone: str | None,
     region: str | None,
     products_file: Path | None,
     issues_file: Path | None,
@@ -261,9 +322,9 @@ def asic(  # noqa: PLR0913 - one parameter per option
     products = load_mapping(products_file)
     issues = load_mapping(issues_file)
     layout = _load_layout(columns_file)
-    calendar = calendar_for(zone, region)
+    calendar = firm_calendar("asic", zone, region)
     reporting = Period.parse(period, calendar.zone)
-    with closing(open_repository(str(db))) as repository:
+    with closing(open_repository(db, schema)) as repository:
         result = asic_return(
             stream(repository, _received_before(reporting), desc="collecting"),
             period=reporting,

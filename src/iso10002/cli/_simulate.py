@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 
+from iso10002.calendars import WeekdayCalendar
+from iso10002.cli._db import BulkRepository
 from iso10002.cli._scenario import Plan, Planned, plan_complaint
 from iso10002.cli._staging import StagingRepository
 from iso10002.clock import Clock, FixedClock
 from iso10002.errors import Iso10002Error
 from iso10002.handler import ComplaintsHandler, InMemoryHandlerStore
-from iso10002.repositories.sqlite import SQLiteComplaintRepository
 
 __all__ = ["DEMO_START", "SimulationResult", "receipt_times", "simulate"]
 
@@ -92,7 +93,7 @@ def _call(
 
 
 def simulate(
-    target: SQLiteComplaintRepository,
+    target: BulkRepository,
     *,
     complaints: int,
     seed: int,
@@ -108,7 +109,7 @@ def simulate(
     the latest complaints stay open.
 
     Args:
-        target: The SQLite repository to fill (normally empty).
+        target: The repository to fill (normally empty).
         complaints: How many complaints to receive over the year.
         seed: Makes the run reproducible.
         progress: Called with the number of complaints finished since the last call.
@@ -123,6 +124,7 @@ def simulate(
     handler = ComplaintsHandler(
         staging,
         clock=clock,
+        calendar=WeekdayCalendar(zone="UTC"),
         pack="iso10002",
         store=InMemoryHandlerStore(),
         ids=_SeededIds(clock, random.Random(f"{seed}:ids")),  # noqa: S311 - not secrets

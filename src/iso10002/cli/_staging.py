@@ -1,18 +1,20 @@
-"""A write-behind store: the demo's handler works in memory, SQLite gets bulk writes.
+"""A write-behind store: the demo's handler works in memory, the store gets bulk writes.
 
 One SQLite transaction per workflow step caps the demo at roughly a hundred
 complaints a second. The demo instead runs every step through
 ``ComplaintsHandler`` (access checks, workflow, policies, due dates) against
 this store, and writes each complaint whose simulated life is over to the
-SQLite file with the repository's bulk import (``add_many``: one transaction
+store with the repository's bulk import (``import_complaints``: one transaction
 per batch, the hash chain computed over the whole history). Reads of
 complaints already written fall through to SQLite, so links to them work.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
+from iso10002.cli._db import BulkRepository
 from iso10002.errors import (
     ConflictError,
     DuplicateError,
@@ -28,7 +30,8 @@ from iso10002.repositories import (
     Query,
     StoredEvent,
 )
-from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.anchors import Anchor
+from iso10002.repositories.keys import RecordKey
 
 __all__ = ["StagingRepository"]
 
@@ -43,16 +46,21 @@ class _Unsupported(RepositoryError):
 class StagingRepository:
     """Keep complaints in memory until :meth:`flush` writes them to ``target``."""
 
-    def __init__(self, target: SQLiteComplaintRepository) -> None:
+    def __init__(self, target: BulkRepository) -> None:
         """Stage writes for ``target``."""
         self._target = target
         self._live: dict[str, Complaint] = {}
         self._done: list[str] = []
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Stage a new complaint (idempotency keys are not supported)."""
+        del payload_digest  # only ever given with a key
         if idempotency_key is not None:
             raise _Unsupported("idempotency_key")
         if complaint.id in self._live:
@@ -101,7 +109,9 @@ class StagingRepository:
         ids = list(self._live) if everything else self._done
         batch = [self._live.pop(i) for i in ids]
         self._done = []
-        return self._target.add_many(batch) if batch else 0
+        return (
+            self._target.import_complaints(batch, batch_size=len(batch)) if batch else 0
+        )
 
     # -- the rest of the port: never used by the simulation -------------------------
 
@@ -138,7 +148,12 @@ class StagingRepository:
         """Refuse: the demo erases nothing."""
         raise _Unsupported("erase_personal_data")
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,  # noqa: ARG002 - the port's signature
+        anchor_keys: Mapping[str, RecordKey] | None = None,  # noqa: ARG002
+    ) -> IntegrityReport:
         """Refuse: the hash chains are computed when complaints are written."""
         raise _Unsupported("verify_integrity")
 

@@ -8,6 +8,7 @@ import click
 
 from iso10002.cli._errors import EXIT_FAILURE, CliError
 from iso10002.cli._files import is_json
+from iso10002.cli._graphviz import IMAGE_FORMATS, render_image
 from iso10002.errors import InvalidWorkflowDefinition, Problem, ValidationError
 from iso10002.principles import PACKS, Edition, policies_for
 from iso10002.workflow import (
@@ -123,15 +124,22 @@ def check(file: Path, policies: str, ignored: tuple[str, ...]) -> int:
     "fmt",
     default="mermaid",
     show_default=True,
-    type=click.Choice(["mermaid", "dot"]),
-    help="Mermaid stateDiagram-v2 or Graphviz DOT.",
+    type=click.Choice(["mermaid", "dot", *IMAGE_FORMATS]),
+    help="Mermaid stateDiagram-v2, Graphviz DOT, or a picture drawn by "
+    "Graphviz's dot program (svg, png).",
 )
 @click.option(
     "--internal",
     is_flag=True,
     help="Also draw steps that keep the state (assign, link ...).",
 )
-def diagram(file: Path | None, fmt: str, *, internal: bool) -> int:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+def diagram(file: Path | None, fmt: str, *, internal: bool, output: Path | None) -> int:
     """Print a diagram of FILE (the standard workflow when no FILE is given)."""
     if file is None:
         definition = standard_workflow()
@@ -145,5 +153,10 @@ def diagram(file: Path | None, fmt: str, *, internal: bool) -> int:
             )
             raise CliError(msg) from None
     render = to_mermaid if fmt == "mermaid" else to_dot
-    click.echo(render(definition, internal=internal), nl=False)
+    text = render(definition, internal=internal)
+    drawn = render_image(text, fmt) if fmt in IMAGE_FORMATS else text.encode("utf-8")
+    if output is None:
+        click.echo(drawn, nl=False)
+    else:
+        output.write_bytes(drawn)
     return 0

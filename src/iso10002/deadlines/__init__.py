@@ -19,6 +19,7 @@ from iso10002.deadlines._compute import (
     recompute_due_dates,
 )
 from iso10002.deadlines._docs import pack_table, packs_markdown
+from iso10002.deadlines._limits import limit_end
 from iso10002.deadlines._registry import (
     BUILTIN_PACKS,
     get_pack,
@@ -37,6 +38,12 @@ from iso10002.deadlines._rules import (
     Override,
     Pack,
 )
+from iso10002.deadlines._selection import (
+    REGIME_KEY,
+    PackRule,
+    PackSelection,
+    recorded_pack,
+)
 from iso10002.deadlines._status import (
     DeadlineState,
     DeadlineStatus,
@@ -47,6 +54,7 @@ __all__ = [
     "BUILTIN_PACKS",
     "DEFAULT_PAUSED_STATES",
     "EXTENDED_EVENT",
+    "REGIME_KEY",
     "ClassificationMatch",
     "ComputedDeadline",
     "Counting",
@@ -59,14 +67,18 @@ __all__ = [
     "Measure",
     "Override",
     "Pack",
+    "PackRule",
+    "PackSelection",
     "compute_deadlines",
     "get_pack",
+    "limit_end",
     "list_packs",
     "load_pack",
     "pack_table",
     "packs_markdown",
     "project_due_dates",
     "recompute_due_dates",
+    "recorded_pack",
     "register_pack",
     "status_of_deadlines",
 ]

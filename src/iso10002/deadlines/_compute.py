@@ -19,6 +19,13 @@ from iso10002.deadlines._rules import (
     Measure,
     Pack,
 )
+from iso10002.deadlines._starts import (
+    Effective,
+    effective,
+    first_event,
+    latest_event,
+    until_of,
+)
 from iso10002.deadlines._timeline import Timeline
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
@@ -84,27 +91,6 @@ def _matcher(events: tuple[EventMatch, ...]) -> object:
         return any(m.matches(name, data) for m in events)
 
     return matches
-
-
-def _effective(deadline: Deadline, complaint: Complaint) -> tuple[Measure, int, str]:
-    classification = complaint.classification
-    product = complaint.subject.product
-    for override in deadline.overrides:
-        when = override.when
-        if when.products and product not in when.products:
-            continue
-        if when.categories or when.tags or when.severities:
-            if classification is None:
-                continue
-            if when.categories and classification.category not in when.categories:
-                continue
-            if when.severities and classification.severity.value not in when.severities:
-                continue
-            if when.tags and not set(when.tags) & set(classification.tags):
-                continue
-        measure = override.measure or deadline.measure
-        return measure, override.amount, override.citation or deadline.citation
-    return deadline.measure, deadline.amount, deadline.citation
 
 
 class _Clock:
@@ -185,7 +171,34 @@ def _extension_until(index: int, event: HistoryEvent) -> tuple[str, datetime | N
     return reason, parsed
 
 
-def _one(  # noqa: PLR0913, PLR0917 - the inputs of one step's computation
+def _start(  # noqa: PLR0913, PLR0917 - the inputs of where counting starts
+    rule: Effective,
+    deadline: Deadline,
+    complaint: Complaint,
+    calendar: BusinessCalendar,
+    timeline: Timeline,
+    starts: dict[bool, Start],
+) -> Start:
+    deem = deadline.deem_next_business_day
+    if rule.starts_at:
+        began = first_event(timeline, rule.starts_at)
+        if began is not None:
+            return start_of(began, calendar, deem=deem)
+    start = starts.get(deem)
+    if start is None:
+        start = starts[deem] = start_of(complaint.received_at, calendar, deem=deem)
+    return start
+
+
+def _refused(pack: Pack, deadline: Deadline, index: int) -> ValidationError:
+    return ValidationError.single(
+        f"history[{index}]",
+        f"pack {pack.name!r} provides no extension of the regulatory limit "
+        f"{deadline.step!r} ({deadline.citation}): DeadlineExtended is refused",
+    )
+
+
+def _one(  # noqa: C901, PLR0912, PLR0913, PLR0917 - the inputs of one step's computation
     deadline: Deadline,
     complaint: Complaint,
     pack: Pack,
@@ -194,23 +207,30 @@ def _one(  # noqa: PLR0913, PLR0917 - the inputs of one step's computation
     void: tuple[int, HistoryEvent] | None,
     starts: dict[bool, Start],
 ) -> ComputedDeadline:
-    measure, amount, citation = _effective(deadline, complaint)
-    deem = deadline.deem_next_business_day
-    start = starts.get(deem)
-    if start is None:
-        start = starts[deem] = start_of(complaint.received_at, calendar, deem=deem)
+    rule = effective(deadline, complaint)
+    measure, amount = rule.measure, rule.amount
+    start = _start(rule, deadline, complaint, calendar, timeline, starts)
     met = timeline.first(_matcher(deadline.meeting_events))
     met_at = met[1].at if met else None
+    pausable = deadline.pausable and pack.pausing_allowed
     clock = _Clock(
-        start,
-        deadline.clock,
-        calendar,
-        timeline,
-        pausable=deadline.pausable and pack.pausing_allowed,
-        met_at=met_at,
+        start, deadline.clock, calendar, timeline, pausable=pausable, met_at=met_at
     )
     original = due_after(start, measure, amount, deadline.clock, calendar, timedelta(0))
     due = clock.due(measure, amount, original)
+    for _ in range(len(timeline.events) if rule.restart_by else 0):
+        limit = due if met_at is None else min(due, met_at)
+        again = latest_event(timeline, rule.restart_by, start.instant, limit)
+        if again is None:
+            break
+        start = start_of(again, calendar, deem=deadline.deem_next_business_day)
+        clock = _Clock(
+            start, deadline.clock, calendar, timeline, pausable=pausable, met_at=met_at
+        )
+        original = due_after(
+            start, measure, amount, deadline.clock, calendar, timedelta(0)
+        )
+        due = clock.due(measure, amount, original)
     reasons: list[str] = []
     extension = deadline.extension
     for index, event in timeline.events if extension or timeline.extended else ():
@@ -219,16 +239,25 @@ def _one(  # noqa: PLR0913, PLR0917 - the inputs of one step's computation
         explicit = (
             event.name == EXTENDED_EVENT and event.data.get("step") == deadline.step
         )
-        triggered = extension is not None and any(
-            m.matches(event.name, event.data) for m in extension.triggers
+        triggered = (
+            extension is not None
+            and any(m.matches(event.name, event.data) for m in extension.triggers)
+            and extension.accepts(event.data)
         )
         if not (explicit or triggered):
             continue
+        if explicit and extension is None and deadline.kind is DeadlineKind.LIMIT:
+            raise _refused(pack, deadline, index)
         until: datetime | None = None
         if explicit:
             reason, until = _extension_until(index, event)
         else:
             reason = str(event.data.get("reason") or event.name)
+        late = extension is not None and extension.by_original_due and event.at > due
+        if late and not explicit:
+            continue
+        if until is None and extension is not None and extension.until_key:
+            until = until_of(index, event, extension, calendar)
         if until is not None:
             due = max(due, until)
         elif extension is not None and not (
@@ -255,7 +284,7 @@ def _one(  # noqa: PLR0913, PLR0917 - the inputs of one step's computation
         paused=clock.paused and void_at is None,
         extended=bool(reasons),
         extension_reasons=tuple(reasons),
-        citation=citation,
+        citation=rule.citation,
     )
 
 

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from iso10002.deadlines._registry import BUILTIN_PACKS, get_pack
-from iso10002.deadlines._rules import Counting, Deadline, Measure, Pack
+from iso10002.deadlines._rules import Counting, Deadline, EventMatch, Measure, Pack
 from iso10002.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -21,9 +21,9 @@ _UNITS = {
     Measure.WEEKS: "weeks",
 }
 _CLOCKS = {
-    Counting.FROM_RECEIPT: "from receipt",
-    Counting.FROM_DAY_AFTER_RECEIPT: "end of the last day, counted from the next day",
-    Counting.CLOSE_OF_BUSINESS: "close of business on the last day after receipt day",
+    Counting.FROM_RECEIPT: "from the instant of receipt",
+    Counting.FROM_DAY_AFTER_RECEIPT: "counted from the day after the day of receipt",
+    Counting.CLOSE_OF_BUSINESS: "counted from the day after the day of receipt",
 }
 
 
@@ -44,16 +44,32 @@ def _limit(deadline: Deadline) -> str:
         parts.append(
             "receipt after close of business counts from the next business day"
         )
+    parts.extend(_starts(deadline.starts_at, deadline.restart_by))
     extension = deadline.extension
     if extension is not None:
         limit = _amount(extension.amount, extension.measure or deadline.measure)
+        if extension.until_key:
+            limit = f"until its {extension.until_key}"
         events = ", ".join(m.event for m in extension.triggers)
-        parts.append(f"{limit} after {events} ({extension.citation})")
-    parts.extend(
-        f"{_amount(o.amount, o.measure or deadline.measure)} for {o.when.describe()}"
-        for o in deadline.overrides
-    )
+        needs = ", ".join(extension.requires_data)
+        with_data = f" with {needs}" if needs else ""
+        parts.append(f"{limit} after {events}{with_data} ({extension.citation})")
+    for o in deadline.overrides:
+        extra = "".join(f" ({s})" for s in _starts(o.starts_at, o.restart_by))
+        limit = _amount(o.amount, o.measure or deadline.measure)
+        parts.append(f"{limit} for {o.when.describe()}{extra}")
     return "; ".join(parts)
+
+
+def _starts(
+    starts_at: tuple[EventMatch, ...], restart_by: tuple[EventMatch, ...]
+) -> list[str]:
+    found = []
+    if starts_at:
+        found.append("counted from " + ", ".join(m.event for m in starts_at))
+    if restart_by:
+        found.append("counted afresh from " + ", ".join(m.event for m in restart_by))
+    return found
 
 
 def _met_by(deadline: Deadline) -> str:
@@ -94,8 +110,8 @@ def pack_table(pack: Pack) -> str:
             f"{pack.pausing_note}"
         ).rstrip(),
         "",
-        "| step | kind | limit | pauses | met by | rule | citation |",
-        "|---|---|---|---|---|---|---|",
+        "| step | kind | limit | ends | pauses | met by | rule | citation |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     lines.extend(
         "| "
@@ -105,6 +121,7 @@ def pack_table(pack: Pack) -> str:
                 d.step,
                 d.kind.value,
                 _limit(d),
+                d.clock.ends,
                 "yes" if d.pausable else "no",
                 _met_by(d),
                 d.summary,

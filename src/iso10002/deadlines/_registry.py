@@ -67,7 +67,7 @@ def load_pack(
             text (JSON starts with ``{``) when ``None``.
 
     Returns:
-        The validated pack (not registered: see :func:`register_pack`).
+        The validated pack, not yet registered (see :func:`register_pack`).
 
     Raises:
         ValidationError: for unreadable files, bad syntax and every problem

@@ -66,6 +66,25 @@ class Counting(str, enum.Enum):
     FROM_DAY_AFTER_RECEIPT = "from_day_after_receipt"
     CLOSE_OF_BUSINESS = "close_of_business"
 
+    @property
+    def ends(self) -> str:
+        """Say when the last day ends: same time, end of day or close of business.
+
+        A rule that says "by the end of" a day (DISP 1.6.2R, DISP 1.6.2AR)
+        ends at the end of the day; one that says "by close of business"
+        (DISP 1.5.1R) at the calendar's close of business.
+
+        .. versionadded:: 0.2.0
+        """
+        return _ENDS[self.value]
+
+
+_ENDS = {
+    "from_receipt": "same time",
+    "from_day_after_receipt": "end of day",
+    "close_of_business": "close of business",
+}
+
 
 class DeadlineKind(str, enum.Enum):
     """What missing a deadline means.
@@ -207,8 +226,14 @@ class Override:
         amount: The limit for them, in ``measure``.
         measure: The unit (the deadline's own when ``None``).
         citation: The rule that sets it.
+        starts_at: Events that start the count for these complaints instead
+            of receipt (the deadline's own when empty).
+        restart_by: Events that start the count afresh for them (the
+            deadline's own when empty).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``starts_at`` and ``restart_by``.
     """
 
     when: ClassificationMatch = attrs.field(validator=instance_of(ClassificationMatch))
@@ -218,6 +243,12 @@ class Override:
     )
     citation: str = attrs.field(
         default="", validator=text(allow_empty=True, max_length=300)
+    )
+    starts_at: tuple[EventMatch, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(EventMatch, max_items=20)
+    )
+    restart_by: tuple[EventMatch, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(EventMatch, max_items=20)
     )
 
 
@@ -231,8 +262,16 @@ class Extension:
         triggers: Events that move the deadline (a holding response by default).
         by_original_due: Only a trigger at or before the first due date counts.
         citation: The rule that allows it.
+        requires_data: Keys a trigger's data must hold with a non-empty value
+            (e.g. ``reason``: a delay notice must give its reasons).
+        until_key: A key of the trigger's data holding the new due instant
+            (ISO 8601 with an offset, or a date: the end of that local day)
+            instead of ``amount``: an open-ended extension such as RG 271's
+            delay notification, bounded by the date the firm gave.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``requires_data`` and ``until_key``.
     """
 
     amount: int = attrs.field(validator=_amount)
@@ -248,6 +287,16 @@ class Extension:
     citation: str = attrs.field(
         default="", validator=text(allow_empty=True, max_length=300)
     )
+    requires_data: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(str, max_items=20)
+    )
+    until_key: str | None = attrs.field(
+        default=None, validator=optional(text(max_length=100))
+    )
+
+    def accepts(self, data: dict[str, Any]) -> bool:
+        """Tell whether a trigger's data holds every required, non-empty value."""
+        return all(data.get(key) not in (None, "", False) for key in self.requires_data)
 
 
 _DEFAULT_MET_BY = {
@@ -277,11 +326,19 @@ class Deadline:
         overrides: Other limits for some classifications; the first match wins.
         summary: What the rule requires, in our words.
         citation: The rule, e.g. ``DISP 1.6.2R``.
+        starts_at: Events that start the count instead of receipt (the
+            first one; receipt until one happens), e.g. the CFPB's "sent to
+            the company".
+        restart_by: Events after which the count starts afresh from the
+            event (the latest one before the due instant), e.g. information
+            a hardship decision waited for.
 
     Raises:
         ValidationError: for negative or zero amounts and any other bad field.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``starts_at`` and ``restart_by``.
     """
 
     step: str = attrs.field(validator=_step)
@@ -311,6 +368,12 @@ class Deadline:
     )
     citation: str = attrs.field(
         default="", validator=text(allow_empty=True, max_length=300)
+    )
+    starts_at: tuple[EventMatch, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(EventMatch, max_items=20)
+    )
+    restart_by: tuple[EventMatch, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(EventMatch, max_items=20)
     )
 
     def __attrs_post_init__(self) -> None:

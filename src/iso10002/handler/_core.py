@@ -8,10 +8,23 @@ from typing import Any
 
 import attrs
 
-from iso10002.calendars import BusinessCalendar, WeekdayCalendar
+from iso10002.calendars import BusinessCalendar
+from iso10002.calendars._fallback import fallback_calendar
 from iso10002.clock import Clock, SystemClock
-from iso10002.deadlines import Pack, get_pack, project_due_dates
-from iso10002.errors import AccessDenied, ConflictError, ValidationError
+from iso10002.deadlines import (
+    REGIME_KEY,
+    Pack,
+    PackSelection,
+    get_pack,
+    project_due_dates,
+    recorded_pack,
+)
+from iso10002.errors import (
+    AccessDenied,
+    ConflictError,
+    RepositoryError,
+    ValidationError,
+)
 from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
 from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._context import with_context
@@ -26,6 +39,7 @@ from iso10002.handler._unit import (
     default_policies,
     default_store,
 )
+from iso10002.history import amend
 from iso10002.ids import IdFactory, UlidFactory
 from iso10002.model import Complaint, WorkflowRef
 from iso10002.principles import Finding, Policy, PolicyRegistry
@@ -45,12 +59,24 @@ DEFAULT_MAX_RETRIES = 3
 _UNSET: Any = object()
 
 
-def _pack(pack: Pack | str | None) -> Pack | None:
+def _pack(pack: Pack | str | PackSelection | None) -> Pack | None:
     if pack is None or isinstance(pack, Pack):
         return pack
     if isinstance(pack, str):
         return get_pack(pack)
-    raise ValidationError.single("pack", "must be a Pack, a pack name or None")
+    if isinstance(pack, PackSelection):
+        return get_pack(pack.default)
+    raise ValidationError.single(
+        "pack", "must be a Pack, a pack name, a PackSelection or None"
+    )
+
+
+def _stamp(complaint: Complaint, pack: Pack) -> Complaint:
+    """Record ``pack`` in the data of the complaint's newest event."""
+    last = complaint.history[-1]
+    data = {**last.data, REGIME_KEY: {"pack": pack.name, "version": pack.version}}
+    history = (*complaint.history[:-1], attrs.evolve(last, data=data))
+    return attrs.evolve(complaint, history=history)
 
 
 class HandlerCore:
@@ -64,7 +90,7 @@ class HandlerCore:
         *,
         clock: Clock | None = None,
         calendar: BusinessCalendar | None = None,
-        pack: Pack | str | None = "iso10002",
+        pack: Pack | str | PackSelection | None = "iso10002",
         organisation: Any = None,
         access: AccessPolicy | None = None,
         subscribers: Iterable[Subscriber] = (),
@@ -81,10 +107,13 @@ class HandlerCore:
             )
         self._repository = repository
         self._clock = clock or SystemClock()
-        self._calendar = calendar or WeekdayCalendar()
+        self._calendar = (
+            fallback_calendar("ComplaintsHandler") if calendar is None else calendar
+        )
         if not isinstance(self._calendar, BusinessCalendar):
             raise ValidationError.single("calendar", "must be a BusinessCalendar")
         self._pack = _pack(pack)
+        self._selection = pack if isinstance(pack, PackSelection) else None
         self._organisation = organisation
         self._access: AccessPolicy = access or RoleBasedAccess()
         if not isinstance(self._access, AccessPolicy):
@@ -201,15 +230,19 @@ class HandlerCore:
         return now
 
     def _project(self, complaint: Complaint) -> Complaint:
-        if self._pack is None:
+        pack = self._pack
+        if self._selection is not None:
+            pack = self._selection.choose(complaint)
+            recorded = recorded_pack(complaint)
+            if recorded is None or recorded.name != pack.name:
+                complaint = _stamp(complaint, pack)
+        if pack is None:
             return complaint
         due = project_due_dates(
-            complaint, self._pack, self._calendar, paused_states=self._paused
+            complaint, pack, self._calendar, paused_states=self._paused
         )
         return (
-            complaint
-            if due == complaint.deadlines
-            else attrs.evolve(complaint, deadlines=due)
+            complaint if due == complaint.deadlines else amend(complaint, deadlines=due)
         )
 
     def _allowed(
@@ -367,6 +400,8 @@ class HandlerCore:
         return Page(items=items, next_cursor=page.next_cursor)
 
     def _collect(self, query: Query, who: Actor, limit: int) -> tuple[Complaint, ...]:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError.single("limit", "must be a positive integer")
         found: list[Complaint] = []
         after: str | None = None
         while len(found) < limit:
@@ -374,6 +409,9 @@ class HandlerCore:
             found.extend(page.items)
             if page.next_cursor is None:
                 break
+            if page.next_cursor == after:
+                msg = f"find(after={after!r}) returned the same cursor: it never ends"
+                raise RepositoryError(msg)
             after = page.next_cursor
         return tuple(found[:limit])
 

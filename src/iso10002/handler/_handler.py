@@ -30,9 +30,13 @@ class ComplaintsHandler(StepsMixin, PrivacyMixin):
         policies: The policies guards name; by default the 2018 set, plus
             the pack's content rules for a regulatory pack.
         clock: Where "now" comes from (the system clock by default).
-        calendar: The business calendar (Monday to Friday, UTC by default).
+        calendar: The business calendar. Without one, Monday to Friday in
+            UTC, with a :class:`~iso10002.calendars.MissingCalendarWarning`.
         pack: The deadline pack, or its name (``"iso10002"`` by default);
-            ``None`` projects no due dates.
+            ``None`` projects no due dates. A
+            :class:`~iso10002.deadlines.PackSelection` chooses the pack per
+            complaint and records it in the history (its ``default`` pack
+            supplies the content policies and the retention period).
         organisation: The :class:`~iso10002.principles.OrganisationProfile`
             the policies check against.
         access: Who may do what (:class:`RoleBasedAccess` by default).
@@ -53,4 +57,7 @@ class ComplaintsHandler(StepsMixin, PrivacyMixin):
         InvalidWorkflowDefinition: if a guard names a policy not given.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``pack`` may be a :class:`~iso10002.deadlines.PackSelection`; without a
+       ``calendar`` a :class:`~iso10002.calendars.MissingCalendarWarning` is issued.
     """

@@ -8,7 +8,7 @@ from typing import Protocol
 
 import attrs
 
-from iso10002.errors import ValidationError
+from iso10002.errors import RepositoryError, ValidationError
 from iso10002.handler._store import CheckpointStore, check_name
 from iso10002.model import HistoryEvent
 from iso10002.repositories import MAX_PAGE_SIZE, ComplaintRepository
@@ -115,6 +115,7 @@ def dispatch_pending(  # noqa: PLR0913 - options are keyword-only
 
     Raises:
         ValidationError: for a bad name, batch size or limit.
+        RepositoryError: when the feed does not move past the stored position.
         Exception: whatever ``handler`` raised (after saving the position).
 
     .. versionadded:: 0.1.0
@@ -138,6 +139,12 @@ def dispatch_pending(  # noqa: PLR0913 - options are keyword-only
         page = repository.events(after=position, limit=limit)
         if not page:
             break
+        if page[0].position <= position:
+            msg = (
+                f"events(after={position}) returned position {page[0].position}: "
+                "the repository ignores `after`"
+            )
+            raise RepositoryError(msg)
         done = position
         moved = True
         try:

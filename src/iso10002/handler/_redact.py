@@ -26,6 +26,8 @@ def _blank(
     path: str,
     hidden: Callable[[str], bool],
 ) -> Any:
+    if value is None:
+        return None  # nothing recorded (an anonymous name): nothing to hide
     default = attribute.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         return default.factory()  # type: ignore[union-attr]

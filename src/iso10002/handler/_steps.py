@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import attrs
@@ -13,6 +13,8 @@ from iso10002.errors import DuplicateError, ValidationError
 from iso10002.handler._access import READ, RECEIVE
 from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._core import HandlerCore
+from iso10002.handler._holding import holding_data
+from iso10002.handler._intake import intake_digest
 from iso10002.handler._notify import publish
 from iso10002.ids import format_reference
 from iso10002.model import (
@@ -79,8 +81,11 @@ class StepsMixin(HandlerCore):
         The reference ``<prefix>-<year>-<number>`` takes the next number of
         the year's counter in the handler's store (shared by every process;
         numbers increase and may have gaps). With an ``idempotency_key`` a
-        retried submission returns the complaint already stored instead of
-        recording a second one.
+        retried submission records nothing new: the same form (and channel)
+        again returns the complaint already stored, redacted exactly as
+        :meth:`get` would return it to ``actor``, and only if ``actor`` may
+        read it; a different form under the same key is refused. A digest of
+        the submission is stored with the key to tell the two apart.
 
         Args:
             form: What the complainant submitted (build it with
@@ -93,10 +98,17 @@ class StepsMixin(HandlerCore):
             The stored complaint, redacted for ``actor``.
 
         Raises:
-            AccessDenied: if ``actor`` may not receive complaints.
+            AccessDenied: if ``actor`` may not receive complaints, or on a
+                retry, may not read the complaint already stored under the
+                key (the error names it: ``complaint_id``, nothing more).
+            DuplicateError: on a retry with a different form or channel
+                (``different_payload`` is ``True``).
             ValidationError: for a bad form, channel or key.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           A retry is checked against the stored submission and the actor's
+           ``read`` access.
         """
         who = as_actor(actor)
         self._check(who, RECEIVE, None)
@@ -116,14 +128,36 @@ class StepsMixin(HandlerCore):
             workflow=self._ref,
         )
         complaint = self._project(complaint)
-        try:
-            stored = self._repository.add(complaint, idempotency_key=idempotency_key)
-        except DuplicateError as exc:
-            if idempotency_key is None or exc.idempotency_key is None:
-                raise
-            return self._view(self._repository.get(exc.complaint_id), who)
+        if idempotency_key is None:
+            stored = self._repository.add(complaint)
+        else:
+            digest = intake_digest(form, chosen)
+            try:
+                stored = self._repository.add(
+                    complaint, idempotency_key=idempotency_key, payload_digest=digest
+                )
+            except DuplicateError as exc:
+                if exc.idempotency_key is None:
+                    raise
+                return self._retried(exc, digest, who)
         publish(self._subscribers, stored.id, stored.history)
         return self._view(stored, who)
+
+    def _retried(self, exc: DuplicateError, digest: str, who: Actor) -> Complaint:
+        """Answer a retry under a stored key: the complaint as ``get``, or refuse."""
+        # No stored digest: a key from before 0.2.0, or its complaint was
+        # erased; then the key alone decides, as it did before.
+        if exc.payload_digest is not None and exc.payload_digest != digest:
+            # The stored digest stays out of the error: it derives from the
+            # personal data of a complaint the caller may not read.
+            raise DuplicateError(
+                exc.complaint_id,
+                idempotency_key=exc.idempotency_key,
+                different_payload=True,
+            ) from None
+        existing = self._repository.get(exc.complaint_id)
+        self._check(who, READ, existing)
+        return self._view(existing, who)
 
     def _one(
         self, complaint_id: str, trigger: str, actor: Actor | str, data: Any = None
@@ -165,6 +199,7 @@ class StepsMixin(HandlerCore):
         priority: Priority | str = Priority.NORMAL,
         tags: Iterable[str] = (),
         classification: Classification | None = None,
+        subcategory: str | None = None,
     ) -> Complaint:
         """Record the initial assessment: category, severity and priority (7.5).
 
@@ -176,6 +211,7 @@ class StepsMixin(HandlerCore):
             priority: How urgently to handle it.
             tags: Free labels for analysis (no personal data).
             classification: A ready classification instead of the fields above.
+            subcategory: A second level under ``category``.
 
         Returns:
             The new version, redacted for ``actor``.
@@ -185,6 +221,8 @@ class StepsMixin(HandlerCore):
             NotFoundError, ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``subcategory``.
         """
         if classification is None:
             if category is None:
@@ -194,6 +232,7 @@ class StepsMixin(HandlerCore):
                 severity=_enum(Severity, severity, "severity"),
                 priority=_enum(Priority, priority, "priority"),
                 tags=tuple(tags),
+                subcategory=subcategory,
             )
         return self._one(
             complaint_id, "assess", actor, {"classification": classification}
@@ -257,28 +296,59 @@ class StepsMixin(HandlerCore):
         """
         return self._one(complaint_id, "investigate", actor)
 
-    def record_holding_response(
-        self, complaint_id: str, *, actor: Actor | str, reason: str | None = None
+    def record_holding_response(  # noqa: PLR0913 - the facts of the response
+        self,
+        complaint_id: str,
+        *,
+        actor: Actor | str,
+        reason: str | None = None,
+        expected_by: datetime | date | None = None,
+        ombudsman_rights: bool = False,
+        ombudsman_website: str | None = None,
+        time_limit_notice: bool = False,
     ) -> Complaint:
         """Record that the complainant was told the response is delayed, and why.
+
+        Every fact a pack's ``met_by`` or a content policy needs can be set
+        here: under DISP 1.6.2R(2) the eight-week limit is met by a written
+        response that explains the delay and says when a final response is
+        expected (``reason``, ``expected_by``), gives the right to refer to
+        the Financial Ombudsman Service (``ombudsman_rights``) with its
+        website (``ombudsman_website``), and states the six-month limit for
+        referring in the wording of DISP 1 Annex 3R (``time_limit_notice``).
+        :class:`~iso10002.principles.packs.HoldingResponseContent` checks
+        them.
 
         Args:
             complaint_id: The complaint.
             actor: Who sent it.
-            reason: Why (kept in the event: no personal data).
+            reason: Why the response is delayed (no personal data).
+            expected_by: When a final response is expected.
+            ombudsman_rights: The response told the complainant they may now
+                refer the complaint to the ombudsman.
+            ombudsman_website: The ombudsman's website address as given.
+            time_limit_notice: The response stated the time limit for
+                referring to the ombudsman.
 
         Raises:
+            ValidationError: naming the field, for blank text, a naive
+                ``expected_by`` or a flag that is not a bool.
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
             ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``expected_by``, ``ombudsman_rights``, ``ombudsman_website`` and
+           ``time_limit_notice``.
         """
-        return self._one(
-            complaint_id,
-            "record_holding_response",
-            actor,
-            {} if reason is None else {"reason": reason},
+        data = holding_data(
+            reason=reason,
+            expected_by=expected_by,
+            ombudsman_rights=ombudsman_rights,
+            ombudsman_website=ombudsman_website,
+            time_limit_notice=time_limit_notice,
         )
+        return self._one(complaint_id, "record_holding_response", actor, data)
 
     def decide(  # noqa: PLR0913 - the facts of a decision
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Protocol, runtime_checkable
 
@@ -16,6 +17,9 @@ __all__ = [
 ]
 
 _MAX_NAME = 200
+_MAX_POSITION = 2**63 - 1
+# Control characters and lone surrogates (which no driver can encode).
+_BAD_CHARACTER = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def check_name(field: str, value: Any) -> str:
@@ -24,18 +28,26 @@ def check_name(field: str, value: Any) -> str:
         not isinstance(value, str)
         or not value.strip()
         or len(value) > _MAX_NAME
-        or "\x00" in value
+        or _BAD_CHARACTER.search(value)
     ):
         raise ValidationError.single(
-            field, f"must be a non-empty string of at most {_MAX_NAME} characters"
+            field,
+            f"must be a non-empty string of at most {_MAX_NAME} characters "
+            "without control characters",
         )
     return value
 
 
 def check_position_value(field: str, value: Any) -> int:
-    """Return ``value`` if it is a feed position (0 or more)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError.single(field, "must be a non-negative integer")
+    """Return ``value`` if it is a feed position (0 to 2**63 - 1)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= _MAX_POSITION
+    ):
+        raise ValidationError.single(
+            field, f"must be an integer from 0 to {_MAX_POSITION}"
+        )
     return value
 
 

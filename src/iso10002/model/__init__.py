@@ -9,8 +9,21 @@ from typing import Any
 
 import attrs
 
-from iso10002.model._checks import PERSONAL, evolve, is_personal
-from iso10002.model._complaint import RECEIVED_EVENT, Complaint, ComplaintForm
+from iso10002.model._checks import (
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_JSON_INTEGER,
+    PERSONAL,
+    evolve,
+    is_personal,
+)
+from iso10002.model._complaint import (
+    IMPORTED,
+    RECEIVED_EVENT,
+    Complaint,
+    ComplaintForm,
+)
 from iso10002.model._enums import (
     Channel,
     ContactMethod,
@@ -38,6 +51,11 @@ from iso10002.model._values import (
 )
 
 __all__ = [
+    "IMPORTED",
+    "MAX_EVENT_DATA_CHARS",
+    "MAX_HISTORY_DATA_CHARS",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_INTEGER",
     "MODEL_TYPES",
     "PERSONAL",
     "RECEIVED_EVENT",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json.encoder
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -14,12 +15,17 @@ import attrs
 from iso10002.errors import ValidationError
 
 __all__ = [
+    "MAX_EVENT_DATA_CHARS",
+    "MAX_HISTORY_DATA_CHARS",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_INTEGER",
     "PERSONAL",
     "aware",
     "check_json",
     "evolve",
     "instance_of",
     "is_personal",
+    "json_chars",
     "non_negative",
     "optional",
     "text",
@@ -36,6 +42,30 @@ PERSONAL: Mapping[str, bool] = {"iso10002.personal": True}
 
 SHORT_TEXT = 500
 LONG_TEXT = 20_000
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of lists and objects in event data (the data itself is level 1).
+
+.. versionadded:: 0.2.0
+"""
+
+MAX_JSON_INTEGER = 2**63 - 1
+"""Largest magnitude of an integer in event data (a signed 64-bit integer).
+
+.. versionadded:: 0.2.0
+"""
+
+MAX_EVENT_DATA_CHARS = 262_144
+"""Longest JSON text of one event's data, in characters (256 Ki).
+
+.. versionadded:: 0.2.0
+"""
+
+MAX_HISTORY_DATA_CHARS = 16_777_216
+"""Longest total JSON text of the data of every event in one history (16 Mi).
+
+.. versionadded:: 0.2.0
+"""
 # Control characters, and lone surrogates (not encodable as UTF-8, refused by
 # PostgreSQL and most JSON consumers).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -118,7 +148,10 @@ def to_utc(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is timezone.utc:
         return value
     if isinstance(value, datetime) and value.utcoffset() is not None:
-        return value.astimezone(timezone.utc)
+        try:
+            return value.astimezone(timezone.utc)
+        except OverflowError:  # the validator names the field
+            return value
     return value
 
 
@@ -126,8 +159,16 @@ def aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Validate a timezone-aware datetime."""
     if not isinstance(value, datetime):
         raise _fail(attribute, f"must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is timezone.utc:
+        return
     if value.utcoffset() is None:
         raise _fail(attribute, "must be timezone-aware (naive datetimes are refused)")
+    try:
+        value.astimezone(timezone.utc)
+    except OverflowError:
+        raise _fail(
+            attribute, "must be within years 1 to 9999 once converted to UTC"
+        ) from None
 
 
 def to_tuple(value: Any) -> Any:
@@ -135,6 +176,16 @@ def to_tuple(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
     return value
+
+
+def _check_item(item: str, path: str) -> None:
+    if not item.strip() or len(item) > SHORT_TEXT:
+        raise ValidationError.single(
+            path, f"must be a non-empty string of at most {SHORT_TEXT} characters"
+        )
+    found = _BAD_SINGLE_LINE.search(item)
+    if found:
+        raise ValidationError.single(path, _why(found.group()))
 
 
 def tuple_of(item_type: type, *, max_items: int = 1000) -> Validator:
@@ -151,44 +202,94 @@ def tuple_of(item_type: type, *, max_items: int = 1000) -> Validator:
                     f"{attribute.name}[{i}]",
                     f"must be {item_type.__name__}, not {type(item).__name__}",
                 )
-            if isinstance(item, str) and (not item.strip() or len(item) > SHORT_TEXT):
-                raise ValidationError.single(
-                    f"{attribute.name}[{i}]",
-                    f"must be a non-empty string of at most {SHORT_TEXT} characters",
-                )
+            if isinstance(item, str):
+                _check_item(item, f"{attribute.name}[{i}]")
 
     return check
 
 
-_JSON_SCALARS = (str, int, float, bool, type(None))
+_ENCODE_STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 
-def check_json(value: Any, path: str) -> None:  # noqa: C901 - one case per JSON type
-    """Check that ``value`` is plain JSON data (str keys, finite floats).
+def check_json(value: Any, path: str) -> int:
+    """Check that ``value`` is bounded, plain JSON data; return a bound of its length.
+
+    Plain JSON data is ``dict`` with string keys, ``list``/``tuple``, ``str``
+    (no lone surrogates), ``int`` within :data:`MAX_JSON_INTEGER`, finite
+    ``float``, ``bool`` and ``None``, nested at most :data:`MAX_JSON_DEPTH`
+    levels, whose compact JSON text is at most :data:`MAX_EVENT_DATA_CHARS`
+    characters.
+
+    Returns:
+        An upper bound of the length of the value's compact JSON text.
 
     Raises:
         ValidationError: naming the first offending path.
     """
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValidationError.single(path, "must be a finite number")
-    if isinstance(value, str):
+    size = _json_size(value, path, 1)
+    if size > MAX_EVENT_DATA_CHARS:
+        raise ValidationError.single(
+            path,
+            f"must be at most {MAX_EVENT_DATA_CHARS} characters as JSON, not {size}",
+        )
+    return size
+
+
+_COMPACT = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False
+).encode
+
+
+def json_chars(value: Any) -> int:
+    """Return the length of the compact JSON text of checked JSON data."""
+    return len(_COMPACT(value)) if value else 2
+
+
+def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911, PLR0912 - one case per JSON type
+    kind = value.__class__
+    if kind is str:
         if _SURROGATE.search(value):
             raise ValidationError.single(path, _why(_SURROGATE.search(value).group()))  # type: ignore[union-attr]
-        return
-    if isinstance(value, _JSON_SCALARS):
-        return
+        return len(_ENCODE_STRING(value))
+    if kind is bool or value is None:
+        return 5
+    if kind is int:
+        if not -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER:
+            raise ValidationError.single(
+                path, f"must be an integer of magnitude at most {MAX_JSON_INTEGER}"
+            )
+        return 20
+    if kind is float:
+        if not math.isfinite(value):
+            raise ValidationError.single(path, "must be a finite number")
+        return 24
+    if isinstance(value, (list, tuple, dict)) and depth > MAX_JSON_DEPTH:
+        raise ValidationError.single(
+            path, f"must not nest deeper than {MAX_JSON_DEPTH} levels"
+        )
     if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            check_json(item, f"{path}[{i}]")
-        return
+        return 2 + sum(
+            _json_size(item, f"{path}[{i}]", depth + 1) + 1
+            for i, item in enumerate(value)
+        )
     if isinstance(value, dict):
+        size = 2
         for key, item in value.items():
             if not isinstance(key, str) or _SURROGATE.search(key):
                 raise ValidationError.single(
                     path, "keys must be strings encodable as UTF-8"
                 )
-            check_json(item, f"{path}.{key}")
-        return
+            size += len(_ENCODE_STRING(key)) + 2
+            size += _json_size(item, f"{path}.{key[:100]}", depth + 1)
+        return size
+    if isinstance(value, str):
+        return _json_size(str(value), path, depth)
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return _json_size(int(value), path, depth)
+    if isinstance(value, float):
+        return _json_size(float(value), path, depth)
     if isinstance(value, (Decimal, date)):
         raise ValidationError.single(
             path, f"must be JSON data; convert {type(value).__name__} to a string"

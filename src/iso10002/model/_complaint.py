@@ -10,9 +10,12 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model._checks import (
     LONG_TEXT,
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
     PERSONAL,
     aware,
     instance_of,
+    json_chars,
     non_negative,
     optional,
     text,
@@ -36,10 +39,16 @@ from iso10002.model._values import (
     WorkflowRef,
 )
 
-__all__ = ["RECEIVED_EVENT", "Complaint", "ComplaintForm"]
+__all__ = ["IMPORTED", "RECEIVED_EVENT", "Complaint", "ComplaintForm"]
 
 RECEIVED_EVENT = "ComplaintReceived"
 """Name of the first event in every complaint's history."""
+
+IMPORTED = "import"
+"""Key of the received event's data naming the source of an imported record.
+
+.. versionadded:: 0.2.0
+"""
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +105,9 @@ class Complaint:
 
     Invariants checked at construction: ``version == len(history)``; history
     sequences run 1, 2, 3 … with non-decreasing timestamps; the first event is
-    ``ComplaintReceived``. Fields marked as personal data in their metadata are
+    ``ComplaintReceived``; ``description`` is ``None`` only on an imported
+    record whose source held none (the received event's data has
+    :data:`IMPORTED`). Fields marked as personal data in their metadata are
     what redaction and erasure act on (:func:`iso10002.model.personal_fields`).
 
     Use :meth:`receive` to create one from a :class:`ComplaintForm`, and
@@ -114,8 +125,9 @@ class Complaint:
         validator=instance_of(Complainant), metadata=PERSONAL
     )
     subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
-    description: str = attrs.field(
-        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
+    description: str | None = attrs.field(
+        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
+        metadata=PERSONAL,
     )
     desired_outcome: str | None = attrs.field(
         default=None,
@@ -171,6 +183,17 @@ class Complaint:
         if self.history and self.history[0].name != RECEIVED_EVENT:
             raise ValidationError.single(
                 "history[0].name", f"must be {RECEIVED_EVENT!r}"
+            )
+        if len(self.history) > _ALWAYS_WITHIN:
+            total = sum(json_chars(event.data) for event in self.history)
+            _SETATTR(self, _DATA_CHARS, _check_history_data(total))
+        if self.description is None and not (
+            self.history and IMPORTED in self.history[0].data
+        ):
+            raise ValidationError.single(
+                "description",
+                "may be missing only on an imported record (its received "
+                f"event's data names the import under {IMPORTED!r})",
             )
 
     @classmethod
@@ -255,6 +278,16 @@ class Complaint:
         if self.version == 0 and event.name != RECEIVED_EVENT:
             raise ValidationError.single("event.name", f"must be {RECEIVED_EVENT!r}")
         checked = check_changes(changes)
+        if (
+            "description" in checked
+            and checked["description"] is None
+            and not (self.history and IMPORTED in self.history[0].data)
+        ):
+            raise ValidationError.single(
+                "description", "may be missing only on an imported record"
+            )
+        if self.version:
+            event = _with_facts(event, checked)
         status = checked.pop("status", self.status)
         return advance(self, event, status, checked)
 
@@ -262,6 +295,37 @@ class Complaint:
     def last_event(self) -> HistoryEvent | None:
         """Return the most recent history event, if any."""
         return self.history[-1] if self.history else None
+
+
+_SETATTR = object.__setattr__
+# The total JSON length of the history's event data, cached in the instance
+# dict (not a field: never compared, shown or serialised) so a step adds only
+# its own event's length.
+_DATA_CHARS = "_iso10002_history_data_chars"
+
+
+# Each event's data is at most MAX_EVENT_DATA_CHARS long, so a history of at
+# most this many events is within the total without measuring it.
+_ALWAYS_WITHIN = MAX_HISTORY_DATA_CHARS // MAX_EVENT_DATA_CHARS
+
+
+def _check_history_data(total: int) -> int:
+    if total > MAX_HISTORY_DATA_CHARS:
+        raise ValidationError.single(
+            "history",
+            f"event data must total at most {MAX_HISTORY_DATA_CHARS} characters "
+            f"as JSON, not {total}",
+        )
+    return total
+
+
+def history_data_chars(complaint: Complaint) -> int:
+    """Return the total JSON length of the data of ``complaint``'s events."""
+    found: int | None = complaint.__dict__.get(_DATA_CHARS)
+    if found is None:
+        found = sum(json_chars(event.data) for event in complaint.history)
+        _SETATTR(complaint, _DATA_CHARS, found)
+    return found
 
 
 _FIELDS: dict[str, attrs.Attribute[Any]] = attrs.fields_dict(Complaint)
@@ -333,7 +397,7 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
         None,  # trigger
         None,  # from_state
         status,  # to_state
-        {"channel": channel.value},  # data
+        _receipt_data(reference, channel, workflow, form.subject),  # data
     )
     return _BUILD(
         id,
@@ -361,6 +425,41 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
     )
 
 
+def _receipt_data(
+    reference: str, channel: Channel, workflow: WorkflowRef, subject: Subject
+) -> dict[str, Any]:
+    """Return the receipt event's data: the facts of receipt (see iso10002.history)."""
+    # The history module serialises model values, so it imports this one.
+    from iso10002.history import fact_value  # noqa: PLC0415
+
+    return {
+        "channel": channel.value,
+        "reference": reference,
+        "subject": fact_value(subject),
+        "workflow": {"name": workflow.name, "version": workflow.version},
+    }
+
+
+def _with_facts(event: HistoryEvent, checked: dict[str, Any]) -> HistoryEvent:
+    """Return ``event`` recording the facts of ``checked``, the step's changes.
+
+    Raises:
+        ValidationError: if the event's data names a fact the step does not set.
+    """
+    from iso10002.history import FACT_FIELDS, step_facts  # noqa: PLC0415
+
+    facts = step_facts(checked)
+    for key in event.data:
+        if key in FACT_FIELDS and key not in facts:
+            raise ValidationError.single(
+                f"event.data.{key}",
+                "names a complaint field the step does not change",
+            )
+    if not facts:
+        return event
+    return attrs.evolve(event, data={**event.data, **facts})
+
+
 def advance(
     complaint: Complaint, event: HistoryEvent, status: str, checked: dict[str, Any]
 ) -> Complaint:
@@ -370,6 +469,10 @@ def advance(
     earlier than the last event, ``status`` valid, and ``checked`` the output
     of :func:`check_changes` (without ``status``).
     """
+    changes = checked
+    if complaint.version >= _ALWAYS_WITHIN:
+        total = history_data_chars(complaint) + json_chars(event.data)
+        changes = {**checked, _DATA_CHARS: _check_history_data(total)}
     return _ADVANCE(
-        complaint, checked, status, complaint.version + 1, (*complaint.history, event)
+        complaint, changes, status, complaint.version + 1, (*complaint.history, event)
     )

@@ -18,13 +18,18 @@ __all__ = [
 class Channel(str, enum.Enum):
     """How a complaint reached the organisation (ISO 10002 7.2 communication).
 
+    ``LETTER`` is post; ``FAX`` is a fax.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``FAX``.
     """
 
     WEB = "web"
     EMAIL = "email"
     PHONE = "phone"
     LETTER = "letter"
+    FAX = "fax"
     IN_PERSON = "in_person"
     CHAT = "chat"
     SOCIAL_MEDIA = "social_media"

@@ -90,10 +90,17 @@ class Representative:
 class Complainant:
     """The person or organisation making the complaint (personal data).
 
+    An anonymous complainant has no name: ``name=None`` (``name`` must still
+    be given, so leaving it out is an error, not anonymity), and
+    :attr:`anonymous` is then true; nothing has to be invented for a record
+    that has none.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``name`` may be ``None``: an anonymous complainant.
     """
 
-    name: str = attrs.field(validator=text(), metadata=PERSONAL)
+    name: str | None = attrs.field(validator=optional(text()), metadata=PERSONAL)
     email: str | None = attrs.field(
         default=None, validator=optional(_email), metadata=PERSONAL
     )
@@ -122,6 +129,14 @@ class Complainant:
     vulnerable: bool = attrs.field(
         default=False, validator=instance_of(bool), metadata=PERSONAL
     )
+
+    @property
+    def anonymous(self) -> bool:
+        """Tell whether the complainant is anonymous (has no name).
+
+        .. versionadded:: 0.2.0
+        """
+        return self.name is None
 
 
 @attrs.frozen(kw_only=True)
@@ -174,7 +189,12 @@ class Attachment:
 class Classification:
     """The result of the initial assessment (ISO 10002 7.5).
 
+    ``subcategory`` is an optional second level under ``category`` (a
+    regulator's sub-issue, a helpdesk's sub-type).
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``subcategory``.
     """
 
     category: str = attrs.field(validator=text(max_length=100))
@@ -186,6 +206,9 @@ class Classification:
     )
     tags: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str, max_items=50)
+    )
+    subcategory: str | None = attrs.field(
+        default=None, validator=optional(text(max_length=100))
     )
 
 

@@ -32,7 +32,10 @@ from iso10002.principles.objectivity import (
     ComplainantHeardBeforeDecision,
     HandlerNotConflicted,
 )
-from iso10002.principles.packs import SummaryResolutionCommunicated
+from iso10002.principles.packs import (
+    HoldingResponseContent,
+    SummaryResolutionCommunicated,
+)
 from iso10002.principles.responsiveness import AcknowledgedOnTime, KeptInformed
 from iso10002.principles.timeliness import DeadlinesMet
 from iso10002.principles.transparency import ComplaintsPolicyPublished
@@ -79,10 +82,14 @@ def _pack_policies(pack: str) -> tuple[Policy, ...]:
         return (
             _wording(pack, "DISP 1.6.2R and DISP 1 Annex 3R", _OMBUDSMAN, _SIX_MONTHS),
             SummaryResolutionCommunicated(),
+            HoldingResponseContent(),
         )
     if pack == "uk.fca.disp.psd":
         return (
             _wording(pack, "DISP 1.6.2AR and DISP 1 Annex 3R", _OMBUDSMAN, _SIX_MONTHS),
+            HoldingResponseContent(
+                id="uk.fca.disp.psd.holding-reply", required=("reason", "expected_by")
+            ),
         )
     if pack == "eu.psd2":
         return (
@@ -95,6 +102,9 @@ def _pack_policies(pack: str) -> tuple[Policy, ...]:
                     "out-of-court",
                     "ombudsman",
                 ),
+            ),
+            HoldingResponseContent(
+                id="eu.psd2.holding-reply", required=("reason", "expected_by")
             ),
         )
     if pack == "au.asic.rg271":

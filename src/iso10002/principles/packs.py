@@ -10,11 +10,13 @@ what the organisation must *say*, and are added by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
 
 from iso10002.calendars import BusinessCalendar, WeekdayCalendar
+from iso10002.deadlines import get_pack, limit_end
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles._base import (
@@ -27,7 +29,7 @@ from iso10002.principles._base import (
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
 
-__all__ = ["SummaryResolutionCommunicated"]
+__all__ = ["HoldingResponseContent", "SummaryResolutionCommunicated"]
 
 
 def _days(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -39,10 +41,12 @@ def _days(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class SummaryResolutionCommunicated(BasePolicy):
     """Check that a complaint resolved quickly still gets a written communication.
 
-    Under the FCA's DISP 1.5, a complaint resolved by close of business on the
-    third business day after the day of receipt needs no final response but a
-    *summary resolution communication*. Resolution is the first event in
-    ``resolution_events``; a communication is an event in
+    Under DISP 1.5.1R a complaint resolved by close of business on the third
+    business day following the day on which it is received needs no final
+    response but a *summary resolution communication* (DISP 1.5.4R). The day
+    of receipt is the day it arrived, even on a weekend or after close of
+    business (the deeming guidance DISP 1.5.3G is deleted). Resolution is the
+    first event in ``resolution_events``; a communication is an event in
     ``communication_events`` or a decision with ``communicated_at``. Business
     days come from ``context.calendar`` when it is a
     :class:`~iso10002.calendars.BusinessCalendar`, else from a Monday-to-Friday
@@ -66,7 +70,8 @@ class SummaryResolutionCommunicated(BasePolicy):
     PRINCIPLE: ClassVar[Principle] = Principle.CUSTOMER_FOCUSED_APPROACH
     SUMMARY: ClassVar[str] = (
         "A complaint resolved by close of business on the third business day "
-        "after receipt gets a summary resolution communication (DISP 1.5)."
+        "following the day of receipt gets a summary resolution communication "
+        "(DISP 1.5.1R, DISP 1.5.4R)."
     )
 
     id: str = attrs.field(default="uk.fca.disp.summary-resolution", validator=check_id)
@@ -91,6 +96,23 @@ class SummaryResolutionCommunicated(BasePolicy):
     def _make_fallback(self) -> WeekdayCalendar:
         return WeekdayCalendar(zone=self.zone)
 
+    def window_end(self, received_at: datetime, calendar: BusinessCalendar) -> datetime:
+        """Return when the window closes, counted as the ``uk.fca.disp`` pack does.
+
+        The pack's ``summary_resolution`` rule (DISP 1.5.1R) with this
+        policy's number of business days, through
+        :func:`~iso10002.deadlines.limit_end`: the policy, the deadline
+        engine and the FCA return share one counting code path.
+
+        .. versionadded:: 0.2.0
+        """
+        rule = get_pack("uk.fca.disp").deadline("summary_resolution")
+        if not self.business_days:
+            return calendar.close_of_business(calendar.local_date(received_at))
+        if rule.amount != self.business_days:
+            rule = attrs.evolve(rule, amount=self.business_days)
+        return limit_end(rule, received_at, calendar)
+
     def evaluate(
         self, complaint: Complaint, context: PolicyContext
     ) -> Sequence[Finding]:
@@ -111,10 +133,7 @@ class SummaryResolutionCommunicated(BasePolicy):
         calendar = context.calendar
         if not isinstance(calendar, BusinessCalendar):
             calendar = self._fallback
-        day = calendar.local_date(complaint.received_at)
-        window_end = calendar.close_of_business(
-            calendar.add_business_days(day, self.business_days)
-        )
+        window_end = self.window_end(complaint.received_at, calendar)
         if resolved.at > window_end:
             return []
         decision = complaint.decision
@@ -133,3 +152,114 @@ class SummaryResolutionCommunicated(BasePolicy):
                 window_end=window_end.isoformat(),
             )
         ]
+
+
+_HOLDING_FACTS: tuple[tuple[str, str], ...] = (
+    ("reason", "why a final response cannot be given yet (DISP 1.6.2R(2)(a))"),
+    ("expected_by", "when a final response is expected (DISP 1.6.2R(2)(a))"),
+    (
+        "ombudsman_rights",
+        (
+            "that the complainant may now refer the complaint to the Financial "
+            "Ombudsman Service (DISP 1.6.2R(2)(b))"
+        ),
+    ),
+    (
+        "ombudsman_website",
+        "the Financial Ombudsman Service's website address (DISP 1.6.2R(2)(d))",
+    ),
+    (
+        "time_limit_notice",
+        "the six-month time limit for referring, in the wording of DISP 1 Annex 3R",
+    ),
+)
+
+
+def _known_facts(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    known = {key for key, _ in _HOLDING_FACTS}
+    if not value or not value <= known:
+        raise ValidationError.single(
+            attribute.name, f"must name some of {', '.join(sorted(known))}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class HoldingResponseContent(BasePolicy):
+    """Check that each holding response says what DISP 1.6.2R(2) requires.
+
+    A ``HoldingResponseSent`` event meets the FCA eight-week limit only as a
+    written response that explains the delay and when a final response is
+    expected, gives the right to refer to the Financial Ombudsman Service
+    with its website, and states the referral time limit in the wording of
+    DISP 1 Annex 3R. Each holding response missing one of these facts in its
+    event data (as :meth:`~iso10002.ComplaintsHandler.record_holding_response`
+    records them) gets one finding listing what is missing.
+
+    For payment-services complaints (DISP 1.6.2AR(2), PSD2 Art. 101(2)) a
+    holding reply must give the reasons for the delay and the date of the
+    final response: ``required=("reason", "expected_by")``.
+
+    Args:
+        id: The policy id.
+        event: The holding-response event name.
+        required: The facts (event-data keys) checked; all five by default.
+        severity: Severity of a finding.
+        edition: The edition findings are reported under.
+
+    .. versionadded:: 0.2.0
+    """
+
+    PRINCIPLE: ClassVar[Principle] = Principle.TRANSPARENCY
+    SUMMARY: ClassVar[str] = (
+        "A holding response gives the reason, the expected date, the ombudsman "
+        "referral right with the website and the time limit (DISP 1.6.2R(2), "
+        "DISP 1 Annex 3R)."
+    )
+
+    id: str = attrs.field(default="uk.fca.disp.holding-response", validator=check_id)
+    event: str = attrs.field(default="HoldingResponseSent")
+    required: frozenset[str] = attrs.field(
+        default=frozenset(key for key, _ in _HOLDING_FACTS),
+        converter=to_frozenset,
+        validator=_known_facts,
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.WARNING, converter=to_severity
+    )
+
+    def evaluate(
+        self, complaint: Complaint, context: PolicyContext
+    ) -> Sequence[Finding]:
+        """Report each holding response that lacks a required fact.
+
+        Args:
+            complaint: The complaint (its history is checked).
+            context: Unused.
+
+        Returns:
+            One finding per incomplete holding response.
+        """
+        del context
+        found = []
+        for event in complaint.history:
+            if event.name != self.event:
+                continue
+            data = event.data
+            missing = [
+                what
+                for key, what in _HOLDING_FACTS
+                if key in self.required and data.get(key) in (None, "", False)
+            ]
+            if missing:
+                found.append(
+                    self.finding(
+                        "holding-response-incomplete",
+                        self.severity,
+                        "The holding response does not record: "
+                        + "; ".join(missing)
+                        + ".",
+                        at=event.at.isoformat(),
+                        sequence=event.sequence,
+                    )
+                )
+        return found

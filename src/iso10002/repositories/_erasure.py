@@ -35,7 +35,9 @@ def _erased_value(
     attribute: attrs.Attribute[Any], value: Any, path: str, out: list[str]
 ) -> Any:
     default: Any = attribute.default
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+    if value is None:
+        replacement = None  # nothing recorded (an anonymous name): nothing to erase
+    elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         replacement = default.factory()
     elif default is not attrs.NOTHING:
         replacement = default

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import struct
 from collections.abc import Mapping, Sequence
@@ -29,18 +30,21 @@ from typing import Any
 import attrs
 
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.history import differences, is_replayable
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.model._fast import builder
 from iso10002.repositories._documents import document_text, events_json
 from iso10002.repositories._json import canonical_json, compact_json
 from iso10002.repositories._personal import commit_personal_data, personal_data
 from iso10002.repositories._protocol import IntegrityProblem
+from iso10002.repositories.keys import ChainKeys, RecordKey
 from iso10002.serialization import from_dict, from_json, to_dict
 
 __all__ = [
     "GENESIS",
     "SALT_BYTES",
     "ChainedEvent",
+    "ComplaintCheck",
     "Prepared",
     "StoredLink",
     "canonical_json",
@@ -50,6 +54,7 @@ __all__ = [
     "commit_personal_data",
     "dump_document",
     "dump_event",
+    "inspect_complaint",
     "load_document",
     "load_event",
     "new_salt",
@@ -105,11 +110,27 @@ def dump_document(
 
 
 def chain_link(
-    previous: str, complaint_id: str, commitment: str, event_json: str
+    previous: str,
+    complaint_id: str,
+    commitment: str,
+    event_json: str,
+    key: RecordKey | None = None,
 ) -> str:
-    """Return the link of one event: SHA-256 over the previous link and this event."""
+    """Return the link of one event: SHA-256 over the previous link and this event.
+
+    With ``key``, the link is ``"<key id>:<HMAC-SHA256>"`` of the same bytes
+    under the key's secret, which whoever writes to the database cannot
+    recompute (see :mod:`iso10002.repositories.keys`).
+    """
     parts = (previous, complaint_id, commitment, event_json)
-    return hashlib.sha256(_DOMAIN + b"".join(map(_part, parts))).hexdigest()
+    return _seal(_DOMAIN + b"".join(map(_part, parts)), key)
+
+
+def _seal(message: bytes, key: RecordKey | None) -> str:
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    mac = hmac.new(key.secret, message, hashlib.sha256).hexdigest()
+    return f"{key.key_id}:{mac}"
 
 
 def _part(text: str) -> bytes:
@@ -142,6 +163,7 @@ def chain_events(
     after_version: int,
     previous_link: str,
     salt: bytes,
+    key: RecordKey | None = None,
 ) -> tuple[ChainedEvent, ...]:
     """Chain the events a save appends: ``complaint.history[after_version:]``.
 
@@ -151,6 +173,7 @@ def chain_events(
         previous_link: The link of the last stored event (:data:`GENESIS` for
             a new complaint).
         salt: The complaint's current salt.
+        key: Keys the new links (see :func:`chain_link`).
 
     Returns:
         One :class:`ChainedEvent` per new event, in sequence order.
@@ -161,6 +184,7 @@ def chain_events(
         previous_link=previous_link,
         salt=salt,
         row_id=complaint.id,
+        key=key,
     )
     return _chained(complaint, after_version, rows)
 
@@ -173,6 +197,7 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
     salt: bytes,
     row_id: Any,
     texts: Sequence[str] | None = None,
+    key: RecordKey | None = None,
 ) -> list[tuple[Any, int, str, str, str]]:
     """Chain ``complaint.history[after_version:]`` (see :func:`chain_events`).
 
@@ -183,6 +208,7 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
         salt: The complaint's salt for this version.
         row_id: The complaint id as the adapter stores it, first in each row.
         texts: The new events' canonical JSON, when already written.
+        key: Keys the new links (see :func:`chain_link`).
 
     Returns:
         ``(row_id, sequence, event_json, commitment, link)`` per new event,
@@ -201,11 +227,14 @@ def chain_rows(  # noqa: PLR0913 - the facts of one chaining
             encoded = text.encode()
         except UnicodeEncodeError:  # lone surrogates: kept, as _part keeps them
             encoded = text.encode("utf-8", "surrogatepass")
-        link = sha256(
-            b"".join((head, middle, _LENGTH(len(encoded)), encoded))
-        ).hexdigest()
-        # Every link after the first is one of ours: 64 ASCII hex digits.
-        head = _HEX_HEAD + link.encode()
+        message = b"".join((head, middle, _LENGTH(len(encoded)), encoded))
+        if key is None:
+            link = sha256(message).hexdigest()
+            # An unkeyed link of ours is 64 ASCII hex digits.
+            head = _HEX_HEAD + link.encode()
+        else:
+            link = _seal(message, key)
+            head = _DOMAIN + _part(link)
         rows.append((row_id, event.sequence, text, commitment, link))
     return rows
 
@@ -239,7 +268,12 @@ class Prepared:
 
 
 def prepare(
-    complaint: Complaint, *, after_version: int, previous_link: str, salt: bytes
+    complaint: Complaint,
+    *,
+    after_version: int,
+    previous_link: str,
+    salt: bytes,
+    key: RecordKey | None = None,
 ) -> Prepared:
     """Serialise ``complaint`` once and chain its events after ``after_version``.
 
@@ -248,6 +282,7 @@ def prepare(
         after_version: The stored version (0 for a new complaint).
         previous_link: The chain head stored so far (:data:`GENESIS` when new).
         salt: The complaint's salt for this version.
+        key: Keys the new links (see :func:`chain_link`).
 
     Returns:
         The document text and the new events, ready to store.
@@ -260,17 +295,19 @@ def prepare(
         previous_link=previous_link,
         salt=salt,
         row_id=complaint.id,
+        key=key,
     )
     return Prepared(document=document, events=_chained(complaint, after_version, rows))
 
 
-def prepare_rows(
+def prepare_rows(  # noqa: PLR0913 - the facts of one write
     complaint: Complaint,
     *,
     after_version: int,
     previous_link: str,
     salt: bytes,
     row_id: Any,
+    key: RecordKey | None = None,
 ) -> tuple[str, list[tuple[Any, int, str, str, str]]]:
     """Return what :func:`prepare` does as the document and ``events`` rows.
 
@@ -286,6 +323,7 @@ def prepare_rows(
         salt=salt,
         texts=texts[after_version:],
         row_id=row_id,
+        key=key,
     )
     return document_text(complaint, texts), rows
 
@@ -344,8 +382,32 @@ class StoredLink:
     link: str
 
 
+def _link_key(
+    complaint_id: str, sequence: int, link: str, keys: ChainKeys | None
+) -> tuple[RecordKey | None, IntegrityProblem | None]:
+    """Return the key a stored link was made with, or why it cannot be checked."""
+    if not isinstance(link, str) or ":" not in link:
+        if keys is not None and keys.keyed_only:
+            return None, IntegrityProblem(
+                complaint_id=complaint_id,
+                sequence=sequence,
+                message=f"event {sequence} is not keyed (the store is keyed only)",
+            )
+        return None, None
+    key_id = link.rpartition(":")[0]
+    key = None if keys is None else keys.get(key_id)
+    if key is None:
+        return None, IntegrityProblem(
+            complaint_id=complaint_id,
+            sequence=sequence,
+            message=f"event {sequence} is keyed with {key_id!r}, a key this "
+            "repository was not given",
+        )
+    return key, None
+
+
 def _verify_links(
-    complaint_id: str, links: Sequence[StoredLink]
+    complaint_id: str, links: Sequence[StoredLink], keys: ChainKeys | None = None
 ) -> tuple[list[IntegrityProblem], list[HistoryEvent | None]]:
     problems: list[IntegrityProblem] = []
     events: list[HistoryEvent | None] = []
@@ -375,7 +437,13 @@ def _verify_links(
             events.append(None)
             break
         events.append(event)
-        link = chain_link(previous, complaint_id, stored.commitment, dump_event(event))
+        key, unkeyed = _link_key(complaint_id, expected, stored.link, keys)
+        if unkeyed is not None:
+            problems.append(unkeyed)
+            break
+        link = chain_link(
+            previous, complaint_id, stored.commitment, dump_event(event), key
+        )
         if event.sequence != expected or not hmac.compare_digest(link, stored.link):
             problems.append(
                 IntegrityProblem(
@@ -389,8 +457,31 @@ def _verify_links(
     return problems, events
 
 
+@attrs.frozen(kw_only=True)
+class ComplaintCheck:
+    """What :func:`inspect_complaint` found for one stored complaint.
+
+    Args:
+        problems: Every problem found (empty when the complaint is intact).
+        complaint: The stored document, loaded (``None`` if unreadable).
+        replayable: Whether its history carries the facts the document was
+            checked against (see :func:`iso10002.history.is_replayable`).
+
+    .. versionadded:: 0.2.0
+    """
+
+    problems: tuple[IntegrityProblem, ...]
+    complaint: Complaint | None
+    replayable: bool
+
+
 def verify_complaint(
-    complaint_id: str, *, document: Any, links: Sequence[StoredLink], salt: bytes | None
+    complaint_id: str,
+    *,
+    document: Any,
+    links: Sequence[StoredLink],
+    salt: bytes | None,
+    keys: ChainKeys | None = None,
 ) -> tuple[IntegrityProblem, ...]:
     """Check one stored complaint: its document, its event chain and their agreement.
 
@@ -400,18 +491,76 @@ def verify_complaint(
         links: The stored events in sequence order.
         salt: The complaint's current salt, to check the last commitment
             against the document's personal data (skipped when ``None``).
+        keys: The keys keyed links were made with (see
+            :class:`~iso10002.repositories.keys.ChainKeys`).
 
     Returns:
         Every problem found (empty when the complaint is intact).
 
     .. versionadded:: 0.1.0
     """
-    problems, events = _verify_links(complaint_id, links)
+    return inspect_complaint(
+        complaint_id, document=document, links=links, salt=salt, keys=keys
+    ).problems
+
+
+def _decoded(document: Any) -> Any:
+    if isinstance(document, (str, bytes)):
+        try:
+            return json.loads(document)
+        except (ValueError, RecursionError):
+            return None
+    return document
+
+
+def _replay_problems(
+    complaint_id: str, document: Any, events: Sequence[HistoryEvent]
+) -> list[IntegrityProblem]:
+    """Name each document field that disagrees with the fold of the events."""
+    plain = _decoded(document)
+    if not isinstance(plain, dict):
+        return []
+    return [
+        IntegrityProblem(
+            complaint_id=complaint_id,
+            message=f"document field {name!r} differs from what its history records",
+        )
+        for name in differences(plain, events)
+    ]
+
+
+def inspect_complaint(
+    complaint_id: str,
+    *,
+    document: Any,
+    links: Sequence[StoredLink],
+    salt: bytes | None,
+    keys: ChainKeys | None = None,
+) -> ComplaintCheck:
+    """Check one stored complaint as :func:`verify_complaint` does, saying more.
+
+    Besides the chain and the document's agreement with it, the document's
+    facts (status, outcome, decision, assignee, due dates …) are checked
+    against the fold of the chained events (:func:`iso10002.history.differences`).
+
+    Returns:
+        The problems, the loaded document and whether the history was
+        replayable.
+
+    .. versionadded:: 0.2.0
+    """
+    problems, events = _verify_links(complaint_id, links, keys)
+    loaded = [e for e in events if e is not None]
+    replayable = len(loaded) == len(links) and is_replayable(loaded)
+    if replayable:
+        problems.extend(_replay_problems(complaint_id, document, loaded))
     try:
         complaint = load_document(complaint_id, document)
     except IntegrityError as exc:
         problems.append(IntegrityProblem(complaint_id=complaint_id, message=str(exc)))
-        return tuple(problems)
+        return ComplaintCheck(
+            problems=tuple(problems), complaint=None, replayable=replayable
+        )
     if len(complaint.history) != len(links):
         problems.append(
             IntegrityProblem(
@@ -446,4 +595,6 @@ def verify_complaint(
                 message="personal data differs from its last recorded commitment",
             )
         )
-    return tuple(problems)
+    return ComplaintCheck(
+        problems=tuple(problems), complaint=complaint, replayable=replayable
+    )

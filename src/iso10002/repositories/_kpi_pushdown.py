@@ -86,7 +86,11 @@ class _Query:
                 f" AND received_us < {int(to_micros(spec.period.end))}"
                 f" AND received_us <= {self.as_of}"
             )
-        self.flow = flow
+        # A duplicate is counted once, under its original (as the returns do).
+        self.flow = (
+            f"{flow} AND complaint_id NOT IN (SELECT complaint_id FROM"  # noqa: S608 - fixed names and an enum literal
+            f" {tables.facts} WHERE outcome = '{Outcome.DUPLICATE.value}')"
+        )
 
     def day(self, column: str) -> str:
         return day_sql(column, self.segments)

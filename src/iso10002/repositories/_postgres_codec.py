@@ -98,7 +98,7 @@ def decode_row(row: tuple[Any, ...]) -> Complaint:
     try:
         document = json.loads(document_text)
         history = json.loads(history_text) if history_text is not None else []
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         msg = f"stored document of complaint {complaint_id!r} is not JSON: {exc}"
         raise IntegrityError(msg, complaint_id=complaint_id) from exc
     if not isinstance(document, dict):

@@ -5,6 +5,7 @@ A repository owns a pool opened for a DSN, or borrows a pool or a connection.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ class Connector:
         self._pool: ConnectionPool[Any] | None = None
         self._conn: psycopg.Connection[Any] | None = None
         self._lock = threading.RLock()
+        self._pid = os.getpid()
         self.closed = False
         if isinstance(target, str):
             self._owned_pool = self._pool = self._open_pool(
@@ -72,6 +74,9 @@ class Connector:
             open=False,
             kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
             name="iso10002",
+            # A connection the server dropped (restart, idle timeout,
+            # pg_terminate_backend) is replaced when lent, not failed on use.
+            check=ConnectionPool.check_connection,
         )
         with translated("connect"):
             try:
@@ -90,6 +95,15 @@ class Connector:
         """
         if self.closed:
             msg = "the repository is closed"
+            raise RepositoryError(msg)
+        if self._pid != os.getpid():
+            # The pool's worker threads and the server sessions belong to the
+            # parent: using them here would hang or mix two processes' traffic.
+            msg = (
+                f"the repository was opened in process {self._pid} and used in "
+                f"process {os.getpid()} after fork(); open a new repository in "
+                "the child"
+            )
             raise RepositoryError(msg)
         if self._conn is not None:
             with self._lock:

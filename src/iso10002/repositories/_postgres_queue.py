@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from psycopg import sql
@@ -15,9 +15,13 @@ from iso10002.repositories._postgres_connect import Connector
 from iso10002.repositories._postgres_write import (
     Statements,
     check_complaint,
-    check_text,
 )
 from iso10002.repositories._protocol import Query
+from iso10002.repositories._validate import (
+    check_complaint_id,
+    check_lease,
+    check_worker,
+)
 
 __all__ = ["claim_next", "import_in_batches", "release_claim"]
 
@@ -38,9 +42,8 @@ def claim_next(  # noqa: PLR0913 - the store, then the caller's arguments
     """
     if not isinstance(query, Query):
         raise ValidationError.single("query", "must be a Query")
-    check_text("worker", worker)
-    if not isinstance(lease, timedelta) or lease <= timedelta(0):
-        raise ValidationError.single("lease", "must be a positive timedelta")
+    check_worker(worker)
+    check_lease(lease)
     s = sql.Identifier(schema)
     where, params = where_clause(query, now=now)
     statement = sql.SQL(
@@ -63,9 +66,8 @@ def release_claim(db: Connector, schema: str, complaint_id: Any, worker: Any) ->
         NotFoundError: if no complaint has that id.
         ValidationError: for a bad worker.
     """
-    check_text("worker", worker)
-    if not isinstance(complaint_id, str) or "\x00" in complaint_id:
-        raise NotFoundError(str(complaint_id))
+    complaint_id = check_complaint_id(complaint_id)
+    check_worker(worker)
     s = sql.Identifier(schema)
     statement = sql.SQL(
         "UPDATE {}.complaints SET claimed_by = NULL, claim_expires_at = NULL"

@@ -123,6 +123,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
     (2, "KPI push-down facts, back-filled", FACTS_STATEMENTS),
+    (
+        3,
+        "payload digest stored with an idempotency key",
+        ("ALTER TABLE {s}.complaints ADD COLUMN idempotency_digest text",),
+    ),
 )
 """Forward migrations, in order."""
 

@@ -7,29 +7,50 @@ from typing import Any
 
 from psycopg import sql
 
-from iso10002.repositories._integrity import StoredLink, verify_complaint
+from iso10002.repositories._integrity import StoredLink, inspect_complaint
 from iso10002.repositories._postgres_codec import unescape_document
 from iso10002.repositories._postgres_connect import Connector
 from iso10002.repositories._protocol import IntegrityProblem, IntegrityReport
+from iso10002.repositories._query import index_values
+from iso10002.repositories._verify_rows import (
+    column_problems,
+    head_problems,
+    orphan_problems,
+)
+from iso10002.repositories.keys import ChainKeys
 
 __all__ = ["verify_all"]
 
 _VERIFY_BATCH = 200
+_INDEXED = (
+    "status",
+    "received_at",
+    "channel",
+    "assignee",
+    "category",
+    "reference",
+    "next_due_at",
+    "met_late",
+)
+# The indexed columns, named as in the table and in ``IndexValues``.
 
 
-def verify_all(connector: Connector, schema: str) -> IntegrityReport:
+def verify_all(
+    connector: Connector, schema: str, keys: ChainKeys | None = None
+) -> IntegrityReport:
     """Check every complaint's hash chain, document and commitments.
 
     Complaints are read in pages, so memory stays bounded.
     """
     s = sql.Identifier(schema)
     problems: list[IntegrityProblem] = []
+    unreplayable: list[str] = []
     complaints = events = 0
     last = ""
     head = sql.SQL(
-        "SELECT id, document::text, document_escaped, salt, version, last_link"
+        "SELECT id, document::text, document_escaped, salt, version, last_link, {}"
         " FROM {}.complaints WHERE id > %s ORDER BY id LIMIT %s"
-    ).format(s)
+    ).format(sql.SQL(", ").join(map(sql.Identifier, _INDEXED)), s)
     links_sql = sql.SQL(
         "SELECT complaint_id, sequence, event::text, commitment, link"
         " FROM {}.events"
@@ -52,26 +73,39 @@ def verify_all(connector: Connector, schema: str) -> IntegrityReport:
                         link=link,
                     )
                 )
-        for cid, document_text, escaped, salt, version, last_link in rows:
+        for cid, document_text, escaped, salt, version, last_link, *columns in rows:
             stored = links.get(cid, [])
             events += len(stored)
-            problems.extend(
-                _verify_one(
-                    cid,
-                    document_text=document_text,
-                    escaped=escaped,
-                    salt=bytes(salt),
-                    version=version,
-                    last_link=last_link,
-                    links=stored,
-                )
+            found, replayable = _verify_one(
+                cid,
+                document_text=document_text,
+                escaped=escaped,
+                salt=bytes(salt),
+                version=version,
+                last_link=last_link,
+                links=stored,
+                columns=dict(zip(_INDEXED, columns, strict=True)),
+                keys=keys,
             )
+            problems.extend(found)
+            if not replayable:
+                unreplayable.append(cid)
         complaints += len(rows)
         last = rows[-1][0]
+    with connector.read("verify_integrity") as cur:
+        cur.execute(
+            sql.SQL(
+                "SELECT DISTINCT complaint_id FROM {0}.events e WHERE NOT EXISTS"
+                " (SELECT 1 FROM {0}.complaints c WHERE c.id = e.complaint_id)"
+                " ORDER BY complaint_id"
+            ).format(s)
+        )
+        problems.extend(orphan_problems([row[0] for row in cur.fetchall()]))
     return IntegrityReport(
         complaints_checked=complaints,
         events_checked=events,
         problems=tuple(problems),
+        unreplayable=tuple(unreplayable),
     )
 
 
@@ -84,36 +118,36 @@ def _verify_one(  # noqa: PLR0913 - one stored row, column by column
     version: int,
     last_link: str,
     links: list[StoredLink],
-) -> list[IntegrityProblem]:
+    columns: dict[str, Any],
+    keys: ChainKeys | None,
+) -> tuple[list[IntegrityProblem], bool]:
     found: list[IntegrityProblem] = []
     document: Any
     try:
         document = json.loads(document_text)
-    except ValueError:
+    except (ValueError, RecursionError):
         document = document_text
     if isinstance(document, dict):
         if escaped:
             document = unescape_document(document)
         try:
             document["history"] = [json.loads(str(link.event)) for link in links]
-        except ValueError:
+        except (ValueError, RecursionError):
             document["history"] = []
-    found.extend(
-        verify_complaint(complaint_id, document=document, links=links, salt=salt)
+    check = inspect_complaint(
+        complaint_id, document=document, links=links, salt=salt, keys=keys
     )
-    if version != len(links):
-        found.append(
-            IntegrityProblem(
-                complaint_id=complaint_id,
-                message=f"row is at version {version} but the event log holds "
-                f"{len(links)} events",
+    found.extend(check.problems)
+    found.extend(
+        head_problems(complaint_id, version=version, last_link=last_link, links=links)
+    )
+    if check.complaint is not None:
+        values = index_values(check.complaint)
+        found.extend(
+            column_problems(
+                complaint_id,
+                stored=columns,
+                expected={name: getattr(values, name) for name in _INDEXED},
             )
         )
-    elif links and links[-1].link != last_link:
-        found.append(
-            IntegrityProblem(
-                complaint_id=complaint_id,
-                message="row's last link differs from the event log's last link",
-            )
-        )
-    return found
+    return found, check.replayable

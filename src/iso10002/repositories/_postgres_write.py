@@ -25,16 +25,14 @@ from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import encode_document
 from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
 from iso10002.repositories._query import index_values
+from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "Statements",
     "check_complaint",
     "check_expected_version",
-    "check_text",
     "complaint_row",
 ]
-
-_MAX_TEXT = 200
 
 _COMPLAINT_COLUMNS = (
     "id, version, idempotency_key, salt, last_link, status, received_at, channel,"
@@ -76,26 +74,6 @@ def check_expected_version(complaint: Complaint, expected_version: Any) -> None:
         )
 
 
-def check_text(field: str, value: Any, *, optional: bool = False) -> None:
-    """Check a short text argument (idempotency key, worker).
-
-    Raises:
-        ValidationError: naming ``field`` unless it is 1 to 200 characters
-            without NUL (or ``None`` when ``optional``).
-    """
-    if optional and value is None:
-        return
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or len(value) > _MAX_TEXT
-        or "\x00" in value
-    ):
-        raise ValidationError.single(
-            field, "must be a non-empty string of at most 200 characters"
-        )
-
-
 def complaint_row(
     complaint: Complaint, *, idempotency_key: str | None, salt: bytes, last_link: str
 ) -> tuple[Any, ...]:
@@ -122,7 +100,10 @@ def complaint_row(
 
 
 def _new_rows(
-    complaint: Complaint, salt: bytes, idempotency_key: str | None
+    complaint: Complaint,
+    salt: bytes,
+    idempotency_key: str | None,
+    chain_key: RecordKey | None,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     """Return the ``complaints`` row and chained ``events`` rows of a new complaint."""
     events = chain_rows(
@@ -131,6 +112,7 @@ def _new_rows(
         previous_link=GENESIS,
         salt=salt,
         row_id=complaint.id,
+        key=chain_key,
     )
     row = complaint_row(
         complaint, idempotency_key=idempotency_key, salt=salt, last_link=events[-1][4]
@@ -141,8 +123,9 @@ def _new_rows(
 class Statements:
     """The SQL of the write path, composed once for one schema."""
 
-    def __init__(self, schema: str) -> None:
-        """Compose every statement for ``schema``."""
+    def __init__(self, schema: str, chain_key: RecordKey | None = None) -> None:
+        """Compose every statement for ``schema``; key new links with ``chain_key``."""
+        self.chain_key = chain_key
         s = sql.Identifier(schema)
         self.facts = FactWriter(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
@@ -152,8 +135,19 @@ class Statements:
             " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
             " ON CONFLICT DO NOTHING RETURNING id"
         ).format(s)
+        self.insert_keyed = sql.SQL(
+            "INSERT INTO {}.complaints ("
+            + _COMPLAINT_COLUMNS
+            + ", idempotency_digest) VALUES"
+            "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+            " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+        ).format(s)
+        self.clear_digest = sql.SQL(
+            "UPDATE {}.complaints SET idempotency_digest = NULL"
+            " WHERE id = %s AND idempotency_digest IS NOT NULL"
+        ).format(s)
         self.duplicate = sql.SQL(
-            "SELECT id, id = %s FROM {}.complaints"
+            "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
             " WHERE id = %s OR idempotency_key = %s"
             " ORDER BY id = %s DESC LIMIT 1"
         ).format(s)
@@ -195,23 +189,30 @@ class Statements:
         cur: psycopg.Cursor[Any],
         complaint: Complaint,
         idempotency_key: str | None,
+        payload_digest: str | None = None,
     ) -> None:
         """Insert a new complaint and its whole history.
 
         Raises:
-            DuplicateError: if its id or idempotency key is already stored.
+            DuplicateError: if its id or idempotency key is already stored
+                (for the key, with the payload digest stored with it).
         """
-        row, events = _new_rows(complaint, new_salt(), idempotency_key)
-        cur.execute(self.insert, row)
+        row, events = _new_rows(complaint, new_salt(), idempotency_key, self.chain_key)
+        if payload_digest is None:
+            cur.execute(self.insert, row)
+        else:
+            cur.execute(self.insert_keyed, (*row, payload_digest))
         if cur.fetchone() is None:
             cur.execute(
                 self.duplicate,
                 (complaint.id, complaint.id, idempotency_key, complaint.id),
             )
             found = cur.fetchone()
-            existing, same_id = (found[0], found[1]) if found else (complaint.id, True)
+            existing, same_id, digest = found or (complaint.id, True, None)
             raise DuplicateError(
-                existing, idempotency_key=None if same_id else idempotency_key
+                existing,
+                idempotency_key=None if same_id else idempotency_key,
+                payload_digest=None if same_id else digest,
             )
         self.append_events(cur, events)
         self.facts.write(cur, (complaint,))
@@ -266,6 +267,7 @@ class Statements:
             previous_link=previous_link,
             salt=use_salt,
             row_id=complaint.id,
+            key=self.chain_key,
         )
         row = complaint_row(
             complaint, idempotency_key=None, salt=use_salt, last_link=events[-1][4]
@@ -296,7 +298,7 @@ class Statements:
             if complaint.id in seen:
                 raise DuplicateError(complaint.id)
             seen.add(complaint.id)
-            row, chained = _new_rows(complaint, salt, None)
+            row, chained = _new_rows(complaint, salt, None, self.chain_key)
             rows.append(row)
             events.extend(chained)
         if not rows:

@@ -25,7 +25,9 @@ Rules every adapter keeps:
 
 1. ``add`` stores the document and every history event in one transaction;
    the same id or idempotency key again raises :class:`~iso10002.errors.DuplicateError`
-   and stores nothing.
+   and stores nothing. The ``payload_digest`` given with a key is stored with
+   it, returned in the error (``DuplicateError.payload_digest``) and cleared
+   by ``erase_personal_data``.
 2. ``save(c, expected_version=v)`` stores ``c`` and appends ``c.history[v:]``
    in one transaction, only if the stored version is still ``v``; otherwise
    :class:`~iso10002.errors.ConflictError` and nothing changes.
@@ -40,15 +42,19 @@ Rules every adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
-from iso10002.errors import ValidationError
+from iso10002.errors import RepositoryError, ValidationError
 from iso10002.model import Channel, Complaint, HistoryEvent
 from iso10002.model._checks import aware, optional, text, to_utc
+
+if TYPE_CHECKING:  # the anchors module builds on this one
+    from iso10002.repositories.anchors import Anchor
+    from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -238,13 +244,20 @@ class IntegrityReport:
         complaints_checked: How many complaints were checked.
         events_checked: How many stored events were checked.
         problems: Everything found, in complaint order.
+        unreplayable: Complaints whose history predates facts in events
+            (recorded before 0.2.0): their documents were checked against
+            their chains and commitments, but not against a fold of the
+            history. Append the facts with
+            :func:`iso10002.history.record_facts` to close the gap.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``unreplayable``.
     """
 
     complaints_checked: int
     events_checked: int
     problems: tuple[IntegrityProblem, ...] = ()
+    unreplayable: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -268,7 +281,11 @@ class ComplaintRepository(Protocol):
     """
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint with its whole history.
 
@@ -276,13 +293,23 @@ class ComplaintRepository(Protocol):
             complaint: The complaint, at version 1 or later.
             idempotency_key: The caller's key for this intake (e.g. a form
                 submission id); a retry with the same key is refused.
+            payload_digest: A digest of what was submitted under the key,
+                stored with it and handed back in the
+                :class:`~iso10002.errors.DuplicateError` of a retry, so the
+                caller can tell a retry from a different payload. Cleared by
+                :meth:`erase_personal_data` (it is derived from personal data).
 
         Returns:
             The stored complaint.
 
         Raises:
-            DuplicateError: if the id or the idempotency key is already stored.
-            ValidationError: if the complaint has no history.
+            DuplicateError: if the id or the idempotency key is already stored;
+                for the key, with the stored ``payload_digest``.
+            ValidationError: if the complaint has no history, or for a bad
+                key or digest.
+
+        .. versionchanged:: 0.2.0
+           ``payload_digest``.
         """
         ...
 
@@ -370,7 +397,8 @@ class ComplaintRepository(Protocol):
         """Replace a complaint's personal data and record the erasure in its history.
 
         Counts, dates, categories and outcomes are kept; erasing twice changes
-        nothing the second time.
+        nothing the second time. The ``payload_digest`` stored with the
+        complaint's idempotency key is cleared (the key itself stays).
 
         Args:
             complaint_id: The complaint to erase.
@@ -386,8 +414,19 @@ class ComplaintRepository(Protocol):
         """
         ...
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
+    ) -> IntegrityReport:
         """Check every complaint's hash chain and stored documents.
+
+        Each document (and each indexed column an adapter keeps) must agree
+        with the fold of its chained history. With ``anchor`` (see
+        :mod:`iso10002.repositories.anchors`), every anchored history must
+        still extend what was anchored; with ``anchor_keys``, the anchor's
+        signature is checked first.
 
         Returns:
             A report naming each complaint with a problem.
@@ -455,13 +494,30 @@ def iter_complaints(
     Returns:
         An iterator in ``(received_at, id)`` order.
 
+    Raises:
+        RepositoryError: when a page does not move past the previous one (the
+            repository's ``find`` ignores ``after``), instead of looping forever.
+
     .. versionadded:: 0.1.0
     """
     criteria = query or Query()
     after: str | None = None
+    last: tuple[datetime, str] | None = None
     while True:
         page = repository.find(criteria, limit=page_size, after=after)
+        if page.items:
+            first = page.items[0]
+            if last is not None and (first.received_at, first.id) <= last:
+                msg = (
+                    f"find(after={after!r}) returned {first.id!r} again or out of "
+                    "order: the repository's find does not honour `after`"
+                )
+                raise RepositoryError(msg)
+            last = (page.items[-1].received_at, page.items[-1].id)
         yield from page.items
         if page.next_cursor is None:
             return
+        if page.next_cursor == after:
+            msg = f"find(after={after!r}) returned the same cursor: it never ends"
+            raise RepositoryError(msg)
         after = page.next_cursor

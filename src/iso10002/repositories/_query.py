@@ -13,8 +13,10 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
 from iso10002.repositories._protocol import MAX_PAGE_SIZE, Query
+from iso10002.repositories._validate import check_complaint_id
 
 __all__ = [
+    "MAX_POSITION",
     "IndexValues",
     "check_limit",
     "check_position",
@@ -29,6 +31,9 @@ __all__ = [
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+MAX_POSITION = 2**63 - 1
+"""The largest feed position (a signed 64-bit integer in every store)."""
 
 
 def to_micros(at: datetime) -> int:
@@ -180,9 +185,11 @@ def decode_cursor(cursor: Any) -> tuple[int, str]:
         raise ValidationError.single("after", "must be a cursor returned by find")
     try:
         raw = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("utf-8")
-        micros, complaint_id = raw.split("|", 1)
-        return int(micros), complaint_id
-    except (ValueError, UnicodeError, binascii.Error):
+        text, complaint_id = raw.split("|", 1)
+        micros = int(text)
+        from_micros(micros)  # a datetime (years 1 to 9999), or OverflowError
+        return micros, check_complaint_id(complaint_id)
+    except (ValueError, UnicodeError, binascii.Error, OverflowError):
         raise ValidationError.single(
             "after", "must be a cursor returned by find"
         ) from None
@@ -209,6 +216,12 @@ def check_position(after: Any) -> int:
 
     .. versionadded:: 0.1.0
     """
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-        raise ValidationError.single("after", "must be a non-negative integer position")
+    if (
+        isinstance(after, bool)
+        or not isinstance(after, int)
+        or not 0 <= after <= MAX_POSITION
+    ):
+        raise ValidationError.single(
+            "after", f"must be an integer position from 0 to {MAX_POSITION}"
+        )
     return after

@@ -85,6 +85,8 @@ class SQLiteConnections:
         self._closed = False
         self._shared_lock: threading.Lock | None = None
         self._shared: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        self._inherited: list[sqlite3.Connection] = []
         if self._path == ":memory:":
             with translated():
                 self._shared_lock = threading.Lock()
@@ -113,6 +115,9 @@ class SQLiteConnections:
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute(f"PRAGMA synchronous = {self._synchronous}")
         connection.execute("PRAGMA foreign_keys = ON")
+        # Overwrite deleted content with zeros, so an erased value's old cell
+        # does not linger in the page that held it (see purge_erased).
+        connection.execute("PRAGMA secure_delete = ON")
         return connection
 
     @contextmanager
@@ -120,6 +125,8 @@ class SQLiteConnections:
         if self._closed:
             msg = f"{self!r} is closed"
             raise RepositoryError(msg)
+        if self._pid != os.getpid():
+            self._after_fork()
         if self._shared is not None and self._shared_lock is not None:
             with self._shared_lock:
                 yield self._shared
@@ -129,6 +136,29 @@ class SQLiteConnections:
             connection = self._open()
             self._local.connection = connection
         yield connection
+
+    def _after_fork(self) -> None:
+        """Leave the parent's connections alone; open fresh ones in this process.
+
+        SQLite connections must not cross ``fork()``: the child keeps them
+        (unused and unclosed, so nothing of the parent's is touched) and opens
+        its own. An in-memory database cannot be shared with a child at all.
+
+        Raises:
+            RepositoryError: for ``":memory:"``.
+        """
+        if self._shared is not None:
+            msg = (
+                f"{self!r} was opened in process {self._pid} and used in process "
+                f"{os.getpid()} after fork(): an in-memory database is not shared "
+                "across processes; open a repository in the child"
+            )
+            raise RepositoryError(msg)
+        self._inherited.extend(self._connections)
+        self._connections = []
+        self._registry_lock = threading.Lock()
+        self._local = threading.local()
+        self._pid = os.getpid()
 
     @contextmanager
     def _transaction(
@@ -144,8 +174,38 @@ class SQLiteConnections:
                 raise
             connection.execute("COMMIT")
 
+    def purge_erased(self) -> bool:
+        """Push erased values out of the database's files (after an erasure).
+
+        Every connection runs with ``PRAGMA secure_delete = ON``, so the
+        pages an erasure rewrites keep no trace of the old values; but until
+        a checkpoint the write-ahead log (the ``-wal`` file) still holds the
+        earlier page images. This runs ``PRAGMA wal_checkpoint(TRUNCATE)``:
+        every page goes to the main file and the log is cut to zero bytes.
+        It waits (up to the busy timeout) for readers still using older
+        pages; call it after an erasure or a retention sweep, when no long
+        read is running. Copies outside the files (backups, file-system
+        snapshots, blocks the file system has not reused) are out of reach.
+
+        Returns:
+            ``True`` when the log was emptied; ``False`` when a reader kept
+            it busy (call again later). Always ``True`` for ``":memory:"``.
+
+        Raises:
+            RepositoryError: if the repository is closed or SQLite refuses.
+
+        .. versionadded:: 0.2.0
+        """
+        with translated(), self._connection() as connection:
+            if self._path == ":memory:":
+                return True
+            row = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return row is not None and row[0] == 0
+
     def close(self) -> None:
         """Close every connection this repository opened, in any thread."""
+        if self._pid != os.getpid() and self._shared is None:
+            self._after_fork()  # never close the parent's connections here
         self._closed = True
         with self._registry_lock:
             connections, self._connections = self._connections, []

@@ -85,7 +85,21 @@ out ever larger positions; ``AUTOINCREMENT`` only cost one more page write
 (its ``sqlite_sequence`` row) per save.
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, FACTS_SCHEMA), (3, _V3))
+_V4 = """
+ALTER TABLE complaints ADD COLUMN idempotency_digest TEXT;
+"""
+"""Schema version 4: the payload digest stored with an idempotency key.
+
+Keys stored before it have no digest (``NULL``); a retry under such a key is
+judged by the key alone, as before.
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, _V1),
+    (2, FACTS_SCHEMA),
+    (3, _V3),
+    (4, _V4),
+)
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
 _BACKFILLS = {2: backfill_facts}

@@ -33,6 +33,7 @@ from iso10002.repositories._sqlite_sql import (
     complaint_columns,
     update_sql,
 )
+from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "INSERT_COMPLAINT",
@@ -63,7 +64,11 @@ _DOCUMENT = _CHILDREN.stop
 
 
 def _prepare(
-    complaint: Complaint, after_version: int, previous_link: str, salt: bytes
+    complaint: Complaint,
+    after_version: int,
+    previous_link: str,
+    salt: bytes,
+    chain_key: RecordKey | None,
 ) -> tuple[str, list[tuple[Any, ...]]]:
     """Return the document and the ``events`` rows (INSERT_EVENTS order) to store."""
     return prepare_rows(
@@ -72,33 +77,47 @@ def _prepare(
         previous_link=previous_link,
         salt=salt,
         row_id=column_text(complaint.id),
+        key=chain_key,
     )
 
 
 def insert_complaint(
-    connection: sqlite3.Connection, complaint: Complaint, key: str | None
+    connection: sqlite3.Connection,
+    complaint: Complaint,
+    key: str | None,
+    digest: str | None = None,
+    chain_key: RecordKey | None = None,
 ) -> None:
     """Insert a new complaint, its chained events and facts (caller's transaction).
 
     Raises:
-    DuplicateError: if its id or idempotency key is already stored.
+    DuplicateError: if its id or idempotency key is already stored (for the
+        key, with the payload digest stored with it).
     """
     if key is not None:
         row = connection.execute(
-            "SELECT id FROM complaints WHERE idempotency_key = ?", (key,)
+            "SELECT id, idempotency_digest FROM complaints WHERE idempotency_key = ?",
+            (key,),
         ).fetchone()
         if row is not None:
-            raise DuplicateError(column_value(row[0]), idempotency_key=key)
+            raise DuplicateError(
+                column_value(row[0]), idempotency_key=key, payload_digest=row[1]
+            )
     if connection.execute(
         "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint.id),)
     ).fetchone():
         raise DuplicateError(complaint.id)
     salt = new_salt()
-    document, events = _prepare(complaint, 0, GENESIS, salt)
+    document, events = _prepare(complaint, 0, GENESIS, salt, chain_key)
     connection.execute(
         INSERT_COMPLAINT,
         complaint_columns(complaint, document, salt, events[-1][4], key),
     )
+    if digest is not None:
+        connection.execute(
+            "UPDATE complaints SET idempotency_digest = ? WHERE id = ?",
+            (digest, column_text(complaint.id)),
+        )
     connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
 
@@ -110,7 +129,9 @@ _CHUNK = 500
 
 
 def insert_many(
-    connection: sqlite3.Connection, complaints: Sequence[Complaint]
+    connection: sqlite3.Connection,
+    complaints: Sequence[Complaint],
+    chain_key: RecordKey | None = None,
 ) -> None:
     """Insert new complaints in one go (bulk import; caller's transaction).
 
@@ -121,7 +142,7 @@ def insert_many(
         chunk = complaints[start : start + _CHUNK]
         complaint_rows, events = [], []
         for complaint, salt in zip(chunk, new_salts(len(chunk)), strict=True):
-            document, rows = _prepare(complaint, 0, GENESIS, salt)
+            document, rows = _prepare(complaint, 0, GENESIS, salt, chain_key)
             complaint_rows.append(
                 complaint_columns(complaint, document, salt, rows[-1][4], None)
             )
@@ -142,6 +163,8 @@ def update_complaint(
     complaint: Complaint,
     expected_version: int,
     salt: bytes | None = None,
+    *,
+    chain_key: RecordKey | None = None,
 ) -> None:
     """Store a new version over ``expected_version`` (caller's transaction).
 
@@ -157,7 +180,9 @@ def update_complaint(
             complaint.id, expected_version=expected_version, actual_version=row[0]
         )
     salt = salt or row[2]
-    document, events = _prepare_update(complaint, row, expected_version, salt)
+    document, events = _prepare_update(
+        complaint, row, expected_version, salt, chain_key
+    )
     columns = complaint_columns(complaint, document, salt, events[-1][4], None)
     # Name only the indexed columns whose value changed (see update_sql).
     changed = [
@@ -176,7 +201,11 @@ def update_complaint(
 
 
 def _prepare_update(
-    complaint: Complaint, row: tuple[Any, ...], expected_version: int, salt: bytes
+    complaint: Complaint,
+    row: tuple[Any, ...],
+    expected_version: int,
+    salt: bytes,
+    chain_key: RecordKey | None,
 ) -> tuple[str, list[tuple[Any, ...]]]:
     """Return the new document and ``events`` rows of a save over ``row``.
 
@@ -192,6 +221,7 @@ def _prepare_update(
         salt=salt,
         row_id=column_text(complaint.id),
         texts=texts,
+        key=chain_key,
     )
     kept = stored_history(row[_DOCUMENT])
     if kept is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import attrs
@@ -21,8 +22,8 @@ from iso10002.repositories._integrity import (
     StoredLink,
     chain_events,
     dump_document,
+    inspect_complaint,
     new_salt,
-    verify_complaint,
 )
 from iso10002.repositories._protocol import (
     DEFAULT_LEASE,
@@ -45,9 +46,14 @@ from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_lease,
+    check_payload_digest,
     check_query,
     check_save,
+    check_worker,
 )
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["InMemoryComplaintRepository"]
 
@@ -65,14 +71,22 @@ class InMemoryComplaintRepository:
     Raises the same errors as the durable adapters, keeps the same hash chain,
     and supports ``claim_next``.
 
+    Args:
+        chain_keys: Key every new link with HMAC (see
+            :mod:`iso10002.repositories.keys`).
+
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self) -> None:
-        """Create an empty repository."""
+    def __init__(self, *, chain_keys: ChainKeys | None = None) -> None:
+        """Create an empty repository (keying new links with ``chain_keys``)."""
+        self._chain_keys = checked_keys(chain_keys)
+        self._chain_key = None if chain_keys is None else chain_keys.current
         self._lock = threading.RLock()
         self._entries: dict[str, _Entry] = {}
-        self._keys: dict[str, str] = {}
+        # idempotency key -> (complaint id, payload digest or None)
+        self._keys: dict[str, tuple[str, str | None]] = {}
+        self._key_of: dict[str, str] = {}
         self._feed: list[StoredEvent] = []
         self._claims: dict[str, tuple[str, float]] = {}
 
@@ -87,23 +101,36 @@ class InMemoryComplaintRepository:
             )
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._lock:
             if key is not None and key in self._keys:
-                raise DuplicateError(self._keys[key], idempotency_key=key)
+                stored_id, stored_digest = self._keys[key]
+                raise DuplicateError(
+                    stored_id, idempotency_key=key, payload_digest=stored_digest
+                )
             if complaint.id in self._entries:
                 raise DuplicateError(complaint.id)
             salt = new_salt()
             chained = chain_events(
-                complaint, after_version=0, previous_link=GENESIS, salt=salt
+                complaint,
+                after_version=0,
+                previous_link=GENESIS,
+                salt=salt,
+                key=self._chain_key,
             )
             self._entries[complaint.id] = _Entry(complaint, salt, list(chained))
             if key is not None:
-                self._keys[key] = complaint.id
+                self._keys[key] = (complaint.id, digest)
+                self._key_of[complaint.id] = key
             self._append(chained, complaint.id)
         return complaint
 
@@ -134,6 +161,7 @@ class InMemoryComplaintRepository:
             after_version=expected_version,
             previous_link=entry.links[-1].link,
             salt=salt,
+            key=self._chain_key,
         )
         entry.complaint, entry.salt = complaint, salt
         entry.links.extend(chained)
@@ -194,9 +222,17 @@ class InMemoryComplaintRepository:
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
                 self._store(erased, current.version, new_salt())
+            key = self._key_of.get(complaint_id)
+            if key is not None:
+                self._keys[key] = (complaint_id, None)
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
+    ) -> IntegrityReport:
         """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
         with self._lock:
             entries = [
@@ -204,35 +240,42 @@ class InMemoryComplaintRepository:
                 for i, e in self._entries.items()
             ]
         problems: list[IntegrityProblem] = []
+        unreplayable: list[str] = []
         events = 0
         for complaint_id, complaint, salt, links in sorted(entries, key=lambda x: x[0]):
             events += len(links)
-            problems.extend(
-                verify_complaint(
-                    complaint_id,
-                    document=dump_document(complaint),
-                    links=[
-                        StoredLink(
-                            sequence=c.sequence,
-                            event=c.event_json,
-                            commitment=c.commitment,
-                            link=c.link,
-                        )
-                        for c in links
-                    ],
-                    salt=salt,
-                )
+            check = inspect_complaint(
+                complaint_id,
+                document=dump_document(complaint),
+                links=[
+                    StoredLink(
+                        sequence=c.sequence,
+                        event=c.event_json,
+                        commitment=c.commitment,
+                        link=c.link,
+                    )
+                    for c in links
+                ],
+                salt=salt,
             )
-        return IntegrityReport(
+            problems.extend(check.problems)
+            if not check.replayable:
+                unreplayable.append(complaint_id)
+        report = IntegrityReport(
             complaints_checked=len(entries),
             events_checked=events,
             problems=tuple(problems),
+            unreplayable=tuple(unreplayable),
         )
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE
     ) -> Complaint | None:
         """Claim the first free matching complaint (see ``ClaimingRepository``)."""
+        query = check_query(query)
+        worker = check_worker(worker)
+        lease = check_lease(lease)
         now = time.monotonic()
         with self._lock:
             for complaint in self.find(query, limit=10_000).items:
@@ -244,7 +287,11 @@ class InMemoryComplaintRepository:
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
+        complaint_id = check_complaint_id(complaint_id)
+        worker = check_worker(worker)
         with self._lock:
+            if complaint_id not in self._entries:
+                raise NotFoundError(complaint_id)
             holder = self._claims.get(complaint_id)
             if holder is not None and holder[0] == worker:
                 del self._claims[complaint_id]

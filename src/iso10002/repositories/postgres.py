@@ -8,7 +8,7 @@ the only module that imports them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,7 +41,6 @@ from iso10002.repositories._postgres_write import (
     Statements,
     check_complaint,
     check_expected_version,
-    check_text,
 )
 from iso10002.repositories._protocol import (
     DEFAULT_PAGE_SIZE,
@@ -51,6 +50,13 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
+from iso10002.repositories._validate import (
+    check_complaint_id,
+    check_idempotency_key,
+    check_payload_digest,
+)
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["PostgresComplaintRepository"]
 
@@ -71,9 +77,10 @@ class PostgresComplaintRepository:
         connection is used by one thread at a time (the repository serialises
         its own calls on it).
 
-    What it stores (in ``schema``, created and migrated forwards on first use,
-    versions recorded in ``schema_version``):
-        ``complaints`` holds one row per complaint: the JSONB ``document``
+    What it stores:
+        In ``schema``, created and migrated forwards on first use (versions
+        recorded in ``schema_version``). ``complaints`` holds one row per
+        complaint: the JSONB ``document``
         (everything but the history), the version, and an indexed column per
         :class:`~iso10002.repositories.Query` field. ``events`` holds the history,
         one exact ``json`` value per event with its personal-data commitment and
@@ -111,6 +118,9 @@ class PostgresComplaintRepository:
         clock: The time claims and leases are judged by.
         pool_size: Most connections of the pool opened for a DSN.
         connect_timeout: Seconds to wait for the server when opening a DSN.
+        chain_keys: Key every new link with HMAC under a secret the database
+            does not hold, and verify keyed links with these keys (see
+            :mod:`iso10002.repositories.keys`).
 
     Raises:
         ValidationError: for a bad ``schema`` or ``target``.
@@ -129,14 +139,18 @@ class PostgresComplaintRepository:
         clock: Clock | None = None,
         pool_size: int = 4,
         connect_timeout: float = 10.0,
+        chain_keys: ChainKeys | None = None,
     ) -> None:
         """Connect and make sure the schema is current."""
+        self._chain_keys = checked_keys(chain_keys)
         self.schema = check_schema_name(schema)
         self._clock = clock or SystemClock()
         self._db = Connector(
             target, pool_size=pool_size, connect_timeout=connect_timeout
         )
-        self._sql = Statements(self.schema)
+        self._sql = Statements(
+            self.schema, None if chain_keys is None else chain_keys.current
+        )
         s = sql.Identifier(self.schema)
         self._select = sql.SQL("SELECT {} FROM {}.complaints c").format(
             ROW_COLUMNS.format(schema=s), s
@@ -156,18 +170,24 @@ class PostgresComplaintRepository:
     # -- the ComplaintRepository protocol ---------------------------------------------
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint with its whole history (see the protocol).
 
         Raises:
             DuplicateError: if the id or the idempotency key is already stored.
-            ValidationError: if ``complaint`` is not a complaint with history.
+            ValidationError: if ``complaint`` is not a complaint with history,
+                or for a bad key or digest.
         """
         check_complaint(complaint)
-        check_text("idempotency_key", idempotency_key, optional=True)
+        check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._db.write("add", complaint.id) as cur:
-            self._sql.add(cur, complaint, idempotency_key)
+            self._sql.add(cur, complaint, idempotency_key, digest)
         return complaint
 
     def get(self, complaint_id: str) -> Complaint:
@@ -177,8 +197,7 @@ class PostgresComplaintRepository:
             NotFoundError: if no complaint has that id.
             IntegrityError: if the stored document cannot be read.
         """
-        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
-            raise NotFoundError(str(complaint_id))
+        complaint_id = check_complaint_id(complaint_id)
         with self._db.read("get", complaint_id) as cur:
             cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
             row = cur.fetchone()
@@ -271,13 +290,13 @@ class PostgresComplaintRepository:
             NotFoundError: if no complaint has that id.
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
-        if not isinstance(complaint_id, str) or "\x00" in complaint_id:
-            raise NotFoundError(str(complaint_id))
+        complaint_id = check_complaint_id(complaint_id)
         with self._db.write("erase_personal_data", complaint_id) as cur:
             cur.execute(self._select_for_erasure, (complaint_id,))
             row = cur.fetchone()
             if row is None:
                 raise NotFoundError(complaint_id)
+            cur.execute(self._sql.clear_digest, (complaint_id,))
             complaint = decode_row(row)
             erased = erase(complaint, actor=actor, at=at)
             if erased is complaint:
@@ -292,16 +311,43 @@ class PostgresComplaintRepository:
             )
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
+    ) -> IntegrityReport:
         """Check every complaint's hash chain, document and commitments.
 
-        Complaints are read in pages, so memory stays bounded.
+        Complaints are read in pages, so memory stays bounded. With
+        ``anchor``, every anchored history is checked against it too
+        (see :mod:`iso10002.repositories.anchors`).
         """
-        return verify_all(self._db, self.schema)
+        report = verify_all(self._db, self.schema, self._chain_keys)
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:
         """Close the pool this repository opened; borrowed ones stay open."""
         self._db.close()
+
+    def purge_erased(self) -> None:
+        """Rewrite the complaints table so erased values leave its files.
+
+        Runs ``VACUUM (FULL, ANALYZE)`` on the complaints table: the dead row
+        versions an erasure leaves (table and TOAST) go with the old files.
+        Holds an ``ACCESS EXCLUSIVE`` lock while it runs and cannot run in a
+        transaction. WAL, archives and backups are out of its reach; see
+        :doc:`/confidentiality`.
+
+        Raises:
+            RepositoryError: if the server refuses (lock, privilege, open
+                transaction).
+
+        .. versionadded:: 0.2.0
+        """
+        statement = sql.SQL("VACUUM (FULL, ANALYZE) {}.complaints").format(self._s)
+        with self._db.read("purge_erased") as cur:
+            cur.execute(statement)
 
     # -- beyond the protocol ----------------------------------------------------------
 

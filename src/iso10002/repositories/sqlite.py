@@ -12,8 +12,9 @@ several threads (one connection each) and several processes on one machine.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from iso10002.analysis._calendar import DayCalendar
@@ -27,10 +28,10 @@ from iso10002.model import Complaint
 from iso10002.repositories._erasure import erase
 from iso10002.repositories._integrity import (
     StoredLink,
+    inspect_complaint,
     load_document,
     load_event,
     new_salt,
-    verify_complaint,
 )
 from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._protocol import (
@@ -60,8 +61,10 @@ from iso10002.repositories._sqlite_connect import (
 )
 from iso10002.repositories._sqlite_schema import migrate
 from iso10002.repositories._sqlite_sql import (
+    INDEXED_COLUMNS,
     column_text,
     column_value,
+    complaint_columns,
     count_sql,
     select_sql,
     where,
@@ -75,9 +78,20 @@ from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
     check_idempotency_key,
+    check_lease,
+    check_payload_digest,
     check_query,
     check_save,
+    check_worker,
 )
+from iso10002.repositories._verify_rows import (
+    column_problems,
+    gap_problems,
+    head_problems,
+    orphan_problems,
+)
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
@@ -91,6 +105,9 @@ class SQLiteComplaintRepository(SQLiteConnections):
         synchronous: SQLite's ``PRAGMA synchronous``: ``"NORMAL"`` (default)
             survives process crashes; ``"FULL"`` also power loss, more slowly.
         timeout: Seconds to wait for another writer before giving up.
+        chain_keys: Key every new link with HMAC under a secret the database
+            does not hold, and verify keyed links with these keys (see
+            :mod:`iso10002.repositories.keys`).
 
     Raises:
         ValidationError: for an unknown ``synchronous`` mode or a bad timeout.
@@ -106,8 +123,11 @@ class SQLiteComplaintRepository(SQLiteConnections):
         *,
         synchronous: str = "NORMAL",
         timeout: float = 30.0,
+        chain_keys: ChainKeys | None = None,
     ) -> None:
         """Open (and if needed create or migrate) the database at ``path``."""
+        self._chain_keys = checked_keys(chain_keys)
+        self._chain_key = None if chain_keys is None else chain_keys.current
         super().__init__(path, synchronous=synchronous, timeout=timeout)
         try:
             with translated(), self._connection() as connection:
@@ -119,13 +139,18 @@ class SQLiteComplaintRepository(SQLiteConnections):
             raise
 
     def add(
-        self, complaint: Complaint, *, idempotency_key: str | None = None
+        self,
+        complaint: Complaint,
+        *,
+        idempotency_key: str | None = None,
+        payload_digest: str | None = None,
     ) -> Complaint:
         """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
         complaint = check_complaint(complaint)
         key = check_idempotency_key(idempotency_key)
+        digest = check_payload_digest(payload_digest)
         with self._transaction() as connection:
-            insert_complaint(connection, complaint, key)
+            insert_complaint(connection, complaint, key, digest, self._chain_key)
         return complaint
 
     def add_many(self, complaints: Iterable[Complaint]) -> int:
@@ -150,7 +175,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         """
         checked = [check_complaint(c) for c in complaints]
         with self._transaction() as connection:
-            insert_many(connection, checked)
+            insert_many(connection, checked, self._chain_key)
         return len(checked)
 
     def import_complaints(
@@ -209,7 +234,9 @@ class SQLiteComplaintRepository(SQLiteConnections):
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
         complaint = check_save(complaint, expected_version)
         with self._transaction() as connection:
-            update_complaint(connection, complaint, expected_version)
+            update_complaint(
+                connection, complaint, expected_version, chain_key=self._chain_key
+            )
         return complaint
 
     def find(
@@ -278,18 +305,43 @@ class SQLiteComplaintRepository(SQLiteConnections):
             current = load_document(complaint_id, row[0])
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
-                update_complaint(connection, erased, current.version, new_salt())
+                update_complaint(
+                    connection,
+                    erased,
+                    current.version,
+                    new_salt(),
+                    chain_key=self._chain_key,
+                )
+            connection.execute(
+                "UPDATE complaints SET idempotency_digest = NULL "
+                "WHERE id = ? AND idempotency_digest IS NOT NULL",
+                (column_text(complaint_id),),
+            )
         return erased
 
-    def verify_integrity(self) -> IntegrityReport:
-        """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
+    def verify_integrity(
+        self,
+        *,
+        anchor: Anchor | None = None,
+        anchor_keys: Mapping[str, RecordKey] | None = None,
+    ) -> IntegrityReport:
+        """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`).
+
+        Besides each complaint's chain and document, the row's version, last
+        link and indexed columns are checked against them, events of
+        complaints that are not stored are named, and so are positions
+        missing from the event log (SQLite hands them out without gaps).
+        """
         problems: list[IntegrityProblem] = []
+        unreplayable: list[str] = []
         complaints = events = 0
+        indexed = ", ".join(INDEXED_COLUMNS)
         with self._transaction("BEGIN") as connection:
             outer = connection.execute(
-                "SELECT id, document, salt FROM complaints ORDER BY id"
+                "SELECT id, document, salt, version, last_link, "  # noqa: S608 - fixed names
+                f"{indexed} FROM complaints ORDER BY id"
             )
-            for stored_id, document, salt in outer:
+            for stored_id, document, salt, version, last_link, *columns in outer:
                 complaint_id = column_value(stored_id)
                 links = [
                     StoredLink(sequence=r[0], event=r[1], commitment=r[2], link=r[3])
@@ -301,16 +353,40 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 ]
                 complaints += 1
                 events += len(links)
+                check = inspect_complaint(
+                    complaint_id,
+                    document=document,
+                    links=links,
+                    salt=salt,
+                    keys=self._chain_keys,
+                )
+                problems.extend(check.problems)
+                if not check.replayable:
+                    unreplayable.append(complaint_id)
                 problems.extend(
-                    verify_complaint(
-                        complaint_id, document=document, links=links, salt=salt
+                    head_problems(
+                        complaint_id, version=version, last_link=last_link, links=links
                     )
                 )
-        return IntegrityReport(
+                if check.complaint is not None:
+                    expected = complaint_columns(
+                        check.complaint, document, salt, last_link, None
+                    )[5:13]
+                    problems.extend(
+                        column_problems(
+                            complaint_id,
+                            stored=dict(zip(INDEXED_COLUMNS, columns, strict=True)),
+                            expected=dict(zip(INDEXED_COLUMNS, expected, strict=True)),
+                        )
+                    )
+            problems.extend(_log_problems(connection))
+        report = IntegrityReport(
             complaints_checked=complaints,
             events_checked=events,
             problems=tuple(problems),
+            unreplayable=tuple(unreplayable),
         )
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def analytics_kpis(
         self, spec: KpiSpec, calendar: DayCalendar | None = None
@@ -351,6 +427,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
     ) -> Complaint | None:
         """Claim the first free matching complaint (see ``ClaimingRepository``)."""
         query = check_query(query)
+        worker = check_worker(worker)
+        lease = check_lease(lease)
         now = to_micros_now()
         clause, params = where(query)
         free = "(claimed_until_us IS NULL OR claimed_until_us <= ?)"
@@ -372,14 +450,41 @@ class SQLiteComplaintRepository(SQLiteConnections):
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
+        complaint_id = check_complaint_id(complaint_id)
+        worker = check_worker(worker)
         with self._transaction() as connection:
             connection.execute(
                 "UPDATE complaints SET claimed_by = NULL, claimed_until_us = NULL "
                 "WHERE id = ? AND claimed_by = ?",
                 (column_text(complaint_id), worker),
             )
+            found = connection.execute(
+                "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint_id),)
+            ).fetchone()
+        if found is None:
+            raise NotFoundError(complaint_id)
 
 
 def to_micros_now() -> int:
     """Return the wall-clock time in microseconds since the epoch (claim leases)."""
     return time.time_ns() // 1000
+
+
+def _log_problems(connection: sqlite3.Connection) -> list[IntegrityProblem]:
+    """Name events of complaints that are not stored, and missing positions."""
+    orphans = [
+        column_value(row[0])
+        for row in connection.execute(
+            "SELECT DISTINCT complaint_id FROM events WHERE complaint_id "
+            "NOT IN (SELECT id FROM complaints) ORDER BY complaint_id"
+        )
+    ]
+    gaps = connection.execute(
+        "SELECT position + 1, next - 1 FROM ("
+        " SELECT position, lead(position) OVER (ORDER BY position) AS next"
+        " FROM events) WHERE next > position + 1 ORDER BY position"
+    ).fetchall()
+    first = connection.execute("SELECT min(position) FROM events").fetchone()[0]
+    if first is not None and first > 1:
+        gaps.insert(0, (1, first - 1))
+    return [*orphan_problems(orphans), *gap_problems(gaps)]

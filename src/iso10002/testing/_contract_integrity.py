@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from iso10002.errors import IntegrityError, NotFoundError, ValidationError
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._erasure import ERASED, ERASURE_EVENT, is_erased
+from iso10002.repositories._integrity import SALT_BYTES
 from iso10002.repositories._protocol import ComplaintRepository, Query, iter_complaints
 from iso10002.repositories._query import sort_key
 from iso10002.serialization import to_dict
@@ -134,6 +135,30 @@ class ErasureIntegrityContract(ContractBase):
             )
         assert repository.get(complaint.id) == complaint
 
+    def test_erasure_replaces_the_salt_of_the_commitments(
+        self, repository: ComplaintRepository
+    ) -> None:
+        """Erasure stores a new salt, so old commitments cannot test guessed data."""
+        self.require(Capability.RAW_ACCESS)
+        complaint = repository.add(make_complaint(1, events=2))
+        salt = self.stored_salt(repository, complaint.id)
+        assert len(salt) >= SALT_BYTES, f"a salt of {len(salt)} bytes is too short"
+        saved = next_version(complaint)
+        repository.save(saved, expected_version=2)
+        assert self.stored_salt(repository, complaint.id) == salt, (
+            "a save changed the salt: it must change only on erasure"
+        )
+        self._erase(repository, saved)
+        if self.stored_salt(repository, complaint.id) == salt:
+            pytest.fail(
+                "erasure kept the complaint's old salt: the commitments stored "
+                "before it could still be tested against guessed personal data "
+                "(store a new salt with the erasure: adapter_kit.new_salt())",
+                pytrace=False,
+            )
+        report = repository.verify_integrity()
+        assert report.ok, report.problems
+
     def test_chain_verifies_after_saves_and_erasure(
         self, repository: ComplaintRepository
     ) -> None:
@@ -166,7 +191,10 @@ class ErasureIntegrityContract(ContractBase):
             assert after.pop("history")[: unique.version] == before.pop("history")  # type: ignore[index]
             assert after == before
             assert is_erased(erased)
-            assert erased.complainant.name == ERASED
+            # An anonymous complainant had no name to erase, and gets none.
+            assert erased.complainant.name == (
+                None if unique.complainant.anonymous else ERASED
+            )
 
         check()
         report = repository.verify_integrity()

@@ -25,6 +25,7 @@ from iso10002.testing._contract_support import (
     ContractBase,
     make_complaint,
     next_version,
+    read_pages,
 )
 
 __all__ = ["HOSTILE_TEXT", "BasicStorageContract", "QueryContract"]
@@ -57,7 +58,15 @@ def _hostile_complaint(number: int, text: str) -> Complaint:
         name=text,
         description=f"{text}\n{text * 3}",
     )
-    return attrs.evolve(base, reference=text[:64], received_by=text)
+    # The receipt event records the reference and the actor too.
+    first = base.history[0]
+    first = attrs.evolve(first, actor=text, data={**first.data, "reference": text[:64]})
+    return attrs.evolve(
+        base,
+        reference=text[:64],
+        received_by=text,
+        history=(first, *base.history[1:]),
+    )
 
 
 class BasicStorageContract(ContractBase):
@@ -337,13 +346,10 @@ class QueryContract(ContractBase):
     ) -> None:
         """Any page size yields every complaint once, in (received_at, id) order."""
         for size in (1, 3, 40, 100):
-            page = repository.find(Query(), limit=size)
-            seen = list(page.items)
-            while page.next_cursor is not None:
-                page = repository.find(Query(), limit=size, after=page.next_cursor)
-                assert len(page.items) <= size
-                seen.extend(page.items)
-            assert [c.id for c in seen] == [c.id for c in populated]
+            pages = read_pages(repository, Query(), size=size, deadline=self._deadline)
+            assert all(len(page.items) <= size for page in pages)
+            seen = [c.id for page in pages for c in page.items]
+            assert seen == [c.id for c in populated]
 
     @pytest.mark.usefixtures("populated")
     def test_a_cursor_keeps_its_place_when_complaints_are_added(

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
-import attrs
 import pytest
 
+from iso10002.history import step_facts
 from iso10002.model import (
     RECEIVED_EVENT,
     Channel,
@@ -22,8 +22,11 @@ from iso10002.model import (
     Outcome,
     SatisfactionFeedback,
     Subject,
+    WorkflowRef,
 )
-from iso10002.repositories._protocol import ComplaintRepository, StoredEvent
+from iso10002.repositories._protocol import ComplaintRepository, Page, StoredEvent
+from iso10002.repositories._query import sort_key
+from iso10002.testing._contract_time import Deadline, time_limit
 
 __all__ = [
     "T0",
@@ -32,6 +35,7 @@ __all__ = [
     "make_complaint",
     "next_version",
     "read_feed",
+    "read_pages",
 ]
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -49,7 +53,10 @@ class Capability(str, enum.Enum):
     MULTI_PROCESS = "multi_process"
     """Several processes may share one store (needs ``process_repository_factory``)."""
     RAW_ACCESS = "raw_access"
-    """The test class can edit stored rows (``tamper_event``, ``corrupt_document``)."""
+    """The test class can read and edit stored rows behind the adapter's back.
+
+    Hooks: ``tamper_event``, ``corrupt_document`` and ``stored_salt``.
+    """
 
 
 def make_complaint(  # noqa: PLR0913 - every field a query can select on
@@ -85,14 +92,27 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     .. versionadded:: 0.1.0
     """
     at = received_at or T0 + timedelta(minutes=number)
+    reference = f"CMP-{at.year}-{number:06d}"
+    subject = Subject(product="meter", references=(f"ACC-{number}",))
+    classification = None if category is None else Classification(category=category)
+    receipt = {
+        "channel": channel,
+        "reference": reference,
+        "subject": subject,
+        "workflow": WorkflowRef(),
+        "assignee": assignee,
+        "classification": classification,
+        "deadlines": deadlines,
+    }
     history = [
         HistoryEvent(
             sequence=1,
             name=RECEIVED_EVENT,
             at=at,
             actor="intake",
-            to_state="received",
-            data={"channel": channel.value},
+            to_state=status,
+            # The facts of receipt, so the fold of the history gives the document.
+            data=step_facts(receipt),
         )
     ]
     names = ("ComplaintAcknowledged", "InvestigationStarted")
@@ -108,7 +128,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     )
     return Complaint(
         id=f"C-{number:06d}",
-        reference=f"CMP-{at.year}-{number:06d}",
+        reference=reference,
         received_at=at,
         channel=channel,
         received_by="intake",
@@ -119,10 +139,10 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
             postal_address="1 Example Street\nExampletown",
             vulnerable=number % 2 == 0,
         ),
-        subject=Subject(product="meter", references=(f"ACC-{number}",)),
+        subject=subject,
         description=description or f"Complaint text number {number}",
         desired_outcome="A refund",
-        classification=None if category is None else Classification(category=category),
+        classification=classification,
         status=status,
         assignee=assignee,
         deadlines=deadlines,
@@ -150,14 +170,12 @@ def next_version(
         name=name,
         at=at or last.at + timedelta(minutes=1),
         actor=actor,
+        from_state=complaint.status if "status" in changes else None,
+        to_state=changes.get("status"),
         data=data if data is not None else {"by": actor},
     )
-    return attrs.evolve(
-        complaint,
-        version=complaint.version + 1,
-        history=(*complaint.history, event),
-        **changes,
-    )
+    # next_version records the changed facts in the event.
+    return complaint.next_version(event, **changes)
 
 
 def decided(complaint: Complaint, *, outcome: Outcome = Outcome.UPHELD) -> Complaint:
@@ -178,16 +196,69 @@ def decided(complaint: Complaint, *, outcome: Outcome = Outcome.UPHELD) -> Compl
     )
 
 
-def read_feed(repository: ComplaintRepository, *, page: int = 50) -> list[StoredEvent]:
-    """Read the whole event feed in pages."""
+def read_feed(
+    repository: ComplaintRepository,
+    *,
+    page: int = 50,
+    deadline: Deadline | None = None,
+) -> list[StoredEvent]:
+    """Read the whole event feed in pages, failing if a page does not advance."""
     found: list[StoredEvent] = []
     after = 0
     while True:
+        if deadline is not None:
+            deadline.check("reading the event feed")
         batch = repository.events(after=after, limit=page)
         if not batch:
             return found
+        if batch[0].position <= after:
+            pytest.fail(
+                f"events(after={after}) returned position {batch[0].position}, "
+                "not after it: events must honour `after`, or paging never ends",
+                pytrace=False,
+            )
         found.extend(batch)
         after = batch[-1].position
+
+
+def check_page_advances(after: str | None, previous: Page | None, page: Page) -> None:
+    """Fail unless ``page``, found ``after`` the ``previous`` one, moves on."""
+    if previous is None or not previous.items:
+        return
+    if page.next_cursor is not None and page.next_cursor == after:
+        pytest.fail(
+            f"find(after={after!r}) returned the same cursor again: find must "
+            "honour `after`, or paging never ends",
+            pytrace=False,
+        )
+    if page.items and sort_key(page.items[0]) <= sort_key(previous.items[-1]):
+        pytest.fail(
+            f"find(after={after!r}) returned {page.items[0].id!r} again or out of "
+            f"order (the previous page ended at {previous.items[-1].id!r}): find "
+            "must honour `after`, or paging never ends",
+            pytrace=False,
+        )
+
+
+def read_pages(
+    repository: ComplaintRepository,
+    query: Any,
+    *,
+    size: int,
+    deadline: Deadline | None = None,
+) -> list[Page]:
+    """Read every page of ``query``, failing if a cursor does not advance."""
+    page = repository.find(query, limit=size)
+    pages = [page]
+    while page.next_cursor is not None:
+        if deadline is not None:
+            deadline.check(f"paging through find(limit={size})")
+        after = page.next_cursor
+        following = repository.find(query, limit=size, after=after)
+        check_page_advances(after, page, following)
+        page = following
+        pages.append(page)
+    return pages
 
 
 class ContractBase:
@@ -210,6 +281,24 @@ class ContractBase:
 
     processes: ClassVar[int] = 3
     """Concurrent writer processes in the multi-process tests."""
+
+    time_limit: ClassVar[float] = 300.0
+    """Seconds each contract test may take before it fails as hanging.
+
+    Enforced without any plugin: by ``SIGALRM`` where the platform has it,
+    and by deadlines on every loop and wait of the suite everywhere.
+
+    .. versionadded:: 0.2.0
+    """
+
+    _deadline: Deadline  # the running test's, ``time_limit`` from its start
+
+    @pytest.fixture(autouse=True)
+    def _bounded_in_time(self, request: pytest.FixtureRequest) -> Iterator[None]:
+        """Bound the running test by ``time_limit`` (see :attr:`time_limit`)."""
+        self._deadline = Deadline(self.time_limit)
+        with time_limit(self.time_limit, request.node.nodeid):
+            yield
 
     @pytest.fixture
     def repository_factory(self) -> Callable[[], ComplaintRepository]:
@@ -248,6 +337,14 @@ class ContractBase:
     ) -> None:
         """Make a stored document malformed behind its back (``RAW_ACCESS``)."""
         msg = f"{type(self).__name__} must override corrupt_document for RAW_ACCESS"
+        raise NotImplementedError(msg)
+
+    def stored_salt(self, repository: ComplaintRepository, complaint_id: str) -> bytes:
+        """Return the salt stored for a complaint's commitments (``RAW_ACCESS``).
+
+        .. versionadded:: 0.2.0
+        """
+        msg = f"{type(self).__name__} must override stored_salt for RAW_ACCESS"
         raise NotImplementedError(msg)
 
     def require(self, capability: Capability) -> None:

@@ -24,6 +24,9 @@ can be brought up one layer at a time:
 5. :class:`ErasureIntegrityContract`: erasure keeps statistics and the hash
    chain verifies; tampering is named;
 6. :class:`VolumeContract`: counts and pages stay exact over many complaints;
+7. :class:`InputContract`: hostile arguments (ids, keys, positions, cursors,
+   extreme instants, workers, leases) get the same named ``ValidationError``
+   from every adapter, never a driver's raw error;
 
 plus the optional :class:`ClaimContract`. Optional abilities are declared in
 ``capabilities`` (see :class:`Capability`); tests needing an undeclared one
@@ -39,6 +42,7 @@ from iso10002.testing._contract_concurrency import (
     ConcurrencyContract,
     EventFeedContract,
 )
+from iso10002.testing._contract_inputs import InputContract
 from iso10002.testing._contract_integrity import (
     ErasureIntegrityContract,
     VolumeContract,
@@ -64,6 +68,7 @@ __all__ = [
     "ContractBase",
     "ErasureIntegrityContract",
     "EventFeedContract",
+    "InputContract",
     "QueryContract",
     "RepositoryContract",
     "VolumeContract",
@@ -79,6 +84,7 @@ class RepositoryContract(
     EventFeedContract,
     ErasureIntegrityContract,
     VolumeContract,
+    InputContract,
     ClaimContract,
 ):
     """Every layer of the repository conformance suite in one class.

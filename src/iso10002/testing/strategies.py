@@ -163,10 +163,15 @@ def representatives() -> st.SearchStrategy[Representative]:
 
 
 def complainants() -> st.SearchStrategy[Complainant]:
-    """Generate complainants, with and without contact details and needs."""
+    """Generate complainants, with and without contact details and needs.
+
+    About one in ten is anonymous (no name).
+    """
     return st.builds(
         Complainant,
-        name=single_line_text(),
+        name=st.integers(0, 9).flatmap(
+            lambda n: st.none() if n == 0 else single_line_text()
+        ),
         email=st.none() | _emails(),
         phone=st.none() | single_line_text(max_size=20),
         postal_address=st.none() | multiline_text(max_size=80),
@@ -217,6 +222,7 @@ def classifications() -> st.SearchStrategy[Classification]:
         severity=st.sampled_from(Severity),
         priority=st.sampled_from(Priority),
         tags=st.lists(single_line_text(max_size=12), max_size=3).map(tuple),
+        subcategory=st.none() | single_line_text(max_size=30),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from iso10002.errors import Iso10002Error, TransitionNotAllowed, ValidationError
+from iso10002.history import step_facts
 from iso10002.model import (
     Channel,
     Complaint,
@@ -341,6 +342,9 @@ class Workflow:
             checked, event_data = _NO_CHANGES, {}
         else:
             checked, event_data = step_data(data, step, trigger)
+            if checked:
+                # The history is the record: the event carries what the step set.
+                event_data = {**event_data, **step_facts(checked)}
         # The step's name, trigger and states were validated when the
         # definition was compiled; only what varies per call was checked above.
         event = _EVENT(  # positional, in HistoryEvent's field order

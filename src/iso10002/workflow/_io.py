@@ -26,6 +26,9 @@ __all__ = [
 ]
 
 _MAX_TEXT = 1_000_000
+# A definition nests five levels (definition, steps, a step, its lists, an
+# item); anything far deeper is refused before it is structured.
+_MAX_DEPTH = 32
 _FIELDS = ("name", "version", "description", "states", "steps")
 
 
@@ -106,6 +109,21 @@ def _check_size(text: Any) -> None:
         raise InvalidWorkflowDefinition([("", f"larger than {_MAX_TEXT} characters")])
 
 
+def _check_depth(data: Any) -> None:
+    """Refuse data nested deeper than any definition is (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise InvalidWorkflowDefinition(
+                [("", f"nested deeper than {_MAX_DEPTH} levels")]
+            )
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
 def definition_from_json(text: str | bytes) -> WorkflowDefinition:
     """Parse a definition from JSON text."""
     _check_size(text)
@@ -113,6 +131,7 @@ def definition_from_json(text: str | bytes) -> WorkflowDefinition:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise InvalidWorkflowDefinition([("", f"not valid JSON ({exc})")]) from None
+    _check_depth(data)
     return definition_from_dict(data)
 
 
@@ -143,4 +162,10 @@ def definition_from_toml(text: str) -> WorkflowDefinition:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidWorkflowDefinition([("", f"not valid TOML ({exc})")]) from None
+    except RecursionError:
+        # tomllib recurses per nested array or table: refuse like too deep JSON.
+        raise InvalidWorkflowDefinition(
+            [("", f"nested deeper than {_MAX_DEPTH} levels")]
+        ) from None
+    _check_depth(data)
     return definition_from_dict(data)

@@ -1,0 +1,105 @@
+"""What an import mapping may name: the model fields and the history events."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from iso10002.model import (
+    Channel,
+    ContactMethod,
+    Outcome,
+    Priority,
+    RemedyKind,
+    Severity,
+)
+
+__all__ = ["EVENTS", "FIELDS", "EventKind", "FieldKind", "FieldSpec"]
+
+
+class FieldKind(enum.Enum):
+    """How a source value is read for a field."""
+
+    TEXT = "text"
+    LONG_TEXT = "long text"
+    ENUM = "one of a list"
+    DATETIME = "date or datetime"
+    DATE = "date"
+    DECIMAL = "amount"
+    BOOL = "yes or no"
+    LIST = "list of text"
+
+
+@attrs.frozen
+class FieldSpec:
+    """One importable field: how its value is read, and its vocabulary."""
+
+    kind: FieldKind
+    choices: type[enum.Enum] | None = None
+
+
+_T, _L = FieldSpec(FieldKind.TEXT), FieldSpec(FieldKind.LONG_TEXT)
+
+FIELDS: dict[str, FieldSpec] = {
+    "reference": _T,
+    "received_at": FieldSpec(FieldKind.DATETIME),
+    "channel": FieldSpec(FieldKind.ENUM, Channel),
+    "received_by": _T,
+    "assignee": _T,
+    "description": _L,
+    "desired_outcome": _L,
+    "complainant.name": _T,
+    "complainant.email": _T,
+    "complainant.phone": _T,
+    "complainant.postal_address": _L,
+    "complainant.customer_reference": _T,
+    "complainant.preferred_contact": FieldSpec(FieldKind.ENUM, ContactMethod),
+    "complainant.language": _T,
+    "complainant.vulnerable": FieldSpec(FieldKind.BOOL),
+    "subject.product": _T,
+    "subject.service": _T,
+    "subject.location": _T,
+    "subject.incident_date": FieldSpec(FieldKind.DATE),
+    "subject.references": FieldSpec(FieldKind.LIST),
+    "classification.category": _T,
+    "classification.severity": FieldSpec(FieldKind.ENUM, Severity),
+    "classification.priority": FieldSpec(FieldKind.ENUM, Priority),
+    "classification.subcategory": _T,
+    "classification.tags": FieldSpec(FieldKind.LIST),
+    "outcome": FieldSpec(FieldKind.ENUM, Outcome),
+    "decision.summary": _L,
+    "decision.reasons": _L,
+    "decision.decided_by": _T,
+    "decision.escalation_route": _L,
+    "decision.communicated_via": FieldSpec(FieldKind.ENUM, ContactMethod),
+    "decision.remedy": FieldSpec(FieldKind.ENUM, RemedyKind),
+    "decision.amount": FieldSpec(FieldKind.DECIMAL),
+    "decision.currency": _T,
+}
+"""Every field a mapping may fill, by its dotted name."""
+
+
+@attrs.frozen
+class EventKind:
+    """A history event an import can synthesise."""
+
+    name: str
+    trigger: str
+    to_state: str | None  # None: the state does not change
+
+
+EVENTS: dict[str, EventKind] = {
+    "acknowledged": EventKind("ComplaintAcknowledged", "acknowledge", "acknowledged"),
+    "assessed": EventKind("ComplaintAssessed", "assess", "assessed"),
+    "decided": EventKind("DecisionMade", "decide", "decided"),
+    "communicated": EventKind(
+        "DecisionCommunicated", "communicate_decision", "decision_communicated"
+    ),
+    "accepted": EventKind("ComplainantAccepted", "accept_decision", None),
+    "appealed": EventKind("ComplainantRejected", "reject_decision", "internal_review"),
+    "closed": EventKind("ComplaintClosed", "close", "closed"),
+    "withdrawn": EventKind("ComplaintWithdrawn", "withdraw", "withdrawn"),
+    "reopened": EventKind("ComplaintReopened", "reopen", "investigating"),
+}
+"""The events a mapping may synthesise, in the order they enter a history."""

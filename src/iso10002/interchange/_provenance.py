@@ -1,0 +1,93 @@
+"""How many complaints rest on what an import had to assume."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from iso10002.model import IMPORTED, Complaint
+
+__all__ = ["ImportedShare", "imported_share"]
+
+
+@attrs.frozen(kw_only=True)
+class ImportedShare:
+    """The complaints of a set that were imported, and what their figures rest on.
+
+    Args:
+        complaints: Complaints counted.
+        imported: Imported records (their received event names the import).
+        day_only_receipt: Imported with a receipt known only to the day (its
+            time taken as the start of the day: durations from receipt are
+            approximate to a day).
+        unknown_instants: Imported with an event known to have happened but
+            not when (it took another event's instant).
+        out_of_order: Imported with source dates that ran backwards (kept in
+            order, the source's instant recorded).
+        anonymous: Complaints from an anonymous complainant.
+        no_description: Imported records whose source held no description.
+
+    .. versionadded:: 0.2.0
+    """
+
+    complaints: int = 0
+    imported: int = 0
+    day_only_receipt: int = 0
+    unknown_instants: int = 0
+    out_of_order: int = 0
+    anonymous: int = 0
+    no_description: int = 0
+
+    def describe(self) -> str:
+        """Say in one line how many figures rest on the import's assumptions."""
+        return (
+            f"{self.imported:,} of {self.complaints:,} complaints imported: "
+            f"{self.day_only_receipt:,} received on a known day only, "
+            f"{self.unknown_instants:,} with an event of unknown time, "
+            f"{self.out_of_order:,} with source dates out of order, "
+            f"{self.no_description:,} without a description; "
+            f"{self.anonymous:,} anonymous complainants"
+        )
+
+
+def imported_share(complaints: Iterable[Complaint]) -> ImportedShare:
+    """Count the complaints whose figures rest on an import's assumptions.
+
+    Reads what :func:`~iso10002.interchange.import_records` records in the
+    events' data (``precision``, ``instant``, ``anomaly``), so the count holds
+    for any store the complaints come from.
+
+    Args:
+        complaints: The complaints an analysis covers.
+
+    Returns:
+        The counts, each a number of complaints.
+
+    .. versionadded:: 0.2.0
+    """
+    counts = dict.fromkeys(
+        (
+            "complaints",
+            "imported",
+            "day_only_receipt",
+            "unknown_instants",
+            "out_of_order",
+            "anonymous",
+            "no_description",
+        ),
+        0,
+    )
+    for complaint in complaints:
+        counts["complaints"] += 1
+        counts["anonymous"] += complaint.complainant.anonymous
+        first = complaint.history[0].data if complaint.history else {}
+        if IMPORTED not in first:
+            continue
+        counts["imported"] += 1
+        counts["day_only_receipt"] += first.get("precision") == "day"
+        counts["no_description"] += complaint.description is None
+        data = [e.data for e in complaint.history]
+        counts["unknown_instants"] += any(d.get("instant") == "unknown" for d in data)
+        counts["out_of_order"] += any("anomaly" in d for d in data)
+    return ImportedShare(**counts)
