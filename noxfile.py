@@ -20,7 +20,7 @@ nox.options.error_on_missing_interpreters = False
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # ``docs``: the tests build small pages with the docs' own Sphinx extensions.
-EXTRAS = ".[postgres,holidays,cli,toml,crypto,testing,docs]"
+EXTRAS = ".[postgres,holidays,cli,toml,crypto,testing,docs,report]"
 # One worker per core; ``loadfile`` keeps each file on one worker, which the
 # docs need (the code blocks of one page share their names, in order).
 PYTEST_ARGS = ["-n", "auto", "--dist", "loadfile", "--cov"]
@@ -93,9 +93,21 @@ def coverage(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Run every benchmark; each prints its ratios against its references."""
-    session.install("-e", ".[postgres,holidays,cli]", *group("bench"))
+    session.install("-e", ".[postgres,holidays,cli,report]", *group("bench"))
     scripts = sorted(
         str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")
     )
     for script in session.posargs or scripts:
         session.run("python", script)
+
+
+@nox.session(python="3.11", default=False)
+def browser(session: nox.Session) -> None:
+    """Render the review pack in headless Chromium and check what a reader sees.
+
+    Not part of the default gate: it needs Chromium from the system
+    (``apt-get update && apt-get install -y chromium chromium-driver`` on
+    Debian). Screenshots and PDFs are left in ``build/review-pack``.
+    """
+    session.install("-e", ".[cli,report]")
+    session.run("python", "tests/browser/check_review_pack.py", *session.posargs)

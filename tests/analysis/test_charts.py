@@ -48,9 +48,9 @@ class TestPChart:
         ]
 
     def test_empty_period_never_signals_beyond(self):
-        """A period with no decisions is plotted at 0 without a beyond-limits signal."""
+        """A period with no decisions is a gap (no value), never a 0 % point."""
         chart = p_chart("upheld", [("a", 5, 10), ("b", 0, 0), ("c", 5, 10)])
-        assert chart.points[1].value == 0
+        assert chart.points[1].value is None
         assert RunRule.BEYOND_3_SIGMA not in [s.rule for s in chart.signals]
 
     @pytest.mark.parametrize(
@@ -75,12 +75,13 @@ class TestPChart:
         )
     )
     def test_limits_stay_within_zero_and_one(self, pairs):
-        """Every p-chart limit and value lies in [0, 1]."""
+        """Every p-chart limit and value lies in [0, 1]; only n = 0 is a gap."""
         rows = [(str(i), min(a, b), max(a, b)) for i, (a, b) in enumerate(pairs)]
         chart = p_chart("x", rows)
         for p in chart.points:
             assert 0 <= p.lower <= p.upper <= 1
-            assert 0 <= p.value <= 1
+            assert (p.value is None) == (p.size == 0)
+            assert p.value is None or 0 <= p.value <= 1
 
 
 class TestCChart:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timezone
 
 import attrs
@@ -294,3 +295,54 @@ class TestReportErrors:
             1,
         )
         assert "organisation.toml: not valid TOML" in line
+
+
+class TestReportGranularity:
+    def test_auto_is_weekly_for_a_quarter(self, invoke, demo_db, tmp_path):
+        """A quarter is charted week by week: its 14 ISO weeks, empty ones too."""
+        out = tmp_path / "q1.json"
+        result = invoke(
+            "report", "--db", str(demo_db), "--period", "2025-Q1", "--json", str(out)
+        )
+        assert result.exit_code == 0, result.stderr
+        kpis = json.loads(out.read_text(encoding="utf-8"))["kpis"]
+        assert kpis["granularity"] == "week"
+        weeks = [s["period"] for s in kpis["series"]]
+        assert weeks == [f"2025-W{w:02d}" for w in range(1, 15)]
+
+    def test_auto_is_monthly_for_a_year(self, invoke, demo_db, tmp_path):
+        """A year is charted month by month, all twelve."""
+        out = tmp_path / "y.json"
+        result = invoke(
+            "report", "--db", str(demo_db), "--period", "2025", "--json", str(out)
+        )
+        assert result.exit_code == 0, result.stderr
+        kpis = json.loads(out.read_text(encoding="utf-8"))["kpis"]
+        assert [s["period"] for s in kpis["series"]] == [
+            f"2025-{m:02d}" for m in range(1, 13)
+        ]
+
+    def test_ids_are_capped(self, invoke, demo_db, tmp_path):
+        """--ids 2 lists two ids at most per check; the counts stay complete."""
+        out = tmp_path / "ids.json"
+        result = invoke(
+            "report", "--db", str(demo_db), "--ids", "2", "--json", str(out)
+        )
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["ids_shown"] == 2
+        checks = data["evidence"]["checks"]
+        assert all(len(c["nonconforming_ids"]) <= 2 for c in checks)
+        assert any(c["applicable"] - c["conforming"] > 2 for c in checks)
+
+    def test_missing_report_extra_is_named(
+        self, invoke, demo_db, tmp_path, monkeypatch, one_line_failure
+    ):
+        """Without matplotlib, --html stops at once and names the extra."""
+        monkeypatch.setitem(sys.modules, "matplotlib", None)
+        result = invoke(
+            "report", "--db", str(demo_db), "--html", str(tmp_path / "r.html")
+        )
+        message = one_line_failure(result, 1)
+        assert "iso10002[report]" in message
+        assert not (tmp_path / "r.html").exists()

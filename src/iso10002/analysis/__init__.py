@@ -35,6 +35,7 @@ from iso10002.analysis._evidence import (
 )
 from iso10002.analysis._html import SECTIONS, render_html
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec, compute_kpis, nearest_rank
+from iso10002.analysis._labels import human_label
 from iso10002.analysis._objectives import (
     KPI_METRICS,
     ActionStatus,
@@ -50,7 +51,14 @@ from iso10002.analysis._pareto import (
     classification_counts,
     pareto,
 )
-from iso10002.analysis._periods import Granularity, Period, period_label
+from iso10002.analysis._periods import (
+    Granularity,
+    Period,
+    granularity_for,
+    period_label,
+    period_labels,
+)
+from iso10002.analysis._pictures import review_charts
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import (
     AgeBucket,
@@ -85,6 +93,12 @@ from iso10002.analysis._review import (
     review_to_dict,
     review_to_json,
 )
+from iso10002.analysis._review_parts import (
+    MONETARY_REMEDIES,
+    AppealStats,
+    RemedyCount,
+    RemedySummary,
+)
 from iso10002.analysis._self_assessment import (
     AssessmentItem,
     ClauseAssessment,
@@ -103,9 +117,11 @@ __all__ = [
     "FCA_FIELDS",
     "FCA_RULES",
     "KPI_METRICS",
+    "MONETARY_REMEDIES",
     "SECTIONS",
     "ActionStatus",
     "AgeBucket",
+    "AppealStats",
     "AsicLayout",
     "AsicReturn",
     "AsicRow",
@@ -146,6 +162,8 @@ __all__ = [
     "PeriodCounts",
     "PrincipleEvidence",
     "Redress",
+    "RemedyCount",
+    "RemedySummary",
     "RunRule",
     "SatisfactionStats",
     "SelfAssessment",
@@ -160,12 +178,16 @@ __all__ = [
     "evaluate_objectives",
     "fca_return",
     "find_signals",
+    "granularity_for",
+    "human_label",
     "kpis_from",
     "nearest_rank",
     "p_chart",
     "pareto",
     "period_label",
+    "period_labels",
     "render_html",
+    "review_charts",
     "review_to_dict",
     "review_to_json",
     "self_assess",

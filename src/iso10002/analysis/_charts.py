@@ -60,12 +60,16 @@ class ChartPoint:
     """One period on a control chart.
 
     ``z`` is the point's distance from the centre line in sigmas (0 when sigma is 0).
+    ``value`` is ``None`` for a gap: a proportion over no items (``size`` 0),
+    which is unknown rather than 0 %.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``value`` is ``None`` for a p-chart period with ``n = 0``.
     """
 
     label: str
-    value: float
+    value: float | None
     size: float
     sigma: float
     lower: float
@@ -99,6 +103,28 @@ class ControlChart:
     centre: float
     points: tuple[ChartPoint, ...]
     signals: tuple[Signal, ...]
+
+    @property
+    def flagged(self) -> tuple[int, ...]:
+        """Return the indices of the points that complete a signal, in order.
+
+        .. versionadded:: 0.2.0
+        """
+        return tuple(sorted({s.indices[-1] for s in self.signals}))
+
+    @property
+    def unstable(self) -> bool:
+        """Tell whether most plotted points signal (the process is not stable).
+
+        When more than half of the points that are not gaps complete a signal,
+        the limits describe no common-cause system: the series is not
+        homogeneous (a trend, a change of definition, a mix of processes), and
+        one statement says so better than a ring around every point.
+
+        .. versionadded:: 0.2.0
+        """
+        plotted = sum(p.value is not None for p in self.points)
+        return plotted > 0 and len(self.flagged) * 2 > plotted
 
 
 def _same_side_beyond(  # noqa: PLR0913, PLR0917 - one rule's parameters
@@ -185,12 +211,17 @@ def find_signals(points: Sequence[ChartPoint]) -> tuple[Signal, ...]:
 
     .. versionadded:: 0.1.0
     """
-    zs = [p.z for p in points]
-    labels = [p.label for p in points]
+    # Gaps (no value) are skipped: the rules run over the points that exist,
+    # and each signal names the indices of the original sequence.
+    where = [i for i, p in enumerate(points) if p.value is not None]
+    shown = [points[i] for i in where]
+    values = [float(p.value) for p in shown if p.value is not None]
+    zs = [p.z for p in shown]
+    labels = [p.label for p in shown]
     found = [
         Signal(rule=RunRule.BEYOND_3_SIGMA, label=p.label, indices=(i,))
-        for i, p in enumerate(points)
-        if p.size > 0 and (p.value > p.upper or p.value < p.lower)
+        for i, (p, v) in enumerate(zip(shown, values, strict=True))
+        if p.size > 0 and (v > p.upper or v < p.lower)
     ]
     found += _same_side_beyond(
         zs, 3, 2, 2.0, RunRule.TWO_OF_THREE_BEYOND_2_SIGMA, labels
@@ -198,14 +229,15 @@ def find_signals(points: Sequence[ChartPoint]) -> tuple[Signal, ...]:
     found += _same_side_beyond(
         zs, 5, 4, 1.0, RunRule.FOUR_OF_FIVE_BEYOND_1_SIGMA, labels
     )
-    found += _runs([p.value for p in points], zs, labels)
+    found += _runs(values, zs, labels)
+    found = [attrs.evolve(s, indices=tuple(where[i] for i in s.indices)) for s in found]
     order = list(RunRule)
     return tuple(sorted(found, key=lambda s: (s.indices[-1], order.index(s.rule))))
 
 
 def _point(  # noqa: PLR0913 - the point's coordinates
     label: str,
-    value: float,
+    value: float | None,
     size: float,
     centre: float,
     sigma: float,
@@ -220,7 +252,7 @@ def _point(  # noqa: PLR0913 - the point's coordinates
         sigma=sigma,
         lower=max(0.0, centre - 3 * sigma),
         upper=upper if ceiling is None else min(ceiling, upper),
-        z=(value - centre) / sigma if sigma > 0 else 0.0,
+        z=(value - centre) / sigma if sigma > 0 and value is not None else 0.0,
     )
 
 
@@ -249,7 +281,8 @@ def p_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> ControlChart:
 
     The centre line is the pooled proportion ``sum(defects) / sum(sizes)``;
     each point's limits are ``p ± 3·sqrt(p(1 - p)/n)``, clipped to ``[0, 1]``.
-    Periods with ``n = 0`` are plotted at 0 and never signal beyond the limits.
+    A period with ``n = 0`` is a gap (its value is ``None``): it stays on
+    the time axis, is not drawn, and the run rules skip it.
 
     Args:
         title: The chart's title.
@@ -275,7 +308,7 @@ def p_chart(title: str, rows: Sequence[tuple[str, int, int]]) -> ControlChart:
     points = tuple(
         _point(
             label,
-            d / n if n else 0.0,
+            d / n if n else None,
             n,
             centre,
             math.sqrt(centre * (1 - centre) / n) if n else 0.0,

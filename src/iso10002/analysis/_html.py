@@ -1,25 +1,44 @@
-"""Render the management review pack as one self-contained, printable HTML page."""
+"""Render the management review pack as one self-contained, printable HTML page.
+
+The page is laid out by a Jinja2 template (autoescaped) shipped in
+``iso10002/analysis/templates``; its charts are drawn by matplotlib as inline
+SVG. Both come with the ``report`` extra and are imported only here, when a
+page is rendered.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from html import escape
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from iso10002.analysis._charts import ControlChart, RunRule
+from iso10002.analysis._labels import human_label
+from iso10002.analysis._pareto import Pareto
 from iso10002.analysis._results import DurationStats
 from iso10002.analysis._review import ManagementReview
-from iso10002.analysis._svg import bar_chart, control_chart_svg, pareto_svg
+from iso10002.analysis._svg import (
+    bar_figure,
+    chart_svg,
+    control_chart_figure,
+    pareto_figure,
+    require_report_extra,
+)
 from iso10002.errors import ValidationError
 
-__all__ = ["SECTIONS", "render_html"]
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
+    from matplotlib.figure import Figure
 
-_MAX_IDS = 20
+__all__ = ["SECTIONS", "human_label", "render_html"]
 
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("summary", "Summary"),
+    ("summary", "Executive summary"),
     ("objectives", "Objectives"),
     ("volumes", "Volumes"),
     ("timeliness", "Timeliness"),
-    ("outcomes", "Outcomes and redress"),
+    ("outcomes", "Outcomes and remedies"),
     ("trends", "Trends and control charts"),
     ("pareto", "Categories and root causes"),
     ("satisfaction", "Satisfaction with complaints handling"),
@@ -30,42 +49,45 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 """``(id, heading)`` of every section of the page, in order."""
 
-_CSS = """
-body{font-family:sans-serif;margin:2em auto;max-width:60em;color:#111;line-height:1.4}
-h1{font-size:1.6em}h2{border-bottom:2px solid #1f3b70;margin-top:1.6em}
-table{border-collapse:collapse;margin:.5em 0 1em}
-th,td{border:1px solid #888;padding:.2em .5em;text-align:left;vertical-align:top}
-td.n{text-align:right}.miss{font-weight:bold}
-nav ol{columns:2}figure{margin:1em 0}svg{max-width:100%;height:auto}
-@media print{body{margin:0;max-width:none;font-size:10pt}nav{display:none}
-section{break-inside:avoid-page}h2{break-after:avoid}figure{break-inside:avoid}}
-"""
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return '<td class="n">&#8211;</td>'
-    if isinstance(value, bool):
-        return f"<td>{'yes' if value else '<span class=miss>no</span>'}</td>"
-    if isinstance(value, float):
-        return f'<td class="n">{value:,.2f}</td>'
-    if isinstance(value, int):
-        return f'<td class="n">{value:,}</td>'
-    return f"<td>{escape(str(value))}</td>"
-
-
-def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+TOP = 12
+"""Rows a ranked table shows before it summarises the rest in one row."""
+_IDS_ON_PAGE = 10
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
+    return "\u2013" if value is None else f"{value:.1%}"
 
 
-def _figure(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+def _num(value: object) -> str:
+    if value is None:
+        return "\u2013"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"  # noqa: PLR2004
+    return str(value)
+
+
+def _ranked(
+    counts: dict[str, int], label: str, n: int = TOP
+) -> tuple[list[list[object]], list[object] | None]:
+    """The ``n`` largest counts as rows, and one row for the rest (or ``None``)."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum(counts.values())
+    rows: list[list[object]] = [
+        [human_label(k), v, _pct(v / total if total else None)] for k, v in ordered[:n]
+    ]
+    rest = ordered[n:]
+    if not rest:
+        return rows, None
+    count = sum(v for _, v in rest)
+    return rows, [
+        f"{len(rest):,} other {label}",
+        count,
+        _pct(count / total if total else None),
+    ]
 
 
 def _durations(name: str, d: DurationStats) -> list[object]:
@@ -81,229 +103,172 @@ def _durations(name: str, d: DurationStats) -> list[object]:
     ]
 
 
-def _sections(r: ManagementReview) -> dict[str, str]:
+def _ids(ids: Sequence[str], total: int) -> str:
+    shown = ", ".join(ids[:_IDS_ON_PAGE])
+    more = total - min(len(ids), _IDS_ON_PAGE)
+    return f"{shown} and {more:,} more" if more > 0 and shown else shown
+
+
+def _signals(chart: ControlChart) -> list[list[object]]:
+    """One row per rule: how many signals, and the first periods that show it."""
+    rows: list[list[object]] = []
+    for rule in RunRule:
+        periods = [s.label for s in chart.signals if s.rule is rule]
+        if periods:
+            listed = ", ".join(periods[:6])
+            if len(periods) > 6:  # noqa: PLR2004
+                listed += f" and {len(periods) - 6:,} more"
+            rows.append([human_label(rule.value), len(periods), listed])
+    return rows
+
+
+def _svg(make: Callable[[], Figure], label: str, salt: str) -> Markup:
+    from markupsafe import Markup  # noqa: PLC0415 - comes with Jinja2
+
+    # matplotlib's SVG writer escapes every text it draws (category names
+    # included), so the picture is trusted markup; a test holds it to that.
+    return Markup(chart_svg(make, label, salt=salt))  # noqa: S704
+
+
+def _pareto_table(chart: Pareto) -> tuple[list[list[object]], list[object] | None]:
+    shown, other = chart.top(TOP)
+    rows: list[list[object]] = [
+        [human_label(i.key), i.count, _pct(i.share), _pct(i.cumulative_share), i.vital]
+        for i in shown
+    ]
+    tail = (
+        None
+        if other is None
+        else [other.key, other.count, _pct(other.share), _pct(1.0), False]
+    )
+    return rows, tail
+
+
+def _context(r: ManagementReview) -> dict[str, Any]:
     k = r.kpis
     v = k.volumes
-    summary = _table(
-        ["Measure", "Value"],
-        [
-            ["Complaints received", k.complaints],
-            ["Period", k.period or "all"],
-            ["Open at the review date", k.backlog.open],
-            ["Upheld rate", _pct(k.outcomes.upheld_rate)],
-            ["Reopen rate", _pct(k.reopen_rate)],
-            ["Appeal rate", _pct(k.appeal_rate)],
-            ["Mean satisfaction (1-5)", k.satisfaction.mean],
-        ],
-    )
-    objectives = (
-        _table(
-            ["Objective", "Target", "Direction", "Actual", "Met"],
-            [
-                [
-                    o.label,
-                    o.target,
-                    o.direction.value.replace("_", " "),
-                    o.actual,
-                    o.met,
-                ]
-                for o in r.objectives
-            ],
+    charts = [
+        {
+            "title": c.title,
+            "svg": _svg(functools.partial(control_chart_figure, c), c.title, f"c{i}"),
+            "unstable": c.unstable,
+            "flagged": len(c.flagged),
+            "points": sum(p.value is not None for p in c.points),
+            "signals": _signals(c),
+        }
+        for i, c in enumerate(r.charts)
+    ]
+    paretos = [
+        {
+            "title": p.title,
+            "svg": _svg(functools.partial(pareto_figure, p, top=TOP), p.title, f"p{i}")
+            if p.items
+            else None,
+            "table": _pareto_table(p),
+            "ranked": len(p.items),
+            "vital": len(p.vital_few),
+            "total": p.total,
+        }
+        for i, p in enumerate((r.categories, r.root_causes))
+    ]
+    bars = []
+    for i, (title, counts, label) in enumerate(
+        (
+            ("Complaints by channel", v.by_channel, "channels"),
+            ("Complaints by product", v.by_product, "products"),
         )
-        if r.objectives
-        else "<p>No objectives recorded.</p>"
-    )
-    volumes = "".join(
-        _figure(bar_chart(title, list(counts.items())), title)
-        for title, counts in (
-            ("By period", v.by_period),
-            ("By channel", v.by_channel),
-            ("By product", v.by_product),
+    ):
+        rows, rest = _ranked(counts, label)
+        items = [(str(row[0]), float(row[1])) for row in rows]  # type: ignore[arg-type]
+        if rest is not None:
+            items.append((str(rest[0]), float(rest[1])))  # type: ignore[arg-type]
+        bars.append(
+            {
+                "title": title,
+                "svg": _svg(functools.partial(bar_figure, title, items), title, f"b{i}")
+                if items
+                else None,
+            }
         )
-    )
-    timeliness = (
-        _table(
-            [
-                "Step",
-                "Count",
-                "Median h",
-                "P90 h",
-                "Max h",
-                "Median bd",
-                "P90 bd",
-                "Max bd",
-            ],
-            [
-                _durations("Acknowledge", k.time_to_acknowledge),
-                _durations("Final response", k.time_to_final_response),
-            ],
-        )
-        + _table(
-            ["Workflow", "Deadline", "Met", "Missed", "Pending", "Met share"],
-            [
-                [d.workflow, d.step, d.met, d.missed, d.pending, _pct(d.met_share)]
-                for d in k.deadlines
-            ],
-        )
-        + "<p>h: calendar hours; bd: business days after the day of receipt.</p>"
-    )
-    outcomes = (
-        _table(["Outcome", "Complaints"], list(k.outcomes.counts.items()))
-        + _table(
-            ["Currency", "Redress total"],
-            [[c, str(a)] for c, a in k.redress.totals.items()],
-        )
-        + f"<p>{k.redress.complaints_with_redress} complaints received money.</p>"
-    )
-    trends = (
-        "".join(
-            _figure(control_chart_svg(c), c.title)
-            + (
-                _table(
-                    ["Period", "Signal"],
-                    [[s.label, s.rule.value.replace("_", " ")] for s in c.signals],
-                )
-                if c.signals
-                else "<p>No special-cause signal: variation is common cause.</p>"
-            )
-            for c in r.charts
-        )
-        or "<p>No periods to chart.</p>"
-    )
-    paretos = "".join(
-        _figure(pareto_svg(p), p.title)
-        + "<p>Vital few: "
-        + (escape(", ".join(p.vital_few)) or "none")
-        + "</p>"
-        for p in (r.categories, r.root_causes)
-    )
     s = k.satisfaction
-    satisfaction = _figure(
-        bar_chart(
-            "Satisfaction scores",
-            [(f"score {n}", c) for n, c in s.distribution.items()],
-        ),
-        "Distribution of satisfaction scores",
-    ) + _table(
-        ["Responses", "Eligible", "Response rate", "Mean"],
-        [[s.responses, s.eligible, _pct(s.response_rate), s.mean]],
+    sat_items = [(f"Score {n}", float(c)) for n, c in s.distribution.items()]
+    loads = sorted(k.workload, key=lambda h: (-h.assigned, h.handler))
+    workload = [[human_label(h.handler), h.assigned, h.open] for h in loads[:TOP]]
+    others = loads[TOP:]
+    workload_rest = (
+        [
+            f"{len(others):,} other handlers",
+            sum(h.assigned for h in others),
+            sum(h.open for h in others),
+        ]
+        if others
+        else None
     )
-    workload = _table(
-        ["Age", "Open complaints"], [[b.label, b.count] for b in k.backlog.buckets]
-    ) + _table(
-        ["Handler", "Assigned", "Open"],
-        [[h.handler, h.assigned, h.open] for h in k.workload],
-    )
-    e = r.evidence
-    audit = (
-        _table(
-            [
-                "Clause",
-                "Step",
-                "Check",
-                "Applicable",
-                "Conforming",
-                "Share",
-                "Non-conforming complaints",
-            ],
-            [
-                [
-                    c.clause,
-                    c.step,
-                    c.description,
-                    c.applicable,
-                    c.conforming,
-                    _pct(c.proportion),
-                    ", ".join(c.nonconforming_ids[:_MAX_IDS])
-                    + (" …" if len(c.nonconforming_ids) > _MAX_IDS else ""),
-                ]
-                for c in e.checks
-            ],
-        )
-        + _table(
-            ["Principle", "Evaluated", "Conforming", "Share"],
-            [
-                [p.principle, p.evaluated, p.conforming, _pct(p.proportion)]
-                for p in e.principles
-            ],
-        )
-        + _table(
-            ["Policy", "Clause", "Code", "Severity", "Count", "Complaints"],
-            [
-                [
-                    f.policy_id,
-                    f.clause,
-                    f.code,
-                    f.severity.value,
-                    f.count,
-                    ", ".join(f.complaint_ids[:_MAX_IDS]),
-                ]
-                for f in e.findings
-            ],
-        )
-    )
-    actions = (
-        _table(
-            ["Id", "Action", "Owner", "Status", "Due", "Cause"],
-            [
-                [
-                    a.id,
-                    a.title,
-                    a.owner,
-                    a.status.value.replace("_", " "),
-                    None if a.due is None else a.due.isoformat(),
-                    a.cause,
-                ]
-                for a in r.actions
-            ],
-        )
-        if r.actions
-        else "<p>No improvement actions recorded.</p>"
-    )
-    sa = r.self_assessment
-    assessment = (
-        "<p>No organisation records were given.</p>"
-        if sa is None
-        else "".join(
-            f"<h3>Clause {escape(c.clause)}: {escape(c.title)} "
-            f"({escape(c.status.value.replace('_', ' '))})</h3>"
-            + _table(
-                ["Clause", "Requirement", "Source", "Status", "Detail"],
-                [
-                    [
-                        i.clause,
-                        i.requirement,
-                        i.source,
-                        i.status.value.replace("_", " "),
-                        i.detail,
-                    ]
-                    for i in c.items
-                ],
-            )
-            for c in sa.clauses
-        )
-    )
+    outcome_rows, outcome_rest = _ranked(k.outcomes.counts, "outcomes")
+    decided = k.outcomes.decided
+    upheld = (k.outcomes.upheld_rate or 0.0) + (k.outcomes.partly_upheld_rate or 0.0)
+    summary = [
+        ["Complaints received", k.complaints],
+        ["Open at the review date", k.backlog.open],
+        ["Upheld in whole or in part", _pct(upheld if decided else None)],
+        ["Complaints offered a remedy", r.remedies.with_remedy],
+        ["Reopened (of closed)", _pct(k.reopen_rate)],
+        ["Appealed (of decisions that could be appealed)", _pct(r.appeals.rate)],
+        ["Mean satisfaction (1 to 5)", k.satisfaction.mean],
+    ]
     return {
         "summary": summary,
-        "objectives": objectives,
-        "volumes": volumes,
-        "timeliness": timeliness,
-        "outcomes": outcomes,
-        "trends": trends,
-        "pareto": paretos,
-        "satisfaction": satisfaction,
+        "backlog": [[b.label, b.count] for b in k.backlog.buckets],
+        "review": r,
+        "k": k,
+        "sections": SECTIONS,
+        "charts": charts,
+        "paretos": paretos,
+        "bars": bars,
+        "satisfaction_svg": _svg(
+            functools.partial(bar_figure, "Satisfaction scores", sat_items),
+            "Satisfaction scores",
+            "s",
+        )
+        if s.responses
+        else None,
+        "outcome_rows": outcome_rows,
+        "outcome_rest": outcome_rest,
         "workload": workload,
-        "audit": audit,
-        "actions": actions,
-        "self-assessment": assessment,
+        "workload_rest": workload_rest,
+        "timeliness": [
+            _durations("Acknowledge", k.time_to_acknowledge),
+            _durations("Final response", k.time_to_final_response),
+        ],
+        "ids": _ids,
+        "ids_on_page": _IDS_ON_PAGE,
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    require_report_extra()
+    import jinja2  # noqa: PLC0415 - optional, the ``report`` extra
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("iso10002.analysis", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(human=human_label, pct=_pct, num=_num)
+    return env
+
+
 def render_html(review: ManagementReview) -> str:
-    """Render the review as one HTML page with inline CSS and SVG.
+    """Render the review as one HTML page with inline CSS and SVG charts.
 
     The page loads nothing: no script, font, stylesheet or image from
-    elsewhere; it prints with one section per block and no navigation.
+    elsewhere. It opens with an executive summary; every ranked table shows
+    its largest rows and one row for the rest; codes read as words. In print,
+    navigation is hidden, each chart stays whole with its title above it and
+    long tables repeat their headers on every page.
 
     Args:
         review: The review (see :func:`build_management_review`).
@@ -313,24 +278,14 @@ def render_html(review: ManagementReview) -> str:
 
     Raises:
         ValidationError: if ``review`` is not a :class:`ManagementReview`.
+        ImportError: naming the ``report`` extra when matplotlib or Jinja2
+            is not installed.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Drawn by matplotlib and laid out by Jinja2 (the ``report`` extra).
     """
     if not isinstance(review, ManagementReview):
         raise ValidationError.single("review", "must be a ManagementReview")
-    bodies = _sections(review)
-    nav = "".join(f'<li><a href="#{i}">{escape(h)}</a></li>' for i, h in SECTIONS)
-    sections = "".join(
-        f'<section id="{i}"><h2>{escape(h)}</h2>{bodies[i]}</section>'
-        for i, h in SECTIONS
-    )
-    title = escape(review.title)
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{_CSS}</style></head><body><header><h1>{title}</h1>"
-        f"<p>As at {escape(review.as_of.isoformat())}. Contains no personal data of "
-        "complainants.</p></header>"
-        f"<nav><ol>{nav}</ol></nav><main>{sections}</main></body></html>\n"
-    )
+    template = _environment().get_template("review.html.j2")
+    return template.render(_context(review))

@@ -15,7 +15,12 @@ import attrs
 
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._facts import MERITS, NO_CLASS, UPHELD_ANY, facts_of
-from iso10002.analysis._periods import Granularity, Period, period_label
+from iso10002.analysis._periods import (
+    Granularity,
+    Period,
+    period_label,
+    series_labels,
+)
 from iso10002.analysis._results import (
     AgeBucket,
     Backlog,
@@ -387,13 +392,19 @@ class KpiAccumulator:
         """Return the KPIs counted so far (the accumulator stays usable)."""
         decided = sum(self.outcomes.get(o, 0) for o in MERITS)
         spec = self.spec
+        # Every period of the range, empty ones too: a month without
+        # complaints is a zero on the chart, not a missing month.
+        labels = series_labels(
+            self.series, spec.period, spec.as_of, self._zone, spec.granularity
+        )
+        empty = [0, 0, 0, 0, 0]
         return KpiReport(
             as_of=spec.as_of,
             period=None if spec.period is None else spec.period.label,
             granularity=spec.granularity,
             complaints=self.complaints,
             volumes=Volumes(
-                by_period=_sorted(self.by_period),
+                by_period={p: self.by_period.get(p, 0) for p in labels},
                 by_channel=_sorted(
                     Counter({k.value: n for k, n in self.by_channel.items()})
                 ),
@@ -450,7 +461,7 @@ class KpiAccumulator:
                     deadlines_resolved=c[3],
                     deadlines_missed=c[4],
                 )
-                for p, c in sorted(self.series.items())
+                for p, c in ((p, self.series.get(p, empty)) for p in labels)
             ),
         )
 

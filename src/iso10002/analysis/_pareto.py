@@ -82,6 +82,39 @@ class Pareto:
         """Return the keys of the vital few, largest first."""
         return tuple(item.key for item in self.items if item.vital)
 
+    def top(self, n: int) -> tuple[tuple[ParetoItem, ...], ParetoItem | None]:
+        """Return the ``n`` largest items and one item for all the others.
+
+        The rest is summarised, never dropped: its ``key`` says how many
+        items it holds (``3 others``), its count and share are theirs together,
+        and its cumulative share is 1. It is ``None`` when nothing is left.
+
+        Args:
+            n: How many items to show on their own (at least 1).
+
+        Returns:
+            ``(shown, other)``.
+
+        Raises:
+            ValidationError: if ``n`` is not a positive integer.
+
+        .. versionadded:: 0.2.0
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValidationError.single("n", "must be a positive integer")
+        shown, rest = self.items[:n], self.items[n:]
+        if not rest:
+            return shown, None
+        count = sum(item.count for item in rest)
+        other = ParetoItem(
+            key=f"{len(rest):,} other" + ("s" if len(rest) > 1 else ""),
+            count=count,
+            share=count / self.total,
+            cumulative_share=1.0,
+            vital=False,
+        )
+        return shown, other
+
 
 def pareto(title: str, counts: Mapping[str, int], *, threshold: float = 0.8) -> Pareto:
     """Rank ``counts`` and mark the vital few.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -12,7 +13,13 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model._checks import aware, text, to_utc
 
-__all__ = ["Granularity", "Period", "period_label"]
+__all__ = [
+    "Granularity",
+    "Period",
+    "granularity_for",
+    "period_label",
+    "period_labels",
+]
 
 _OCTOBER = 10
 _DECEMBER = 12
@@ -164,3 +171,91 @@ class Period:
     def __contains__(self, at: object) -> bool:
         """Tell whether the instant ``at`` falls within the period."""
         return isinstance(at, datetime) and self.start <= at < self.end
+
+
+_DAYS_FOR_DAY = 35
+_DAYS_FOR_WEEK = 190
+_DAYS_FOR_MONTH = 6 * 366
+
+
+def granularity_for(start: date, end: date) -> Granularity:
+    """Choose the period length that suits a time range on a chart.
+
+    Days up to five weeks, weeks up to half a year (a quarter shows its 13 or
+    14 weeks), months up to six years, quarters beyond: between about 13 and
+    72 points, which a person can read on one chart.
+
+    Args:
+        start: The first day of the range.
+        end: The day after the range (later than ``start``).
+
+    Returns:
+        The granularity.
+
+    Raises:
+        ValidationError: if ``end`` is not later than ``start``.
+
+    .. versionadded:: 0.2.0
+    """
+    if not isinstance(start, date) or not isinstance(end, date) or end <= start:
+        raise ValidationError.single("end", "must be a date later than start")
+    days = (end - start).days
+    if days <= _DAYS_FOR_DAY:
+        return Granularity.DAY
+    if days <= _DAYS_FOR_WEEK:
+        return Granularity.WEEK
+    if days <= _DAYS_FOR_MONTH:
+        return Granularity.MONTH
+    return Granularity.QUARTER
+
+
+def period_labels(start: date, end: date, granularity: Granularity) -> tuple[str, ...]:
+    """Name every period of ``granularity`` that overlaps the days ``[start, end)``.
+
+    A series built on these labels has a point for every period, including
+    those in which nothing happened: a month without complaints is a zero,
+    not a missing month.
+
+    Args:
+        start: The first local day.
+        end: The local day after the last (nothing when not after ``start``).
+        granularity: The period length.
+
+    Returns:
+        The labels, oldest first.
+
+    .. versionadded:: 0.2.0
+    """
+    granularity = Granularity(granularity)
+    labels = []
+    day = start
+    while day < end:
+        label = period_label(day, granularity)
+        labels.append(label)
+        day = _bounds(label)[1]
+    return tuple(labels)
+
+
+def series_labels(
+    present: Iterable[str],
+    period: Period | None,
+    as_of: datetime,
+    zone: tzinfo,
+    granularity: Granularity,
+) -> list[str]:
+    """Name every period from the range's start to ``as_of``, those seen included.
+
+    The range is ``period`` when given, else from the first period seen; it
+    ends at ``as_of`` (periods after it have not happened yet).
+    """
+    seen = set(present)
+    if period is not None:
+        first = period.start.astimezone(zone).date()
+        last = min(period.end, as_of)
+    elif seen:
+        first = _bounds(min(seen))[0]
+        last = as_of
+    else:
+        return []
+    end = (last - timedelta(microseconds=1)).astimezone(zone).date() + timedelta(1)
+    return sorted(seen.union(period_labels(first, end, granularity)))

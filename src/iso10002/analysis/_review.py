@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import attrs
 
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._charts import ControlChart, c_chart, p_chart
+from iso10002.analysis._calendar import DayCalendar, DayCounter
+from iso10002.analysis._charts import ControlChart, c_chart, p_chart, u_chart
 from iso10002.analysis._evidence import EvidenceAccumulator, EvidenceReport
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
 from iso10002.analysis._objectives import (
@@ -21,6 +21,13 @@ from iso10002.analysis._objectives import (
 )
 from iso10002.analysis._pareto import Pareto, pareto
 from iso10002.analysis._results import KpiReport
+from iso10002.analysis._review_parts import (
+    AppealStats,
+    RemedySummary,
+    ReviewTally,
+    exposures,
+    highlights,
+)
 from iso10002.analysis._self_assessment import (
     OrganisationRecords,
     SelfAssessment,
@@ -45,13 +52,25 @@ class ManagementReview:
 
     Holds no personal data: only counts, durations, categories, complaint ids
     and references, handler names and the organisation's own records.
+    ``highlights`` is the executive summary in sentences; the id lists of the
+    audit evidence (checks, principles, findings) hold at most ``ids_shown``
+    ids each, the first in id order (all when ``None``; the counts are
+    complete: ``applicable - conforming``, ``evaluated - conforming`` and
+    ``count``); the full lists come from ``iso10002 audit`` or
+    :func:`collect_evidence`.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Added ``highlights``, ``remedies``, ``appeals`` and ``ids_shown``.
     """
 
     title: str
     as_of: datetime
     kpis: KpiReport
+    highlights: tuple[str, ...]
+    remedies: RemedySummary
+    appeals: AppealStats
+    ids_shown: int | None
     objectives: tuple[ObjectiveResult, ...]
     charts: tuple[ControlChart, ...]
     categories: Pareto
@@ -61,16 +80,34 @@ class ManagementReview:
     self_assessment: SelfAssessment | None
 
 
-def _charts(kpis: KpiReport) -> tuple[ControlChart, ...]:
+def _charts(kpis: KpiReport, zone: tzinfo) -> tuple[ControlChart, ...]:
     series = kpis.series
     if not series:
         return ()
-    charts = [
-        c_chart(
-            "Complaints received per period (c-chart)",
-            [(s.period, s.received) for s in series],
-        )
-    ]
+    unit = kpis.granularity.value
+    seen = exposures([s.period for s in series], kpis.period, kpis.as_of, zone)
+    if all(share > 1 - 1e-9 for share in seen):
+        charts = [
+            c_chart(
+                f"Complaints received per {unit} (c-chart)",
+                [(s.period, s.received) for s in series],
+            )
+        ]
+    else:
+        # A period observed in part (the edge weeks of a quarter, a month
+        # still running) has less opportunity: a u-chart scales it to a
+        # whole period and widens its limits instead of flagging it as low.
+        charts = [
+            u_chart(
+                f"Complaints received per {unit} (u-chart, periods observed in "
+                "part scaled to a whole one)",
+                [
+                    (s.period, s.received, share)
+                    for s, share in zip(series, seen, strict=True)
+                    if share > 0
+                ],
+            )
+        ]
     if any(s.decided for s in series):
         charts.append(
             p_chart(
@@ -88,7 +125,26 @@ def _charts(kpis: KpiReport) -> tuple[ControlChart, ...]:
     return tuple(charts)
 
 
-def build_management_review(  # noqa: PLR0913 - each input is one part of the pack
+def _capped(evidence: EvidenceReport, limit: int) -> EvidenceReport:
+    """Keep the first ``limit`` ids of each list; the counts say how many there are."""
+    return attrs.evolve(
+        evidence,
+        checks=tuple(
+            attrs.evolve(c, nonconforming_ids=c.nonconforming_ids[:limit])
+            for c in evidence.checks
+        ),
+        principles=tuple(
+            attrs.evolve(p, nonconforming_ids=p.nonconforming_ids[:limit])
+            for p in evidence.principles
+        ),
+        findings=tuple(
+            attrs.evolve(f, complaint_ids=f.complaint_ids[:limit])
+            for f in evidence.findings
+        ),
+    )
+
+
+def build_management_review(  # noqa: C901, PLR0913 - each input is one part of the pack
     complaints: Iterable[Complaint],
     spec: KpiSpec,
     *,
@@ -99,8 +155,15 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
     objectives: Iterable[Objective] = (),
     actions: Iterable[ImprovementAction] = (),
     records: OrganisationRecords | None = None,
+    kpis: KpiReport | None = None,
+    ids_shown: int | None = 20,
 ) -> ManagementReview:
     """Build the management review pack in one pass over ``complaints``.
+
+    The charts cover every period of the range (see :class:`KpiSpec`), empty
+    ones as zeros; pass a store's push-down KPIs as ``kpis`` (see
+    :func:`kpis_from`) and the pass over ``complaints`` only gathers the audit
+    evidence, remedies and appeals.
 
     Args:
         complaints: Any iterable of complaints (consumed once).
@@ -112,6 +175,9 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
         objectives: Objectives to measure (those of ``records`` when empty).
         actions: Improvement actions to list (those of ``records`` when empty).
         records: The organisation's records; adds the self-assessment.
+        kpis: KPIs already computed for ``spec`` (e.g. by SQL push-down).
+        ids_shown: How many complaint ids each evidence check and finding
+            lists at most (the counts stay complete); ``None`` lists them all.
 
     Returns:
         The review, ready for :func:`render_html` or :func:`review_to_json`.
@@ -125,15 +191,42 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
         raise ValidationError.single("spec", "must be a KpiSpec")
     if records is not None and not isinstance(records, OrganisationRecords):
         raise ValidationError.single("records", "must be OrganisationRecords")
-    kpi_acc = KpiAccumulator(spec, calendar)
+    if kpis is not None and (
+        not isinstance(kpis, KpiReport)
+        or kpis.as_of != spec.as_of
+        or kpis.granularity is not spec.granularity
+        or kpis.period != (None if spec.period is None else spec.period.label)
+    ):
+        raise ValidationError.single("kpis", "must be a KpiReport for this spec")
+    if ids_shown is not None and (
+        isinstance(ids_shown, bool) or not isinstance(ids_shown, int) or ids_shown < 0
+    ):
+        raise ValidationError.single(
+            "ids_shown", "must be a non-negative integer or None"
+        )
+    kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
     evidence_acc = EvidenceAccumulator(spec.as_of, policies, context)
+    tally = ReviewTally(spec.as_of)
     period = spec.period
+    as_of = spec.as_of
     for complaint in complaints:
-        kpi_acc.add(complaint)
-        if period is None or complaint.received_at in period:
+        if kpi_acc is not None:
+            kpi_acc.add(complaint)
+        elif not isinstance(complaint, Complaint):
+            raise ValidationError.single(
+                "complaints",
+                f"must hold Complaint objects, not {type(complaint).__name__}",
+            )
+        received = complaint.received_at
+        if received <= as_of and (period is None or received in period):
             evidence_acc.add(complaint)
-    kpis = kpi_acc.result()
+            tally.add(complaint)
+    if kpi_acc is not None:
+        kpis = kpi_acc.result()
+    assert kpis is not None  # noqa: S101 - one of the branches above set it
     evidence = evidence_acc.result()
+    if ids_shown is not None:
+        evidence = _capped(evidence, ids_shown)
     goals = tuple(objectives) or (records.objectives if records else ())
     todo = tuple(actions) or (records.improvement_actions if records else ())
     for i, action in enumerate(todo):
@@ -141,12 +234,18 @@ def build_management_review(  # noqa: PLR0913 - each input is one part of the pa
             raise ValidationError.single(
                 f"actions[{i}]", "must be an ImprovementAction"
             )
+    results = evaluate_objectives(kpis, goals)
+    charts = _charts(kpis, DayCounter(calendar).zone)
     return ManagementReview(
         title=title,
         as_of=spec.as_of,
         kpis=kpis,
-        objectives=evaluate_objectives(kpis, goals),
-        charts=_charts(kpis),
+        highlights=highlights(kpis, charts, results),
+        remedies=tally.remedies(),
+        appeals=tally.appeals(),
+        ids_shown=ids_shown,
+        objectives=results,
+        charts=charts,
         categories=pareto("Complaint categories", kpis.volumes.by_category),
         root_causes=pareto("Root causes", kpis.volumes.by_root_cause),
         evidence=evidence,

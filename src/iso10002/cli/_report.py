@@ -6,16 +6,20 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import attrs
 import click
 
 from iso10002.analysis import (
+    DayCalendar,
     Direction,
     Granularity,
     KpiReport,
     KpiSpec,
     ObjectiveResult,
+    Period,
     build_management_review,
     evaluate_objectives,
+    granularity_for,
     render_html,
     review_to_json,
 )
@@ -40,13 +44,15 @@ from iso10002.cli._analysis import (
     zone_option,
 )
 from iso10002.cli._db import open_repository
+from iso10002.cli._errors import CliError
 from iso10002.interchange import imported_share
 from iso10002.principles import PolicyContext, policies_for
-from iso10002.repositories import Query
+from iso10002.repositories import ComplaintRepository, Query
 
 __all__ = ["report"]
 
 _TOP = 3
+_AUTO = "auto"
 
 
 def _pct(value: float | None) -> str:
@@ -144,6 +150,53 @@ def _summary(
     return lines
 
 
+def _check_report_extra() -> None:
+    """Refuse ``--html`` before any work when the ``report`` extra is missing."""
+    try:
+        import jinja2  # noqa: F401, PLC0415 - optional, the ``report`` extra
+        import matplotlib as mpl  # noqa: F401, PLC0415 - optional, same extra
+    except ImportError as exc:
+        msg = (
+            f"--html needs the 'report' extra ({exc.name or 'a module'} is "
+            "missing): pip install 'iso10002[report]'"
+        )
+        raise CliError(msg) from None
+
+
+def _kpis(
+    repository: ComplaintRepository,
+    calendar: DayCalendar,
+    reporting: Period | None,
+    instant: datetime,
+    granularity: str,
+) -> tuple[KpiReport, KpiSpec]:
+    """Compute the KPIs (in SQL when the store can) at the granularity asked.
+
+    'auto' takes the period's days when there is a period, else the days
+    from the first complaint to ``instant``: monthly KPIs are computed first
+    and computed again only when another granularity suits the range.
+    """
+    if granularity != _AUTO:
+        spec = KpiSpec(as_of=instant, period=reporting, granularity=granularity)
+        return store_kpis(repository, spec, calendar), spec
+    zone = calendar.zone
+    last = instant.astimezone(zone).date() + timedelta(days=1)
+    chosen = Granularity.MONTH
+    if reporting is not None:
+        first = reporting.start.astimezone(zone).date()
+        end = min(reporting.end.astimezone(zone).date(), last)
+        chosen = granularity_for(first, end) if end > first else chosen
+    spec = KpiSpec(as_of=instant, period=reporting, granularity=chosen)
+    kpis = store_kpis(repository, spec, calendar)
+    if reporting is None and kpis.series:
+        first = Period.parse(kpis.series[0].period, zone).start.date()
+        chosen = granularity_for(first, max(last, first + timedelta(days=1)))
+        if chosen is not Granularity.MONTH:
+            spec = attrs.evolve(spec, granularity=chosen)
+            kpis = store_kpis(repository, spec, calendar)
+    return kpis, spec
+
+
 @click.command()
 @db_option
 @period_option(
@@ -156,10 +209,21 @@ def _summary(
 @holidays_option
 @click.option(
     "--granularity",
-    default=Granularity.MONTH.value,
+    default=_AUTO,
     show_default=True,
-    type=click.Choice([g.value for g in Granularity]),
-    help="Period length of the trends and control charts.",
+    type=click.Choice([_AUTO, *(g.value for g in Granularity)]),
+    help="Period length of the trends and control charts; 'auto' suits it to "
+    "the range: days for a month, weeks for a quarter, months for a few years, "
+    "quarters beyond.",
+)
+@click.option(
+    "--ids",
+    "ids_shown",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Complaint ids listed at most per audit check and finding in the pack "
+    "(counts stay complete; 'iso10002 audit' lists every id).",
 )
 @policies_option
 @profile_option
@@ -191,6 +255,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     zone: str,
     region: str | None,
     granularity: str,
+    ids_shown: int,
     policies: str,
     profile: Path | None,
     organisation: Path | None,
@@ -219,11 +284,10 @@ def report(  # noqa: PLR0913 - one parameter per option
     calendar = calendar_for(zone, region)
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
-    spec = KpiSpec(as_of=instant, period=reporting, granularity=granularity)
     objectives = records.objectives or DEFAULT_OBJECTIVES
     with closing(open_repository(db, schema)) as repository:
+        kpis, spec = _kpis(repository, calendar, reporting, instant, granularity)
         if html is None and json_file is None:
-            kpis = store_kpis(repository, spec, calendar)
             lines = _summary(
                 kpis,
                 evaluate_objectives(kpis, objectives),
@@ -240,10 +304,15 @@ def report(  # noqa: PLR0913 - one parameter per option
                 lines.insert(at, f"  assumptions:     {share.describe()}")
             click.echo("\n".join(lines))
             return 0
+        if html is not None:
+            _check_report_extra()
         title = "Complaints handling: management review"
         review = build_management_review(
-            stream(repository, through(instant), desc="reviewing"),
+            # Push-down gave the KPIs: only the period's complaints are read.
+            stream(repository, _in_period(spec), desc="reviewing"),
             spec,
+            kpis=kpis,
+            ids_shown=ids_shown,
             title=f"{title}, {period}" if period else title,
             calendar=calendar,
             policies=policies_for(policies),

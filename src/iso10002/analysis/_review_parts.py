@@ -1,0 +1,256 @@
+"""Parts of the management review that the KPIs do not give: remedies, appeals, news."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+import attrs
+
+from iso10002.analysis._charts import ControlChart
+from iso10002.analysis._facts import MERITS, facts_of
+from iso10002.analysis._objectives import ObjectiveResult
+from iso10002.analysis._periods import Period
+from iso10002.analysis._results import KpiReport, PeriodCounts
+from iso10002.model import Complaint, Remedy, RemedyKind
+
+__all__ = [
+    "MONETARY_REMEDIES",
+    "AppealStats",
+    "RemedyCount",
+    "RemedySummary",
+    "ReviewTally",
+    "exposures",
+    "highlights",
+]
+
+MONETARY_REMEDIES = frozenset(
+    {RemedyKind.REFUND, RemedyKind.COMPENSATION, RemedyKind.GOODWILL}
+)
+"""Remedies that are money by their nature, whether or not an amount was recorded."""
+
+
+@attrs.frozen(kw_only=True)
+class RemedyCount:
+    """Complaints whose decision offered one kind of remedy, with and without an amount.
+
+    .. versionadded:: 0.2.0
+    """
+
+    kind: str
+    complaints: int
+    with_amount: int
+    without_amount: int
+
+
+@attrs.frozen(kw_only=True)
+class RemedySummary:
+    """What complaints received to put things right (ISO 10002 7.7), per complaint.
+
+    ``monetary`` counts complaints offered a refund, compensation or a
+    goodwill payment *or* any amount of money, whether or not the amount was
+    recorded; ``non_monetary_only`` those offered only an apology, an
+    explanation, a repair, a replacement or a process change. A complaint
+    whose decision says ``none`` is in neither.
+
+    .. versionadded:: 0.2.0
+    """
+
+    decided: int
+    with_remedy: int
+    monetary: int
+    with_amount: int
+    non_monetary_only: int
+    by_kind: tuple[RemedyCount, ...]
+
+
+@attrs.frozen(kw_only=True)
+class AppealStats:
+    """How often complainants rejected a decision they could appeal (ISO 10002 7.9).
+
+    ``eligible`` counts decisions on the merits (upheld, partly upheld, not
+    upheld) communicated by the review date: a complaint that was withdrawn,
+    a duplicate, not a complaint or referred elsewhere has no decision to
+    appeal, so it is left out of the denominator. ``rate`` is
+    ``appealed / eligible``, ``None`` when nothing was eligible.
+
+    .. versionadded:: 0.2.0
+    """
+
+    eligible: int
+    appealed: int
+    rate: float | None
+
+
+class ReviewTally:
+    """Count remedies and appeals one complaint at a time (flow complaints only)."""
+
+    def __init__(self, as_of: datetime) -> None:
+        """Start empty."""
+        self.as_of = as_of
+        self.decided = 0
+        self.with_remedy = 0
+        self.monetary = 0
+        self.with_amount = 0
+        self.non_monetary_only = 0
+        self.kinds: dict[RemedyKind, list[int]] = {}
+        self.eligible = 0
+        self.appealed = 0
+
+    def add(self, complaint: Complaint) -> None:
+        """Count one complaint received in the review's period."""
+        decision = complaint.decision
+        if decision is not None:
+            self._remedies(decision.remedies)
+        if decision is None or decision.outcome not in MERITS:
+            return
+        facts = facts_of(complaint, self.as_of)
+        if facts.communicated_at is not None:
+            self.eligible += 1
+            self.appealed += facts.appealed
+
+    def _remedies(self, remedies: Sequence[Remedy]) -> None:
+        self.decided += 1
+        kinds: dict[RemedyKind, bool] = {}
+        for remedy in remedies:
+            kinds[remedy.kind] = kinds.get(remedy.kind, False) or (
+                remedy.amount is not None
+            )
+        kinds.pop(RemedyKind.NONE, None)
+        if not kinds:
+            return
+        self.with_remedy += 1
+        paid_any = any(kinds.values())
+        self.with_amount += paid_any
+        if paid_any or not MONETARY_REMEDIES.isdisjoint(kinds):
+            self.monetary += 1
+        else:
+            self.non_monetary_only += 1
+        for kind, paid in kinds.items():
+            row = self.kinds.setdefault(kind, [0, 0])
+            row[0] += 1
+            row[1] += paid
+
+    def remedies(self) -> RemedySummary:
+        """Return the remedies counted."""
+        order = list(RemedyKind)
+        return RemedySummary(
+            decided=self.decided,
+            with_remedy=self.with_remedy,
+            monetary=self.monetary,
+            with_amount=self.with_amount,
+            non_monetary_only=self.non_monetary_only,
+            by_kind=tuple(
+                RemedyCount(
+                    kind=kind.value,
+                    complaints=n,
+                    with_amount=paid,
+                    without_amount=n - paid,
+                )
+                for kind, (n, paid) in sorted(
+                    self.kinds.items(), key=lambda kv: (-kv[1][0], order.index(kv[0]))
+                )
+            ),
+        )
+
+    def appeals(self) -> AppealStats:
+        """Return the appeals counted."""
+        return AppealStats(
+            eligible=self.eligible,
+            appealed=self.appealed,
+            rate=self.appealed / self.eligible if self.eligible else None,
+        )
+
+
+def _complete(series: Sequence[PeriodCounts], as_of: datetime) -> list[PeriodCounts]:
+    """The periods that ended by ``as_of`` (a period still running is not compared)."""
+    return [s for s in series if Period.parse(s.period).end <= as_of]
+
+
+def _change(now: float, before: float) -> str:
+    if before == 0:
+        return "none the period before" if now else "none either"
+    ratio = now / before - 1
+    if abs(ratio) < 0.005:  # noqa: PLR2004 - below half a percent
+        return "unchanged"
+    return f"{'up' if ratio > 0 else 'down'} {abs(ratio):.0%}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "no decisions"
+
+
+def highlights(
+    kpis: KpiReport,
+    charts: Sequence[ControlChart],
+    objectives: Sequence[ObjectiveResult],
+) -> tuple[str, ...]:
+    """Say in a few sentences what changed since the last period and what was missed.
+
+    The last two periods that ended by the review date are compared: received,
+    upheld share and deadlines missed; then the charts that signal in the
+    last period or are not stable, and the objectives missed.
+    """
+    done = _complete(kpis.series, kpis.as_of)
+    lines: list[str] = []
+    if len(done) >= 2:  # noqa: PLR2004 - a period and the one before
+        last, before = done[-1], done[-2]
+        lines.append(
+            f"{last.received:,} complaints received in {last.period}, "
+            f"{_change(last.received, before.received)} on {before.period} "
+            f"({before.received:,})."
+        )
+        lines.append(
+            f"Upheld in whole or part in {last.period}: "
+            f"{_share(last.upheld, last.decided)} of {last.decided:,} decided "
+            f"({before.period}: {_share(before.upheld, before.decided)})."
+        )
+        if last.deadlines_resolved or before.deadlines_resolved:
+            lines.append(
+                f"Deadlines missed in {last.period}: "
+                f"{_share(last.deadlines_missed, last.deadlines_resolved)} "
+                f"({before.period}: "
+                f"{_share(before.deadlines_missed, before.deadlines_resolved)})."
+            )
+    for chart in charts:
+        name = chart.title.split(" (")[0]
+        if chart.unstable:
+            lines.append(f"{name}: the process is not stable over the period.")
+        elif done and any(
+            chart.points[s.indices[-1]].label == done[-1].period for s in chart.signals
+        ):
+            lines.append(f"{name}: a special-cause signal in {done[-1].period}.")
+    missed = [o.label for o in objectives if o.met is False]
+    if missed:
+        lines.append(
+            f"{len(missed)} of {len(objectives)} objectives missed: "
+            + "; ".join(missed)
+            + "."
+        )
+    elif objectives:
+        lines.append(f"Every measured objective met ({len(objectives)}).")
+    lines.append(f"{kpis.backlog.open:,} complaints open at the review date.")
+    return tuple(lines)
+
+
+def exposures(
+    labels: Sequence[str], period: str | None, as_of: datetime, zone: tzinfo
+) -> list[float]:
+    """Return the share of each period that lies within the observed window.
+
+    The window runs from the start of ``period`` (or of the first period)
+    to the end of ``period`` or ``as_of``, whichever comes first: the ISO
+    weeks at the edges of a quarter and a month still running at ``as_of``
+    are observed in part, and a count over part of a period is not comparable
+    with one over a whole period.
+    """
+    if not labels:
+        return []
+    window = Period.parse(period, zone) if period else Period.parse(labels[0], zone)
+    first, last = window.start, min(window.end if period else as_of, as_of)
+    shares = []
+    for label in labels:
+        span = Period.parse(label, zone)
+        seen = min(span.end, last) - max(span.start, first)
+        shares.append(max(0.0, seen / (span.end - span.start)))
+    return shares
