@@ -81,17 +81,60 @@ _FACTS = frozenset(FACT_FIELDS)
 _RECEIPT = ("reference", "channel", "workflow", "subject")
 
 
+_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the personal fields of ``cls`` and the fields to walk into.
+
+    A field is walked into when its value may be a model value or a tuple
+    (its own personal parts are then removed); every other field is taken
+    from ``to_dict`` as it is. Computed once per class.
+    """
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        personal = tuple(f.name for f in attrs.fields(cls) if is_personal(f))
+        nested = tuple(
+            f.name
+            for f in attrs.fields(cls)
+            if not is_personal(f) and _may_hold_personal(hints.get(f.name))
+        )
+        plan = _PLANS[cls] = (personal, nested)
+    return plan
+
+
+def _may_hold_personal(hint: Any, seen: frozenset[type] = frozenset()) -> bool:
+    """Tell whether values of ``hint`` can contain a field marked personal."""
+    for option in (hint, *typing.get_args(hint)):
+        if isinstance(option, type) and attrs.has(option) and option not in seen:
+            fields = attrs.fields(option)
+            if any(is_personal(f) for f in fields):
+                return True
+            inner = typing.get_type_hints(option)
+            if any(
+                _may_hold_personal(inner.get(f.name), seen | {option}) for f in fields
+            ):
+                return True
+        elif (
+            typing.get_args(option)
+            and option is not hint
+            and _may_hold_personal(option, seen)
+        ):
+            return True
+    return False
+
+
 def _public(value: Any) -> Any:
     """Return ``value`` as plain JSON data without its personal parts."""
-    if attrs.has(type(value)):
+    cls = type(value)
+    if attrs.has(cls):
         plain = to_dict(value)
-        for field in attrs.fields(type(value)):
-            if is_personal(field):
-                plain.pop(field.name, None)
-            elif attrs.has(type(getattr(value, field.name))) or isinstance(
-                getattr(value, field.name), tuple
-            ):
-                plain[field.name] = _public(getattr(value, field.name))
+        personal, nested = _plan(cls)
+        for name in personal:
+            plain.pop(name, None)
+        for name in nested:
+            plain[name] = _public(getattr(value, name))
         return plain
     if isinstance(value, (tuple, list)):
         return [_public(item) for item in value]
