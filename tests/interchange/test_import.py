@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import string
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,9 +198,12 @@ class TestRuns:
         assert summary.problems[0].path == "row 1, column 'what'"
 
 
+# Python 3.10's csv module cannot write a NUL without an escape character, so
+# the table written here has none there (NUL in a source is tested on its own).
+_NUL = "\x00" if sys.version_info >= (3, 11) else ""
 _CELLS = st.one_of(
     st.sampled_from(["", "2025-01-06", "2025-13-40", "Fax", "upheld", "yes", "1e999"]),
-    st.text(string.printable + "\u00e9\ud83d\ude00\x00", max_size=12),
+    st.text(string.printable + "\u00e9\ud83d\ude00" + _NUL, max_size=12),
 )
 _COLUMNS = ("a", "b", "c", "d")
 _SOME = st.sampled_from(["", "*", "yes", "Fax", "fax", "upheld", "2025-01-06", "x"])
