@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from iso10002.deadlines._rules import EventMatch
     from iso10002.model import HistoryEvent
 
 __all__ = ["Pause", "Timeline"]
@@ -33,7 +34,7 @@ class Timeline:
         now: Ignore events after this instant (all events when ``None``).
     """
 
-    __slots__ = ("events", "extended", "horizon", "pauses")
+    __slots__ = ("by_name", "events", "extended", "horizon", "pauses")
 
     def __init__(
         self,
@@ -43,6 +44,9 @@ class Timeline:
     ) -> None:
         """Scan the history once."""
         self.events: list[tuple[int, HistoryEvent]] = []
+        # The events of each name, oldest first: a search looks only at the
+        # events whose name it could match, not the whole history.
+        self.by_name: dict[str, list[tuple[int, HistoryEvent]]] = {}
         self.pauses: list[Pause] = []
         self.extended = False
         state: str | None = None
@@ -50,6 +54,7 @@ class Timeline:
             if now is not None and event.at > now:
                 break
             self.events.append((index, event))
+            self.by_name.setdefault(event.name, []).append((index, event))
             if event.name == "DeadlineExtended":
                 self.extended = True
             if event.to_state is None:
@@ -64,9 +69,14 @@ class Timeline:
         last = self.events[-1][1].at if self.events else None
         self.horizon: datetime | None = now if now is not None else last
 
-    def first(self, matches: Any) -> tuple[int, HistoryEvent] | None:
-        """Return the first event ``matches(name, data)`` accepts, with its index."""
-        for index, event in self.events:
-            if matches(event.name, event.data):
-                return index, event
-        return None
+    def first(self, matches: Sequence[EventMatch]) -> tuple[int, HistoryEvent] | None:
+        """Return the first event any of ``matches`` accepts, with its index."""
+        found: tuple[int, HistoryEvent] | None = None
+        for match in matches:
+            for index, event in self.by_name.get(match.event, ()):
+                if found is not None and index >= found[0]:
+                    break
+                if match.matches(event.name, event.data):
+                    found = index, event
+                    break
+        return found
