@@ -25,7 +25,7 @@ from iso10002.deadlines._starts import (
     latest_event,
     until_of,
 )
-from iso10002.deadlines._timeline import Timeline
+from iso10002.deadlines._timeline import Timeline, timeline_of
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
 
@@ -339,7 +339,7 @@ def compute_deadlines(
     _check(complaint, pack, calendar, paused_states)
     if now is not None:
         aware_instant("now", now)
-    timeline = Timeline(complaint.history, paused_states, now)
+    timeline = timeline_of(complaint.history, paused_states, now)
     void = timeline.first(pack.void_by)
     starts: dict[bool, Start] = {}
     return tuple(
