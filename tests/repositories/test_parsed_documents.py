@@ -121,3 +121,16 @@ def test_the_cache_is_bounded_and_skips_short_documents():
     assert short.known(complaints[0].id, texts[0]) is None
     short.remember(complaints[0].id, texts[0], complaints[0])
     assert short.known(complaints[0].id, texts[0]) is None
+
+
+def test_erasure_forgets_the_remembered_complaint(tmp_path):
+    with closing(SQLiteComplaintRepository(tmp_path / "p.db")) as repository:
+        complaint = _long()
+        repository.add(complaint)
+        before = repository.get(complaint.id)
+        assert repository._parsed.known(complaint.id, _stored(repository, complaint.id))
+        erased = repository.erase_personal_data(
+            complaint.id, actor="dpo", at=before.history[-1].at
+        )
+        assert repository._parsed._entries.get(complaint.id) is None
+        assert repository.get(complaint.id) == erased

@@ -120,3 +120,15 @@ def test_a_failed_save_forgets(dsn, repository):
     with pytest.raises(ConflictError):
         repository.save(next_version(current), expected_version=LONG - 1)
     assert repository.get(complaint.id) == current
+
+
+def test_erasure_forgets_the_remembered_complaint(dsn, repository):
+    complaint = _long()
+    repository.add(complaint)
+    before = repository.get(complaint.id)
+    assert repository._known.get(complaint.id) is not None
+    erased = repository.erase_personal_data(
+        complaint.id, actor="dpo", at=before.history[-1].at
+    )
+    assert repository._known.get(complaint.id) is None
+    assert repository.get(complaint.id) == erased

@@ -328,6 +328,8 @@ class PostgresComplaintRepository:
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
         complaint_id = check_complaint_id(complaint_id)
+        # The erased values are not kept in memory either.
+        self._known.forget(complaint_id)
         with self._db.write("erase_personal_data", complaint_id) as cur:
             cur.execute(self._select_for_erasure, (complaint_id,))
             row = cur.fetchone()
@@ -346,6 +348,7 @@ class PostgresComplaintRepository:
                 salt=bytes(row[5]),
                 new_salt=new_salt(),
             )
+        self._known.forget(complaint_id)
         return erased
 
     def verify_integrity(

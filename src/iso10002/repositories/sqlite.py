@@ -301,6 +301,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
     ) -> Complaint:
         """Erase personal data (see :meth:`ComplaintRepository.erase_personal_data`)."""
         complaint_id = check_complaint_id(complaint_id)
+        # The erased values are not kept in memory either.
+        self._parsed.forget(complaint_id)
         with self._transaction() as connection:
             row = connection.execute(
                 "SELECT document FROM complaints WHERE id = ?",
@@ -323,6 +325,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 "WHERE id = ? AND idempotency_digest IS NOT NULL",
                 (column_text(complaint_id),),
             )
+        self._parsed.forget(complaint_id)
         return erased
 
     def verify_integrity(
