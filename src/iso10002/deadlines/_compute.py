@@ -15,7 +15,6 @@ from iso10002.deadlines._rules import (
     Counting,
     Deadline,
     DeadlineKind,
-    EventMatch,
     Measure,
     Pack,
 )
@@ -26,7 +25,7 @@ from iso10002.deadlines._starts import (
     latest_event,
     until_of,
 )
-from iso10002.deadlines._timeline import Timeline
+from iso10002.deadlines._timeline import Timeline, timeline_of
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
 
@@ -84,13 +83,6 @@ class ComputedDeadline:
         return DueDate(
             step=self.step, due_at=self.due_at, met_at=self.met_at, paused=self.paused
         )
-
-
-def _matcher(events: tuple[EventMatch, ...]) -> object:
-    def matches(name: str, data: dict[str, object]) -> bool:
-        return any(m.matches(name, data) for m in events)
-
-    return matches
 
 
 class _Clock:
@@ -210,7 +202,7 @@ def _one(  # noqa: C901, PLR0912, PLR0913, PLR0917 - the inputs of one step's co
     rule = effective(deadline, complaint)
     measure, amount = rule.measure, rule.amount
     start = _start(rule, deadline, complaint, calendar, timeline, starts)
-    met = timeline.first(_matcher(deadline.meeting_events))
+    met = timeline.first(deadline.meeting_events)
     met_at = met[1].at if met else None
     pausable = deadline.pausable and pack.pausing_allowed
     clock = _Clock(
@@ -347,8 +339,8 @@ def compute_deadlines(
     _check(complaint, pack, calendar, paused_states)
     if now is not None:
         aware_instant("now", now)
-    timeline = Timeline(complaint.history, paused_states, now)
-    void = timeline.first(_matcher(pack.void_by))
+    timeline = timeline_of(complaint.history, paused_states, now)
+    void = timeline.first(pack.void_by)
     starts: dict[bool, Start] = {}
     return tuple(
         _one(deadline, complaint, pack, calendar, timeline, void, starts)

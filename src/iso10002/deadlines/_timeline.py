@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from iso10002.deadlines._rules import EventMatch
     from iso10002.model import HistoryEvent
 
-__all__ = ["Pause", "Timeline"]
+__all__ = ["Pause", "Timeline", "timeline_of"]
 
 
 class Pause:
@@ -33,7 +34,7 @@ class Timeline:
         now: Ignore events after this instant (all events when ``None``).
     """
 
-    __slots__ = ("events", "extended", "horizon", "pauses")
+    __slots__ = ("by_name", "events", "extended", "horizon", "pauses", "state")
 
     def __init__(
         self,
@@ -43,13 +44,29 @@ class Timeline:
     ) -> None:
         """Scan the history once."""
         self.events: list[tuple[int, HistoryEvent]] = []
+        # The events of each name, oldest first: a search looks only at the
+        # events whose name it could match, not the whole history.
+        self.by_name: dict[str, list[tuple[int, HistoryEvent]]] = {}
         self.pauses: list[Pause] = []
         self.extended = False
-        state: str | None = None
-        for index, event in enumerate(history):
+        self.state: str | None = None
+        self.horizon: datetime | None = now
+        self._scan(history, 0, paused_states, now)
+
+    def _scan(
+        self,
+        events: Sequence[HistoryEvent],
+        offset: int,
+        paused_states: frozenset[str],
+        now: datetime | None,
+    ) -> None:
+        """Add ``events`` (the history's from index ``offset`` on)."""
+        state = self.state
+        for index, event in enumerate(events, offset):
             if now is not None and event.at > now:
                 break
             self.events.append((index, event))
+            self.by_name.setdefault(event.name, []).append((index, event))
             if event.name == "DeadlineExtended":
                 self.extended = True
             if event.to_state is None:
@@ -61,12 +78,64 @@ class Timeline:
                 self.pauses.append(Pause(event.at, None))
             elif was_paused and not is_paused and self.pauses:
                 self.pauses[-1].end = event.at
-        last = self.events[-1][1].at if self.events else None
-        self.horizon: datetime | None = now if now is not None else last
+        self.state = state
+        if now is None:
+            self.horizon = self.events[-1][1].at if self.events else None
 
-    def first(self, matches: Any) -> tuple[int, HistoryEvent] | None:
-        """Return the first event ``matches(name, data)`` accepts, with its index."""
-        for index, event in self.events:
-            if matches(event.name, event.data):
-                return index, event
-        return None
+    def extended_by(
+        self, events: Sequence[HistoryEvent], paused_states: frozenset[str]
+    ) -> Timeline:
+        """Return a new timeline (no ``now``) with ``events`` appended to this one's."""
+        new = Timeline((), paused_states, None)
+        new.events = self.events.copy()
+        new.by_name = {name: found.copy() for name, found in self.by_name.items()}
+        new.pauses = [Pause(pause.start, pause.end) for pause in self.pauses]
+        new.extended = self.extended
+        new.state = self.state
+        new._scan(events, len(self.events), paused_states, None)
+        return new
+
+    def first(self, matches: Sequence[EventMatch]) -> tuple[int, HistoryEvent] | None:
+        """Return the first event any of ``matches`` accepts, with its index."""
+        found: tuple[int, HistoryEvent] | None = None
+        for match in matches:
+            for index, event in self.by_name.get(match.event, ()):
+                if found is not None and index >= found[0]:
+                    break
+                if match.matches(event.name, event.data):
+                    found = index, event
+                    break
+        return found
+
+
+_last: tuple[tuple[HistoryEvent, ...], frozenset[str], Timeline] | None = None
+# The last timeline built for a whole history (no ``now``): a step's history is
+# the previous one plus its event, so only the new events are scanned.
+
+
+def timeline_of(
+    history: Sequence[HistoryEvent],
+    paused_states: frozenset[str],
+    now: datetime | None,
+) -> Timeline:
+    """Return ``Timeline(history, paused_states, now)``, reusing the last one built.
+
+    Timelines are not changed once built, so the last one is shared or
+    extended when ``history`` starts with the history it was built for.
+    """
+    global _last  # noqa: PLW0603 - a one-entry cache, replaced whole
+    if now is not None or not isinstance(history, tuple):
+        return Timeline(history, paused_states, now)
+    last = _last
+    if last is not None:
+        seen, paused, timeline = last
+        if paused == paused_states and len(seen) <= len(history):
+            if len(seen) == len(history) and seen is history:
+                return timeline
+            if seen and history[: len(seen)] == seen:
+                timeline = timeline.extended_by(history[len(seen) :], paused_states)
+                _last = history, paused_states, timeline
+                return timeline
+    timeline = Timeline(history, paused_states, None)
+    _last = history, paused_states, timeline
+    return timeline

@@ -13,6 +13,7 @@ string (lone surrogates included) round-trips and groups exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from iso10002.analysis._facts import (
@@ -26,7 +27,7 @@ from iso10002.analysis._facts import (
     TERMINAL_STATES,
 )
 from iso10002.errors import IntegrityError
-from iso10002.model import Complaint
+from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._query import to_micros
 
 __all__ = [
@@ -38,7 +39,9 @@ __all__ = [
     "TOGGLE_COLUMNS",
     "UNASSIGNED",
     "FactRows",
+    "HistoryScan",
     "fact_rows",
+    "history_scan",
     "key_bytes",
     "key_text",
     "unreadable_error",
@@ -130,9 +133,89 @@ def _money(amount: Any) -> tuple[int, int | None, str | None]:
     return exponent, coefficient, None
 
 
-def fact_rows(  # noqa: C901, PLR0912 - one pass, like facts_of
-    complaint: Complaint, row_id: Any = None
-) -> FactRows:
+class HistoryScan:
+    """The instants :func:`fact_rows` reads from a history, in one pass."""
+
+    __slots__ = (
+        "ack",
+        "appealed",
+        "closed",
+        "communicated",
+        "is_open",
+        "reopened",
+        "toggles",
+    )
+
+    def __init__(self) -> None:
+        """Start before the first event."""
+        self.ack: int | None = None
+        self.communicated: int | None = None
+        self.appealed: int | None = None
+        self.closed: int | None = None
+        self.reopened: int | None = None
+        self.toggles: list[int] = []
+        self.is_open = True
+
+    def copy(self) -> HistoryScan:
+        """Return an independent copy (to extend without changing this one)."""
+        new = HistoryScan()
+        for name in self.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.toggles = self.toggles.copy()
+        return new
+
+    def add(self, events: Sequence[HistoryEvent]) -> None:  # noqa: C901
+        """Take ``events`` (the next ones of the history) into account."""
+        for event in events:
+            name = event.name
+            if name == ACKNOWLEDGED:
+                if self.ack is None:
+                    self.ack = to_micros(event.at)
+            elif name == COMMUNICATED:
+                if self.communicated is None:
+                    self.communicated = to_micros(event.at)
+            elif name == REOPENED:
+                if self.reopened is None:
+                    self.reopened = to_micros(event.at)
+                if not self.is_open:
+                    self.toggles.append(to_micros(event.at))
+                    self.is_open = True
+                continue
+            elif name == APPEALED and self.appealed is None:
+                self.appealed = to_micros(event.at)
+            if name in ENDING_EVENTS or event.to_state in TERMINAL_STATES:
+                if self.is_open:
+                    self.toggles.append(to_micros(event.at))
+                    self.is_open = False
+                if name == CLOSED and self.closed is None:
+                    self.closed = to_micros(event.at)
+
+
+_last_scan: tuple[tuple[HistoryEvent, ...], HistoryScan] | None = None
+# The last history scanned: a save's history is the previous one plus its new
+# events, so only those are scanned (a one-entry cache, replaced whole).
+
+
+def history_scan(history: tuple[HistoryEvent, ...]) -> HistoryScan:
+    """Return the :class:`HistoryScan` of ``history`` (treat it as read-only)."""
+    global _last_scan  # noqa: PLW0603 - a one-entry cache, replaced whole
+    last = _last_scan
+    if last is not None:
+        seen, scan = last
+        if seen is history:
+            return scan
+        if seen and len(seen) <= len(history) and history[: len(seen)] == seen:
+            scan = scan.copy()
+            scan.add(history[len(seen) :])
+            _last_scan = history, scan
+            return scan
+    scan = HistoryScan()
+    scan.add(history)
+    _last_scan = history, scan
+    return scan
+
+
+def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
     """Compute the push-down rows of ``complaint`` (see the module docstring).
 
     Every row starts with ``row_id``, the complaint id as the adapter stores
@@ -140,32 +223,9 @@ def fact_rows(  # noqa: C901, PLR0912 - one pass, like facts_of
     """
     cid = complaint.id if row_id is None else row_id
     received = to_micros(complaint.received_at)
-    ack = communicated = appealed = closed = reopened = None
-    toggles: list[int] = []
-    is_open = True
-    for event in complaint.history:
-        name = event.name
-        if name == ACKNOWLEDGED:
-            if ack is None:
-                ack = to_micros(event.at)
-        elif name == COMMUNICATED:
-            if communicated is None:
-                communicated = to_micros(event.at)
-        elif name == REOPENED:
-            if reopened is None:
-                reopened = to_micros(event.at)
-            if not is_open:
-                toggles.append(to_micros(event.at))
-                is_open = True
-            continue
-        elif name == APPEALED and appealed is None:
-            appealed = to_micros(event.at)
-        if name in ENDING_EVENTS or event.to_state in TERMINAL_STATES:
-            if is_open:
-                toggles.append(to_micros(event.at))
-                is_open = False
-            if name == CLOSED and closed is None:
-                closed = to_micros(event.at)
+    scan = history_scan(complaint.history)
+    ack, communicated, appealed = scan.ack, scan.communicated, scan.appealed
+    closed, reopened, toggles = scan.closed, scan.reopened, scan.toggles
     outcome = complaint.outcome
     if outcome is None and complaint.decision is not None:
         outcome = complaint.decision.outcome

@@ -161,6 +161,7 @@ class Statements:
             " document = %s::jsonb, document_escaped = %s,"
             " updated_at = now()"
             " WHERE id = %s AND version = %s AND last_link = %s"
+            " RETURNING document::text, document_escaped"
         ).format(s)
         self.insert_events = sql.SQL(
             "INSERT INTO {}.events (complaint_id, sequence, event, commitment, link)"
@@ -219,8 +220,11 @@ class Statements:
 
     def save(
         self, cur: psycopg.Cursor[Any], complaint: Complaint, expected_version: int
-    ) -> None:
+    ) -> tuple[str, str, Any, bool]:
         """Store the next version of a stored complaint (``save``).
+
+        Returns:
+            As :meth:`update`.
 
         Raises:
             NotFoundError: if the complaint was never added.
@@ -237,7 +241,7 @@ class Statements:
                 expected_version=expected_version,
                 actual_version=version,
             )
-        self.update(
+        return self.update(
             cur,
             complaint,
             expected_version=expected_version,
@@ -254,8 +258,12 @@ class Statements:
         previous_link: str,
         salt: bytes,
         new_salt: bytes | None = None,
-    ) -> None:
+    ) -> tuple[str, str, Any, bool]:
         """Store the next version of a complaint, appending its new events.
+
+        Returns:
+            The chain head saved over, the new one, and the stored document's
+            text and escape flag as the server returns them.
 
         Raises:
             ConflictError: if the stored row is no longer at ``expected_version``.
@@ -279,8 +287,11 @@ class Statements:
         )
         if cur.rowcount != 1:
             raise ConflictError(complaint.id, expected_version=expected_version)
+        stored = cur.fetchone()
         self.append_events(cur, events)
         self.facts.write(cur, (complaint,), replace=True)
+        document, escaped = stored if stored is not None else (None, False)
+        return previous_link, events[-1][4], document, bool(escaped)
 
     def import_batch(
         self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]

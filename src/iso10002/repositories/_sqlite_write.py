@@ -20,6 +20,7 @@ from iso10002.repositories._integrity import (
     new_salts,
     prepare_rows,
 )
+from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._sqlite_analytics import (
     STORED_CHILDREN,
     replace_facts,
@@ -158,15 +159,21 @@ def insert_many(
         write_facts(connection, chunk)
 
 
-def update_complaint(
+def update_complaint(  # noqa: PLR0913 - the facts of one write
     connection: sqlite3.Connection,
     complaint: Complaint,
     expected_version: int,
     salt: bytes | None = None,
     *,
     chain_key: RecordKey | None = None,
+    parsed: ParsedDocuments | None = None,
 ) -> None:
     """Store a new version over ``expected_version`` (caller's transaction).
+
+    With ``parsed``, a save over a document it knows, whose stored history
+    text is kept, remembers the new document as parsing to ``complaint``: its
+    history is the known one plus the new events, its other fields are
+    ``complaint``'s own. Any other save makes it forget the complaint.
 
     Raises:
     NotFoundError: if the complaint is not stored.
@@ -198,6 +205,27 @@ def update_complaint(
     )
     connection.executemany(INSERT_EVENTS, events)
     replace_facts(connection, complaint, row[_CHILDREN])
+    if parsed is not None:
+        _remember(parsed, complaint, row[_DOCUMENT], document, expected_version)
+
+
+def _remember(
+    parsed: ParsedDocuments,
+    complaint: Complaint,
+    stored: Any,
+    document: str,
+    expected_version: int,
+) -> None:
+    """Tell ``parsed`` what the new ``document`` parses to, when that is known."""
+    before = parsed.known(complaint.id, stored)
+    if (
+        before is not None
+        and stored_history(stored) is not None
+        and before.history == complaint.history[:expected_version]
+    ):
+        parsed.remember(complaint.id, document, complaint)
+    else:
+        parsed.forget(complaint.id)
 
 
 def _prepare_update(

@@ -34,6 +34,11 @@ from iso10002.repositories._postgres_codec import (
 )
 from iso10002.repositories._postgres_connect import Connector
 from iso10002.repositories._postgres_errors import translated
+from iso10002.repositories._postgres_known import (
+    Known,
+    KnownComplaints,
+    known_columns,
+)
 from iso10002.repositories._postgres_schema import check_schema_name
 from iso10002.repositories._postgres_schema import migrate as migrate_schema
 from iso10002.repositories._postgres_verify import verify_all
@@ -156,6 +161,8 @@ class PostgresComplaintRepository:
             ROW_COLUMNS.format(schema=s), s
         )
         self._s = s
+        self._select_known = known_columns(s)
+        self._known = KnownComplaints()
         self._select_for_erasure = sql.SQL(
             "SELECT {}, c.last_link, c.salt FROM {}.complaints c"
             " WHERE c.id = %s FOR UPDATE OF c"
@@ -198,12 +205,37 @@ class PostgresComplaintRepository:
             IntegrityError: if the stored document cannot be read.
         """
         complaint_id = check_complaint_id(complaint_id)
+        known = self._known.get(complaint_id)
         with self._db.read("get", complaint_id) as cur:
-            cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
+            cur.execute(
+                self._select_known,
+                {
+                    "id": complaint_id,
+                    "version": -1 if known is None else known.version,
+                    "link": "" if known is None else known.link,
+                },
+            )
             row = cur.fetchone()
-        if row is None:
-            raise NotFoundError(complaint_id)
-        return decode_row(row)
+            if row is None:
+                raise NotFoundError(complaint_id)
+            if row[6]:
+                if known is not None and (row[1], row[2]) == (
+                    known.document,
+                    known.escaped,
+                ):
+                    return known.complaint
+                # The same history under another document: read it all.
+                cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
+                row = cur.fetchone()
+                if row is None:
+                    raise NotFoundError(complaint_id)
+                complaint = decode_row(row)
+                self._known.forget(complaint_id)
+                return complaint
+        complaint = decode_row(row[:4])
+        if complaint.version == row[4]:
+            self._known.remember(Known(row[4], row[5], row[1], bool(row[2]), complaint))
+        return complaint
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version and append its new events atomically (see the protocol).
@@ -215,8 +247,13 @@ class PostgresComplaintRepository:
         """
         check_complaint(complaint)
         check_expected_version(complaint, expected_version)
-        with self._db.write("save", complaint.id, expected_version) as cur:
-            self._sql.save(cur, complaint, expected_version)
+        try:
+            with self._db.write("save", complaint.id, expected_version) as cur:
+                written = self._sql.save(cur, complaint, expected_version)
+        except BaseException:
+            self._known.forget(complaint.id)
+            raise
+        self._known.saved(complaint, expected_version, written)
         return complaint
 
     def find(
@@ -291,6 +328,8 @@ class PostgresComplaintRepository:
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
         complaint_id = check_complaint_id(complaint_id)
+        # The erased values are not kept in memory either.
+        self._known.forget(complaint_id)
         with self._db.write("erase_personal_data", complaint_id) as cur:
             cur.execute(self._select_for_erasure, (complaint_id,))
             row = cur.fetchone()
@@ -309,6 +348,7 @@ class PostgresComplaintRepository:
                 salt=bytes(row[5]),
                 new_salt=new_salt(),
             )
+        self._known.forget(complaint_id)
         return erased
 
     def verify_integrity(

@@ -34,6 +34,7 @@ from iso10002.repositories._integrity import (
     new_salt,
 )
 from iso10002.repositories._kpi_facts import unreadable_error
+from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._protocol import (
     DEFAULT_LEASE,
     DEFAULT_PAGE_SIZE,
@@ -129,6 +130,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         """Open (and if needed create or migrate) the database at ``path``."""
         self._chain_keys = checked_keys(chain_keys)
         self._chain_key = None if chain_keys is None else chain_keys.current
+        self._parsed = ParsedDocuments()
         super().__init__(path, synchronous=synchronous, timeout=timeout)
         try:
             with translated(), self._connection() as connection:
@@ -229,14 +231,18 @@ class SQLiteComplaintRepository(SQLiteConnections):
             ).fetchone()
         if row is None:
             raise NotFoundError(complaint_id)
-        return load_document(complaint_id, row[0])
+        return self._parsed.load(complaint_id, row[0])
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
         complaint = check_save(complaint, expected_version)
         with self._transaction() as connection:
             update_complaint(
-                connection, complaint, expected_version, chain_key=self._chain_key
+                connection,
+                complaint,
+                expected_version,
+                chain_key=self._chain_key,
+                parsed=self._parsed,
             )
         return complaint
 
@@ -296,6 +302,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
     ) -> Complaint:
         """Erase personal data (see :meth:`ComplaintRepository.erase_personal_data`)."""
         complaint_id = check_complaint_id(complaint_id)
+        # The erased values are not kept in memory either.
+        self._parsed.forget(complaint_id)
         with self._transaction() as connection:
             row = connection.execute(
                 "SELECT document FROM complaints WHERE id = ?",
@@ -318,6 +326,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 "WHERE id = ? AND idempotency_digest IS NOT NULL",
                 (column_text(complaint_id),),
             )
+        self._parsed.forget(complaint_id)
         return erased
 
     def verify_integrity(
