@@ -45,7 +45,9 @@ def _opened(handler, form, clock):
 
 
 class TestReasonsAreNotInTheHistory:
-    def test_holding_response_reason_is_a_personal_note(self, make_handler, form, clock):
+    def test_holding_response_reason_is_a_personal_note(
+        self, make_handler, form, clock
+    ):
         """The event records a reason code; the text is a personal note."""
         handler = make_handler()
         c = _opened(handler, form, clock)
@@ -114,9 +116,7 @@ class TestReasonsAreNotInTheHistory:
         with_personal = list(handler.export(actor=DPO, include_personal_data=True))
         assert NAME in json.dumps(with_personal)
 
-    def test_gone_after_erasure_and_the_chain_verifies(
-        self, make_handler, form, clock
-    ):
+    def test_gone_after_erasure_and_the_chain_verifies(self, make_handler, form, clock):
         """Erasure removes the note; the store still verifies."""
         handler = make_handler()
         c = _opened(handler, form, clock)
@@ -167,10 +167,8 @@ class TestRefused:
             ({"reason_code": 7}, "reason_code"),
         ],
     )
-    def test_bad_reasons_are_refused_naming_the_field(
-        self, form, clock, kwargs, field
-    ):
-        """Blank, control or huge text and prose as a code are refused, nothing stored."""
+    def test_bad_reasons_are_refused_naming_the_field(self, form, clock, kwargs, field):
+        """Blank, control or huge text and prose as a code are refused."""
         handler = ComplaintsHandler(InMemoryComplaintRepository(), clock=clock)
         c = handler.receive(form, actor=INTAKE, channel="email")
         with pytest.raises(ValidationError) as caught:
@@ -193,10 +191,28 @@ class TestHoldingResponsePolicy:
         )
         c = _opened(handler, form, clock)
         done = handler.record_holding_response(
-            c.id, actor=AGENT, reason=REASON, expected_by=clock.now() + timedelta(days=9)
+            c.id,
+            actor=AGENT,
+            reason=REASON,
+            expected_by=clock.now() + timedelta(days=9),
         )
         policy = HoldingResponseContent(required=("reason", "expected_by"))
         assert policy.evaluate(done, PolicyContext(now=clock.now())) == []
+
+    def test_rg_271_63_delay_notification_moves_the_limit(self, form, clock):
+        """RG 271.63: a delay notification whose reason is a personal note (the
+        event records its code) still extends the IDR limit to ``expected_by``."""
+        handler = ComplaintsHandler(
+            InMemoryComplaintRepository(), clock=clock, pack="au.asic.rg271"
+        )
+        c = _opened(handler, form, clock)
+        before = next(d for d in c.deadlines if d.step == "final_response")
+        later = before.due_at + timedelta(days=20)
+        done = handler.record_holding_response(
+            c.id, actor=AGENT, reason=REASON, expected_by=later
+        )
+        final = next(d for d in done.deadlines if d.step == "final_response")
+        assert final.due_at >= later > before.due_at
 
 
 @settings(

@@ -314,7 +314,7 @@ class HandlerCore:
 
     # -- generic step and queries --------------------------------------------------
 
-    def fire(
+    def fire(  # noqa: PLR0913 - the step, its data and its reason
         self,
         complaint_id: str,
         trigger: str,

@@ -8,8 +8,6 @@ personal ``notes``, pointing at the event by its sequence.
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from iso10002.errors import ValidationError

@@ -303,8 +303,9 @@ def reason_codes() -> st.SearchStrategy[str]:
     """
     word = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
     return st.builds(
-        lambda first, rest, joins: first
-        + "".join(j + w for j, w in zip(joins, rest, strict=False)),
+        lambda first, rest, joins: (
+            first + "".join(j + w for j, w in zip(joins, rest, strict=False))
+        ),
         st.text(string.ascii_lowercase, min_size=1, max_size=8),
         st.lists(word, max_size=3),
         st.lists(st.sampled_from("._-"), min_size=3, max_size=3),
