@@ -12,9 +12,10 @@ fold.
 Personal data never enters the history: a fact's personal parts (the
 satisfaction comment, the subject's references) are left out of the event,
 and the complainant, description, desired outcome and attachments are not
-facts at all. The fold takes those from the complaint as it is now; they are
-bound by the salted commitment every stored event carries instead
-(see :mod:`iso10002.repositories`).
+facts at all, nor are a step's free-text notes (an event records only their
+reason code, see :class:`~iso10002.model.StepNote`). The fold takes those
+from the complaint as it is now; they are bound by the salted commitment
+every stored event carries instead (see :mod:`iso10002.repositories`).
 
 A history recorded before events carried facts (before 0.2.0) has a receipt
 event without a ``reference``: :func:`is_replayable` is then false, and

@@ -70,3 +70,43 @@ class TestExport:
         line = one_line_error(cli("export", "--db", str(path)), 1)
         assert "not an iso10002 database" in line
         assert path.read_bytes() == before
+
+
+class TestStepNotes:
+    def test_reasons_leave_only_with_personal_data(self, invoke, tmp_path):
+        """A step reason naming a person is absent from a default export and
+        present with ``--include-personal-data`` (issue 14: one rule for free text)."""
+        from datetime import datetime, timezone  # noqa: PLC0415
+
+        from iso10002.calendars import WeekdayCalendar  # noqa: PLC0415
+        from iso10002.clock import FixedClock  # noqa: PLC0415
+        from iso10002.handler import Actor, ComplaintsHandler  # noqa: PLC0415
+        from iso10002.model import ComplaintForm  # noqa: PLC0415
+
+        reason = "Spoke to Jordan Pryce-Whitaker on +44 7700 900 123."
+        path = tmp_path / "notes.db"
+        repository = SQLiteComplaintRepository(path)
+        try:
+            handler = ComplaintsHandler(
+                repository,
+                clock=FixedClock(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)),
+                calendar=WeekdayCalendar(),
+            )
+            form = from_dict(
+                ComplaintForm,
+                {"complainant": {"name": "A. Person"}, "description": "Billed twice."},
+            )
+            agent = Actor("agent:1", roles={"complaints-handler"})
+            c = handler.receive(form, actor=agent, channel="email")
+            handler.withdraw(c.id, actor=agent, reason=reason, reason_code="by-phone")
+            handler.shutdown()
+        finally:
+            repository.close()
+        redacted = invoke("export", "--db", str(path))
+        assert redacted.exit_code == 0, redacted.stderr
+        assert "Pryce-Whitaker" not in redacted.stdout
+        assert "7700" not in redacted.stdout
+        assert '"reason_code": "by-phone"' in redacted.stdout.replace('":"', '": "')
+        full = invoke("export", "--db", str(path), "--include-personal-data")
+        assert full.exit_code == 0, full.stderr
+        assert "Pryce-Whitaker" in full.stdout

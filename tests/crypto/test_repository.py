@@ -114,6 +114,24 @@ class TestCryptoShredding:
             assert b"meter reading" not in raw
             assert repository.verify_integrity().ok
 
+    def test_step_notes_are_sealed_like_every_personal_field(self, tmp_path):
+        """A step's free-text reason is a personal note: sealed, never in the file."""
+        path = tmp_path / "complaints.db"
+        keys = SQLiteKeyStore(tmp_path / "keys.db")
+        reason = f"Rang {NAME} back about the meter."
+        with closing(
+            _encrypted(
+                SQLiteComplaintRepository(path), keys, SQLiteCiphertextStore(path)
+            )
+        ) as repository:
+            handler = _handler(repository)
+            complaint = handler.receive(_form(), actor=SYSTEM, channel="web")
+            handler.withdraw(complaint.id, actor=SYSTEM, reason=reason)
+            assert handler.get(complaint.id, actor=SYSTEM).notes[0].text == reason
+            assert repository.inner.get(complaint.id).notes == ()
+            assert NAME.encode() not in _raw_bytes(tmp_path, "complaints.db")
+            assert repository.verify_integrity().ok
+
     def test_after_erasure_a_backup_taken_before_it_is_unreadable(self, tmp_path):
         """A copy of the files from before erasure no longer opens: the key is gone."""
         path = tmp_path / "complaints.db"

@@ -170,6 +170,7 @@ class TestPersonalFields:
             "description",
             "desired_outcome",
             "attachments",
+            "notes",
         )
 
     def test_complainant_personal_fields_exclude_preferences(self):

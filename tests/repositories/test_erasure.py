@@ -35,6 +35,7 @@ def _non_personal(complaint):
     data.pop("history")
     data.pop("version")
     data.pop("complainant", None)
+    data.pop("notes", None)  # omitted from personal_data while empty
     return data
 
 

@@ -17,6 +17,7 @@ from iso10002.deadlines._rules import (
     DeadlineKind,
     Measure,
     Pack,
+    stated,
 )
 from iso10002.deadlines._starts import (
     Effective,
@@ -143,7 +144,7 @@ class _Clock:
 
 
 def _extension_until(index: int, event: HistoryEvent) -> tuple[str, datetime | None]:
-    reason = event.data.get("reason")
+    reason = stated(event.data, "reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationError.single(
             f"history[{index}].data.reason", "must state why the deadline was extended"
@@ -244,7 +245,7 @@ def _one(  # noqa: C901, PLR0912, PLR0913, PLR0917 - the inputs of one step's co
         if explicit:
             reason, until = _extension_until(index, event)
         else:
-            reason = str(event.data.get("reason") or event.name)
+            reason = str(stated(event.data, "reason") or event.name)
         late = extension is not None and extension.by_original_due and event.at > due
         if late and not explicit:
             continue

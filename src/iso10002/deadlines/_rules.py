@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "Measure",
     "Override",
     "Pack",
+    "stated",
 ]
 
 _MAX_AMOUNT = 3660
@@ -296,7 +298,21 @@ class Extension:
 
     def accepts(self, data: dict[str, Any]) -> bool:
         """Tell whether a trigger's data holds every required, non-empty value."""
-        return all(data.get(key) not in (None, "", False) for key in self.requires_data)
+        return all(
+            stated(data, key) not in (None, "", False) for key in self.requires_data
+        )
+
+
+def stated(data: Mapping[str, Any], key: str) -> Any:
+    """Return ``data[key]``; a ``reason`` is also stated by a ``reason_code``.
+
+    Since 0.2.0 a step's free-text reason is a personal note and its event
+    records ``reason_code`` (see :class:`iso10002.model.StepNote`).
+    """
+    value = data.get(key)
+    if key == "reason" and value in (None, ""):
+        return data.get("reason_code")
+    return value
 
 
 _DEFAULT_MET_BY = {

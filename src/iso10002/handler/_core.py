@@ -28,6 +28,7 @@ from iso10002.errors import (
 from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
 from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._context import with_context
+from iso10002.handler._notes import PendingNote, attach_note, pending_note
 from iso10002.handler._notify import Subscriber, publish
 from iso10002.handler._redact import redact
 from iso10002.handler._retention import check_retention, retention_period
@@ -258,8 +259,13 @@ class HandlerCore:
         complaint_id: str,
         actor: Actor | str,
         steps: Sequence[tuple[str, StepData]],
+        note: PendingNote | None = None,
     ) -> StepResult:
-        """Run ``steps`` on one complaint as one unit of work, retrying on conflict."""
+        """Run ``steps`` on one complaint as one unit of work, retrying on conflict.
+
+        ``note`` belongs to the first step: its event records the reason
+        code, and the text is kept in the complaint's personal ``notes``.
+        """
         who = as_actor(actor)
         if not isinstance(complaint_id, str):
             raise ValidationError.single("complaint_id", "must be a string")
@@ -272,8 +278,10 @@ class HandlerCore:
             at = self._at(current)
             candidate = current
             findings: list[Finding] = []
-            for trigger, data in steps:
+            for i, (trigger, data) in enumerate(steps):
                 values = data(candidate, at) if callable(data) else data
+                if i == 0 and note is not None:
+                    values = {**(values or {}), "reason_code": note.code}
                 result = self._engine.fire(
                     candidate,
                     trigger,
@@ -283,6 +291,8 @@ class HandlerCore:
                     data=values,
                 )
                 candidate = result.complaint
+                if i == 0 and note is not None:
+                    candidate = attach_note(candidate, note, candidate.version)
                 findings.extend(result.findings)
             candidate = self._project(candidate)
             try:
@@ -304,13 +314,15 @@ class HandlerCore:
 
     # -- generic step and queries --------------------------------------------------
 
-    def fire(
+    def fire(  # noqa: PLR0913 - the step, its data and its reason
         self,
         complaint_id: str,
         trigger: str,
         *,
         actor: Actor | str,
         data: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        reason_code: str | None = None,
     ) -> StepResult:
         """Take any workflow step by trigger name, as one unit of work.
 
@@ -325,6 +337,15 @@ class HandlerCore:
             trigger: The workflow trigger, e.g. ``acknowledge``.
             actor: Who takes the step.
             data: Values for the fields the step sets, and JSON event data.
+                Event data is never erased and is shown to every reader of
+                the history: it must not hold personal data (give free text
+                as ``reason``).
+            reason: Free text about the step (may hold personal data): kept
+                as a personal :class:`~iso10002.model.StepNote` in the
+                complaint's ``notes``, never in the event.
+            reason_code: The reason code the event records (``stated`` when
+                only ``reason`` is given); see
+                :data:`~iso10002.model.REASON_CODE_PATTERN`.
 
         Returns:
             The new version (redacted for ``actor``), its events and findings.
@@ -339,10 +360,13 @@ class HandlerCore:
                 make the step no longer allowed.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``reason`` and ``reason_code``.
         """
         if not isinstance(trigger, str):
             raise ValidationError.single("trigger", "must be a trigger name")
-        return self._apply(complaint_id, actor, [(trigger, data)])
+        note = pending_note(reason, reason_code)
+        return self._apply(complaint_id, actor, [(trigger, data)], note)
 
     def get(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
         """Load a complaint, redacted for ``actor``.

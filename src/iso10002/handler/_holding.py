@@ -9,7 +9,6 @@ from iso10002.errors import ValidationError
 
 __all__ = ["holding_data"]
 
-_MAX_TEXT = 2000
 _MAX_URL = 300
 
 
@@ -51,9 +50,10 @@ def holding_data(
         ValidationError: naming the field, for blank or oversized text, a
             naive ``expected_by``, or a flag that is not a bool.
     """
+    # The reason's text is a personal note (see handler._notes); the event
+    # records its reason code only.
+    del reason
     data: dict[str, Any] = {}
-    if reason is not None:
-        data["reason"] = _text("reason", reason, _MAX_TEXT)
     if expected_by is not None:
         if isinstance(expected_by, datetime):
             if expected_by.utcoffset() is None:

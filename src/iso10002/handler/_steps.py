@@ -15,6 +15,7 @@ from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._core import HandlerCore
 from iso10002.handler._holding import holding_data
 from iso10002.handler._intake import intake_digest
+from iso10002.handler._notes import pending_note
 from iso10002.handler._notify import publish
 from iso10002.ids import format_reference
 from iso10002.model import (
@@ -306,6 +307,7 @@ class StepsMixin(HandlerCore):
         ombudsman_rights: bool = False,
         ombudsman_website: str | None = None,
         time_limit_notice: bool = False,
+        reason_code: str | None = None,
     ) -> Complaint:
         """Record that the complainant was told the response is delayed, and why.
 
@@ -322,25 +324,33 @@ class StepsMixin(HandlerCore):
         Args:
             complaint_id: The complaint.
             actor: Who sent it.
-            reason: Why the response is delayed (no personal data).
+            reason: Why the response is delayed, as told to the complainant
+                (free text, kept as a personal note; the event records
+                ``reason_code``).
             expected_by: When a final response is expected.
             ombudsman_rights: The response told the complainant they may now
                 refer the complaint to the ombudsman.
             ombudsman_website: The ombudsman's website address as given.
             time_limit_notice: The response stated the time limit for
                 referring to the ombudsman.
+            reason_code: The reason as a code from the host's vocabulary,
+                recorded in the event (``stated`` when only ``reason`` is
+                given).
 
         Raises:
-            ValidationError: naming the field, for blank text, a naive
-                ``expected_by`` or a flag that is not a bool.
+            ValidationError: naming the field, for blank text, a bad
+                ``reason_code``, a naive ``expected_by`` or a flag that is not
+                a bool.
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
             ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
            ``expected_by``, ``ombudsman_rights``, ``ombudsman_website`` and
-           ``time_limit_notice``.
+           ``time_limit_notice``; ``reason`` is kept as a personal note and
+           the event records ``reason_code`` instead of the text.
         """
+        note = pending_note(reason, reason_code)
         data = holding_data(
             reason=reason,
             expected_by=expected_by,
@@ -348,7 +358,9 @@ class StepsMixin(HandlerCore):
             ombudsman_website=ombudsman_website,
             time_limit_notice=time_limit_notice,
         )
-        return self._one(complaint_id, "record_holding_response", actor, data)
+        return self._apply(
+            complaint_id, actor, [("record_holding_response", data)], note
+        ).complaint
 
     def decide(  # noqa: PLR0913 - the facts of a decision
         self,
@@ -458,36 +470,65 @@ class StepsMixin(HandlerCore):
         """
         return self._one(complaint_id, "escalate", actor)
 
-    def withdraw(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
+    def withdraw(
+        self,
+        complaint_id: str,
+        *,
+        actor: Actor | str,
+        reason: str | None = None,
+        reason_code: str | None = None,
+    ) -> Complaint:
         """Record that the complainant withdrew the complaint (outcome ``withdrawn``).
+
+        Args:
+            complaint_id: The complaint.
+            actor: Who takes the step.
+            reason: Free text about it (kept as a personal note, never in
+                the event).
+            reason_code: The reason code the event records (``stated`` when
+                only ``reason`` is given).
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
             ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``reason`` and ``reason_code``.
         """
-        return self._one(
-            complaint_id, "withdraw", actor, {"outcome": Outcome.WITHDRAWN}
-        )
+        note = pending_note(reason, reason_code)
+        steps = [("withdraw", {"outcome": Outcome.WITHDRAWN})]
+        return self._apply(complaint_id, actor, steps, note).complaint
 
     def reject_as_not_a_complaint(
-        self, complaint_id: str, *, actor: Actor | str
+        self,
+        complaint_id: str,
+        *,
+        actor: Actor | str,
+        reason: str | None = None,
+        reason_code: str | None = None,
     ) -> Complaint:
         """Record that the assessment found it is not a complaint (7.5).
 
+        Args:
+            complaint_id: The complaint.
+            actor: Who takes the step.
+            reason: Free text about it (kept as a personal note, never in
+                the event).
+            reason_code: The reason code the event records (``stated`` when
+                only ``reason`` is given).
+
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
             ConflictError: as :meth:`fire`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``reason`` and ``reason_code``.
         """
-        return self._one(
-            complaint_id,
-            "reject_as_not_a_complaint",
-            actor,
-            {"outcome": Outcome.NOT_A_COMPLAINT},
-        )
+        note = pending_note(reason, reason_code)
+        steps = [("reject_as_not_a_complaint", {"outcome": Outcome.NOT_A_COMPLAINT})]
+        return self._apply(complaint_id, actor, steps, note).complaint
 
     def close(
         self,
@@ -518,17 +559,36 @@ class StepsMixin(HandlerCore):
             data["root_cause"] = root_cause
         return self._one(complaint_id, "close", actor, data)
 
-    def reopen(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
+    def reopen(
+        self,
+        complaint_id: str,
+        *,
+        actor: Actor | str,
+        reason: str | None = None,
+        reason_code: str | None = None,
+    ) -> Complaint:
         """Reopen a closed complaint within the reopen window (7.9).
+
+        Args:
+            complaint_id: The complaint.
+            actor: Who takes the step.
+            reason: Free text about it (kept as a personal note, never in
+                the event).
+            reason_code: The reason code the event records (``stated`` when
+                only ``reason`` is given).
 
         Raises:
             AccessDenied, TransitionNotAllowed, NotFoundError, ConflictError:
                 as :meth:`fire`.
             GuardRejected: after the window (record a new complaint instead).
+            ValidationError: for blank text or a bad ``reason_code``.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``reason`` and ``reason_code``.
         """
-        return self._one(complaint_id, "reopen", actor)
+        note = pending_note(reason, reason_code)
+        return self._apply(complaint_id, actor, [("reopen", None)], note).complaint
 
     def record_satisfaction(
         self,

@@ -34,6 +34,7 @@ from iso10002.model._enums import (
     Severity,
 )
 from iso10002.model._events import HistoryEvent
+from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (
     SATISFACTION_SCALE,
     Attachment,
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_JSON_INTEGER",
     "MODEL_TYPES",
     "PERSONAL",
+    "REASON_CODE_PATTERN",
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",
     "Attachment",
@@ -80,8 +82,10 @@ __all__ = [
     "RootCause",
     "SatisfactionFeedback",
     "Severity",
+    "StepNote",
     "Subject",
     "WorkflowRef",
+    "check_reason_code",
     "evolve",
     "is_personal",
     "personal_fields",
@@ -101,6 +105,7 @@ MODEL_TYPES: tuple[type, ...] = (
     Representative,
     RootCause,
     SatisfactionFeedback,
+    StepNote,
     Subject,
     WorkflowRef,
 )

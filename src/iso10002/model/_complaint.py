@@ -26,6 +26,7 @@ from iso10002.model._checks import (
 from iso10002.model._enums import Channel, Outcome
 from iso10002.model._events import HistoryEvent
 from iso10002.model._fast import advancer, builder
+from iso10002.model._notes import StepNote
 from iso10002.model._values import (
     Attachment,
     Classification,
@@ -171,6 +172,12 @@ class Complaint:
     version: int = attrs.field(validator=non_negative)
     history: tuple[HistoryEvent, ...] = attrs.field(
         converter=to_tuple, validator=_history
+    )
+    notes: tuple[StepNote, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=tuple_of(StepNote, max_items=1000),
+        metadata=PERSONAL,
     )
 
     def __attrs_post_init__(self) -> None:
@@ -422,6 +429,7 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
         (),  # links
         1,  # version
         (event,),  # history
+        (),  # notes
     )
 
 

@@ -244,7 +244,10 @@ class HoldingResponseContent(BasePolicy):
         for event in complaint.history:
             if event.name != self.event:
                 continue
-            data = event.data
+            data = dict(event.data)
+            # Since 0.2.0 the event records the reason as ``reason_code`` (its
+            # text is a personal note); earlier events recorded ``reason``.
+            data.setdefault("reason", data.get("reason_code"))
             missing = [
                 what
                 for key, what in _HOLDING_FACTS

@@ -24,6 +24,10 @@ __all__ = ["commit_personal_data", "personal_data", "personal_text"]
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+# Personal fields added after commitments were first stored: left out while
+# empty, so the commitments of complaints recorded before them still verify.
+_OMITTED_WHEN_EMPTY = frozenset({"notes"})
 _HOLDERS: dict[type, bool] = {}
 
 
@@ -119,6 +123,8 @@ def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]], steps: _Steps) -
     for name, convert in steps[type(obj)]:
         value = getattr(obj, name)
         if convert is not None:
+            if value == () and name in _OMITTED_WHEN_EMPTY:
+                continue
             out.append((prefix + name, convert(value)))
             continue
         if value is None or isinstance(value, (str, int, float)):

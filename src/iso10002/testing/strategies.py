@@ -38,6 +38,7 @@ from iso10002.model import (
     RootCause,
     SatisfactionFeedback,
     Severity,
+    StepNote,
     Subject,
     WorkflowRef,
 )
@@ -57,12 +58,14 @@ __all__ = [
     "links",
     "multiline_text",
     "organisation_profiles",
+    "reason_codes",
     "received_complaints",
     "remedies",
     "representatives",
     "root_causes",
     "satisfaction_feedback",
     "single_line_text",
+    "step_notes",
     "subjects",
     "utc_datetimes",
     "workflow_refs",
@@ -293,6 +296,35 @@ def satisfaction_feedback() -> st.SearchStrategy[SatisfactionFeedback]:
     )
 
 
+def reason_codes() -> st.SearchStrategy[str]:
+    """Generate reason codes (see :data:`~iso10002.model.REASON_CODE_PATTERN`).
+
+    .. versionadded:: 0.2.0
+    """
+    word = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+    return st.builds(
+        lambda first, rest, joins: (
+            first + "".join(j + w for j, w in zip(joins, rest, strict=False))
+        ),
+        st.text(string.ascii_lowercase, min_size=1, max_size=8),
+        st.lists(word, max_size=3),
+        st.lists(st.sampled_from("._-"), min_size=3, max_size=3),
+    )
+
+
+def step_notes(*, sequence: int | None = None) -> st.SearchStrategy[StepNote]:
+    """Generate step notes (any sequence number unless given).
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        StepNote,
+        sequence=st.just(sequence) if sequence is not None else st.integers(1, 10_000),
+        code=st.none() | reason_codes(),
+        text=st.none() | multiline_text(max_size=80),
+    )
+
+
 def due_dates() -> st.SearchStrategy[DueDate]:
     """Generate due-date projections."""
     return st.builds(
@@ -430,6 +462,16 @@ def _complaints(
         links=tuple(draw(st.lists(links(), max_size=2))),
         version=len(history),
         history=history,
+        notes=tuple(
+            draw(
+                st.lists(
+                    st.integers(1, len(history)).flatmap(
+                        lambda n: step_notes(sequence=n)
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
     )
 
 
@@ -462,6 +504,7 @@ STRATEGIES: dict[type, Any] = {
     Representative: representatives,
     RootCause: root_causes,
     SatisfactionFeedback: satisfaction_feedback,
+    StepNote: step_notes,
     Subject: subjects,
     WorkflowRef: workflow_refs,
 }
