@@ -375,6 +375,8 @@ class PostgresComplaintRepository:
 
         Runs ``VACUUM (FULL, ANALYZE)`` on the complaints table: the dead row
         versions an erasure leaves (table and TOAST) go with the old files.
+        Row versions that a transaction still running on the server may see
+        are kept: run it again once such transactions have ended.
         Holds an ``ACCESS EXCLUSIVE`` lock while it runs and cannot run in a
         transaction. WAL, archives and backups are out of its reach; see
         :doc:`/confidentiality`.
