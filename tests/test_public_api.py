@@ -20,6 +20,7 @@ EXPECTED: dict[str, list[str]] = {
         "standard_workflow",
     ],
     "iso10002.analysis": [
+        "ANNEX_1R_LAST_PERIOD_END",
         "ASIC_COLUMNS",
         "ASIC_RULES",
         "ActionStatus",
@@ -77,6 +78,7 @@ EXPECTED: dict[str, list[str]] = {
         "SECTIONS",
         "SatisfactionStats",
         "SelfAssessment",
+        "SupersededReturnWarning",
         "Signal",
         "Volumes",
         "asic_return",

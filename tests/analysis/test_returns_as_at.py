@@ -169,3 +169,18 @@ class TestClosedPeriods:
         assert again == h2
         later = asic_return([handler.repository.get(cid)], period=H2, calendar=UK)
         assert later.rows == rows
+
+
+class TestSupersededForm:
+    def test_fca_ps25_19_periods_from_2027_warn(self):
+        """A 2027 period is computed on Annex 1R with a warning naming PS25/19."""
+        import pytest  # noqa: PLC0415
+
+        from iso10002.analysis import SupersededReturnWarning  # noqa: PLC0415
+
+        with pytest.warns(SupersededReturnWarning, match="PS25/19"):
+            fca_return([], period=Period.parse("2027-H1", LONDON), calendar=UK)
+
+    def test_2026_periods_do_not_warn(self):
+        """2026-H2 is an Annex 1R period: no warning (warnings are errors here)."""
+        assert fca_return([], period=H2, calendar=UK).total.opened == 0

@@ -80,11 +80,13 @@ from iso10002.analysis._returns_asic import (
     asic_return,
 )
 from iso10002.analysis._returns_fca import (
+    ANNEX_1R_LAST_PERIOD_END,
     FCA_FIELDS,
     FCA_RULES,
     FcaField,
     FcaFigures,
     FcaReturn,
+    SupersededReturnWarning,
     fca_return,
 )
 from iso10002.analysis._review import (
@@ -110,6 +112,7 @@ from iso10002.analysis._self_assessment import (
 )
 
 __all__ = [
+    "ANNEX_1R_LAST_PERIOD_END",
     "ASIC_COLUMNS",
     "ASIC_RULES",
     "DEFAULT_ASIC_LAYOUT",
@@ -168,6 +171,7 @@ __all__ = [
     "SatisfactionStats",
     "SelfAssessment",
     "Signal",
+    "SupersededReturnWarning",
     "Volumes",
     "asic_return",
     "build_management_review",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import attrs
@@ -17,14 +18,35 @@ from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 
 __all__ = [
+    "ANNEX_1R_LAST_PERIOD_END",
     "FCA_FIELDS",
     "FCA_RULES",
     "FcaField",
     "FcaFigures",
     "FcaReturn",
+    "SupersededReturnWarning",
     "business_calendar",
     "fca_return",
 ]
+
+
+ANNEX_1R_LAST_PERIOD_END = datetime(2027, 1, 1, tzinfo=timezone.utc)
+"""The end of the last period the DISP 1 Annex 1R form is known to cover.
+
+FCA PS25/19 (December 2025) replaces Annex 1R, and four other complaints
+returns, with one consolidated return; secondary sources place the change at
+periods from 1 January 2027. :func:`fca_return` warns for later periods.
+
+.. versionadded:: 0.2.0
+"""
+
+
+class SupersededReturnWarning(UserWarning):
+    """A return is computed on a form the regulator has replaced for that period.
+
+    .. versionadded:: 0.2.0
+    """
+
 
 _JUST_BEFORE = timedelta(microseconds=1)
 OTHER_GROUP = "other"
@@ -344,6 +366,15 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
     """
     if not isinstance(period, Period):
         raise ValidationError.single("period", "must be a Period")
+    if period.end > ANNEX_1R_LAST_PERIOD_END:
+        warnings.warn(
+            f"{period.label}: FCA PS25/19 replaces the DISP 1 Annex 1R return "
+            "with a consolidated complaints return for periods from 1 January "
+            "2027 (read from secondary sources); these are the Annex 1R "
+            "figures, not that return",
+            SupersededReturnWarning,
+            stacklevel=2,
+        )
     rules = _Rules(business_calendar(calendar, "fca_return"))
     groups_of = dict(product_groups or {})
     chosen = None if regimes is None else frozenset(regimes)
