@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import datetime, timezone
 
 import pytest
@@ -209,7 +210,7 @@ class TestAuditIntegrity:
     def _damaged(self, demo_db, tmp_path):
         copy = tmp_path / "damaged.db"
         shutil.copy(demo_db, copy)
-        with sqlite3.connect(copy) as connection:
+        with closing(sqlite3.connect(copy)) as connection, connection:
             (cid,) = connection.execute(
                 "SELECT id FROM complaints ORDER BY id LIMIT 1"
             ).fetchone()

@@ -16,6 +16,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ class SQLiteStore:
         self.handler_store: Any = None
 
     def sql(self, statement: str, *params: Any) -> None:
-        with sqlite3.connect(self.path) as connection:
+        with closing(sqlite3.connect(self.path)) as connection, connection:
             # Someone with the file drops the append-only triggers first.
             connection.execute("DROP TRIGGER IF EXISTS events_refuse_update")
             connection.execute("DROP TRIGGER IF EXISTS events_refuse_delete")
@@ -64,7 +65,7 @@ class SQLiteStore:
             connection.execute(statement.replace("{s}.", ""), params)
 
     def document(self, complaint_id: str) -> dict[str, Any]:
-        with sqlite3.connect(self.path) as connection:
+        with closing(sqlite3.connect(self.path)) as connection, connection:
             (text,) = connection.execute(
                 "SELECT document FROM complaints WHERE id = ?", (complaint_id,)
             ).fetchone()
@@ -78,7 +79,7 @@ class SQLiteStore:
         )
 
     def event(self, complaint_id: str, sequence: int) -> dict[str, Any]:
-        with sqlite3.connect(self.path) as connection:
+        with closing(sqlite3.connect(self.path)) as connection, connection:
             (text,) = connection.execute(
                 "SELECT event FROM events WHERE complaint_id = ? AND sequence = ?",
                 (complaint_id, sequence),
@@ -182,6 +183,7 @@ def _make_store(
         made.repository, clock=clock, pack="uk.fca.disp", store=made.handler_store
     )
     made.ids = [_handled(handler, clock) for _ in range(3)]
+    handler.shutdown()
     assert made.repository.verify_integrity().ok
     return made
 
@@ -421,7 +423,7 @@ def _commitment_and_text(store: Any, cid: str, sequence: int) -> tuple[str, str]
     event = store.event(cid, sequence)
     text = dump_event(load_event(cid, json.dumps(event)))
     if isinstance(store, SQLiteStore):
-        with sqlite3.connect(store.path) as connection:
+        with closing(sqlite3.connect(store.path)) as connection:
             (commitment,) = connection.execute(
                 "SELECT commitment FROM events WHERE complaint_id = ? AND sequence = ?",
                 (cid, sequence),
@@ -526,6 +528,7 @@ class TestKeyedChain:
                 repository, clock=clock, store=keyed_store.handler_store
             )
             _handled(handler, clock)
+            handler.shutdown()
             assert repository.verify_integrity().ok
         finally:
             repository.close()
