@@ -319,6 +319,7 @@ class TestHandler:
             options["store"] = PostgresHandlerStore(dsn, schema=repository.schema)
         handler = ComplaintsHandler(repository, **options)
         yield handler
+        handler.shutdown()
         store = options.get("store")
         if store is not None:
             store.close()

@@ -58,15 +58,23 @@ class TestEncryptedOverSQLite(RepositoryContract):
     capabilities = frozenset({Capability.CLAIM_NEXT})
 
     @pytest.fixture
-    def repository_factory(self, tmp_path):
+    def repository_factory(self, tmp_path, request):
         numbers = itertools.count()
+        opened = []  # the key and ciphertext stores are the caller's to close
+
+        def close_all():
+            for store in opened:
+                store.close()
+
+        request.addfinalizer(close_all)
 
         def make():
             path = tmp_path / f"store-{next(numbers)}.db"
+            keys = SQLiteKeyStore(tmp_path / f"keys-{next(numbers)}.db")
+            ciphertexts = SQLiteCiphertextStore(path)
+            opened.extend((keys, ciphertexts))
             return _encrypted(
-                SQLiteComplaintRepository(path),
-                keys=SQLiteKeyStore(tmp_path / f"keys-{next(numbers)}.db"),
-                ciphertexts=SQLiteCiphertextStore(path),
+                SQLiteComplaintRepository(path), keys=keys, ciphertexts=ciphertexts
             )
 
         return make
