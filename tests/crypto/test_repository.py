@@ -58,15 +58,9 @@ class TestEncryptedOverSQLite(RepositoryContract):
     capabilities = frozenset({Capability.CLAIM_NEXT})
 
     @pytest.fixture
-    def repository_factory(self, tmp_path, request):
+    def repository_factory(self, tmp_path):
         numbers = itertools.count()
         opened = []  # the key and ciphertext stores are the caller's to close
-
-        def close_all():
-            for store in opened:
-                store.close()
-
-        request.addfinalizer(close_all)
 
         def make():
             path = tmp_path / f"store-{next(numbers)}.db"
@@ -77,7 +71,9 @@ class TestEncryptedOverSQLite(RepositoryContract):
                 SQLiteComplaintRepository(path), keys=keys, ciphertexts=ciphertexts
             )
 
-        return make
+        yield make
+        for store in opened:
+            store.close()
 
 
 def _handler(repository):
