@@ -501,7 +501,8 @@ class TestKeyedChain:
     def test_a_keyed_store_verifies(self, keyed_store):
         """Every link carries the key id and verifies with the key."""
         cid = keyed_store.ids[0]
-        assert keyed_store.event(cid, 1)
+        links = [_link(keyed_store, cid, n) for n in (1, 5)]
+        assert all(link.startswith(f"{CHAIN_KEY.key_id}:") for link in links)
         report = keyed_store.repository.verify_integrity()
         assert report.ok
 
@@ -548,3 +549,20 @@ def _reopen(store: Any, keys: ChainKeys) -> Any:
     )
 
     return PostgresComplaintRepository(store.dsn, schema=store.schema, chain_keys=keys)
+
+
+def _link(store: Any, cid: str, sequence: int) -> str:
+    if isinstance(store, SQLiteStore):
+        with closing(sqlite3.connect(store.path)) as connection:
+            (link,) = connection.execute(
+                "SELECT link FROM events WHERE complaint_id = ? AND sequence = ?",
+                (cid, sequence),
+            ).fetchone()
+        return str(link)
+    return str(
+        store._one(
+            "SELECT link FROM {s}.events WHERE complaint_id = %s AND sequence = %s",
+            cid,
+            sequence,
+        )
+    )

@@ -32,11 +32,13 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.model import HistoryEvent
 from iso10002.repositories._integrity import GENESIS, dump_event
 from iso10002.repositories._protocol import (
     ComplaintRepository,
     IntegrityProblem,
     IntegrityReport,
+    StoredEvent,
 )
 from iso10002.repositories.keys import RecordKey
 
@@ -164,29 +166,34 @@ class Anchor:
             ) from None
 
 
-def _digests(
-    repository: ComplaintRepository,
-) -> dict[str, tuple[int, str]]:
-    """Return every complaint's event count and digest, from the event feed."""
-    heads: dict[str, tuple[int, str]] = {}
+def _feed(repository: ComplaintRepository) -> Iterator[StoredEvent]:
+    """Yield the whole event feed, page by page; refuse a feed that does not advance."""
     after = 0
     while True:
         batch = repository.events(after=after, limit=_FEED_PAGE)
         if not batch:
-            return heads
-        for stored in batch:
-            count, digest = heads.get(stored.complaint_id, (0, GENESIS))
-            payload = (digest + "\n" + dump_event(stored.event)).encode(
-                "utf-8", "surrogatepass"
-            )
-            heads[stored.complaint_id] = (
-                count + 1,
-                hashlib.sha256(payload).hexdigest(),
-            )
+            return
+        yield from batch
         if batch[-1].position <= after:
             msg = "the event feed did not advance"
             raise IntegrityError(msg)
         after = batch[-1].position
+
+
+def _extended(head: tuple[int, str], event: HistoryEvent) -> tuple[int, str]:
+    """Return a complaint's event count and digest with ``event`` added."""
+    count, digest = head
+    payload = (digest + "\n" + dump_event(event)).encode("utf-8", "surrogatepass")
+    return count + 1, hashlib.sha256(payload).hexdigest()
+
+
+def _digests(repository: ComplaintRepository) -> dict[str, tuple[int, str]]:
+    """Return every complaint's event count and digest, from the event feed."""
+    heads: dict[str, tuple[int, str]] = {}
+    for stored in _feed(repository):
+        cid = stored.complaint_id
+        heads[cid] = _extended(heads.get(cid, (0, GENESIS)), stored.event)
+    return heads
 
 
 def take_anchor(
@@ -244,26 +251,12 @@ def verify_anchor(
     wanted = {h.complaint_id: h for h in anchor.heads}
     prefixes: dict[str, tuple[int, str]] = {}
     counts: dict[str, int] = {}
-    after = 0
-    while True:
-        batch = repository.events(after=after, limit=_FEED_PAGE)
-        if not batch:
-            break
-        for stored in batch:
-            cid = stored.complaint_id
-            counts[cid] = counts.get(cid, 0) + 1
-            head = wanted.get(cid)
-            if head is None or counts[cid] > head.events:
-                continue
-            count, digest = prefixes.get(cid, (0, GENESIS))
-            payload = (digest + "\n" + dump_event(stored.event)).encode(
-                "utf-8", "surrogatepass"
-            )
-            prefixes[cid] = (count + 1, hashlib.sha256(payload).hexdigest())
-        if batch[-1].position <= after:
-            msg = "the event feed did not advance"
-            raise IntegrityError(msg)
-        after = batch[-1].position
+    for stored in _feed(repository):
+        cid = stored.complaint_id
+        counts[cid] = counts.get(cid, 0) + 1
+        head = wanted.get(cid)
+        if head is not None and counts[cid] <= head.events:
+            prefixes[cid] = _extended(prefixes.get(cid, (0, GENESIS)), stored.event)
     return tuple(_problems(anchor, prefixes, counts))
 
 
