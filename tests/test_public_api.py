@@ -357,6 +357,7 @@ EXPECTED: dict[str, list[str]] = {
         "state_at",
         "step_facts",
     ],
+    "iso10002.migration": ["NOT_RECOVERED", "HistoryMigration", "migrate_history"],
     "iso10002.repositories.anchors": [
         "Anchor",
         "AnchorSink",
