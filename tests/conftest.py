@@ -43,7 +43,8 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = (
+    script = "" if version >= 6 else "DROP TABLE external_ids;"
+    script += (
         "" if version >= 4 else "ALTER TABLE complaints DROP COLUMN idempotency_digest;"
     )
     script += _events_v1() if version < 3 else ""

@@ -258,6 +258,7 @@ EXPECTED: dict[str, list[str]] = {
         "ContactMethod",
         "Decision",
         "DueDate",
+        "ExternalId",
         "HistoryEvent",
         "Link",
         "LinkKind",

@@ -14,8 +14,17 @@ from iso10002.model import (
     RemedyKind,
     Severity,
 )
+from iso10002.model._external import SYSTEM_PATTERN
 
-__all__ = ["EVENTS", "FIELDS", "EventKind", "FieldKind", "FieldSpec"]
+__all__ = [
+    "EVENTS",
+    "EXTERNAL_IDS",
+    "FIELDS",
+    "EventKind",
+    "FieldKind",
+    "FieldSpec",
+    "field_spec",
+]
 
 
 class FieldKind(enum.Enum):
@@ -78,6 +87,27 @@ FIELDS: dict[str, FieldSpec] = {
     "decision.currency": _T,
 }
 """Every field a mapping may fill, by its dotted name."""
+
+EXTERNAL_IDS = "external_ids."
+"""Prefix of the fields ``external_ids.<system>``: the record's id in that system."""
+
+
+def field_spec(name: str) -> FieldSpec | None:
+    """Return how ``name`` is read, or ``None`` if a mapping may not name it.
+
+    Besides :data:`FIELDS`, ``external_ids.<system>`` names the record's
+    identifier in another system (``<system>`` a short lower-case code, e.g.
+    ``external_ids.cfpb``).
+    """
+    found = FIELDS.get(name)
+    external = name.startswith(EXTERNAL_IDS)
+    if (
+        found is None
+        and external
+        and SYSTEM_PATTERN.fullmatch(name[len(EXTERNAL_IDS) :])
+    ):
+        return _T
+    return found
 
 
 @attrs.frozen

@@ -34,6 +34,7 @@ from iso10002.model._enums import (
     Severity,
 )
 from iso10002.model._events import HistoryEvent
+from iso10002.model._external import ExternalId
 from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (
     SATISFACTION_SCALE,
@@ -71,6 +72,7 @@ __all__ = [
     "ContactMethod",
     "Decision",
     "DueDate",
+    "ExternalId",
     "HistoryEvent",
     "Link",
     "LinkKind",
@@ -99,6 +101,7 @@ MODEL_TYPES: tuple[type, ...] = (
     ComplaintForm,
     Decision,
     DueDate,
+    ExternalId,
     HistoryEvent,
     Link,
     Remedy,

@@ -6,6 +6,7 @@ import sqlite3
 
 from iso10002.errors import IntegrityError
 from iso10002.repositories._sqlite_analytics import FACTS_SCHEMA, backfill_facts
+from iso10002.repositories._sqlite_external import EXTERNAL_IDS_SCHEMA
 from iso10002.repositories._sqlite_read import convert_whole_documents
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
@@ -110,6 +111,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (3, _V3),
     (4, _V4),
     (5, _V5),
+    (6, EXTERNAL_IDS_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 

@@ -31,6 +31,10 @@ from iso10002.repositories._sqlite_analytics import (
     replace_facts,
     write_facts,
 )
+from iso10002.repositories._sqlite_external import (
+    replace_external_ids,
+    write_external_ids,
+)
 from iso10002.repositories._sqlite_sql import (
     COMPLAINT_COLUMNS,
     INDEXED_COLUMNS,
@@ -127,6 +131,7 @@ def insert_complaint(
         )
     connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
+    write_external_ids(connection, (complaint,))
 
 
 _CHUNK = 500
@@ -163,6 +168,7 @@ def insert_many(
             raise DuplicateError(column_value(str(failing[0]))) from None
         connection.executemany(INSERT_EVENTS, events)
         write_facts(connection, chunk)
+        write_external_ids(connection, chunk)
 
 
 def update_complaint(  # noqa: PLR0913 - the facts of one write
@@ -211,6 +217,7 @@ def update_complaint(  # noqa: PLR0913 - the facts of one write
     )
     connection.executemany(INSERT_EVENTS, events)
     replace_facts(connection, complaint, row[_CHILDREN])
+    replace_external_ids(connection, complaint, complaint.history[expected_version:])
     if parsed is not None:
         _remember(parsed, complaint, row, document, events[-1][4])
 

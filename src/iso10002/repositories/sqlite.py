@@ -61,6 +61,10 @@ from iso10002.repositories._sqlite_connect import (
     SQLiteConnections,
     translated,
 )
+from iso10002.repositories._sqlite_external import (
+    external_id_problems,
+    stored_external_ids,
+)
 from iso10002.repositories._sqlite_read import (
     DOCUMENT_COLUMNS,
     read_complaint,
@@ -346,6 +350,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         complaints = events = 0
         indexed = ", ".join(INDEXED_COLUMNS)
         with self._transaction("BEGIN") as connection:
+            indexed_ids = stored_external_ids(connection)
             outer = connection.execute(
                 f"SELECT id, {DOCUMENT_COLUMNS}, salt, version, last_link, "  # noqa: S608 - fixed names
                 f"{indexed} FROM complaints ORDER BY id"
@@ -380,6 +385,13 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 )
                 if check.complaint is not None:
                     problems.extend(
+                        external_id_problems(
+                            complaint_id,
+                            check.complaint,
+                            indexed_ids.pop(complaint_id, set()),
+                        )
+                    )
+                    problems.extend(
                         IntegrityProblem(
                             complaint_id=complaint_id,
                             message=f"KPI table {table!r} differs from the document",
@@ -398,6 +410,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
                             expected=dict(zip(INDEXED_COLUMNS, expected, strict=True)),
                         )
                     )
+            for unknown, rows in sorted(indexed_ids.items()):
+                problems.extend(external_id_problems(unknown, None, rows))
             problems.extend(_log_problems(connection))
         report = IntegrityReport(
             complaints_checked=complaints,

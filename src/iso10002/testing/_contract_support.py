@@ -18,6 +18,7 @@ from iso10002.model import (
     Complaint,
     Decision,
     DueDate,
+    ExternalId,
     HistoryEvent,
     Outcome,
     SatisfactionFeedback,
@@ -71,6 +72,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     events: int = 1,
     name: str | None = None,
     description: str | None = None,
+    external_ids: tuple[ExternalId, ...] = (),
 ) -> Complaint:
     """Build a valid sample complaint number ``number`` with ``events`` events.
 
@@ -85,6 +87,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
         events: Length of its history (at least 1).
         name: The complainant's name.
         description: The complaint's text.
+        external_ids: Its identifiers in other systems (recorded at receipt).
 
     Returns:
         The complaint, at version ``events``.
@@ -104,6 +107,8 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
         "classification": classification,
         "deadlines": deadlines,
     }
+    if external_ids:
+        receipt["external_ids"] = external_ids
     history = [
         HistoryEvent(
             sequence=1,
@@ -148,6 +153,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
         deadlines=deadlines,
         version=len(history),
         history=tuple(history),
+        external_ids=external_ids,
     )
 
 
