@@ -86,25 +86,32 @@ are never exported: they are personal data.
 ASIC_RULES: tuple[str, ...] = (
     (
         "Rows: every complaint received before the period's end and open at some "
-        "time in the period (received in it, open when it began, or reopened in it)."
+        "time in the period (received in it, open when it began, or reopened in "
+        "it) (our convention, from ASIC's IDR data reporting handbook as read "
+        "from secondary sources; RG 271.27 defines the complaints)."
     ),
     (
         "Scope: complaints ended by ComplaintRejected or with outcome not_a_complaint "
-        "are left out; a duplicate is reported once, under its original."
+        "are left out; a duplicate is reported once, under its original "
+        "(our convention; RG 271.27 defines what a complaint is)."
     ),
     (
         "Closed: the closure (first DecisionCommunicated, ComplaintClosed or "
         "ComplaintWithdrawn) of the latest spell before the period's end; a "
-        "complaint reopened and not closed again is Open (events after the "
-        "period's end are ignored)."
+        "complaint reopened and not closed again is Open, and events after the "
+        "period's end are ignored (our convention: the report describes the "
+        "period as it ended)."
     ),
     (
         "Closed within 5 business days: by the end of the fifth business "
         "day after the day of receipt, counted by the au.asic.rg271 pack's "
-        "informal_closure window (RG 271, complaints closed within five business "
-        "days)."
+        "informal_closure window (RG 271.71: complaints closed within five "
+        "business days)."
     ),
-    "Dates are local dates in the calendar's zone (RG 271 counts calendar days).",
+    (
+        "Dates are local dates in the calendar's zone (RG 271.56: time frames in "
+        "calendar days after receipt)."
+    ),
 )
 """The counting rules of :func:`asic_return`, in words."""
 

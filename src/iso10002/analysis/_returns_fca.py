@@ -80,7 +80,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "Spells of handling that began before the period's start and were not "
             "closed before it."
         ),
-        citation="DISP 1 Annex 1R (return details)",
+        citation="DISP 1 Annex 1R (return details, item 3)",
     ),
     FcaField(
         name="opened",
@@ -89,7 +89,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "Complaints received in the period, plus complaints reopened in it "
             "(a reopened complaint is a new spell, counted where it reopens)."
         ),
-        citation="DISP 1 Annex 1R (return details); DISP 1.10.1R(1)",
+        citation="DISP 1 Annex 1R (return details, item 4); DISP 1.10.1R(1)",
     ),
     FcaField(
         name="closed",
@@ -109,7 +109,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "the day of receipt (or reopening), as the uk.fca.disp pack's "
             "summary_resolution window counts it; no deeming."
         ),
-        citation="DISP 1.5.1R",
+        citation="DISP 1.5.1R; DISP 1 Annex 1R (Table 1)",
     ),
     FcaField(
         name="closed_within_8_weeks",
@@ -119,13 +119,13 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "weeks after the day of receipt (or reopening), as the uk.fca.disp "
             "pack's final_response limit counts it."
         ),
-        citation="DISP 1.6.2R",
+        citation="DISP 1.6.2R(1); DISP 1 Annex 1R (Table 1)",
     ),
     FcaField(
         name="closed_after_8_weeks",
         form_wording="Closed after 8 weeks",
         rule="Closed in the period after the end of the eight weeks.",
-        citation="DISP 1.6.2R",
+        citation="DISP 1.6.2R(1); DISP 1 Annex 1R (Table 1)",
     ),
     FcaField(
         name="upheld",
@@ -144,7 +144,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "closed in the period (once per complaint and period); other "
             "currencies are reported apart."
         ),
-        citation="DISP 1 Annex 1R; DISP 1.10.3G(3) (2013 text)",
+        citation="DISP 1 Annex 1R (Table 1); DISP 1.10.3G(3) (2013 text)",
     ),
     FcaField(
         name="outstanding_at_end",
@@ -159,7 +159,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
         name="eight_week_due",
         form_wording="(not on the form) eight-week limit fell in the period",
         rule="Spells whose eight-week limit (end of day) falls in the period.",
-        citation="DISP 1.6.2R",
+        citation="DISP 1.6.2R(1)",
     ),
     FcaField(
         name="eight_week_met",
@@ -176,7 +176,9 @@ FCA_FIELDS: tuple[FcaField, ...] = (
 FCA_RULES: tuple[str, ...] = (
     (
         "Period: from start (included) to end (excluded); boundaries are instants, "
-        "so a period parsed in Europe/London starts at local midnight."
+        "so a period parsed in Europe/London starts at local midnight "
+        "(DISP 1.10.1R(1): twice a year, for the relevant reporting period of "
+        "DISP 1.10.4R)."
     ),
     (
         "Scope: complaints ended by ComplaintRejected or with outcome "
@@ -186,20 +188,25 @@ FCA_RULES: tuple[str, ...] = (
     ),
     (
         "Reopened complaints: counted as opened in the period they reopen and "
-        "closed again when they next close; each spell is counted on its own."
+        "closed again when they next close; each spell is counted on its own "
+        "(our convention: no rule we could read says how a reopened complaint "
+        "is reported)."
     ),
     (
         "Counting: the 3-business-day and 8-week figures use the uk.fca.disp "
         "pack's rules through iso10002.deadlines.limit_end, the same code path "
-        "as the complaint's due dates."
+        "as the complaint's due dates (DISP 1.5.1R, DISP 1.6.2R(1))."
     ),
     (
         "Product group: subject.product looked up in the product-group mapping; "
-        "unmapped products count under 'other'."
+        "unmapped products count under 'other' (DISP 1 Annex 1R (Table 1): "
+        "complaints by product group)."
     ),
     (
         "Regime: with regimes given, only complaints whose history records one "
-        "of those packs (PackSelection) are counted."
+        "of those packs (PackSelection) are counted (our convention: the "
+        "payment-services complaints of DISP 1.6.2AR have a return of their "
+        "own, whose notes are DISP 1 Annex 1AA)."
     ),
     *(f"{f.form_wording}: {f.rule} ({f.citation})" for f in FCA_FIELDS),
 )
