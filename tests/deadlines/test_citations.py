@@ -48,12 +48,16 @@ def _pack_citations():
         for deadline in pack.deadlines:
             yield f"{name}:{deadline.step}", deadline.kind, deadline.citation
             if deadline.extension is not None:
-                yield f"{name}:{deadline.step}:extension", None, (
-                    deadline.extension.citation
+                yield (
+                    f"{name}:{deadline.step}:extension",
+                    None,
+                    (deadline.extension.citation),
                 )
             for index, override in enumerate(deadline.overrides):
-                yield f"{name}:{deadline.step}:overrides[{index}]", None, (
-                    override.citation
+                yield (
+                    f"{name}:{deadline.step}:overrides[{index}]",
+                    None,
+                    (override.citation),
                 )
 
 
@@ -101,7 +105,9 @@ class TestTheCheckItself:
 
 class TestPackCitations:
     @pytest.mark.parametrize(
-        ("where", "kind", "citation"), PACK_CITATIONS, ids=[c[0] for c in PACK_CITATIONS]
+        ("where", "kind", "citation"),
+        PACK_CITATIONS,
+        ids=[c[0] for c in PACK_CITATIONS],
     )
     def test_every_pack_rule_cites_a_paragraph(self, where, kind, citation):
         """Deadlines, extensions and overrides of every built-in pack."""

@@ -26,6 +26,7 @@ __all__ = [
     "FcaReturn",
     "SupersededReturnWarning",
     "business_calendar",
+    "chosen_regimes",
     "fca_return",
 ]
 
@@ -204,7 +205,8 @@ FCA_RULES: tuple[str, ...] = (
     ),
     (
         "Regime: with regimes given, only complaints whose history records one "
-        "of those packs (PackSelection) are counted (our convention: the "
+        "of those packs by the period's end (PackSelection) are counted (our "
+        "convention: the "
         "payment-services complaints of DISP 1.6.2AR have a return of their "
         "own, whose notes are DISP 1 Annex 1AA)."
     ),
@@ -280,6 +282,37 @@ def business_calendar(calendar: object, what: str) -> BusinessCalendar:
     return calendar
 
 
+def chosen_regimes(regimes: object) -> frozenset[str] | None:
+    """Return the pack names a return is restricted to, or ``None`` for all.
+
+    One name (a string) or a collection of names is accepted.
+
+    Raises:
+        ValidationError: for an empty collection, or a name that is not a
+            non-empty string.
+
+    .. versionadded:: 0.2.0
+    """
+    if regimes is None:
+        return None
+    names = (regimes,) if isinstance(regimes, str) else regimes
+    if not isinstance(names, Collection) or isinstance(names, Mapping):
+        raise ValidationError.single(
+            "regimes", "must be a pack name or a collection of pack names"
+        )
+    if not names:
+        raise ValidationError.single(
+            "regimes",
+            "must name at least one pack (None counts every complaint)",
+        )
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError.single(
+                f"regimes[{index}]", "must be a pack name (a non-empty string)"
+            )
+    return frozenset(names)
+
+
 class _Rules:
     """The uk.fca.disp pack's windows, counted by the deadline engine's path."""
 
@@ -352,18 +385,20 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
             is issued.
         product_groups: Our product names to FCA product groups.
         currency: The return's currency (GBP).
-        regimes: Count only complaints run on these packs, as recorded in
-            their history by a handler given a
+        regimes: Count only complaints run on these packs (one name or a
+            collection), as recorded in their history up to the period's
+            end by a handler given a
             :class:`~iso10002.deadlines.PackSelection` (e.g.
             ``{"uk.fca.disp"}``, leaving the payment-services complaints of
-            ``uk.fca.disp.psd`` to their own return); all complaints when
-            ``None``.
+            ``uk.fca.disp.psd`` to their own return); a complaint with no
+            recorded pack is then left out. All complaints when ``None``.
 
     Returns:
         Figures per product group and in total, with :data:`FCA_RULES`.
 
     Raises:
-        ValidationError: for a wrong period, calendar or a non-complaint item.
+        ValidationError: for a wrong period, calendar, regimes or a
+            non-complaint item.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
@@ -382,9 +417,9 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
             SupersededReturnWarning,
             stacklevel=2,
         )
+    chosen = chosen_regimes(regimes)
     rules = _Rules(business_calendar(calendar, "fca_return"))
     groups_of = dict(product_groups or {})
-    chosen = None if regimes is None else frozenset(regimes)
     cutoff = period.end - _JUST_BEFORE
     counts: dict[str, dict[str, int]] = {}
     redress: dict[str, Decimal] = {}
