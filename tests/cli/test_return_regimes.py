@@ -207,3 +207,18 @@ class TestRegimeOnPostgres:
         csv_pg, _ = _asic_csv(invoke, dsn, "--schema", schema, "--regime", "iso10002")
         csv_file, _ = _asic_csv(invoke, regime_db, "--regime", "iso10002")
         assert csv_pg == csv_file == _library_asic(complaints, {"iso10002"})
+
+
+class TestSupersededForm:
+    def test_ps25_19_period_from_2027_prints_one_note(self, cli, demo_db):
+        """A period the consolidated return replaces: the figures, and one note
+        line on stderr (no traceback, even with warnings turned into errors)."""
+        result = cli(
+            "return", "fca", "--db", str(demo_db), "--period", "2027-H1",
+            "--holidays", "GB-ENG",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "FCA complaints return" in result.stdout
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert lines[0].startswith("Note: 2027-H1: FCA PS25/19 replaces")

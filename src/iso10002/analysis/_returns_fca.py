@@ -451,7 +451,11 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
                 other[remedy.currency] = (
                     other.get(remedy.currency, Decimal(0)) + remedy.amount
                 )
-    groups = tuple(_figures(g, counts[g], redress[g]) for g in sorted(counts))
+    groups = tuple(
+        _figures(g, counts[g], redress[g])
+        for g in sorted(counts)
+        if any(counts[g].values()) or redress[g]
+    )
     total_counts = {
         name: sum(c.get(name, 0) for c in counts.values()) for name in _COUNTS
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -17,6 +18,7 @@ from iso10002.analysis import (
     FcaFigures,
     FcaReturn,
     Period,
+    SupersededReturnWarning,
     asic_return,
     fca_return,
 )
@@ -296,7 +298,11 @@ def fca(  # noqa: PLR0913 - one parameter per option
     if fmt is None:
         suffix = "" if out is None else out.suffix.lower()
         fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
-    with closing(open_repository(db, schema)) as repository:
+    with (
+        closing(open_repository(db, schema)) as repository,
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always", SupersededReturnWarning)
         result = fca_return(
             stream(repository, _received_before(reporting), desc="counting"),
             period=reporting,
@@ -305,6 +311,13 @@ def fca(  # noqa: PLR0913 - one parameter per option
             currency=currency,
             regimes=chosen,
         )
+    for warning in caught:
+        if issubclass(warning.category, SupersededReturnWarning):
+            click.echo(f"Note: {warning.message}", err=True)
+        else:  # pragma: no cover - passed on as it came
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     _note_empty(chosen, not result.groups)
     if fmt == "json":
         text = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
