@@ -15,7 +15,7 @@ from iso10002.calendars import BusinessCalendar
 from iso10002.calendars._fallback import fallback_calendar
 from iso10002.deadlines import Deadline, get_pack, limit_end
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint
+from iso10002.model import Complaint, Remedy
 
 __all__ = [
     "ANNEX_1R_LAST_PERIOD_END",
@@ -143,7 +143,9 @@ FCA_FIELDS: tuple[FcaField, ...] = (
         rule=(
             "Remedy amounts in the return's currency of complaints with a spell "
             "closed in the period (once per complaint and period); other "
-            "currencies are reported apart."
+            "currencies are reported apart. A decision after a reopening "
+            "states the whole remedy (our convention), so a period books only "
+            "what it adds to the redress booked by earlier periods."
         ),
         citation="DISP 1 Annex 1R (Table 1); DISP 1.10.3G(3) (2013 text)",
     ),
@@ -257,6 +259,34 @@ class FcaReturn:
 
 
 _COUNTS = tuple(f.name for f in FCA_FIELDS if f.name != "redress_paid")
+
+
+def _amounts(remedies: Iterable[Remedy]) -> dict[str, Decimal]:
+    """Return the money of ``remedies``, summed per currency."""
+    found: dict[str, Decimal] = {}
+    for remedy in remedies:
+        if remedy.amount is not None and remedy.currency is not None:
+            found[remedy.currency] = found.get(remedy.currency, Decimal(0)) + (
+                remedy.amount
+            )
+    return found
+
+
+def _booked_before(
+    complaint: Complaint, standing: Standing, period: Period
+) -> dict[str, Decimal]:
+    """Return the redress of ``complaint`` booked by periods before ``period``.
+
+    A spell closed before the period booked the remedies standing then; a
+    later decision states the whole remedy (our convention), so only what it
+    adds is booked again (see the ``redress_paid`` field's rule).
+    """
+    if not any(
+        e.closed_at is not None and e.closed_at < period.start
+        for e in standing.episodes
+    ):
+        return {}
+    return _amounts(standing_at(complaint, period.start - _JUST_BEFORE).remedies)
 
 
 def _figures(group: str, counts: Mapping[str, int], redress: Decimal) -> FcaFigures:
@@ -442,15 +472,15 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
             closed_here |= _count(row, episode, period, rules, standing)
         if not closed_here:
             continue
-        for remedy in standing.remedies:
-            if remedy.amount is None or remedy.currency is None:
+        booked = _booked_before(complaint, standing, period)
+        for paid, amount in _amounts(standing.remedies).items():
+            amount -= booked.get(paid, Decimal(0))  # noqa: PLW2901 - what is new
+            if amount <= 0:
                 continue
-            if remedy.currency == currency:
-                redress[group] += remedy.amount
+            if paid == currency:
+                redress[group] += amount
             else:
-                other[remedy.currency] = (
-                    other.get(remedy.currency, Decimal(0)) + remedy.amount
-                )
+                other[paid] = other.get(paid, Decimal(0)) + amount
     groups = tuple(
         _figures(g, counts[g], redress[g])
         for g in sorted(counts)
