@@ -239,6 +239,7 @@ EXPECTED: dict[str, list[str]] = {
         "write_records",
     ],
     "iso10002.model": [
+        "EXTERNAL_SYSTEM_PATTERN",
         "IMPORTED",
         "MAX_EVENT_DATA_CHARS",
         "MAX_HISTORY_DATA_CHARS",
@@ -358,6 +359,7 @@ EXPECTED: dict[str, list[str]] = {
         "state_at",
         "step_facts",
     ],
+    "iso10002.provenance": ["ImportedShare", "ProvenanceCounter", "imported_share"],
     "iso10002.migration": ["NOT_RECOVERED", "HistoryMigration", "migrate_history"],
     "iso10002.repositories.anchors": [
         "Anchor",

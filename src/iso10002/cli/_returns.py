@@ -33,7 +33,9 @@ from iso10002.cli._analysis import (
 )
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
+from iso10002.cli._provenance import counted, note_assumptions
 from iso10002.errors import ValidationError
+from iso10002.provenance import ProvenanceCounter
 from iso10002.repositories import Query
 from iso10002.serialization import to_dict
 
@@ -303,8 +305,12 @@ def fca(  # noqa: PLR0913 - one parameter per option
         warnings.catch_warnings(record=True) as caught,
     ):
         warnings.simplefilter("always", SupersededReturnWarning)
+        provenance = ProvenanceCounter()
         result = fca_return(
-            stream(repository, _received_before(reporting), desc="counting"),
+            counted(
+                stream(repository, _received_before(reporting), desc="counting"),
+                provenance,
+            ),
             period=reporting,
             calendar=calendar,
             product_groups=groups,
@@ -319,6 +325,7 @@ def fca(  # noqa: PLR0913 - one parameter per option
                 warning.message, warning.category, warning.filename, warning.lineno
             )
     _note_empty(chosen, not result.groups)
+    note_assumptions(provenance.result(), "complaints read for this return")
     if fmt == "json":
         text = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
@@ -389,9 +396,13 @@ def asic(  # noqa: PLR0913 - one parameter per option
     layout = _load_layout(columns_file)
     calendar = firm_calendar("asic", zone, region)
     reporting = Period.parse(period, calendar.zone)
+    provenance = ProvenanceCounter()
     with closing(open_repository(db, schema)) as repository:
         result = asic_return(
-            stream(repository, _received_before(reporting), desc="collecting"),
+            counted(
+                stream(repository, _received_before(reporting), desc="collecting"),
+                provenance,
+            ),
             period=reporting,
             calendar=calendar,
             product_codes=products,
@@ -399,5 +410,6 @@ def asic(  # noqa: PLR0913 - one parameter per option
             regimes=chosen,
         )
     _note_empty(chosen, not result.rows)
+    note_assumptions(provenance.result(), "complaints read for this return")
     write_text(out, result.to_csv(layout), what="ASIC IDR data report", newline="")
     return 0

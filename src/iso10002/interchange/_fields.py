@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from iso10002.model import (
+    EXTERNAL_SYSTEM_PATTERN,
     Channel,
     ContactMethod,
     Outcome,
@@ -14,7 +15,6 @@ from iso10002.model import (
     RemedyKind,
     Severity,
 )
-from iso10002.model._external import SYSTEM_PATTERN
 
 __all__ = [
     "EVENTS",
@@ -100,12 +100,8 @@ def field_spec(name: str) -> FieldSpec | None:
     ``external_ids.cfpb``).
     """
     found = FIELDS.get(name)
-    external = name.startswith(EXTERNAL_IDS)
-    if (
-        found is None
-        and external
-        and SYSTEM_PATTERN.fullmatch(name[len(EXTERNAL_IDS) :])
-    ):
+    system = name[len(EXTERNAL_IDS) :] if name.startswith(EXTERNAL_IDS) else ""
+    if found is None and EXTERNAL_SYSTEM_PATTERN.fullmatch(system):
         return _T
     return found
 

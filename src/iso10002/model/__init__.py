@@ -34,7 +34,7 @@ from iso10002.model._enums import (
     Severity,
 )
 from iso10002.model._events import HistoryEvent
-from iso10002.model._external import ExternalId
+from iso10002.model._external import SYSTEM_PATTERN, ExternalId
 from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (
     SATISFACTION_SCALE,
@@ -53,6 +53,7 @@ from iso10002.model._values import (
 )
 
 __all__ = [
+    "EXTERNAL_SYSTEM_PATTERN",
     "IMPORTED",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
@@ -92,6 +93,9 @@ __all__ = [
     "is_personal",
     "personal_fields",
 ]
+
+EXTERNAL_SYSTEM_PATTERN = SYSTEM_PATTERN
+"""What an :class:`ExternalId` system code looks like: a short lower-case code."""
 
 MODEL_TYPES: tuple[type, ...] = (
     Attachment,
