@@ -73,6 +73,17 @@ def _decide_and_close(handler, cid, clock, outcome, amount):
     handler.close(cid, actor=AGENT)
 
 
+def _investigating(handler: ComplaintsHandler) -> str:
+    """Receive, acknowledge, assess and investigate one complaint; its id."""
+    cid = handler.receive(
+        from_dict(ComplaintForm, FORM), actor=INTAKE, channel="web"
+    ).id
+    handler.acknowledge(cid, actor=AGENT)
+    handler.assess(cid, actor=AGENT, category="billing")
+    handler.investigate(cid, actor=AGENT)
+    return cid
+
+
 _OUTCOMES = st.sampled_from(["upheld", "partially_upheld", "not_upheld"])
 _PLANS = st.lists(
     st.tuples(
@@ -152,12 +163,7 @@ class TestClosedPeriods:
         """The compliance officer's case: H2 says not upheld, no redress."""
         clock = FixedClock(datetime(2026, 12, 14, 9, tzinfo=timezone.utc))
         handler = _handler(clock)
-        cid = handler.receive(
-            from_dict(ComplaintForm, FORM), actor=INTAKE, channel="web"
-        ).id
-        handler.acknowledge(cid, actor=AGENT)
-        handler.assess(cid, actor=AGENT, category="billing")
-        handler.investigate(cid, actor=AGENT)
+        cid = _investigating(handler)
         _decide_and_close(handler, cid, clock, "not_upheld", 0)
         h2 = fca_return([handler.repository.get(cid)], period=H2, calendar=UK)
         assert (h2.total.closed, h2.total.upheld, h2.total.redress_paid) == (1, 0, 0)
@@ -181,12 +187,7 @@ class TestRedressBookedOnce:
     def _reopened(restated: int) -> tuple[object, object]:
         clock = FixedClock(datetime(2026, 6, 8, 9, tzinfo=timezone.utc))
         handler = _handler(clock)
-        cid = handler.receive(
-            from_dict(ComplaintForm, FORM), actor=INTAKE, channel="web"
-        ).id
-        handler.acknowledge(cid, actor=AGENT)
-        handler.assess(cid, actor=AGENT, category="billing")
-        handler.investigate(cid, actor=AGENT)
+        cid = _investigating(handler)
         _decide_and_close(handler, cid, clock, "upheld", 100)
         clock.advance(timedelta(days=25))  # 3 July (H2), within 28 days
         handler.reopen(cid, actor=AGENT)
