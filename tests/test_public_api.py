@@ -466,6 +466,7 @@ EXPECTED: dict[str, list[str]] = {
         "complaints",
         "decisions",
         "due_dates",
+        "external_ids",
         "history_events",
         "json_data",
         "links",

@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from iso10002.model import (
+    EXTERNAL_SYSTEM_PATTERN,
     RECEIVED_EVENT,
     SATISFACTION_SCALE,
     Attachment,
@@ -27,6 +28,7 @@ from iso10002.model import (
     ContactMethod,
     Decision,
     DueDate,
+    ExternalId,
     HistoryEvent,
     Link,
     LinkKind,
@@ -53,6 +55,7 @@ __all__ = [
     "complaints",
     "decisions",
     "due_dates",
+    "external_ids",
     "history_events",
     "json_data",
     "links",
@@ -343,6 +346,20 @@ def links() -> st.SearchStrategy[Link]:
     )
 
 
+def external_ids() -> st.SearchStrategy[ExternalId]:
+    """Generate identifiers in other systems (short codes, single-line values).
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        ExternalId,
+        system=st.from_regex(EXTERNAL_SYSTEM_PATTERN, fullmatch=True).filter(
+            lambda code: len(code) <= 64  # noqa: PLR2004 - the field's bound
+        ),
+        value=single_line_text(max_size=40),
+    )
+
+
 def workflow_refs() -> st.SearchStrategy[WorkflowRef]:
     """Generate workflow references."""
     return st.builds(
@@ -498,6 +515,7 @@ STRATEGIES: dict[type, Any] = {
     ComplaintForm: complaint_forms,
     Decision: decisions,
     DueDate: due_dates,
+    ExternalId: external_ids,
     HistoryEvent: history_events,
     Link: links,
     Remedy: remedies,
