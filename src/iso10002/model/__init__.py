@@ -24,6 +24,14 @@ from iso10002.model._complaint import (
     Complaint,
     ComplaintForm,
 )
+from iso10002.model._correspondence import (
+    AttachmentFacts,
+    DeliveryStatus,
+    Direction,
+    MessageContent,
+    MessageFacts,
+    letter_text,
+)
 from iso10002.model._enums import (
     Channel,
     ContactMethod,
@@ -63,6 +71,7 @@ __all__ = [
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",
     "Attachment",
+    "AttachmentFacts",
     "Channel",
     "Classification",
     "Complainant",
@@ -70,10 +79,14 @@ __all__ = [
     "ComplaintForm",
     "ContactMethod",
     "Decision",
+    "DeliveryStatus",
+    "Direction",
     "DueDate",
     "HistoryEvent",
     "Link",
     "LinkKind",
+    "MessageContent",
+    "MessageFacts",
     "Outcome",
     "Priority",
     "Remedy",
@@ -88,11 +101,13 @@ __all__ = [
     "check_reason_code",
     "evolve",
     "is_personal",
+    "letter_text",
     "personal_fields",
 ]
 
 MODEL_TYPES: tuple[type, ...] = (
     Attachment,
+    AttachmentFacts,
     Classification,
     Complainant,
     Complaint,
@@ -101,6 +116,8 @@ MODEL_TYPES: tuple[type, ...] = (
     DueDate,
     HistoryEvent,
     Link,
+    MessageContent,
+    MessageFacts,
     Remedy,
     Representative,
     RootCause,

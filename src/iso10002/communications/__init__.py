@@ -1,0 +1,42 @@
+"""Communications: notes, correspondence, letters and e-mail (ISO 10002 7.2-7.8).
+
+The handler records internal notes and every message in or out in the
+complaint's history (:meth:`~iso10002.handler.ComplaintsHandler.record_note`,
+:meth:`~iso10002.handler.ComplaintsHandler.record_correspondence`); this
+package reads that log back (:func:`correspondence_log`), renders letters
+from sandboxed templates whose regulatory content is checked per pack, in the
+complainant's language, sends e-mail through the durable outbox and parses
+e-mail in.
+
+.. versionadded:: 0.2.0
+"""
+
+from __future__ import annotations
+
+from iso10002.communications._log import (
+    CorrespondenceEntry,
+    InternalNote,
+    correspondence_log,
+    internal_notes,
+)
+from iso10002.model._correspondence import (
+    CORRESPONDENCE_EVENTS,
+    DELIVERY_EVENT,
+    INBOUND_EVENT,
+    NOTE_EVENT,
+    PROGRESS_EVENT,
+    SENT_EVENT,
+)
+
+__all__ = [
+    "CORRESPONDENCE_EVENTS",
+    "DELIVERY_EVENT",
+    "INBOUND_EVENT",
+    "NOTE_EVENT",
+    "PROGRESS_EVENT",
+    "SENT_EVENT",
+    "CorrespondenceEntry",
+    "InternalNote",
+    "correspondence_log",
+    "internal_notes",
+]

@@ -1,0 +1,97 @@
+"""Fixtures for the communications tests: a handler on each backend, a clock, actors."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from iso10002.clock import FixedClock
+from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
+from iso10002.model import Complainant, ComplaintForm
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
+AGENT = Actor("agent:1", roles={"complaints-handler"})
+MANAGER = Actor("manager:1", roles={"complaints-manager"})
+AUDITOR = Actor("auditor:1", roles={"auditor"})
+SYSTEM = Actor("system:mailer", roles={"system"})
+
+
+def make_form(
+    language: str = "en", email: str = "camille@example.org"
+) -> ComplaintForm:
+    """Return an intake form from a named complainant with an e-mail address."""
+    return ComplaintForm(
+        complainant=Complainant(name="Camille Martin", email=email, language=language),
+        description="My card payment was taken twice.",
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Return a clock at a Monday morning that tests move forwards."""
+    return FixedClock(START)
+
+
+def _postgres_backend(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
+    psycopg = pytest.importorskip("psycopg")
+    from iso10002.handler.postgres import PostgresHandlerStore  # noqa: PLC0415
+    from iso10002.repositories.postgres import (  # noqa: PLC0415
+        PostgresComplaintRepository,
+    )
+
+    dsn = request.getfixturevalue("iso10002_postgres_dsn")
+    schema = f"comms_{secrets.token_hex(5)}"
+    repository = PostgresComplaintRepository(dsn, schema=schema, pool_size=2)
+    store = PostgresHandlerStore(dsn, schema=schema)
+    try:
+        yield repository, store
+    finally:
+        store.close()
+        repository.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def backend(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
+    """Return ``(repository, store)`` per adapter; PostgreSQL skips without a server."""
+    if request.param == "memory":
+        yield (
+            request.getfixturevalue("iso10002_memory_repository"),
+            (InMemoryHandlerStore()),
+        )
+    elif request.param == "sqlite":
+        from iso10002.handler.sqlite import SQLiteHandlerStore  # noqa: PLC0415
+
+        repository = request.getfixturevalue("iso10002_sqlite_repository")
+        store = SQLiteHandlerStore(repository.path)
+        yield repository, store
+        store.close()
+    else:
+        yield from _postgres_backend(request)
+
+
+@pytest.fixture
+def make_handler(
+    backend: tuple[Any, Any], clock: FixedClock
+) -> Iterator[Callable[..., ComplaintsHandler]]:
+    """Return a factory of handlers on the backend and the test clock."""
+    repository, store = backend
+    made: list[ComplaintsHandler] = []
+
+    def make(**options: Any) -> ComplaintsHandler:
+        options.setdefault("clock", clock)
+        options.setdefault("store", store)
+        handler = ComplaintsHandler(repository, **options)
+        made.append(handler)
+        return handler
+
+    yield make
+    for handler in made:
+        handler.shutdown()
