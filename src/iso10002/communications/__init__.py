@@ -13,11 +13,34 @@ e-mail in.
 
 from __future__ import annotations
 
+from iso10002.communications._letters import (
+    TEMPLATES_DIR,
+    Letter,
+    Letterhead,
+    Letters,
+)
+from iso10002.communications._locale import (
+    DOMAIN,
+    LOCALES_DIR,
+    LocaleFormat,
+    catalogue,
+    choose_locale,
+)
 from iso10002.communications._log import (
     CorrespondenceEntry,
     InternalNote,
     correspondence_log,
     internal_notes,
+)
+from iso10002.communications._send import message_id, send_letter
+from iso10002.communications._slots import (
+    FCA_OMBUDSMAN_WEBSITE,
+    LETTER_KINDS,
+    MANDATORY_SLOTS,
+    SLOTS,
+    MissingSlotError,
+    Slot,
+    mandatory_slots,
 )
 from iso10002.model._correspondence import (
     CORRESPONDENCE_EVENTS,
@@ -31,12 +54,30 @@ from iso10002.model._correspondence import (
 __all__ = [
     "CORRESPONDENCE_EVENTS",
     "DELIVERY_EVENT",
+    "DOMAIN",
+    "FCA_OMBUDSMAN_WEBSITE",
     "INBOUND_EVENT",
+    "LETTER_KINDS",
+    "LOCALES_DIR",
+    "MANDATORY_SLOTS",
     "NOTE_EVENT",
     "PROGRESS_EVENT",
     "SENT_EVENT",
+    "SLOTS",
+    "TEMPLATES_DIR",
     "CorrespondenceEntry",
     "InternalNote",
+    "Letter",
+    "Letterhead",
+    "Letters",
+    "LocaleFormat",
+    "MissingSlotError",
+    "Slot",
+    "catalogue",
+    "choose_locale",
     "correspondence_log",
     "internal_notes",
+    "mandatory_slots",
+    "message_id",
+    "send_letter",
 ]
