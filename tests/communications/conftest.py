@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -95,3 +96,42 @@ def make_handler(
     yield make
     for handler in made:
         handler.shutdown()
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping what it accepts; it can refuse on purpose."""
+
+    def __init__(self) -> None:
+        """Start empty, accepting everything."""
+        self.messages: list[bytes] = []
+        self.refusals: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        """Accept the message, unless a refusal is queued."""
+        del server, session
+        if self.refusals:
+            return self.refusals.pop(0)
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """Return a port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    """Run a real SMTP server on 127.0.0.1; return its mailbox and port."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    box = Mailbox()
+    port = free_port()
+    controller = controller_module.Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()

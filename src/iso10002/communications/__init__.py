@@ -13,6 +13,14 @@ e-mail in.
 
 from __future__ import annotations
 
+from iso10002.communications._inbound import (
+    DEFAULT_MAX_BYTES,
+    REFERENCE_PATTERN,
+    FiledEmail,
+    InboundEmail,
+    file_email,
+    parse_email,
+)
 from iso10002.communications._letters import (
     TEMPLATES_DIR,
     Letter,
@@ -42,6 +50,12 @@ from iso10002.communications._slots import (
     Slot,
     mandatory_slots,
 )
+from iso10002.communications._smtp import (
+    REFERENCE_HEADER,
+    SmtpSender,
+    SmtpSettings,
+    smtp_message_id,
+)
 from iso10002.model._correspondence import (
     CORRESPONDENCE_EVENTS,
     DELIVERY_EVENT,
@@ -53,6 +67,7 @@ from iso10002.model._correspondence import (
 
 __all__ = [
     "CORRESPONDENCE_EVENTS",
+    "DEFAULT_MAX_BYTES",
     "DELIVERY_EVENT",
     "DOMAIN",
     "FCA_OMBUDSMAN_WEBSITE",
@@ -62,10 +77,14 @@ __all__ = [
     "MANDATORY_SLOTS",
     "NOTE_EVENT",
     "PROGRESS_EVENT",
+    "REFERENCE_HEADER",
+    "REFERENCE_PATTERN",
     "SENT_EVENT",
     "SLOTS",
     "TEMPLATES_DIR",
     "CorrespondenceEntry",
+    "FiledEmail",
+    "InboundEmail",
     "InternalNote",
     "Letter",
     "Letterhead",
@@ -73,11 +92,16 @@ __all__ = [
     "LocaleFormat",
     "MissingSlotError",
     "Slot",
+    "SmtpSender",
+    "SmtpSettings",
     "catalogue",
     "choose_locale",
     "correspondence_log",
+    "file_email",
     "internal_notes",
     "mandatory_slots",
     "message_id",
+    "parse_email",
     "send_letter",
+    "smtp_message_id",
 ]
