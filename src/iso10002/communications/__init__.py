@@ -40,6 +40,13 @@ from iso10002.communications._log import (
     correspondence_log,
     internal_notes,
 )
+from iso10002.communications._progress import (
+    ProgressUpdateDue,
+    deadline_words,
+    due_progress_updates,
+    progress_update_due,
+    send_progress_update,
+)
 from iso10002.communications._send import message_id, send_letter
 from iso10002.communications._slots import (
     FCA_OMBUDSMAN_WEBSITE,
@@ -91,17 +98,22 @@ __all__ = [
     "Letters",
     "LocaleFormat",
     "MissingSlotError",
+    "ProgressUpdateDue",
     "Slot",
     "SmtpSender",
     "SmtpSettings",
     "catalogue",
     "choose_locale",
     "correspondence_log",
+    "deadline_words",
+    "due_progress_updates",
     "file_email",
     "internal_notes",
     "mandatory_slots",
     "message_id",
     "parse_email",
+    "progress_update_due",
     "send_letter",
+    "send_progress_update",
     "smtp_message_id",
 ]
