@@ -13,6 +13,16 @@ e-mail in.
 
 from __future__ import annotations
 
+from iso10002.communications._complainant import (
+    COMPLAINANT_ACTIONS,
+    COMPLAINANT_ROLE,
+    ComplainantAccess,
+    ComplainantLinks,
+    ComplainantSession,
+    ComplainantView,
+    LinkRejected,
+    complainant_actor,
+)
 from iso10002.communications._inbound import (
     DEFAULT_MAX_BYTES,
     REFERENCE_PATTERN,
@@ -73,6 +83,8 @@ from iso10002.model._correspondence import (
 )
 
 __all__ = [
+    "COMPLAINANT_ACTIONS",
+    "COMPLAINANT_ROLE",
     "CORRESPONDENCE_EVENTS",
     "DEFAULT_MAX_BYTES",
     "DELIVERY_EVENT",
@@ -89,6 +101,10 @@ __all__ = [
     "SENT_EVENT",
     "SLOTS",
     "TEMPLATES_DIR",
+    "ComplainantAccess",
+    "ComplainantLinks",
+    "ComplainantSession",
+    "ComplainantView",
     "CorrespondenceEntry",
     "FiledEmail",
     "InboundEmail",
@@ -96,6 +112,7 @@ __all__ = [
     "Letter",
     "Letterhead",
     "Letters",
+    "LinkRejected",
     "LocaleFormat",
     "MissingSlotError",
     "ProgressUpdateDue",
@@ -104,6 +121,7 @@ __all__ = [
     "SmtpSettings",
     "catalogue",
     "choose_locale",
+    "complainant_actor",
     "correspondence_log",
     "deadline_words",
     "due_progress_updates",
