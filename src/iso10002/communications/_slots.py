@@ -204,6 +204,17 @@ _AFCA = (
     ),
 )
 
+_EXTERNAL_BODY = Slot(
+    name="external_complaints_body",
+    rule="Bank Act s. 627.46 (Financial Consumer Protection Framework)",
+    needs=("external_body",),
+    message=_N(
+        "If you are not satisfied with our response, you may refer your "
+        "complaint, free of charge, to the external complaints body we belong "
+        "to: %(external_body)s."
+    ),
+)
+
 MANDATORY_SLOTS: Mapping[tuple[str, str], tuple[Slot, ...]] = MappingProxyType(
     {
         ("uk.fca.disp", "final_response"): (_OUTCOME, *_FCA_RIGHTS, _WAIVER),
@@ -229,6 +240,11 @@ MANDATORY_SLOTS: Mapping[tuple[str, str], tuple[Slot, ...]] = MappingProxyType(
             _ruled(_OUTCOME, "ASIC RG 271.58"),
             _REASONS,
             *_AFCA,
+        ),
+        ("ca.bank", "final_response"): (
+            _ruled(_OUTCOME, "Bank Act s. 627.46"),
+            _ruled(_REASONS, "Bank Act s. 627.46"),
+            _EXTERNAL_BODY,
         ),
         ("iso10002", "final_response"): (
             _ruled(_OUTCOME, "ISO 10002 7.8"),
