@@ -172,6 +172,21 @@ class TestReceiving:
         assert entry.content is not None
         assert entry.content.attachments[0].name == "statement.pdf"
 
+    def test_same_message_twice_is_filed_once(self, make_handler):
+        """A message delivered twice makes one complaint and one log entry."""
+        handler = make_handler()
+        raw = _email("Double charge", "You charged me twice.")
+        first = file_email(handler, parse_email(raw), actor=SYSTEM)
+        again = file_email(handler, parse_email(raw), actor=SYSTEM)
+        assert (again.complaint_id, again.message_id) == (
+            first.complaint_id,
+            first.message_id,
+        )
+        assert not again.created
+        assert (
+            len(correspondence_log(handler.get(first.complaint_id, actor=SYSTEM))) == 1
+        )
+
     def test_reply_lands_on_the_same_complaint(self, make_handler):
         """A reply quoting the reference is correspondence on that complaint."""
         handler = make_handler()

@@ -19,6 +19,7 @@ from email.utils import getaddresses, parseaddr
 
 import attrs
 
+from iso10002.communications._log import correspondence_log
 from iso10002.communications._smtp import REFERENCE_HEADER
 from iso10002.errors import ValidationError
 from iso10002.handler import Actor, ComplaintsHandler
@@ -221,8 +222,9 @@ def file_email(
 
     A message whose reference names a stored complaint is recorded on it as
     ``CorrespondenceReceived``; any other becomes a complaint received by
-    e-mail (retrying the same ``Message-ID`` returns the same complaint),
-    with the message itself recorded as its first correspondence.
+    e-mail, with the message itself recorded as its first correspondence.
+    A message whose ``Message-ID`` is already recorded on the complaint is
+    not recorded again (mail is often delivered twice).
 
     Args:
         handler: The complaints handler.
@@ -263,6 +265,16 @@ def file_email(
             form, actor=actor, channel=Channel.EMAIL, idempotency_key=key
         )
         complaint_id = complaint.id
+    if email.external_id is not None:
+        # A message delivered twice (or filed again) is recorded once.
+        for entry in correspondence_log(handler.get(complaint_id, actor=actor)):
+            content = entry.content
+            if content is not None and content.external_id == email.external_id:
+                return FiledEmail(
+                    complaint_id=complaint_id,
+                    created=False,
+                    message_id=entry.facts.message_id,
+                )
     result = handler.record_correspondence(
         complaint_id,
         actor=actor,
