@@ -258,6 +258,13 @@ class TestArguments:
             Letters(Letterhead(organisation="X", time_zone="Mars/Olympus"))
         assert info.value.field == "time_zone"
 
+    @pytest.mark.parametrize("locale", ["xx_YY", "not a locale", ""])
+    def test_unknown_locale(self, locale):
+        """An explicit locale Babel does not know names ``locale``."""
+        with pytest.raises(ValidationError) as info:
+            LETTERS.render("acknowledgement", complaint(), locale=locale)
+        assert info.value.field == "locale"
+
     def test_missing_template_folder(self, tmp_path):
         """A template folder that does not exist names ``template_dirs``."""
         with pytest.raises(ValidationError) as info:

@@ -132,7 +132,7 @@ class LocaleFormat:
             UTC and shown in this zone).
 
     Raises:
-        ValidationError: naming ``time_zone`` for an unknown zone.
+        ValidationError: naming ``locale`` or ``time_zone`` when unknown.
 
     .. versionadded:: 0.2.0
     """
@@ -142,7 +142,15 @@ class LocaleFormat:
     _tz: ZoneInfo = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        """Resolve the zone once."""
+        """Check the locale and resolve the zone once."""
+        babel = _babel()
+        try:
+            babel.Locale.parse(self.locale)
+        except (ValueError, TypeError, babel.UnknownLocaleError):
+            raise ValidationError.single(
+                "locale",
+                f"must be a locale such as 'fr' or 'en_GB', not {self.locale!r}",
+            ) from None
         object.__setattr__(self, "_tz", _zone(self.time_zone))
 
     def date(self, value: date | datetime) -> str:
