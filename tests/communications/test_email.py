@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 
+import attrs
 import pytest
 
 from iso10002.communications import (
@@ -115,6 +117,31 @@ class TestSending:
         last = complaint.history[-1]
         assert last.name == DELIVERY_EVENT
         assert last.data["delivery"]["error"] == "smtp-550"
+
+    def test_starttls(self, make_handler, tls_mailbox, certificate):
+        """With STARTTLS the message goes over TLS to a server that requires it."""
+        box, port = tls_mailbox
+        handler = make_handler()
+        c, _ = _queue(handler)
+        context = ssl.create_default_context(cafile=str(certificate[0]))
+        settings = attrs.evolve(_settings(port), starttls=True, tls_context=context)
+        handler.dispatch_pending("mailer", SmtpSender(handler, settings, actor=SYSTEM))
+        assert len(box.messages) == 1
+        (entry,) = correspondence_log(handler.get(c.id, actor=SYSTEM))
+        assert entry.status is DeliveryStatus.SENT
+
+    def test_plain_text_to_a_tls_only_server_fails(self, make_handler, tls_mailbox):
+        """Without STARTTLS a server requiring it refuses (530): recorded as failed."""
+        box, port = tls_mailbox
+        handler = make_handler()
+        c, _ = _queue(handler)
+        sender = SmtpSender(handler, _settings(port), actor=SYSTEM)
+        handler.dispatch_pending("mailer", sender)
+        assert box.messages == []
+        complaint = handler.get(c.id, actor=SYSTEM)
+        (entry,) = correspondence_log(complaint)
+        assert entry.status is DeliveryStatus.FAILED
+        assert complaint.history[-1].data["delivery"]["error"] == "smtp-530"
 
     def test_no_server_is_a_passing_failure(self, make_handler):
         """A closed port raises after the attempts; nothing is recorded."""

@@ -55,6 +55,8 @@ class SmtpSettings:
         timeout: Seconds to wait for the server.
         max_attempts: Attempts per message within one delivery.
         backoff: Seconds before the second attempt, doubled after each.
+        tls_context: The TLS context of STARTTLS (the system's trusted
+            certificates by default).
 
     .. versionadded:: 0.2.0
     """
@@ -69,6 +71,7 @@ class SmtpSettings:
     timeout: float = attrs.field(default=30.0, validator=_positive)
     max_attempts: int = attrs.field(default=3, validator=_positive)
     backoff: float = attrs.field(default=1.0, validator=_positive)
+    tls_context: ssl.SSLContext | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def smtp_message_id(message_id: str, domain: str) -> str:
@@ -204,7 +207,9 @@ class SmtpSender:
             settings.host, settings.port, timeout=settings.timeout
         ) as smtp:
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(
+                    context=settings.tls_context or ssl.create_default_context()
+                )
             if settings.username is not None:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(message)
