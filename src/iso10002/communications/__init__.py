@@ -31,6 +31,7 @@ from iso10002.communications._inbound import (
     file_email,
     parse_email,
 )
+from iso10002.communications._labels import LABELS, label
 from iso10002.communications._letters import (
     TEMPLATES_DIR,
     Letter,
@@ -91,6 +92,7 @@ __all__ = [
     "DOMAIN",
     "FCA_OMBUDSMAN_WEBSITE",
     "INBOUND_EVENT",
+    "LABELS",
     "LETTER_KINDS",
     "LOCALES_DIR",
     "MANDATORY_SLOTS",
@@ -127,6 +129,7 @@ __all__ = [
     "due_progress_updates",
     "file_email",
     "internal_notes",
+    "label",
     "mandatory_slots",
     "message_id",
     "parse_email",
