@@ -6,16 +6,19 @@ from datetime import timedelta
 
 from iso10002.calendars import WeekdayCalendar
 from iso10002.communications import (
+    KEEP_INFORMED_STEP,
     PROGRESS_EVENT,
     Letterhead,
     Letters,
     correspondence_log,
     deadline_words,
     due_progress_updates,
+    keep_informed_status,
     progress_update_due,
     send_progress_update,
 )
-from iso10002.deadlines import get_pack
+from iso10002.deadlines import DeadlineState, get_pack
+from iso10002.model import MessageContent
 from iso10002.principles import PolicyContext, policies_for
 
 from .conftest import AGENT, SYSTEM, make_form
@@ -98,6 +101,44 @@ class TestDue:
         clock.advance(timedelta(days=40))
         assert due_progress_updates(handler, actor=SYSTEM, now=clock.now())
         assert due_progress_updates(handler, actor="nobody", now=clock.now()) == ()
+
+
+class TestKeepInformedStatus:
+    def test_states_over_time(self, make_handler, clock):
+        """Pending, at risk, breached, then pending again after an update."""
+        handler = make_handler()
+        c = _open(handler, clock)
+        definition = handler.workflow.definition
+
+        def status():
+            return keep_informed_status(
+                handler.repository.get(c.id),
+                clock.now(),
+                terminal_states=definition.terminal_states,
+                paused_states=definition.paused_states,
+            )
+
+        assert status().state is DeadlineState.PENDING
+        assert status().step == KEEP_INFORMED_STEP
+        clock.advance(timedelta(days=27))
+        assert status().state is DeadlineState.AT_RISK
+        clock.advance(timedelta(days=2))
+        late = status()
+        assert late.state is DeadlineState.BREACHED
+        assert late.overdue_by == timedelta(days=1)
+        handler.record_correspondence(
+            c.id,
+            actor=AGENT,
+            direction="out",
+            channel="letter",
+            content=MessageContent(body="Still on it."),
+        )
+        assert status().state is DeadlineState.PENDING
+        handler.assess(c.id, actor=AGENT, category="billing")
+        handler.request_information(c.id, actor=AGENT)
+        assert status().state is DeadlineState.PAUSED
+        handler.withdraw(c.id, actor=AGENT)
+        assert status().state is DeadlineState.VOID
 
 
 class TestDeadlineWords:

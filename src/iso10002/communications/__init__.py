@@ -52,9 +52,11 @@ from iso10002.communications._log import (
     internal_notes,
 )
 from iso10002.communications._progress import (
+    KEEP_INFORMED_STEP,
     ProgressUpdateDue,
     deadline_words,
     due_progress_updates,
+    keep_informed_status,
     progress_update_due,
     send_progress_update,
 )
@@ -92,6 +94,7 @@ __all__ = [
     "DOMAIN",
     "FCA_OMBUDSMAN_WEBSITE",
     "INBOUND_EVENT",
+    "KEEP_INFORMED_STEP",
     "LABELS",
     "LETTER_KINDS",
     "LOCALES_DIR",
@@ -129,6 +132,7 @@ __all__ = [
     "due_progress_updates",
     "file_email",
     "internal_notes",
+    "keep_informed_status",
     "label",
     "mandatory_slots",
     "message_id",
