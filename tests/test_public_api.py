@@ -149,6 +149,7 @@ EXPECTED: dict[str, list[str]] = {
         "SENT_EVENT",
         "SLOTS",
         "TEMPLATES_DIR",
+        "UNVERIFIED_SENDER",
         "ComplainantAccess",
         "ComplainantLinks",
         "ComplainantSession",

@@ -12,6 +12,7 @@ import pytest
 from iso10002.communications import (
     DELIVERY_EVENT,
     REFERENCE_HEADER,
+    UNVERIFIED_SENDER,
     FiledEmail,
     SmtpSender,
     SmtpSettings,
@@ -223,6 +224,17 @@ class TestReceiving:
         assert (filed.complaint_id, filed.created) == (c.id, False)
         (entry,) = correspondence_log(handler.get(c.id, actor=SYSTEM))
         assert entry.facts.direction.value == "in"
+
+    def test_stranger_quoting_a_reference_is_flagged(self, make_handler):
+        """A reference copied by someone else is kept, but marked unverified."""
+        handler = make_handler()
+        c = handler.receive(make_form(), actor=AGENT, channel="web")
+        raw = _email(f"About {c.reference}", "Close it, please.")
+        raw = raw.replace(b"camille@example.org", b"mallory@example.net")
+        filed = file_email(handler, parse_email(raw), actor=SYSTEM)
+        assert filed.complaint_id == c.id
+        (entry,) = correspondence_log(handler.get(c.id, actor=SYSTEM))
+        assert entry.facts.kind == UNVERIFIED_SENDER
 
     def test_reference_header_and_our_message_id(self):
         """The reference header and In-Reply-To of our Message-ID are read."""

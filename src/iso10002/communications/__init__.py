@@ -26,6 +26,7 @@ from iso10002.communications._complainant import (
 from iso10002.communications._inbound import (
     DEFAULT_MAX_BYTES,
     REFERENCE_PATTERN,
+    UNVERIFIED_SENDER,
     FiledEmail,
     InboundEmail,
     file_email,
@@ -106,6 +107,7 @@ __all__ = [
     "SENT_EVENT",
     "SLOTS",
     "TEMPLATES_DIR",
+    "UNVERIFIED_SENDER",
     "ComplainantAccess",
     "ComplainantLinks",
     "ComplainantSession",

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
+from typing import Any
 
 import attrs
 
@@ -27,6 +29,7 @@ from iso10002.model import (
     Attachment,
     Channel,
     Complainant,
+    Complaint,
     ComplaintForm,
     Direction,
     MessageContent,
@@ -37,6 +40,7 @@ from iso10002.repositories import Query
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "REFERENCE_PATTERN",
+    "UNVERIFIED_SENDER",
     "FiledEmail",
     "InboundEmail",
     "file_email",
@@ -212,6 +216,22 @@ def parse_email(
     )
 
 
+UNVERIFIED_SENDER = "unverified-sender"
+"""The kind of an inbound message that quotes a reference but neither comes
+from the complainant's address nor answers one of the complaint's messages."""
+
+
+def _kind(email: InboundEmail, complaint: Complaint, log: Sequence[Any]) -> str:
+    known = complaint.complainant.email
+    if known is not None and known.casefold() == email.sender.casefold():
+        return "message"
+    if email.in_reply_to is not None and any(
+        e.facts.message_id == email.in_reply_to for e in log
+    ):
+        return "message"
+    return UNVERIFIED_SENDER
+
+
 def file_email(
     handler: ComplaintsHandler,
     email: InboundEmail,
@@ -224,7 +244,11 @@ def file_email(
     ``CorrespondenceReceived``; any other becomes a complaint received by
     e-mail, with the message itself recorded as its first correspondence.
     A message whose ``Message-ID`` is already recorded on the complaint is
-    not recorded again (mail is often delivered twice).
+    not recorded again (mail is often delivered twice). A reference is easy
+    to copy: a message that neither comes from the complainant's address nor
+    answers one of the complaint's own messages is recorded with kind
+    :data:`UNVERIFIED_SENDER`, for staff to check, never as the
+    complainant's word.
 
     Args:
         handler: The complaints handler.
@@ -265,9 +289,11 @@ def file_email(
             form, actor=actor, channel=Channel.EMAIL, idempotency_key=key
         )
         complaint_id = complaint.id
+    current = handler.get(complaint_id, actor=actor)
+    log = correspondence_log(current)
     if email.external_id is not None:
         # A message delivered twice (or filed again) is recorded once.
-        for entry in correspondence_log(handler.get(complaint_id, actor=actor)):
+        for entry in log:
             content = entry.content
             if content is not None and content.external_id == email.external_id:
                 return FiledEmail(
@@ -281,6 +307,7 @@ def file_email(
         direction=Direction.INBOUND,
         channel=Channel.EMAIL,
         content=email.content(),
+        kind=_kind(email, current, log),
         in_reply_to=email.in_reply_to,
     )
     facts = result.events[0].data["correspondence"]
