@@ -24,6 +24,14 @@ from iso10002.model._complaint import (
     Complaint,
     ComplaintForm,
 )
+from iso10002.model._correspondence import (
+    AttachmentFacts,
+    DeliveryStatus,
+    Direction,
+    MessageContent,
+    MessageFacts,
+    letter_text,
+)
 from iso10002.model._enums import (
     Channel,
     ContactMethod,
@@ -65,6 +73,7 @@ __all__ = [
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",
     "Attachment",
+    "AttachmentFacts",
     "Channel",
     "Classification",
     "Complainant",
@@ -72,11 +81,15 @@ __all__ = [
     "ComplaintForm",
     "ContactMethod",
     "Decision",
+    "DeliveryStatus",
+    "Direction",
     "DueDate",
     "ExternalId",
     "HistoryEvent",
     "Link",
     "LinkKind",
+    "MessageContent",
+    "MessageFacts",
     "Outcome",
     "Priority",
     "Remedy",
@@ -91,6 +104,7 @@ __all__ = [
     "check_reason_code",
     "evolve",
     "is_personal",
+    "letter_text",
     "personal_fields",
 ]
 
@@ -99,6 +113,7 @@ EXTERNAL_SYSTEM_PATTERN = SYSTEM_PATTERN
 
 MODEL_TYPES: tuple[type, ...] = (
     Attachment,
+    AttachmentFacts,
     Classification,
     Complainant,
     Complaint,
@@ -108,6 +123,8 @@ MODEL_TYPES: tuple[type, ...] = (
     ExternalId,
     HistoryEvent,
     Link,
+    MessageContent,
+    MessageFacts,
     Remedy,
     Representative,
     RootCause,
