@@ -26,7 +26,7 @@ def complainant_actor(complaint_id: str) -> Actor:
 
 
 def deadline_state(due: DueDate, now: datetime, at_risk: timedelta) -> str:
-    """Return ``met``, ``met_late``, ``paused``, ``breached``, ``at_risk`` or ``pending``."""
+    """Return met, met_late, paused, breached, at_risk or pending."""
     if due.met_at is not None:
         return "met_late" if due.met_at > due.due_at else "met"
     if due.due_at < now:
@@ -85,7 +85,7 @@ class Desk:
         return self._links.dumps({"c": complaint_id})
 
     def complaint_of(self, token: str) -> str | None:
-        """Return the complaint id a status token names, or ``None`` (bad or expired)."""
+        """Return the complaint id a status token names (``None``: bad or expired)."""
         try:
             data = self._links.loads(
                 token, max_age=int(self.link_max_age.total_seconds())

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the REST API, generated from the workflow and the model."""
+"""The REST API's OpenAPI 3.1 document, generated from the workflow and the model."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _json(schema: JSON, description: str, headers: JSON | None = None) -> JSON:
 
 
 def _problems(*statuses: int) -> dict[str, JSON]:
-    titles = {status: title for status, title in PROBLEM_TYPES.values()}
+    titles = dict(PROBLEM_TYPES.values())
     return {
         str(s): {
             "description": titles[s],
@@ -129,7 +129,9 @@ def _step_body(sets: tuple[str, ...], refs: JSON) -> JSON:
     }
 
 
-def openapi_document(triggers: dict[str, tuple[tuple[str, ...], str]], states: list[str]) -> JSON:
+def openapi_document(
+    triggers: dict[str, tuple[tuple[str, ...], str]], states: list[str]
+) -> JSON:
     """Return the OpenAPI document for a workflow's triggers and states.
 
     Args:
@@ -284,7 +286,9 @@ def openapi_document(triggers: dict[str, tuple[tuple[str, ...], str]], states: l
                 ],
                 "requestBody": {
                     "required": False,
-                    "content": {"application/json": {"schema": _step_body(sets, schemas)}},
+                    "content": {
+                        "application/json": {"schema": _step_body(sets, schemas)}
+                    },
                 },
                 "responses": {
                     "200": _json(_ref("Complaint"), "The new version", _ETAG),

@@ -90,7 +90,11 @@ def describe(  # noqa: PLR0911 - one answer per error class
         return (
             "transition-not-allowed",
             f"{error.trigger!r} is not allowed in state {error.state!r}",
-            {"trigger": error.trigger, "state": error.state, "allowed": list(error.allowed)},
+            {
+                "trigger": error.trigger,
+                "state": error.state,
+                "allowed": list(error.allowed),
+            },
         )
     if isinstance(error, ConflictError):
         return "conflict", "another change was saved first; reload and retry", {}
@@ -102,6 +106,6 @@ def describe(  # noqa: PLR0911 - one answer per error class
 
 
 def problem_for(error: Iso10002Error) -> JSONResponse:
-    """Return the problem details response for a library error (see :func:`describe`)."""
+    """Return the problem details response for a library error (:func:`describe`)."""
     kind, detail, extra = describe(error)
     return problem(kind, detail, **extra)

@@ -161,9 +161,7 @@ def _label(path: str) -> str:
     return path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
-def _input(
-    path: str, hint: Any, *, required: bool, current: Any
-) -> FormField | None:
+def _input(path: str, hint: Any, *, required: bool, current: Any) -> FormField | None:
     inner, nullable = _optional(hint)
     required = required and not nullable
     value = "" if current is None else str(getattr(current, "value", current))

@@ -73,6 +73,32 @@ class _User:
     password_hash: str
 
 
+def _users(value: Any) -> Mapping[str, _User]:
+    if not isinstance(value, Mapping):
+        raise ValidationError.single("users", "must map user names to accounts")
+    found: dict[str, _User] = {}
+    problems: list[tuple[str, str]] = []
+    for name, entry in value.items():
+        roles = entry.get("roles") if isinstance(entry, Mapping) else None
+        digest = entry.get("password_hash") if isinstance(entry, Mapping) else None
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or not isinstance(roles, list)
+            or not all(isinstance(r, str) and r for r in roles)
+            or not isinstance(digest, str)
+            or not digest.startswith("$argon2")
+        ):
+            problems.append(
+                (f"users[{name!r}]", "needs roles (a list) and an argon2 password_hash")
+            )
+            continue
+        found[name] = _User(roles=frozenset(roles), password_hash=digest)
+    if problems:
+        raise ValidationError(problems)
+    return found
+
+
 @attrs.frozen
 class PasswordUsers:
     """Staff accounts of the standalone desk: name, roles and an argon2 hash.
@@ -86,7 +112,7 @@ class PasswordUsers:
     .. versionadded:: 0.3.0
     """
 
-    users: Mapping[str, Any] = attrs.field(converter=lambda v: _users(v))
+    users: Mapping[str, Any] = attrs.field(converter=_users)
 
     @classmethod
     def from_file(cls, path: str | Path) -> PasswordUsers:
@@ -114,32 +140,6 @@ class PasswordUsers:
         """Return the actor of a signed-in user (``None`` once the account is gone)."""
         user = self.users.get(name)
         return None if user is None else Actor(name, roles=user.roles)
-
-
-def _users(value: Any) -> Mapping[str, _User]:
-    if not isinstance(value, Mapping):
-        raise ValidationError.single("users", "must map user names to accounts")
-    found: dict[str, _User] = {}
-    problems: list[tuple[str, str]] = []
-    for name, entry in value.items():
-        roles = entry.get("roles") if isinstance(entry, Mapping) else None
-        digest = entry.get("password_hash") if isinstance(entry, Mapping) else None
-        if (
-            not isinstance(name, str)
-            or not name.strip()
-            or not isinstance(roles, list)
-            or not all(isinstance(r, str) and r for r in roles)
-            or not isinstance(digest, str)
-            or not digest.startswith("$argon2")
-        ):
-            problems.append(
-                (f"users[{name!r}]", "needs roles (a list) and an argon2 password_hash")
-            )
-            continue
-        found[name] = _User(roles=frozenset(roles), password_hash=digest)
-    if problems:
-        raise ValidationError(problems)
-    return found
 
 
 class RateLimiter:

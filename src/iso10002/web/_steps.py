@@ -66,6 +66,7 @@ def _has_redacted(value: Any) -> bool:
 
 def _complete(  # noqa: PLR0913 - the record, what the step needs, and who/when
     name: str,
+    *,
     given: Any,
     current: Complaint,
     actor: Actor,
@@ -87,9 +88,7 @@ def _complete(  # noqa: PLR0913 - the record, what the step needs, and who/when
     merged.update(given or {})
     hints = _hints(inner)
     for sub in attrs.fields(inner):
-        if merged.get(sub.name) is not None or not server_filled(
-            sub, hints[sub.name]
-        ):
+        if merged.get(sub.name) is not None or not server_filled(sub, hints[sub.name]):
             continue
         needed = sub.default is attrs.NOTHING or f"{name}.{sub.name}" in requires
         if not needed:
@@ -148,7 +147,12 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
             and any(r.startswith(f"{name}.") for r in requires)
         ):
             values[name] = _complete(
-                name, values.get(name), current, actor, now, requires
+                name,
+                given=values.get(name),
+                current=current,
+                actor=actor,
+                now=now,
+                requires=requires,
             )
     # The one call to switch when the handler offers a typed generic step.
     return handler.fire(
