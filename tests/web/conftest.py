@@ -160,6 +160,6 @@ class Kit:
     walk = staticmethod(walk)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def kit() -> type[Kit]:
     return Kit
