@@ -7,9 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("starlette")
-
 from starlette.requests import HTTPConnection
 
 with warnings.catch_warnings():

@@ -1,11 +1,15 @@
-"""The REST API: kit.receive, read, find, steps, and library errors as problem details."""
+"""The REST API: receive, read, find, steps; library errors as problem details."""
 
 from __future__ import annotations
 
 import pytest
 
+from iso10002.calendars import WeekdayCalendar
+from iso10002.handler import ComplaintsHandler, RoleBasedAccess
+from iso10002.handler.postgres import PostgresHandlerStore
+from iso10002.repositories.postgres import PostgresComplaintRepository
+from iso10002.web import ComplainantAccess, create_app
 from iso10002.workflow import WorkflowDefinition, standard_workflow
-from iso10002.web import create_app
 
 
 class TestReceive:
@@ -128,7 +132,7 @@ class TestRead:
         assert by_step["final_response"] in {"pending", "at_risk"}
 
     def test_steps_lists_what_the_actor_may_take_now(self, kit, api):
-        """A received complaint offers acknowledge to staff and nothing to an auditor."""
+        """A new complaint offers acknowledge to staff and nothing to an auditor."""
         cid = kit.receive(api)["id"]
         staff = api.get(
             f"/api/complaints/{cid}/steps", headers=kit.auth("manager")
@@ -291,9 +295,6 @@ class TestCustomWorkflow:
             if s["trigger"] == "acknowledge":
                 s["trigger"] = "confirm_receipt"
 
-        from iso10002.calendars import WeekdayCalendar
-        from iso10002.handler import ComplaintsHandler
-
         handler = ComplaintsHandler(
             repository,
             WorkflowDefinition.from_dict(data),
@@ -318,12 +319,6 @@ def test_the_clause_7_path_on_postgresql(
     kit, iso10002_postgres_dsn, iso10002_postgres_schema
 ):
     """The same API runs on PostgreSQL."""
-
-    from iso10002.handler.postgres import PostgresHandlerStore
-    from iso10002.repositories.postgres import PostgresComplaintRepository
-    from iso10002.calendars import WeekdayCalendar
-    from iso10002.handler import ComplaintsHandler, RoleBasedAccess
-    from iso10002.web import ComplainantAccess
 
     repository = PostgresComplaintRepository(
         iso10002_postgres_dsn, schema=iso10002_postgres_schema, migrate=True

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import jsonschema_rs
 import pytest
 from hypothesis import given, settings
-
-jsonschema_rs = pytest.importorskip("jsonschema_rs")
 
 from iso10002.errors import ValidationError
 from iso10002.handler import Actor, redact

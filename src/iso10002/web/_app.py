@@ -27,6 +27,7 @@ from iso10002.web._security import (
     RateLimiter,
     SecurityHeaders,
 )
+from iso10002.web._words import label
 
 __all__ = ["create_app"]
 
@@ -103,6 +104,7 @@ def create_app(  # noqa: PLR0913 - every setting of the desk, all keyword-only
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.globals["label"] = label
     templates = Jinja2Templates(env=environment)
 
     async def home(request: Request) -> Response:

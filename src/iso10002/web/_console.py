@@ -58,7 +58,6 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         context.setdefault("actor", desk.actor(request))
         context["csrf"] = csrf_token(request)
         context["flash"] = request.session.pop("flash", None)
-        context["label"] = label
         return templates.TemplateResponse(request, name, context, status_code=status)
 
     def staff(request: Request) -> Actor | None:

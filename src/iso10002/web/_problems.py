@@ -101,7 +101,11 @@ def describe(  # noqa: PLR0911 - one answer per error class
     if isinstance(error, DuplicateError):
         return "duplicate", "this idempotency key was used for another form", {}
     if isinstance(error, PreconditionFailed):
-        return "precondition-failed", str(error), {"current_version": error.actual}
+        detail = (
+            f"the complaint changed since you read it (version {error.expected}, "
+            f"now {error.actual}); reload it and try again"
+        )
+        return "precondition-failed", detail, {"current_version": error.actual}
     raise error
 
 

@@ -30,7 +30,9 @@ _FORM_TEXT = ("name", "email", "phone", "product", "description", "desired_outco
 def _intake_payload(form: Any) -> dict[str, Any]:
     """Turn the intake form into a ``ComplaintForm`` payload (blank inputs left out)."""
     text = {k: str(form.get(k, "")).strip() for k in _FORM_TEXT}
-    complainant = {k: text[k] for k in ("name", "email", "phone") if text[k]}
+    # A name may be left blank (an anonymous complaint), never left out.
+    complainant: dict[str, Any] = {"name": text["name"] or None}
+    complainant.update({k: text[k] for k in ("email", "phone") if text[k]})
     contact = str(form.get("preferred_contact", "")).strip()
     if contact:
         complainant["preferred_contact"] = contact
@@ -63,7 +65,6 @@ def public_routes(  # noqa: C901, PLR0915 - one closure per page
     ) -> Response:
         context["csrf"] = csrf_token(request)
         context["flash"] = request.session.pop("flash", None)
-        context["label"] = label
         context.setdefault("actor", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
