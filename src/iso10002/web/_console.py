@@ -20,7 +20,7 @@ from iso10002.web._forms import form_data
 from iso10002.web._problems import PROBLEM_TYPES, describe
 from iso10002.web._schema import form_fields
 from iso10002.web._security import check_csrf, csrf_token
-from iso10002.web._steps import step_sets, take_step
+from iso10002.web._steps import step_requires, step_sets, take_step
 from iso10002.web._words import deadline_words, label
 
 __all__ = ["console_routes", "refusal_words"]
@@ -134,7 +134,12 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     ) -> Response:
         now = desk.now()
         steps = [
-            (t, form_fields(step_sets(handler, t), complaint))
+            (
+                t,
+                form_fields(
+                    step_sets(handler, t), complaint, step_requires(handler, t)
+                ),
+            )
             for t in allowed_now(desk, complaint, actor)
         ]
         deadlines = [
@@ -166,7 +171,9 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
             return RedirectResponse(where, status_code=303)
         try:
             current = await desk.call(handler.get, complaint_id, actor=actor)
-            fields = form_fields(step_sets(handler, trigger), current)
+            fields = form_fields(
+                step_sets(handler, trigger), current, step_requires(handler, trigger)
+            )
             version = str(form.get("version", ""))
             reason = str(form.get("reason", "")).strip() or None
             await desk.call(

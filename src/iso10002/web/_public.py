@@ -19,7 +19,7 @@ from iso10002.web._desk import Desk, complainant_actor, deadline_state
 from iso10002.web._forms import form_data
 from iso10002.web._schema import FormField, form_fields
 from iso10002.web._security import check_csrf, csrf_token
-from iso10002.web._steps import step_sets, take_step
+from iso10002.web._steps import step_requires, step_sets, take_step
 from iso10002.web._words import deadline_words, label
 
 __all__ = ["public_routes"]
@@ -136,7 +136,14 @@ def public_routes(  # noqa: C901, PLR0915 - one closure per page
             return page(request, "status_gone.html", 404)
         now = desk.now()
         steps = [
-            (t, _record_fields(form_fields(step_sets(handler, t), complaint)))
+            (
+                t,
+                _record_fields(
+                    form_fields(
+                        step_sets(handler, t), complaint, step_requires(handler, t)
+                    )
+                ),
+            )
             for t in allowed_now(desk, complaint, actor)
         ]
         decision = complaint.decision
@@ -172,7 +179,13 @@ def public_routes(  # noqa: C901, PLR0915 - one closure per page
         actor = complainant_actor(complaint_id)
         try:
             current = await desk.call(handler.get, complaint_id, actor=actor)
-            fields = _record_fields(form_fields(step_sets(handler, trigger), current))
+            fields = _record_fields(
+                form_fields(
+                    step_sets(handler, trigger),
+                    current,
+                    step_requires(handler, trigger),
+                )
+            )
             reason = str(form.get("reason", "")).strip() or None
             await desk.call(
                 take_step,

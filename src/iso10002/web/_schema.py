@@ -158,7 +158,8 @@ _LONG_TEXT = frozenset({"summary", "reasons", "description", "comment"})
 
 
 def _label(path: str) -> str:
-    return path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    words = [part.replace("_", " ") for part in path.split(".")]
+    return ": ".join(words).capitalize()
 
 
 def _input(path: str, hint: Any, *, required: bool, current: Any) -> FormField | None:
@@ -199,13 +200,20 @@ def _input(path: str, hint: Any, *, required: bool, current: Any) -> FormField |
     return None  # nested records (remedies, links) are left to the API
 
 
-def form_fields(sets: typing.Iterable[str], complaint: Complaint) -> list[FormField]:
+def form_fields(
+    sets: typing.Iterable[str],
+    complaint: Complaint,
+    requires: typing.Container[str] = (),
+) -> list[FormField]:
     """Return the inputs for the complaint fields a step sets.
 
     A record field (``decision``) gives one input per sub-field, except the
     ones the desk fills (:func:`server_filled`); when the complaint already
     holds the record, only its empty sub-fields are asked (communicating a
-    decision asks how, not the decision again).
+    decision asks how, not the decision again). A record's own required
+    sub-fields are marked required only when the step requires the record
+    (a root cause is optional when closing; its category is needed only
+    with it).
     """
     found: list[FormField] = []
     for name in sets:
@@ -223,7 +231,7 @@ def form_fields(sets: typing.Iterable[str], complaint: Complaint) -> list[FormFi
                 made = _input(
                     f"{name}.{sub.name}",
                     hints[sub.name],
-                    required=sub.default is attrs.NOTHING,
+                    required=sub.default is attrs.NOTHING and name in requires,
                     current=value,
                 )
                 if made is not None:

@@ -27,7 +27,7 @@ from iso10002.model import Complaint
 from iso10002.serialization import to_dict
 from iso10002.web._schema import _hints, _optional, field_type, server_filled
 
-__all__ = ["PreconditionFailed", "step_sets", "take_step"]
+__all__ = ["PreconditionFailed", "step_requires", "step_sets", "take_step"]
 
 
 class PreconditionFailed(Iso10002Error):
@@ -49,7 +49,8 @@ def step_sets(handler: ComplaintsHandler, trigger: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for s in steps for f in s.sets))
 
 
-def _requires(handler: ComplaintsHandler, trigger: str) -> frozenset[str]:
+def step_requires(handler: ComplaintsHandler, trigger: str) -> frozenset[str]:
+    """Return the complaint fields (dotted paths) ``trigger`` requires."""
     steps = handler.workflow.definition.steps
     return frozenset(r for s in steps if s.trigger == trigger for r in s.requires)
 
@@ -139,7 +140,7 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
             complaint_id, expected=if_version, actual=current.version
         )
     sets = step_sets(handler, trigger)
-    requires = _requires(handler, trigger)
+    requires = step_requires(handler, trigger)
     values = dict(data or {})
     for name in sets:
         if name in values or (
