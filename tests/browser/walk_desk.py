@@ -83,7 +83,7 @@ def browser() -> WebDriver:
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     if driver is None or binary is None:
         sys.exit(
-            "needs Chromium and chromedriver: apt-get install -y chromium chromium-driver"
+            "needs chromium and chromedriver: apt-get install chromium chromium-driver"
         )
     options = webdriver.ChromeOptions()
     options.binary_location = binary
