@@ -49,11 +49,15 @@ class TestFormFields:
     @settings(max_examples=20)
     def test_decision_fields(self, complaint):
         """The decision form never asks who decided or when; outcome is a select."""
-        fields = {f.name: f for f in form_fields(("decision",), complaint)}
+        fields = {
+            f.name: f for f in form_fields(("decision",), complaint, {"decision"})
+        }
+        optional = {f.name: f for f in form_fields(("decision",), complaint)}
         assert not any(n.endswith(("_by", "_at")) for n in fields)
         if complaint.decision is None:
             assert fields["decision.outcome"].kind == "select"
             assert fields["decision.summary"].required
+            assert not optional["decision.summary"].required
 
     def test_form_data_nests_parses_and_splits(self):
         """Dotted names nest, numbers parse, lists split at commas, blanks drop."""
