@@ -19,7 +19,7 @@ from iso10002.errors import ValidationError
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.web._api import api_routes
 from iso10002.web._console import console_routes
-from iso10002.web._desk import Desk
+from iso10002.web._desk import Desk, root
 from iso10002.web._public import public_routes
 from iso10002.web._security import (
     Authenticate,
@@ -109,7 +109,7 @@ def create_app(  # noqa: PLR0913 - every setting of the desk, all keyword-only
 
     async def home(request: Request) -> Response:
         where = "/desk" if desk.actor(request) is not None else "/complain"
-        return RedirectResponse(where, status_code=303)
+        return RedirectResponse(root(request) + where, status_code=303)
 
     routes = [
         Route("/", home),

@@ -15,7 +15,7 @@ from iso10002.handler import Actor
 from iso10002.model import Complaint
 from iso10002.repositories import Query
 from iso10002.web._api import allowed_now
-from iso10002.web._desk import Desk, deadline_state
+from iso10002.web._desk import Desk, deadline_state, root
 from iso10002.web._forms import form_data
 from iso10002.web._problems import PROBLEM_TYPES, describe
 from iso10002.web._schema import form_fields
@@ -57,6 +57,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     ) -> Response:
         context.setdefault("actor", desk.actor(request))
         context["csrf"] = csrf_token(request)
+        context["root"] = root(request)
         context["flash"] = request.session.pop("flash", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -85,18 +86,18 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
             return page(request, "login.html", 401, error="Wrong name or password.")
         request.session.clear()  # a new session on sign-in (no fixation)
         request.session["user"] = actor.name
-        return RedirectResponse("/desk", status_code=303)
+        return RedirectResponse(f"{root(request)}/desk", status_code=303)
 
     async def logout(request: Request) -> Response:
         form = await request.form()
         if check_csrf(request, form.get("csrf")):
             request.session.clear()
-        return RedirectResponse("/login", status_code=303)
+        return RedirectResponse(f"{root(request)}/login", status_code=303)
 
     async def queue(request: Request) -> Response:
         actor = staff(request)
         if actor is None:
-            return RedirectResponse("/login", status_code=303)
+            return RedirectResponse(f"{root(request)}/login", status_code=303)
         try:
             found = await desk.call(_collect, desk, Query(status_in=open_states), actor)
         except Iso10002Error as error:
@@ -120,7 +121,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     async def case(request: Request) -> Response:
         actor = staff(request)
         if actor is None:
-            return RedirectResponse("/login", status_code=303)
+            return RedirectResponse(f"{root(request)}/login", status_code=303)
         complaint_id = request.path_params["complaint_id"]
         try:
             complaint = await desk.call(handler.get, complaint_id, actor=actor)
@@ -161,11 +162,11 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     async def step(request: Request) -> Response:
         actor = staff(request)
         if actor is None:
-            return RedirectResponse("/login", status_code=303)
+            return RedirectResponse(f"{root(request)}/login", status_code=303)
         complaint_id = request.path_params["complaint_id"]
         trigger = request.path_params["trigger"]
         form = await request.form()
-        where = f"/desk/complaints/{complaint_id}"
+        where = f"{root(request)}/desk/complaints/{complaint_id}"
         if not check_csrf(request, form.get("csrf")):
             request.session["flash"] = {"error": ["The form expired; try again."]}
             return RedirectResponse(where, status_code=303)

@@ -14,10 +14,21 @@ from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.model import Complaint, DueDate
 from iso10002.web._security import Authenticate, PasswordUsers, RateLimiter
 
-__all__ = ["COMPLAINANT_ROLE", "Desk", "complainant_actor", "deadline_state"]
+__all__ = [
+    "COMPLAINANT_ROLE",
+    "Desk",
+    "complainant_actor",
+    "deadline_state",
+    "root",
+]
 
 COMPLAINANT_ROLE = "complainant"
 """The role of a complainant following their status link."""
+
+
+def root(request: HTTPConnection) -> str:
+    """Return the path the desk is mounted at (empty at the top of a site)."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
 
 
 def complainant_actor(complaint_id: str) -> Actor:

@@ -15,7 +15,7 @@ from iso10002.model import Complaint, ComplaintForm, ContactMethod
 from iso10002.serialization import from_dict
 from iso10002.web._api import allowed_now
 from iso10002.web._console import refusal_words
-from iso10002.web._desk import Desk, complainant_actor, deadline_state
+from iso10002.web._desk import Desk, complainant_actor, deadline_state, root
 from iso10002.web._forms import form_data
 from iso10002.web._schema import FormField, form_fields
 from iso10002.web._security import check_csrf, csrf_token
@@ -64,6 +64,7 @@ def public_routes(  # noqa: C901, PLR0915 - one closure per page
         request: Request, name: str, status: int = 200, **context: Any
     ) -> Response:
         context["csrf"] = csrf_token(request)
+        context["root"] = root(request)
         context["flash"] = request.session.pop("flash", None)
         context.setdefault("actor", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
