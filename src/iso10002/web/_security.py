@@ -15,9 +15,9 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 from argon2 import PasswordHasher
@@ -39,8 +39,22 @@ __all__ = [
     "hash_password",
 ]
 
-Authenticate = Callable[[HTTPConnection], "Actor | None"]
-"""The host's authentication hook: the request's actor, or ``None`` for nobody."""
+
+class Authenticate(Protocol):
+    """The host's authentication hook: who is making a request.
+
+    Any callable from a Starlette ``HTTPConnection`` (the request) to an
+    :class:`~iso10002.handler.Actor`, or ``None`` for nobody. It runs on the
+    event loop for every request, so it must not block (read a header, a
+    cookie the host signs, or ``scope["user"]`` set by the host's middleware).
+
+    .. versionadded:: 0.3.0
+    """
+
+    def __call__(self, connection: HTTPConnection) -> Actor | None:
+        """Return the actor making the request, or ``None``."""
+        ...
+
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
