@@ -89,6 +89,26 @@ def desk(handler, users) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture
+def desk_client_for(handler):
+    """Return a console client whose host hook signs in the given bearer role."""
+    clients = []
+
+    def make(role: str):
+        app = create_app(handler, secret_key=SECRET, authenticate=bearer)
+        client = TestClient(
+            app,
+            base_url="https://testserver",
+            headers={"Authorization": f"Bearer {role}"},
+        )
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
 def auth(name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {name}"}
 

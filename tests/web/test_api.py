@@ -344,3 +344,83 @@ def test_the_clause_7_path_on_postgresql(
         handler.shutdown()
         store.close()
         repository.close()
+
+
+class TestHostileInput:
+    def test_a_declared_huge_body_is_413_before_it_is_read(self, kit, handler):
+        """A body declared over the limit is refused at once."""
+        app = create_app(
+            handler, secret_key=kit.SECRET, authenticate=kit.bearer, max_body_bytes=100
+        )
+        with kit.TestClient(app, base_url="https://testserver") as client:
+            response = client.post(
+                "/api/complaints",
+                content=b"{" + b" " * 200 + b"}",
+                headers={**kit.auth("manager"), "Content-Type": "application/json"},
+            )
+            assert response.status_code == 413
+
+    def test_a_streamed_huge_body_is_413_too(self, kit, handler):
+        """A chunked body (no length) is cut off at the limit."""
+        app = create_app(
+            handler, secret_key=kit.SECRET, authenticate=kit.bearer, max_body_bytes=100
+        )
+
+        def chunks():
+            for _ in range(10):
+                yield b" " * 50
+
+        with kit.TestClient(app, base_url="https://testserver") as client:
+            response = client.post(
+                "/api/complaints",
+                content=chunks(),
+                headers={**kit.auth("manager"), "Content-Type": "application/json"},
+            )
+            assert response.status_code == 413
+
+    def test_hostile_text_is_escaped_in_the_console(self, kit, api, desk_client_for):
+        """Markup in a complaint is shown as text, never as markup."""
+        form = {**kit.FORM, "description": "<script>alert(1)</script><img src=x>"}
+        cid = api.post(
+            "/api/complaints", json=form, headers=kit.auth("manager")
+        ).json()["id"]
+        page = desk_client_for("manager").get(f"/desk/complaints/{cid}").text
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# Who may do what through the API: (role, read, acknowledge, receive).
+MATRIX = [
+    ("manager", 200, 200, 201),
+    ("handler", 200, 200, 201),
+    ("other-handler", 200, 200, 201),
+    ("auditor", 200, 403, 403),
+    ("intake", 403, 403, 201),
+    ("nobody", 403, 403, 403),
+]
+
+
+@pytest.mark.parametrize(("role", "read", "acknowledge", "receive"), MATRIX)
+def test_each_role_does_only_what_it_may(kit, api, role, read, acknowledge, receive):
+    """The handler's access policy decides every API call, role by role."""
+    cid = kit.receive(api)["id"]
+    who = kit.auth(role)
+    assert api.get(f"/api/complaints/{cid}", headers=who).status_code == read
+    stepped = api.post(f"/api/complaints/{cid}/steps/acknowledge", json={}, headers=who)
+    assert stepped.status_code == acknowledge
+    created = api.post("/api/complaints", json=kit.FORM, headers=who)
+    assert created.status_code == receive
+
+
+def test_a_handler_may_not_touch_a_colleagues_complaint(kit, api):
+    """complaints-handler acts only on complaints assigned to them or to nobody."""
+    cid = kit.receive(api)["id"]
+    kit.step(api, cid, "assign", {"assignee": "agent:2"})
+    assert (
+        api.get(f"/api/complaints/{cid}", headers=kit.auth("handler")).status_code
+        == 403
+    )
+    assert kit.step(api, cid, "acknowledge", who="handler").status_code == 403
+    assert kit.step(api, cid, "acknowledge", who="other-handler").status_code == 200
+    listed = api.get("/api/complaints", headers=kit.auth("handler")).json()
+    assert cid not in [c["id"] for c in listed["items"]]

@@ -23,6 +23,7 @@ from iso10002.web._desk import Desk, root
 from iso10002.web._public import public_routes
 from iso10002.web._security import (
     Authenticate,
+    BodyLimit,
     PasswordUsers,
     RateLimiter,
     SecurityHeaders,
@@ -47,6 +48,7 @@ def create_app(  # noqa: PLR0913 - every setting of the desk, all keyword-only
     intake_actor: Actor | None = None,
     login_attempts_per_minute: int = 5,
     intakes_per_hour: int = 20,
+    max_body_bytes: int = 1_000_000,
 ) -> Starlette:
     """Return the complaints desk as an ASGI application.
 
@@ -74,6 +76,7 @@ def create_app(  # noqa: PLR0913 - every setting of the desk, all keyword-only
             ``intake`` role by default).
         login_attempts_per_minute: Per client address and user name.
         intakes_per_hour: Public complaints per client address.
+        max_body_bytes: The largest request body (413 beyond it).
 
     Returns:
         The Starlette application.
@@ -124,6 +127,7 @@ def create_app(  # noqa: PLR0913 - every setting of the desk, all keyword-only
     ]
     middleware = [
         Middleware(SecurityHeaders, https=https_only),
+        Middleware(BodyLimit, limit=max_body_bytes),
         Middleware(
             SessionMiddleware,
             secret_key=secret_key,

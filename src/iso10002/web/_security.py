@@ -31,6 +31,7 @@ from iso10002.handler import Actor
 __all__ = [
     "CSP",
     "Authenticate",
+    "BodyLimit",
     "PasswordUsers",
     "RateLimiter",
     "SecurityHeaders",
@@ -202,6 +203,71 @@ def check_csrf(request: Request, submitted: Any) -> bool:
         and isinstance(submitted, str)
         and hmac.compare_digest(token, submitted)
     )
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over ``limit`` bytes with 413.
+
+    Checked on the declared length and again on the bytes received, so a
+    chunked upload cannot go past it either.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        """Wrap ``app``."""
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, or answer 413."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            await _too_large(send)
+            return
+        seen = 0
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        async def receiving() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, receiving, sending)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(send)
+
+
+class _BodyTooLarge(Exception):
+    """A streamed body went past the limit."""
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"type":"about:blank","title":"Request body too large","status":413}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class SecurityHeaders:
