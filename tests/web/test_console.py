@@ -371,3 +371,23 @@ class TestComplainant:
         seen = handler.get(cid, actor=complainant_actor(cid))
         assert all(n.text != "Customer sounds difficult." for n in seen.notes)
         assert "difficult" not in desk.get(link).text
+
+
+class TestReview:
+    def test_a_manager_gets_the_review_pack_with_its_audit(self, desk, kit):
+        """The management review opens for a manager, with no personal data."""
+        submit_complaint(desk)
+        sign_in(desk, name="manager:1")
+        assert "Management review" in desk.get("/desk").text
+        response = desk.get("/desk/review")
+        assert response.status_code == 200
+        assert "<script" not in response.text
+        assert "sam@example.org" not in response.text
+        assert "script-src" not in response.headers["content-security-policy"]
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+
+    def test_a_handler_may_not_open_it(self, desk):
+        """complaints-handler may not export: no link, and 403."""
+        sign_in(desk)
+        assert "Management review" not in desk.get("/desk").text
+        assert desk.get("/desk/review").status_code == 403

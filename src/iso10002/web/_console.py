@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from iso10002.errors import GuardRejected, Iso10002Error, ValidationError
-from iso10002.handler import Actor
+from iso10002.handler import EXPORT, Actor
 from iso10002.model import Complaint
 from iso10002.repositories import Query
 from iso10002.web._api import allowed_now
@@ -26,6 +26,13 @@ from iso10002.web._words import deadline_words, label
 __all__ = ["console_routes", "refusal_words"]
 
 _QUEUE_LIMIT = 1000
+REVIEW_LIMIT = 50_000
+"""The most complaints the console's management review reads."""
+# The review pack styles its charts inline; it still runs no script.
+REVIEW_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def refusal_words(error: Iso10002Error) -> list[str]:
@@ -58,6 +65,10 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         context.setdefault("actor", desk.actor(request))
         context["csrf"] = csrf_token(request)
         context["root"] = root(request)
+        who = context["actor"]
+        context["may_review"] = who is not None and handler.access.can(
+            who, EXPORT, None
+        )
         context["flash"] = request.session.pop("flash", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -199,8 +210,23 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         request.session["flash"] = {"done": f"{label(trigger)}: done."}
         return RedirectResponse(where, status_code=303)
 
+    async def review(request: Request) -> Response:
+        actor = staff(request)
+        if actor is None:
+            return RedirectResponse(f"{root(request)}/login", status_code=303)
+        if not handler.access.can(actor, EXPORT, None):
+            words = ["The management review is for those who may export complaints."]
+            return page(request, "error.html", 403, words=words)
+        try:
+            html = await desk.call(review_pack, desk, actor)
+        except ImportError:
+            words = ["The management review needs the report extra: iso10002[report]."]
+            return page(request, "error.html", 501, words=words)
+        return HTMLResponse(html, headers={"Content-Security-Policy": REVIEW_CSP})
+
     routes = [
         Route("/desk", queue),
+        Route("/desk/review", review),
         Route("/desk/complaints/{complaint_id}", case),
         Route(
             "/desk/complaints/{complaint_id}/steps/{trigger}", step, methods=["POST"]
@@ -215,13 +241,35 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     return routes
 
 
-def _collect(desk: Desk, query: Query, actor: Actor) -> list[Complaint]:
+def review_pack(desk: Desk, actor: Actor) -> str:
+    """Return the management review pack (with its audit) as HTML, for ``actor``.
+
+    Built from the complaints the actor may read, redacted (the pack shows
+    no personal data), up to :data:`REVIEW_LIMIT` of them.
+
+    Raises:
+        ImportError: without the ``report`` extra (matplotlib).
+    """
+    from iso10002.analysis import (  # noqa: PLC0415 - the report extra
+        KpiSpec,
+        build_management_review,
+        render_html,
+    )
+
+    complaints = _collect(desk, Query(), actor, REVIEW_LIMIT)
+    review = build_management_review(complaints, KpiSpec(as_of=desk.now()))
+    return render_html(review)
+
+
+def _collect(
+    desk: Desk, query: Query, actor: Actor, limit: int = _QUEUE_LIMIT
+) -> list[Complaint]:
     found: list[Complaint] = []
     after: str | None = None
-    while len(found) < _QUEUE_LIMIT:
+    while len(found) < limit:
         page = desk.handler.find(query, actor=actor, limit=500, after=after)
         found.extend(page.items)
         if page.next_cursor is None or page.next_cursor == after:
             break
         after = page.next_cursor
-    return found[:_QUEUE_LIMIT]
+    return found[:limit]
