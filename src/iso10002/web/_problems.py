@@ -79,11 +79,13 @@ def describe(  # noqa: PLR0911 - one answer per error class
                 "clause": f.clause,
                 "code": f.code,
                 "message": f.message,
+                "blocking": bool(getattr(f, "blocking", True)),
             }
             for f in error.findings
             if hasattr(f, "policy_id")
         ]
-        detail = " ".join(f["message"] for f in findings) or str(error)
+        said = [str(f["message"]) for f in findings if f["blocking"]]
+        detail = " ".join(said) or str(error)
         extra = {"trigger": error.trigger, "state": error.state, "findings": findings}
         return "guard-rejected", detail, extra
     if isinstance(error, TransitionNotAllowed):
