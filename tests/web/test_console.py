@@ -391,3 +391,24 @@ class TestReview:
         sign_in(desk)
         assert "Management review" not in desk.get("/desk").text
         assert desk.get("/desk/review").status_code == 403
+
+
+def test_the_complainant_replies_when_asked_for_information(desk, handler):
+    """A request for information is answered through the link; the clock restarts."""
+    link = status_link(submit_complaint(desk))
+    cid = handler.repository.find(Query()).items[0].id
+    manager = Actor("manager:1", roles={"complaints-manager"})
+    handler.acknowledge(cid, actor=manager)
+    handler.assess(cid, actor=manager, category="billing")
+    handler.request_information(cid, actor=manager)
+    page = desk.get(link)
+    assert 'id="take-information_received"' in page.text
+    assert 'id="take-close"' not in page.text
+    desk.post(
+        link + "/steps/information_received",
+        data={"csrf": token(page), "reason": "My account number is 1234."},
+    )
+    stored = handler.get(cid, actor=manager)
+    assert stored.status == "investigating"
+    assert stored.notes[-1].text == "My account number is 1234."
+    assert "1234" not in str(stored.history[-1].data)
