@@ -7,8 +7,8 @@ serve`` on 127.0.0.1 with a new SQLite file and one manager account, then:
 
 1. submits a complaint on the public form and keeps the status link;
 2. signs in to the console, finds the complaint in the work queue, and
-   acknowledges, assesses, investigates, decides, communicates and closes it
-   through the case page's generated forms;
+   acknowledges, assesses, assigns to themselves, investigates, decides,
+   communicates and closes it through the case page's generated forms;
 3. opens the status link as the complainant, reads the decision and gives
    feedback.
 
@@ -205,6 +205,8 @@ def walk(driver: WebDriver, url: str, out: Path) -> list[str]:
         },
         shot="assess-form",
     )
+    w.step("assign", {"assignee": "manager"})
+    w.see("Assigned to\nmanager")
     w.step("investigate")
     w.step(
         "decide",
