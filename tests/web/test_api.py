@@ -80,6 +80,16 @@ class TestReceive:
         )
         assert response.status_code == 415
 
+    def test_a_step_without_the_json_type_is_refused(self, kit, api):
+        """An empty POST without the JSON type (a cross-site form) takes no step."""
+        cid = kit.receive(api)["id"]
+        response = api.post(
+            f"/api/complaints/{cid}/steps/acknowledge", headers=kit.auth("manager")
+        )
+        assert response.status_code == 415
+        current = api.get(f"/api/complaints/{cid}", headers=kit.auth("manager"))
+        assert current.json()["status"] == "received"
+
     def test_malformed_json_is_422(self, kit, api):
         """A body that does not parse names the body."""
         response = api.post(

@@ -131,11 +131,8 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901 - one closure per endpo
             actor = desk.actor(request)
             if actor is None:
                 return problem("unauthenticated", "no actor: sign in first")
-            if body and request.headers.get("content-length") not in (None, "0"):
-                if not _is_json(request):
-                    return problem("unsupported-media-type", "send application/json")
-            elif body and not _is_json(request) and request.method == "POST":
-                # An empty body still needs the JSON type: a cross-site HTML
+            if body and not _is_json(request):
+                # Even an empty body needs the JSON type: a cross-site HTML
                 # form cannot send it, which keeps cookie sessions safe.
                 return problem("unsupported-media-type", "send application/json")
             try:
