@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from iso10002.calendars import WeekdayCalendar
@@ -434,3 +436,46 @@ def test_a_handler_may_not_touch_a_colleagues_complaint(kit, api):
     assert kit.step(api, cid, "acknowledge", who="other-handler").status_code == 200
     listed = api.get("/api/complaints", headers=kit.auth("handler")).json()
     assert cid not in [c["id"] for c in listed["items"]]
+
+
+class TestExportAndReview:
+    def test_a_manager_exports_json_lines_without_personal_data(self, kit, api):
+        """One document per line; personal fields are left out by default."""
+        ids = [kit.receive(api)["id"] for _ in range(2)]
+        response = api.get("/api/export", headers=kit.auth("manager"))
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(x) for x in response.text.splitlines()]
+        assert [d["id"] for d in lines] == ids
+        assert "sam@example.org" not in response.text
+
+    def test_personal_data_needs_its_own_grant(self, kit, api):
+        """A manager may export, but not personal data (the default grants)."""
+        kit.receive(api)
+        response = api.get(
+            "/api/export?personal_data=true", headers=kit.auth("manager")
+        )
+        assert response.status_code == 403
+
+    def test_export_checks_statuses_too(self, kit, api):
+        """A misspelt state is 422 here as well."""
+        response = api.get("/api/export?status=closd", headers=kit.auth("manager"))
+        assert response.status_code == 422
+
+    @pytest.mark.parametrize("role", ["handler", "intake", "nobody"])
+    def test_who_may_not_export_gets_403_even_with_nothing_to_export(
+        self, kit, api, role
+    ):
+        """The refusal does not depend on there being complaints."""
+        assert api.get("/api/export", headers=kit.auth(role)).status_code == 403
+        assert api.get("/api/reports/review", headers=kit.auth(role)).status_code == 403
+
+    def test_the_review_pack_as_json(self, kit, api):
+        """An auditor gets the review pack's data, with no personal data."""
+        cid = kit.receive(api)["id"]
+        kit.walk(api, cid)
+        response = api.get("/api/reports/review", headers=kit.auth("auditor"))
+        assert response.status_code == 200
+        assert "sam@example.org" not in response.text
+        assert "Sam Taylor" not in response.text
+        assert isinstance(response.json(), dict)

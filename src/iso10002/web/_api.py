@@ -8,17 +8,18 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from iso10002.errors import AccessDenied, Iso10002Error, ValidationError
-from iso10002.handler import Actor
+from iso10002.handler import EXPORT, EXPORT_PERSONAL_DATA, Actor
 from iso10002.model import Complaint, ComplaintForm
 from iso10002.repositories import Query
 from iso10002.serialization import from_dict, to_dict
 from iso10002.web._desk import Desk, deadline_state
 from iso10002.web._openapi import openapi_document
 from iso10002.web._problems import problem, problem_for
+from iso10002.web._reports import build_review, export_lines, may_export
 from iso10002.web._steps import step_sets, take_step
 
 __all__ = ["api_routes", "find_query"]
@@ -110,7 +111,7 @@ def _is_json(request: Request) -> bool:
     return kind == "application/json" or kind.endswith("+json")
 
 
-def api_routes(desk: Desk) -> list[Route]:  # noqa: C901 - one closure per endpoint
+def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure per endpoint
     """Return the API's routes for ``desk``'s handler and workflow."""
     handler = desk.handler
     definition = handler.workflow.definition
@@ -207,6 +208,28 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901 - one closure per endpo
         )
         return JSONResponse(allowed_now(desk, found, actor))
 
+    async def export(request: Request, actor: Actor) -> Response:
+        if not may_export(desk, actor):
+            raise AccessDenied(actor.name, EXPORT)
+        query, _, _ = find_query(request.query_params, states, desk.now())
+        personal = _boolean("personal_data", request.query_params.get("personal_data"))
+        if personal and not handler.access.can(actor, EXPORT_PERSONAL_DATA, None):
+            raise AccessDenied(actor.name, EXPORT_PERSONAL_DATA)
+        lines = export_lines(desk, actor, query, personal=bool(personal))
+        return StreamingResponse(
+            lines,
+            media_type="application/x-ndjson",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    async def review(_request: Request, actor: Actor) -> Response:
+        if not may_export(desk, actor):
+            raise AccessDenied(actor.name, EXPORT)
+        from iso10002.analysis import review_to_dict  # noqa: PLC0415
+
+        pack = await desk.call(build_review, desk, actor)
+        return JSONResponse(review_to_dict(pack), headers={"Cache-Control": "no-store"})
+
     def step(trigger: str) -> Endpoint:
         async def take(request: Request, actor: Actor) -> Response:
             body = await _json_body(request, required=False) or {}
@@ -238,6 +261,8 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901 - one closure per endpo
         Route("/api/workflow", guarded(workflow)),
         Route("/api/complaints", guarded(find), methods=["GET"]),
         Route("/api/complaints", guarded(receive, body=True), methods=["POST"]),
+        Route("/api/export", guarded(export)),
+        Route("/api/reports/review", guarded(review)),
         Route("/api/complaints/{complaint_id}", guarded(get)),
         Route("/api/complaints/{complaint_id}/history", guarded(history)),
         Route("/api/complaints/{complaint_id}/deadlines", guarded(deadlines)),

@@ -11,13 +11,14 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from iso10002.errors import GuardRejected, Iso10002Error, ValidationError
-from iso10002.handler import EXPORT, Actor
+from iso10002.handler import Actor
 from iso10002.model import Complaint
 from iso10002.repositories import Query
 from iso10002.web._api import allowed_now
 from iso10002.web._desk import Desk, deadline_state, root
 from iso10002.web._forms import form_data
 from iso10002.web._problems import PROBLEM_TYPES, describe
+from iso10002.web._reports import may_export, review_html
 from iso10002.web._schema import form_fields
 from iso10002.web._security import check_csrf, csrf_token
 from iso10002.web._steps import step_requires, step_sets, take_step
@@ -26,8 +27,6 @@ from iso10002.web._words import deadline_words, label
 __all__ = ["console_routes", "refusal_words"]
 
 _QUEUE_LIMIT = 1000
-REVIEW_LIMIT = 50_000
-"""The most complaints the console's management review reads."""
 # The review pack styles its charts inline; it still runs no script.
 REVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -66,9 +65,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         context["csrf"] = csrf_token(request)
         context["root"] = root(request)
         who = context["actor"]
-        context["may_review"] = who is not None and handler.access.can(
-            who, EXPORT, None
-        )
+        context["may_review"] = who is not None and may_export(desk, who)
         context["flash"] = request.session.pop("flash", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -214,11 +211,11 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         actor = staff(request)
         if actor is None:
             return RedirectResponse(f"{root(request)}/login", status_code=303)
-        if not handler.access.can(actor, EXPORT, None):
+        if not may_export(desk, actor):
             words = ["The management review is for those who may export complaints."]
             return page(request, "error.html", 403, words=words)
         try:
-            html = await desk.call(review_pack, desk, actor)
+            html = await desk.call(review_html, desk, actor)
         except ImportError:
             words = ["The management review needs the report extra: iso10002[report]."]
             return page(request, "error.html", 501, words=words)
@@ -241,35 +238,13 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     return routes
 
 
-def review_pack(desk: Desk, actor: Actor) -> str:
-    """Return the management review pack (with its audit) as HTML, for ``actor``.
-
-    Built from the complaints the actor may read, redacted (the pack shows
-    no personal data), up to :data:`REVIEW_LIMIT` of them.
-
-    Raises:
-        ImportError: without the ``report`` extra (matplotlib).
-    """
-    from iso10002.analysis import (  # noqa: PLC0415 - the report extra
-        KpiSpec,
-        build_management_review,
-        render_html,
-    )
-
-    complaints = _collect(desk, Query(), actor, REVIEW_LIMIT)
-    review = build_management_review(complaints, KpiSpec(as_of=desk.now()))
-    return render_html(review)
-
-
-def _collect(
-    desk: Desk, query: Query, actor: Actor, limit: int = _QUEUE_LIMIT
-) -> list[Complaint]:
+def _collect(desk: Desk, query: Query, actor: Actor) -> list[Complaint]:
     found: list[Complaint] = []
     after: str | None = None
-    while len(found) < limit:
+    while len(found) < _QUEUE_LIMIT:
         page = desk.handler.find(query, actor=actor, limit=500, after=after)
         found.extend(page.items)
         if page.next_cursor is None or page.next_cursor == after:
             break
         after = page.next_cursor
-    return found[:limit]
+    return found[:_QUEUE_LIMIT]

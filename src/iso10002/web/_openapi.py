@@ -219,6 +219,45 @@ def openapi_document(
                 },
             },
         },
+        "/api/export": {
+            "get": {
+                "operationId": "export",
+                "summary": "Export complaints as JSON lines (without personal data "
+                "unless personal_data=true and allowed)",
+                "parameters": [
+                    p
+                    for p in _list_parameters(states)
+                    if p["name"] not in {"limit", "after"}
+                ]
+                + [
+                    {
+                        "name": "personal_data",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "boolean"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "One complaint document per line",
+                        "content": {
+                            "application/x-ndjson": {"schema": {"type": "string"}}
+                        },
+                    },
+                    **_problems(401, 403, 422),
+                },
+            }
+        },
+        "/api/reports/review": {
+            "get": {
+                "operationId": "review",
+                "summary": "The management review pack with its audit evidence",
+                "responses": {
+                    "200": _json({"type": "object"}, "The pack as JSON data"),
+                    **_problems(401, 403),
+                },
+            }
+        },
         "/api/complaints/{complaint_id}": {
             "get": {
                 "operationId": "get",
