@@ -412,3 +412,36 @@ def test_the_complainant_replies_when_asked_for_information(desk, handler):
     assert stored.status == "investigating"
     assert stored.notes[-1].text == "My account number is 1234."
     assert "1234" not in str(stored.history[-1].data)
+
+
+def test_a_decision_with_a_remedy_through_the_console(desk, handler):
+    """The decide form takes one remedy: kind, description, amount, currency."""
+    submit_complaint(desk)
+    cid = handler.repository.find(Query()).items[0].id
+    manager = Actor("manager:1", roles={"complaints-manager"})
+    handler.acknowledge(cid, actor=manager)
+    handler.assess(cid, actor=manager, category="billing")
+    handler.investigate(cid, actor=manager)
+    sign_in(desk, name="manager:1")
+    page = desk.get(f"/desk/complaints/{cid}")
+    assert 'name="decision.remedies[0].kind"' in page.text
+    assert "Decision: remedies: amount" in page.text
+    desk.post(
+        f"/desk/complaints/{cid}/steps/decide",
+        data={
+            "csrf": token(page),
+            "decision.outcome": "upheld",
+            "decision.summary": "Refunded.",
+            "decision.remedies[0].kind": "refund",
+            "decision.remedies[0].amount": "25.00",
+            "decision.remedies[0].currency": "GBP",
+            "outcome": "upheld",
+        },
+    )
+    decided = handler.get(cid, actor=manager)
+    assert decided.status == "decided", desk.get(f"/desk/complaints/{cid}").text
+    assert [(r.kind.value, str(r.amount)) for r in decided.decision.remedies] == [
+        ("refund", "25.00")
+    ]
+    page = desk.get(f"/desk/complaints/{cid}")
+    assert 'name="decision.remedies[0].kind"' not in page.text

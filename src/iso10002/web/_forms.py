@@ -10,6 +10,20 @@ from iso10002.web._schema import FormField
 __all__ = ["form_data"]
 
 
+def _place(data: dict[str, Any], path: str, value: Any) -> None:
+    """Put ``value`` at a dotted path; ``name[0]`` is the first item of a list."""
+    target: Any = data
+    *parents, last = path.split(".")
+    for part in parents:
+        key, bracket, _index = part.partition("[")
+        if bracket:  # one item of a list of records (the desk asks for one)
+            items = target.setdefault(key, [{}])
+            target = items[0]
+        else:
+            target = target.setdefault(key, {})
+    target[last] = value
+
+
 def form_data(fields: list[FormField], submitted: Any) -> dict[str, Any]:
     """Return the nested step data of a submitted form.
 
@@ -38,11 +52,7 @@ def form_data(fields: list[FormField], submitted: Any) -> dict[str, Any]:
             value = [w.strip() for w in raw.split(",") if w.strip()]
         else:
             value = raw.strip()
-        target = data
-        *parents, last = field.name.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
+        _place(data, field.name, value)
     if problems:
         raise ValidationError(problems)
     return data

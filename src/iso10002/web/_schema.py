@@ -158,7 +158,7 @@ _LONG_TEXT = frozenset({"summary", "reasons", "description", "comment"})
 
 
 def _label(path: str) -> str:
-    words = [part.replace("_", " ") for part in path.split(".")]
+    words = [part.replace("_", " ").replace("[0]", "") for part in path.split(".")]
     return ": ".join(words).capitalize()
 
 
@@ -200,6 +200,36 @@ def _input(path: str, hint: Any, *, required: bool, current: Any) -> FormField |
     return None  # nested records (remedies, links) are left to the API
 
 
+def _item_record(hint: Any) -> type | None:
+    """Return ``X`` for ``tuple[X, ...]`` of an attrs class, else ``None``."""
+    inner, _ = _optional(hint)
+    args = typing.get_args(inner)
+    if (
+        typing.get_origin(inner) is tuple
+        and len(args) == 2  # noqa: PLR2004
+        and args[1] is Ellipsis
+        and isinstance(args[0], type)
+        and attrs.has(args[0])
+    ):
+        return args[0]
+    return None
+
+
+def _one_item(path: str, cls: type) -> list[FormField]:
+    """Return the inputs of one optional item of a list of records (a remedy)."""
+    hints = _hints(cls)
+    fields = []
+    for sub in attrs.fields(cls):
+        if server_filled(sub, hints[sub.name]):
+            continue
+        made = _input(
+            f"{path}.{sub.name}", hints[sub.name], required=False, current=None
+        )
+        if made is not None:
+            fields.append(made)
+    return fields
+
+
 def form_fields(
     sets: typing.Iterable[str],
     complaint: Complaint,
@@ -210,7 +240,9 @@ def form_fields(
     A record field (``decision``) gives one input per sub-field, except the
     ones the desk fills (:func:`server_filled`); when the complaint already
     holds the record, only its empty sub-fields are asked (communicating a
-    decision asks how, not the decision again). A record's own required
+    decision asks how, not the decision again). A list of records inside a
+    record (the decision's remedies) gives the inputs of one optional item.
+    A record's own required
     sub-fields are marked required only when the step requires the record
     (a root cause is optional when closing; its category is needed only
     with it).
@@ -228,8 +260,14 @@ def form_fields(
                 value = None if current is None else getattr(current, sub.name)
                 if current is not None and value not in (None, "", ()):
                     continue
+                path = f"{name}.{sub.name}"
+                item = _item_record(hints[sub.name])
+                if item is not None:
+                    if current is None:  # items are given with the record
+                        found.extend(_one_item(f"{path}[0]", item))
+                    continue
                 made = _input(
-                    f"{name}.{sub.name}",
+                    path,
                     hints[sub.name],
                     required=sub.default is attrs.NOTHING and name in requires,
                     current=value,
