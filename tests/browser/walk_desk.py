@@ -12,8 +12,9 @@ serve`` on 127.0.0.1 with a new SQLite file and one manager account, then:
 3. opens the status link as the complainant, reads the decision and gives
    feedback.
 
-Each page is checked for what a person must see, and a screenshot of it is
-left in ``--out`` (``build/desk``).
+Each page is checked for what a person must see (the queue and the status
+page also for fitting a phone's width), and a screenshot of it is left in
+``--out`` (``build/desk``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from iso10002.web import hash_password
 
 PASSWORD = "a long enough password"
 WIDTH, HEIGHT = 1000, 1100
+PHONE = 390  # a phone's CSS width
 
 
 def free_port() -> int:
@@ -129,14 +131,24 @@ class Walk:
                 sys.exit(f"expected {missing!r} on {self.driver.current_url}:\n{page}")
             time.sleep(0.1)
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, width: int = WIDTH) -> None:
+        self.driver.set_window_size(width, HEIGHT)
         self.driver.execute_script("window.scrollTo(0, 0)")
         height = self.driver.execute_script("return document.body.scrollHeight")
-        self.driver.set_window_size(WIDTH, max(HEIGHT, int(height) + 40))
+        self.driver.set_window_size(width, max(HEIGHT, int(height) + 40))
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
         self.driver.save_screenshot(str(path))
         self.driver.set_window_size(WIDTH, HEIGHT)
         self.shots.append(path.name)
+
+    def fits(self, width: int) -> None:
+        """Check the page needs no sideways scrolling at ``width`` pixels."""
+        self.driver.set_window_size(width, HEIGHT)
+        wide = self.driver.execute_script("return document.documentElement.scrollWidth")
+        inner = self.driver.execute_script("return window.innerWidth")
+        self.driver.set_window_size(WIDTH, HEIGHT)
+        if int(wide) > int(inner):
+            sys.exit(f"{self.driver.current_url} is {wide}px wide at {inner}px")
 
     def type(self, name: str, value: str) -> None:
         element = self.driver.find_element(By.NAME, name)
@@ -192,6 +204,8 @@ def walk(driver: WebDriver, url: str, out: Path) -> list[str]:
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     w.see("Work queue", "Received", "On track")
     w.shot("work-queue")
+    w.fits(PHONE)
+    w.shot("work-queue-phone", PHONE)
     driver.find_element(By.CSS_SELECTOR, "tbody a").click()
     w.see("Acknowledge: due in", "I was charged twice", "Steps you can take now")
     w.shot("case-received")
@@ -241,6 +255,8 @@ def walk(driver: WebDriver, url: str, out: Path) -> list[str]:
     driver.find_element(By.ID, "take-record_satisfaction").click()
     w.see("Thank you: we have recorded it.", "You rated our handling 5 out of 5")
     w.shot("status-feedback")
+    w.fits(PHONE)
+    w.shot("status-phone", PHONE)
 
     # A tampered link opens nothing.
     w.open(link[:-3] + "xyz")
