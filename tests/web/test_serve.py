@@ -15,7 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from iso10002.cli import cli
-from iso10002.web import hash_password
+from iso10002.cli._errors import CliError
+from iso10002.cli._serve import _secret, desk_handler
+from iso10002.handler.postgres import PostgresHandlerStore
+from iso10002.repositories.postgres import PostgresComplaintRepository
+from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.web import ComplainantAccess, hash_password
 
 
 def free_port() -> int:
@@ -150,3 +155,54 @@ class TestServeRuns:
         finally:
             err = stop(process)
         assert "nobody can sign in" in err
+
+
+class TestServeParts:
+    def test_the_secret_comes_from_the_file_then_the_environment(
+        self, tmp_path, monkeypatch
+    ):
+        """--secret-key-file wins; else ISO10002_SECRET_KEY; else a random key."""
+        key = tmp_path / "desk.key"
+        key.write_text("f" * 48 + "\n")
+        monkeypatch.setenv("ISO10002_SECRET_KEY", "e" * 48)
+        assert _secret(key) == "f" * 48
+        assert _secret(None) == "e" * 48
+        monkeypatch.delenv("ISO10002_SECRET_KEY")
+        first, second = _secret(None), _secret(None)
+        assert first != second
+        assert len(first) >= 32
+
+    def test_a_missing_key_file_is_an_error(self, tmp_path):
+        """The file is named in the message."""
+        with pytest.raises(CliError, match=r"desk\.key"):
+            _secret(tmp_path / "desk.key")
+
+    def test_the_desk_handler_lets_complainants_use_their_links(self, tmp_path):
+        """On SQLite the handler keeps its own store and wraps the access policy."""
+        repository = SQLiteComplaintRepository(tmp_path / "d.db")
+        handler, store = desk_handler(repository, str(tmp_path / "d.db"), "x", "UTC")
+        try:
+            assert store is None
+            assert isinstance(handler.access, ComplainantAccess)
+        finally:
+            handler.shutdown()
+            repository.close()
+
+    @pytest.mark.postgres
+    def test_on_postgresql_the_desk_handler_has_a_shared_store(
+        self, iso10002_postgres_dsn, iso10002_postgres_schema
+    ):
+        """Reference counters live in PostgreSQL, shared by every process."""
+        repository = PostgresComplaintRepository(
+            iso10002_postgres_dsn, schema=iso10002_postgres_schema, migrate=True
+        )
+        handler, store = desk_handler(
+            repository, iso10002_postgres_dsn, iso10002_postgres_schema, "UTC"
+        )
+        try:
+            assert isinstance(store, PostgresHandlerStore)
+            assert handler.store is store
+        finally:
+            handler.shutdown()
+            store.close()
+            repository.close()
