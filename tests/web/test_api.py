@@ -479,3 +479,25 @@ class TestExportAndReview:
         assert "sam@example.org" not in response.text
         assert "Sam Taylor" not in response.text
         assert isinstance(response.json(), dict)
+
+
+def test_deciding_again_after_an_appeal_records_a_new_decision(kit, api):
+    """After reject_decision the new decision has its own time, author and text."""
+    cid = kit.receive(api)["id"]
+    first = kit.walk(api, cid, until="close")
+    assert first["status"] == "decision_communicated"
+    appealed = kit.step(api, cid, "reject_decision", who="manager")
+    assert appealed.json()["status"] == "internal_review"
+    again = {
+        "decision": {
+            "outcome": "partially_upheld",
+            "summary": "On review, half of it.",
+            "escalation_route": "The ombudsman, within six months.",
+        },
+        "outcome": "partially_upheld",
+    }
+    decided = kit.step(api, cid, "decide", again, who="handler").json()["decision"]
+    assert decided["summary"] == "On review, half of it."
+    assert decided["decided_by"] == "agent:1"
+    assert decided["decided_at"] > first["decision"]["decided_at"]
+    assert decided["communicated_at"] is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
+from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -21,6 +22,7 @@ from iso10002.model import Complaint
 
 __all__ = [
     "FormField",
+    "completes",
     "component_schemas",
     "field_type",
     "form_fields",
@@ -200,6 +202,17 @@ def _input(path: str, hint: Any, *, required: bool, current: Any) -> FormField |
     return None  # nested records (remedies, links) are left to the API
 
 
+def completes(name: str, requires: Collection[str]) -> bool:
+    """Tell whether a step that sets record ``name`` completes the one held.
+
+    It does when it requires a field inside the record (communicating a
+    decision requires ``decision.communicated_at``); a step that requires
+    the record itself (deciding) records a new one.
+    """
+    prefix = f"{name}."
+    return any(r.startswith(prefix) for r in requires)
+
+
 def _item_record(hint: Any) -> type | None:
     """Return ``X`` for ``tuple[X, ...]`` of an attrs class, else ``None``."""
     inner, _ = _optional(hint)
@@ -233,16 +246,18 @@ def _one_item(path: str, cls: type) -> list[FormField]:
 def form_fields(
     sets: typing.Iterable[str],
     complaint: Complaint,
-    requires: typing.Container[str] = (),
+    requires: Collection[str] = (),
 ) -> list[FormField]:
     """Return the inputs for the complaint fields a step sets.
 
     A record field (``decision``) gives one input per sub-field, except the
     ones the desk fills (:func:`server_filled`); when the complaint already
-    holds the record, only its empty sub-fields are asked (communicating a
-    decision asks how, not the decision again). A list of records inside a
-    record (the decision's remedies) gives the inputs of one optional item.
-    A record's own required
+    holds the record and the step completes it (:func:`completes`), only its
+    empty sub-fields are asked (communicating a decision asks how, not the
+    decision again); a step that records it anew (deciding again after an
+    appeal) asks every field, filled in with the current values. A list of
+    records inside a record (the decision's remedies) gives the inputs of
+    one optional item. A record's own required
     sub-fields are marked required only when the step requires the record
     (a root cause is optional when closing; its category is needed only
     with it).
@@ -254,16 +269,17 @@ def form_fields(
         current = getattr(complaint, name, None)
         if isinstance(inner, type) and attrs.has(inner):
             hints = _hints(inner)
+            completing = current is not None and completes(name, requires)
             for sub in attrs.fields(inner):
                 if server_filled(sub, hints[sub.name]):
                     continue
                 value = None if current is None else getattr(current, sub.name)
-                if current is not None and value not in (None, "", ()):
+                if completing and value not in (None, "", ()):
                     continue
                 path = f"{name}.{sub.name}"
                 item = _item_record(hints[sub.name])
                 if item is not None:
-                    if current is None:  # items are given with the record
+                    if not completing:  # items are given with a new record
                         found.extend(_one_item(f"{path}[0]", item))
                     continue
                 made = _input(

@@ -25,9 +25,20 @@ from iso10002.handler import (
 )
 from iso10002.model import Complaint
 from iso10002.serialization import to_dict
-from iso10002.web._schema import _hints, _optional, field_type, server_filled
+from iso10002.web._schema import (
+    _hints,
+    _optional,
+    completes,
+    field_type,
+    server_filled,
+)
 
-__all__ = ["PreconditionFailed", "step_requires", "step_sets", "take_step"]
+__all__ = [
+    "PreconditionFailed",
+    "step_requires",
+    "step_sets",
+    "take_step",
+]
 
 
 class PreconditionFailed(Iso10002Error):
@@ -82,7 +93,9 @@ def _complete(  # noqa: PLR0913 - the record, what the step needs, and who/when
         return given  # let the converter name the problem
     held = getattr(current, name, None)
     merged: dict[str, Any] = {}
-    if held is not None:
+    if held is not None and completes(name, requires):
+        # The step completes the record the complaint holds (communicating
+        # a decision); any other step that sets it records a new one.
         merged = to_dict(held)
         if _has_redacted(merged):
             raise AccessDenied(actor.name, READ_PERSONAL_DATA, current.id)
@@ -144,8 +157,7 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
     values = dict(data or {})
     for name in sets:
         if name in values or (
-            getattr(current, name, None) is not None
-            and any(r.startswith(f"{name}.") for r in requires)
+            getattr(current, name, None) is not None and completes(name, requires)
         ):
             values[name] = _complete(
                 name,
