@@ -20,7 +20,7 @@ nox.options.error_on_missing_interpreters = False
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # ``docs``: the tests build small pages with the docs' own Sphinx extensions.
-EXTRAS = ".[postgres,holidays,cli,toml,crypto,testing,docs,report,letters,links]"
+EXTRAS = ".[postgres,holidays,cli,toml,crypto,testing,docs,report,letters,links,web]"
 # One worker per core; ``loadfile`` keeps each file on one worker, which the
 # docs need (the code blocks of one page share their names, in order).
 PYTEST_ARGS = ["-n", "auto", "--dist", "loadfile", "--cov"]
@@ -75,7 +75,7 @@ def docs(session: nox.Session) -> None:
     without it the pages show the DOT text and the build says so.
     """
     # Every public module is imported for the API reference, optional ones too.
-    session.install("-e", ".[docs,holidays,postgres,cli,toml,crypto,testing]")
+    session.install("-e", ".[docs,holidays,postgres,cli,toml,crypto,testing,web]")
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
     )
@@ -93,7 +93,7 @@ def coverage(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Run every benchmark; each prints its ratios against its references."""
-    session.install("-e", ".[postgres,holidays,cli,report]", *group("bench"))
+    session.install("-e", ".[postgres,holidays,cli,report,web]", *group("bench"))
     scripts = sorted(
         str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")
     )
@@ -111,3 +111,15 @@ def browser(session: nox.Session) -> None:
     """
     session.install("-e", ".[cli,report]")
     session.run("python", "tests/browser/check_review_pack.py", *session.posargs)
+
+
+@nox.session(python="3.11", default=False)
+def desk_browser(session: nox.Session) -> None:
+    """Walk the web desk in headless Chromium: public form, staff steps, feedback.
+
+    Not part of the default gate: it needs Chromium and its driver from the
+    system (``apt-get install -y chromium chromium-driver`` on Debian); no
+    browser is downloaded. Screenshots are left in ``build/desk``.
+    """
+    session.install("-e", ".[cli,web]", "selenium>=4.20")
+    session.run("python", "tests/browser/walk_desk.py", *session.posargs)

@@ -56,6 +56,7 @@ _EXTERNAL = (
     "pytest",
     "sqlite3",
     "ssl",
+    "starlette",
     "t",  # ``typing as t`` in annotations autodoc could not evaluate
     "typing",
     "zoneinfo",

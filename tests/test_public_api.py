@@ -551,6 +551,17 @@ EXPECTED: dict[str, list[str]] = {
         "utc_datetimes",
         "workflow_refs",
     ],
+    "iso10002.web": [
+        "COMPLAINANT_ROLE",
+        "COMPLAINANT_STEPS",
+        "CSP",
+        "Authenticate",
+        "ComplainantAccess",
+        "PasswordUsers",
+        "complainant_actor",
+        "create_app",
+        "hash_password",
+    ],
     "iso10002.workflow": [
         "CLAUSE_7_STEPS",
         "DEFAULT_REOPEN_WINDOW",

@@ -9,7 +9,8 @@ export back), ``iso10002 packs``
 lists the regulatory deadline packs, ``iso10002 report`` prints KPIs or
 writes the management review pack (HTML, JSON), ``iso10002 audit`` gives
 audit evidence and the self-assessment per clause, and ``iso10002 return
-fca`` and ``iso10002 return asic`` produce regulatory complaints returns; the
+fca`` and ``iso10002 return asic`` produce regulatory complaints returns, and
+``iso10002 serve`` runs the web desk (the ``web`` extra); the
 analysis commands output no personal data. ``python -m iso10002`` is the same
 program. Every command has ``--help``; user errors give one line on stderr
 and a non-zero exit status. ``--db`` takes a SQLite file or a PostgreSQL URI
@@ -40,6 +41,7 @@ _COMMANDS: dict[str, str] = {
     "packs": "iso10002.cli._packs:packs",
     "report": "iso10002.cli._report:report",
     "return": "iso10002.cli._returns:returns",
+    "serve": "iso10002.cli._serve:serve",
     "workflow": "iso10002.cli._workflow:workflow",
 }
 
