@@ -75,7 +75,10 @@ def docs(session: nox.Session) -> None:
     without it the pages show the DOT text and the build says so.
     """
     # Every public module is imported for the API reference, optional ones too.
-    session.install("-e", ".[docs,holidays,postgres,cli,toml,crypto,testing,web]")
+    session.install(
+        "-e",
+        ".[docs,holidays,postgres,cli,toml,crypto,testing,report,letters,links,web]",
+    )
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
     )

@@ -20,7 +20,7 @@ from starlette.requests import HTTPConnection
 from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import Actor, ComplaintsHandler, RoleBasedAccess
 from iso10002.repositories import InMemoryComplaintRepository
-from iso10002.web import ComplainantAccess, create_app
+from iso10002.web import complainant_access, create_app
 
 TOKENS = {  # the host's own authentication, reduced to a table
     "agent-token": Actor("agent:17", roles={"complaints-handler"}),
@@ -38,7 +38,7 @@ handler = ComplaintsHandler(
     InMemoryComplaintRepository(),
     calendar=WeekdayCalendar(zone="Europe/London"),
     # Complainants follow their status link; staff act by their roles.
-    access=ComplainantAccess(base=RoleBasedAccess()),
+    access=complainant_access(RoleBasedAccess()),
 )
 app = create_app(
     handler, secret_key=secrets.token_urlsafe(48), authenticate=authenticate

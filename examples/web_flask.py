@@ -20,13 +20,13 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import ComplaintsHandler, RoleBasedAccess
 from iso10002.repositories import InMemoryComplaintRepository
-from iso10002.web import ComplainantAccess, create_app
+from iso10002.web import complainant_access, create_app
 
 handler = ComplaintsHandler(
     InMemoryComplaintRepository(),
     calendar=WeekdayCalendar(zone="Europe/London"),
     # Without it, status links open nothing: the complainant has no grants.
-    access=ComplainantAccess(base=RoleBasedAccess()),
+    access=complainant_access(RoleBasedAccess()),
 )
 # No hook: the host's users sign in elsewhere; this shop only takes complaints.
 desk = create_app(handler, secret_key=secrets.token_urlsafe(48))

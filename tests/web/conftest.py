@@ -17,7 +17,7 @@ with warnings.catch_warnings():
 from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import Actor, ComplaintsHandler, RoleBasedAccess
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
-from iso10002.web import ComplainantAccess, PasswordUsers, create_app, hash_password
+from iso10002.web import PasswordUsers, complainant_access, create_app, hash_password
 
 SECRET = "test-secret-" + "x" * 40
 TOKENS = {
@@ -41,7 +41,7 @@ def make_handler(repository) -> ComplaintsHandler:
     return ComplaintsHandler(
         repository,
         calendar=WeekdayCalendar(zone="Europe/London"),
-        access=ComplainantAccess(base=RoleBasedAccess()),
+        access=complainant_access(RoleBasedAccess()),
     )
 
 

@@ -10,7 +10,7 @@ from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import ComplaintsHandler, RoleBasedAccess
 from iso10002.handler.postgres import PostgresHandlerStore
 from iso10002.repositories.postgres import PostgresComplaintRepository
-from iso10002.web import ComplainantAccess, create_app
+from iso10002.web import complainant_access, create_app
 from iso10002.workflow import WorkflowDefinition, standard_workflow
 
 
@@ -339,7 +339,7 @@ def test_the_clause_7_path_on_postgresql(
     handler = ComplaintsHandler(
         repository,
         calendar=WeekdayCalendar(),
-        access=ComplainantAccess(base=RoleBasedAccess()),
+        access=complainant_access(RoleBasedAccess()),
         store=store,
     )
     try:

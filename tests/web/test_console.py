@@ -8,12 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from iso10002.clock import FixedClock
+from iso10002.communications import complainant_actor
 from iso10002.errors import AccessDenied, ValidationError
 from iso10002.handler import Actor
 from iso10002.model import ComplaintForm
 from iso10002.repositories import Query
 from iso10002.serialization import from_dict
-from iso10002.web import CSP, complainant_actor, create_app
+from iso10002.web import CSP, create_app
 
 PASSWORD = "correct horse battery"
 

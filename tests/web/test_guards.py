@@ -11,7 +11,7 @@ import pytest
 from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import Actor, ComplaintsHandler, RoleBasedAccess
 from iso10002.principles import policies_for
-from iso10002.web import ComplainantAccess, create_app
+from iso10002.web import complainant_access, create_app
 from iso10002.workflow import standard_workflow
 
 OWNER = "iso10002.accountability.owner-assigned"
@@ -30,7 +30,7 @@ def guarded(repository, kit):
         attrs.evolve(definition, steps=steps),
         policies_for("iso10002:2018"),
         calendar=WeekdayCalendar(),
-        access=ComplainantAccess(base=RoleBasedAccess()),
+        access=complainant_access(RoleBasedAccess()),
     )
     app = create_app(handler, secret_key=kit.SECRET, authenticate=kit.bearer)
     with kit.TestClient(

@@ -17,10 +17,11 @@ from click.testing import CliRunner
 from iso10002.cli import cli
 from iso10002.cli._errors import CliError
 from iso10002.cli._serve import _secret, desk_handler
+from iso10002.communications import ComplainantAccess
 from iso10002.handler.postgres import PostgresHandlerStore
 from iso10002.repositories.postgres import PostgresComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
-from iso10002.web import ComplainantAccess, hash_password
+from iso10002.web import hash_password
 
 
 def free_port() -> int:

@@ -29,9 +29,9 @@ def desk_handler(
     """Return the desk's handler and the store it opened (``None`` for SQLite).
 
     Complainants act on their own complaint through
-    :class:`~iso10002.web.ComplainantAccess`; staff by their roles.
+    :func:`~iso10002.web.complainant_access`; staff by their roles.
     """
-    from iso10002.web import ComplainantAccess  # noqa: PLC0415 - the web extra
+    from iso10002.web import complainant_access  # noqa: PLC0415 - the web extra
 
     store: Any = None
     if is_dsn(target):
@@ -41,7 +41,7 @@ def desk_handler(
     handler = ComplaintsHandler(
         repository,
         calendar=WeekdayCalendar(zone=zone),
-        access=ComplainantAccess(base=RoleBasedAccess()),
+        access=complainant_access(RoleBasedAccess()),
         store=store,
     )
     return handler, store

@@ -11,7 +11,7 @@ decision, record satisfaction once and withdraw, and nothing else. Needs the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,13 +22,14 @@ from iso10002.communications._log import correspondence_log
 from iso10002.errors import ValidationError
 from iso10002.handler import (
     READ,
+    READ_PERSONAL_DATA,
+    RECORD_CORRESPONDENCE,
     AccessPolicy,
     Actor,
     ComplaintsHandler,
     RoleBasedAccess,
     StepResult,
 )
-from iso10002.handler._correspondence import RECORD_CORRESPONDENCE
 from iso10002.model import (
     Channel,
     Complaint,
@@ -80,30 +81,48 @@ def complainant_actor(complaint_id: str) -> Actor:
     return Actor(f"{_PREFIX}{complaint_id}", roles={COMPLAINANT_ROLE})
 
 
+def _frozen(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
 @attrs.frozen
 class ComplainantAccess:
-    """Grant a complainant actor :data:`COMPLAINANT_ACTIONS` on their complaint only.
+    """Grant a complainant actor ``actions`` on their own complaint only.
 
     Every other actor is asked of ``inner``; an actor with the complainant
     role is never asked of ``inner`` (a host's grants cannot widen it).
 
     Args:
         inner: The policy for everyone else.
+        actions: What a complainant may do on their complaint
+            (:data:`COMPLAINANT_ACTIONS` by default; the web desk adds the
+            ``information_received`` step, its reply to a request).
+        personal_data: Whether the complainant reads their own personal
+            data (never the staff's notes); ``False`` reads it redacted.
 
     .. versionadded:: 0.2.0
     """
 
     inner: AccessPolicy = attrs.field(factory=RoleBasedAccess)
+    actions: frozenset[str] = attrs.field(
+        default=COMPLAINANT_ACTIONS, converter=_frozen
+    )
+    personal_data: bool = False
 
     def can(self, actor: Actor, action: str, complaint: Complaint | None) -> bool:
         """Tell whether ``actor`` may take ``action`` on ``complaint``."""
-        if COMPLAINANT_ROLE in actor.roles:
-            return (
-                complaint is not None
-                and actor.name == f"{_PREFIX}{complaint.id}"
-                and action in COMPLAINANT_ACTIONS
-            )
-        return self.inner.can(actor, action, complaint)
+        if COMPLAINANT_ROLE not in actor.roles:
+            return self.inner.can(actor, action, complaint)
+        if complaint is None or actor.name != f"{_PREFIX}{complaint.id}":
+            return False
+        if action in self.actions:
+            return True
+        prefix = f"{READ_PERSONAL_DATA}:"
+        return (
+            self.personal_data
+            and action.startswith(prefix)
+            and not action.startswith(f"{prefix}notes")
+        )
 
 
 def _serializer(secret: str | bytes, salt: str, now: Callable[[], datetime]) -> Any:

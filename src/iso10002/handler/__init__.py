@@ -29,6 +29,7 @@ from iso10002.handler._access import (
 )
 from iso10002.handler._actor import Actor
 from iso10002.handler._core import DEFAULT_MAX_RETRIES
+from iso10002.handler._correspondence import RECORD_CORRESPONDENCE, RECORD_DELIVERY
 from iso10002.handler._handler import ComplaintsHandler
 from iso10002.handler._notify import Notification, Subscriber, dispatch_pending
 from iso10002.handler._redact import REDACTED, redact
@@ -50,6 +51,8 @@ __all__ = [
     "READ",
     "READ_PERSONAL_DATA",
     "RECEIVE",
+    "RECORD_CORRESPONDENCE",
+    "RECORD_DELIVERY",
     "REDACTED",
     "RETENTION_PERIODS",
     "STEPS",

@@ -6,24 +6,21 @@ around a :class:`~iso10002.ComplaintsHandler`; it uses only the library's
 public API, so it is also the reference for hosts that embed the library in
 their own framework. ``iso10002 serve`` runs it.
 
-.. versionadded:: 0.3.0
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
 
-from iso10002.web._access import COMPLAINANT_STEPS, ComplainantAccess
+from iso10002.web._access import COMPLAINANT_STEPS, complainant_access
 from iso10002.web._app import create_app
-from iso10002.web._desk import COMPLAINANT_ROLE, complainant_actor
 from iso10002.web._security import CSP, Authenticate, PasswordUsers, hash_password
 
 __all__ = [
-    "COMPLAINANT_ROLE",
     "COMPLAINANT_STEPS",
     "CSP",
     "Authenticate",
-    "ComplainantAccess",
     "PasswordUsers",
-    "complainant_actor",
+    "complainant_access",
     "create_app",
     "hash_password",
 ]

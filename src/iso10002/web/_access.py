@@ -2,52 +2,26 @@
 
 from __future__ import annotations
 
-import attrs
+from iso10002.communications import COMPLAINANT_ACTIONS, ComplainantAccess
+from iso10002.handler import AccessPolicy
 
-from iso10002.handler import READ, READ_PERSONAL_DATA, AccessPolicy, Actor
-from iso10002.model import Complaint
-from iso10002.web._desk import COMPLAINANT_ROLE
+__all__ = ["COMPLAINANT_STEPS", "complainant_access"]
 
-__all__ = ["COMPLAINANT_STEPS", "ComplainantAccess"]
-
-COMPLAINANT_STEPS = frozenset(
-    {
-        "accept_decision",
-        "reject_decision",
-        "record_satisfaction",
-        "withdraw",
-        "information_received",
-    }
-)
-"""The triggers a complainant may take by default (the standard workflow's names)."""
+COMPLAINANT_STEPS = COMPLAINANT_ACTIONS | {"information_received"}
+"""What a complainant may do through the desk: the communications role's
+actions and the reply to a request for information (the standard workflow's
+trigger names)."""
 
 
-@attrs.frozen(kw_only=True)
-class ComplainantAccess:
-    """Let complainants act on their own complaint; ask ``base`` for everyone else.
+def complainant_access(base: AccessPolicy) -> ComplainantAccess:
+    """Return the desk's access policy: ``base``, and complainants on their own.
 
-    An actor with the ``complainant`` role (the desk makes one per status
-    link, named ``complainant:<complaint id>``) may read that complaint and
-    its personal data except the staff's step notes, and take ``steps`` on
-    it; nothing else, and nothing on any other complaint.
+    A complainant (the desk makes one per status link, named
+    ``complainant:<complaint id>``) may read that complaint with their own
+    personal data but not the staff's notes, and take :data:`COMPLAINANT_STEPS`
+    on it; nothing else, and nothing on any other complaint (see
+    :class:`~iso10002.communications.ComplainantAccess`).
 
-    Args:
-        base: The policy for every other actor.
-        steps: The triggers complainants may take.
-
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
-
-    base: AccessPolicy
-    steps: frozenset[str] = attrs.field(default=COMPLAINANT_STEPS, converter=frozenset)
-
-    def can(self, actor: Actor, action: str, complaint: Complaint | None) -> bool:
-        """Tell whether ``actor`` may take ``action`` on ``complaint``."""
-        if COMPLAINANT_ROLE not in actor.roles:
-            return self.base.can(actor, action, complaint)
-        if complaint is None or actor.name != f"complainant:{complaint.id}":
-            return False
-        if action == READ or action in self.steps:
-            return True
-        prefix = f"{READ_PERSONAL_DATA}:"
-        return action.startswith(prefix) and not action.startswith(f"{prefix}notes")
+    return ComplainantAccess(inner=base, actions=COMPLAINANT_STEPS, personal_data=True)

@@ -84,7 +84,7 @@ def create_app(  # noqa: PLR0913 - every setting of the desk, all keyword-only
     Raises:
         ValidationError: for a short secret key.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     if not isinstance(secret_key, str) or len(secret_key) < _MIN_SECRET:
         raise ValidationError.single(

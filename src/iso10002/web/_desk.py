@@ -15,25 +15,15 @@ from iso10002.model import Complaint, DueDate
 from iso10002.web._security import Authenticate, PasswordUsers, RateLimiter
 
 __all__ = [
-    "COMPLAINANT_ROLE",
     "Desk",
-    "complainant_actor",
     "deadline_state",
     "root",
 ]
-
-COMPLAINANT_ROLE = "complainant"
-"""The role of a complainant following their status link."""
 
 
 def root(request: HTTPConnection) -> str:
     """Return the path the desk is mounted at (empty at the top of a site)."""
     return str(request.scope.get("root_path", "")).rstrip("/")
-
-
-def complainant_actor(complaint_id: str) -> Actor:
-    """Return the actor of the complainant of ``complaint_id`` (by status link)."""
-    return Actor(f"complainant:{complaint_id}", roles={COMPLAINANT_ROLE})
 
 
 def deadline_state(due: DueDate, now: datetime, at_risk: timedelta) -> str:

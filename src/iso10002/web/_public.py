@@ -10,12 +10,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from iso10002.communications import complainant_actor
 from iso10002.errors import AccessDenied, Iso10002Error, ValidationError
 from iso10002.model import Complaint, ComplaintForm, ContactMethod
 from iso10002.serialization import from_dict
 from iso10002.web._api import allowed_now
 from iso10002.web._console import refusal_words
-from iso10002.web._desk import Desk, complainant_actor, deadline_state, root
+from iso10002.web._desk import Desk, deadline_state, root
 from iso10002.web._forms import form_data
 from iso10002.web._schema import FormField, form_fields
 from iso10002.web._security import check_csrf, csrf_token

@@ -49,7 +49,7 @@ class Authenticate(Protocol):
     event loop for every request, so it must not block (read a header, a
     cookie the host signs, or ``scope["user"]`` set by the host's middleware).
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     def __call__(self, connection: HTTPConnection) -> Actor | None:
@@ -75,7 +75,7 @@ def hash_password(password: str) -> str:
     Raises:
         ValidationError: for a password shorter than 12 characters.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     if not isinstance(password, str) or len(password) < 12:  # noqa: PLR2004
         raise ValidationError.single("password", "must have at least 12 characters")
@@ -124,7 +124,7 @@ class PasswordUsers:
     Raises:
         ValidationError: naming the user, for a malformed entry.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     users: Mapping[str, Any] = attrs.field(converter=_users)
