@@ -43,7 +43,10 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = "" if version >= 6 else "DROP TABLE external_ids;"
+    script = (
+        "" if version >= 7 else "DROP TABLE search_terms; DROP TABLE search_digests;"
+    )
+    script += "" if version >= 6 else "DROP TABLE external_ids;"
     script += (
         "" if version >= 4 else "ALTER TABLE complaints DROP COLUMN idempotency_digest;"
     )

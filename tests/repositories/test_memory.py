@@ -7,7 +7,9 @@ from iso10002.testing.contract import Capability, RepositoryContract
 
 
 class TestInMemoryComplaintRepository(RepositoryContract):
-    capabilities = frozenset({Capability.CLAIM_NEXT, Capability.RAW_ACCESS})
+    capabilities = frozenset(
+        {Capability.CLAIM_NEXT, Capability.RAW_ACCESS, Capability.SEARCH}
+    )
 
     @pytest.fixture
     def repository_factory(self):

@@ -12,7 +12,12 @@ from iso10002.testing.contract import Capability, RepositoryContract
 
 class TestSQLiteComplaintRepository(RepositoryContract):
     capabilities = frozenset(
-        {Capability.CLAIM_NEXT, Capability.MULTI_PROCESS, Capability.RAW_ACCESS}
+        {
+            Capability.CLAIM_NEXT,
+            Capability.MULTI_PROCESS,
+            Capability.RAW_ACCESS,
+            Capability.SEARCH,
+        }
     )
 
     @pytest.fixture
@@ -52,7 +57,7 @@ class TestSQLiteComplaintRepository(RepositoryContract):
 
 
 class TestSQLiteInMemory(RepositoryContract):
-    capabilities = frozenset({Capability.CLAIM_NEXT})
+    capabilities = frozenset({Capability.CLAIM_NEXT, Capability.SEARCH})
 
     @pytest.fixture
     def repository_factory(self):

@@ -23,6 +23,7 @@ from iso10002.errors import (
 from iso10002.model import Complainant, DueDate, HistoryEvent
 from iso10002.repositories import Query, _sqlite_write, iter_complaints
 from iso10002.repositories._documents import is_whole
+from iso10002.repositories._search import SearchQuery
 from iso10002.repositories._sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from iso10002.repositories._sqlite_sql import select_sql
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -199,6 +200,21 @@ class TestSQLiteStorageRules:
             connection.close()
         assert versions == [(version,) for version, _ in MIGRATIONS]
         assert versions[-1] == (SCHEMA_VERSION,)
+
+    def test_a_version_6_file_gains_the_search_index_of_stored_complaints(
+        self, repository, path, downgrade_sqlite
+    ):
+        """The v7 step indexes every complaint already stored."""
+        repository.add(make_complaint(1, description="Meter read twice"))
+        repository.close()
+        downgrade_sqlite(path, 6)
+        reopened = SQLiteComplaintRepository(path)
+        try:
+            found = reopened.search(SearchQuery(text="meter TWICE"))
+            assert [c.id for c in found] == [make_complaint(1).id]
+            assert reopened.verify_integrity().ok
+        finally:
+            reopened.close()
 
     def test_version_4_documents_move_to_heads_and_edited_ones_stay_whole(
         self, repository, path, downgrade_sqlite

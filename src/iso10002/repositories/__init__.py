@@ -22,6 +22,7 @@ from iso10002.repositories._protocol import (
     StoredEvent,
     iter_complaints,
 )
+from iso10002.repositories._search import SearchableRepository, SearchQuery
 from iso10002.repositories.memory import InMemoryComplaintRepository
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "IntegrityReport",
     "Page",
     "Query",
+    "SearchQuery",
+    "SearchableRepository",
     "StoredEvent",
     "iter_complaints",
 ]

@@ -8,6 +8,7 @@ from iso10002.errors import IntegrityError
 from iso10002.repositories._sqlite_analytics import FACTS_SCHEMA, backfill_facts
 from iso10002.repositories._sqlite_external import EXTERNAL_IDS_SCHEMA
 from iso10002.repositories._sqlite_read import convert_whole_documents
+from iso10002.repositories._sqlite_search import SEARCH_SCHEMA, backfill_search
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -112,10 +113,11 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (4, _V4),
     (5, _V5),
     (6, EXTERNAL_IDS_SCHEMA),
+    (7, SEARCH_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
-_BACKFILLS = {2: backfill_facts, 5: convert_whole_documents}
+_BACKFILLS = {2: backfill_facts, 5: convert_whole_documents, 7: backfill_search}
 # Data steps run right after their version's script, in the same transaction.
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -35,6 +35,11 @@ from iso10002.repositories._sqlite_external import (
     replace_external_ids,
     write_external_ids,
 )
+from iso10002.repositories._sqlite_search import (
+    DIGEST_OF_ROW,
+    reindex,
+    write_search,
+)
 from iso10002.repositories._sqlite_sql import (
     COMPLAINT_COLUMNS,
     INDEXED_COLUMNS,
@@ -64,13 +69,14 @@ INSERT_EVENTS = (
 )
 _READ_FOR_UPDATE = (
     f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)}, "  # noqa: S608 - fixed names
-    f"{STORED_CHILDREN}, document FROM complaints WHERE id = ?"
+    f"{STORED_CHILDREN}, document, {DIGEST_OF_ROW} FROM complaints WHERE id = ?"
 )
 # Where _READ_FOR_UPDATE's row holds the indexed columns, the three child-table
 # flags and the stored document (after version, last link and salt).
 _INDEXED = slice(3, 3 + len(INDEXED_COLUMNS))
 _CHILDREN = slice(_INDEXED.stop, _INDEXED.stop + 3)
 _DOCUMENT = _CHILDREN.stop
+_DIGEST = _DOCUMENT + 1
 
 
 def _prepare(
@@ -132,6 +138,7 @@ def insert_complaint(
     connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
     write_external_ids(connection, (complaint,))
+    write_search(connection, (complaint,))
 
 
 _CHUNK = 500
@@ -169,6 +176,7 @@ def insert_many(
         connection.executemany(INSERT_EVENTS, events)
         write_facts(connection, chunk)
         write_external_ids(connection, chunk)
+        write_search(connection, chunk)
 
 
 def update_complaint(  # noqa: PLR0913 - the facts of one write
@@ -218,6 +226,7 @@ def update_complaint(  # noqa: PLR0913 - the facts of one write
     connection.executemany(INSERT_EVENTS, events)
     replace_facts(connection, complaint, row[_CHILDREN])
     replace_external_ids(connection, complaint, complaint.history[expected_version:])
+    reindex(connection, complaint, row[_DIGEST])
     if parsed is not None:
         _remember(parsed, complaint, row, document, events[-1][4])
 

@@ -42,6 +42,11 @@ from iso10002.repositories._query import (
     matches,
     sort_key,
 )
+from iso10002.repositories._search import (
+    SearchQuery,
+    check_search,
+    matches_search,
+)
 from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
@@ -195,6 +200,20 @@ class InMemoryComplaintRepository:
         items = tuple(found[:limit])
         more = len(found) > limit
         return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
+
+    def search(self, query: SearchQuery, *, limit: int = 50) -> tuple[Complaint, ...]:
+        """Search by words and contacts, scanning (see ``SearchableRepository``)."""
+        query, limit = check_search(query, limit)
+        with self._lock:
+            found = sorted(
+                (
+                    e.complaint
+                    for e in self._entries.values()
+                    if matches_search(query, e.complaint)
+                ),
+                key=sort_key,
+            )
+        return tuple(found[:limit])
 
     def count(self, query: Query) -> int:
         """Count matching complaints (see :meth:`ComplaintRepository.count`)."""

@@ -50,6 +50,12 @@ from iso10002.repositories._query import (
     decode_cursor,
     encode_cursor,
 )
+from iso10002.repositories._search import (
+    SearchQuery,
+    check_search,
+    matches_search,
+    query_terms,
+)
 from iso10002.repositories._sqlite_analytics import (
     facts_complete,
     facts_differ,
@@ -71,6 +77,11 @@ from iso10002.repositories._sqlite_read import (
     read_row,
 )
 from iso10002.repositories._sqlite_schema import migrate
+from iso10002.repositories._sqlite_search import (
+    index_problems,
+    orphan_index_problems,
+    search_sql,
+)
 from iso10002.repositories._sqlite_sql import (
     INDEXED_COLUMNS,
     column_text,
@@ -270,6 +281,15 @@ class SQLiteComplaintRepository(SQLiteConnections):
         more = len(rows) > limit
         return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
 
+    def search(self, query: SearchQuery, *, limit: int = 50) -> tuple[Complaint, ...]:
+        """Search words and contacts through the term index (see SearchQuery)."""
+        query, limit = check_search(query, limit)
+        sql, params = search_sql(query_terms(query), limit)
+        with translated(), self._connection() as connection:
+            rows = connection.execute(sql, params).fetchall()
+        found = (read_row(column_value(r[0]), r[1], r[2]) for r in rows)
+        return tuple(c for c in found if matches_search(query, c))
+
     def count(self, query: Query) -> int:
         """Count matching complaints (see :meth:`ComplaintRepository.count`)."""
         query = check_query(query)
@@ -392,6 +412,9 @@ class SQLiteComplaintRepository(SQLiteConnections):
                         )
                     )
                     problems.extend(
+                        index_problems(connection, complaint_id, check.complaint)
+                    )
+                    problems.extend(
                         IntegrityProblem(
                             complaint_id=complaint_id,
                             message=f"KPI table {table!r} differs from the document",
@@ -412,6 +435,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
                     )
             for unknown, rows in sorted(indexed_ids.items()):
                 problems.extend(external_id_problems(unknown, None, rows))
+            problems.extend(orphan_index_problems(connection))
             problems.extend(_log_problems(connection))
         report = IntegrityReport(
             complaints_checked=complaints,

@@ -53,6 +53,8 @@ class Capability(str, enum.Enum):
     """``claim_next(query, *, worker, lease)`` and ``release_claim(id, *, worker)``."""
     MULTI_PROCESS = "multi_process"
     """Several processes may share one store (needs ``process_repository_factory``)."""
+    SEARCH = "search"
+    """``search(query, *, limit)`` by words and contacts (``SearchableRepository``)."""
     RAW_ACCESS = "raw_access"
     """The test class can read and edit stored rows behind the adapter's back.
 

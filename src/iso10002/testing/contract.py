@@ -28,9 +28,9 @@ can be brought up one layer at a time:
    extreme instants, workers, leases) get the same named ``ValidationError``
    from every adapter, never a driver's raw error;
 
-plus the optional :class:`ClaimContract`. Optional abilities are declared in
-``capabilities`` (see :class:`Capability`); tests needing an undeclared one
-skip with the reason.
+plus the optional :class:`ClaimContract` and :class:`SearchContract`.
+Optional abilities are declared in ``capabilities`` (see :class:`Capability`);
+tests needing an undeclared one skip with the reason.
 
 .. versionadded:: 0.1.0
 """
@@ -47,6 +47,7 @@ from iso10002.testing._contract_integrity import (
     ErasureIntegrityContract,
     VolumeContract,
 )
+from iso10002.testing._contract_search import SearchContract
 from iso10002.testing._contract_storage import (
     HOSTILE_TEXT,
     BasicStorageContract,
@@ -71,6 +72,7 @@ __all__ = [
     "InputContract",
     "QueryContract",
     "RepositoryContract",
+    "SearchContract",
     "VolumeContract",
     "make_complaint",
     "next_version",
@@ -86,6 +88,7 @@ class RepositoryContract(
     VolumeContract,
     InputContract,
     ClaimContract,
+    SearchContract,
 ):
     """Every layer of the repository conformance suite in one class.
 
