@@ -27,7 +27,6 @@ from iso10002.errors import (
 )
 from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
 from iso10002.handler._actor import Actor, as_actor
-from iso10002.handler._context import with_context
 from iso10002.handler._notes import PendingNote, attach_note, pending_note
 from iso10002.handler._notify import Subscriber, publish
 from iso10002.handler._redact import redact
@@ -37,7 +36,6 @@ from iso10002.handler._unit import (
     StepData,
     StepResult,
     check_policies,
-    default_policies,
     default_store,
 )
 from iso10002.history import amend
@@ -46,6 +44,7 @@ from iso10002.model import Complaint, WorkflowRef
 from iso10002.principles import Finding, Policy, PolicyRegistry
 from iso10002.repositories import ComplaintRepository, Page, Query
 from iso10002.workflow import (
+    StepContext,
     Workflow,
     WorkflowDefinition,
     WorkflowEngine,
@@ -122,6 +121,9 @@ class HandlerCore:
         self._subscribers: tuple[Subscriber, ...] = tuple(subscribers)
         if not all(callable(s) for s in self._subscribers):
             raise ValidationError.single("subscribers", "must be callables")
+        self._context = StepContext(
+            organisation=organisation, calendar=self._calendar, pack=self._pack
+        )
         self._engine, definition = self._compile(workflow, policies)
         self._definition = definition
         self._ref = WorkflowRef(name=definition.name, version=definition.version)
@@ -156,18 +158,8 @@ class HandlerCore:
         if workflow is None:
             workflow = standard_workflow()
         if isinstance(workflow, WorkflowDefinition):
-            chosen = (
-                default_policies(self._pack)
-                if policies is None
-                else check_policies(policies)
-            )
-            wrapped = with_context(
-                chosen,
-                organisation=self._organisation,
-                calendar=self._calendar,
-                pack=self._pack,
-            )
-            return Workflow(workflow, wrapped), workflow
+            chosen = None if policies is None else check_policies(policies)
+            return Workflow(workflow, chosen), workflow
         if isinstance(workflow, WorkflowEngine):
             if policies is not None:
                 raise ValidationError.single(
@@ -289,6 +281,7 @@ class HandlerCore:
                     at=at,
                     roles=who.roles,
                     data=values,
+                    context=self._context,
                 )
                 candidate = result.complaint
                 if i == 0 and note is not None:
