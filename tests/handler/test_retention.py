@@ -12,6 +12,7 @@ from iso10002.handler import ComplaintsHandler, retention_period
 from iso10002.model import Outcome
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.workflow import Workflow, standard_workflow
+from tests.handler.conftest import ROOT_CAUSE
 
 
 class TestRetentionSweep:
@@ -25,7 +26,7 @@ class TestRetentionSweep:
         assert handler.retention == retention_period("uk.fca.disp")
         old = handler.receive(form, actor=actors["intake"], channel="web")
         walk(handler, old.id, actors["agent"])
-        handler.close(old.id, actor=actors["agent"])
+        handler.close(old.id, actor=actors["agent"], root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=400))
         still_open = handler.receive(form, actor=actors["intake"], channel="web")
         recent = handler.receive(form, actor=actors["intake"], channel="web")
