@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.handler.conftest import ROOT_CAUSE
 
 from iso10002.errors import (
     AccessDenied,
@@ -15,7 +16,6 @@ from iso10002.errors import (
 from iso10002.handler import REDACTED, ComplaintsHandler, Notification
 from iso10002.model import LinkKind, Outcome
 from iso10002.repositories import InMemoryComplaintRepository, Query
-from tests.handler.conftest import ROOT_CAUSE
 
 
 class TestComplaintsHandlerEndToEnd:

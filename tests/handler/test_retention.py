@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.handler.conftest import ROOT_CAUSE
 
 from iso10002.deadlines import get_pack
 from iso10002.errors import AccessDenied, ValidationError
@@ -12,7 +13,6 @@ from iso10002.handler import ComplaintsHandler, retention_period
 from iso10002.model import Outcome
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.workflow import Workflow, standard_workflow
-from tests.handler.conftest import ROOT_CAUSE
 
 
 class TestRetentionSweep:

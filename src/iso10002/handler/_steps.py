@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar
-
-import attrs
+from typing import Any
 
 from iso10002.errors import DuplicateError, ValidationError
 from iso10002.handler._access import READ, RECEIVE
 from iso10002.handler._actor import Actor, as_actor
-from iso10002.handler._core import HandlerCore
+from iso10002.handler._generic import GenericStepMixin
 from iso10002.handler._holding import holding_data
 from iso10002.handler._intake import intake_digest
 from iso10002.handler._notes import pending_note
 from iso10002.handler._notify import publish
+from iso10002.handler._stepdata import enum_value, step_values
 from iso10002.ids import format_reference
 from iso10002.model import (
     Channel,
@@ -24,20 +22,15 @@ from iso10002.model import (
     Complaint,
     ComplaintForm,
     ContactMethod,
-    Decision,
-    Link,
     LinkKind,
     Outcome,
     Priority,
     Remedy,
     RootCause,
-    SatisfactionFeedback,
     Severity,
 )
 
 __all__ = ["StepsMixin"]
-
-_E = TypeVar("_E", bound=enum.Enum)
 
 
 def _channel(value: Any) -> Channel:
@@ -50,23 +43,7 @@ def _channel(value: Any) -> Channel:
         raise ValidationError.single("channel", f"must be one of {allowed}") from None
 
 
-def _enum(cls: type[_E], value: Any, field: str) -> _E:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = [m.value for m in cls]
-        raise ValidationError.single(field, f"must be one of {allowed}") from None
-
-
-def _extra(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    if data is None:
-        return {}
-    if not isinstance(data, Mapping):
-        raise ValidationError.single("data", "must be a mapping of JSON event data")
-    return dict(data)
-
-
-class StepsMixin(HandlerCore):
+class StepsMixin(GenericStepMixin):
     """The clause-7 steps of :class:`ComplaintsHandler`."""
 
     def receive(
@@ -160,35 +137,56 @@ class StepsMixin(HandlerCore):
         self._check(who, READ, existing)
         return self._view(existing, who)
 
-    def _one(
-        self, complaint_id: str, trigger: str, actor: Actor | str, data: Any = None
-    ) -> Complaint:
-        return self._apply(complaint_id, actor, [(trigger, data)]).complaint
-
-    def acknowledge(
+    def acknowledge(  # noqa: PLR0913 - an acknowledging step may also classify
         self,
         complaint_id: str,
         *,
         actor: Actor | str,
         data: Mapping[str, Any] | None = None,
+        classification: Classification | None = None,
+        category: str | None = None,
+        severity: Severity | str | None = None,
+        priority: Priority | str | None = None,
+        **fields: Any,
     ) -> Complaint:
         """Acknowledge receipt to the complainant (7.4).
+
+        Where the workflow's acknowledging step also records the initial
+        assessment (the small-organisation workflow), give the
+        classification here as for :meth:`assess`.
 
         Args:
             complaint_id: The complaint.
             actor: Who acknowledges.
             data: Extra JSON event data (no personal data), e.g. ``{"via": "email"}``.
+            classification: A ready classification, when the step sets one.
+            category: Its category, when the step sets one.
+            severity: Its severity.
+            priority: Its priority.
+            fields: Other keyword data of the step (see :meth:`step`).
 
         Returns:
             The new version, redacted for ``actor``.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.3.0
+           The classification keywords, and any keyword data of the step.
         """
-        return self._one(complaint_id, "acknowledge", actor, _extra(data))
+        return self.step(
+            "acknowledge",
+            complaint_id,
+            actor=actor,
+            data=data,
+            classification=classification,
+            category=category,
+            severity=severity,
+            priority=priority,
+            **fields,
+        )
 
     def assess(  # noqa: PLR0913 - the facts of an assessment
         self,
@@ -196,11 +194,12 @@ class StepsMixin(HandlerCore):
         *,
         actor: Actor | str,
         category: str | None = None,
-        severity: Severity | str = Severity.MEDIUM,
-        priority: Priority | str = Priority.NORMAL,
-        tags: Iterable[str] = (),
+        severity: Severity | str | None = None,
+        priority: Priority | str | None = None,
+        tags: Iterable[str] | None = None,
         classification: Classification | None = None,
         subcategory: str | None = None,
+        **fields: Any,
     ) -> Complaint:
         """Record the initial assessment: category, severity and priority (7.5).
 
@@ -208,39 +207,39 @@ class StepsMixin(HandlerCore):
             complaint_id: The complaint.
             actor: Who assesses.
             category: The complaint category (required unless ``classification``).
-            severity: How serious the matter is.
-            priority: How urgently to handle it.
+            severity: How serious the matter is (medium by default).
+            priority: How urgently to handle it (normal by default).
             tags: Free labels for analysis (no personal data).
             classification: A ready classification instead of the fields above.
             subcategory: A second level under ``category``.
+            fields: Other keyword data of the step (see :meth:`step`).
 
         Returns:
             The new version, redacted for ``actor``.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
            ``subcategory``.
         """
-        if classification is None:
-            if category is None:
-                raise ValidationError.single("category", "is required to assess")
-            classification = Classification(
-                category=category,
-                severity=_enum(Severity, severity, "severity"),
-                priority=_enum(Priority, priority, "priority"),
-                tags=tuple(tags),
-                subcategory=subcategory,
-            )
-        return self._one(
-            complaint_id, "assess", actor, {"classification": classification}
+        return self.step(
+            "assess",
+            complaint_id,
+            actor=actor,
+            category=category,
+            severity=severity,
+            priority=priority,
+            tags=None if tags is None else tuple(tags),
+            classification=classification,
+            subcategory=subcategory,
+            **fields,
         )
 
     def assign(
-        self, complaint_id: str, *, actor: Actor | str, assignee: str
+        self, complaint_id: str, *, actor: Actor | str, assignee: str, **fields: Any
     ) -> Complaint:
         """Give the complaint an owner (7.3 tracking).
 
@@ -248,54 +247,61 @@ class StepsMixin(HandlerCore):
             complaint_id: The complaint.
             actor: Who assigns.
             assignee: The new owner, as history names actors.
+            fields: Other keyword data of the step (see :meth:`step`).
 
         Returns:
             The new version, redacted for ``actor``.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        return self._one(complaint_id, "assign", actor, {"assignee": assignee})
+        return self.step(
+            "assign", complaint_id, actor=actor, assignee=assignee, **fields
+        )
 
     def request_information(
-        self, complaint_id: str, *, actor: Actor | str
+        self, complaint_id: str, *, actor: Actor | str, **fields: Any
     ) -> Complaint:
         """Ask the complainant for information; pausable deadlines stop (7.6).
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ValidationError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        return self._one(complaint_id, "request_information", actor)
+        return self.step("request_information", complaint_id, actor=actor, **fields)
 
     def information_received(
-        self, complaint_id: str, *, actor: Actor | str
+        self, complaint_id: str, *, actor: Actor | str, **fields: Any
     ) -> Complaint:
         """Record the complainant's reply; the deadlines resume, later by the pause.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ValidationError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        return self._one(complaint_id, "information_received", actor)
+        return self.step("information_received", complaint_id, actor=actor, **fields)
 
-    def investigate(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
+    def investigate(
+        self, complaint_id: str, *, actor: Actor | str, **fields: Any
+    ) -> Complaint:
         """Start (or resume after a review) the investigation (7.6).
+
+        The standard workflows refuse it without an owner (:meth:`assign`).
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ValidationError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        return self._one(complaint_id, "investigate", actor)
+        return self.step("investigate", complaint_id, actor=actor, **fields)
 
     def record_holding_response(  # noqa: PLR0913 - the facts of the response
         self,
@@ -342,7 +348,7 @@ class StepsMixin(HandlerCore):
                 ``reason_code``, a naive ``expected_by`` or a flag that is not
                 a bool.
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
@@ -372,8 +378,12 @@ class StepsMixin(HandlerCore):
         reasons: str = "",
         remedies: Iterable[Remedy] = (),
         escalation_route: str | None = None,
+        **fields: Any,
     ) -> Complaint:
         """Record the decision: outcome, summary, reasons and remedies (7.7).
+
+        The standard workflows refuse a decision without reasons or an
+        escalation route, or made by someone conflicted.
 
         Args:
             complaint_id: The complaint.
@@ -383,29 +393,25 @@ class StepsMixin(HandlerCore):
             reasons: Why.
             remedies: What is offered to put things right.
             escalation_route: Where the complainant can go next (ombudsman …).
+            fields: Other keyword data of the step (see :meth:`step`).
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        who = as_actor(actor)
-        chosen = _enum(Outcome, outcome, "outcome")
-
-        def data(_current: Complaint, at: datetime) -> dict[str, Any]:
-            decision = Decision(
-                outcome=chosen,
-                summary=summary,
-                reasons=reasons,
-                remedies=tuple(remedies),
-                decided_by=who.name,
-                decided_at=at,
-                escalation_route=escalation_route,
-            )
-            return {"decision": decision, "outcome": chosen}
-
-        return self._one(complaint_id, "decide", who, data)
+        return self.step(
+            "decide",
+            complaint_id,
+            actor=actor,
+            outcome=outcome,
+            summary=summary,
+            reasons=reasons,
+            remedies=tuple(remedies),
+            escalation_route=escalation_route,
+            **fields,
+        )
 
     def communicate_decision(
         self,
@@ -413,6 +419,7 @@ class StepsMixin(HandlerCore):
         *,
         actor: Actor | str,
         via: ContactMethod | str | None = None,
+        **fields: Any,
     ) -> Complaint:
         """Record that the decision was sent to the complainant (7.8).
 
@@ -420,26 +427,17 @@ class StepsMixin(HandlerCore):
             complaint_id: The complaint.
             actor: Who sent it.
             via: How (the complainant's preferred method by default).
+            fields: Other keyword data of the step (see :meth:`step`).
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        method = None if via is None else _enum(ContactMethod, via, "via")
-
-        def data(current: Complaint, at: datetime) -> dict[str, Any]:
-            if current.decision is None:
-                return {}
-            chosen = method or current.complainant.preferred_contact
-            return {
-                "decision": attrs.evolve(
-                    current.decision, communicated_at=at, communicated_via=chosen
-                )
-            }
-
-        return self._one(complaint_id, "communicate_decision", actor, data)
+        return self.step(
+            "communicate_decision", complaint_id, actor=actor, via=via, **fields
+        )
 
     def record_complainant_reply(
         self, complaint_id: str, *, actor: Actor | str, accepted: bool
@@ -450,25 +448,46 @@ class StepsMixin(HandlerCore):
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
         if not isinstance(accepted, bool):
             raise ValidationError.single("accepted", "must be True or False")
         trigger = "accept_decision" if accepted else "reject_decision"
-        return self._one(complaint_id, trigger, actor)
+        return self.step(trigger, complaint_id, actor=actor)
 
-    def escalate(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
+    def escalate(
+        self, complaint_id: str, *, actor: Actor | str, **fields: Any
+    ) -> Complaint:
         """Refer the complaint to a higher authority inside the organisation.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ValidationError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        return self._one(complaint_id, "escalate", actor)
+        return self.step("escalate", complaint_id, actor=actor, **fields)
+
+    def _end(
+        self,
+        trigger: str,
+        outcome: Outcome,
+        complaint_id: str,
+        actor: Actor | str,
+        note: tuple[str | None, str | None],
+    ) -> Complaint:
+        """End a complaint by ``trigger`` with ``outcome`` and an optional reason."""
+        reason, code = note
+        return self.step(
+            trigger,
+            complaint_id,
+            actor=actor,
+            reason=reason,
+            reason_code=code,
+            outcome=outcome,
+        )
 
     def withdraw(
         self,
@@ -483,22 +502,20 @@ class StepsMixin(HandlerCore):
         Args:
             complaint_id: The complaint.
             actor: Who takes the step.
-            reason: Free text about it (kept as a personal note, never in
-                the event).
-            reason_code: The reason code the event records (``stated`` when
-                only ``reason`` is given).
+            reason: Free text about it (a personal note, never in the event).
+            reason_code: The reason code the event records.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ValidationError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
            ``reason`` and ``reason_code``.
         """
-        note = pending_note(reason, reason_code)
-        steps = [("withdraw", {"outcome": Outcome.WITHDRAWN})]
-        return self._apply(complaint_id, actor, steps, note).complaint
+        return self._end(
+            "withdraw", Outcome.WITHDRAWN, complaint_id, actor, (reason, reason_code)
+        )
 
     def reject_as_not_a_complaint(
         self,
@@ -513,22 +530,24 @@ class StepsMixin(HandlerCore):
         Args:
             complaint_id: The complaint.
             actor: Who takes the step.
-            reason: Free text about it (kept as a personal note, never in
-                the event).
-            reason_code: The reason code the event records (``stated`` when
-                only ``reason`` is given).
+            reason: Free text about it (a personal note, never in the event).
+            reason_code: The reason code the event records.
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`fire`.
+            ValidationError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         .. versionchanged:: 0.2.0
            ``reason`` and ``reason_code``.
         """
-        note = pending_note(reason, reason_code)
-        steps = [("reject_as_not_a_complaint", {"outcome": Outcome.NOT_A_COMPLAINT})]
-        return self._apply(complaint_id, actor, steps, note).complaint
+        return self._end(
+            "reject_as_not_a_complaint",
+            Outcome.NOT_A_COMPLAINT,
+            complaint_id,
+            actor,
+            (reason, reason_code),
+        )
 
     def close(
         self,
@@ -537,27 +556,34 @@ class StepsMixin(HandlerCore):
         actor: Actor | str,
         outcome: Outcome | str | None = None,
         root_cause: RootCause | None = None,
+        **fields: Any,
     ) -> Complaint:
         """Close the complaint once the decision was communicated (7.9).
+
+        The standard workflows refuse to close an upheld complaint without a
+        root cause and corrective action.
 
         Args:
             complaint_id: The complaint.
             actor: Who closes it.
             outcome: The final outcome (the decision's by default).
             root_cause: Why it happened and what is being done (8.3).
+            fields: Other keyword data of the step (see :meth:`step`).
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        data: dict[str, Any] = {}
-        if outcome is not None:
-            data["outcome"] = _enum(Outcome, outcome, "outcome")
-        if root_cause is not None:
-            data["root_cause"] = root_cause
-        return self._one(complaint_id, "close", actor, data)
+        return self.step(
+            "close",
+            complaint_id,
+            actor=actor,
+            outcome=outcome,
+            root_cause=root_cause,
+            **fields,
+        )
 
     def reopen(
         self,
@@ -579,7 +605,7 @@ class StepsMixin(HandlerCore):
 
         Raises:
             AccessDenied, TransitionNotAllowed, NotFoundError, ConflictError:
-                as :meth:`fire`.
+                as :meth:`step`.
             GuardRejected: after the window (record a new complaint instead).
             ValidationError: for blank text or a bad ``reason_code``.
 
@@ -587,8 +613,9 @@ class StepsMixin(HandlerCore):
         .. versionchanged:: 0.2.0
            ``reason`` and ``reason_code``.
         """
-        note = pending_note(reason, reason_code)
-        return self._apply(complaint_id, actor, [("reopen", None)], note).complaint
+        return self.step(
+            "reopen", complaint_id, actor=actor, reason=reason, reason_code=reason_code
+        )
 
     def record_satisfaction(
         self,
@@ -608,18 +635,17 @@ class StepsMixin(HandlerCore):
 
         Raises:
             AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`fire`.
+            NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-
-        def data(_current: Complaint, at: datetime) -> dict[str, Any]:
-            feedback = SatisfactionFeedback(
-                score=score, received_at=at, comment=comment
-            )
-            return {"satisfaction": feedback}
-
-        return self._one(complaint_id, "record_satisfaction", actor, data)
+        return self.step(
+            "record_satisfaction",
+            complaint_id,
+            actor=actor,
+            score=score,
+            comment=comment,
+        )
 
     def link(
         self,
@@ -648,22 +674,21 @@ class StepsMixin(HandlerCore):
             AccessDenied: also if ``actor`` may not read the other complaint.
             ValidationError: for a link to itself or a bad kind.
             AccessDenied, TransitionNotAllowed, GuardRejected, ConflictError:
-                as :meth:`fire`.
+                as :meth:`step`.
 
         .. versionadded:: 0.1.0
         """
-        relation = _enum(LinkKind, kind, "kind")
+        relation = enum_value(LinkKind, kind, "kind")
         if to == complaint_id:
             raise ValidationError.single("to", "must name another complaint")
-        self._check(as_actor(actor), READ, self._repository.get(to))
-        link = Link(kind=relation, complaint_id=to)
-
-        def linked(current: Complaint, _at: datetime) -> dict[str, Any]:
-            return {"links": (*current.links, link)}
-
+        who = as_actor(actor)
+        self._check(who, READ, self._repository.get(to))
+        linked = step_values(
+            self._definition, "link", {"to": to, "kind": relation}, who=who.name
+        )
         steps: list[tuple[str, Any]] = [("link", linked)]
         if relation is LinkKind.DUPLICATE_OF:
             current = self._repository.get(complaint_id)
             if "withdraw" in self._engine.allowed_triggers(current):
                 steps.append(("withdraw", {"outcome": Outcome.DUPLICATE}))
-        return self._apply(complaint_id, actor, steps).complaint
+        return self._apply(complaint_id, who, steps).complaint

@@ -166,7 +166,7 @@ def _guard_gaps(definition: WorkflowDefinition) -> list[ConformanceGap]:
     by_guard: dict[str, tuple[str, list[str]]] = {}
     for finding in guards_off(definition):
         guard = str(finding.evidence["guard"])
-        clause, triggers = by_guard.setdefault(guard, (finding.clause, []))
+        _, triggers = by_guard.setdefault(guard, (finding.clause, []))
         triggers.append(str(finding.evidence["trigger"]))
     return [
         ConformanceGap(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import attrs
-
 from collections.abc import Iterable
+
+import attrs
 
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._guards import REOPEN_WINDOW
