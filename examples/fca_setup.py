@@ -54,6 +54,7 @@ for due in c.deadlines:
 
 handler.acknowledge(c.id, actor=agent)
 handler.assess(c.id, actor=agent, category="payments")
+handler.assign(c.id, actor=agent, assignee=agent.name)
 handler.investigate(c.id, actor=agent)
 clock.advance(timedelta(weeks=6))
 handler.decide(
@@ -61,6 +62,7 @@ handler.decide(
     actor=agent,
     outcome="not_upheld",
     summary="The block was a fraud check and was lifted the same day.",
+    reasons="Our fraud rules stopped an unusual payment, as they should.",
     escalation_route="If you are unhappy you may contact the ombudsman.",
 )
 handler.communicate_decision(c.id, actor=agent)
