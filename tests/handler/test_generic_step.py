@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from tests.handler.conftest import AGENT, INTAKE, ROOT_CAUSE
 
 from iso10002.errors import ValidationError
 from iso10002.model import Classification, Outcome
 from iso10002.workflow import small_organisation_workflow, standard_workflow
-from tests.handler.conftest import AGENT, INTAKE, ROOT_CAUSE
 
 ROUTE = "You may refer this to the ombudsman."
 
