@@ -62,7 +62,7 @@ class GenericStepMixin(HandlerCore):
             AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
             ConflictError: as :meth:`fire`.
 
-        .. versionadded:: 0.3.0
+        .. versionadded:: 0.2.0
         """
         if not isinstance(trigger, str):
             raise ValidationError.single("trigger", "must be a trigger name")
@@ -80,6 +80,6 @@ class GenericStepMixin(HandlerCore):
             The keywords (empty for a step that sets no field, or an unknown
             trigger).
 
-        .. versionadded:: 0.3.0
+        .. versionadded:: 0.2.0
         """
         return keywords_of(self._definition, trigger)

@@ -173,7 +173,7 @@ class StepsMixin(GenericStepMixin):
             NotFoundError, ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
-        .. versionchanged:: 0.3.0
+        .. versionchanged:: 0.2.0
            The classification keywords, and any keyword data of the step.
         """
         return self.step(

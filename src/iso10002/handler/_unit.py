@@ -40,7 +40,7 @@ StepResult = Transitioned
 the non-blocking findings the guard policies returned.
 
 .. versionadded:: 0.1.0
-.. versionchanged:: 0.3.0
+.. versionchanged:: 0.2.0
    An alias of :class:`~iso10002.workflow.Transitioned` (the same triple).
 """
 

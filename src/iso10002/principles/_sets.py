@@ -213,7 +213,7 @@ def default_policies() -> PolicyRegistry:
     Returns:
         A registry of the policies (the same policy objects each call).
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     return _DEFAULT
 

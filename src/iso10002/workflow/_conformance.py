@@ -107,7 +107,7 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
         The gaps, empty when the definition conforms.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0
+    .. versionchanged:: 0.2.0
        ``guard-off`` gaps.
     """
     terminal = definition.terminal_states

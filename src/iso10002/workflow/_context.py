@@ -23,7 +23,7 @@ class StepContext:
         calendar: The business calendar in force, when known.
         pack: The regulatory deadline pack in force, when known.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     organisation: Any = None

@@ -114,7 +114,7 @@ class Workflow:
         ValidationError: if an item of ``policies`` is not a policy.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0
+    .. versionchanged:: 0.2.0
        Guards resolve against the shipped policies when not given.
     """
 
@@ -336,7 +336,7 @@ class Workflow:
                 names the policy, its principle and clause, and what is
                 missing).
 
-        .. versionchanged:: 0.3.0
+        .. versionchanged:: 0.2.0
            ``context``.
         """
         held = roles if isinstance(roles, frozenset) else roles_of(roles)

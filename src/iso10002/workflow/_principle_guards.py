@@ -37,7 +37,10 @@ ROOT_CAUSE = "iso10002.improvement.root-cause-recorded"
 NO_FEE = "iso10002.charges.no-fee"
 
 GUARD_OFF = "iso10002.workflow.guard-off"
-"""Policy id of the findings :func:`guards_off` returns."""
+"""Policy id of the findings :func:`guards_off` returns.
+
+.. versionadded:: 0.2.0
+"""
 
 _Rule = Callable[[Step, WorkflowDefinition], bool]
 
@@ -86,6 +89,8 @@ PRINCIPLE_GUARDS: Mapping[str, str] = MappingProxyType(
 
 The ids are those of :func:`~iso10002.principles.policies_for`, the same in
 every edition.
+
+.. versionadded:: 0.2.0
 """
 
 
@@ -99,7 +104,7 @@ def expected_guards(step: Step, definition: WorkflowDefinition) -> tuple[str, ..
     Returns:
         Policy ids of :data:`PRINCIPLE_GUARDS`, in that order.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     return tuple(
         policy_id
@@ -157,7 +162,7 @@ def guards_off(definition: WorkflowDefinition) -> tuple[Finding, ...]:
     Returns:
         One finding per step and missing guard, in definition order.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     if not isinstance(definition, WorkflowDefinition):
         raise ValidationError.single("definition", "must be a WorkflowDefinition")

@@ -218,7 +218,7 @@ def standard_workflow(*, disabled_guards: Iterable[str] = ()) -> WorkflowDefinit
             principle guard.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0
+    .. versionchanged:: 0.2.0
        The principle guards, and ``disabled_guards``.
     """
     steps = (
@@ -312,7 +312,7 @@ def small_organisation_workflow(
         ValidationError: naming ``disabled_guards`` for an unknown id.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0
+    .. versionchanged:: 0.2.0
        The principle guards, and ``disabled_guards``.
     """
     states = tuple(s for s in _states() if s.name not in ("acknowledged", "escalated"))
