@@ -235,3 +235,20 @@ class TestStepContext:
                 received, "acknowledge", actor="a", at=t0, context={"pack": "x"}
             )
         assert info.value.field == "context"
+
+
+class TestWorkflowCheck:
+    """``iso10002 workflow check`` reports a guard turned off, unless accepted."""
+
+    def test_a_guard_off_fails_the_check_until_ignored(self, tmp_path, capsys):
+        """The gap names guard and steps; --ignore guard-off accepts the choice."""
+        guard = "iso10002.customer-focus.escalation-route"
+        path = tmp_path / "lenient.json"
+        path.write_text(
+            standard_workflow(disabled_guards={guard}).to_json(), encoding="utf-8"
+        )
+        assert main(["workflow", "check", str(path)]) == 1
+        out = capsys.readouterr().out
+        assert f"clause 4.11 [guard-off]: the guard {guard!r}" in out
+        assert "(steps: decide)" in out
+        assert main(["workflow", "check", str(path), "--ignore", "guard-off"]) == 0
