@@ -6,7 +6,7 @@ import attrs
 import pytest
 from tests.handler.conftest import AGENT, INTAKE, ROOT_CAUSE
 
-from iso10002.errors import ValidationError
+from iso10002.errors import TransitionNotAllowed, ValidationError
 from iso10002.model import Classification, Outcome
 from iso10002.workflow import small_organisation_workflow, standard_workflow
 
@@ -102,3 +102,26 @@ class TestGenericStep:
             handler.step("assess", cid, actor=AGENT)
         assert info.value.field == "category"
         assert "'assess'" in str(info.value)
+
+    def test_an_unknown_trigger_is_not_allowed_even_with_data(self, make_handler, form):
+        """A trigger the workflow lacks is TransitionNotAllowed, data or not."""
+        handler = make_handler()
+        cid = handler.receive(form, actor=INTAKE, channel="web").id
+        with pytest.raises(TransitionNotAllowed) as info:
+            handler.step("teleport", cid, actor=AGENT, category="billing")
+        assert info.value.trigger == "teleport"
+
+    def test_hostile_keyword_values_are_named(self, make_handler, form):
+        """Bad values for known keywords name the keyword before anything runs."""
+        handler = make_handler()
+        cid = handler.receive(form, actor=INTAKE, channel="web").id
+        handler.acknowledge(cid, actor=AGENT)
+        for bad, field in (
+            ({"category": "billing", "priority": "yesterday"}, "priority"),
+            ({"category": "billing", "severity": 7}, "severity"),
+            ({"category": ""}, "category"),
+        ):
+            with pytest.raises(ValidationError) as info:
+                handler.step("assess", cid, actor=AGENT, **bad)
+            assert info.value.field.endswith(field), bad
+        assert handler.get(cid, actor=AGENT).version == 2

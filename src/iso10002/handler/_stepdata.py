@@ -190,8 +190,7 @@ def _precheck(steps: list[Step], given: dict[str, Any], trigger: str) -> None:
             given[name] = enum_value(cls, given[name], name)
     for field, (named, gives) in _NEEDED.items():
         if (
-            steps
-            and all(field in s.requires and field in s.sets for s in steps)
+            all(field in s.requires and field in s.sets for s in steps)
             and gives.isdisjoint(given)
             and not all("decision.communicated_at" in s.requires for s in steps)
         ):
@@ -233,15 +232,16 @@ def step_values(
         raise ValidationError.single("data", "must be a mapping of JSON event data")
     given = {k: v for k, v in fields.items() if v is not None}
     steps = _steps(definition, trigger)
-    if steps:
-        takes = keywords_of(definition, trigger)
-        unknown = sorted(set(given) - takes)
-        if unknown:
-            listed = ", ".join(sorted(takes)) or "no keyword data"
-            raise ValidationError(
-                (name, f"is not data of step {trigger!r} (it takes: {listed})")
-                for name in unknown
-            )
+    if not steps:  # an unknown trigger: the engine says so, naming the state
+        return dict(extra) if extra else None
+    takes = keywords_of(definition, trigger)
+    unknown = sorted(set(given) - takes)
+    if unknown:
+        listed = ", ".join(sorted(takes)) or "no keyword data"
+        raise ValidationError(
+            (name, f"is not data of step {trigger!r} (it takes: {listed})")
+            for name in unknown
+        )
     _precheck(steps, given, trigger)
     if not given and not any(_ALWAYS in ks for s in steps for ks, _ in _builders(s)):
         return dict(extra) if extra else None
