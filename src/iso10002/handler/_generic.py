@@ -7,16 +7,71 @@ from typing import Any
 
 from iso10002.errors import ValidationError
 from iso10002.handler._actor import Actor, as_actor
-from iso10002.handler._core import HandlerCore
 from iso10002.handler._notes import pending_note
+from iso10002.handler._queries import QueriesMixin
 from iso10002.handler._stepdata import keywords_of, step_values
+from iso10002.handler._unit import StepResult
 from iso10002.model import Complaint
 
 __all__ = ["GenericStepMixin"]
 
 
-class GenericStepMixin(HandlerCore):
-    """:meth:`step` and :meth:`step_keywords` of :class:`ComplaintsHandler`."""
+class GenericStepMixin(QueriesMixin):
+    """The generic steps of :class:`ComplaintsHandler`: by keywords, or raw."""
+
+    def fire(  # noqa: PLR0913 - the step, its data and its reason
+        self,
+        complaint_id: str,
+        trigger: str,
+        *,
+        actor: Actor | str,
+        data: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        reason_code: str | None = None,
+    ) -> StepResult:
+        """Take any workflow step by trigger name, as one unit of work.
+
+        Loads the complaint, checks the actor may take ``trigger`` on it, fires
+        the workflow with the guard policies, recomputes the due dates, saves
+        with the expected version (retrying a bounded number of times after a
+        concurrent change when the step is still allowed) and, once committed,
+        hands the new events to the subscribers.
+
+        Args:
+            complaint_id: The complaint.
+            trigger: The workflow trigger, e.g. ``acknowledge``.
+            actor: Who takes the step.
+            data: Values for the fields the step sets, and JSON event data.
+                Event data is never erased and is shown to every reader of
+                the history: it must not hold personal data (give free text
+                as ``reason``).
+            reason: Free text about the step (may hold personal data): kept
+                as a personal :class:`~iso10002.model.StepNote` in the
+                complaint's ``notes``, never in the event.
+            reason_code: The reason code the event records (``stated`` when
+                only ``reason`` is given); see
+                :data:`~iso10002.model.REASON_CODE_PATTERN`.
+
+        Returns:
+            The new version (redacted for ``actor``), its events and findings.
+
+        Raises:
+            NotFoundError: if there is no such complaint.
+            AccessDenied: if the access policy refuses.
+            TransitionNotAllowed: if the step is not allowed now.
+            GuardRejected: if a guard policy blocks it.
+            ValidationError: for bad data.
+            ConflictError: if concurrent changes persist past the retries or
+                make the step no longer allowed.
+
+        .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``reason`` and ``reason_code``.
+        """
+        if not isinstance(trigger, str):
+            raise ValidationError.single("trigger", "must be a trigger name")
+        note = pending_note(reason, reason_code)
+        return self._apply(complaint_id, actor, [(trigger, data)], note)
 
     def step(  # noqa: PLR0913 - the step, its actor, reason and data
         self,
