@@ -1,4 +1,4 @@
-"""The small-organisation workflow gives the figures of the standard one."""
+"""The small-organisation workflow, and a user's one, give the standard figures."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,7 +27,14 @@ from iso10002.model import ComplaintForm, Remedy, RemedyKind, RootCause
 from iso10002.principles import PolicyContext, policies_for
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.serialization import from_dict, to_dict
-from iso10002.workflow import small_organisation_workflow, standard_workflow
+from iso10002.workflow import (
+    State,
+    Step,
+    check_conformance,
+    expected_guards,
+    small_organisation_workflow,
+    standard_workflow,
+)
 
 LONDON = ZoneInfo("Europe/London")
 CALENDAR = WeekdayCalendar(zone="Europe/London")
@@ -58,6 +66,41 @@ PLANS = st.lists(
     min_size=1,
     max_size=6,
 )
+
+
+def mediation_workflow():
+    """A user's definition: the standard one with a mediation step, as users add it.
+
+    The new step is guarded as :func:`expected_guards` says (7.6: an owner).
+    """
+    standard = standard_workflow()
+    state = State(name="mediation", description="Offered mediation (7.6).")
+    mediate = Step(
+        trigger="mediate",
+        sources=("investigating",),
+        destination="mediation",
+        event="MediationOffered",
+        clauses=("7.6",),
+    )
+    steps = [
+        attrs.evolve(s, sources=(*s.sources, "mediation"))
+        if s.trigger in ("decide", "withdraw", "assign", "link", "escalate")
+        else s
+        for s in (*standard.steps, mediate)
+    ]
+    draft = attrs.evolve(
+        standard,
+        name="acme.mediation",
+        states=(*standard.states, state),
+        steps=steps,
+    )
+    guarded = [
+        attrs.evolve(
+            s, guards=tuple(dict.fromkeys((*s.guards, *expected_guards(s, draft))))
+        )
+        for s in draft.steps
+    ]
+    return attrs.evolve(draft, steps=guarded)
 
 
 def _run(definition, plans):
@@ -95,6 +138,8 @@ def _run(definition, plans):
             clock.advance(timedelta(days=waiting))
             handler.information_received(cid, actor=AGENT)
         clock.advance(timedelta(days=deciding))
+        if "mediate" in definition.triggers:
+            handler.step("mediate", cid, actor=AGENT)
         remedies = (
             (
                 Remedy(
@@ -136,18 +181,27 @@ def _figures(complaints):
 class TestSameFigures:
     """The same handling under either shipped workflow gives the same numbers."""
 
+    @pytest.mark.parametrize("make", [small_organisation_workflow, mediation_workflow])
     @settings(max_examples=15, deadline=None)
-    @given(PLANS)
-    def test_deadlines_kpis_and_returns_are_equal(self, plans):
+    @given(plans=PLANS)
+    def test_deadlines_kpis_and_returns_are_equal(self, make, plans):
         """Due dates, KPIs, the FCA and ASIC returns do not depend on the workflow."""
         standard = _run(standard_workflow(), plans)
-        small = _run(small_organisation_workflow(), plans)
-        assert [c.status for c in small] == [c.status for c in standard]
-        assert [c.deadlines for c in small] == [c.deadlines for c in standard]
-        assert _figures(small) == _figures(standard)
+        other = _run(make(), plans)
+        assert [c.status for c in other] == [c.status for c in standard]
+        assert [c.deadlines for c in other] == [c.deadlines for c in standard]
+        assert _figures(other) == _figures(standard)
 
+    def test_the_mediation_step_is_guarded_and_conforms(self):
+        """The user's definition conforms; mediating needs an owner."""
+        definition = mediation_workflow()
+        assert check_conformance(definition) == ()
+        [mediate] = [s for s in definition.steps if s.trigger == "mediate"]
+        assert "iso10002.accountability.owner-assigned" in mediate.guards
+
+    @pytest.mark.parametrize("make", [small_organisation_workflow, mediation_workflow])
     @pytest.mark.parametrize("outcome", ["upheld", "not_upheld", None])
-    def test_audit_findings_are_equal(self, outcome):
+    def test_audit_findings_are_equal(self, make, outcome):
         """The policy findings of the audit evidence are those of the standard run."""
         plans = [(outcome, 3, 20, 50)]
 
@@ -159,4 +213,4 @@ class TestSameFigures:
                 context=PolicyContext(now=END, calendar=CALENDAR),
             ).findings
 
-        assert findings(small_organisation_workflow()) == findings(standard_workflow())
+        assert findings(make()) == findings(standard_workflow())
