@@ -6,8 +6,9 @@ roles, the complaint fields a step sets and requires, the ISO clauses it
 implements). It is validated when built, loaded from and dumped to dicts, JSON
 and TOML, and drawn with :func:`to_mermaid` / :func:`to_dot`.
 :func:`check_conformance` lists the clause-7 steps a customised definition
-skips. :class:`Workflow` compiles a definition once and fires steps on frozen
-complaints, returning new versions.
+skips, and the guiding-principle guards (:data:`PRINCIPLE_GUARDS`) it turns
+off; the shipped definitions carry them all. :class:`Workflow` compiles a
+definition once and fires steps on frozen complaints, returning new versions.
 
 .. versionadded:: 0.1.0
 """

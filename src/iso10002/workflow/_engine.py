@@ -47,6 +47,10 @@ class Transitioned:
         events: The history events the step appended (one per step).
         findings: Non-blocking findings the guards returned.
 
+    The complaints handler returns the same type
+    (:data:`~iso10002.handler.StepResult`), its complaint redacted for the
+    caller and its events committed.
+
     .. versionadded:: 0.1.0
     """
 
