@@ -112,6 +112,26 @@ class TestExpectedGuards:
         for policy_id in PRINCIPLE_GUARDS:
             assert known[policy_id].severity.value == "blocking"
 
+    def test_every_blocking_policy_of_the_edition_is_a_guard(self):
+        """A policy blocking by default is guarded, unless no audit can report it.
+
+        The integrity policy blocks only a rewritten history (needs the version
+        before a step, which the engine never rewrites) or a broken hash chain
+        (needs the store's verifier): an audit of stored complaints reports
+        neither, ``verify_integrity`` does.
+        """
+        blocking = {
+            policy_id
+            for policy_id, policy in policies_for("iso10002:2018").items()
+            if "blocking"
+            in {
+                getattr(getattr(policy, name, None), "value", None)
+                for name in ("severity", "tamper_severity")
+            }
+        }
+        unguarded = {"iso10002.information-integrity.history-consistent"}
+        assert blocking - unguarded == set(PRINCIPLE_GUARDS)
+
     @pytest.mark.parametrize("make", [standard_workflow, small_organisation_workflow])
     def test_the_older_edition_names_the_same_guards(self, make):
         """The 2014 policy set has every principle guard, so either edition runs."""
