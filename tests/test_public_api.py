@@ -320,6 +320,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "iso10002.principles.packs": [
         "HoldingResponseContent",
+        "PackEscalationWording",
         "SummaryResolutionCommunicated",
     ],
     "iso10002.principles.responsiveness": [

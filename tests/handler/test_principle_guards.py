@@ -10,6 +10,7 @@ import attrs
 import pytest
 from tests.handler.conftest import AGENT, INTAKE, MANAGER, OTHER_AGENT
 
+from iso10002.deadlines import ClassificationMatch, PackRule, PackSelection
 from iso10002.errors import GuardRejected
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.principles import PolicyContext, evaluate_all, policies_for
@@ -65,6 +66,16 @@ class Case:
     prepare: Step
     step: Step
     concerning: tuple[str, ...] = ()
+    pack: str = "iso10002"
+    reported_as: str = ""  # the finding's policy id, when not the guard's
+
+    @property
+    def finding_id(self) -> str:
+        return self.reported_as or self.guard
+
+    @property
+    def policies(self) -> str:
+        return "iso10002:2018" if self.pack == "iso10002" else self.pack
 
 
 CASES = {
@@ -112,6 +123,15 @@ CASES = {
         _to_communicated,
         lambda h, cid: h.close(cid, actor=AGENT),
     ),
+    "deciding-without-the-packs-wording": Case(
+        "iso10002.packs.escalation-route-wording",
+        "escalation-route-wording-missing",
+        "4.11",
+        _to_investigating,
+        _decide(escalation_route="You may write to our chief executive."),
+        pack="uk.fca.disp",
+        reported_as="uk.fca.disp.escalation-route-wording",
+    ),
     "charging-a-fee": Case(
         "iso10002.charges.no-fee",
         "fee-recorded",
@@ -140,17 +160,17 @@ class TestRefusedByDefault:
     ):
         """The standard workflow refuses the step with the policy's blocking finding."""
         case = CASES[name]
-        handler = make_handler()
+        handler = make_handler(pack=case.pack)
         cid = _received(handler, form, case)
         before = handler.repository.get(cid)
         with pytest.raises(GuardRejected) as info:
             case.step(handler, cid)
         blocking = [f for f in info.value.findings if f.blocking]
         assert [(f.policy_id, f.code, f.clause) for f in blocking] == [
-            (case.guard, case.code, case.clause)
+            (case.finding_id, case.code, case.clause)
         ]
         message = str(info.value)
-        assert case.guard in message
+        assert case.finding_id in message
         assert f"clause {case.clause}" in message
         assert blocking[0].message in message
         assert handler.repository.get(cid) == before
@@ -162,16 +182,16 @@ class TestRefusedByDefault:
         """With that guard off the step is taken, and the audit finds what it let by."""
         case = CASES[name]
         definition = standard_workflow(disabled_guards={case.guard})
-        handler = make_handler(workflow=definition)
+        handler = make_handler(workflow=definition, pack=case.pack)
         cid = _received(handler, form, case)
         case.step(handler, cid)
         clock.advance(timedelta(minutes=1))
         report = evaluate_all(
             [handler.repository.get(cid)],
-            policies_for("iso10002:2018"),
+            policies_for(case.policies),
             PolicyContext(now=clock.now()),
         )
-        assert (case.guard, case.code) in {
+        assert (case.finding_id, case.code) in {
             (f.policy_id, f.code) for f in report if f.blocking
         }
         [off] = {g.code for g in check_conformance(definition)}
@@ -242,3 +262,37 @@ class TestDisabledGuards:
             "trigger": "decide",
             "guard": "iso10002.customer-focus.decision-reasons",
         }
+
+
+class TestPackWording:
+    """The wording guard follows the pack in force, per complaint."""
+
+    def test_no_pack_rule_no_refusal(self, make_handler, form):
+        """Under the iso10002 pack any stated route will do."""
+        handler = make_handler(pack="iso10002")
+        cid = handler.receive(form, actor=INTAKE, channel="web").id
+        _to_investigating(handler, cid)
+        decided = _decide(escalation_route="Write to our chief executive.")(
+            handler, cid
+        )
+        assert decided.status == "decided"
+
+    def test_a_selection_applies_each_complaints_pack(self, make_handler, form):
+        """Under a pack selection, an Australian complaint needs AFCA in the route."""
+        australia = ClassificationMatch(products=("Superannuation",))
+        selection = PackSelection(
+            default="uk.fca.disp",
+            rules=(PackRule(when=australia, pack="au.asic.rg271"),),
+        )
+        handler = make_handler(pack=selection)
+        australian = attrs.evolve(
+            form, subject=attrs.evolve(form.subject, product="Superannuation")
+        )
+        cid = handler.receive(australian, actor=INTAKE, channel="web").id
+        _to_investigating(handler, cid)
+        with pytest.raises(GuardRejected) as info:
+            _decide()(handler, cid)  # the FCA's wording, not AFCA
+        [finding] = [f for f in info.value.findings if f.blocking]
+        assert finding.policy_id == "au.asic.rg271.escalation-route-wording"
+        afca = "You may complain to the Australian Financial Complaints Authority."
+        assert _decide(escalation_route=afca)(handler, cid).status == "decided"

@@ -237,6 +237,12 @@ class HandlerCore:
             complaint if due == complaint.deadlines else amend(complaint, deadlines=due)
         )
 
+    def _setting(self, complaint: Complaint) -> StepContext:
+        """The guards' setting; under a pack selection, the complaint's pack."""
+        if self._selection is None:
+            return self._context
+        return attrs.evolve(self._context, pack=self._selection.choose(complaint))
+
     def _allowed(
         self, complaint: Complaint, actor: Actor, triggers: Sequence[str]
     ) -> bool:
@@ -268,6 +274,7 @@ class HandlerCore:
                 self._check(who, trigger, current)
             at = self._at(current)
             candidate = current
+            setting = self._setting(current)
             findings: list[Finding] = []
             for i, (trigger, data) in enumerate(steps):
                 values = data(candidate, at) if callable(data) else data
@@ -280,7 +287,7 @@ class HandlerCore:
                     at=at,
                     roles=who.roles,
                     data=values,
-                    context=self._context,
+                    context=setting,
                 )
                 candidate = result.complaint
                 if i == 0 and note is not None:

@@ -35,6 +35,7 @@ ESCALATION_ROUTE = "iso10002.customer-focus.escalation-route"
 NOT_CONFLICTED = "iso10002.objectivity.handler-not-conflicted"
 ROOT_CAUSE = "iso10002.improvement.root-cause-recorded"
 NO_FEE = "iso10002.charges.no-fee"
+PACK_WORDING = "iso10002.packs.escalation-route-wording"
 
 GUARD_OFF = "iso10002.workflow.guard-off"
 """Policy id of the findings :func:`guards_off` returns.
@@ -79,6 +80,7 @@ _RULES: dict[str, tuple[_Rule, str]] = {
     NOT_CONFLICTED: (_owns_or_decides, "assigning an owner and deciding (7.7)"),
     DECISION_REASONS: (_decides, "deciding (7.7)"),
     ESCALATION_ROUTE: (_decides, "deciding (7.7)"),
+    PACK_WORDING: (_decides, "deciding (7.7), with the pack's wording"),
     ROOT_CAUSE: (_closes, "closing (7.9)"),
 }
 
@@ -88,7 +90,9 @@ PRINCIPLE_GUARDS: Mapping[str, str] = MappingProxyType(
 """The blocking policies a conforming workflow runs as guards, and on which steps.
 
 The ids are those of :func:`~iso10002.principles.policies_for`, the same in
-every edition.
+every edition, and the guard that applies the escalation-route wording of the
+regulatory pack in force
+(:class:`~iso10002.principles.packs.PackEscalationWording`).
 
 .. versionadded:: 0.2.0
 """
