@@ -12,6 +12,8 @@ from __future__ import annotations
 import timeit
 from datetime import datetime, timedelta, timezone
 
+import attrs
+
 from iso10002.model import (
     Channel,
     Classification,
@@ -20,22 +22,21 @@ from iso10002.model import (
     Decision,
     Outcome,
 )
-from iso10002.workflow import Workflow, standard_workflow
+from iso10002.workflow import PRINCIPLE_GUARDS, Workflow, standard_workflow
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 FORM = ComplaintForm(
     complainant=Complainant(name="A. Customer"), description="Charged twice."
 )
 DECISION = Decision(
-    outcome=Outcome.UPHELD, summary="Refund.", decided_by="agent", decided_at=T0
-)
-SENT = Decision(
     outcome=Outcome.UPHELD,
     summary="Refund.",
+    reasons="Charged twice.",
     decided_by="agent",
     decided_at=T0,
-    communicated_at=T0,
+    escalation_route="The ombudsman.",
 )
+SENT = attrs.evolve(DECISION, communicated_at=T0)
 PATH = (
     ("acknowledge", {}),
     ("assess", {"classification": Classification(category="billing")}),
@@ -54,12 +55,16 @@ STATES = [
 TRIGGERS = ["acknowledge", "assess", "investigate", "decide", "communicate_decision"]
 AT = [T0 + timedelta(hours=i) for i in range(len(PATH) + 1)]
 
-WORKFLOW = Workflow(standard_workflow())
+# Like for like with the references (five transitions, no policies), the
+# principle guards are off; ``guarded`` runs them and the assignment they need.
+WORKFLOW = Workflow(standard_workflow(disabled_guards=PRINCIPLE_GUARDS))
+GUARDED = Workflow(standard_workflow())
+GUARDED_PATH = (*PATH[:2], ("assign", {"assignee": "agent"}), *PATH[2:])
 ROUNDS = 7
 
 
-def ours():
-    c = WORKFLOW.receive(
+def _run(workflow, path):
+    c = workflow.receive(
         FORM,
         id="C-1",
         reference="CMP-1",
@@ -67,9 +72,18 @@ def ours():
         channel=Channel.WEB,
         actor="web",
     )
-    for i, (trigger, data) in enumerate(PATH, start=1):
-        c = WORKFLOW.fire(c, trigger, actor="agent", at=AT[i], data=data).complaint
+    for i, (trigger, data) in enumerate(path, start=1):
+        c = workflow.fire(c, trigger, actor="agent", at=T0 + timedelta(hours=i),
+                          data=data).complaint  # fmt: skip
     return c
+
+
+def ours():
+    return _run(WORKFLOW, PATH)
+
+
+def guarded():
+    return _run(GUARDED, GUARDED_PATH)
 
 
 TABLE = {(STATES[i], t): STATES[i + 1] for i, t in enumerate(TRIGGERS)}
@@ -161,11 +175,13 @@ def main():
         return sm
 
     assert ours().status == "decision_communicated"
+    assert guarded().status == "decision_communicated"
     assert floor()["status"] == "communicated"
     assert machine_per_complaint().state == "communicated"
     candidates = [
         ("hand-written dict table (floor)", floor, 20000),
         ("iso10002 Workflow", ours, 1000),
+        ("iso10002, principle guards and assign", guarded, 500),
         ("transitions, one Machine per complaint", machine_per_complaint, 300),
     ]
     if lifecycle is not None:

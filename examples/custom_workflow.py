@@ -76,7 +76,9 @@ c = workflow.fire(
 decision = Decision(
     outcome=Outcome.UPHELD,
     summary="Refund the second charge.",
+    reasons="The statement shows the same charge twice.",
     decided_by="manager:2",
+    escalation_route="You may refer this to the ombudsman.",
     decided_at=t0 + timedelta(hours=2),
 )
 print(

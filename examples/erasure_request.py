@@ -15,7 +15,7 @@ from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.errors import AccessDenied
 from iso10002.handler import Actor, ComplaintsHandler
-from iso10002.model import ComplaintForm
+from iso10002.model import ComplaintForm, RootCause
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.serialization import from_dict
 
@@ -40,10 +40,19 @@ def settle(name: str, category: str) -> str:
     c = handler.receive(form, actor=web, channel="email")
     handler.acknowledge(c.id, actor=agent)
     handler.assess(c.id, actor=agent, category=category)
+    handler.assign(c.id, actor=agent, assignee=agent.name)
     handler.investigate(c.id, actor=agent)
-    handler.decide(c.id, actor=agent, outcome="upheld", summary="Sorted.")
+    handler.decide(
+        c.id,
+        actor=agent,
+        outcome="upheld",
+        summary="Sorted.",
+        reasons="We got it wrong.",
+        escalation_route="The ombudsman.",
+    )
     handler.communicate_decision(c.id, actor=agent)
-    return handler.close(c.id, actor=agent).id
+    cause = RootCause(category=category, corrective_action="CAPA-1")
+    return handler.close(c.id, actor=agent, root_cause=cause).id
 
 
 first = settle("Noor", "delivery")

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
+from iso10002.errors import GuardRejected
 from iso10002.handler import Actor, ComplaintsHandler
 from iso10002.model import ComplaintForm
 from iso10002.principles import (
@@ -30,7 +31,7 @@ except ImportError:
 clock = FixedClock(datetime(2026, 12, 21, 15, 30, tzinfo=timezone.utc))
 handler = ComplaintsHandler(
     InMemoryComplaintRepository(),
-    pack="uk.fca.disp",  # DISP 1.6 time limits; policies_for("uk.fca.disp") as guards
+    pack="uk.fca.disp",  # DISP 1.6 time limits, and the DISP wording of the route
     calendar=calendar,
     clock=clock,
     organisation=OrganisationProfile(
@@ -54,23 +55,42 @@ for due in c.deadlines:
 
 handler.acknowledge(c.id, actor=agent)
 handler.assess(c.id, actor=agent, category="payments")
+handler.assign(c.id, actor=agent, assignee=agent.name)
 handler.investigate(c.id, actor=agent)
 clock.advance(timedelta(weeks=6))
+facts = {
+    "outcome": "not_upheld",
+    "summary": "The block was a fraud check and was lifted the same day.",
+    "reasons": "Our fraud rules stopped an unusual payment, as they should.",
+}
+# The DISP wording rule guards the decision: a route without it is refused.
+try:
+    handler.decide(
+        c.id,
+        actor=agent,
+        escalation_route="If you are unhappy you may contact the ombudsman.",
+        **facts,
+    )
+except GuardRejected as refused:
+    print(f"refused: {refused}")
 handler.decide(
     c.id,
     actor=agent,
-    outcome="not_upheld",
-    summary="The block was a fraud check and was lifted the same day.",
-    escalation_route="If you are unhappy you may contact the ombudsman.",
+    escalation_route=(
+        "You may refer your complaint to the Financial Ombudsman Service "
+        "within six months of this letter."
+    ),
+    **facts,
 )
 handler.communicate_decision(c.id, actor=agent)
 
-# The DISP wording rules are content checks: audit the final response against them.
+# The DISP content rules also audit the final response afterwards.
 report = evaluate_all(
     handler.complaints_for_analysis(actor=agent),
     policies_for("uk.fca.disp"),
     PolicyContext(now=clock.now(), organisation=None),
 )
-for finding in report:
-    if finding.policy_id.startswith("uk.fca.disp"):
-        print(f"{finding.severity.value}: {finding.message}")
+disp = [f for f in report if f.policy_id.startswith("uk.fca.disp")]
+print(f"DISP content findings after the decision: {len(disp)}")
+for finding in disp:
+    print(f"{finding.severity.value}: {finding.message}")

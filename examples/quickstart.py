@@ -10,7 +10,7 @@ from pathlib import Path
 
 from iso10002.calendars import WeekdayCalendar
 from iso10002.handler import Actor, ComplaintsHandler
-from iso10002.model import ComplaintForm
+from iso10002.model import ComplaintForm, RootCause
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
 
@@ -36,6 +36,8 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"received {c.reference}; the web form sees name={c.complainant.name!r}")
     handler.acknowledge(c.id, actor=agent)
     handler.assess(c.id, actor=agent, category="billing", severity="medium")
+    # Conforming by default: investigating needs an owner (ISO 10002 4.12).
+    handler.assign(c.id, actor=agent, assignee=agent.name)
     handler.investigate(c.id, actor=agent)
     for due in handler.get(c.id, actor=agent).deadlines:
         print(f"  {due.step} due {due.due_at:%Y-%m-%d %H:%M} UTC")
@@ -44,10 +46,13 @@ with tempfile.TemporaryDirectory() as tmp:
         actor=agent,
         outcome="upheld",
         summary="We refunded the second payment.",
+        reasons="The payment was taken twice by mistake.",
         escalation_route="You may refer this to the ombudsman.",
     )
     handler.communicate_decision(c.id, actor=agent)
-    c = handler.close(c.id, actor=agent)
+    # An upheld complaint closes with its root cause and corrective action (4.13).
+    cause = RootCause(category="billing run", corrective_action="CAPA-12")
+    c = handler.close(c.id, actor=agent, root_cause=cause)
     print(f"{c.reference} is {c.status} ({c.outcome.value}) after {c.version} steps:")
     print("  " + " → ".join(e.name for e in c.history))
     handler.shutdown()

@@ -18,7 +18,7 @@ from iso10002.analysis import Period, asic_return, fca_return
 from iso10002.calendars.holidays import HolidaysCalendar
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
-from iso10002.model import ComplaintForm, Remedy, RemedyKind
+from iso10002.model import ComplaintForm, Remedy, RemedyKind, RootCause
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.serialization import from_dict
 
@@ -70,7 +70,11 @@ def _decide_and_close(handler, cid, clock, outcome, amount):
     clock.advance(timedelta(hours=1))
     handler.communicate_decision(cid, actor=AGENT)
     clock.advance(timedelta(hours=1))
-    handler.close(cid, actor=AGENT)
+    handler.close(
+        cid,
+        actor=AGENT,
+        root_cause=RootCause(category="billing run", corrective_action="CAPA-1"),
+    )
 
 
 def _investigating(handler: ComplaintsHandler) -> str:
@@ -80,6 +84,7 @@ def _investigating(handler: ComplaintsHandler) -> str:
     ).id
     handler.acknowledge(cid, actor=AGENT)
     handler.assess(cid, actor=AGENT, category="billing")
+    handler.assign(cid, actor=AGENT, assignee=AGENT.name)
     handler.investigate(cid, actor=AGENT)
     return cid
 
@@ -126,6 +131,7 @@ class TestClosedPeriods:
             clock.advance(timedelta(hours=1))
             handler.acknowledge(cid, actor=AGENT)
             handler.assess(cid, actor=AGENT, category="billing")
+            handler.assign(cid, actor=AGENT, assignee=AGENT.name)
             handler.investigate(cid, actor=AGENT)
         # Decided and closed in the last days of H2, so a reopening early in
         # January is within the reopen window.

@@ -270,3 +270,51 @@ class TestAuditIntegrity:
             result.stdout
         )
         assert "integrity check not run" in result.stdout
+
+
+class TestWorkflowGuards:
+    """The audit says which principle guards the workflow turned off."""
+
+    def test_the_standard_workflow_has_every_guard_on(self, audit_h2):
+        """By default the document names the standard workflow and no guard off."""
+        assert audit_h2["workflow"] == {
+            "name": "iso10002.standard",
+            "version": 1,
+            "guards_off": [],
+        }
+
+    def test_a_guard_turned_off_is_a_finding(self, invoke, demo_db, tmp_path):
+        """--workflow with a guard off lists it in the text and in the JSON."""
+        from iso10002.workflow import standard_workflow  # noqa: PLC0415
+
+        guard = "iso10002.improvement.root-cause-recorded"
+        lenient = standard_workflow(disabled_guards={guard})
+        path = tmp_path / "lenient.json"
+        path.write_text(lenient.to_json(), encoding="utf-8")
+        args = ("audit", "--db", str(demo_db), "--period", "2025-H2")
+        text = invoke(*args, "--workflow", str(path))
+        assert text.exit_code == 0, text.stderr
+        assert "Workflow guards (iso10002.standard version 1):" in text.stdout
+        said = " ".join(text.stdout.split())
+        assert "guard-off: Step 'close' of 'iso10002.standard'" in said
+        assert f"does not run the guard {guard!r}" in said
+        document = json.loads(
+            invoke(*args, "--workflow", str(path), "--json", "-").stdout
+        )
+        [finding] = document["workflow"]["guards_off"]
+        assert (finding["code"], finding["clause"], finding["evidence"]["guard"]) == (
+            "guard-off",
+            "4.13",
+            guard,
+        )
+
+    def test_an_invalid_workflow_file_is_one_line(
+        self, invoke, demo_db, tmp_path, one_line_failure
+    ):
+        """A definition that does not validate exits 1 naming the file."""
+        path = tmp_path / "broken.json"
+        path.write_text('{"name": "x"}', encoding="utf-8")
+        line = one_line_failure(
+            invoke("audit", "--db", str(demo_db), "--workflow", str(path)), 1
+        )
+        assert "broken.json" in line

@@ -12,8 +12,10 @@ from iso10002.cli._scenario import SCENARIOS, plan_complaint
 from iso10002.cli._simulate import DEMO_START, receipt_times, simulate
 from iso10002.cli._staging import StagingRepository
 from iso10002.errors import ConflictError, NotFoundError, RepositoryError
+from iso10002.principles import PolicyContext, evaluate_all, policies_for
 from iso10002.repositories import Query
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.workflow import PRINCIPLE_GUARDS, guards_off, standard_workflow
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,18 @@ class TestSimulate:
         assert result.refused == {}
         assert repository.count(Query()) == 400
         assert repository.verify_integrity().ok
+
+    def test_the_year_runs_under_the_principle_guards(self, year):
+        """Its handling is conforming: no blocking finding a guard would refuse."""
+        repository, result = year
+        complaints = repository.find(Query(), limit=1000).items
+        report = evaluate_all(
+            complaints, policies_for("iso10002:2018"), PolicyContext(now=result.end)
+        )
+        assert [
+            f for f in report if f.blocking and f.policy_id in PRINCIPLE_GUARDS
+        ] == []
+        assert guards_off(standard_workflow()) == ()
 
     def test_the_year_is_varied(self, year):
         """Every scenario, several channels, breaches and satisfaction replies occur."""

@@ -12,9 +12,12 @@ import pytest
 
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
-from iso10002.model import ComplaintForm
+from iso10002.model import ComplaintForm, RootCause
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.serialization import from_dict
+
+ROOT_CAUSE = RootCause(category="payments", corrective_action="CAPA-7")
+"""What closing an upheld complaint records (the root-cause guard needs it)."""
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # a Monday
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.handler.conftest import ROOT_CAUSE
 
 from iso10002.errors import (
     AccessDenied,
@@ -28,7 +29,7 @@ class TestComplaintsHandlerEndToEnd:
         assert received.reference == f"CMP-{clock.now().year}-000001"
         walk(handler, received.id, agent)
         clock.advance(timedelta(days=1))
-        handler.close(received.id, actor=agent)
+        handler.close(received.id, actor=agent, root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=2))
         done = handler.record_satisfaction(received.id, actor=agent, score=4)
         assert done.status == "closed"
@@ -68,6 +69,7 @@ class TestComplaintsHandlerEndToEnd:
             actor=manager,
             outcome="partially_upheld",
             summary="On review we also waive the late fee.",
+            reasons="The fee followed from our mistake.",
             escalation_route="You may refer this to the ombudsman.",
         )
         handler.communicate_decision(complaint.id, actor=manager)
@@ -103,6 +105,7 @@ class TestComplaintsHandlerEndToEnd:
         complaint = handler.receive(form, actor=actors["intake"], channel="web")
         handler.acknowledge(complaint.id, actor=agent)
         handler.assess(complaint.id, actor=agent, category="billing")
+        handler.assign(complaint.id, actor=agent, assignee=agent.name)
         handler.investigate(complaint.id, actor=agent)
         before = {d.step: d for d in handler.get(complaint.id, actor=agent).deadlines}
         waiting = handler.request_information(complaint.id, actor=agent)
@@ -252,12 +255,19 @@ class TestComplaintsHandlerEndToEnd:
         agent = actors["agent"]
         complaint = handler.receive(form, actor=actors["intake"], channel="web")
         walk(handler, complaint.id, agent)
-        handler.close(complaint.id, actor=agent)
+        handler.close(complaint.id, actor=agent, root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=3))
         assert handler.reopen(complaint.id, actor=agent).status == "investigating"
-        handler.decide(complaint.id, actor=agent, outcome="upheld", summary="Again.")
+        handler.decide(
+            complaint.id,
+            actor=agent,
+            outcome="upheld",
+            summary="Again.",
+            reasons="The refund did not arrive.",
+            escalation_route="You may refer this to the ombudsman.",
+        )
         handler.communicate_decision(complaint.id, actor=agent)
-        handler.close(complaint.id, actor=agent)
+        handler.close(complaint.id, actor=agent, root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=60))
         with pytest.raises(GuardRejected):
             handler.reopen(complaint.id, actor=agent)

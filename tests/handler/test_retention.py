@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from tests.handler.conftest import ROOT_CAUSE
 
 from iso10002.deadlines import get_pack
 from iso10002.errors import AccessDenied, ValidationError
@@ -25,7 +26,7 @@ class TestRetentionSweep:
         assert handler.retention == retention_period("uk.fca.disp")
         old = handler.receive(form, actor=actors["intake"], channel="web")
         walk(handler, old.id, actors["agent"])
-        handler.close(old.id, actor=actors["agent"])
+        handler.close(old.id, actor=actors["agent"], root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=400))
         still_open = handler.receive(form, actor=actors["intake"], channel="web")
         recent = handler.receive(form, actor=actors["intake"], channel="web")

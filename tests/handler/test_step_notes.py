@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.handler.conftest import AGENT, AUDITOR, DPO, INTAKE
+from tests.handler.conftest import AGENT, AUDITOR, DPO, INTAKE, ROOT_CAUSE
 
 from iso10002.errors import ValidationError
 from iso10002.handler import ComplaintsHandler
@@ -86,7 +86,7 @@ class TestReasonsAreNotInTheHistory:
         handler.reject_as_not_a_complaint(two.id, actor=AGENT, reason=REASON)
         three = handler.receive(form, actor=INTAKE, channel="email")
         walk(handler, three.id, AGENT)
-        handler.close(three.id, actor=AGENT)
+        handler.close(three.id, actor=AGENT, root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=1))
         handler.reopen(three.id, actor=AGENT, reason=REASON)
         four = handler.receive(form, actor=INTAKE, channel="email")

@@ -19,7 +19,7 @@ from iso10002.history import (
     replay,
     state_at,
 )
-from iso10002.model import Classification, Complainant, ComplaintForm
+from iso10002.model import Classification, Complainant, ComplaintForm, RootCause
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.serialization import to_dict
 from iso10002.testing.contract import make_complaint
@@ -46,6 +46,7 @@ def _closed(handler, clock):
     for step in (
         lambda: handler.acknowledge(cid, actor=AGENT),
         lambda: handler.assess(cid, actor=AGENT, category="billing"),
+        lambda: handler.assign(cid, actor=AGENT, assignee=AGENT.name),
         lambda: handler.investigate(cid, actor=AGENT),
         lambda: handler.decide(
             cid,
@@ -56,7 +57,11 @@ def _closed(handler, clock):
             escalation_route="The ombudsman, within six months.",
         ),
         lambda: handler.communicate_decision(cid, actor=AGENT),
-        lambda: handler.close(cid, actor=AGENT),
+        lambda: handler.close(
+            cid,
+            actor=AGENT,
+            root_cause=RootCause(category="billing run", corrective_action="CAPA-1"),
+        ),
     ):
         clock.advance(timedelta(hours=3))
         step()

@@ -25,7 +25,7 @@ import pytest
 
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler
-from iso10002.model import ComplaintForm
+from iso10002.model import ComplaintForm, RootCause
 from iso10002.repositories.anchors import (
     JsonLinesAnchorSink,
     take_anchor,
@@ -226,7 +226,11 @@ def _handled(handler: ComplaintsHandler, clock: FixedClock) -> str:
             escalation_route="You may refer this to the ombudsman within six months.",
         ),
         lambda: handler.communicate_decision(cid, actor=AGENT),
-        lambda: handler.close(cid, actor=AGENT),
+        lambda: handler.close(
+            cid,
+            actor=AGENT,
+            root_cause=RootCause(category="billing run", corrective_action="CAPA-1"),
+        ),
         lambda: handler.record_satisfaction(cid, actor=AGENT, score=4),
     ):
         clock.advance(timedelta(hours=5))

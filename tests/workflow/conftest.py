@@ -13,6 +13,7 @@ from iso10002.model import (
     ComplaintForm,
     Decision,
     Outcome,
+    RootCause,
 )
 from iso10002.workflow import Workflow, standard_workflow
 
@@ -53,19 +54,25 @@ def decision(at, *, communicated=False):
     return Decision(
         outcome=Outcome.UPHELD,
         summary="We refund the second charge.",
+        reasons="The invoice shows the same charge twice.",
         decided_by="agent:1",
         decided_at=at,
         communicated_at=at if communicated else None,
+        escalation_route="You may refer this to the ombudsman.",
     )
 
 
+ROOT_CAUSE = RootCause(category="billing run", corrective_action="CAPA-1")
+
+# The conforming path: the principle guards of the standard workflow pass.
 STANDARD_PATH = (
     ("acknowledge", {}),
     ("assess", {"classification": Classification(category="billing")}),
+    ("assign", {"assignee": "agent:1"}),
     ("investigate", {}),
     ("decide", {"decision": decision(T0), "outcome": Outcome.UPHELD}),
     ("communicate_decision", {"decision": decision(T0, communicated=True)}),
-    ("close", {}),
+    ("close", {"root_cause": ROOT_CAUSE}),
 )
 
 

@@ -7,7 +7,13 @@ from hypothesis import given
 
 from iso10002.errors import InvalidWorkflowDefinition, ValidationError
 from iso10002.testing.stateful import workflow_definitions
-from iso10002.workflow import State, Step, WorkflowDefinition, standard_workflow
+from iso10002.workflow import (
+    PRINCIPLE_GUARDS,
+    State,
+    Step,
+    WorkflowDefinition,
+    standard_workflow,
+)
 
 
 class TestStep:
@@ -38,7 +44,10 @@ class TestWorkflowDefinition:
         assert definition.terminal_states == {"closed", "withdrawn", "rejected"}
         assert definition.paused_states == {"awaiting_complainant"}
         assert definition.state("closed").terminal
-        assert definition.guards == {"iso10002.workflow.reopen_window"}
+        assert definition.guards == {
+            "iso10002.workflow.reopen_window",
+            *PRINCIPLE_GUARDS,
+        }
         assert definition.roles == frozenset()
         assert {s.trigger for s in definition.steps_from("closed")} == {
             "reopen",

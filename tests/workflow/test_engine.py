@@ -114,10 +114,10 @@ class TestWorkflow:
         assert received.status == "received"
 
     def test_walks_the_standard_path_to_closed(self, walk, received):
-        """The standard path ends closed with seven contiguous events."""
+        """The standard path ends closed with eight contiguous events."""
         closed = walk(received)
         assert closed.status == "closed"
-        assert [e.sequence for e in closed.history] == list(range(1, 8))
+        assert [e.sequence for e in closed.history] == list(range(1, 9))
         assert closed.outcome is Outcome.UPHELD
 
     def test_unknown_trigger_is_not_allowed(self, workflow, received, t0):
@@ -186,7 +186,7 @@ class TestWorkflow:
         self, workflow, walk, received, t0, decision_for
     ):
         """communicate_decision requires decision.communicated_at, named by its path."""
-        decided = walk(received, 4)
+        decided = walk(received, 5)
         with pytest.raises(ValidationError) as info:
             workflow.fire(
                 decided,
@@ -339,7 +339,7 @@ class TestWorkflow:
     def test_reopen_window_is_the_default_guard(self, workflow):
         """The standard reopen step is guarded by the built-in reopen window."""
         (reopen,) = [s for s in workflow.definition.steps if s.trigger == "reopen"]
-        assert reopen.guards == (REOPEN_WINDOW,)
+        assert reopen.guards == (REOPEN_WINDOW, "iso10002.charges.no-fee")
 
 
 def _form():

@@ -45,7 +45,7 @@ def identity_except(**changes):
 class TestWorkflowMigration:
     def test_moves_a_complaint_to_the_new_version(self, workflow, walk, received, t0):
         """A migrated complaint records the new workflow and state, and runs."""
-        investigating = walk(received, 3)
+        investigating = walk(received, 4)
         escalated = workflow.fire(
             investigating, "escalate", actor="a", at=t0 + timedelta(days=1)
         )

@@ -29,7 +29,7 @@ class TestStandardWorkflow:
         self, workflow, walk, received, t0
     ):
         """Requesting information pauses the clock; the reply resumes investigating."""
-        investigating = walk(received, 3)
+        investigating = walk(received, 4)
         at = t0 + timedelta(days=1)
         waiting = workflow.fire(
             investigating, "request_information", actor="a", at=at
@@ -68,7 +68,7 @@ class TestStandardWorkflow:
         self, workflow, walk, received, t0, decision_for
     ):
         """A rejected decision goes to internal review and back to a new decision."""
-        communicated = walk(received, 5)
+        communicated = walk(received, 6)
         at = t0 + timedelta(days=2)
         review = workflow.fire(
             communicated, "reject_decision", actor="c", at=at
@@ -88,7 +88,7 @@ class TestStandardWorkflow:
 
     def test_escalation_and_holding_response(self, workflow, walk, received, t0):
         """Escalation moves to escalated; a holding response keeps the state."""
-        investigating = walk(received, 3)
+        investigating = walk(received, 4)
         at = t0 + timedelta(days=3)
         escalated = workflow.fire(investigating, "escalate", actor="a", at=at).complaint
         held = workflow.fire(

@@ -41,12 +41,15 @@ from iso10002.cli._analysis import (
     zone_option,
 )
 from iso10002.cli._db import check_store, open_repository
+from iso10002.cli._errors import CliError
 from iso10002.cli._provenance import counted
-from iso10002.errors import IntegrityError
-from iso10002.principles import PolicyContext, policies_for
+from iso10002.cli._workflow import _load as load_workflow
+from iso10002.errors import IntegrityError, InvalidWorkflowDefinition
+from iso10002.principles import Finding, PolicyContext, policies_for
 from iso10002.provenance import ProvenanceCounter
 from iso10002.repositories import IntegrityReport, Query
 from iso10002.serialization import to_dict
+from iso10002.workflow import WorkflowDefinition, guards_off, standard_workflow
 
 __all__ = ["audit"]
 
@@ -124,6 +127,34 @@ def _text(
     return lines
 
 
+def _workflow(path: Path | None) -> WorkflowDefinition:
+    """Load the definition given, or the standard workflow.
+
+    Raises:
+        CliError: naming the file and its first problem.
+    """
+    if path is None:
+        return standard_workflow()
+    try:
+        return load_workflow(path)
+    except InvalidWorkflowDefinition as exc:
+        where, problem = exc.problems[0]
+        at = f" at {where}" if where else ""
+        msg = f"{path}: not a valid workflow definition{at}: {problem}"
+        raise CliError(msg) from None
+
+
+def _guard_lines(definition: WorkflowDefinition, off: Sequence[Finding]) -> list[str]:
+    """Describe the principle guards of the workflow the complaints ran under."""
+    head = f"Workflow guards ({definition.name} version {definition.version}):"
+    if not off:
+        return [head, "  every principle guard is on"]
+    return [
+        head,
+        *(f"  {f.severity.value:<8} {f.clause:<5} {f.code}: {f.message}" for f in off),
+    ]
+
+
 def _document(
     evidence: EvidenceReport,
     assessment: SelfAssessment,
@@ -167,6 +198,14 @@ def _document(
     "instead of the text.",
 )
 @click.option(
+    "--workflow",
+    "workflow_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The workflow definition (JSON or TOML) the complaints were handled "
+    "under; each principle guard it turns off is reported. Default: the "
+    "standard workflow, every guard on.",
+)
+@click.option(
     "--skip-integrity",
     "skip_integrity",
     is_flag=True,
@@ -186,6 +225,7 @@ def audit(  # noqa: PLR0913 - one parameter per option
     profile: Path | None,
     organisation: Path | None,
     json_file: Path | None,
+    workflow_file: Path | None,
 ) -> int:
     """Collect audit evidence (ISO 10002 8.5) and assess readiness per clause.
 
@@ -196,9 +236,13 @@ def audit(  # noqa: PLR0913 - one parameter per option
     organisation's records and the complaint data. It also runs the store's
     integrity check (hash chains, documents and indexes against their
     histories): information integrity (4.9) is evidenced only when it passes,
-    and the command exits with status 1 when it fails.
+    and the command exits with status 1 when it fails. The principle guards
+    the workflow turns off (``--workflow``) are listed: what they would have
+    refused can only be found afterwards.
     """
     check_output(json_file)
+    definition = _workflow(workflow_file)
+    off = guards_off(definition)
     records = load_records(organisation)
     organisation_profile = load_profile(profile)
     calendar = calendar_for(zone, region)
@@ -247,10 +291,16 @@ def audit(  # noqa: PLR0913 - one parameter per option
         lines = _text(evidence, assessment, period=period, policies=policies)
         if share.any:
             lines = [*lines, "", f"Assumptions: {share.describe()}"]
+        lines += ["", *_guard_lines(definition, off)]
         click.echo("\n".join([*lines, "", *_integrity_lines(report, integrity)]))
         return failed
     document = _document(evidence, assessment, period=reporting, policies=policies)
     document["assumptions"] = to_dict(share)
+    document["workflow"] = {
+        "name": definition.name,
+        "version": definition.version,
+        "guards_off": [to_dict(f) for f in off],
+    }
     document["integrity"] = (
         {"checked": False, "reason": integrity.reason}
         if report is None

@@ -102,7 +102,8 @@ def simulate(
     """Run ``complaints`` simulated complaints through the standard workflow.
 
     Every call is a real ``ComplaintsHandler`` unit of work (access policy,
-    workflow, guard policies, due dates from the ``iso10002`` pack) at its
+    the standard workflow with every principle guard on, due dates from the
+    ``iso10002`` pack) at its
     simulated instant on a :class:`~iso10002.clock.FixedClock`; complaints
     whose simulated life is over are written to ``target`` in bulk
     transactions. Steps planned after the simulated year are not taken, so

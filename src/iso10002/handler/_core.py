@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,13 +22,11 @@ from iso10002.deadlines import (
 from iso10002.errors import (
     AccessDenied,
     ConflictError,
-    RepositoryError,
     ValidationError,
 )
-from iso10002.handler._access import READ, AccessPolicy, RoleBasedAccess
+from iso10002.handler._access import AccessPolicy, RoleBasedAccess
 from iso10002.handler._actor import Actor, as_actor
-from iso10002.handler._context import with_context
-from iso10002.handler._notes import PendingNote, attach_note, pending_note
+from iso10002.handler._notes import PendingNote, attach_note
 from iso10002.handler._notify import Subscriber, publish
 from iso10002.handler._redact import redact
 from iso10002.handler._retention import check_retention, retention_period
@@ -37,15 +35,15 @@ from iso10002.handler._unit import (
     StepData,
     StepResult,
     check_policies,
-    default_policies,
     default_store,
 )
 from iso10002.history import amend
 from iso10002.ids import IdFactory, UlidFactory
 from iso10002.model import Complaint, WorkflowRef
 from iso10002.principles import Finding, Policy, PolicyRegistry
-from iso10002.repositories import ComplaintRepository, Page, Query
+from iso10002.repositories import ComplaintRepository
 from iso10002.workflow import (
+    StepContext,
     Workflow,
     WorkflowDefinition,
     WorkflowEngine,
@@ -122,6 +120,9 @@ class HandlerCore:
         self._subscribers: tuple[Subscriber, ...] = tuple(subscribers)
         if not all(callable(s) for s in self._subscribers):
             raise ValidationError.single("subscribers", "must be callables")
+        self._context = StepContext(
+            organisation=organisation, calendar=self._calendar, pack=self._pack
+        )
         self._engine, definition = self._compile(workflow, policies)
         self._definition = definition
         self._ref = WorkflowRef(name=definition.name, version=definition.version)
@@ -156,18 +157,8 @@ class HandlerCore:
         if workflow is None:
             workflow = standard_workflow()
         if isinstance(workflow, WorkflowDefinition):
-            chosen = (
-                default_policies(self._pack)
-                if policies is None
-                else check_policies(policies)
-            )
-            wrapped = with_context(
-                chosen,
-                organisation=self._organisation,
-                calendar=self._calendar,
-                pack=self._pack,
-            )
-            return Workflow(workflow, wrapped), workflow
+            chosen = None if policies is None else check_policies(policies)
+            return Workflow(workflow, chosen), workflow
         if isinstance(workflow, WorkflowEngine):
             if policies is not None:
                 raise ValidationError.single(
@@ -246,6 +237,12 @@ class HandlerCore:
             complaint if due == complaint.deadlines else amend(complaint, deadlines=due)
         )
 
+    def _setting(self, complaint: Complaint) -> StepContext:
+        """The guards' setting; under a pack selection, the complaint's pack."""
+        if self._selection is None:
+            return self._context
+        return attrs.evolve(self._context, pack=self._selection.choose(complaint))
+
     def _allowed(
         self, complaint: Complaint, actor: Actor, triggers: Sequence[str]
     ) -> bool:
@@ -277,6 +274,7 @@ class HandlerCore:
                 self._check(who, trigger, current)
             at = self._at(current)
             candidate = current
+            setting = self._setting(current)
             findings: list[Finding] = []
             for i, (trigger, data) in enumerate(steps):
                 values = data(candidate, at) if callable(data) else data
@@ -289,6 +287,7 @@ class HandlerCore:
                     at=at,
                     roles=who.roles,
                     data=values,
+                    context=setting,
                 )
                 candidate = result.complaint
                 if i == 0 and note is not None:
@@ -311,171 +310,6 @@ class HandlerCore:
                 events=events,
                 findings=tuple(findings),
             )
-
-    # -- generic step and queries --------------------------------------------------
-
-    def fire(  # noqa: PLR0913 - the step, its data and its reason
-        self,
-        complaint_id: str,
-        trigger: str,
-        *,
-        actor: Actor | str,
-        data: Mapping[str, Any] | None = None,
-        reason: str | None = None,
-        reason_code: str | None = None,
-    ) -> StepResult:
-        """Take any workflow step by trigger name, as one unit of work.
-
-        Loads the complaint, checks the actor may take ``trigger`` on it, fires
-        the workflow with the guard policies, recomputes the due dates, saves
-        with the expected version (retrying a bounded number of times after a
-        concurrent change when the step is still allowed) and, once committed,
-        hands the new events to the subscribers.
-
-        Args:
-            complaint_id: The complaint.
-            trigger: The workflow trigger, e.g. ``acknowledge``.
-            actor: Who takes the step.
-            data: Values for the fields the step sets, and JSON event data.
-                Event data is never erased and is shown to every reader of
-                the history: it must not hold personal data (give free text
-                as ``reason``).
-            reason: Free text about the step (may hold personal data): kept
-                as a personal :class:`~iso10002.model.StepNote` in the
-                complaint's ``notes``, never in the event.
-            reason_code: The reason code the event records (``stated`` when
-                only ``reason`` is given); see
-                :data:`~iso10002.model.REASON_CODE_PATTERN`.
-
-        Returns:
-            The new version (redacted for ``actor``), its events and findings.
-
-        Raises:
-            NotFoundError: if there is no such complaint.
-            AccessDenied: if the access policy refuses.
-            TransitionNotAllowed: if the step is not allowed now.
-            GuardRejected: if a guard policy blocks it.
-            ValidationError: for bad data.
-            ConflictError: if concurrent changes persist past the retries or
-                make the step no longer allowed.
-
-        .. versionadded:: 0.1.0
-        .. versionchanged:: 0.2.0
-           ``reason`` and ``reason_code``.
-        """
-        if not isinstance(trigger, str):
-            raise ValidationError.single("trigger", "must be a trigger name")
-        note = pending_note(reason, reason_code)
-        return self._apply(complaint_id, actor, [(trigger, data)], note)
-
-    def get(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
-        """Load a complaint, redacted for ``actor``.
-
-        Args:
-            complaint_id: The complaint.
-            actor: Who reads it.
-
-        Returns:
-            The latest version without the personal data ``actor`` may not see.
-
-        Raises:
-            NotFoundError: if there is no such complaint.
-            AccessDenied: if ``actor`` may not read it.
-
-        .. versionadded:: 0.1.0
-        """
-        who = as_actor(actor)
-        complaint = self._repository.get(complaint_id)
-        self._check(who, READ, complaint)
-        return self._view(complaint, who)
-
-    def find(
-        self,
-        query: Query | None = None,
-        *,
-        actor: Actor | str,
-        limit: int = 100,
-        after: str | None = None,
-    ) -> Page:
-        """Find complaints ``actor`` may read, one page at a time, redacted.
-
-        Complaints the actor may not read are left out of the page (so a page
-        may hold fewer than ``limit``); follow ``next_cursor`` as usual.
-
-        Args:
-            query: The criteria (every complaint when ``None``).
-            actor: Who reads.
-            limit: Largest page size.
-            after: The ``next_cursor`` of the previous page.
-
-        Returns:
-            A page of redacted complaints.
-
-        Raises:
-            ValidationError: for a bad query, limit or cursor.
-
-        .. versionadded:: 0.1.0
-        """
-        who = as_actor(actor)
-        page = self._repository.find(query or Query(), limit=limit, after=after)
-        items = tuple(
-            self._view(c, who) for c in page.items if self._access.can(who, READ, c)
-        )
-        return Page(items=items, next_cursor=page.next_cursor)
-
-    def _collect(self, query: Query, who: Actor, limit: int) -> tuple[Complaint, ...]:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValidationError.single("limit", "must be a positive integer")
-        found: list[Complaint] = []
-        after: str | None = None
-        while len(found) < limit:
-            page = self.find(query, actor=who, limit=min(500, limit), after=after)
-            found.extend(page.items)
-            if page.next_cursor is None:
-                break
-            if page.next_cursor == after:
-                msg = f"find(after={after!r}) returned the same cursor: it never ends"
-                raise RepositoryError(msg)
-            after = page.next_cursor
-        return tuple(found[:limit])
-
-    def due(
-        self, before: datetime | None = None, *, actor: Actor | str, limit: int = 1000
-    ) -> tuple[Complaint, ...]:
-        """Return open complaints with a pending due date before ``before``.
-
-        Args:
-            before: The instant (now by default).
-            actor: Who reads (only complaints they may read are returned).
-            limit: Most complaints returned.
-
-        Returns:
-            Redacted complaints in ``(received_at, id)`` order.
-
-        .. versionadded:: 0.1.0
-        """
-        who = as_actor(actor)
-        query = Query(due_before=before or self._clock.now())
-        return self._collect(query, who, limit)
-
-    def breached(
-        self, as_of: datetime | None = None, *, actor: Actor | str, limit: int = 1000
-    ) -> tuple[Complaint, ...]:
-        """Return complaints with a due date passed unmet, or met late, at ``as_of``.
-
-        Args:
-            as_of: The instant judged at (now by default).
-            actor: Who reads (only complaints they may read are returned).
-            limit: Most complaints returned.
-
-        Returns:
-            Redacted complaints in ``(received_at, id)`` order.
-
-        .. versionadded:: 0.1.0
-        """
-        who = as_actor(actor)
-        query = Query(breached=True, as_of=as_of or self._clock.now())
-        return self._collect(query, who, limit)
 
     def shutdown(self) -> None:
         """Close the store the handler opened itself (the repository stays open).

@@ -14,8 +14,9 @@ class ComplaintsHandler(StepsMixin, PrivacyMixin, CorrespondenceMixin):
 
     Every call is one unit of work: load the complaint, check the access
     policy, fire the workflow step with the guiding-principle policies as
-    guards (their context carries the clock's instant, the actor and roles,
-    the organisation profile, the calendar and the pack), recompute the due
+    guards (the engine's :class:`~iso10002.workflow.StepContext` carries the
+    organisation profile, the calendar and the pack into their context,
+    besides the clock's instant, the actor and roles), recompute the due
     dates from the history into ``Complaint.deadlines``, save with the
     expected version and, only after the commit, hand the new events to the
     in-process subscribers. When another writer saved first, the step is
@@ -28,8 +29,10 @@ class ComplaintsHandler(StepsMixin, PrivacyMixin, CorrespondenceMixin):
         workflow: A workflow definition (compiled with ``policies``) or a
             ready workflow engine; :func:`~iso10002.workflow.standard_workflow`
             by default.
-        policies: The policies guards name; by default the 2018 set, plus
-            the pack's content rules for a regulatory pack.
+        policies: The policies guards name, by id; an id not given runs the
+            policy of :func:`~iso10002.principles.default_policies` (every
+            policy the library ships: the 2018 set and each pack's content
+            rules), the one default set of every workflow engine.
         clock: Where "now" comes from (the system clock by default).
         calendar: The business calendar. Without one, Monday to Friday in
             UTC, with a :class:`~iso10002.calendars.MissingCalendarWarning`.

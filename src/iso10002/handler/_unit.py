@@ -6,19 +6,17 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-import attrs
-
 from iso10002.errors import ValidationError
 from iso10002.handler._store import CheckpointStore, InMemoryHandlerStore, SequenceStore
-from iso10002.model import Complaint, HistoryEvent
-from iso10002.principles import PACKS, Finding, Policy, PolicyRegistry, policies_for
+from iso10002.model import Complaint
+from iso10002.principles import Policy, PolicyRegistry
 from iso10002.repositories import ComplaintRepository, InMemoryComplaintRepository
+from iso10002.workflow import Transitioned
 
 __all__ = [
     "HandlerStore",
     "StepData",
     "StepResult",
-    "default_policies",
     "default_store",
 ]
 
@@ -34,29 +32,17 @@ class HandlerStore(CheckpointStore, SequenceStore, Protocol):
     """
 
 
-@attrs.frozen(kw_only=True)
-class StepResult:
-    """What one handler call did.
+StepResult = Transitioned
+"""What one handler call did: the workflow engine's result type.
 
-    Args:
-        complaint: The new version, redacted for the actor who called.
-        events: The history events the call appended and committed.
-        findings: Non-blocking findings the guard policies returned.
+``complaint`` is the new version, redacted for the actor who called;
+``events`` the history events the call appended and committed; ``findings``
+the non-blocking findings the guard policies returned.
 
-    .. versionadded:: 0.1.0
-    """
-
-    complaint: Complaint
-    events: tuple[HistoryEvent, ...]
-    findings: tuple[Finding, ...] = ()
-
-
-def default_policies(pack: Any) -> PolicyRegistry:
-    """Return the 2018 policy set, with the pack's content rules when it has some."""
-    name = getattr(pack, "name", None)
-    if isinstance(name, str) and name in PACKS:
-        return policies_for(name)
-    return policies_for("iso10002:2018")
+.. versionadded:: 0.1.0
+.. versionchanged:: 0.2.0
+   An alias of :class:`~iso10002.workflow.Transitioned` (the same triple).
+"""
 
 
 def check_policies(policies: Any) -> Iterable[Policy] | Mapping[str, Policy]:

@@ -25,7 +25,13 @@ from iso10002.principles._profile import (
     DEFAULT_KEEP_INFORMED_INTERVAL,
     OrganisationProfile,
 )
-from iso10002.principles._sets import PACKS, AuditReport, evaluate_all, policies_for
+from iso10002.principles._sets import (
+    PACKS,
+    AuditReport,
+    default_policies,
+    evaluate_all,
+    policies_for,
+)
 
 __all__ = [
     "ANY_CATEGORY",
@@ -42,6 +48,7 @@ __all__ = [
     "PolicyRegistry",
     "Principle",
     "coverage_table",
+    "default_policies",
     "evaluate_all",
     "has_blocking",
     "policies_for",

@@ -12,6 +12,7 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles._base import BasePolicy, is_open
+from iso10002.principles._pack_guard import PackEscalationWording
 from iso10002.principles._policy import Finding, Policy, PolicyContext, PolicyRegistry
 from iso10002.principles._principle import Edition
 from iso10002.principles.accessibility import ChannelOffered, ResponseInPreferredFormat
@@ -40,7 +41,7 @@ from iso10002.principles.responsiveness import AcknowledgedOnTime, KeptInformed
 from iso10002.principles.timeliness import DeadlinesMet
 from iso10002.principles.transparency import ComplaintsPolicyPublished
 
-__all__ = ["PACKS", "AuditReport", "evaluate_all", "policies_for"]
+__all__ = ["PACKS", "AuditReport", "default_policies", "evaluate_all", "policies_for"]
 
 _DEFAULT_TYPES: tuple[type[BasePolicy], ...] = (
     AccountableManagerNamed,
@@ -200,6 +201,26 @@ def policies_for(edition_or_pack: Edition | str | Any) -> PolicyRegistry:
     return PolicyRegistry(chosen)
 
 
+def default_policies() -> PolicyRegistry:
+    """Return every policy the library ships: the one set guards resolve against.
+
+    The 2018 set, every regulatory pack's content rules, each under its own
+    id, and :class:`~iso10002.principles.packs.PackEscalationWording`, the
+    guard that applies the wording rule of the pack in force.
+    :class:`~iso10002.workflow.Workflow`, the complaints handler, the CLI and
+    :func:`~iso10002.testing.stateful.workflow_state_machine` look a guard's
+    policy id up here when the policies they are given do not have it, so a
+    definition one of them accepts, every other accepts too. Policies run
+    only where a guard names them: the set's size costs nothing.
+
+    Returns:
+        A registry of the policies (the same policy objects each call).
+
+    .. versionadded:: 0.2.0
+    """
+    return _DEFAULT
+
+
 def _read_only(value: Mapping[str, tuple[Finding, ...]]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
@@ -317,3 +338,9 @@ def evaluate_all(
         findings=per_complaint,
         organisation=tuple(organisation.values()),
     )
+
+
+_DEFAULT = policies_for(Edition.ISO_10002_2018).with_policies(
+    *(p for pack in PACKS for p in _pack_policies(pack)),
+    PackEscalationWording(),
+)

@@ -26,10 +26,15 @@ from iso10002.principles._base import (
     to_frozenset,
     to_severity,
 )
+from iso10002.principles._pack_guard import PackEscalationWording
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
 
-__all__ = ["HoldingResponseContent", "SummaryResolutionCommunicated"]
+__all__ = [
+    "HoldingResponseContent",
+    "PackEscalationWording",
+    "SummaryResolutionCommunicated",
+]
 
 
 def _days(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

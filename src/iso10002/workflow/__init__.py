@@ -6,8 +6,9 @@ roles, the complaint fields a step sets and requires, the ISO clauses it
 implements). It is validated when built, loaded from and dumped to dicts, JSON
 and TOML, and drawn with :func:`to_mermaid` / :func:`to_dot`.
 :func:`check_conformance` lists the clause-7 steps a customised definition
-skips. :class:`Workflow` compiles a definition once and fires steps on frozen
-complaints, returning new versions.
+skips, and the guiding-principle guards (:data:`PRINCIPLE_GUARDS`) it turns
+off; the shipped definitions carry them all. :class:`Workflow` compiles a
+definition once and fires steps on frozen complaints, returning new versions.
 
 .. versionadded:: 0.1.0
 """
@@ -19,11 +20,18 @@ from iso10002.workflow._conformance import (
     ConformanceGap,
     check_conformance,
 )
+from iso10002.workflow._context import StepContext
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._diagrams import to_dot, to_mermaid
 from iso10002.workflow._engine import Transitioned, Workflow, WorkflowEngine
 from iso10002.workflow._guards import DEFAULT_REOPEN_WINDOW, REOPEN_WINDOW, ReopenWindow
 from iso10002.workflow._migration import MIGRATED_EVENT, WorkflowMigration
+from iso10002.workflow._principle_guards import (
+    GUARD_OFF,
+    PRINCIPLE_GUARDS,
+    expected_guards,
+    guards_off,
+)
 from iso10002.workflow._standard import (
     SMALL_ORGANISATION,
     STANDARD,
@@ -34,7 +42,9 @@ from iso10002.workflow._standard import (
 __all__ = [
     "CLAUSE_7_STEPS",
     "DEFAULT_REOPEN_WINDOW",
+    "GUARD_OFF",
     "MIGRATED_EVENT",
+    "PRINCIPLE_GUARDS",
     "REOPEN_WINDOW",
     "SMALL_ORGANISATION",
     "STANDARD",
@@ -42,12 +52,15 @@ __all__ = [
     "ReopenWindow",
     "State",
     "Step",
+    "StepContext",
     "Transitioned",
     "Workflow",
     "WorkflowDefinition",
     "WorkflowEngine",
     "WorkflowMigration",
     "check_conformance",
+    "expected_guards",
+    "guards_off",
     "small_organisation_workflow",
     "standard_workflow",
     "to_dot",

@@ -21,7 +21,9 @@ from iso10002.errors import (
 )
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.model._checks import check_json, text, to_utc
-from iso10002.principles import Finding, Policy, PolicyContext
+from iso10002.model._fast import builder
+from iso10002.principles import Finding, Policy, PolicyContext, default_policies
+from iso10002.workflow._context import NO_CONTEXT, StepContext
 from iso10002.workflow._data import Setter, compile_setters, split_data
 from iso10002.workflow._definition import Step, WorkflowDefinition
 from iso10002.workflow._guards import ReopenWindow
@@ -44,6 +46,7 @@ _NO_ROLES: frozenset[str] = frozenset()
 _ACTOR_FIELD = attrs.fields(HistoryEvent).actor
 _CHECK_ACTOR = text(max_length=200)
 KNOWN_ACTORS_MAX = 1024
+_CONTEXT = builder(PolicyContext)
 
 
 @attrs.frozen
@@ -96,14 +99,21 @@ def step_data(
 def registry_of(
     policies: Iterable[Policy] | Mapping[str, Policy] | None,
 ) -> dict[str, Policy]:
+    """Index ``policies`` by id over the default set (given ones win).
+
+    Raises:
+        ValidationError: naming the item that is not a policy.
+    """
+    if isinstance(policies, (str, bytes)):
+        raise ValidationError.single("policies", "must be policies, not a string")
     values = policies.values() if isinstance(policies, Mapping) else policies or ()
-    by_id: dict[str, Policy] = {}
+    by_id: dict[str, Policy] = dict(default_policies())
+    default = ReopenWindow()
+    by_id[default.id] = default
     for i, policy in enumerate(values):
         if not isinstance(policy, Policy):
             raise ValidationError.single(f"policies[{i}]", "must implement Policy")
         by_id[policy.id] = policy
-    default = ReopenWindow()
-    by_id.setdefault(default.id, default)
     return by_id
 
 
@@ -170,20 +180,30 @@ def run_guards(  # noqa: PLR0913 - the facts a guard sees
     actor: str,
     held: frozenset[str],
     data: Mapping[str, Any] | None,
+    setting: StepContext = NO_CONTEXT,
 ) -> tuple[Finding, ...]:
     """Run the step's guards on the candidate; raise if one blocks."""
-    context = PolicyContext(
-        now=at,
-        actor=actor,
-        roles=held,  # type: ignore[arg-type] # attrs' frozenset converter
-        trigger=step.trigger,
-        previous=complaint,
-        data=dict(data or {}),
+    # Every value was checked by the engine already (``at`` is aware UTC, the
+    # actor a checked string, the roles a frozenset): build without validators.
+    context = _CONTEXT(  # positional, in PolicyContext's field order
+        at,  # now
+        actor,
+        held,  # roles
+        step.trigger,
+        complaint,  # previous
+        dict(data or {}),
+        setting.organisation,
+        setting.calendar,
+        setting.pack,
+        {},  # workload
     )
     findings = tuple(f for g in step.guards for f in g.evaluate(candidate, context))
     blocking = [f for f in findings if f.blocking]
     if blocking:
-        msg = f"{step.trigger!r} refused: " + "; ".join(f.message for f in blocking)
+        msg = f"{step.trigger!r} refused: " + "; ".join(
+            f"{f.message} [{f.policy_id}/{f.code}, {f.principle}, clause {f.clause}]"
+            for f in blocking
+        )
         raise GuardRejected(
             msg,
             trigger=step.trigger,

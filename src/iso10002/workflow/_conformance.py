@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 
 from iso10002.workflow._definition import Step, WorkflowDefinition
+from iso10002.workflow._principle_guards import PRINCIPLE_GUARDS, guards_off
 
 __all__ = ["CLAUSE_7_STEPS", "ConformanceGap", "check_conformance"]
 
@@ -95,7 +96,9 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
     assessing; no decision can be communicated before it is made; closing
     cannot be reached without communicating a decision; deciding,
     communicating and closing require the decision, its communication time and
-    the outcome.
+    the outcome; and every step runs the guiding-principle guards that protect
+    it (:data:`~iso10002.workflow.PRINCIPLE_GUARDS`): a guard a host turned
+    off is a ``guard-off`` gap under the principle's clause, naming the steps.
 
     Args:
         definition: The workflow to check (valid by construction).
@@ -104,6 +107,8 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
         The gaps, empty when the definition conforms.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``guard-off`` gaps.
     """
     terminal = definition.terminal_states
     gaps: list[ConformanceGap] = []
@@ -153,4 +158,25 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
                     triggers=_names(lax),
                 )
             )
-    return tuple(gaps)
+    return (*gaps, *_guard_gaps(definition))
+
+
+def _guard_gaps(definition: WorkflowDefinition) -> list[ConformanceGap]:
+    """One gap per principle guard left out, naming the steps without it."""
+    by_guard: dict[str, tuple[str, list[str]]] = {}
+    for finding in guards_off(definition):
+        guard = str(finding.evidence["guard"])
+        _, triggers = by_guard.setdefault(guard, (finding.clause, []))
+        triggers.append(str(finding.evidence["trigger"]))
+    return [
+        ConformanceGap(
+            clause=clause,
+            code="guard-off",
+            message=(
+                f"the guard {guard!r} ({PRINCIPLE_GUARDS[guard]}) is off: those "
+                "steps are accepted without it"
+            ),
+            triggers=tuple(dict.fromkeys(triggers)),
+        )
+        for guard, (clause, triggers) in by_guard.items()
+    ]

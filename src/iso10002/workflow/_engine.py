@@ -31,6 +31,7 @@ from iso10002.workflow._compiled import (
     run_guards,
     step_data,
 )
+from iso10002.workflow._context import NO_CONTEXT, StepContext
 from iso10002.workflow._data import missing_requirements
 from iso10002.workflow._definition import WorkflowDefinition
 
@@ -45,6 +46,10 @@ class Transitioned:
         complaint: The new version of the complaint.
         events: The history events the step appended (one per step).
         findings: Non-blocking findings the guards returned.
+
+    The complaints handler returns the same type
+    (:data:`~iso10002.handler.StepResult`), its complaint redacted for the
+    caller and its events committed.
 
     .. versionadded:: 0.1.0
     """
@@ -83,6 +88,7 @@ class WorkflowEngine(Protocol):
         at: datetime,
         roles: Iterable[str] = (),
         data: Mapping[str, Any] | None = None,
+        context: StepContext = NO_CONTEXT,
     ) -> Transitioned:
         """Fire ``trigger`` on ``complaint`` and return the new version."""
         ...
@@ -101,14 +107,19 @@ class Workflow:
         definition: The workflow to run.
         policies: The policies guards may name (a
             :class:`~iso10002.principles.PolicyRegistry` or any iterable of
-            policies). The workflow's own :class:`ReopenWindow` is added with
-            its default window unless a policy with its id is given.
+            policies). A guard naming an id not given runs the policy of
+            :func:`~iso10002.principles.default_policies` (every policy the
+            library ships) or the workflow's own :class:`ReopenWindow` with its
+            default window.
 
     Raises:
-        InvalidWorkflowDefinition: if a guard names a policy not given.
+        InvalidWorkflowDefinition: if a guard names a policy neither given
+            nor shipped.
         ValidationError: if an item of ``policies`` is not a policy.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Guards resolve against the shipped policies when not given.
     """
 
     def __init__(
@@ -225,6 +236,7 @@ class Workflow:
         at: datetime,
         roles: Iterable[str] = (),
         data: Mapping[str, Any] | None = None,
+        context: StepContext = NO_CONTEXT,
     ) -> bool:
         """Tell whether :meth:`fire` would succeed with these arguments.
 
@@ -232,7 +244,15 @@ class Workflow:
             ``True`` when every check passes (state, role, data, guards).
         """
         try:
-            self.fire(complaint, trigger, actor=actor, at=at, roles=roles, data=data)
+            self.fire(
+                complaint,
+                trigger,
+                actor=actor,
+                at=at,
+                roles=roles,
+                data=data,
+                context=context,
+            )
         except Iso10002Error:
             return False
         return True
@@ -287,6 +307,7 @@ class Workflow:
         at: datetime,
         roles: Iterable[str] = (),
         data: Mapping[str, Any] | None = None,
+        context: StepContext = NO_CONTEXT,
     ) -> Transitioned:
         """Fire ``trigger`` and return the next version of ``complaint``.
 
@@ -303,6 +324,9 @@ class Workflow:
             data: Values for the complaint fields the step sets (model
                 objects, or plain data for them) and any other JSON data for
                 the history event (no personal data there).
+            context: The organisation, calendar and pack the guards'
+                :class:`~iso10002.principles.PolicyContext` carries (its
+                instant is ``at``).
 
         Returns:
             The new complaint, the event appended, and non-blocking findings.
@@ -312,7 +336,12 @@ class Workflow:
                 or none of the roles needed.
             ValidationError: bad ``at``, ``actor`` or data, data for a field the
                 step does not set, or a field the step requires left empty.
-            GuardRejected: a guard returned a blocking finding.
+            GuardRejected: a guard returned a blocking finding (the error
+                names the policy, its principle and clause, and what is
+                missing).
+
+        .. versionchanged:: 0.2.0
+           ``context``.
         """
         held = roles if isinstance(roles, frozenset) else roles_of(roles)
         # Fast paths first; the slow ones check everything and say what is wrong.
@@ -337,6 +366,8 @@ class Workflow:
             at = checked_at(complaint, at)
         if actor.__class__ is not str or actor not in self._actors:
             self._check_actor(actor)
+        if context is not NO_CONTEXT and not isinstance(context, StepContext):
+            raise ValidationError.single("context", "must be a StepContext")
         event_data: dict[str, Any]
         if data is None:
             checked, event_data = _NO_CHANGES, {}
@@ -367,7 +398,14 @@ class Workflow:
                 )
         findings = (
             run_guards(
-                step, complaint, candidate, at=at, actor=actor, held=held, data=data
+                step,
+                complaint,
+                candidate,
+                at=at,
+                actor=actor,
+                held=held,
+                data=data,
+                setting=context,
             )
             if step.guards
             else ()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._guards import REOPEN_WINDOW
+from iso10002.workflow._principle_guards import with_principle_guards
 
 __all__ = [
     "SMALL_ORGANISATION",
@@ -187,7 +190,7 @@ def _common_steps(*, investigation_states: tuple[str, ...]) -> tuple[Step, ...]:
     )
 
 
-def standard_workflow() -> WorkflowDefinition:
+def standard_workflow(*, disabled_guards: Iterable[str] = ()) -> WorkflowDefinition:
     """Return the ISO 10002 clause-7 process as a workflow definition.
 
     received → acknowledged → assessed → investigating → decided → decision
@@ -198,10 +201,25 @@ def standard_workflow() -> WorkflowDefinition:
     closed complaint within the reopen window (guard
     ``iso10002.workflow.reopen_window``).
 
+    Conforming by default: each step also runs the blocking guiding-principle
+    policies that protect it (:data:`~iso10002.workflow.PRINCIPLE_GUARDS`),
+    so a step the audit would report is refused instead.
+
+    Args:
+        disabled_guards: Principle guards (policy ids) to leave out, e.g.
+            ``{"iso10002.improvement.root-cause-recorded"}``; the choice shows
+            in :func:`check_conformance` and in the audit.
+
     Returns:
         The definition ``iso10002.standard``, version 1.
 
+    Raises:
+        ValidationError: naming ``disabled_guards`` for an id that is not a
+            principle guard.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The principle guards, and ``disabled_guards``.
     """
     steps = (
         Step(
@@ -261,28 +279,41 @@ def standard_workflow() -> WorkflowDefinition:
             investigation_states=("assessed", "investigating", "internal_review")
         ),
     )
-    return WorkflowDefinition(
+    definition = WorkflowDefinition(
         name=STANDARD,
         version=1,
         description="ISO 10002 clause 7: complaints-handling process.",
         states=_states(),
         steps=steps,
     )
+    return with_principle_guards(definition, disabled_guards)
 
 
-def small_organisation_workflow() -> WorkflowDefinition:
+def small_organisation_workflow(
+    *, disabled_guards: Iterable[str] = ()
+) -> WorkflowDefinition:
     """Return a shorter clause-7 process for small organisations.
 
     Acknowledging and assessing are one step (``acknowledge`` sets the
     classification), and a decision may be made as soon as it is assessed;
     every conformance check of :func:`check_conformance` still holds, and the
     same triggers, events and guarantees (withdrawal, clock pause, appeal,
-    reopen window) apply.
+    reopen window) apply, and the same principle guards as
+    :func:`standard_workflow` (deciding straight after the assessment needs
+    no owner: nobody started an investigation).
+
+    Args:
+        disabled_guards: Principle guards (policy ids) to leave out.
 
     Returns:
         The definition ``iso10002.small_organisation``, version 1.
 
+    Raises:
+        ValidationError: naming ``disabled_guards`` for an unknown id.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The principle guards, and ``disabled_guards``.
     """
     states = tuple(s for s in _states() if s.name not in ("acknowledged", "escalated"))
     open_states = tuple(s for s in _OPEN if s not in ("acknowledged", "escalated"))
@@ -334,10 +365,11 @@ def small_organisation_workflow() -> WorkflowDefinition:
         ),
         *common,
     )
-    return WorkflowDefinition(
+    definition = WorkflowDefinition(
         name=SMALL_ORGANISATION,
         version=1,
         description="ISO 10002 clause 7 for small organisations: fewer steps.",
         states=states,
         steps=steps,
     )
+    return with_principle_guards(definition, disabled_guards)

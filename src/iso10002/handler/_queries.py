@@ -1,0 +1,127 @@
+"""Reading complaints through the handler: one, a page, due and breached ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from iso10002.errors import RepositoryError, ValidationError
+from iso10002.handler._access import READ
+from iso10002.handler._actor import Actor, as_actor
+from iso10002.handler._core import HandlerCore
+from iso10002.model import Complaint
+from iso10002.repositories import Page, Query
+
+__all__ = ["QueriesMixin"]
+
+
+class QueriesMixin(HandlerCore):
+    """The queries of :class:`ComplaintsHandler`, each redacted for its reader."""
+
+    def get(self, complaint_id: str, *, actor: Actor | str) -> Complaint:
+        """Load a complaint, redacted for ``actor``.
+
+        Args:
+            complaint_id: The complaint.
+            actor: Who reads it.
+
+        Returns:
+            The latest version without the personal data ``actor`` may not see.
+
+        Raises:
+            NotFoundError: if there is no such complaint.
+            AccessDenied: if ``actor`` may not read it.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        complaint = self._repository.get(complaint_id)
+        self._check(who, READ, complaint)
+        return self._view(complaint, who)
+
+    def find(
+        self,
+        query: Query | None = None,
+        *,
+        actor: Actor | str,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> Page:
+        """Find complaints ``actor`` may read, one page at a time, redacted.
+
+        Complaints the actor may not read are left out of the page (so a page
+        may hold fewer than ``limit``); follow ``next_cursor`` as usual.
+
+        Args:
+            query: The criteria (every complaint when ``None``).
+            actor: Who reads.
+            limit: Largest page size.
+            after: The ``next_cursor`` of the previous page.
+
+        Returns:
+            A page of redacted complaints.
+
+        Raises:
+            ValidationError: for a bad query, limit or cursor.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        page = self._repository.find(query or Query(), limit=limit, after=after)
+        items = tuple(
+            self._view(c, who) for c in page.items if self._access.can(who, READ, c)
+        )
+        return Page(items=items, next_cursor=page.next_cursor)
+
+    def _collect(self, query: Query, who: Actor, limit: int) -> tuple[Complaint, ...]:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError.single("limit", "must be a positive integer")
+        found: list[Complaint] = []
+        after: str | None = None
+        while len(found) < limit:
+            page = self.find(query, actor=who, limit=min(500, limit), after=after)
+            found.extend(page.items)
+            if page.next_cursor is None:
+                break
+            if page.next_cursor == after:
+                msg = f"find(after={after!r}) returned the same cursor: it never ends"
+                raise RepositoryError(msg)
+            after = page.next_cursor
+        return tuple(found[:limit])
+
+    def due(
+        self, before: datetime | None = None, *, actor: Actor | str, limit: int = 1000
+    ) -> tuple[Complaint, ...]:
+        """Return open complaints with a pending due date before ``before``.
+
+        Args:
+            before: The instant (now by default).
+            actor: Who reads (only complaints they may read are returned).
+            limit: Most complaints returned.
+
+        Returns:
+            Redacted complaints in ``(received_at, id)`` order.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        query = Query(due_before=before or self._clock.now())
+        return self._collect(query, who, limit)
+
+    def breached(
+        self, as_of: datetime | None = None, *, actor: Actor | str, limit: int = 1000
+    ) -> tuple[Complaint, ...]:
+        """Return complaints with a due date passed unmet, or met late, at ``as_of``.
+
+        Args:
+            as_of: The instant judged at (now by default).
+            actor: Who reads (only complaints they may read are returned).
+            limit: Most complaints returned.
+
+        Returns:
+            Redacted complaints in ``(received_at, id)`` order.
+
+        .. versionadded:: 0.1.0
+        """
+        who = as_actor(actor)
+        query = Query(breached=True, as_of=as_of or self._clock.now())
+        return self._collect(query, who, limit)
