@@ -63,14 +63,23 @@ facts = {
     "summary": "The block was a fraud check and was lifted the same day.",
     "reasons": "Our fraud rules stopped an unusual payment, as they should.",
 }
-# The DISP wording rule guards the decision: a route without it is refused.
+# The DISP wording rule guards the final response: a decision whose route
+# lacks it (and no final response letter that has it) is not communicated.
+weak = handler.receive(
+    form, actor=Actor("phone-line", roles={"intake"}), channel="phone"
+)
+handler.acknowledge(weak.id, actor=agent)
+handler.assess(weak.id, actor=agent, category="payments")
+handler.assign(weak.id, actor=agent, assignee=agent.name)
+handler.investigate(weak.id, actor=agent)
+handler.decide(
+    weak.id,
+    actor=agent,
+    escalation_route="If you are unhappy you may contact the ombudsman.",
+    **facts,
+)
 try:
-    handler.decide(
-        c.id,
-        actor=agent,
-        escalation_route="If you are unhappy you may contact the ombudsman.",
-        **facts,
-    )
+    handler.communicate_decision(weak.id, actor=agent)
 except GuardRejected as refused:
     print(f"refused: {refused}")
 handler.decide(

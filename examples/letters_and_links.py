@@ -57,6 +57,7 @@ send_letter(handler, complaint.id, ack, actor=staff)
 handler.acknowledge(complaint.id, actor=staff)
 handler.record_note(complaint.id, actor=staff, text="Fee waived by the branch.")
 handler.assess(complaint.id, actor=staff, category="fees")
+handler.assign(complaint.id, actor=staff, assignee=staff.name)
 handler.investigate(complaint.id, actor=staff)
 handler.decide(
     complaint.id,
@@ -64,6 +65,7 @@ handler.decide(
     outcome="upheld",
     summary="Nous avons remboursé les frais de 45,00 $.",
     reasons="Le préavis requis n'avait pas été envoyé.",
+    escalation_route="Vous pouvez vous adresser à l'Ombudsman bancaire canadien.",
 )
 final = letters.render(
     "final_response", handler.get(complaint.id, actor=staff), pack="ca.bank"

@@ -123,12 +123,15 @@ CASES = {
         _to_communicated,
         lambda h, cid: h.close(cid, actor=AGENT),
     ),
-    "deciding-without-the-packs-wording": Case(
+    "communicating-without-the-packs-wording": Case(
         "iso10002.packs.escalation-route-wording",
         "escalation-route-wording-missing",
         "4.11",
-        _to_investigating,
-        _decide(escalation_route="You may write to our chief executive."),
+        lambda h, cid: (
+            _to_investigating(h, cid),
+            _decide(escalation_route="You may write to our chief executive.")(h, cid),
+        ),
+        lambda h, cid: h.communicate_decision(cid, actor=AGENT),
         pack="uk.fca.disp",
         reported_as="uk.fca.disp.escalation-route-wording",
     ),
@@ -290,9 +293,15 @@ class TestPackWording:
         )
         cid = handler.receive(australian, actor=INTAKE, channel="web").id
         _to_investigating(handler, cid)
+        _decide()(handler, cid)  # the FCA's wording, not AFCA
         with pytest.raises(GuardRejected) as info:
-            _decide()(handler, cid)  # the FCA's wording, not AFCA
+            handler.communicate_decision(cid, actor=AGENT)
         [finding] = [f for f in info.value.findings if f.blocking]
         assert finding.policy_id == "au.asic.rg271.escalation-route-wording"
+        assert handler.repository.get(cid).status == "decided"  # left as it was
         afca = "You may complain to the Australian Financial Complaints Authority."
-        assert _decide(escalation_route=afca)(handler, cid).status == "decided"
+        second = handler.receive(australian, actor=INTAKE, channel="web").id
+        _to_investigating(handler, second)
+        _decide(escalation_route=afca)(handler, second)
+        told = handler.communicate_decision(second, actor=AGENT)
+        assert told.status == "decision_communicated"

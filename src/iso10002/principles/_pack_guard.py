@@ -35,9 +35,10 @@ def _pack_name(pack: object) -> str | None:
 
 @attrs.frozen(kw_only=True)
 class PackEscalationWording(BasePolicy):
-    """Check the decision's escalation route against the pack in force.
+    """Check the final response's wording against the pack in force.
 
-    A guard for deciding steps whatever the pack: it runs the wording rule of
+    A guard for the step that communicates the decision (7.8) whatever the
+    pack: it runs the wording rule of
     the regulatory pack in the context (e.g. the FCA's ombudsman and
     six-month wording under ``uk.fca.disp``) and returns that rule's
     findings, under the rule's own id; with no pack, or a pack without a

@@ -62,6 +62,11 @@ def _decides(step: Step, _definition: WorkflowDefinition) -> bool:
     return "7.7" in step.clauses
 
 
+def _communicates(step: Step, _definition: WorkflowDefinition) -> bool:
+    """Tell the complainant the decision (7.8): the final response the rules govern."""
+    return "7.8" in step.clauses
+
+
 def _owns_or_decides(step: Step, definition: WorkflowDefinition) -> bool:
     return _decides(step, definition) or "assignee" in step.sets
 
@@ -80,7 +85,13 @@ _RULES: dict[str, tuple[_Rule, str]] = {
     NOT_CONFLICTED: (_owns_or_decides, "assigning an owner and deciding (7.7)"),
     DECISION_REASONS: (_decides, "deciding (7.7)"),
     ESCALATION_ROUTE: (_decides, "deciding (7.7)"),
-    PACK_WORDING: (_decides, "deciding (7.7), with the pack's wording"),
+    PACK_WORDING: (
+        _communicates,
+        (
+            "communicating the decision (7.8): the pack's wording, in the final "
+            "response letter when one is recorded, else in the escalation route"
+        ),
+    ),
     ROOT_CAUSE: (_closes, "closing (7.9)"),
 }
 
