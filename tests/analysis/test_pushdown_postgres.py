@@ -180,11 +180,12 @@ class TestMigrationBackfill:
                     "ALTER TABLE {}.complaints DROP COLUMN idempotency_digest"
                 ).format(sql.Identifier(schema))
             )
-            conn.execute(
-                sql.SQL("DROP INDEX {}.complaints_external_ids").format(
-                    sql.Identifier(schema)
-                )
-            )
+            for dropped in (
+                "DROP INDEX {}.complaints_external_ids",
+                "DROP TABLE {}.search_terms",
+                "DROP TABLE {}.search_digests",
+            ):
+                conn.execute(sql.SQL(dropped).format(sql.Identifier(schema)))
             conn.execute(
                 sql.SQL("DELETE FROM {}.schema_version WHERE version >= 2").format(
                     sql.Identifier(schema)

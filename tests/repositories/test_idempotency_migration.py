@@ -9,6 +9,7 @@ from contextlib import closing
 import pytest
 
 from iso10002.errors import DuplicateError
+from iso10002.repositories import SearchQuery
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.contract import make_complaint
 
@@ -60,11 +61,17 @@ class TestPostgresMigration:
                     f'ALTER TABLE "{schema}".complaints DROP COLUMN idempotency_digest'
                 )
                 conn.execute(f'DROP INDEX "{schema}".complaints_external_ids')
+                conn.execute(f'DROP TABLE "{schema}".search_terms')
+                conn.execute(f'DROP TABLE "{schema}".search_digests')
                 conn.execute(f'DELETE FROM "{schema}".schema_version WHERE version > 2')
             with closing(
                 PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)
             ) as reopened:
                 _assert_old_and_new_keys(reopened)
+                # The v5 step indexed the complaint stored before it.
+                found = reopened.search(SearchQuery(email="person1@example.org"))
+                assert [c.id for c in found] == [make_complaint(1).id]
+                assert reopened.verify_integrity().ok
         finally:
             with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -85,7 +85,12 @@ def _tamper(dsn, schema, statement, params):
 
 class TestPostgresContract(RepositoryContract):
     capabilities = frozenset(
-        {Capability.CLAIM_NEXT, Capability.MULTI_PROCESS, Capability.RAW_ACCESS}
+        {
+            Capability.CLAIM_NEXT,
+            Capability.MULTI_PROCESS,
+            Capability.RAW_ACCESS,
+            Capability.SEARCH,
+        }
     )
     volume = 300
 

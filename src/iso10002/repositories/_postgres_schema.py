@@ -18,6 +18,7 @@ from psycopg import sql
 
 from iso10002.errors import RepositoryError, ValidationError
 from iso10002.repositories._postgres_analytics import FACTS_STATEMENTS, backfill_facts
+from iso10002.repositories._postgres_search import SEARCH_STATEMENTS, backfill_search
 
 __all__ = [
     "FEED_LOCK_CLASS",
@@ -138,10 +139,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             ),
         ),
     ),
+    (5, "search index, filled for stored complaints", SEARCH_STATEMENTS),
 )
 """Forward migrations, in order."""
 
-_BACKFILLS = {2: backfill_facts}
+_BACKFILLS = {2: backfill_facts, 5: backfill_search}
 # Data steps run right after their version's statements, in the same transaction.
 
 LATEST_VERSION = MIGRATIONS[-1][0]

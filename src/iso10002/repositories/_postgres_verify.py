@@ -12,6 +12,7 @@ from iso10002.repositories._integrity import StoredLink, inspect_complaint
 from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import unescape_document
 from iso10002.repositories._postgres_connect import Connector
+from iso10002.repositories._postgres_search import SearchIndex
 from iso10002.repositories._protocol import IntegrityProblem, IntegrityReport
 from iso10002.repositories._query import index_values
 from iso10002.repositories._verify_rows import (
@@ -48,6 +49,7 @@ def verify_all(
     problems: list[IntegrityProblem] = []
     unreplayable: list[str] = []
     facts = FactWriter(schema)
+    search = SearchIndex(schema)
     complaints = events = 0
     last = ""
     head = sql.SQL(
@@ -99,6 +101,7 @@ def verify_all(
         if loaded:
             with connector.read("verify_integrity") as cur:
                 differing = facts.differing(cur, loaded)
+                problems.extend(search.problems(cur, loaded))
             problems.extend(
                 IntegrityProblem(
                     complaint_id=cid,
@@ -118,6 +121,7 @@ def verify_all(
             ).format(s)
         )
         problems.extend(orphan_problems([row[0] for row in cur.fetchall()]))
+        problems.extend(search.orphans(cur))
     return IntegrityReport(
         complaints_checked=complaints,
         events_checked=events,

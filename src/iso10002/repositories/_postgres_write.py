@@ -24,6 +24,7 @@ from iso10002.repositories._integrity import (
 from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import encode_document
 from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
+from iso10002.repositories._postgres_search import SearchIndex
 from iso10002.repositories._query import index_values
 from iso10002.repositories.keys import RecordKey
 
@@ -128,6 +129,7 @@ class Statements:
         self.chain_key = chain_key
         s = sql.Identifier(schema)
         self.facts = FactWriter(schema)
+        self.search = SearchIndex(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
         self.lock_feed = sql.SQL("SELECT pg_advisory_xact_lock(%s, %s)")
         self.insert = sql.SQL(
@@ -152,8 +154,8 @@ class Statements:
             " ORDER BY id = %s DESC LIMIT 1"
         ).format(s)
         self.current = sql.SQL(
-            "SELECT version, last_link, salt FROM {}.complaints WHERE id = %s"
-        ).format(s)
+            "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s"
+        ).format(self.search.digest_of_row, s)
         self.update_sql = sql.SQL(
             "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
             " status = %s, received_at = %s, channel = %s, assignee = %s,"
@@ -217,6 +219,7 @@ class Statements:
             )
         self.append_events(cur, events)
         self.facts.write(cur, (complaint,))
+        self.search.write(cur, (complaint,))
 
     def save(
         self, cur: psycopg.Cursor[Any], complaint: Complaint, expected_version: int
@@ -234,7 +237,7 @@ class Statements:
         row = cur.fetchone()
         if row is None:
             raise NotFoundError(complaint.id)
-        version, last_link, salt = row
+        version, last_link, salt, digest = row
         if version != expected_version:
             raise ConflictError(
                 complaint.id,
@@ -247,6 +250,7 @@ class Statements:
             expected_version=expected_version,
             previous_link=last_link,
             salt=bytes(salt),
+            stored_digest=digest,
         )
 
     def update(  # noqa: PLR0913 - the stored state a version is chained to
@@ -258,6 +262,7 @@ class Statements:
         previous_link: str,
         salt: bytes,
         new_salt: bytes | None = None,
+        stored_digest: Any = None,
     ) -> tuple[str, str, Any, bool]:
         """Store the next version of a complaint, appending its new events.
 
@@ -290,6 +295,7 @@ class Statements:
         stored = cur.fetchone()
         self.append_events(cur, events)
         self.facts.write(cur, (complaint,), replace=True)
+        self.search.reindex(cur, complaint, stored_digest)
         document, escaped = stored if stored is not None else (None, False)
         return previous_link, events[-1][4], document, bool(escaped)
 
@@ -326,4 +332,5 @@ class Statements:
             for event in events:
                 copy.write_row(event)
         self.facts.copy(cur, complaints)
+        self.search.copy(cur, complaints)
         return len(rows)

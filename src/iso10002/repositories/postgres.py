@@ -55,6 +55,12 @@ from iso10002.repositories._protocol import (
     StoredEvent,
 )
 from iso10002.repositories._query import check_limit, check_position, encode_cursor
+from iso10002.repositories._search import (
+    SearchQuery,
+    check_search,
+    matches_search,
+    query_terms,
+)
 from iso10002.repositories._validate import (
     check_complaint_id,
     check_idempotency_key,
@@ -277,6 +283,19 @@ class PostgresComplaintRepository:
         items = tuple(decode_row(row) for row in rows[:limit])
         cursor = encode_cursor(items[-1]) if len(rows) > limit else None
         return Page(items=items, next_cursor=cursor)
+
+    def search(self, query: SearchQuery, *, limit: int = 50) -> tuple[Complaint, ...]:
+        """Search words and contacts through the term index (see SearchQuery)."""
+        query, limit = check_search(query, limit)
+        matching, params = self._sql.search.matching(query_terms(query))
+        statement = self._select + sql.SQL(
+            " WHERE c.id IN ({}) ORDER BY c.received_at, c.id LIMIT %s"
+        ).format(matching)
+        with self._db.read("search") as cur:
+            cur.execute(statement, (*params, limit))
+            rows = cur.fetchall()
+        found = (decode_row(row) for row in rows)
+        return tuple(c for c in found if matches_search(query, c))
 
     def count(self, query: Query) -> int:
         """Count the complaints matching ``query`` (see the protocol)."""
