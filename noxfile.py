@@ -14,8 +14,9 @@ nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "typecheck", "tests"]
 # A fresh machine may have only one Python: run on what is there. CI makes
-# every version available through pyenv before calling nox.
-nox.options.error_on_missing_interpreters = False
+# every version available through pyenv before calling nox, and there a
+# missing interpreter is an error, never a silent skip.
+nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
