@@ -123,10 +123,21 @@ DECISION = {
     "decision": {
         "outcome": "upheld",
         "summary": "We refunded the second payment.",
+        "reasons": "The bank statement shows the same payment taken twice.",
         "escalation_route": "You may refer this to the ombudsman within six months.",
     },
     "outcome": "upheld",
 }
+
+
+CLOSING = {
+    "root_cause": {
+        "category": "billing-system",
+        "description": "The payment retry ran twice.",
+        "corrective_action": "Retries now check for a settled payment.",
+    }
+}
+"""What closing an upheld complaint records: its root cause (clause 8.7)."""
 
 
 def receive(api, who="manager", **headers):
@@ -150,10 +161,11 @@ def walk(api, cid, who="manager", until=None):
     for trigger, data in [
         ("acknowledge", None),
         ("assess", {"classification": {"category": "billing"}}),
+        ("assign", {"assignee": "agent:1"}),
         ("investigate", None),
         ("decide", DECISION),
         ("communicate_decision", None),
-        ("close", None),
+        ("close", CLOSING),
     ]:
         if trigger == until:
             break
@@ -168,6 +180,7 @@ class Kit:
     FORM = FORM
     SECRET = SECRET
     DECISION = DECISION
+    CLOSING = CLOSING
     TestClient = TestClient
     auth = staticmethod(auth)
     bearer = staticmethod(bearer)

@@ -231,12 +231,12 @@ class TestSteps:
         assert "acknowledge" in body["allowed"]
 
     def test_missing_step_data_is_422(self, kit, api):
-        """Assessing without a classification names the field."""
+        """Assessing without a classification names the keyword it needs."""
         cid = kit.receive(api)["id"]
         kit.step(api, cid, "acknowledge")
         response = kit.step(api, cid, "assess", {})
         assert response.status_code == 422
-        assert any("classification" in e["field"] for e in response.json()["errors"])
+        assert [e["field"] for e in response.json()["errors"]] == ["category"]
 
     def test_unknown_body_members_are_422(self, kit, api):
         """A kit.step body takes data, reason and reason_code only."""
@@ -492,6 +492,7 @@ def test_deciding_again_after_an_appeal_records_a_new_decision(kit, api):
         "decision": {
             "outcome": "partially_upheld",
             "summary": "On review, half of it.",
+            "reasons": "The second charge was a deposit, the first was not.",
             "escalation_route": "The ombudsman, within six months.",
         },
         "outcome": "partially_upheld",

@@ -329,12 +329,14 @@ class TestComplainant:
         manager = Actor("manager:1", roles={"complaints-manager"})
         handler.acknowledge(cid, actor=manager)
         handler.assess(cid, actor=manager, category="billing")
+        handler.assign(cid, actor=manager, assignee="agent:1")
         handler.investigate(cid, actor=manager)
         handler.decide(
             cid,
             actor=manager,
             outcome="upheld",
             summary="We refunded you.",
+            reasons="You were charged twice.",
             escalation_route="The ombudsman, within six months.",
         )
         page = desk.get(link)
@@ -422,6 +424,7 @@ def test_a_decision_with_a_remedy_through_the_console(desk, handler):
     manager = Actor("manager:1", roles={"complaints-manager"})
     handler.acknowledge(cid, actor=manager)
     handler.assess(cid, actor=manager, category="billing")
+    handler.assign(cid, actor=manager, assignee="agent:1")
     handler.investigate(cid, actor=manager)
     sign_in(desk, name="manager:1")
     page = desk.get(f"/desk/complaints/{cid}")
@@ -433,6 +436,8 @@ def test_a_decision_with_a_remedy_through_the_console(desk, handler):
             "csrf": token(page),
             "decision.outcome": "upheld",
             "decision.summary": "Refunded.",
+            "decision.reasons": "We took the payment twice.",
+            "decision.escalation_route": "The ombudsman, within six months.",
             "decision.remedies[0].kind": "refund",
             "decision.remedies[0].amount": "25.00",
             "decision.remedies[0].currency": "GBP",

@@ -235,11 +235,13 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
             body = await _json_body(request, required=False) or {}
             if not isinstance(body, dict):
                 raise ValidationError.single("body", "must be an object")
-            unknown = sorted(set(body) - {"data", "reason", "reason_code"})
+            takes = handler.step_keywords(trigger)
+            unknown = sorted(set(body) - {"data", "reason", "reason_code"} - takes)
             if unknown:
                 raise ValidationError(
-                    [(name, "is not a field of a step") for name in unknown]
+                    [(name, f"is not data of step {trigger!r}") for name in unknown]
                 )
+            keywords = {k: v for k, v in body.items() if k in takes}
             result = await desk.call(
                 take_step,
                 handler,
@@ -248,11 +250,12 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
                 actor=actor,
                 now=desk.now(),
                 data=body.get("data"),
+                keywords=keywords,
                 reason=body.get("reason"),
                 reason_code=body.get("reason_code"),
                 if_version=_if_match(request.headers.get("if-match")),
             )
-            return _complaint(result.complaint)
+            return _complaint(result)
 
         return guarded(take, body=True)
 
