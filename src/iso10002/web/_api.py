@@ -20,6 +20,7 @@ from iso10002.web._desk import Desk, deadline_state
 from iso10002.web._openapi import openapi_document
 from iso10002.web._problems import problem, problem_for
 from iso10002.web._reports import build_review, export_lines, may_export
+from iso10002.web._search import search, search_query
 from iso10002.web._steps import step_sets, take_step
 
 __all__ = ["api_routes", "find_query"]
@@ -119,6 +120,7 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
     triggers = {
         t: (
             step_sets(handler, t),
+            handler.step_keywords(t),
             next(s.description for s in definition.steps if s.trigger == t),
         )
         for t in definition.triggers
@@ -159,6 +161,14 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
                 "items": [to_dict(c) for c in page.items],
                 "next_cursor": page.next_cursor,
             },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    async def find_words(request: Request, actor: Actor) -> Response:
+        query, limit = search_query(request.query_params)
+        found = await desk.call(search, handler, query, actor=actor, limit=limit)
+        return JSONResponse(
+            {"items": [to_dict(c) for c in found]},
             headers={"Cache-Control": "no-store"},
         )
 
@@ -264,6 +274,7 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
         Route("/api/workflow", guarded(workflow)),
         Route("/api/complaints", guarded(find), methods=["GET"]),
         Route("/api/complaints", guarded(receive, body=True), methods=["POST"]),
+        Route("/api/search", guarded(find_words)),
         Route("/api/export", guarded(export)),
         Route("/api/reports/review", guarded(review)),
         Route("/api/complaints/{complaint_id}", guarded(get)),

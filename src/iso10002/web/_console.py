@@ -10,8 +10,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from iso10002.errors import GuardRejected, Iso10002Error, ValidationError
-from iso10002.handler import Actor
+from iso10002.errors import AccessDenied, GuardRejected, Iso10002Error, ValidationError
+from iso10002.handler import READ_PERSONAL_DATA, Actor
 from iso10002.model import Complaint
 from iso10002.repositories import Query
 from iso10002.web._api import allowed_now
@@ -20,6 +20,7 @@ from iso10002.web._forms import form_data
 from iso10002.web._problems import PROBLEM_TYPES, describe
 from iso10002.web._reports import may_export, review_html
 from iso10002.web._schema import form_fields
+from iso10002.web._search import SEARCH_FIELDS, search, search_query
 from iso10002.web._security import check_csrf, csrf_token
 from iso10002.web._steps import step_requires, step_sets, take_step
 from iso10002.web._words import deadline_words, label
@@ -66,6 +67,10 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         context["root"] = root(request)
         who = context["actor"]
         context["may_review"] = who is not None and may_export(desk, who)
+        context["may_search"] = who is not None and handler.access.can(
+            who, READ_PERSONAL_DATA, None
+        )
+        context.setdefault("searched", None)
         context["flash"] = request.session.pop("flash", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -111,10 +116,16 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         except Iso10002Error as error:
             return page(request, "error.html", 403, words=refusal_words(error))
         now = desk.now()
-        rows = []
-        for complaint in sorted(
+        ordered = sorted(
             found, key=lambda c: (_next_due(c) is None, _next_due(c) or now)
-        ):
+        )
+        return page(request, "queue.html", rows=_rows(ordered, now), now=now)
+
+    def _rows(
+        complaints: list[Complaint], now: datetime
+    ) -> list[tuple[Complaint, datetime | None, str | None]]:
+        rows = []
+        for complaint in complaints:
             states = {deadline_state(d, now, desk.at_risk) for d in complaint.deadlines}
             badge = (
                 "breached"
@@ -124,7 +135,41 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
                 else None
             )
             rows.append((complaint, _next_due(complaint), badge))
-        return page(request, "queue.html", rows=rows, now=now)
+        return rows
+
+    async def search_page(request: Request) -> Response:
+        actor = staff(request)
+        if actor is None:
+            return RedirectResponse(f"{root(request)}/login", status_code=303)
+        words = str(request.query_params.get("q", ""))[:1000]
+        by = str(request.query_params.get("by", "text"))
+        searched = {"q": words, "by": by}
+        try:
+            if by not in SEARCH_FIELDS:
+                raise ValidationError.single("by", "is not a way to search")
+            query, limit = search_query({by: words})
+            found = await desk.call(search, handler, query, actor=actor, limit=limit)
+        except AccessDenied:
+            words_ = ["Searching needs access to personal data."]
+            return page(request, "error.html", 403, words=words_)
+        except Iso10002Error as error:
+            status = PROBLEM_TYPES[describe(error)[0]][0]
+            return page(
+                request,
+                "queue.html",
+                status,
+                rows=[],
+                now=desk.now(),
+                searched=searched,
+                search_error=refusal_words(error),
+            )
+        return page(
+            request,
+            "queue.html",
+            rows=_rows(found, desk.now()),
+            now=desk.now(),
+            searched=searched,
+        )
 
     async def case(request: Request) -> Response:
         actor = staff(request)
@@ -224,6 +269,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     routes = [
         Route("/desk", queue),
         Route("/desk/review", review),
+        Route("/desk/search", search_page),
         Route("/desk/complaints/{complaint_id}", case),
         Route(
             "/desk/complaints/{complaint_id}/steps/{trigger}", step, methods=["POST"]
