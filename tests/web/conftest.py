@@ -155,6 +155,13 @@ def step(api, cid, trigger, data=None, who="manager", **headers):
     )
 
 
+def step_keywords(api, cid, trigger, keywords, who="manager"):
+    """Take a step with its keyword data as the body's members."""
+    return api.post(
+        f"/api/complaints/{cid}/steps/{trigger}", json=keywords, headers=auth(who)
+    )
+
+
 def walk(api, cid, who="manager", until=None):
     """Take the standard path from receipt to closing (or up to ``until``)."""
     response = None
@@ -187,6 +194,7 @@ class Kit:
     make_handler = staticmethod(make_handler)
     receive = staticmethod(receive)
     step = staticmethod(step)
+    step_keywords = staticmethod(step_keywords)
     walk = staticmethod(walk)
 
 

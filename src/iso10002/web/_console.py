@@ -19,10 +19,9 @@ from iso10002.web._desk import Desk, deadline_state, root
 from iso10002.web._forms import form_data
 from iso10002.web._problems import PROBLEM_TYPES, describe
 from iso10002.web._reports import may_export, review_html
-from iso10002.web._schema import form_fields
 from iso10002.web._search import SEARCH_FIELDS, search, search_query
 from iso10002.web._security import check_csrf, csrf_token
-from iso10002.web._steps import step_requires, step_sets, take_step
+from iso10002.web._steps import step_form, take_step
 from iso10002.web._words import deadline_words, label
 
 __all__ = ["console_routes", "refusal_words"]
@@ -188,12 +187,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     ) -> Response:
         now = desk.now()
         steps = [
-            (
-                t,
-                form_fields(
-                    step_sets(handler, t), complaint, step_requires(handler, t)
-                ),
-            )
+            (t, step_form(handler, t, complaint))
             for t in allowed_now(desk, complaint, actor)
         ]
         deadlines = [
@@ -225,9 +219,8 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
             return RedirectResponse(where, status_code=303)
         try:
             current = await desk.call(handler.get, complaint_id, actor=actor)
-            fields = form_fields(
-                step_sets(handler, trigger), current, step_requires(handler, trigger)
-            )
+            submitted = form_data(step_form(handler, trigger, current), form)
+            takes = handler.step_keywords(trigger)
             version = str(form.get("version", ""))
             reason = str(form.get("reason", "")).strip() or None
             await desk.call(
@@ -237,7 +230,8 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
                 trigger,
                 actor=actor,
                 now=desk.now(),
-                data=form_data(fields, form),
+                data={k: v for k, v in submitted.items() if k not in takes},
+                keywords={k: v for k, v in submitted.items() if k in takes},
                 reason=reason,
                 if_version=int(version) if version.isdigit() else None,
             )

@@ -34,17 +34,22 @@ from iso10002.model import (
 )
 from iso10002.serialization import from_dict, to_dict
 from iso10002.web._schema import (
+    FormField,
     _hints,
+    _input,
     _item_record,
+    _one_item,
     _optional,
     completes,
     field_type,
+    form_fields,
     server_filled,
 )
 
 __all__ = [
     "PreconditionFailed",
     "keyword_type",
+    "step_form",
     "step_keyword_values",
     "step_requires",
     "step_sets",
@@ -77,8 +82,13 @@ def step_requires(handler: ComplaintsHandler, trigger: str) -> frozenset[str]:
     return frozenset(r for s in steps if s.trigger == trigger for r in s.requires)
 
 
-# Keywords that are not a field of the complaint or of the records below.
-_OTHER_KEYWORDS: dict[str, Any] = {"via": ContactMethod, "to": str, "kind": LinkKind}
+# Keywords that are not a field of the complaint or of the records below:
+# their type, and the complaint field they give.
+_OTHER_KEYWORDS: dict[str, tuple[Any, str]] = {
+    "via": (ContactMethod, "decision"),
+    "to": (str, "links"),
+    "kind": (LinkKind, "links"),
+}
 # The records whose fields a step's keywords give (classify, decide, rate).
 _KEYWORD_RECORDS = (Classification, Decision, SatisfactionFeedback)
 
@@ -92,7 +102,7 @@ def keyword_type(name: str) -> Any:
     ``to`` and ``kind``.
     """
     if name in _OTHER_KEYWORDS:
-        return _OTHER_KEYWORDS[name]
+        return _OTHER_KEYWORDS[name][0]
     if name in _hints(Complaint):
         return field_type(name)
     for record in _KEYWORD_RECORDS:
@@ -100,6 +110,74 @@ def keyword_type(name: str) -> Any:
         if name in hints:
             return hints[name]
     return Any
+
+
+def _keywords_for(name: str, takes: frozenset[str]) -> list[str]:
+    """Return the keywords (in the record's field order) that give field ``name``.
+
+    Parts of the record win over the ready record (``outcome``, ``summary``
+    … rather than a whole ``decision``); a record no keyword takes apart
+    (``root_cause``) is its own keyword; none: the step takes the field
+    only as raw data.
+    """
+    record, _ = _optional(field_type(name))
+    parts = (
+        [f.name for f in attrs.fields(record) if f.name in takes]
+        if attrs.has(record)
+        else []
+    )
+    parts += [k for k, (_, f) in _OTHER_KEYWORDS.items() if f == name and k in takes]
+    if parts:
+        return parts
+    return [name] if name in takes else []
+
+
+def step_form(
+    handler: ComplaintsHandler, trigger: str, complaint: Complaint
+) -> list[FormField]:
+    """Return the inputs of ``trigger``'s form, from the step's keyword data.
+
+    Each complaint field the step sets is asked as the keywords
+    (:meth:`~iso10002.ComplaintsHandler.step_keywords`) that give it: a
+    deciding step asks ``outcome``, ``summary``, ``reasons``, one remedy and
+    the ``escalation_route``, communicating it asks ``via``, closing asks
+    the ``outcome`` and the ``root_cause``, whatever the steps are called.
+    A field no keyword gives is asked as raw data
+    (:func:`~iso10002.web._schema.form_fields`). A keyword is required when
+    the step requires its field and the model has no default for it;
+    inputs show the values the complaint holds (deciding again).
+    """
+    takes = handler.step_keywords(trigger)
+    requires = step_requires(handler, trigger)
+    found: list[FormField] = []
+    for name in step_sets(handler, trigger):
+        keywords = _keywords_for(name, takes)
+        record, _ = _optional(field_type(name))
+        if not keywords or (keywords == [name] and attrs.has(record)):
+            found.extend(form_fields((name,), complaint, requires))
+            continue
+        held = getattr(complaint, name, None)
+        defaults = (
+            {f.name: f.default for f in attrs.fields(record)}
+            if attrs.has(record)
+            else {name: attrs.NOTHING}
+        )
+        for keyword in keywords:
+            hint = keyword_type(keyword)
+            item = _item_record(hint)
+            if item is not None:
+                found.extend(_one_item(f"{keyword}[0]", item))
+                continue
+            needed = name in requires and defaults.get(keyword, 0) is attrs.NOTHING
+            current = held if keyword == name else getattr(held, keyword, None)
+            made = _input(keyword, hint, required=needed, current=current)
+            if made is not None:
+                found.append(made)
+    # A keyword giving two fields (a decision's outcome is the complaint's
+    # too) is asked once.
+    required = {f.name for f in found if f.required}
+    unique = {f.name: attrs.evolve(f, required=f.name in required) for f in found}
+    return list(unique.values())
 
 
 def step_keyword_values(keywords: Mapping[str, Any]) -> dict[str, Any]:
@@ -252,7 +330,7 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
     # ``decision``, ``root_cause``) goes as that keyword.
     given = {n: values.pop(n) for n in list(values) if n in takes and n not in fields}
     fields.update(step_keyword_values(given))
-    for name in list(values):
+    for name in [n for n in values if n in _hints(Complaint)]:
         # A record whose parts are the step's keywords (the satisfaction
         # feedback's ``score`` and ``comment``) goes as those keywords.
         record, _ = _optional(field_type(name))
