@@ -521,6 +521,18 @@ class TestStepKeywords:
         assert closed.status_code == 200, closed.text
         assert closed.json()["root_cause"]["category"] == "billing-system"
 
+    def test_raw_data_still_completes_the_decision(self, kit, api):
+        """``data`` naming how the decision went out is recorded as that way."""
+        cid = kit.receive(api)["id"]
+        kit.walk(api, cid, until="communicate_decision")
+        told = kit.step(
+            api, cid, "communicate_decision", {"decision": {"communicated_via": "post"}}
+        )
+        assert told.status_code == 200, told.text
+        decision = told.json()["decision"]
+        assert decision["communicated_via"] == "post"
+        assert decision["reasons"] == kit.DECISION["decision"]["reasons"]
+
     def test_a_keyword_of_another_step_is_422(self, kit, api):
         """A keyword the step does not take is named, with the step."""
         cid = kit.receive(api)["id"]

@@ -450,3 +450,12 @@ def test_a_decision_with_a_remedy_through_the_console(desk, handler):
     ]
     page = desk.get(f"/desk/complaints/{cid}")
     assert 'name="remedies[0].kind"' not in page.text
+    assert 'name="via"' in page.text
+    desk.post(
+        f"/desk/complaints/{cid}/steps/communicate_decision",
+        data={"csrf": token(page), "via": "post"},
+    )
+    told = handler.get(cid, actor=manager)
+    assert told.status == "decision_communicated"
+    assert told.decision.communicated_via.value == "post"
+    assert told.decision.remedies == decided.decision.remedies

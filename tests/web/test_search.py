@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iso10002.calendars import WeekdayCalendar
-from iso10002.handler import READ, ComplaintsHandler, RoleBasedAccess
+from iso10002.handler import READ, Actor, ComplaintsHandler, RoleBasedAccess
+from iso10002.model import Complainant, ComplaintForm
+from iso10002.repositories import SearchQuery
 from iso10002.repositories.memory import InMemoryComplaintRepository
 from iso10002.web import complainant_access, create_app
+from iso10002.web._search import search
+from iso10002.web._steps import keyword_type
 
 OTHER = {
     "complainant": {
@@ -225,3 +232,48 @@ class TestSearchBox:
         assert "give text, email, phone or customer_reference" in empty.text
         odd = client.get("/desk/search", params={"q": "x", "by": "name"})
         assert odd.status_code == 422
+
+
+class TestSearchInvariant:
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["agent:1", "agent:2", None]),
+                st.sampled_from(["march", "april"]),
+            ),
+            max_size=8,
+        ),
+        st.sampled_from(["agent:1", "agent:2"]),
+        st.integers(min_value=1, max_value=10),
+    )
+    @settings(max_examples=30, deadline=None)
+    def test_results_are_exactly_the_readable_matches(self, cases, who, limit):
+        """Search gives the first ``limit`` matches the actor may read, no other."""
+        handler = ComplaintsHandler(
+            InMemoryComplaintRepository(),
+            calendar=WeekdayCalendar(),
+            access=OwnCases(),
+        )
+        manager = Actor("manager:1", roles={"complaints-manager"})
+        expected = []
+        for owner, word in cases:
+            form = ComplaintForm(
+                complainant=Complainant(name="Sam Taylor"),
+                description=f"Charged twice in {word}.",
+            )
+            cid = handler.receive(form, actor=manager, channel="web").id
+            if owner is not None:
+                handler.acknowledge(cid, actor=manager)
+                handler.assess(cid, actor=manager, category="billing")
+                handler.assign(cid, actor=manager, assignee=owner)
+            if owner == who and word == "march":
+                expected.append(cid)
+        actor = Actor(who, roles={"complaints-handler"})
+        found = search(handler, SearchQuery(text="march"), actor=actor, limit=limit)
+        assert [c.id for c in found] == expected[:limit]
+        handler.shutdown()
+
+
+def test_an_unknown_keyword_has_no_type():
+    """A keyword the desk does not know is typed as Any (its schema is empty)."""
+    assert keyword_type("no_such_keyword") is Any
