@@ -210,11 +210,24 @@ class TestSearchBox:
         assert results.status_code == 200
         links = re.findall(r'href="/desk/complaints/([^"]+)"', results.text)
         assert links == [cid]
+        assert "On track" in results.text  # its acknowledgement is still due
         by_mail = client.get(
             "/desk/search", params={"q": "alex@example.net", "by": "email"}
         )
         assert "charged" not in by_mail.text
         assert len(re.findall(r'href="/desk/complaints/', by_mail.text)) == 1
+
+    def test_a_closed_complaint_is_found_with_its_deadlines_met(
+        self, desk_client_for, kit
+    ):
+        """Search finds closed complaints too; all due dates met shows All met."""
+        client = desk_client_for("manager")
+        cid = receive(client, kit, kit.FORM)
+        assert kit.walk(client, cid)["status"] == "closed"
+        assert "CMP-" not in client.get("/desk").text  # the queue is open work
+        results = client.get("/desk/search", params={"q": "march", "by": "text"})
+        assert f'href="/desk/complaints/{cid}"' in results.text
+        assert "All met" in results.text
 
     def test_an_auditor_has_no_search_box(self, desk_client_for, kit):
         """Without personal data access the box is not offered and search is 403."""

@@ -131,6 +131,8 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
                 if states & {"breached", "met_late"}
                 else "at_risk"
                 if "at_risk" in states
+                else "met"
+                if states == {"met"}
                 else None
             )
             rows.append((complaint, _next_due(complaint), badge))
