@@ -70,7 +70,7 @@ async def main() -> None:
         print("acknowledged:", done.json()["status"], done.headers["etag"])
         stale = await http.post(
             f"/api/complaints/{cid}/steps/assess",
-            json={"data": {"classification": {"category": "billing"}}},
+            json={"category": "billing"},
             headers={**agent, "If-Match": created.headers["etag"]},
         )
         print("with an old ETag:", stale.status_code, stale.json()["title"])
@@ -80,6 +80,12 @@ async def main() -> None:
             f"/api/complaints/{cid}", headers={"Authorization": "Bearer audit-token"}
         )
         print("the auditor sees the e-mail as:", audit.json()["complainant"]["email"])
+        found = await http.get("/api/search?text=charged", headers=agent)
+        print("search for 'charged':", [c["reference"] for c in found.json()["items"]])
+        refused = await http.get(
+            "/api/search?text=charged", headers={"Authorization": "Bearer audit-token"}
+        )
+        print("the auditor may not search:", refused.status_code)
     handler.shutdown()
 
 

@@ -123,10 +123,21 @@ DECISION = {
     "decision": {
         "outcome": "upheld",
         "summary": "We refunded the second payment.",
+        "reasons": "The bank statement shows the same payment taken twice.",
         "escalation_route": "You may refer this to the ombudsman within six months.",
     },
     "outcome": "upheld",
 }
+
+
+CLOSING = {
+    "root_cause": {
+        "category": "billing-system",
+        "description": "The payment retry ran twice.",
+        "corrective_action": "Retries now check for a settled payment.",
+    }
+}
+"""What closing an upheld complaint records: its root cause (clause 8.7)."""
 
 
 def receive(api, who="manager", **headers):
@@ -144,16 +155,24 @@ def step(api, cid, trigger, data=None, who="manager", **headers):
     )
 
 
+def step_keywords(api, cid, trigger, keywords, who="manager"):
+    """Take a step with its keyword data as the body's members."""
+    return api.post(
+        f"/api/complaints/{cid}/steps/{trigger}", json=keywords, headers=auth(who)
+    )
+
+
 def walk(api, cid, who="manager", until=None):
     """Take the standard path from receipt to closing (or up to ``until``)."""
     response = None
     for trigger, data in [
         ("acknowledge", None),
         ("assess", {"classification": {"category": "billing"}}),
+        ("assign", {"assignee": "agent:1"}),
         ("investigate", None),
         ("decide", DECISION),
         ("communicate_decision", None),
-        ("close", None),
+        ("close", CLOSING),
     ]:
         if trigger == until:
             break
@@ -168,12 +187,14 @@ class Kit:
     FORM = FORM
     SECRET = SECRET
     DECISION = DECISION
+    CLOSING = CLOSING
     TestClient = TestClient
     auth = staticmethod(auth)
     bearer = staticmethod(bearer)
     make_handler = staticmethod(make_handler)
     receive = staticmethod(receive)
     step = staticmethod(step)
+    step_keywords = staticmethod(step_keywords)
     walk = staticmethod(walk)
 
 

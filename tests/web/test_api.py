@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import attrs
 import pytest
 
 from iso10002.calendars import WeekdayCalendar
@@ -231,12 +233,12 @@ class TestSteps:
         assert "acknowledge" in body["allowed"]
 
     def test_missing_step_data_is_422(self, kit, api):
-        """Assessing without a classification names the field."""
+        """Assessing without a classification names the keyword it needs."""
         cid = kit.receive(api)["id"]
         kit.step(api, cid, "acknowledge")
         response = kit.step(api, cid, "assess", {})
         assert response.status_code == 422
-        assert any("classification" in e["field"] for e in response.json()["errors"])
+        assert [e["field"] for e in response.json()["errors"]] == ["category"]
 
     def test_unknown_body_members_are_422(self, kit, api):
         """A kit.step body takes data, reason and reason_code only."""
@@ -492,6 +494,7 @@ def test_deciding_again_after_an_appeal_records_a_new_decision(kit, api):
         "decision": {
             "outcome": "partially_upheld",
             "summary": "On review, half of it.",
+            "reasons": "The second charge was a deposit, the first was not.",
             "escalation_route": "The ombudsman, within six months.",
         },
         "outcome": "partially_upheld",
@@ -501,3 +504,105 @@ def test_deciding_again_after_an_appeal_records_a_new_decision(kit, api):
     assert decided["decided_by"] == "agent:1"
     assert decided["decided_at"] > first["decision"]["decided_at"]
     assert decided["communicated_at"] is None
+
+
+class TestStepKeywords:
+    def test_a_step_takes_its_keywords_in_the_body(self, kit, api):
+        """Keyword data (outcome, reasons, root_cause …) goes as the step's data."""
+        cid = kit.receive(api)["id"]
+        kit.walk(api, cid, until="decide")
+        decision = dict(kit.DECISION["decision"])
+        decided = kit.step_keywords(api, cid, "decide", decision)
+        assert decided.status_code == 200, decided.text
+        assert decided.json()["decision"]["reasons"] == decision["reasons"]
+        told = kit.step_keywords(api, cid, "communicate_decision", {"via": "post"})
+        assert told.json()["decision"]["communicated_via"] == "post"
+        closed = kit.step_keywords(api, cid, "close", kit.CLOSING)
+        assert closed.status_code == 200, closed.text
+        assert closed.json()["root_cause"]["category"] == "billing-system"
+
+    def test_raw_data_still_completes_the_decision(self, kit, api):
+        """``data`` naming how the decision went out is recorded as that way."""
+        cid = kit.receive(api)["id"]
+        kit.walk(api, cid, until="communicate_decision")
+        told = kit.step(
+            api, cid, "communicate_decision", {"decision": {"communicated_via": "post"}}
+        )
+        assert told.status_code == 200, told.text
+        decision = told.json()["decision"]
+        assert decision["communicated_via"] == "post"
+        assert decision["reasons"] == kit.DECISION["decision"]["reasons"]
+
+    def test_a_keyword_of_another_step_is_422(self, kit, api):
+        """A keyword the step does not take is named, with the step."""
+        cid = kit.receive(api)["id"]
+        response = kit.step_keywords(api, cid, "acknowledge", {"outcome": "upheld"})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "outcome"
+        assert "acknowledge" in response.json()["errors"][0]["message"]
+
+    def test_a_bad_record_keyword_names_its_path(self, kit, api):
+        """A root cause without its category is 422 naming root_cause.category."""
+        cid = kit.receive(api)["id"]
+        kit.walk(api, cid, until="close")
+        response = kit.step_keywords(
+            api, cid, "close", {"root_cause": {"description": "No category."}}
+        )
+        assert response.status_code == 422
+        fields = [e["field"] for e in response.json()["errors"]]
+        assert fields == ["root_cause.category"]
+
+    def test_the_openapi_body_lists_the_keywords(self, api):
+        """Each step's request body lists its keywords next to data and reason."""
+        paths = api.get("/api/openapi.json").json()["paths"]
+        body = paths["/api/complaints/{complaint_id}/steps/decide"]["post"][
+            "requestBody"
+        ]["content"]["application/json"]["schema"]["properties"]
+        assert {"outcome", "reasons", "escalation_route", "remedies"} <= body.keys()
+        assert "upheld" in str(body["outcome"])
+        close = paths["/api/complaints/{complaint_id}/steps/close"]["post"]
+        props = close["requestBody"]["content"]["application/json"]["schema"][
+            "properties"
+        ]
+        assert "root_cause" in props
+        assert "reasons" not in props
+
+
+def test_a_renamed_workflow_gets_the_right_forms(repository, kit):
+    """A custom workflow's deciding step, whatever its name, asks for its keywords."""
+    definition = standard_workflow()
+    renamed = {"decide": "settle", "close": "finish"}
+    steps = tuple(
+        attrs.evolve(s, trigger=renamed.get(s.trigger, s.trigger))
+        for s in definition.steps
+    )
+    handler = ComplaintsHandler(
+        repository,
+        attrs.evolve(definition, steps=steps),
+        calendar=WeekdayCalendar(),
+        access=complainant_access(RoleBasedAccess()),
+    )
+    app = create_app(handler, secret_key=kit.SECRET, authenticate=kit.bearer)
+    with kit.TestClient(
+        app, base_url="https://testserver", headers=kit.auth("manager")
+    ) as client:
+        cid = kit.receive(client)["id"]
+        for trigger, data in [
+            ("acknowledge", None),
+            ("assess", {"classification": {"category": "billing"}}),
+            ("assign", {"assignee": "agent:1"}),
+            ("investigate", None),
+        ]:
+            assert kit.step(client, cid, trigger, data).status_code == 200
+        page = client.get(f"/desk/complaints/{cid}").text
+        for name in ("outcome", "summary", "reasons", "escalation_route"):
+            assert f'name="{name}"' in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        client.post(
+            f"/desk/complaints/{cid}/steps/settle",
+            data={"csrf": csrf, **kit.DECISION["decision"]},
+        )
+        settled = client.get(f"/api/complaints/{cid}").json()
+        assert settled["status"] == "decided", settled["status"]
+        assert settled["decision"]["reasons"] == kit.DECISION["decision"]["reasons"]
+    handler.shutdown()

@@ -163,15 +163,15 @@ class TestQueueAndCase:
         assert done.status_code == 303
         page = desk.get(f"/desk/complaints/{cid}")
         assert "Acknowledge: done." in page.text
-        assert 'name="classification.category"' in page.text
-        assert 'name="classification.severity"' in page.text
+        assert 'name="category"' in page.text
+        assert 'name="severity"' in page.text
         desk.post(
             f"/desk/complaints/{cid}/steps/assess",
             data={
                 "csrf": token(page),
-                "classification.category": "billing",
-                "classification.severity": "high",
-                "classification.tags": "refund, march",
+                "category": "billing",
+                "severity": "high",
+                "tags": "refund, march",
             },
         )
         page = desk.get(f"/desk/complaints/{cid}")
@@ -191,7 +191,7 @@ class TestQueueAndCase:
         desk.post(f"/desk/complaints/{cid}/steps/assess", data={"csrf": token(page)})
         page = desk.get(f"/desk/complaints/{cid}")
         assert "That step was not taken" in page.text
-        assert "Classification" in page.text
+        assert "Category: is required by step" in page.text
 
     def test_a_stale_form_is_refused(self, desk):
         """A form for version 1 after another change does not step the complaint."""
@@ -329,12 +329,14 @@ class TestComplainant:
         manager = Actor("manager:1", roles={"complaints-manager"})
         handler.acknowledge(cid, actor=manager)
         handler.assess(cid, actor=manager, category="billing")
+        handler.assign(cid, actor=manager, assignee="agent:1")
         handler.investigate(cid, actor=manager)
         handler.decide(
             cid,
             actor=manager,
             outcome="upheld",
             summary="We refunded you.",
+            reasons="You were charged twice.",
             escalation_route="The ombudsman, within six months.",
         )
         page = desk.get(link)
@@ -422,21 +424,23 @@ def test_a_decision_with_a_remedy_through_the_console(desk, handler):
     manager = Actor("manager:1", roles={"complaints-manager"})
     handler.acknowledge(cid, actor=manager)
     handler.assess(cid, actor=manager, category="billing")
+    handler.assign(cid, actor=manager, assignee="agent:1")
     handler.investigate(cid, actor=manager)
     sign_in(desk, name="manager:1")
     page = desk.get(f"/desk/complaints/{cid}")
-    assert 'name="decision.remedies[0].kind"' in page.text
-    assert "Decision: remedies: amount" in page.text
+    assert 'name="remedies[0].kind"' in page.text
+    assert "Remedies: amount" in page.text
     desk.post(
         f"/desk/complaints/{cid}/steps/decide",
         data={
             "csrf": token(page),
-            "decision.outcome": "upheld",
-            "decision.summary": "Refunded.",
-            "decision.remedies[0].kind": "refund",
-            "decision.remedies[0].amount": "25.00",
-            "decision.remedies[0].currency": "GBP",
             "outcome": "upheld",
+            "summary": "Refunded.",
+            "reasons": "We took the payment twice.",
+            "escalation_route": "The ombudsman, within six months.",
+            "remedies[0].kind": "refund",
+            "remedies[0].amount": "25.00",
+            "remedies[0].currency": "GBP",
         },
     )
     decided = handler.get(cid, actor=manager)
@@ -445,4 +449,13 @@ def test_a_decision_with_a_remedy_through_the_console(desk, handler):
         ("refund", "25.00")
     ]
     page = desk.get(f"/desk/complaints/{cid}")
-    assert 'name="decision.remedies[0].kind"' not in page.text
+    assert 'name="remedies[0].kind"' not in page.text
+    assert 'name="via"' in page.text
+    desk.post(
+        f"/desk/complaints/{cid}/steps/communicate_decision",
+        data={"csrf": token(page), "via": "post"},
+    )
+    told = handler.get(cid, actor=manager)
+    assert told.status == "decision_communicated"
+    assert told.decision.communicated_via.value == "post"
+    assert told.decision.remedies == decided.decision.remedies

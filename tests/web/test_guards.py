@@ -18,31 +18,15 @@ OWNER = "iso10002.accountability.owner-assigned"
 
 
 @pytest.fixture
-def guarded(repository, kit):
-    """A desk whose workflow refuses to investigate a complaint nobody owns."""
-    definition = standard_workflow()
-    steps = tuple(
-        attrs.evolve(s, guards=(*s.guards, OWNER)) if s.trigger == "investigate" else s
-        for s in definition.steps
-    )
-    handler = ComplaintsHandler(
-        repository,
-        attrs.evolve(definition, steps=steps),
-        policies_for("iso10002:2018"),
-        calendar=WeekdayCalendar(),
-        access=complainant_access(RoleBasedAccess()),
-    )
-    app = create_app(handler, secret_key=kit.SECRET, authenticate=kit.bearer)
-    with kit.TestClient(
-        app, base_url="https://testserver", follow_redirects=True
-    ) as client:
-        yield client
-    handler.shutdown()
+def guarded(api):
+    """A desk on the standard workflow: its guards are on by default."""
+    return api
 
 
 def assessed(client, kit) -> str:
+    """Return a complaint assessed but owned by nobody yet."""
     cid = kit.receive(client)["id"]
-    kit.walk(client, cid, until="investigate")
+    kit.walk(client, cid, until="assign")
     return cid
 
 
@@ -78,3 +62,49 @@ def test_the_console_says_why_in_words(guarded, kit):
         Actor("agent:1").name
         in guarded.get(f"/desk/complaints/{cid}", headers=kit.auth("manager")).text
     )
+
+
+def test_closing_an_upheld_complaint_asks_for_its_root_cause(guarded, kit):
+    """The close form offers the root cause the guard needs; without it, 409."""
+    cid = kit.receive(guarded)["id"]
+    kit.walk(guarded, cid, until="close")
+    page = guarded.get(f"/desk/complaints/{cid}", headers=kit.auth("manager"))
+    assert 'name="root_cause.category"' in page.text
+    assert 'name="root_cause.corrective_action"' in page.text
+    refused = kit.step(guarded, cid, "close")
+    assert refused.status_code == 409
+    assert "root cause" in refused.json()["detail"]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    guarded.post(
+        f"/desk/complaints/{cid}/steps/close",
+        data={
+            "csrf": csrf,
+            "root_cause.category": "billing-system",
+            "root_cause.corrective_action": "Retries check for a settled payment.",
+        },
+        headers=kit.auth("manager"),
+    )
+    closed = guarded.get(f"/api/complaints/{cid}", headers=kit.auth("manager"))
+    assert closed.json()["status"] == "closed"
+    assert closed.json()["root_cause"]["category"] == "billing-system"
+
+
+def test_a_custom_unguarded_workflow_takes_the_step(repository, kit):
+    """Without the owner guard, investigating an unowned complaint is allowed."""
+    definition = standard_workflow()
+    steps = tuple(
+        attrs.evolve(s, guards=tuple(g for g in s.guards if g != OWNER))
+        for s in definition.steps
+    )
+    handler = ComplaintsHandler(
+        repository,
+        attrs.evolve(definition, steps=steps),
+        policies_for("iso10002:2018"),
+        calendar=WeekdayCalendar(),
+        access=complainant_access(RoleBasedAccess()),
+    )
+    app = create_app(handler, secret_key=kit.SECRET, authenticate=kit.bearer)
+    with kit.TestClient(app, base_url="https://testserver") as client:
+        cid = assessed(client, kit)
+        assert kit.step(client, cid, "investigate").status_code == 200
+    handler.shutdown()

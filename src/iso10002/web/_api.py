@@ -20,6 +20,7 @@ from iso10002.web._desk import Desk, deadline_state
 from iso10002.web._openapi import openapi_document
 from iso10002.web._problems import problem, problem_for
 from iso10002.web._reports import build_review, export_lines, may_export
+from iso10002.web._search import search, search_query
 from iso10002.web._steps import step_sets, take_step
 
 __all__ = ["api_routes", "find_query"]
@@ -119,6 +120,7 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
     triggers = {
         t: (
             step_sets(handler, t),
+            handler.step_keywords(t),
             next(s.description for s in definition.steps if s.trigger == t),
         )
         for t in definition.triggers
@@ -159,6 +161,14 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
                 "items": [to_dict(c) for c in page.items],
                 "next_cursor": page.next_cursor,
             },
+            headers={"Cache-Control": "no-store"},
+        )
+
+    async def find_words(request: Request, actor: Actor) -> Response:
+        query, limit = search_query(request.query_params)
+        found = await desk.call(search, handler, query, actor=actor, limit=limit)
+        return JSONResponse(
+            {"items": [to_dict(c) for c in found]},
             headers={"Cache-Control": "no-store"},
         )
 
@@ -235,11 +245,13 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
             body = await _json_body(request, required=False) or {}
             if not isinstance(body, dict):
                 raise ValidationError.single("body", "must be an object")
-            unknown = sorted(set(body) - {"data", "reason", "reason_code"})
+            takes = handler.step_keywords(trigger)
+            unknown = sorted(set(body) - {"data", "reason", "reason_code"} - takes)
             if unknown:
                 raise ValidationError(
-                    [(name, "is not a field of a step") for name in unknown]
+                    [(name, f"is not data of step {trigger!r}") for name in unknown]
                 )
+            keywords = {k: v for k, v in body.items() if k in takes}
             result = await desk.call(
                 take_step,
                 handler,
@@ -248,11 +260,12 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
                 actor=actor,
                 now=desk.now(),
                 data=body.get("data"),
+                keywords=keywords,
                 reason=body.get("reason"),
                 reason_code=body.get("reason_code"),
                 if_version=_if_match(request.headers.get("if-match")),
             )
-            return _complaint(result.complaint)
+            return _complaint(result)
 
         return guarded(take, body=True)
 
@@ -261,6 +274,7 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
         Route("/api/workflow", guarded(workflow)),
         Route("/api/complaints", guarded(find), methods=["GET"]),
         Route("/api/complaints", guarded(receive, body=True), methods=["POST"]),
+        Route("/api/search", guarded(find_words)),
         Route("/api/export", guarded(export)),
         Route("/api/reports/review", guarded(review)),
         Route("/api/complaints/{complaint_id}", guarded(get)),

@@ -10,8 +10,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from iso10002.errors import GuardRejected, Iso10002Error, ValidationError
-from iso10002.handler import Actor
+from iso10002.errors import AccessDenied, GuardRejected, Iso10002Error, ValidationError
+from iso10002.handler import READ_PERSONAL_DATA, Actor
 from iso10002.model import Complaint
 from iso10002.repositories import Query
 from iso10002.web._api import allowed_now
@@ -19,9 +19,9 @@ from iso10002.web._desk import Desk, deadline_state, root
 from iso10002.web._forms import form_data
 from iso10002.web._problems import PROBLEM_TYPES, describe
 from iso10002.web._reports import may_export, review_html
-from iso10002.web._schema import form_fields
+from iso10002.web._search import SEARCH_FIELDS, search, search_query
 from iso10002.web._security import check_csrf, csrf_token
-from iso10002.web._steps import step_requires, step_sets, take_step
+from iso10002.web._steps import step_form, take_step
 from iso10002.web._words import deadline_words, label
 
 __all__ = ["console_routes", "refusal_words"]
@@ -66,6 +66,10 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         context["root"] = root(request)
         who = context["actor"]
         context["may_review"] = who is not None and may_export(desk, who)
+        context["may_search"] = who is not None and handler.access.can(
+            who, READ_PERSONAL_DATA, None
+        )
+        context.setdefault("searched", None)
         context["flash"] = request.session.pop("flash", None)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -111,20 +115,62 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
         except Iso10002Error as error:
             return page(request, "error.html", 403, words=refusal_words(error))
         now = desk.now()
-        rows = []
-        for complaint in sorted(
+        ordered = sorted(
             found, key=lambda c: (_next_due(c) is None, _next_due(c) or now)
-        ):
+        )
+        return page(request, "queue.html", rows=_rows(ordered, now), now=now)
+
+    def _rows(
+        complaints: list[Complaint], now: datetime
+    ) -> list[tuple[Complaint, datetime | None, str | None]]:
+        rows = []
+        for complaint in complaints:
             states = {deadline_state(d, now, desk.at_risk) for d in complaint.deadlines}
             badge = (
                 "breached"
                 if states & {"breached", "met_late"}
                 else "at_risk"
                 if "at_risk" in states
+                else "met"
+                if states == {"met"}
                 else None
             )
             rows.append((complaint, _next_due(complaint), badge))
-        return page(request, "queue.html", rows=rows, now=now)
+        return rows
+
+    async def search_page(request: Request) -> Response:
+        actor = staff(request)
+        if actor is None:
+            return RedirectResponse(f"{root(request)}/login", status_code=303)
+        words = str(request.query_params.get("q", ""))[:1000]
+        by = str(request.query_params.get("by", "text"))
+        searched = {"q": words, "by": by}
+        try:
+            if by not in SEARCH_FIELDS:
+                raise ValidationError.single("by", "is not a way to search")
+            query, limit = search_query({by: words})
+            found = await desk.call(search, handler, query, actor=actor, limit=limit)
+        except AccessDenied:
+            words_ = ["Searching needs access to personal data."]
+            return page(request, "error.html", 403, words=words_)
+        except Iso10002Error as error:
+            status = PROBLEM_TYPES[describe(error)[0]][0]
+            return page(
+                request,
+                "queue.html",
+                status,
+                rows=[],
+                now=desk.now(),
+                searched=searched,
+                search_error=refusal_words(error),
+            )
+        return page(
+            request,
+            "queue.html",
+            rows=_rows(found, desk.now()),
+            now=desk.now(),
+            searched=searched,
+        )
 
     async def case(request: Request) -> Response:
         actor = staff(request)
@@ -143,12 +189,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     ) -> Response:
         now = desk.now()
         steps = [
-            (
-                t,
-                form_fields(
-                    step_sets(handler, t), complaint, step_requires(handler, t)
-                ),
-            )
+            (t, step_form(handler, t, complaint))
             for t in allowed_now(desk, complaint, actor)
         ]
         deadlines = [
@@ -180,9 +221,8 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
             return RedirectResponse(where, status_code=303)
         try:
             current = await desk.call(handler.get, complaint_id, actor=actor)
-            fields = form_fields(
-                step_sets(handler, trigger), current, step_requires(handler, trigger)
-            )
+            submitted = form_data(step_form(handler, trigger, current), form)
+            takes = handler.step_keywords(trigger)
             version = str(form.get("version", ""))
             reason = str(form.get("reason", "")).strip() or None
             await desk.call(
@@ -192,7 +232,8 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
                 trigger,
                 actor=actor,
                 now=desk.now(),
-                data=form_data(fields, form),
+                data={k: v for k, v in submitted.items() if k not in takes},
+                keywords={k: v for k, v in submitted.items() if k in takes},
                 reason=reason,
                 if_version=int(version) if version.isdigit() else None,
             )
@@ -224,6 +265,7 @@ def console_routes(  # noqa: C901, PLR0915 - one closure per page
     routes = [
         Route("/desk", queue),
         Route("/desk/review", review),
+        Route("/desk/search", search_page),
         Route("/desk/complaints/{complaint_id}", case),
         Route(
             "/desk/complaints/{complaint_id}/steps/{trigger}", step, methods=["POST"]

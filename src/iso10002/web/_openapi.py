@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from iso10002._version import __version__
 from iso10002.model import ComplaintForm
 from iso10002.web._problems import PROBLEM_TYPES
 from iso10002.web._schema import component_schemas, field_type, schema_for
+from iso10002.web._search import MAX_SEARCH
+from iso10002.web._steps import keyword_type
 
 __all__ = ["openapi_document"]
 
@@ -71,16 +74,33 @@ _ID = {
 _READ_ERRORS = (401, 403, 404, 422)
 
 
-def _list_parameters(states: list[str]) -> list[JSON]:
-    def query(name: str, schema: JSON, description: str) -> JSON:
-        return {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "schema": schema,
-            "description": description,
-        }
+def _query(name: str, schema: JSON, description: str) -> JSON:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
 
+
+def _search_parameters() -> list[JSON]:
+    text = {"type": "string"}
+    return [
+        _query("text", text, "Words that must all be in the complaint's own words."),
+        _query("email", text, "The complainant's e-mail address."),
+        _query("phone", text, "The complainant's phone number (its digits count)."),
+        _query("customer_reference", text, "The complainant's customer reference."),
+        _query(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH},
+            "The most results (20).",
+        ),
+    ]
+
+
+def _list_parameters(states: list[str]) -> list[JSON]:
+    query = _query
     instant = {"type": "string", "format": "date-time"}
     return [
         {
@@ -109,18 +129,24 @@ def _list_parameters(states: list[str]) -> list[JSON]:
     ]
 
 
-def _step_body(sets: tuple[str, ...], refs: JSON) -> JSON:
+def _step_body(sets: tuple[str, ...], keywords: Iterable[str], refs: JSON) -> JSON:
     properties = {
         name: schema_for(field_type(name), refs, request=True) for name in sets
+    }
+    given = {
+        name: schema_for(keyword_type(name), refs, request=True)
+        for name in sorted(keywords)
     }
     return {
         "type": "object",
         "properties": {
+            **given,
             "data": {
                 "type": "object",
                 "properties": properties,
-                "description": "The complaint fields the step sets; the desk "
-                "fills in when and by whom.",
+                "description": "The complaint fields the step sets (the "
+                "step's keywords are the simpler way); the desk fills in when "
+                "and by whom.",
             },
             "reason": {"type": "string", "description": "Free text (a note)."},
             "reason_code": {"type": "string"},
@@ -130,12 +156,13 @@ def _step_body(sets: tuple[str, ...], refs: JSON) -> JSON:
 
 
 def openapi_document(
-    triggers: dict[str, tuple[tuple[str, ...], str]], states: list[str]
+    triggers: dict[str, tuple[tuple[str, ...], frozenset[str], str]],
+    states: list[str],
 ) -> JSON:
     """Return the OpenAPI document for a workflow's triggers and states.
 
     Args:
-        triggers: Trigger → (the fields it sets, a description).
+        triggers: Trigger → (the fields it sets, its keywords, a description).
         states: The workflow's state names.
 
     Returns:
@@ -218,6 +245,27 @@ def openapi_document(
                     **_problems(401, 403, 409, 415, 422),
                 },
             },
+        },
+        "/api/search": {
+            "get": {
+                "operationId": "search",
+                "summary": "Search by words or a complainant's contacts (needs "
+                "read_personal_data; only complaints you may read, redacted)",
+                "parameters": _search_parameters(),
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": _ref("Complaint")}
+                            },
+                            "required": ["items"],
+                        },
+                        "The matches, in find order",
+                    ),
+                    **_problems(401, 403, 422, 501),
+                },
+            }
         },
         "/api/export": {
             "get": {
@@ -309,7 +357,7 @@ def openapi_document(
             }
         },
     }
-    for trigger, (sets, description) in triggers.items():
+    for trigger, (sets, keywords, description) in triggers.items():
         paths[f"/api/complaints/{{complaint_id}}/steps/{trigger}"] = {
             "post": {
                 "operationId": f"step_{trigger}",
@@ -326,7 +374,9 @@ def openapi_document(
                 "requestBody": {
                     "required": False,
                     "content": {
-                        "application/json": {"schema": _step_body(sets, schemas)}
+                        "application/json": {
+                            "schema": _step_body(sets, keywords, schemas)
+                        }
                     },
                 },
                 "responses": {

@@ -17,6 +17,7 @@ from iso10002.errors import (
     TransitionNotAllowed,
     ValidationError,
 )
+from iso10002.web._search import SearchUnavailable
 from iso10002.web._steps import PreconditionFailed
 
 __all__ = ["PROBLEM_TYPES", "describe", "problem", "problem_for"]
@@ -35,6 +36,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "unsupported-media-type": (415, "Send JSON"),
     "too-many-requests": (429, "Too many requests"),
     "not-acceptable": (406, "Not acceptable"),
+    "not-implemented": (501, "Not available here"),
 }
 """Problem type slug → HTTP status and title."""
 
@@ -108,6 +110,8 @@ def describe(  # noqa: PLR0911 - one answer per error class
             f"now {error.actual}); reload it and try again"
         )
         return "precondition-failed", detail, {"current_version": error.actual}
+    if isinstance(error, SearchUnavailable):
+        return "not-implemented", f"search is not available: {error}", {}
     raise error
 
 

@@ -1,10 +1,12 @@
 """Take a workflow step from web input: the one place the desk fires steps.
 
-Both the REST API and the staff console come here. The step is fired with
-the handler's generic :meth:`~iso10002.ComplaintsHandler.fire`; the desk only
-completes the data a person does not type (when, and by whom) and merges a
-record the complaint already holds (communicating a decision adds how and
-when to the decision made).
+Both the REST API and the staff console come here. The step is taken with
+the handler's generic :meth:`~iso10002.ComplaintsHandler.step`: its keyword
+data (:meth:`~iso10002.ComplaintsHandler.step_keywords`, e.g. ``outcome``,
+``reasons``, ``root_cause``) as given, and any complaint fields given as raw
+``data``, where the desk completes what a person does not type (when, and by
+whom) and merges a record the complaint already holds (communicating a
+decision adds how and when to the decision made).
 """
 
 from __future__ import annotations
@@ -21,20 +23,34 @@ from iso10002.handler import (
     REDACTED,
     Actor,
     ComplaintsHandler,
-    StepResult,
 )
-from iso10002.model import Complaint
-from iso10002.serialization import to_dict
+from iso10002.model import (
+    Classification,
+    Complaint,
+    ContactMethod,
+    Decision,
+    LinkKind,
+    SatisfactionFeedback,
+)
+from iso10002.serialization import from_dict, to_dict
 from iso10002.web._schema import (
+    FormField,
     _hints,
+    _input,
+    _item_record,
+    _one_item,
     _optional,
     completes,
     field_type,
+    form_fields,
     server_filled,
 )
 
 __all__ = [
     "PreconditionFailed",
+    "keyword_type",
+    "step_form",
+    "step_keyword_values",
     "step_requires",
     "step_sets",
     "take_step",
@@ -64,6 +80,144 @@ def step_requires(handler: ComplaintsHandler, trigger: str) -> frozenset[str]:
     """Return the complaint fields (dotted paths) ``trigger`` requires."""
     steps = handler.workflow.definition.steps
     return frozenset(r for s in steps if s.trigger == trigger for r in s.requires)
+
+
+# Keywords that are not a field of the complaint or of the records below:
+# their type, and the complaint field they give.
+_OTHER_KEYWORDS: dict[str, tuple[Any, str]] = {
+    "via": (ContactMethod, "decision"),
+    "to": (str, "links"),
+    "kind": (LinkKind, "links"),
+}
+# The records whose fields a step's keywords give (classify, decide, rate).
+_KEYWORD_RECORDS = (Classification, Decision, SatisfactionFeedback)
+
+
+def keyword_type(name: str) -> Any:
+    """Return the type of the step keyword ``name`` (``Any`` if unknown).
+
+    A keyword is a complaint field (``root_cause``, ``assignee``, a ready
+    ``decision``), a field of the record it builds (``reasons`` of the
+    decision, ``score`` of the satisfaction feedback), or one of ``via``,
+    ``to`` and ``kind``.
+    """
+    if name in _OTHER_KEYWORDS:
+        return _OTHER_KEYWORDS[name][0]
+    if name in _hints(Complaint):
+        return field_type(name)
+    for record in _KEYWORD_RECORDS:
+        hints = _hints(record)
+        if name in hints:
+            return hints[name]
+    return Any
+
+
+def _keywords_for(name: str, takes: frozenset[str]) -> list[str]:
+    """Return the keywords (in the record's field order) that give field ``name``.
+
+    Parts of the record win over the ready record (``outcome``, ``summary``
+    … rather than a whole ``decision``); a record no keyword takes apart
+    (``root_cause``) is its own keyword; none: the step takes the field
+    only as raw data.
+    """
+    record, _ = _optional(field_type(name))
+    parts = (
+        [f.name for f in attrs.fields(record) if f.name in takes]
+        if attrs.has(record)
+        else []
+    )
+    parts += [k for k, (_, f) in _OTHER_KEYWORDS.items() if f == name and k in takes]
+    if parts:
+        return parts
+    return [name] if name in takes else []
+
+
+def step_form(
+    handler: ComplaintsHandler, trigger: str, complaint: Complaint
+) -> list[FormField]:
+    """Return the inputs of ``trigger``'s form, from the step's keyword data.
+
+    Each complaint field the step sets is asked as the keywords
+    (:meth:`~iso10002.ComplaintsHandler.step_keywords`) that give it: a
+    deciding step asks ``outcome``, ``summary``, ``reasons``, one remedy and
+    the ``escalation_route``, communicating it asks ``via``, closing asks
+    the ``outcome`` and the ``root_cause``, whatever the steps are called.
+    A field no keyword gives is asked as raw data
+    (:func:`~iso10002.web._schema.form_fields`). A keyword is required when
+    the step requires its field and the model has no default for it;
+    inputs show the values the complaint holds (deciding again).
+    """
+    takes = handler.step_keywords(trigger)
+    requires = step_requires(handler, trigger)
+    found: list[FormField] = []
+    for name in step_sets(handler, trigger):
+        keywords = _keywords_for(name, takes)
+        record, _ = _optional(field_type(name))
+        if not keywords or (keywords == [name] and attrs.has(record)):
+            found.extend(form_fields((name,), complaint, requires))
+            continue
+        held = getattr(complaint, name, None)
+        defaults = (
+            {f.name: f.default for f in attrs.fields(record)}
+            if attrs.has(record)
+            else {name: attrs.NOTHING}
+        )
+        for keyword in keywords:
+            hint = keyword_type(keyword)
+            item = _item_record(hint)
+            if item is not None:
+                found.extend(_one_item(f"{keyword}[0]", item))
+                continue
+            needed = name in requires and defaults.get(keyword, 0) is attrs.NOTHING
+            current = held if keyword == name else getattr(held, keyword, None)
+            made = _input(keyword, hint, required=needed, current=current)
+            if made is not None:
+                found.append(made)
+    # A keyword giving two fields (a decision's outcome is the complaint's
+    # too) is asked once.
+    required = {f.name for f in found if f.required}
+    unique = {f.name: attrs.evolve(f, required=f.name in required) for f in found}
+    return list(unique.values())
+
+
+def step_keyword_values(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """Return keyword data read from JSON: records and lists of records built.
+
+    Scalars and enum values are left to the handler, which names the
+    keyword when one is wrong.
+
+    Raises:
+        ValidationError: naming each keyword whose value does not fit.
+    """
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for name, given in keywords.items():
+        inner, _ = _optional(keyword_type(name))
+        item = _item_record(inner)
+        try:
+            if given is not None and isinstance(inner, type) and attrs.has(inner):
+                values[name] = _record(inner, given, name)
+            elif item is not None and isinstance(given, list):
+                values[name] = tuple(
+                    _record(item, one, f"{name}[{i}]") for i, one in enumerate(given)
+                )
+            else:
+                values[name] = given
+        except ValidationError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def _record(cls: type, given: Any, path: str) -> Any:
+    """Return ``given`` as a ``cls`` record, problems named under ``path``."""
+    try:
+        return from_dict(cls, given)
+    except ValidationError as error:
+        raise ValidationError(
+            [(f"{path}.{f}" if f else path, m) for f, m in error.problems]
+        ) from None
 
 
 def _has_redacted(value: Any) -> bool:
@@ -120,11 +274,12 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
     actor: Actor,
     now: datetime,
     data: Mapping[str, Any] | None = None,
+    keywords: Mapping[str, Any] | None = None,
     reason: str | None = None,
     reason_code: str | None = None,
     if_version: int | None = None,
-) -> StepResult:
-    """Fire ``trigger`` on a complaint with web input.
+) -> Complaint:
+    """Take ``trigger`` on a complaint with web input.
 
     Args:
         handler: The handler.
@@ -133,20 +288,23 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
         actor: Who takes the step.
         now: The instant filled into the records the step needs it in.
         data: The complaint fields the step sets, as plain JSON data.
+        keywords: The step's keyword data, as plain JSON data (see
+            :func:`step_keyword_values`).
         reason: Free text kept as a personal note.
         reason_code: The reason code the event records.
         if_version: The version the client saw (``If-Match``), if any.
 
     Returns:
-        What :meth:`~iso10002.ComplaintsHandler.fire` returns.
+        What :meth:`~iso10002.ComplaintsHandler.step` returns.
 
     Raises:
         PreconditionFailed: if the complaint is no longer at ``if_version``.
         ValidationError: for data that is not a mapping.
-        Iso10002Error: as :meth:`~iso10002.ComplaintsHandler.fire`.
+        Iso10002Error: as :meth:`~iso10002.ComplaintsHandler.step`.
     """
     if data is not None and not isinstance(data, Mapping):
         raise ValidationError.single("data", "must be an object")
+    fields = step_keyword_values(keywords or {})
     current = handler.get(complaint_id, actor=actor)
     if if_version is not None and current.version != if_version:
         raise PreconditionFailed(
@@ -167,12 +325,31 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
                 now=now,
                 requires=requires,
             )
-    # The one call to switch when the handler offers a typed generic step.
-    return handler.fire(
-        complaint_id,
+    takes = handler.step_keywords(trigger)
+    # A complaint field that is also a keyword of the step (a ready
+    # ``decision``, ``root_cause``) goes as that keyword.
+    given = {n: values.pop(n) for n in list(values) if n in takes and n not in fields}
+    fields.update(step_keyword_values(given))
+    for name in [n for n in values if n in _hints(Complaint)]:
+        # A record whose parts are the step's keywords (the satisfaction
+        # feedback's ``score`` and ``comment``) goes as those keywords.
+        record, _ = _optional(field_type(name))
+        parts = attrs.fields_dict(record) if attrs.has(record) else {}
+        lifted = takes & parts.keys() - fields.keys()
+        if lifted and isinstance(values[name], Mapping):
+            held = values.pop(name)
+            fields.update({k: held[k] for k in lifted if k in held})
+    held = values.get("decision")
+    if "via" in takes and "via" not in fields and isinstance(held, Mapping):
+        # The step records the decision's communication itself: how it went
+        # is its ``via`` keyword, else the complainant's preferred contact.
+        fields["via"] = held.get("communicated_via")
+    return handler.step(
         trigger,
+        complaint_id,
         actor=actor,
         data=values or None,
         reason=reason,
         reason_code=reason_code,
+        **fields,
     )
