@@ -37,11 +37,12 @@ def bearer(connection: HTTPConnection) -> Actor | None:
     return TOKENS.get(header.removeprefix("Bearer ").strip())
 
 
-def make_handler(repository) -> ComplaintsHandler:
+def make_handler(repository, store=None) -> ComplaintsHandler:
     return ComplaintsHandler(
         repository,
         calendar=WeekdayCalendar(zone="Europe/London"),
         access=complainant_access(RoleBasedAccess()),
+        store=store,
     )
 
 

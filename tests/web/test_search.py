@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 import pytest
@@ -67,14 +68,39 @@ def client_for(handler, kit):
     return kit.TestClient(app, base_url="https://testserver")
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(
+    params=["sqlite", "memory", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def searching(request, repository, kit):
-    """A desk on SQLite, or on the in-memory repository."""
-    repo = repository if request.param == "sqlite" else InMemoryComplaintRepository()
-    handler = kit.make_handler(repo)
+    """A desk on SQLite, on the in-memory repository, or on PostgreSQL."""
+    store = None
+    if request.param == "postgres":
+        from iso10002.handler.postgres import (  # noqa: PLC0415 - extra
+            PostgresHandlerStore,
+        )
+        from iso10002.repositories.postgres import (  # noqa: PLC0415 - extra
+            PostgresComplaintRepository,
+        )
+
+        dsn = request.getfixturevalue("iso10002_postgres_dsn")
+        schema = f"web_search_{secrets.token_hex(5)}"  # this test's own
+        repo = PostgresComplaintRepository(dsn, schema=schema, migrate=True)
+        store = PostgresHandlerStore(dsn, schema=schema)
+    elif request.param == "memory":
+        repo = InMemoryComplaintRepository()
+    else:
+        repo = repository
+    handler = kit.make_handler(repo, store)
     with client_for(handler, kit) as client:
         yield client
     handler.shutdown()
+    if store is not None:
+        import psycopg  # noqa: PLC0415 - the postgres extra
+
+        store.close()
+        repo.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 class TestSearchApi:

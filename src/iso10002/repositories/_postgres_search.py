@@ -1,6 +1,6 @@
 """The PostgreSQL search index: every complaint's terms (schema version 5).
 
-The same inverted index as the SQLite adapter's (:mod:`._sqlite_search`):
+The same inverted index as the SQLite adapter's (``_sqlite_search``):
 ``search_terms`` holds one row per term and complaint (its primary key is the
 term lookup), ``search_digests`` a digest of the texts the terms came from,
 so a save re-indexes only when they changed. Writes keep both in step in

@@ -105,7 +105,7 @@ class SearchQuery:
 
 @runtime_checkable
 class SearchableRepository(Protocol):
-    """A repository that can search (optional ability; see :mod:`._search`).
+    """A repository that can search by words and contacts (an optional ability).
 
     .. versionadded:: 0.2.0
     """

@@ -1,6 +1,6 @@
 """The SQLite search index: every complaint's terms (schema version 7).
 
-An inverted index of the terms of :mod:`._search`: one ``search_terms`` row
+An inverted index of the terms of ``_search``: one ``search_terms`` row
 per term and complaint, and in ``search_digests`` a digest of the texts the
 terms came from, so a save re-indexes only when they changed. Every write
 keeps both in step in its transaction; erasure rewrites them from the erased
