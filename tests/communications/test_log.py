@@ -207,6 +207,32 @@ class TestPrivacy:
         assert internal_notes(seen)[0].text is None
         assert redact(seen, AUDITOR) == seen
 
+    def test_words_are_refused_after_erasure(self, make_handler):
+        """A note or message recorded after erasure would bring personal data back."""
+        handler = make_handler()
+        c = handler.receive(make_form(), actor=AGENT, channel="email")
+        erased = handler.erase_personal_data(c.id, actor=MANAGER)
+        for record, field in (
+            (
+                lambda: handler.record_note(c.id, actor=AGENT, text="Camille called"),
+                "text",
+            ),
+            (
+                lambda: handler.record_correspondence(
+                    c.id,
+                    actor=AGENT,
+                    direction="in",
+                    channel="email",
+                    content=_content(),
+                ),
+                "content",
+            ),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                record()
+            assert caught.value.field == field
+        assert handler.repository.get(c.id) == erased  # nothing written
+
     def test_erasure_keeps_when_but_not_what(self, make_handler):
         """Erasure removes every note and message content; the events stay."""
         handler = make_handler()

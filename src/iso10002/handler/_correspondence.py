@@ -20,6 +20,7 @@ from iso10002.handler._actor import Actor, as_actor
 from iso10002.handler._core import HandlerCore
 from iso10002.handler._notes import pending_note
 from iso10002.handler._notify import publish
+from iso10002.handler._retention import ERASURE_EVENT
 from iso10002.handler._unit import StepResult
 from iso10002.model import (
     Channel,
@@ -60,6 +61,11 @@ RECORD_DELIVERY = "record_delivery"
 _Build = Callable[[Complaint, int], tuple[str, dict[str, Any], StepNote | None]]
 
 
+def _erased(complaint: Complaint) -> bool:
+    """Tell whether the complaint's personal data was erased (words stay out)."""
+    return any(event.name == ERASURE_EVENT for event in complaint.history)
+
+
 def _event_name(facts: MessageFacts) -> str:
     if facts.direction is Direction.INBOUND:
         return INBOUND_EVENT
@@ -82,6 +88,12 @@ class CorrespondenceMixin(HandlerCore):
             self._check(who, action, current)
             sequence = current.version + 1
             name, data, note = build(current, sequence)
+            if note is not None and _erased(current):
+                raise ValidationError.single(
+                    "text" if note.message is None else "content",
+                    "cannot be kept: this complaint's personal data was erased; "
+                    "record the message without its words",
+                )
             event = HistoryEvent(
                 sequence=sequence,
                 name=name,
