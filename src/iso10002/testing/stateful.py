@@ -380,6 +380,7 @@ def _definitions(draw: st.DrawFn, max_states: int) -> WorkflowDefinition:
                 sources=(source,),
                 destination=destination,
                 event=pick(_EVENTS),
+                meanings=("internal",),
                 roles=_subset(_ROLES, draw(_MASK), 2),
                 sets=sets,
                 requires=requires,

@@ -300,6 +300,7 @@ def small_organisation_workflow() -> WorkflowDefinition:
             sources=("received",),
             destination="assessed",
             event="ComplaintAcknowledged",
+            meanings=("acknowledged", "assessed"),
             sets=("classification",),
             requires=("classification",),
             clauses=("7.4", "7.5"),
