@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Protocol
 
 import attrs
@@ -274,6 +274,7 @@ CLAUSE_7_MEANINGS: tuple[Meaning, ...] = (
 )
 """The meanings every conforming workflow carries: the figures count them."""
 
+
 def standard_event(meaning: Meaning) -> str:
     """Return the event name the standard workflow records for ``meaning``.
 
@@ -364,9 +365,7 @@ class Vocabulary:
     events: Mapping[str, frozenset[Meaning]] = attrs.field(eq=False)
     terminal_states: frozenset[str]
     paused_states: frozenset[str]
-    _key: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(
-        init=False, repr=False
-    )
+    _key: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(init=False, repr=False)
     _lookup: dict[str, frozenset[Meaning]] = attrs.field(
         init=False, repr=False, eq=False
     )

@@ -70,7 +70,7 @@ class Facts:
         self.outcome: Outcome | None = None
 
 
-def facts_of(complaint: Complaint, as_of: datetime) -> Facts:  # noqa: C901 - one pass
+def facts_of(complaint: Complaint, as_of: datetime) -> Facts:  # noqa: C901, PLR0912 - one pass
     """Read ``complaint``'s history up to ``as_of`` (later events are ignored).
 
     Events are read with the meanings of the workflow the complaint ran

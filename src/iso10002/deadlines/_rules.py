@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.vocabulary import Meaning, standard_event
 from iso10002.model._checks import (
     check_json,
     instance_of,
@@ -20,6 +19,7 @@ from iso10002.model._checks import (
     to_tuple,
     tuple_of,
 )
+from iso10002.vocabulary import Meaning, standard_event
 
 __all__ = [
     "ClassificationMatch",

@@ -13,6 +13,7 @@ from iso10002.model import Complaint, DueDate, HistoryEvent, Outcome
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Edition, Principle
 from iso10002.principles._profile import OrganisationProfile
+from iso10002.vocabulary import STANDARD_VOCABULARY, vocabulary_for
 
 __all__ = [
     "TERMINAL_STATES",
@@ -31,7 +32,7 @@ __all__ = [
     "to_severity",
 ]
 
-TERMINAL_STATES = frozenset({"closed", "withdrawn", "rejected"})
+TERMINAL_STATES = STANDARD_VOCABULARY.terminal_states
 """Standard workflow states in which a complaint is no longer being handled."""
 
 
@@ -179,7 +180,7 @@ def events_named(complaint: Complaint, names: Collection[str]) -> list[HistoryEv
 
 def is_open(complaint: Complaint) -> bool:
     """Tell whether the complaint is still being handled."""
-    return complaint.status not in TERMINAL_STATES
+    return complaint.status not in vocabulary_for(complaint.workflow).terminal_states
 
 
 def final_outcome(complaint: Complaint) -> Outcome | None:

@@ -21,6 +21,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, StandardState, standard_event
 
 __all__ = ["OwnerAssigned", "StepsHaveNamedActors"]
 
@@ -54,10 +55,12 @@ class OwnerAssigned(BasePolicy):
         default="iso10002.accountability.owner-assigned", validator=check_id
     )
     states: frozenset[str] = attrs.field(
-        default=frozenset({"investigating"}), converter=to_frozenset, validator=names
+        default=frozenset({StandardState.INVESTIGATING.value}),
+        converter=to_frozenset,
+        validator=names,
     )
     events: frozenset[str] = attrs.field(
-        default=frozenset({"InvestigationStarted"}),
+        default=frozenset({standard_event(Meaning.INVESTIGATED)}),
         converter=to_frozenset,
         validator=names,
     )
@@ -124,12 +127,13 @@ class StepsHaveNamedActors(BasePolicy):
     )
     steps: frozenset[str] = attrs.field(
         default=frozenset(
-            {
-                "ComplaintAssessed",
-                "DecisionMade",
-                "DecisionCommunicated",
-                "ComplaintClosed",
-            }
+            standard_event(m)
+            for m in (
+                Meaning.ASSESSED,
+                Meaning.DECIDED,
+                Meaning.COMMUNICATED,
+                Meaning.CLOSED,
+            )
         ),
         converter=to_frozenset,
         validator=names,

@@ -23,6 +23,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import StandardState
 
 __all__ = ["RootCauseRecorded"]
 
@@ -57,7 +58,9 @@ class RootCauseRecorded(BasePolicy):
         default="iso10002.improvement.root-cause-recorded", validator=check_id
     )
     closing_states: frozenset[str] = attrs.field(
-        default=frozenset({"closed"}), converter=to_frozenset, validator=names
+        default=frozenset({StandardState.CLOSED.value}),
+        converter=to_frozenset,
+        validator=names,
     )
     blocking_outcomes: frozenset[Outcome] = attrs.field(
         default=frozenset({Outcome.UPHELD}), converter=to_outcomes, validator=outcomes

@@ -22,6 +22,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, standard_event, vocabulary_for
 
 __all__ = ["ComplainantHeardBeforeDecision", "HandlerNotConflicted"]
 
@@ -130,12 +131,12 @@ class ComplainantHeardBeforeDecision(BasePolicy):
         default="iso10002.objectivity.complainant-heard", validator=check_id
     )
     request_events: frozenset[str] = attrs.field(
-        default=frozenset({"InformationRequested"}),
+        default=frozenset({standard_event(Meaning.INFORMATION_REQUESTED)}),
         converter=to_frozenset,
         validator=names,
     )
     reply_events: frozenset[str] = attrs.field(
-        default=frozenset({"InformationReceived"}),
+        default=frozenset({standard_event(Meaning.INFORMATION_RECEIVED)}),
         converter=to_frozenset,
         validator=names,
     )
@@ -157,8 +158,9 @@ class ComplainantHeardBeforeDecision(BasePolicy):
         """
         del context
         outstanding: int | None = None
+        vocabulary = vocabulary_for(complaint.workflow)
         for event in complaint.history:
-            if event.name == "DecisionMade":
+            if vocabulary.means(event.name, Meaning.DECIDED):
                 break
             if event.name in self.request_events:
                 outstanding = event.sequence

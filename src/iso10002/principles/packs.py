@@ -28,6 +28,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, standard_event
 
 __all__ = ["HoldingResponseContent", "SummaryResolutionCommunicated"]
 
@@ -78,12 +79,16 @@ class SummaryResolutionCommunicated(BasePolicy):
     business_days: int = attrs.field(default=3, validator=_days)
     zone: str = attrs.field(default="Europe/London")
     resolution_events: frozenset[str] = attrs.field(
-        default=frozenset({"ComplainantAccepted", "ComplaintClosed"}),
+        default=frozenset(
+            {standard_event(Meaning.ACCEPTED), standard_event(Meaning.CLOSED)}
+        ),
         converter=to_frozenset,
         validator=names,
     )
     communication_events: frozenset[str] = attrs.field(
-        default=frozenset({"SummaryResolutionSent", "DecisionCommunicated"}),
+        default=frozenset(
+            {"SummaryResolutionSent", standard_event(Meaning.COMMUNICATED)}
+        ),
         converter=to_frozenset,
         validator=names,
     )
@@ -217,7 +222,7 @@ class HoldingResponseContent(BasePolicy):
     )
 
     id: str = attrs.field(default="uk.fca.disp.holding-response", validator=check_id)
-    event: str = attrs.field(default="HoldingResponseSent")
+    event: str = attrs.field(default=standard_event(Meaning.HOLDING_RESPONSE))
     required: frozenset[str] = attrs.field(
         default=frozenset(key for key, _ in _HOLDING_FACTS),
         converter=to_frozenset,

@@ -344,9 +344,11 @@ def meaning_problems(steps: Iterable[Step]) -> list[Problem]:
             problems.append(
                 (
                     where,
-                    f"event {step.event!r} means {_listed(found)} in step "
-                    f"{step.trigger!r} but {_listed(earlier[1])} in "
-                    f"steps[{earlier[0]}]",
+                    (
+                        f"event {step.event!r} means {_listed(found)} in step "
+                        f"{step.trigger!r} but {_listed(earlier[1])} in "
+                        f"steps[{earlier[0]}]"
+                    ),
                 )
             )
         for meaning in sorted(found - {Meaning.INTERNAL}, key=lambda m: m.value):
@@ -355,9 +357,11 @@ def meaning_problems(steps: Iterable[Step]) -> list[Problem]:
                 problems.append(
                     (
                         where,
-                        f"step {step.trigger!r} records {meaning.value!r} as "
-                        f"{step.event!r}, but steps[{first[0]}] records it as "
-                        f"{first[1]!r}; one meaning needs one event name",
+                        (
+                            f"step {step.trigger!r} records {meaning.value!r} as "
+                            f"{step.event!r}, but steps[{first[0]}] records it "
+                            f"as {first[1]!r}; one meaning needs one event name"
+                        ),
                     )
                 )
     return problems
