@@ -18,6 +18,7 @@ from iso10002.workflow._conformance import (
     CLAUSE_7_STEPS,
     ConformanceGap,
     check_conformance,
+    conforming_definition,
 )
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._diagrams import to_dot, to_mermaid
@@ -48,6 +49,7 @@ __all__ = [
     "WorkflowEngine",
     "WorkflowMigration",
     "check_conformance",
+    "conforming_definition",
     "small_organisation_workflow",
     "standard_workflow",
     "to_dot",
