@@ -99,6 +99,42 @@ def _names(steps: Iterable[Step]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.trigger for s in steps))
 
 
+# A step implementing one of these clauses records this meaning, or the
+# figures miss what the step did.
+_CLAUSE_MEANING = {
+    "7.4": Meaning.ACKNOWLEDGED,
+    "7.7": Meaning.DECIDED,
+    "7.8": Meaning.COMMUNICATED,
+    "7.9": Meaning.CLOSED,
+}
+
+
+def _clause_meaning_gaps(definition: WorkflowDefinition) -> list[ConformanceGap]:
+    """Name the steps that implement a clause without carrying its meaning."""
+    terminal = definition.terminal_states
+    gaps = []
+    for clause, meaning in _CLAUSE_MEANING.items():
+        lax = [
+            s
+            for s in definition.steps
+            if _implements(s, clause, terminal)
+            and meaning not in (declared_meanings(s) or ())
+        ]
+        if lax:
+            gaps.append(
+                ConformanceGap(
+                    clause=clause,
+                    code="meaning-not-carried",
+                    message=(
+                        f"{CLAUSE_7_STEPS[clause]} ({clause}) is implemented by a "
+                        f"step whose event does not mean {meaning.value!r}"
+                    ),
+                    triggers=_names(lax),
+                )
+            )
+    return gaps
+
+
 def _meaning_gaps(steps: Iterable[Step]) -> list[ConformanceGap]:
     """Name each clause-7 meaning no step carries (its figures would read 0)."""
     carried: set[Meaning] = set()
@@ -124,7 +160,9 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
     A step implements a clause when the clause is in its ``clauses``. The
     checks: every clause-7 step from acknowledgement (7.4) to closing (7.9) is
     implemented; every clause-7 meaning the figures count
-    (:data:`~iso10002.vocabulary.CLAUSE_7_MEANINGS`) is carried by a step;
+    (:data:`~iso10002.vocabulary.CLAUSE_7_MEANINGS`) is carried by a step,
+    and a step implementing acknowledgement, decision, communication or
+    closing carries that meaning;
     no decision can be reached without acknowledging and
     assessing; no decision can be communicated before it is made; closing
     cannot be reached without communicating a decision; deciding,
@@ -139,10 +177,13 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.3.0
-       Reports a clause-7 meaning no step carries (``missing-meaning``).
+       Reports a clause-7 meaning no step carries (``missing-meaning``) and
+       a step implementing a clause without its meaning
+       (``meaning-not-carried``).
     """
     terminal = definition.terminal_states
     gaps: list[ConformanceGap] = _meaning_gaps(definition.steps)
+    gaps += _clause_meaning_gaps(definition)
     for clause, what in CLAUSE_7_STEPS.items():
         if not any(_implements(s, clause, terminal) for s in definition.steps):
             gaps.append(
