@@ -16,8 +16,8 @@ without declaring it.
 A stored complaint records the workflow it ran under
 (:attr:`iso10002.model.Complaint.workflow`); :func:`vocabulary_for` returns
 that workflow's vocabulary, so an old history is read with its own meanings.
-Every :class:`~iso10002.workflow.WorkflowDefinition` built in the process is
-known to it; the shipped ones always are.
+Every definition a :class:`~iso10002.workflow.Workflow` runs in the process
+(a handler builds one) is known to it; the shipped ones always are.
 
 .. versionadded:: 0.3.0
 """
@@ -460,10 +460,12 @@ _known: dict[tuple[str, int], Vocabulary] = {}
 def register_workflow(definition: _DefinitionLike) -> Vocabulary:
     """Make ``definition``'s meanings the ones its complaints are read with.
 
-    Every :class:`~iso10002.workflow.WorkflowDefinition` calls this when it
-    is built, so a host only calls it for a definition it builds in another
-    way. The shipped workflows' names are reserved: a definition reusing one
-    is not registered (give a changed workflow its own name).
+    Every :class:`~iso10002.workflow.Workflow` (so every handler) calls
+    this for the definition it runs, the one that records its complaints;
+    the last registered under a name and version wins. Call it yourself to
+    analyse complaints of a workflow this process does not run. The
+    shipped workflows' names are reserved: a definition reusing one is not
+    registered (give a changed workflow its own name).
 
     Args:
         definition: The workflow definition.
@@ -509,8 +511,8 @@ def vocabulary_for(workflow: _Ref | None) -> Vocabulary:
 
     Returns:
         The vocabulary of that definition when this process knows it (the
-        shipped ones, and every definition built here), otherwise the
-        standard vocabulary.
+        shipped ones, and every definition run or registered here),
+        otherwise the standard vocabulary.
 
     .. versionadded:: 0.3.0
     """

@@ -28,6 +28,7 @@ from iso10002.vocabulary import (
 from iso10002.workflow import (
     State,
     Step,
+    Workflow,
     WorkflowDefinition,
     check_conformance,
     conforming_definition,
@@ -90,9 +91,13 @@ class TestVocabulary:
             Meaning.ACKNOWLEDGED
         }
 
-    def test_a_built_definition_is_known_by_name_and_version(self):
-        """Building a definition registers its meanings for its complaints' ref."""
+    def test_a_run_definition_is_known_by_name_and_version(self):
+        """A Workflow registers its definition's meanings for its complaints' ref."""
         definition = renamed_acknowledgement(name="vocab.known")
+        assert vocabulary_for(WorkflowRef(name="vocab.known", version=1)) is (
+            STANDARD_VOCABULARY
+        )
+        Workflow(definition)
         vocabulary = vocabulary_for(WorkflowRef(name="vocab.known", version=1))
         assert vocabulary == definition.vocabulary
         assert vocabulary.means("ReceiptConfirmed", Meaning.ACKNOWLEDGED)
@@ -106,6 +111,15 @@ class TestVocabulary:
         ref = WorkflowRef(name="never.built.anywhere", version=7)
         assert vocabulary_for(ref) is STANDARD_VOCABULARY
         assert vocabulary_for(None) is STANDARD_VOCABULARY
+
+    def test_the_last_registered_wins(self):
+        """Registering another definition under a ref replaces the first."""
+        first = renamed_acknowledgement(name="vocab.twice")
+        register_workflow(first)
+        second = renamed_acknowledgement(meanings=("internal",), name="vocab.twice")
+        register_workflow(second)
+        ref = WorkflowRef(name="vocab.twice", version=1)
+        assert vocabulary_for(ref) == second.vocabulary
 
     def test_shipped_names_are_not_overwritten(self):
         """A definition reusing a shipped name does not change how those read."""

@@ -9,7 +9,7 @@ import attrs
 
 from iso10002.errors import InvalidWorkflowDefinition
 from iso10002.model._checks import instance_of, to_tuple, tuple_of
-from iso10002.vocabulary import Vocabulary, register_workflow
+from iso10002.vocabulary import Vocabulary
 
 __all__ = ["State", "Step", "WorkflowDefinition"]
 
@@ -168,7 +168,6 @@ class WorkflowDefinition:
         problems = definition_problems(self)
         if problems:
             raise InvalidWorkflowDefinition(problems)
-        register_workflow(self)
 
     @property
     def initial_state(self) -> str:
