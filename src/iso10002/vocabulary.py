@@ -5,7 +5,7 @@ push-down never match event or state names of their own: they ask a
 :class:`Vocabulary` what an event *means* (it acknowledged the complaint, it
 communicated the decision, it closed it …) and which states end the handling
 or stop the clock. A workflow definition declares the meanings its steps
-carry (:attr:`iso10002.workflow.Step.meanings`) and flags its terminal and
+carry (``meanings`` of :class:`iso10002.workflow.Step`) and flags its terminal and
 paused states, so a renamed event or state keeps every figure right.
 
 The standard names (those of :func:`iso10002.workflow.standard_workflow`) are
@@ -14,7 +14,7 @@ meaning, and a step that uses a standard event name carries that meaning
 without declaring it.
 
 A stored complaint records the workflow it ran under
-(:attr:`iso10002.model.Complaint.workflow`); :func:`vocabulary_for` returns
+(``workflow`` of :class:`iso10002.model.Complaint`); :func:`vocabulary_for` returns
 that workflow's vocabulary, so an old history is read with its own meanings.
 Every definition a :class:`~iso10002.workflow.Workflow` runs in the process
 (a handler builds one) is known to it; the shipped ones always are.
@@ -27,9 +27,13 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from iso10002.model import WorkflowRef
+    from iso10002.workflow import Step, WorkflowDefinition
 
 __all__ = [
     "CLAUSE_7_MEANINGS",
@@ -286,40 +290,7 @@ def standard_event(meaning: Meaning) -> str:
     return MEANINGS[meaning].event
 
 
-class _StateLike(Protocol):
-    @property
-    def name(self) -> str: ...  # pragma: no cover - a protocol
-
-    @property
-    def terminal(self) -> bool: ...  # pragma: no cover - a protocol
-
-    @property
-    def clock_paused(self) -> bool: ...  # pragma: no cover - a protocol
-
-
-class _StepLike(Protocol):
-    @property
-    def event(self) -> str: ...  # pragma: no cover - a protocol
-
-    @property
-    def meanings(self) -> tuple[str, ...]: ...  # pragma: no cover - a protocol
-
-
-class _DefinitionLike(Protocol):
-    @property
-    def name(self) -> str: ...  # pragma: no cover - a protocol
-
-    @property
-    def version(self) -> int: ...  # pragma: no cover - a protocol
-
-    @property
-    def states(self) -> tuple[_StateLike, ...]: ...  # pragma: no cover
-
-    @property
-    def steps(self) -> tuple[_StepLike, ...]: ...  # pragma: no cover
-
-
-def declared_meanings(step: _StepLike) -> frozenset[Meaning] | None:
+def declared_meanings(step: Step) -> frozenset[Meaning] | None:
     """Return the meanings ``step`` carries, or ``None`` when none is known.
 
     Declared meanings win; a step that declares none carries the meaning of
@@ -381,7 +352,7 @@ class Vocabulary:
         object.__setattr__(self, "_key", key)
 
     @classmethod
-    def of(cls, definition: _DefinitionLike) -> Vocabulary:
+    def of(cls, definition: WorkflowDefinition) -> Vocabulary:
         """Return the vocabulary a workflow definition declares.
 
         Args:
@@ -457,7 +428,7 @@ _lock = threading.Lock()
 _known: dict[tuple[str, int], Vocabulary] = {}
 
 
-def register_workflow(definition: _DefinitionLike) -> Vocabulary:
+def register_workflow(definition: WorkflowDefinition) -> Vocabulary:
     """Make ``definition``'s meanings the ones its complaints are read with.
 
     Every :class:`~iso10002.workflow.Workflow` (so every handler) calls
@@ -494,15 +465,7 @@ def _shipped(name: str, version: int) -> Vocabulary | None:
     return None
 
 
-class _Ref(Protocol):
-    @property
-    def name(self) -> str: ...  # pragma: no cover - a protocol
-
-    @property
-    def version(self) -> int: ...  # pragma: no cover - a protocol
-
-
-def vocabulary_for(workflow: _Ref | None) -> Vocabulary:
+def vocabulary_for(workflow: WorkflowRef | None) -> Vocabulary:
     """Return the vocabulary of the workflow a complaint ran under.
 
     Args:

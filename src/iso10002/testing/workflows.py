@@ -107,7 +107,7 @@ class WorkflowVariant:
         nothing to the base).
 
         Args:
-            complaint: A complaint handled under :attr:`definition`.
+            complaint: A complaint handled under ``definition``.
 
         Returns:
             The same history in the base workflow's names.
