@@ -479,6 +479,13 @@ EXPECTED: dict[str, list[str]] = {
         "utc_datetimes",
         "workflow_refs",
     ],
+    "iso10002.testing.workflows": [
+        "ESCALATION_ROUTE",
+        "WorkflowVariant",
+        "conforming_step_data",
+        "walk",
+        "workflow_variants",
+    ],
     "iso10002.vocabulary": [
         "CLAUSE_7_MEANINGS",
         "DEFAULT_WORKFLOW",

@@ -47,7 +47,7 @@ from iso10002.model import (
     Severity,
     WorkflowRef,
 )
-from iso10002.vocabulary import Meaning, declared_meanings
+from iso10002.vocabulary import Meaning, StandardState, declared_meanings
 from iso10002.workflow import (
     State,
     Step,
@@ -160,7 +160,9 @@ def _mediation(
     states: list[State], steps: list[Step]
 ) -> tuple[list[State], list[Step]]:
     """Add a mediation stage between investigating and deciding (a state of its own)."""
-    if not any(s.name == "investigating" for s in states):  # pragma: no cover
+    if not any(
+        s.name == StandardState.INVESTIGATING.value for s in states
+    ):  # pragma: no cover
         return states, steps
     deciding = {
         s.trigger
@@ -178,7 +180,7 @@ def _mediation(
     ]
     mediate = Step(
         trigger="mediate",
-        sources=("investigating",),
+        sources=(StandardState.INVESTIGATING.value,),
         destination=_MEDIATION,
         event="MediationHeld",
         meanings=(Meaning.INTERNAL.value,),
@@ -277,11 +279,15 @@ def _variants(
     base = draw(st.sampled_from(bases))
     states, steps = list(base.states), list(base.steps)
     if draw(st.booleans()):
-        states, steps = _without_state(states, steps, "awaiting_complainant")
+        states, steps = _without_state(
+            states, steps, StandardState.AWAITING_COMPLAINANT.value
+        )
     if draw(st.booleans()):
-        states, steps = _without_state(states, steps, "escalated")
+        states, steps = _without_state(states, steps, StandardState.ESCALATED.value)
     if draw(st.booleans()):
-        states, steps = _without_state(states, steps, "internal_review")
+        states, steps = _without_state(
+            states, steps, StandardState.INTERNAL_REVIEW.value
+        )
     if draw(st.booleans()):
         states, steps = _mediation(states, steps)
     if draw(st.booleans()):
