@@ -174,8 +174,18 @@ def profile_of(context: PolicyContext) -> OrganisationProfile | None:
 
 
 def events_named(complaint: Complaint, names: Collection[str]) -> list[HistoryEvent]:
-    """Return the complaint's history events whose name is in ``names``."""
-    return [e for e in complaint.history if e.name in names]
+    """Return the complaint's history events named (or meaning) one of ``names``.
+
+    An event matches by its own name or by the standard name of a meaning
+    it carries in the complaint's workflow (a renamed acknowledgement
+    matches ``ComplaintAcknowledged``).
+    """
+    standard_names = vocabulary_for(complaint.workflow).standard_names
+    return [
+        e
+        for e in complaint.history
+        if not set(standard_names(e.name)).isdisjoint(names)
+    ]
 
 
 def is_open(complaint: Complaint) -> bool:

@@ -14,6 +14,7 @@ from iso10002.model import Complaint
 from iso10002.principles._base import (
     BasePolicy,
     check_id,
+    events_named,
     folded,
     names,
     to_frozenset,
@@ -83,7 +84,7 @@ class OwnerAssigned(BasePolicy):
         del context
         if complaint.assignee is not None:
             return []
-        if any(e.name in self.events for e in complaint.history):
+        if events_named(complaint, self.events):
             level = self.severity
         elif complaint.status in self.states:
             level = FindingSeverity.WARNING
@@ -170,8 +171,8 @@ class StepsHaveNamedActors(BasePolicy):
                 sequence=e.sequence,
                 event=e.name,
             )
-            for e in complaint.history
-            if e.name in self.steps and folded(e.actor) in anonymous
+            for e in events_named(complaint, self.steps)
+            if folded(e.actor) in anonymous
         ]
         decision = complaint.decision
         if decision is not None and folded(decision.decided_by) in anonymous:

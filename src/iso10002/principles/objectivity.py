@@ -162,9 +162,10 @@ class ComplainantHeardBeforeDecision(BasePolicy):
         for event in complaint.history:
             if vocabulary.means(event.name, Meaning.DECIDED):
                 break
-            if event.name in self.request_events:
+            names = vocabulary.standard_names(event.name)
+            if not self.request_events.isdisjoint(names):
                 outstanding = event.sequence
-            elif event.name in self.reply_events:
+            elif not self.reply_events.isdisjoint(names):
                 outstanding = None
         else:
             return []

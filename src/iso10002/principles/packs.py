@@ -22,6 +22,7 @@ from iso10002.model import Complaint
 from iso10002.principles._base import (
     BasePolicy,
     check_id,
+    events_named,
     names,
     to_frozenset,
     to_severity,
@@ -130,9 +131,7 @@ class SummaryResolutionCommunicated(BasePolicy):
         Returns:
             One finding if a communication is missing, else none.
         """
-        resolved = next(
-            (e for e in complaint.history if e.name in self.resolution_events), None
-        )
+        resolved = next(iter(events_named(complaint, self.resolution_events)), None)
         if resolved is None:
             return []
         calendar = context.calendar
@@ -142,8 +141,8 @@ class SummaryResolutionCommunicated(BasePolicy):
         if resolved.at > window_end:
             return []
         decision = complaint.decision
-        if (decision is not None and decision.communicated_at is not None) or any(
-            e.name in self.communication_events for e in complaint.history
+        if (decision is not None and decision.communicated_at is not None) or (
+            events_named(complaint, self.communication_events)
         ):
             return []
         return [
@@ -246,9 +245,7 @@ class HoldingResponseContent(BasePolicy):
         """
         del context
         found = []
-        for event in complaint.history:
-            if event.name != self.event:
-                continue
+        for event in events_named(complaint, (self.event,)):
             data = dict(event.data)
             # Since 0.2.0 the event records the reason as ``reason_code`` (its
             # text is a personal note); earlier events recorded ``reason``.
