@@ -491,6 +491,7 @@ EXPECTED: dict[str, list[str]] = {
         "DEFAULT_WORKFLOW",
         "MEANINGS",
         "RECEIVED_EVENT",
+        "STANDARD_DESTINATIONS",
         "STANDARD_EVENTS",
         "STANDARD_VOCABULARY",
         "ClockEffect",

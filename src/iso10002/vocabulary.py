@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_WORKFLOW",
     "MEANINGS",
     "RECEIVED_EVENT",
+    "STANDARD_DESTINATIONS",
     "STANDARD_EVENTS",
     "STANDARD_VOCABULARY",
     "ClockEffect",
@@ -269,6 +270,24 @@ STANDARD_EVENTS: Mapping[str, Meaning] = {
 }
 """The standard event names and the meaning each carries."""
 
+_S = StandardState
+STANDARD_DESTINATIONS: Mapping[Meaning, StandardState] = {
+    Meaning.ACKNOWLEDGED: _S.ACKNOWLEDGED,
+    Meaning.ASSESSED: _S.ASSESSED,
+    Meaning.INVESTIGATED: _S.INVESTIGATING,
+    Meaning.ESCALATED: _S.ESCALATED,
+    Meaning.INFORMATION_REQUESTED: _S.AWAITING_COMPLAINANT,
+    Meaning.INFORMATION_RECEIVED: _S.INVESTIGATING,
+    Meaning.DECIDED: _S.DECIDED,
+    Meaning.COMMUNICATED: _S.DECISION_COMMUNICATED,
+    Meaning.APPEALED: _S.INTERNAL_REVIEW,
+    Meaning.CLOSED: _S.CLOSED,
+    Meaning.WITHDRAWN: _S.WITHDRAWN,
+    Meaning.REJECTED: _S.REJECTED,
+    Meaning.REOPENED: _S.INVESTIGATING,
+}
+"""The standard state an event of each meaning leads to (in the standard workflow)."""
+
 CLAUSE_7_MEANINGS: tuple[Meaning, ...] = (
     Meaning.ACKNOWLEDGED,
     Meaning.ASSESSED,
@@ -398,6 +417,20 @@ class Vocabulary:
             if info is not None and info.event != event:
                 names.append(info.event)
         return tuple(names)
+
+    def standard_states(self, event: str) -> frozenset[str]:
+        """Return the standard states an event called ``event`` leads to.
+
+        A policy configured with standard state names (``closed``,
+        ``investigating``) recognises a renamed state by the event that
+        entered it: a state entered by an event meaning ``closed`` plays
+        the standard ``closed`` state.
+        """
+        return frozenset(
+            STANDARD_DESTINATIONS[m].value
+            for m in self._lookup.get(event, _NOTHING)
+            if m in STANDARD_DESTINATIONS
+        )
 
     def ends(self, event: str, to_state: str | None) -> bool:
         """Tell whether an event ends the handling (closing, withdrawal, rejection).

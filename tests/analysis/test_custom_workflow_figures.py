@@ -27,6 +27,7 @@ from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
 from iso10002.ids import SequentialIdFactory
 from iso10002.model import Channel, ComplaintForm
+from iso10002.principles import PolicyContext, policies_for
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
@@ -251,6 +252,15 @@ class TestCustomWorkflowFigures:
         assert "MediationHeld" in names
         assert "ComplaintAcknowledged" not in names
         assert {c.status for c in complaints} & {"finished", "not_ours"}
+
+    def test_the_handling_is_conforming(self, standard, other):
+        """No 2018 policy blocks any of the handling (guards would let it pass)."""
+        _, complaints = other
+        policies = policies_for("iso10002:2018")
+        for complaint in [*standard, *complaints]:
+            context = PolicyContext(now=complaint.history[-1].at, calendar=CALENDAR)
+            found = policies.evaluate(complaint, context)
+            assert [f for f in found if f.blocking] == []
 
     def test_deadlines_are_the_same(self, standard, other):
         """Every due date and the instant it was met are the same."""

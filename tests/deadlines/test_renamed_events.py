@@ -32,8 +32,9 @@ def renamed():
 
     steps = []
     for s in standard.steps:
-        s = attrs.evolve(  # noqa: PLW2901 - a renamed copy
+        s = attrs.evolve(  # noqa: PLW2901 - a renamed copy, guards aside
             s,
+            guards=(),
             sources=[state(n) for n in s.sources],
             destination=None if s.destination is None else state(s.destination),
         )

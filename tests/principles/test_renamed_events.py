@@ -21,9 +21,17 @@ RENAMED = {
 }
 
 
+def unguarded():
+    """Return the standard workflow without guards: these tests take the bad steps."""
+    standard = standard_workflow()
+    return attrs.evolve(
+        standard, steps=[attrs.evolve(s, guards=()) for s in standard.steps]
+    )
+
+
 def renamed_workflow():
     """Return a running workflow whose investigation and decision events are renamed."""
-    standard = standard_workflow()
+    standard = unguarded()
     steps = [
         attrs.evolve(s, event=RENAMED[s.trigger][0], meanings=[RENAMED[s.trigger][1]])
         if s.trigger in RENAMED
@@ -95,3 +103,57 @@ def with_event(complaint, name):
     return attrs.evolve(
         complaint, history=(*complaint.history, event), version=complaint.version + 1
     )
+
+
+class TestRenamedStates:
+    def test_root_cause_policy_sees_a_renamed_closed_state(self):
+        """An upheld complaint closed as 'finished' without a root cause is found."""
+        from iso10002.principles.improvement import RootCauseRecorded  # noqa: PLC0415
+
+        standard = unguarded()
+        rename = {"closed": "finished"}
+        definition = attrs.evolve(
+            standard,
+            name="policies.finished",
+            states=[
+                attrs.evolve(s, name=rename.get(s.name, s.name))
+                for s in standard.states
+            ],
+            steps=[
+                attrs.evolve(
+                    s,
+                    sources=[rename.get(n, n) for n in s.sources],
+                    destination=rename.get(s.destination, s.destination),
+                )
+                for s in standard.steps
+            ],
+        )
+        workflow = Workflow(definition)
+        complaint = investigated_without_owner(workflow)
+        at = complaint.history[-1].at
+        decision = {
+            "outcome": "upheld",
+            "summary": "Yes.",
+            "reasons": "Because.",
+            "decided_by": "agent:1",
+            "decided_at": at.isoformat(),
+            "escalation_route": "The ombudsman.",
+        }
+        complaint = workflow.fire(
+            complaint,
+            "decide",
+            actor="agent:1",
+            at=at,
+            data={"decision": decision, "outcome": "upheld"},
+        ).complaint
+        communicated = dict(decision, communicated_at=at.isoformat())
+        for trigger, data in (
+            ("communicate_decision", {"decision": communicated}),
+            ("close", {"outcome": "upheld"}),
+        ):
+            complaint = workflow.fire(
+                complaint, trigger, actor="agent:1", at=at, data=data
+            ).complaint
+        assert complaint.status == "finished"
+        (finding,) = RootCauseRecorded().evaluate(complaint, PolicyContext(now=at))
+        assert finding.code == "root-cause-missing"

@@ -32,6 +32,7 @@ from iso10002.clock import FixedClock
 from iso10002.deadlines import get_pack, project_due_dates
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
 from iso10002.model import Channel, ComplaintForm
+from iso10002.principles import PolicyContext, policies_for
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
@@ -142,8 +143,12 @@ class TestWorkflowVariants:
         """KPIs, evidence, deadlines and returns read a variant as its base."""
         custom = handle(variant.definition, plans)
         base = [variant.to_base(c) for c in custom]
+        policies = policies_for("iso10002:2018")
         for complaint in custom:
             assert complaint.status in variant.definition.state_names
+            # The walk handles conformingly: guards on any step would let it through.
+            context = PolicyContext(now=complaint.history[-1].at, calendar=CALENDAR)
+            assert not [f for f in policies.evaluate(complaint, context) if f.blocking]
         pack = get_pack(PACK)
         for c, b in zip(custom, base, strict=True):
             assert project_due_dates(b, pack, CALENDAR) == c.deadlines

@@ -23,6 +23,7 @@ __all__ = [
     "events_named",
     "final_outcome",
     "folded",
+    "in_states",
     "is_open",
     "names",
     "outcomes",
@@ -186,6 +187,22 @@ def events_named(complaint: Complaint, names: Collection[str]) -> list[HistoryEv
         for e in complaint.history
         if not set(standard_names(e.name)).isdisjoint(names)
     ]
+
+
+def in_states(complaint: Complaint, states: Collection[str]) -> bool:
+    """Tell whether the complaint is in one of ``states`` (standard state names).
+
+    A renamed state counts as the standard state it plays: the one the
+    event that entered it leads to in the standard workflow (see
+    :meth:`iso10002.vocabulary.Vocabulary.standard_states`).
+    """
+    if complaint.status in states:
+        return True
+    for event in reversed(complaint.history):
+        if event.to_state == complaint.status and event.from_state != event.to_state:
+            played = vocabulary_for(complaint.workflow).standard_states(event.name)
+            return not played.isdisjoint(states)
+    return False
 
 
 def is_open(complaint: Complaint) -> bool:

@@ -16,6 +16,7 @@ from iso10002.principles._base import (
     check_id,
     events_named,
     folded,
+    in_states,
     names,
     to_frozenset,
     to_severity,
@@ -86,7 +87,7 @@ class OwnerAssigned(BasePolicy):
             return []
         if events_named(complaint, self.events):
             level = self.severity
-        elif complaint.status in self.states:
+        elif in_states(complaint, self.states):
             level = FindingSeverity.WARNING
         else:
             return []

@@ -15,6 +15,7 @@ from iso10002.principles._base import (
     BasePolicy,
     check_id,
     final_outcome,
+    in_states,
     names,
     outcomes,
     to_frozenset,
@@ -88,7 +89,7 @@ class RootCauseRecorded(BasePolicy):
         """
         del context
         outcome = final_outcome(complaint)
-        if complaint.status not in self.closing_states or outcome is None:
+        if outcome is None or not in_states(complaint, self.closing_states):
             return []
         if outcome in self.blocking_outcomes:
             level = self.severity

@@ -340,8 +340,8 @@ def conforming_step_data(  # noqa: C901 - one branch per field a step sets
     Data is chosen by what the step means and sets: a classification to an
     assessing step; an owner; a decision with reasons, remedies and the
     escalation route; its communication; the outcome (withdrawn, not a
-    complaint, or the decision's) and a root cause when the complaint is
-    upheld; a satisfaction score.
+    complaint, or the decision's) and a root cause with a corrective action
+    when the complaint is upheld; a satisfaction score.
 
     Args:
         step: The step about to fire.
@@ -403,6 +403,7 @@ def conforming_step_data(  # noqa: C901 - one branch per field a step sets
             data["root_cause"] = RootCause(
                 category=("process", "people", "system")[seed % 3],
                 description="Found in the investigation.",
+                corrective_action="Fix the cause (action CA-1).",
             )
     if "satisfaction" in sets:
         data["satisfaction"] = SatisfactionFeedback(score=1 + seed % 5, received_at=at)
