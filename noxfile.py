@@ -20,7 +20,7 @@ nox.options.error_on_missing_interpreters = False
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 # ``docs``: the tests build small pages with the docs' own Sphinx extensions.
-EXTRAS = ".[postgres,holidays,cli,toml,crypto,testing,docs,report]"
+EXTRAS = ".[postgres,holidays,cli,toml,crypto,testing,docs,report,letters,links]"
 # One worker per core; ``loadfile`` keeps each file on one worker, which the
 # docs need (the code blocks of one page share their names, in order).
 PYTEST_ARGS = ["-n", "auto", "--dist", "loadfile", "--cov"]

@@ -55,6 +55,7 @@ _EXTERNAL = (
     "psycopg_pool",
     "pytest",
     "sqlite3",
+    "ssl",
     "t",  # ``typing as t`` in annotations autodoc could not evaluate
     "typing",
     "zoneinfo",

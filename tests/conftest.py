@@ -8,6 +8,8 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, settings
 
+from iso10002.repositories._documents import whole_document
+from iso10002.repositories._sqlite_read import HISTORY
 from iso10002.repositories._sqlite_schema import MIGRATIONS
 
 settings.register_profile(
@@ -41,7 +43,8 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = (
+    script = "" if version >= 6 else "DROP TABLE external_ids;"
+    script += (
         "" if version >= 4 else "ALTER TABLE complaints DROP COLUMN idempotency_digest;"
     )
     script += _events_v1() if version < 3 else ""
@@ -53,9 +56,20 @@ def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     script += f"DELETE FROM iso10002_schema WHERE version > {int(version)};"
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        if version < 5:
+            _whole_documents(connection)
         connection.executescript(f"BEGIN;{script}COMMIT;")
     finally:
         connection.close()
+
+
+def _whole_documents(connection: sqlite3.Connection) -> None:
+    """Store each document with its history, as schema versions before 5 did."""
+    rows = connection.execute(f"SELECT id, document, {HISTORY} FROM complaints")
+    connection.executemany(
+        "UPDATE complaints SET document = ? WHERE id = ?",
+        [(whole_document(doc, history), cid) for cid, doc, history in rows.fetchall()],
+    )
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ NOT_A_STATE = {
     ("model/_enums.py", "withdrawn"): "an Outcome value",
     ("cli/_scenario.py", "withdrawn"): "a simulated scenario's name",
     ("cli/_scenario.py", "escalated"): "a simulated scenario's name",
+    ("communications/_letters.py", "received"): "a letter template's date slot",
+    ("model/_correspondence.py", "received"): "a correspondence delivery status",
 }
 
 

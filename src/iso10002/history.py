@@ -202,7 +202,10 @@ def receipt_facts(complaint: Complaint) -> dict[str, Any]:
 
     .. versionadded:: 0.2.0
     """
-    return {name: _public(getattr(complaint, name)) for name in _RECEIPT}
+    facts = {name: _public(getattr(complaint, name)) for name in _RECEIPT}
+    if complaint.external_ids:
+        facts["external_ids"] = _public(complaint.external_ids)
+    return facts
 
 
 def is_replayable(history: Sequence[HistoryEvent]) -> bool:

@@ -181,6 +181,11 @@ class TestMigrationBackfill:
                 ).format(sql.Identifier(schema))
             )
             conn.execute(
+                sql.SQL("DROP INDEX {}.complaints_external_ids").format(
+                    sql.Identifier(schema)
+                )
+            )
+            conn.execute(
                 sql.SQL("DELETE FROM {}.schema_version WHERE version >= 2").format(
                     sql.Identifier(schema)
                 )

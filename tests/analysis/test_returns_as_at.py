@@ -73,6 +73,17 @@ def _decide_and_close(handler, cid, clock, outcome, amount):
     handler.close(cid, actor=AGENT)
 
 
+def _investigating(handler: ComplaintsHandler) -> str:
+    """Receive, acknowledge, assess and investigate one complaint; its id."""
+    cid = handler.receive(
+        from_dict(ComplaintForm, FORM), actor=INTAKE, channel="web"
+    ).id
+    handler.acknowledge(cid, actor=AGENT)
+    handler.assess(cid, actor=AGENT, category="billing")
+    handler.investigate(cid, actor=AGENT)
+    return cid
+
+
 _OUTCOMES = st.sampled_from(["upheld", "partially_upheld", "not_upheld"])
 _PLANS = st.lists(
     st.tuples(
@@ -152,12 +163,7 @@ class TestClosedPeriods:
         """The compliance officer's case: H2 says not upheld, no redress."""
         clock = FixedClock(datetime(2026, 12, 14, 9, tzinfo=timezone.utc))
         handler = _handler(clock)
-        cid = handler.receive(
-            from_dict(ComplaintForm, FORM), actor=INTAKE, channel="web"
-        ).id
-        handler.acknowledge(cid, actor=AGENT)
-        handler.assess(cid, actor=AGENT, category="billing")
-        handler.investigate(cid, actor=AGENT)
+        cid = _investigating(handler)
         _decide_and_close(handler, cid, clock, "not_upheld", 0)
         h2 = fca_return([handler.repository.get(cid)], period=H2, calendar=UK)
         assert (h2.total.closed, h2.total.upheld, h2.total.redress_paid) == (1, 0, 0)
@@ -169,6 +175,42 @@ class TestClosedPeriods:
         assert again == h2
         later = asic_return([handler.repository.get(cid)], period=H2, calendar=UK)
         assert later.rows == rows
+
+
+class TestRedressBookedOnce:
+    """DISP 1 Annex 1R "total redress paid": redress is booked in the period of
+    the communication that carries it, once. A re-decision states the whole
+    remedy the complainant gets (our convention), so a later period books
+    only what it adds to what was booked before."""
+
+    @staticmethod
+    def _reopened(restated: int) -> tuple[object, object]:
+        clock = FixedClock(datetime(2026, 6, 8, 9, tzinfo=timezone.utc))
+        handler = _handler(clock)
+        cid = _investigating(handler)
+        _decide_and_close(handler, cid, clock, "upheld", 100)
+        clock.advance(timedelta(days=25))  # 3 July (H2), within 28 days
+        handler.reopen(cid, actor=AGENT)
+        _decide_and_close(handler, cid, clock, "upheld", restated)
+        complaint = handler.repository.get(cid)
+        h1 = fca_return(
+            [complaint], period=Period.parse("2026-H1", LONDON), calendar=UK
+        )
+        h2 = fca_return([complaint], period=H2, calendar=UK)
+        return h1, h2
+
+    def test_a_restated_remedy_is_not_booked_again(self):
+        """H1 paid 100; H2's re-decision restates it: H2 books nothing more."""
+        h1, h2 = self._reopened(100)
+        assert h1.total.redress_paid == Decimal(100)
+        assert h2.total.closed == 1
+        assert h2.total.redress_paid == Decimal(0)
+
+    def test_a_larger_remedy_books_the_difference(self):
+        """H1 paid 100; H2's re-decision gives 150 in all: H2 books 50."""
+        h1, h2 = self._reopened(150)
+        assert h1.total.redress_paid + h2.total.redress_paid == Decimal(150)
+        assert h2.total.redress_paid == Decimal(50)
 
 
 class TestSupersededForm:

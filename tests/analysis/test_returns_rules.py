@@ -43,6 +43,16 @@ class TestFcaForm:
             2,
         )
 
+    def test_disp_1_annex_1r_lists_only_product_groups_with_figures(self):
+        """A complaint closed before the period has no figure in it: no empty row."""
+        closed_before = build("C", "2026-02-02T10:00", [(COMM, "2026-02-03T10:00")])
+        outstanding = build("O", "2026-03-02T10:00")
+        report = fca_return([closed_before], period=H2, calendar=UK)
+        assert report.groups == ()
+        assert all(getattr(report.total, name) == 0 for name in COUNTS)
+        both = fca_return([closed_before, outstanding], period=H2, calendar=UK)
+        assert [g.outstanding_at_start for g in both.groups] == [1]
+
     def test_disp_1_annex_1r_fields_carry_the_form_wording_and_a_citation(self):
         """Every figure has its form wording and a paragraph-level citation."""
         assert [f.name for f in FCA_FIELDS] == COUNTS

@@ -76,12 +76,17 @@ class TestFca:
     def test_text_table_shows_the_figures(
         self, invoke, demo_db, demo_complaints, tmp_path
     ):
-        """The text table has one row per product group and the total, as computed."""
-        groups = {"Home insurance": "Insurance & pure protection"}
-        mapping = tmp_path / "groups.toml"
-        mapping.write_text(
-            '"Home insurance" = "Insurance & pure protection"\n', encoding="utf-8"
+        """The text table has one row per product group with figures, and the total,
+        as computed."""
+        h2 = Period.parse("2025-H2", LONDON.zone)
+        product = next(
+            c.subject.product
+            for c in demo_complaints
+            if c.subject.product and h2.start <= c.received_at < h2.end
         )
+        groups = {product: "Insurance & pure protection"}
+        mapping = tmp_path / "groups.json"
+        mapping.write_text(json.dumps(groups), encoding="utf-8")
         result = invoke(
             "return",
             "fca",

@@ -216,17 +216,20 @@ class TestComputeDeadlines:
         cal = HolidaysCalendar("GB-ENG", zone=zone)
         received = local("2025-09-01T10:00", zone)
         pack = get_pack("uk.fca.disp.psd")
+        notice = {"reason": "Card scheme enquiry", "expected_by": "2025-10-17"}
         in_time = make_complaint(
-            received, [("HoldingResponseSent", local("2025-09-22T16:00", zone))]
+            received,
+            [("HoldingResponseSent", local("2025-09-22T16:00", zone), None, notice)],
         )
         late = make_complaint(
-            received, [("HoldingResponseSent", local("2025-09-30T10:00", zone))]
+            received,
+            [("HoldingResponseSent", local("2025-09-30T10:00", zone), None, notice)],
         )
         extended = compute_deadlines(in_time, pack, cal)[-1]
         assert extended.original_due_at == local("2025-09-22T23:59:59", zone)
         assert extended.due_at == local("2025-10-20T23:59:59", zone)
         assert extended.extended
-        assert extended.extension_reasons == ("HoldingResponseSent",)
+        assert extended.extension_reasons == ("Card scheme enquiry",)
         not_extended = compute_deadlines(late, pack, cal)[-1]
         assert not_extended.due_at == local("2025-09-22T23:59:59", zone)
         assert not not_extended.extended

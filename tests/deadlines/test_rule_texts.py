@@ -52,7 +52,7 @@ class TestDisp151R:
         window = get_pack("uk.fca.disp").deadline("summary_resolution")
         assert window.deem_next_business_day is False
         assert window.clock.ends == "close of business"
-        assert window.citation == "DISP 1.5.1R"
+        assert window.citation == "DISP 1.5.1R, DISP 1.5.2AR"
 
 
 class TestDisp162AR:
@@ -78,7 +78,8 @@ class TestDisp162AR:
         """A holding reply at 18:00 on day 15 still opens the 35-day limit."""
         received = local("2026-03-02T10:00", "Europe/London")
         holding = local("2026-03-23T18:00", "Europe/London")
-        c = make_complaint(received, [("HoldingResponseSent", holding)])
+        notice = {"reason_code": "third_party", "expected_by": "2026-04-17"}
+        c = make_complaint(received, [("HoldingResponseSent", holding, None, notice)])
         d = _due(c, "uk.fca.disp.psd", "final_response")
         assert d.extended
         assert d.due_at == local("2026-04-22T23:59:59", "Europe/London")

@@ -59,6 +59,7 @@ class TestPostgresMigration:
                 conn.execute(
                     f'ALTER TABLE "{schema}".complaints DROP COLUMN idempotency_digest'
                 )
+                conn.execute(f'DROP INDEX "{schema}".complaints_external_ids')
                 conn.execute(f'DELETE FROM "{schema}".schema_version WHERE version > 2')
             with closing(
                 PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)

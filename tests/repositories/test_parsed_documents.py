@@ -1,18 +1,18 @@
-"""Long documents are parsed once; a read returns what parsing the stored text does."""
+"""Long histories are parsed once; a read returns what parsing the stored rows does."""
 
 from __future__ import annotations
 
 import json
 from contextlib import closing
 
-from iso10002.repositories._documents import stored_history
-from iso10002.repositories._integrity import load_document
+from iso10002.repositories._documents import document_text, event_json
 from iso10002.repositories._parsed import ParsedDocuments
+from iso10002.repositories._sqlite_read import HISTORY, read_row
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import to_json
 from iso10002.testing.contract import make_complaint, next_version
 
-LONG = 200  # events: the document is well above ParsedDocuments' threshold
+LONG = 200  # events: well above ParsedDocuments' threshold
 
 
 def _long(number: int = 1):
@@ -29,11 +29,28 @@ def _stored(repository: SQLiteComplaintRepository, complaint_id: str) -> str:
         ).fetchone()[0]
 
 
+def _fresh(repository: SQLiteComplaintRepository, complaint_id: str):
+    """Parse the stored row afresh (no cache)."""
+    with repository._connection() as connection:
+        row = connection.execute(
+            f"SELECT document, {HISTORY} FROM complaints WHERE id = ?",
+            (complaint_id,),
+        ).fetchone()
+    return read_row(complaint_id, row[0], row[1])
+
+
+def _stamp(repository: SQLiteComplaintRepository, complaint_id: str):
+    with repository._connection() as connection:
+        return connection.execute(
+            "SELECT document, version, last_link FROM complaints WHERE id = ?",
+            (complaint_id,),
+        ).fetchone()
+
+
 def test_reads_and_saves_agree_with_a_fresh_parse(tmp_path):
     with closing(SQLiteComplaintRepository(tmp_path / "p.db")) as repository:
         complaint = _long()
         repository.add(complaint)
-        assert len(_stored(repository, complaint.id)) > 16_384
         for i in range(5):
             current = repository.get(complaint.id)
             repository.save(
@@ -41,7 +58,7 @@ def test_reads_and_saves_agree_with_a_fresh_parse(tmp_path):
                 expected_version=current.version,
             )
             got = repository.get(complaint.id)
-            fresh = load_document(complaint.id, _stored(repository, complaint.id))
+            fresh = _fresh(repository, complaint.id)
             assert got == fresh
             # Equal data; only the order of keys in an event's data may differ.
             assert json.loads(to_json(got)) == json.loads(to_json(fresh))
@@ -80,47 +97,62 @@ def test_an_edit_behind_the_librarys_back_is_read_as_stored(tmp_path):
         repository.save(
             next_version(current, assignee="lead:2"), expected_version=current.version
         )
-        fresh = load_document(complaint.id, _stored(repository, complaint.id))
+        fresh = _fresh(repository, complaint.id)
         assert repository.get(complaint.id) == fresh
 
 
-def test_a_save_over_a_document_without_a_history_text_is_not_remembered(tmp_path):
+def test_a_whole_document_is_read_as_stored_and_saves_are_remembered(tmp_path):
+    """A document stored whole (before schema v5) is read and saved as such."""
     with closing(SQLiteComplaintRepository(tmp_path / "p.db")) as repository:
         complaint = _long()
         repository.add(complaint)
-        stored = _stored(repository, complaint.id)
-        assert stored_history(stored) is not None
-        # The same complaint, its keys reordered: no history text to keep.
-        reordered = json.dumps(json.loads(stored), sort_keys=True)
-        assert stored_history(reordered) is None
+        whole = document_text(complaint, [event_json(e) for e in complaint.history])
         with repository._connection() as connection:
             connection.execute(
                 "UPDATE complaints SET document = ? WHERE id = ?",
-                (reordered, complaint.id),
+                (whole, complaint.id),
             )
         current = repository.get(complaint.id)
+        assert current == complaint
         saved = next_version(current, assignee="lead:3")
         repository.save(saved, expected_version=current.version)
-        got = repository.get(complaint.id)
-        assert got is not saved
-        assert got == saved
+        assert repository.get(complaint.id) is saved
+        assert _fresh(repository, complaint.id) == saved
         assert repository.verify_integrity().ok
 
 
-def test_the_cache_is_bounded_and_skips_short_documents():
-    parsed = ParsedDocuments(size=2, min_chars=10)
+def test_a_row_read_with_a_known_version_but_another_document_is_read_again(
+    tmp_path,
+):
+    """The history is read again when only the document changed behind our back."""
+    with closing(SQLiteComplaintRepository(tmp_path / "p.db")) as repository:
+        complaint = _long()
+        repository.add(complaint)
+        assert repository.get(complaint.id) is repository.get(complaint.id)
+        document = json.loads(_stored(repository, complaint.id))
+        document["assignee"] = "intruder"
+        with repository._connection() as connection:
+            connection.execute(
+                "UPDATE complaints SET document = ? WHERE id = ?",
+                (json.dumps(document, separators=(",", ":")), complaint.id),
+            )
+        got = repository.get(complaint.id)
+        assert got.assignee == "intruder"
+        assert got.history == complaint.history
+
+
+def test_the_cache_is_bounded_and_skips_short_histories():
+    parsed = ParsedDocuments(size=2, min_events=1)
     complaints = [make_complaint(n) for n in (1, 2, 3)]
-    texts = [to_json(c) for c in complaints]
-    for complaint, text in zip(complaints, texts, strict=True):
-        assert parsed.load(complaint.id, text) == complaint
-    assert parsed.known(complaints[0].id, texts[0]) is None
-    assert parsed.known(complaints[2].id, texts[2]) is not None
-    assert parsed.known(complaints[2].id, texts[1]) is None
-    short = ParsedDocuments(min_chars=10**9)
-    assert short.load(complaints[0].id, texts[0]) == complaints[0]
-    assert short.known(complaints[0].id, texts[0]) is None
-    short.remember(complaints[0].id, texts[0], complaints[0])
-    assert short.known(complaints[0].id, texts[0]) is None
+    stamps = [(to_json(c), c.version, f"link-{n}") for n, c in enumerate(complaints)]
+    for complaint, stamp in zip(complaints, stamps, strict=True):
+        parsed.remember(complaint.id, stamp, complaint)
+    assert parsed.known(complaints[0].id, stamps[0]) is None
+    assert parsed.known(complaints[2].id, stamps[2]) is complaints[2]
+    assert parsed.known(complaints[2].id, stamps[1]) is None
+    short = ParsedDocuments(min_events=10**9)
+    short.remember(complaints[0].id, stamps[0], complaints[0])
+    assert short.known(complaints[0].id, stamps[0]) is None
 
 
 def test_erasure_forgets_the_remembered_complaint(tmp_path):
@@ -128,7 +160,7 @@ def test_erasure_forgets_the_remembered_complaint(tmp_path):
         complaint = _long()
         repository.add(complaint)
         before = repository.get(complaint.id)
-        assert repository._parsed.known(complaint.id, _stored(repository, complaint.id))
+        assert repository._parsed.known(complaint.id, _stamp(repository, complaint.id))
         erased = repository.erase_personal_data(
             complaint.id, actor="dpo", at=before.history[-1].at
         )

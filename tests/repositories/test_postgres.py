@@ -22,6 +22,7 @@ from iso10002.errors import (
 )
 from iso10002.history import amend
 from iso10002.model import Classification, DueDate
+from iso10002.repositories._postgres_schema import MIGRATIONS
 from iso10002.repositories._protocol import Query
 from iso10002.testing.contract import (
     Capability,
@@ -156,7 +157,7 @@ class TestSchema:
         rows = admin.execute(
             f'SELECT version FROM "{repository.schema}".schema_version ORDER BY version'
         ).fetchall()
-        assert rows == [(1,), (2,), (3,)]
+        assert rows == [(version,) for version, _, _ in MIGRATIONS]
 
     def test_missing_schema_without_migrate_is_refused(
         self, postgres_dsn, schema_names

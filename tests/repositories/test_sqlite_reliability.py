@@ -22,6 +22,7 @@ from iso10002.errors import (
 )
 from iso10002.model import Complainant, DueDate, HistoryEvent
 from iso10002.repositories import Query, _sqlite_write, iter_complaints
+from iso10002.repositories._documents import is_whole
 from iso10002.repositories._sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from iso10002.repositories._sqlite_sql import select_sql
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -198,6 +199,51 @@ class TestSQLiteStorageRules:
             connection.close()
         assert versions == [(version,) for version, _ in MIGRATIONS]
         assert versions[-1] == (SCHEMA_VERSION,)
+
+    def test_version_4_documents_move_to_heads_and_edited_ones_stay_whole(
+        self, repository, path, downgrade_sqlite
+    ):
+        """The v5 step keeps only heads, except where a history was edited."""
+        for n in (1, 2):
+            repository.add(make_complaint(n, events=3))
+        repository.close()
+        downgrade_sqlite(path, 4)
+        connection = _raw(path)
+        try:
+            documents = dict(
+                connection.execute("SELECT id, document FROM complaints").fetchall()
+            )
+            assert all(is_whole(d) for d in documents.values())  # really v4 files
+            edited_id = make_complaint(2).id
+            connection.execute(
+                "UPDATE complaints SET document = ? WHERE id = ?",
+                (
+                    documents[edited_id].replace('"actor":"agent:1"', '"actor":"x"'),
+                    edited_id,
+                ),
+            )
+        finally:
+            connection.close()
+        reopened = SQLiteComplaintRepository(path)
+        try:
+            kept_id = make_complaint(1).id
+            assert reopened.get(kept_id) == make_complaint(1, events=3)
+            report = reopened.verify_integrity()
+            assert {p.complaint_id for p in report.problems} == {edited_id}
+            current = reopened.get(kept_id)
+            reopened.save(next_version(current), expected_version=current.version)
+            assert reopened.verify_integrity().complaints_checked == 2
+        finally:
+            reopened.close()
+        connection = _raw(path)
+        try:
+            stored = dict(
+                connection.execute("SELECT id, document FROM complaints").fetchall()
+            )
+        finally:
+            connection.close()
+        assert not is_whole(stored[kept_id])
+        assert is_whole(stored[edited_id])
 
     def test_version_2_event_log_moves_to_version_3_whole(
         self, repository, path, downgrade_sqlite

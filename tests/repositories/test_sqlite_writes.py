@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from iso10002.model import Channel, Classification, DueDate
 from iso10002.repositories import Query
-from iso10002.repositories._documents import document_text, event_json, stored_history
+from iso10002.repositories._documents import (
+    document_text,
+    event_json,
+    head_text,
+    is_whole,
+    stored_history,
+    whole_document,
+)
 from iso10002.repositories._sqlite_sql import INDEXED_COLUMNS, update_sql
 from iso10002.repositories.adapter_kit import matches, sort_key
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -152,49 +159,74 @@ def _set_document(repository, complaint_id: str, text: str) -> None:
         )
 
 
-class TestSavesKeepTheStoredHistory:
+class TestSavesWriteTheHeadOnly:
     @settings(max_examples=10, deadline=None)
     @given(steps=st.integers(1, 4), events=st.integers(1, 5))
-    def test_saved_documents_are_the_whole_complaint(self, steps, events):
-        """Each save's document is the complaint's full document, history included."""
+    def test_saved_rows_hold_the_head_and_the_log_the_history(self, steps, events):
+        """Each save stores the document without its history; reads join the log."""
         with closing(SQLiteComplaintRepository(":memory:")) as repository:
             complaint = make_complaint(1, events=events)
             repository.add(complaint)
+            assert _document(repository, complaint.id) == head_text(complaint)
             for _ in range(steps):
                 after = next_version(complaint, status="investigating")
                 repository.save(after, expected_version=complaint.version)
                 complaint = after
+                stored = _document(repository, complaint.id)
+                assert stored == head_text(complaint)
+                assert not is_whole(stored)
                 texts = [event_json(e) for e in complaint.history]
-                assert _document(repository, complaint.id) == document_text(
+                assert whole_document(stored, ",".join(texts)) == document_text(
                     complaint, texts
                 )
             assert repository.get(complaint.id) == complaint
+            assert repository.verify_integrity().ok
 
-    def test_a_save_keeps_stored_history_text_and_its_evidence(self, repository):
-        """An event edited in the stored document stays edited: the save appends.
+    def test_a_save_writes_no_more_than_the_head_and_the_new_events(self, repository):
+        """The bytes a save sends do not grow with the history (issue 14 item 8)."""
+        first = make_complaint(1, events=200)
+        repository.add(first)
+        statements: list[str] = []
+        with repository._connection() as connection:
+            connection.set_trace_callback(statements.append)
+            try:
+                repository.save(next_version(first), expected_version=200)
+            finally:
+                connection.set_trace_callback(None)
+        update = next(s for s in statements if s.startswith("UPDATE complaints"))
+        assert '"history"' not in update
+        assert len(update) < 4 * len(head_text(first))
 
-        The event log is the record; a save does not rewrite the document's
-        history from the caller's objects, so an edit made behind the
-        library's back is still reported by verify_integrity after the save.
+    def test_a_whole_document_keeps_its_history_text_and_evidence(self, repository):
+        """An event edited in a whole stored document stays edited: the save appends.
+
+        A document stored whole (before schema version 5, or left so by the
+        migration) is not rewritten from the caller's objects, so an edit made
+        behind the library's back is still reported after the save.
         """
         first = make_complaint(1, events=2)
         repository.add(first)
-        stored = _document(repository, first.id)
-        edited = stored.replace('"actor":"agent:1"', '"actor":"agent:9"')
-        assert edited != stored
+        texts = [event_json(e) for e in first.history]
+        edited = document_text(first, texts).replace(
+            '"actor":"agent:1"', '"actor":"agent:9"'
+        )
+        assert '"actor":"agent:9"' in edited
         _set_document(repository, first.id, edited)
         repository.save(next_version(first), expected_version=2)
         after = _document(repository, first.id)
+        assert is_whole(after)
         assert '"actor":"agent:9"' in after
         problems = repository.verify_integrity().problems
         assert first.id in {p.complaint_id for p in problems}
 
-    def test_a_document_written_otherwise_is_rewritten_whole(self, repository):
-        """A stored document not ending with its history is rewritten whole."""
+    def test_a_whole_document_written_otherwise_is_rewritten_whole(self, repository):
+        """A whole document not ending with its history is rewritten whole."""
         first = make_complaint(1, events=2)
         repository.add(first)
-        reformatted = json.dumps(json.loads(_document(repository, first.id)), indent=1)
+        texts = [event_json(e) for e in first.history]
+        reformatted = json.dumps(json.loads(document_text(first, texts)), indent=1)
         _set_document(repository, first.id, reformatted)
+        assert repository.get(first.id) == first
         second = next_version(first)
         repository.save(second, expected_version=2)
         texts = [event_json(e) for e in second.history]

@@ -330,6 +330,42 @@ class TestKpiTableEdits:
         assert "KPI table 'kpi_facts' differs from the document" in _named(store, cid)
 
 
+class TestExternalIdEdits:
+    """External identifiers are facts; SQLite's index of them is checked too."""
+
+    def test_an_identifier_added_to_the_document_is_named(self, store):
+        """An id put in the document is not in the history's facts."""
+        cid = store.ids[1]
+        _edit(
+            store,
+            cid,
+            lambda d: d.update(external_ids=[{"system": "cfpb", "value": "1"}]),
+        )
+        assert (
+            "document field 'external_ids' differs from what its history records"
+            in _named(store, cid)
+        )
+
+    def test_an_index_row_alone_is_named(self, store):
+        """A lookup row the document does not hold (SQLite's own index table)."""
+        if not isinstance(store, SQLiteStore):
+            pytest.skip("PostgreSQL indexes the document itself (a GIN index)")
+        cid = store.ids[0]
+        store.sql(
+            "INSERT INTO {s}.external_ids (system, value, complaint_id) "
+            "VALUES ('cfpb', '7', ?)",
+            cid,
+        )
+        assert "table 'external_ids' differs from the document" in _named(store, cid)
+        store.sql(
+            "INSERT INTO {s}.external_ids (system, value, complaint_id) "
+            "VALUES ('cfpb', '8', 'C-gone')"
+        )
+        assert "table 'external_ids' indexes a complaint that is not stored" in _named(
+            store, "C-gone"
+        )
+
+
 class TestEventEdits:
     """An edit of a chained event is named by the chain."""
 

@@ -15,7 +15,7 @@ from iso10002.calendars import BusinessCalendar
 from iso10002.calendars._fallback import fallback_calendar
 from iso10002.deadlines import Deadline, get_pack, limit_end
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint
+from iso10002.model import Complaint, Remedy
 
 __all__ = [
     "ANNEX_1R_LAST_PERIOD_END",
@@ -26,6 +26,7 @@ __all__ = [
     "FcaReturn",
     "SupersededReturnWarning",
     "business_calendar",
+    "chosen_regimes",
     "fca_return",
 ]
 
@@ -80,7 +81,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "Spells of handling that began before the period's start and were not "
             "closed before it."
         ),
-        citation="DISP 1 Annex 1R (return details)",
+        citation="DISP 1 Annex 1R (return details, item 3)",
     ),
     FcaField(
         name="opened",
@@ -89,7 +90,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "Complaints received in the period, plus complaints reopened in it "
             "(a reopened complaint is a new spell, counted where it reopens)."
         ),
-        citation="DISP 1 Annex 1R (return details); DISP 1.10.1R(1)",
+        citation="DISP 1 Annex 1R (return details, item 4); DISP 1.10.1R(1)",
     ),
     FcaField(
         name="closed",
@@ -109,7 +110,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "the day of receipt (or reopening), as the uk.fca.disp pack's "
             "summary_resolution window counts it; no deeming."
         ),
-        citation="DISP 1.5.1R",
+        citation="DISP 1.5.1R; DISP 1 Annex 1R (Table 1)",
     ),
     FcaField(
         name="closed_within_8_weeks",
@@ -119,13 +120,13 @@ FCA_FIELDS: tuple[FcaField, ...] = (
             "weeks after the day of receipt (or reopening), as the uk.fca.disp "
             "pack's final_response limit counts it."
         ),
-        citation="DISP 1.6.2R",
+        citation="DISP 1.6.2R(1); DISP 1 Annex 1R (Table 1)",
     ),
     FcaField(
         name="closed_after_8_weeks",
         form_wording="Closed after 8 weeks",
         rule="Closed in the period after the end of the eight weeks.",
-        citation="DISP 1.6.2R",
+        citation="DISP 1.6.2R(1); DISP 1 Annex 1R (Table 1)",
     ),
     FcaField(
         name="upheld",
@@ -142,9 +143,11 @@ FCA_FIELDS: tuple[FcaField, ...] = (
         rule=(
             "Remedy amounts in the return's currency of complaints with a spell "
             "closed in the period (once per complaint and period); other "
-            "currencies are reported apart."
+            "currencies are reported apart. A decision after a reopening "
+            "states the whole remedy (our convention), so a period books only "
+            "what it adds to the redress booked by earlier periods."
         ),
-        citation="DISP 1 Annex 1R; DISP 1.10.3G(3) (2013 text)",
+        citation="DISP 1 Annex 1R (Table 1); DISP 1.10.3G(3) (2013 text)",
     ),
     FcaField(
         name="outstanding_at_end",
@@ -159,7 +162,7 @@ FCA_FIELDS: tuple[FcaField, ...] = (
         name="eight_week_due",
         form_wording="(not on the form) eight-week limit fell in the period",
         rule="Spells whose eight-week limit (end of day) falls in the period.",
-        citation="DISP 1.6.2R",
+        citation="DISP 1.6.2R(1)",
     ),
     FcaField(
         name="eight_week_met",
@@ -176,7 +179,9 @@ FCA_FIELDS: tuple[FcaField, ...] = (
 FCA_RULES: tuple[str, ...] = (
     (
         "Period: from start (included) to end (excluded); boundaries are instants, "
-        "so a period parsed in Europe/London starts at local midnight."
+        "so a period parsed in Europe/London starts at local midnight "
+        "(DISP 1.10.1R(1): twice a year, for the relevant reporting period of "
+        "DISP 1.10.4R)."
     ),
     (
         "Scope: complaints ended by ComplaintRejected or with outcome "
@@ -186,20 +191,26 @@ FCA_RULES: tuple[str, ...] = (
     ),
     (
         "Reopened complaints: counted as opened in the period they reopen and "
-        "closed again when they next close; each spell is counted on its own."
+        "closed again when they next close; each spell is counted on its own "
+        "(our convention: no rule we could read says how a reopened complaint "
+        "is reported)."
     ),
     (
         "Counting: the 3-business-day and 8-week figures use the uk.fca.disp "
         "pack's rules through iso10002.deadlines.limit_end, the same code path "
-        "as the complaint's due dates."
+        "as the complaint's due dates (DISP 1.5.1R, DISP 1.6.2R(1))."
     ),
     (
         "Product group: subject.product looked up in the product-group mapping; "
-        "unmapped products count under 'other'."
+        "unmapped products count under 'other' (DISP 1 Annex 1R (Table 1): "
+        "complaints by product group)."
     ),
     (
         "Regime: with regimes given, only complaints whose history records one "
-        "of those packs (PackSelection) are counted."
+        "of those packs by the period's end (PackSelection) are counted (our "
+        "convention: the "
+        "payment-services complaints of DISP 1.6.2AR have a return of their "
+        "own, whose notes are DISP 1 Annex 1AA)."
     ),
     *(f"{f.form_wording}: {f.rule} ({f.citation})" for f in FCA_FIELDS),
 )
@@ -250,6 +261,34 @@ class FcaReturn:
 _COUNTS = tuple(f.name for f in FCA_FIELDS if f.name != "redress_paid")
 
 
+def _amounts(remedies: Iterable[Remedy]) -> dict[str, Decimal]:
+    """Return the money of ``remedies``, summed per currency."""
+    found: dict[str, Decimal] = {}
+    for remedy in remedies:
+        if remedy.amount is not None and remedy.currency is not None:
+            found[remedy.currency] = found.get(remedy.currency, Decimal(0)) + (
+                remedy.amount
+            )
+    return found
+
+
+def _booked_before(
+    complaint: Complaint, standing: Standing, period: Period
+) -> dict[str, Decimal]:
+    """Return the redress of ``complaint`` booked by periods before ``period``.
+
+    A spell closed before the period booked the remedies standing then; a
+    later decision states the whole remedy (our convention), so only what it
+    adds is booked again (see the ``redress_paid`` field's rule).
+    """
+    if not any(
+        e.closed_at is not None and e.closed_at < period.start
+        for e in standing.episodes
+    ):
+        return {}
+    return _amounts(standing_at(complaint, period.start - _JUST_BEFORE).remedies)
+
+
 def _figures(group: str, counts: Mapping[str, int], redress: Decimal) -> FcaFigures:
     return FcaFigures(
         product_group=group,
@@ -271,6 +310,37 @@ def business_calendar(calendar: object, what: str) -> BusinessCalendar:
             "calendar", "must be a BusinessCalendar (zone, days and close of business)"
         )
     return calendar
+
+
+def chosen_regimes(regimes: object) -> frozenset[str] | None:
+    """Return the pack names a return is restricted to, or ``None`` for all.
+
+    One name (a string) or a collection of names is accepted.
+
+    Raises:
+        ValidationError: for an empty collection, or a name that is not a
+            non-empty string.
+
+    .. versionadded:: 0.2.0
+    """
+    if regimes is None:
+        return None
+    names = (regimes,) if isinstance(regimes, str) else regimes
+    if not isinstance(names, Collection) or isinstance(names, Mapping):
+        raise ValidationError.single(
+            "regimes", "must be a pack name or a collection of pack names"
+        )
+    if not names:
+        raise ValidationError.single(
+            "regimes",
+            "must name at least one pack (None counts every complaint)",
+        )
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError.single(
+                f"regimes[{index}]", "must be a pack name (a non-empty string)"
+            )
+    return frozenset(names)
 
 
 class _Rules:
@@ -345,18 +415,20 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
             is issued.
         product_groups: Our product names to FCA product groups.
         currency: The return's currency (GBP).
-        regimes: Count only complaints run on these packs, as recorded in
-            their history by a handler given a
+        regimes: Count only complaints run on these packs (one name or a
+            collection), as recorded in their history up to the period's
+            end by a handler given a
             :class:`~iso10002.deadlines.PackSelection` (e.g.
             ``{"uk.fca.disp"}``, leaving the payment-services complaints of
-            ``uk.fca.disp.psd`` to their own return); all complaints when
-            ``None``.
+            ``uk.fca.disp.psd`` to their own return); a complaint with no
+            recorded pack is then left out. All complaints when ``None``.
 
     Returns:
         Figures per product group and in total, with :data:`FCA_RULES`.
 
     Raises:
-        ValidationError: for a wrong period, calendar or a non-complaint item.
+        ValidationError: for a wrong period, calendar, regimes or a
+            non-complaint item.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
@@ -375,9 +447,9 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
             SupersededReturnWarning,
             stacklevel=2,
         )
+    chosen = chosen_regimes(regimes)
     rules = _Rules(business_calendar(calendar, "fca_return"))
     groups_of = dict(product_groups or {})
-    chosen = None if regimes is None else frozenset(regimes)
     cutoff = period.end - _JUST_BEFORE
     counts: dict[str, dict[str, int]] = {}
     redress: dict[str, Decimal] = {}
@@ -400,16 +472,20 @@ def fca_return(  # noqa: C901, PLR0913 - the counting rules; documented knobs
             closed_here |= _count(row, episode, period, rules, standing)
         if not closed_here:
             continue
-        for remedy in standing.remedies:
-            if remedy.amount is None or remedy.currency is None:
+        booked = _booked_before(complaint, standing, period)
+        for paid, amount in _amounts(standing.remedies).items():
+            amount -= booked.get(paid, Decimal(0))  # noqa: PLW2901 - what is new
+            if amount <= 0:
                 continue
-            if remedy.currency == currency:
-                redress[group] += remedy.amount
+            if paid == currency:
+                redress[group] += amount
             else:
-                other[remedy.currency] = (
-                    other.get(remedy.currency, Decimal(0)) + remedy.amount
-                )
-    groups = tuple(_figures(g, counts[g], redress[g]) for g in sorted(counts))
+                other[paid] = other.get(paid, Decimal(0)) + amount
+    groups = tuple(
+        _figures(g, counts[g], redress[g])
+        for g in sorted(counts)
+        if any(counts[g].values()) or redress[g]
+    )
     total_counts = {
         name: sum(c.get(name, 0) for c in counts.values()) for name in _COUNTS
     }

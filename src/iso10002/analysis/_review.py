@@ -36,6 +36,7 @@ from iso10002.analysis._self_assessment import (
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles import PolicyContext, PolicyRegistry
+from iso10002.provenance import ImportedShare, ProvenanceCounter
 from iso10002.serialization import to_dict
 
 __all__ = [
@@ -61,7 +62,8 @@ class ManagementReview:
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       Added ``highlights``, ``remedies``, ``appeals`` and ``ids_shown``.
+       Added ``highlights``, ``remedies``, ``appeals``, ``ids_shown`` and
+       ``assumptions``.
     """
 
     title: str
@@ -78,6 +80,9 @@ class ManagementReview:
     evidence: EvidenceReport
     actions: tuple[ImprovementAction, ...]
     self_assessment: SelfAssessment | None
+    assumptions: ImportedShare = attrs.field(factory=ImportedShare)
+    """How many of the period's complaints were imported, and what their
+    figures rest on (see :mod:`iso10002.provenance`)."""
 
 
 def _charts(kpis: KpiReport, zone: tzinfo) -> tuple[ControlChart, ...]:
@@ -207,6 +212,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
     kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
     evidence_acc = EvidenceAccumulator(spec.as_of, policies, context)
     tally = ReviewTally(spec.as_of)
+    provenance = ProvenanceCounter()
     period = spec.period
     as_of = spec.as_of
     for complaint in complaints:
@@ -221,6 +227,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         if received <= as_of and (period is None or received in period):
             evidence_acc.add(complaint)
             tally.add(complaint)
+            provenance.add(complaint)
     if kpi_acc is not None:
         kpis = kpi_acc.result()
     assert kpis is not None  # noqa: S101 - one of the branches above set it
@@ -253,6 +260,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         self_assessment=None
         if records is None
         else self_assess(records, kpis, evidence),
+        assumptions=provenance.result(),
     )
 
 

@@ -36,6 +36,7 @@ _COMMANDS: dict[str, str] = {
     "demo": "iso10002.cli._demo:demo",
     "export": "iso10002.cli._export:export",
     "import": "iso10002.cli._import:import_command",
+    "migrate-history": "iso10002.cli._migrate:migrate_history_command",
     "packs": "iso10002.cli._packs:packs",
     "report": "iso10002.cli._report:report",
     "return": "iso10002.cli._returns:returns",

@@ -41,8 +41,10 @@ from iso10002.cli._analysis import (
     zone_option,
 )
 from iso10002.cli._db import check_store, open_repository
+from iso10002.cli._provenance import counted
 from iso10002.errors import IntegrityError
 from iso10002.principles import PolicyContext, policies_for
+from iso10002.provenance import ProvenanceCounter
 from iso10002.repositories import IntegrityReport, Query
 from iso10002.serialization import to_dict
 
@@ -210,9 +212,15 @@ def audit(  # noqa: PLR0913 - one parameter per option
         try:
             # Two passes over the database rather than one list in memory: the
             # evidence covers the period only, the KPIs also the backlog.
+            provenance = ProvenanceCounter()
             evidence = collect_evidence(
-                stream(
-                    repository, _evidence_query(instant, reporting), desc="auditing"
+                counted(
+                    stream(
+                        repository,
+                        _evidence_query(instant, reporting),
+                        desc="auditing",
+                    ),
+                    provenance,
                 ),
                 as_of=instant,
                 policies=policies_for(policies),
@@ -234,11 +242,15 @@ def audit(  # noqa: PLR0913 - one parameter per option
             integrity = IntegrityEvidence.from_report(report)
     assessment = self_assess(records, kpis, evidence, integrity)
     failed = 1 if report is not None and not report.ok else 0
+    share = provenance.result()
     if json_file is None:
         lines = _text(evidence, assessment, period=period, policies=policies)
+        if share.any:
+            lines = [*lines, "", f"Assumptions: {share.describe()}"]
         click.echo("\n".join([*lines, "", *_integrity_lines(report, integrity)]))
         return failed
     document = _document(evidence, assessment, period=reporting, policies=policies)
+    document["assumptions"] = to_dict(share)
     document["integrity"] = (
         {"checked": False, "reason": integrity.reason}
         if report is None

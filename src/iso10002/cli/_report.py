@@ -296,7 +296,7 @@ def report(  # noqa: PLR0913 - one parameter per option
             share = imported_share(
                 stream(repository, _in_period(spec), desc="provenance")
             )
-            if share.imported or share.anonymous:
+            if share.any:
                 at = next(
                     (i for i, x in enumerate(lines) if x.startswith("Objectives")),
                     len(lines),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -17,6 +18,7 @@ from iso10002.analysis import (
     FcaFigures,
     FcaReturn,
     Period,
+    SupersededReturnWarning,
     asic_return,
     fca_return,
 )
@@ -31,7 +33,9 @@ from iso10002.cli._analysis import (
 )
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
+from iso10002.cli._provenance import counted, note_assumptions
 from iso10002.errors import ValidationError
+from iso10002.provenance import ProvenanceCounter
 from iso10002.repositories import Query
 from iso10002.serialization import to_dict
 
@@ -73,6 +77,46 @@ def _zone_option(example: str) -> Callable[[F], F]:
 
 def _region_option() -> Callable[[F], F]:
     return click.option("--holidays", "region", metavar="REGION", help=_REGION_HELP)
+
+
+_REGIME_HELP = (
+    "Count only complaints whose recorded pack (their regime, recorded by a "
+    "handler given a PackSelection) is NAME, e.g. {example}; repeat for "
+    "several. Complaints with no recorded pack are then left out. Default: "
+    "every complaint."
+)
+
+
+def _regime_option(example: str) -> Callable[[F], F]:
+    return click.option(
+        "--regime",
+        "regimes",
+        metavar="NAME",
+        multiple=True,
+        help=_REGIME_HELP.format(example=example),
+    )
+
+
+def _regimes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return the ``--regime`` names, or ``None`` (every complaint) when none.
+
+    Raises:
+        click.BadParameter: for a blank name (exit status 2, one line).
+    """
+    for value in values:
+        if not value.strip():
+            raise _usage("--regime", "must name a pack, e.g. uk.fca.disp")
+    return values or None
+
+
+def _note_empty(regimes: tuple[str, ...] | None, empty: bool) -> None:  # noqa: FBT001
+    if regimes and empty:
+        names = ", ".join(regimes)
+        click.echo(
+            f"No complaint of the period records the regime {names} (a handler "
+            "records a complaint's pack when given a PackSelection)",
+            err=True,
+        )
 
 
 def _usage(option: str, message: str) -> click.BadParameter:
@@ -207,6 +251,7 @@ def returns() -> None:
     help="TOML or JSON table of product names to FCA product groups; "
     "unmapped products count under 'other'.",
 )
+@_regime_option("uk.fca.disp")
 @click.option(
     "--currency",
     default="GBP",
@@ -232,6 +277,7 @@ def fca(  # noqa: PLR0913 - one parameter per option
     zone: str | None,
     region: str | None,
     groups_file: Path | None,
+    regimes: tuple[str, ...],
     currency: str,
     fmt: str | None,
     out: Path | None,
@@ -243,7 +289,10 @@ def fca(  # noqa: PLR0913 - one parameter per option
     total, with the counting rules (the fields and their DISP 1 Annex 1R
     wording are in the library's FCA_FIELDS). --holidays (e.g. GB-ENG) is
     required; the zone is the region's unless --zone says otherwise.
+    --regime restricts the return to the complaints of one pack, e.g.
+    uk.fca.disp without the payment-services complaints of uk.fca.disp.psd.
     """
+    chosen = _regimes(regimes)
     check_output(out)
     groups = load_mapping(groups_file)
     calendar = firm_calendar("fca", zone, region)
@@ -251,14 +300,32 @@ def fca(  # noqa: PLR0913 - one parameter per option
     if fmt is None:
         suffix = "" if out is None else out.suffix.lower()
         fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
-    with closing(open_repository(db, schema)) as repository:
+    with (
+        closing(open_repository(db, schema)) as repository,
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always", SupersededReturnWarning)
+        provenance = ProvenanceCounter()
         result = fca_return(
-            stream(repository, _received_before(reporting), desc="counting"),
+            counted(
+                stream(repository, _received_before(reporting), desc="counting"),
+                provenance,
+            ),
             period=reporting,
             calendar=calendar,
             product_groups=groups,
             currency=currency,
+            regimes=chosen,
         )
+    for warning in caught:
+        if issubclass(warning.category, SupersededReturnWarning):
+            click.echo(f"Note: {warning.message}", err=True)
+        else:  # pragma: no cover - passed on as it came
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    _note_empty(chosen, not result.groups)
+    note_assumptions(provenance.result(), "complaints read for this return")
     if fmt == "json":
         text = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
@@ -286,6 +353,7 @@ def fca(  # noqa: PLR0913 - one parameter per option
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="TOML or JSON table of complaint categories to ASIC issue codes.",
 )
+@_regime_option("au.asic.rg271")
 @click.option(
     "--columns",
     "columns_file",
@@ -308,6 +376,7 @@ def asic(  # noqa: PLR0913 - one parameter per option
     region: str | None,
     products_file: Path | None,
     issues_file: Path | None,
+    regimes: tuple[str, ...],
     columns_file: Path | None,
     out: Path | None,
 ) -> int:
@@ -317,20 +386,30 @@ def asic(  # noqa: PLR0913 - one parameter per option
     its start. Unmapped products and categories are written as recorded.
     Complainant demographics are never exported. The header line holds the
     library's field names unless --columns maps them to ASIC's headings.
+    --regime restricts the rows to the complaints of one pack, e.g.
+    au.asic.rg271.
     """
+    chosen = _regimes(regimes)
     check_output(out)
     products = load_mapping(products_file)
     issues = load_mapping(issues_file)
     layout = _load_layout(columns_file)
     calendar = firm_calendar("asic", zone, region)
     reporting = Period.parse(period, calendar.zone)
+    provenance = ProvenanceCounter()
     with closing(open_repository(db, schema)) as repository:
         result = asic_return(
-            stream(repository, _received_before(reporting), desc="collecting"),
+            counted(
+                stream(repository, _received_before(reporting), desc="collecting"),
+                provenance,
+            ),
             period=reporting,
             calendar=calendar,
             product_codes=products,
             issue_codes=issues,
+            regimes=chosen,
         )
+    _note_empty(chosen, not result.rows)
+    note_assumptions(provenance.result(), "complaints read for this return")
     write_text(out, result.to_csv(layout), what="ASIC IDR data report", newline="")
     return 0

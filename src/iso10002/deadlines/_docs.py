@@ -57,7 +57,8 @@ def _limit(deadline: Deadline) -> str:
     for o in deadline.overrides:
         extra = "".join(f" ({s})" for s in _starts(o.starts_at, o.restart_by))
         limit = _amount(o.amount, o.measure or deadline.measure)
-        parts.append(f"{limit} for {o.when.describe()}{extra}")
+        cited = f" ({o.citation})" if o.citation not in ("", deadline.citation) else ""
+        parts.append(f"{limit} for {o.when.describe()}{extra}{cited}")
     return "; ".join(parts)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from iso10002.handler._correspondence import CorrespondenceMixin
 from iso10002.handler._privacy import PrivacyMixin
 from iso10002.handler._steps import StepsMixin
 
 __all__ = ["ComplaintsHandler"]
 
 
-class ComplaintsHandler(StepsMixin, PrivacyMixin):
+class ComplaintsHandler(StepsMixin, PrivacyMixin, CorrespondenceMixin):
     """Run complaints through a workflow, its policies and a repository (ISO 10002 7).
 
     Every call is one unit of work: load the complaint, check the access

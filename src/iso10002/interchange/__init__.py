@@ -38,9 +38,9 @@ from iso10002.interchange._native import (
     complaint_from_record,
     write_records,
 )
-from iso10002.interchange._provenance import ImportedShare, imported_share
 from iso10002.interchange._row import RowProblem
 from iso10002.interchange._sources import FORMATS, SourceRow, format_of, read_rows
+from iso10002.provenance import ImportedShare, imported_share
 
 __all__ = [
     "ALREADY_IMPORTED",

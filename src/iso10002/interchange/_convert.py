@@ -17,7 +17,7 @@ from iso10002.history import (
     replay_document,
     step_facts,
 )
-from iso10002.interchange._fields import EVENTS
+from iso10002.interchange._fields import EVENTS, EXTERNAL_IDS
 from iso10002.interchange._mapping import EventRule, ImportMapping
 from iso10002.interchange._row import RowProblem, RowWork
 from iso10002.interchange._sources import SourceRow
@@ -29,6 +29,7 @@ from iso10002.model import (
     Complainant,
     Complaint,
     Decision,
+    ExternalId,
     HistoryEvent,
     Outcome,
     Remedy,
@@ -262,7 +263,23 @@ def _parts(work: RowWork) -> dict[str, Any]:
         "complainant": complainant,
         "subject": subject,
         "classification": classification,
+        "external_ids": _external_ids(work),
     }
+
+
+def _external_ids(work: RowWork) -> tuple[ExternalId, ...]:
+    """Return the record's ids in other systems (``external_ids.<system>``)."""
+    found = []
+    for field in sorted(f for f in work.m.used if f.startswith(EXTERNAL_IDS)):
+        value = work.value(field)
+        if value is None:
+            continue
+        try:
+            found.append(ExternalId(system=field[len(EXTERNAL_IDS) :], value=value))
+        except ValidationError as exc:
+            for _path, message in exc.problems:
+                work.fail(field, message)
+    return tuple(found)
 
 
 _DECIDING = EVENTS[Meaning.DECIDED.value].name

@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from iso10002.model import (
+    EXTERNAL_SYSTEM_PATTERN,
     Channel,
     ContactMethod,
     Outcome,
@@ -16,7 +17,15 @@ from iso10002.model import (
 )
 from iso10002.vocabulary import Meaning, StandardState, standard_event
 
-__all__ = ["EVENTS", "FIELDS", "EventKind", "FieldKind", "FieldSpec"]
+__all__ = [
+    "EVENTS",
+    "EXTERNAL_IDS",
+    "FIELDS",
+    "EventKind",
+    "FieldKind",
+    "FieldSpec",
+    "field_spec",
+]
 
 
 class FieldKind(enum.Enum):
@@ -79,6 +88,23 @@ FIELDS: dict[str, FieldSpec] = {
     "decision.currency": _T,
 }
 """Every field a mapping may fill, by its dotted name."""
+
+EXTERNAL_IDS = "external_ids."
+"""Prefix of the fields ``external_ids.<system>``: the record's id in that system."""
+
+
+def field_spec(name: str) -> FieldSpec | None:
+    """Return how ``name`` is read, or ``None`` if a mapping may not name it.
+
+    Besides :data:`FIELDS`, ``external_ids.<system>`` names the record's
+    identifier in another system (``<system>`` a short lower-case code, e.g.
+    ``external_ids.cfpb``).
+    """
+    found = FIELDS.get(name)
+    system = name[len(EXTERNAL_IDS) :] if name.startswith(EXTERNAL_IDS) else ""
+    if found is None and EXTERNAL_SYSTEM_PATTERN.fullmatch(system):
+        return _T
+    return found
 
 
 @attrs.frozen

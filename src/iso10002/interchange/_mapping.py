@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.interchange._fields import EVENTS, FIELDS, FieldKind
+from iso10002.interchange._fields import EVENTS, FIELDS, FieldKind, field_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -204,8 +204,12 @@ class _Reader:
         return value
 
     def field(self, path: str, name: str) -> bool:
-        if name not in FIELDS:
-            self.fail(path, f"is not an importable field (one of {sorted(FIELDS)})")
+        if field_spec(name) is None:
+            self.fail(
+                path,
+                f"is not an importable field (one of {sorted(FIELDS)}, or "
+                "external_ids.<system> with a lower-case system code)",
+            )
             return False
         return True
 
@@ -293,7 +297,8 @@ class _Reader:
             if not self.field(path, field):
                 continue
             items = source if isinstance(source, list) else [source]
-            many = FIELDS[field].kind is FieldKind.LIST
+            spec = field_spec(field)
+            many = spec is not None and spec.kind is FieldKind.LIST
             if len(items) != 1 and not many:
                 self.fail(path, "must name one column")
                 continue

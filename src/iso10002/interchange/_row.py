@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.interchange._fields import FIELDS, FieldKind
+from iso10002.interchange._fields import FieldKind, FieldSpec, field_spec
 from iso10002.interchange._mapping import ImportMapping
 from iso10002.interchange._sources import SourceRow
 from iso10002.interchange._values import (
@@ -91,7 +91,7 @@ class RowWork:
         out: list[str] = []
         for column in self.m.columns.get(field, ()):
             value = self.row.values.get(column)
-            if isinstance(value, list) and FIELDS[field].kind is FieldKind.LIST:
+            if isinstance(value, list) and _kind(field) is FieldKind.LIST:
                 items = value
             else:
                 items = [value]
@@ -126,7 +126,7 @@ class RowWork:
         return []
 
     def value(self, field: str) -> Any:
-        spec = FIELDS[field]
+        spec = _spec(field)
         if field not in self.m.used:
             return () if spec.kind is FieldKind.LIST else None
         texts = self.raw(field)
@@ -142,7 +142,7 @@ class RowWork:
             return None
 
     def read(self, field: str, text: str) -> Any:
-        spec = FIELDS[field]
+        spec = _spec(field)
         if spec.kind is FieldKind.ENUM and spec.choices is not None:
             return parse_choice(text, spec.choices)
         if spec.kind is FieldKind.BOOL:
@@ -186,3 +186,15 @@ class RowWork:
                 field = f"{prefix}{path.split('.')[0].split('[')[0]}"
                 self.fail(field, message)
             return None
+
+
+def _spec(field: str) -> FieldSpec:
+    spec = field_spec(field)
+    if spec is None:  # pragma: no cover - the mapping checked every name
+        msg = f"{field!r} is not an importable field"
+        raise KeyError(msg)
+    return spec
+
+
+def _kind(field: str) -> FieldKind:
+    return _spec(field).kind

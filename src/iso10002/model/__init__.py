@@ -24,6 +24,14 @@ from iso10002.model._complaint import (
     Complaint,
     ComplaintForm,
 )
+from iso10002.model._correspondence import (
+    AttachmentFacts,
+    DeliveryStatus,
+    Direction,
+    MessageContent,
+    MessageFacts,
+    letter_text,
+)
 from iso10002.model._enums import (
     Channel,
     ContactMethod,
@@ -34,6 +42,7 @@ from iso10002.model._enums import (
     Severity,
 )
 from iso10002.model._events import HistoryEvent
+from iso10002.model._external import SYSTEM_PATTERN, ExternalId
 from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (
     SATISFACTION_SCALE,
@@ -52,6 +61,7 @@ from iso10002.model._values import (
 )
 
 __all__ = [
+    "EXTERNAL_SYSTEM_PATTERN",
     "IMPORTED",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
@@ -63,6 +73,7 @@ __all__ = [
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",
     "Attachment",
+    "AttachmentFacts",
     "Channel",
     "Classification",
     "Complainant",
@@ -70,10 +81,15 @@ __all__ = [
     "ComplaintForm",
     "ContactMethod",
     "Decision",
+    "DeliveryStatus",
+    "Direction",
     "DueDate",
+    "ExternalId",
     "HistoryEvent",
     "Link",
     "LinkKind",
+    "MessageContent",
+    "MessageFacts",
     "Outcome",
     "Priority",
     "Remedy",
@@ -88,19 +104,27 @@ __all__ = [
     "check_reason_code",
     "evolve",
     "is_personal",
+    "letter_text",
     "personal_fields",
 ]
 
+EXTERNAL_SYSTEM_PATTERN = SYSTEM_PATTERN
+"""What an :class:`ExternalId` system code looks like: a short lower-case code."""
+
 MODEL_TYPES: tuple[type, ...] = (
     Attachment,
+    AttachmentFacts,
     Classification,
     Complainant,
     Complaint,
     ComplaintForm,
     Decision,
     DueDate,
+    ExternalId,
     HistoryEvent,
     Link,
+    MessageContent,
+    MessageFacts,
     Remedy,
     Representative,
     RootCause,

@@ -25,6 +25,7 @@ from iso10002.model._checks import (
 )
 from iso10002.model._enums import Channel, Outcome
 from iso10002.model._events import HistoryEvent
+from iso10002.model._external import ExternalId, check_external_ids
 from iso10002.model._fast import advancer, builder
 from iso10002.model._notes import StepNote
 from iso10002.model._values import (
@@ -78,6 +79,9 @@ class ComplaintForm:
         converter=to_tuple,
         validator=tuple_of(Attachment, max_items=50),
         metadata=PERSONAL,
+    )
+    external_ids: tuple[ExternalId, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=check_external_ids
     )
 
 
@@ -178,6 +182,9 @@ class Complaint:
         converter=to_tuple,
         validator=tuple_of(StepNote, max_items=1000),
         metadata=PERSONAL,
+    )
+    external_ids: tuple[ExternalId, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=check_external_ids
     )
 
     def __attrs_post_init__(self) -> None:
@@ -404,7 +411,9 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
         None,  # trigger
         None,  # from_state
         status,  # to_state
-        _receipt_data(reference, channel, workflow, form.subject),  # data
+        _receipt_data(
+            reference, channel, workflow, form.subject, form.external_ids
+        ),  # data
     )
     return _BUILD(
         id,
@@ -430,22 +439,30 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
         1,  # version
         (event,),  # history
         (),  # notes
+        form.external_ids,  # external_ids
     )
 
 
 def _receipt_data(
-    reference: str, channel: Channel, workflow: WorkflowRef, subject: Subject
+    reference: str,
+    channel: Channel,
+    workflow: WorkflowRef,
+    subject: Subject,
+    external_ids: tuple[ExternalId, ...] = (),
 ) -> dict[str, Any]:
     """Return the receipt event's data: the facts of receipt (see iso10002.history)."""
     # The history module serialises model values, so it imports this one.
     from iso10002.history import fact_value  # noqa: PLC0415
 
-    return {
+    data = {
         "channel": channel.value,
         "reference": reference,
         "subject": fact_value(subject),
         "workflow": {"name": workflow.name, "version": workflow.version},
     }
+    if external_ids:
+        data["external_ids"] = fact_value(external_ids)
+    return data
 
 
 def _with_facts(event: HistoryEvent, checked: dict[str, Any]) -> HistoryEvent:

@@ -20,9 +20,11 @@ from iso10002.errors import ValidationError
 from iso10002.model._checks import (
     LONG_TEXT,
     PERSONAL,
+    instance_of,
     optional,
     text,
 )
+from iso10002.model._correspondence import MessageContent
 
 __all__ = ["REASON_CODE_PATTERN", "StepNote", "check_reason_code"]
 
@@ -85,11 +87,15 @@ class StepNote:
 
     The step's event (``sequence``) records ``code`` as ``reason_code`` in
     its data; ``text`` is here only, in the complaint's personal ``notes``.
+    The same holds for internal notes (a ``NoteRecorded`` event) and for
+    messages in and out: the event records the message's facts, and
+    ``message`` keeps what it said (see :class:`MessageContent`).
 
     Attributes:
         sequence: The sequence of the history event the note belongs to.
         code: The reason code the event records, if any.
         text: The free text (may hold personal data).
+        message: What a message recorded by that event said, if it is one.
 
     .. versionadded:: 0.2.0
     """
@@ -99,5 +105,10 @@ class StepNote:
     text: str | None = attrs.field(
         default=None,
         validator=optional(text(max_length=LONG_TEXT, multiline=True)),
+        metadata=PERSONAL,
+    )
+    message: MessageContent | None = attrs.field(
+        default=None,
+        validator=optional(instance_of(MessageContent)),
         metadata=PERSONAL,
     )

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint, Outcome
+from iso10002.model import Complaint, Outcome, letter_text
 from iso10002.principles._base import (
     BasePolicy,
     check_id,
@@ -26,6 +26,7 @@ from iso10002.principles._principle import Principle
 __all__ = ["DecisionGivesReasons", "EscalationRouteMentions", "EscalationRouteStated"]
 
 _NO_RESPONSE_OUTCOMES = frozenset({Outcome.WITHDRAWN})
+_FINAL_LETTERS = frozenset({"final_response"})
 
 
 @attrs.frozen(kw_only=True)
@@ -180,6 +181,8 @@ class EscalationRouteMentions(BasePolicy):
 
     A content rule for regulatory packs: for each group of ``required``
     phrases, at least one must occur (as whole words, ignoring case) in
+    the final response letter when one is recorded (the text the
+    complainant was sent, see :mod:`iso10002.communications`), else in
     ``Decision.escalation_route``, e.g. the ombudsman and the six-month limit
     under the FCA's DISP rules.
 
@@ -236,7 +239,9 @@ class EscalationRouteMentions(BasePolicy):
         decision = complaint.decision
         if decision is None or decision.outcome in self.exempt_outcomes:
             return []
-        route = decision.escalation_route or ""
+        letter = letter_text(complaint, _FINAL_LETTERS)
+        route = letter if letter is not None else decision.escalation_route or ""
+        where = "final response letter" if letter is not None else "escalation route"
         missing = [
             list(group)
             for group in self.required
@@ -249,8 +254,7 @@ class EscalationRouteMentions(BasePolicy):
             self.finding(
                 "escalation-route-wording-missing",
                 self.severity,
-                f"The escalation route does not mention {wanted}, as {self.rule} "
-                "requires.",
+                f"The {where} does not mention {wanted}, as {self.rule} requires.",
                 rule=self.rule,
                 missing=missing,
             )

@@ -29,7 +29,11 @@ __all__ = [
     "document_text",
     "event_json",
     "events_json",
+    "head_of",
+    "head_text",
+    "is_whole",
     "stored_history",
+    "whole_document",
 ]
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
@@ -83,6 +87,7 @@ def document(fields: Mapping[str, Any], history: Sequence[str]) -> str:
 
 
 _HISTORY_KEY = ',"history":['
+_WHOLE = '"history":'
 
 
 def _splice(head: str, history: Sequence[str]) -> str:
@@ -108,6 +113,51 @@ def stored_history(document: Any) -> str | None:
     if start < 0:
         return None
     return document[start + len(_HISTORY_KEY) : -2] or None
+
+
+def is_whole(document: Any) -> bool:
+    """Tell whether a stored document holds its history (the form before v5).
+
+    Since SQLite schema version 5 a document is stored as its head (the
+    complaint without ``history``) and the history is read from the chained
+    events; a document that still holds its history, in whatever layout, is
+    read as stored. A head cannot hold the key's text: strings escape their
+    quotes, and the complaint's other fields hold no free-form objects.
+    """
+    return isinstance(document, str) and _WHOLE in document
+
+
+def head_of(document: str) -> str:
+    """Return the head of a whole stored document (see :func:`is_whole`)."""
+    return f"{document[: document.find(_HISTORY_KEY)]}}}"
+
+
+def head_text(complaint: Complaint) -> str:
+    """Return the stored head of ``complaint``: its document without the history."""
+    head = writer(Complaint, sort_keys=False, omit=("history",))(complaint)
+    if not head.isascii():
+        try:
+            head.encode("utf-8")
+        except UnicodeEncodeError:
+            return compact_json(complaint_fields(complaint))
+    return head
+
+
+def whole_document(document: Any, history: str | None) -> Any:
+    """Return the document to parse: a head with ``history`` (events' texts) spliced.
+
+    Args:
+        document: The stored document: a head, or a whole document (read as
+            it is, see :func:`is_whole`), or anything else a damaged store
+            holds (returned unchanged, so parsing names the problem).
+        history: The chained events' texts, comma-joined in sequence order
+            (``None`` for none).
+    """
+    if not isinstance(document, str) or is_whole(document):
+        return document
+    if not document.endswith("}") or document == "{}":
+        return document
+    return f"{document[:-1]}{_HISTORY_KEY}{history or ''}]}}"
 
 
 def document_text(complaint: Complaint, history: Sequence[str]) -> str:

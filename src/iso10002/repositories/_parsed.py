@@ -1,12 +1,13 @@
-"""A bounded cache of parsed stored documents, keyed by their exact text.
+"""A bounded cache of parsed complaints, keyed by the stored state that names them.
 
 Parsing a long history costs time in proportion to its length (each event is
-structured and validated again). A repository keeps the last complaints it
-parsed or wrote with the exact document text they came from; a read whose
-stored text is identical returns the same complaint without parsing it again.
-Because the key is the whole text, an edit of the stored document made behind
-the library's back is a different text and is parsed as before: what a read
-returns is always what parsing the stored text returns.
+structured and validated again). A repository keeps the last long complaints
+it parsed or wrote with their *stamp*: the stored document text, version and
+chain head (``last_link``, a hash over every event). Events are append-only
+(triggers refuse updates and deletes), so a read whose row has the same stamp
+returns the same complaint without reading or parsing the history again. An
+edit of the stored document made behind the library's back is a different
+stamp and is parsed as before; ``verify_integrity`` always reads the store.
 """
 
 from __future__ import annotations
@@ -15,53 +16,48 @@ import threading
 from typing import Any
 
 from iso10002.model import Complaint
-from iso10002.repositories._integrity import load_document
 
-__all__ = ["ParsedDocuments"]
+__all__ = ["MIN_EVENTS", "ParsedDocuments", "Stamp"]
 
-MIN_CHARS = 16_384
-# Shorter documents parse in well under a millisecond: not worth remembering.
+MIN_EVENTS = 64
+# Shorter histories parse in about a millisecond: not worth remembering.
 SIZE = 32
 # How many complaints are remembered (the most recently used).
 
+Stamp = tuple[Any, int, Any]
+"""What names a stored complaint: its document, version and chain head."""
+
 
 class ParsedDocuments:
-    """The last complaints parsed or written, with their stored document texts."""
+    """The last long complaints parsed or written, with their stamps."""
 
-    def __init__(self, size: int = SIZE, min_chars: int = MIN_CHARS) -> None:
-        """Remember up to ``size`` documents of at least ``min_chars`` characters."""
+    def __init__(self, size: int = SIZE, min_events: int = MIN_EVENTS) -> None:
+        """Remember up to ``size`` complaints of at least ``min_events`` events."""
         self._size = size
-        self._min_chars = min_chars
-        self._entries: dict[str, tuple[str, Complaint]] = {}
+        self._min_events = min_events
+        self._entries: dict[str, tuple[Stamp, Complaint]] = {}
         self._lock = threading.Lock()
 
-    def load(self, complaint_id: str, raw: Any) -> Complaint:
-        """Return :func:`load_document` of ``raw``, parsing it only if not known."""
-        if not isinstance(raw, str) or len(raw) < self._min_chars:
-            return load_document(complaint_id, raw)
-        known = self.known(complaint_id, raw)
-        if known is not None:
-            return known
-        complaint = load_document(complaint_id, raw)
-        self.remember(complaint_id, raw, complaint)
-        return complaint
-
-    def known(self, complaint_id: str, text: Any) -> Complaint | None:
-        """Return the complaint parsed from exactly ``text``, if remembered."""
+    def entry(self, complaint_id: str) -> tuple[Stamp, Complaint] | None:
+        """Return the remembered stamp and complaint of ``complaint_id``."""
         with self._lock:
-            entry = self._entries.get(complaint_id)
-        if entry is None or entry[0] != text:
+            return self._entries.get(complaint_id)
+
+    def known(self, complaint_id: str, stamp: Stamp) -> Complaint | None:
+        """Return the complaint remembered under exactly ``stamp``, if any."""
+        entry = self.entry(complaint_id)
+        if entry is None or entry[0] != stamp:
             return None
         return entry[1]
 
-    def remember(self, complaint_id: str, text: str, complaint: Complaint) -> None:
-        """Remember that ``text`` parses to ``complaint`` (the caller vouches)."""
-        if len(text) < self._min_chars:
+    def remember(self, complaint_id: str, stamp: Stamp, complaint: Complaint) -> None:
+        """Remember that ``stamp`` names ``complaint`` (the caller vouches)."""
+        if complaint.version < self._min_events:
             self.forget(complaint_id)
             return
         with self._lock:
             self._entries.pop(complaint_id, None)
-            self._entries[complaint_id] = (text, complaint)
+            self._entries[complaint_id] = (stamp, complaint)
             while len(self._entries) > self._size:
                 del self._entries[next(iter(self._entries))]
 

@@ -154,6 +154,18 @@ def where_clause(  # noqa: C901, PLR0912 - one branch per Query field
         add("c.channel = %s", query.channel.value)
     if query.reference is not None:
         add("c.reference = %s", query.reference)
+    if query.external_id is not None:
+        # The GIN index on document->'external_ids' serves the containment;
+        # a document stored escaped (see above) holds its strings escaped.
+        wanted = [
+            {"system": query.external_id.system, "value": query.external_id.value}
+        ]
+        add(
+            "(c.document->'external_ids' @> %s::jsonb OR (c.document_escaped"
+            " AND c.document->'external_ids' @> %s::jsonb))",
+            _dumps(wanted),
+            _dumps(_walk(wanted, _escape_text)),
+        )
     if after is not None:
         micros, last_id = decode_cursor(after)
         try:

@@ -128,6 +128,16 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         "payload digest stored with an idempotency key",
         ("ALTER TABLE {s}.complaints ADD COLUMN idempotency_digest text",),
     ),
+    (
+        4,
+        "index of external identifiers",
+        (
+            (
+                "CREATE INDEX complaints_external_ids ON {s}.complaints"
+                " USING gin ((document->'external_ids') jsonb_path_ops)"
+            ),
+        ),
+    ),
 )
 """Forward migrations, in order."""
 

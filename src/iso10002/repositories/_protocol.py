@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 
 from iso10002.errors import RepositoryError, ValidationError
-from iso10002.model import Channel, Complaint, HistoryEvent
-from iso10002.model._checks import aware, optional, text, to_utc
+from iso10002.model import Channel, Complaint, ExternalId, HistoryEvent
+from iso10002.model._checks import aware, instance_of, optional, text, to_utc
 
 if TYPE_CHECKING:  # the anchors module builds on this one
     from iso10002.repositories.anchors import Anchor
@@ -141,6 +141,8 @@ class Query:
         category: Classified in exactly this category.
         channel: Received through this channel.
         reference: Has exactly this human reference.
+        external_id: Has this identifier in another system (e.g. a
+            regulator's complaint id); adapters index it.
 
     Raises:
         ValidationError: naming the field, for a wrong type, a naive datetime,
@@ -176,6 +178,9 @@ class Query:
     )
     reference: str | None = attrs.field(
         default=None, validator=optional(text(max_length=64))
+    )
+    external_id: ExternalId | None = attrs.field(
+        default=None, validator=optional(instance_of(ExternalId))
     )
 
     def __attrs_post_init__(self) -> None:

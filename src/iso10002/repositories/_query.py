@@ -150,7 +150,9 @@ def matches(query: Query, complaint: Complaint) -> bool:  # noqa: PLR0911 - one 
         return False
     if query.channel is not None and values.channel != query.channel.value:
         return False
-    return query.reference is None or values.reference == query.reference
+    if query.reference is not None and values.reference != query.reference:
+        return False
+    return query.external_id is None or query.external_id in complaint.external_ids
 
 
 def sort_key(complaint: Complaint) -> tuple[int, str]:

@@ -18,7 +18,6 @@ from iso10002.analysis._kpis import KpiSpec
 from iso10002.analysis._results import KpiReport
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint
-from iso10002.repositories._integrity import load_document
 from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
     FACT_COLUMNS,
@@ -28,6 +27,7 @@ from iso10002.repositories._kpi_facts import (
     fact_rows,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
+from iso10002.repositories._sqlite_read import DOCUMENT_COLUMNS, read_row
 from iso10002.repositories._sqlite_sql import column_text, column_value
 
 __all__ = [
@@ -251,7 +251,7 @@ def insert_facts(connection: sqlite3.Connection, tables: FactTables) -> None:
 
 
 def _fill(connection: sqlite3.Connection, cursor: sqlite3.Cursor) -> list[str]:
-    """Store the facts of the ``(id, document)`` rows of ``cursor``.
+    """Store the facts of the ``(id, document, history)`` rows of ``cursor``.
 
     Returns:
         The ids of the complaints whose document cannot be read (left out,
@@ -260,10 +260,10 @@ def _fill(connection: sqlite3.Connection, cursor: sqlite3.Cursor) -> list[str]:
     unreadable = []
     while rows := cursor.fetchmany(_BATCH):
         batch = []
-        for stored_id, document in rows:
+        for stored_id, document, history in rows:
             complaint_id = column_value(stored_id)
             try:
-                batch.append(load_document(complaint_id, document))
+                batch.append(read_row(complaint_id, document, history))
             except IntegrityError as exc:
                 _LOG.warning("KPI facts not filled in: %s", exc)
                 unreadable.append(complaint_id)
@@ -278,12 +278,13 @@ def backfill_facts(connection: sqlite3.Connection) -> None:
     ``iso10002`` logger, so the store still opens; ``verify_integrity``
     reports it and :func:`sqlite_kpis` raises until it reads again.
     """
-    _fill(connection, connection.execute("SELECT id, document FROM complaints"))
+    every = f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints"  # noqa: S608 - fixed text
+    _fill(connection, connection.execute(every))
 
 
 _COUNTS = "SELECT (SELECT count(*) FROM complaints) = (SELECT count(*) FROM kpi_facts)"
 _WITHOUT_FACTS = (
-    "SELECT id, document FROM complaints WHERE NOT EXISTS "
+    f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints WHERE NOT EXISTS "  # noqa: S608 - fixed text
     "(SELECT 1 FROM kpi_facts WHERE kpi_facts.complaint_id = complaints.id)"
 )
 

@@ -6,6 +6,8 @@ import sqlite3
 
 from iso10002.errors import IntegrityError
 from iso10002.repositories._sqlite_analytics import FACTS_SCHEMA, backfill_facts
+from iso10002.repositories._sqlite_external import EXTERNAL_IDS_SCHEMA
+from iso10002.repositories._sqlite_read import convert_whole_documents
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -94,15 +96,26 @@ Keys stored before it have no digest (``NULL``); a retry under such a key is
 judged by the key alone, as before.
 """
 
+_V5 = ""
+"""Schema version 5: a complaint's row holds its document without the history.
+
+The history is read from the event log (see :mod:`._sqlite_read`), so a save
+writes a short head and the new events, whatever the history's length. The
+data step stores each whole document as its head where its history is exactly
+the event log's; an older library refuses a database at this version.
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, _V1),
     (2, FACTS_SCHEMA),
     (3, _V3),
     (4, _V4),
+    (5, _V5),
+    (6, EXTERNAL_IDS_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
-_BACKFILLS = {2: backfill_facts}
+_BACKFILLS = {2: backfill_facts, 5: convert_whole_documents}
 # Data steps run right after their version's script, in the same transaction.
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

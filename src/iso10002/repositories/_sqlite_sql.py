@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import datetime
 from typing import Any
 
 from iso10002.model import Complaint
@@ -52,36 +53,52 @@ def where(query: Query, after: tuple[int, str] | None = None) -> tuple[str, list
     if query.status_in:
         clauses.append(f"status IN ({', '.join('?' * len(query.status_in))})")
         params.extend(column_text(s) for s in query.status_in)
-    if query.received_from is not None:
-        clauses.append("received_us >= ?")
-        params.append(to_micros(query.received_from))
-    if query.received_before is not None:
-        clauses.append("received_us < ?")
-        params.append(to_micros(query.received_before))
-    if query.due_before is not None:
-        clauses.append("next_due_us < ?")
-        params.append(to_micros(query.due_before))
-    if query.breached is not None and query.as_of is not None:
-        if query.breached:
-            clauses.append("(met_late = 1 OR next_due_us < ?)")
-        else:
-            clauses.append(
-                "(met_late = 0 AND (next_due_us IS NULL OR next_due_us >= ?))"
-            )
-        params.append(to_micros(query.as_of))
-    for column, value in (
+    for clause, value in _instants(query):
+        clauses.append(clause)
+        params.append(to_micros(value))
+    for column, text in (
         ("assignee", query.assignee),
         ("category", query.category),
         ("channel", None if query.channel is None else query.channel.value),
         ("reference", query.reference),
     ):
-        if value is not None:
+        if text is not None:
             clauses.append(f"{column} = ?")
-            params.append(column_text(value))
+            params.append(column_text(text))
+    external = query.external_id
+    if external is not None:
+        clauses.append(
+            "id IN (SELECT complaint_id FROM external_ids"
+            " WHERE system = ? AND value = ?)"
+        )
+        params.extend((column_text(external.system), column_text(external.value)))
     if after is not None:
         clauses.append("(received_us, id) > (?, ?)")
         params.extend((after[0], column_text(after[1])))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _instants(query: Query) -> list[tuple[str, datetime]]:
+    """Return the clauses on instants of ``query``, each with its instant."""
+    found = [
+        (clause, value)
+        for clause, value in (
+            ("received_us >= ?", query.received_from),
+            ("received_us < ?", query.received_before),
+            ("next_due_us < ?", query.due_before),
+        )
+        if value is not None
+    ]
+    if query.breached is not None and query.as_of is not None:
+        found.append(
+            (
+                "(met_late = 1 OR next_due_us < ?)"
+                if query.breached
+                else "(met_late = 0 AND (next_due_us IS NULL OR next_due_us >= ?))",
+                query.as_of,
+            )
+        )
+    return found
 
 
 def _source(query: Query) -> str:

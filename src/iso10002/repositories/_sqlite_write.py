@@ -12,19 +12,28 @@ from typing import Any
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
 from iso10002.model import Complaint
-from iso10002.repositories._documents import document_text, events_json, stored_history
+from iso10002.repositories._documents import (
+    document_text,
+    events_json,
+    head_text,
+    is_whole,
+    stored_history,
+)
 from iso10002.repositories._integrity import (
     GENESIS,
     chain_rows,
     new_salt,
     new_salts,
-    prepare_rows,
 )
 from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._sqlite_analytics import (
     STORED_CHILDREN,
     replace_facts,
     write_facts,
+)
+from iso10002.repositories._sqlite_external import (
+    replace_external_ids,
+    write_external_ids,
 )
 from iso10002.repositories._sqlite_sql import (
     COMPLAINT_COLUMNS,
@@ -65,21 +74,22 @@ _DOCUMENT = _CHILDREN.stop
 
 
 def _prepare(
-    complaint: Complaint,
-    after_version: int,
-    previous_link: str,
-    salt: bytes,
-    chain_key: RecordKey | None,
+    complaint: Complaint, salt: bytes, chain_key: RecordKey | None
 ) -> tuple[str, list[tuple[Any, ...]]]:
-    """Return the document and the ``events`` rows (INSERT_EVENTS order) to store."""
-    return prepare_rows(
+    """Return the head and the ``events`` rows (INSERT_EVENTS order) of a new row.
+
+    The row holds the document without its history (see :mod:`._sqlite_read`).
+    """
+    rows = chain_rows(
         complaint,
-        after_version=after_version,
-        previous_link=previous_link,
+        after_version=0,
+        previous_link=GENESIS,
         salt=salt,
+        texts=events_json(complaint.history),
         row_id=column_text(complaint.id),
         key=chain_key,
     )
+    return head_text(complaint), rows
 
 
 def insert_complaint(
@@ -109,7 +119,7 @@ def insert_complaint(
     ).fetchone():
         raise DuplicateError(complaint.id)
     salt = new_salt()
-    document, events = _prepare(complaint, 0, GENESIS, salt, chain_key)
+    document, events = _prepare(complaint, salt, chain_key)
     connection.execute(
         INSERT_COMPLAINT,
         complaint_columns(complaint, document, salt, events[-1][4], key),
@@ -121,6 +131,7 @@ def insert_complaint(
         )
     connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
+    write_external_ids(connection, (complaint,))
 
 
 _CHUNK = 500
@@ -143,7 +154,7 @@ def insert_many(
         chunk = complaints[start : start + _CHUNK]
         complaint_rows, events = [], []
         for complaint, salt in zip(chunk, new_salts(len(chunk)), strict=True):
-            document, rows = _prepare(complaint, 0, GENESIS, salt, chain_key)
+            document, rows = _prepare(complaint, salt, chain_key)
             complaint_rows.append(
                 complaint_columns(complaint, document, salt, rows[-1][4], None)
             )
@@ -157,6 +168,7 @@ def insert_many(
             raise DuplicateError(column_value(str(failing[0]))) from None
         connection.executemany(INSERT_EVENTS, events)
         write_facts(connection, chunk)
+        write_external_ids(connection, chunk)
 
 
 def update_complaint(  # noqa: PLR0913 - the facts of one write
@@ -170,10 +182,10 @@ def update_complaint(  # noqa: PLR0913 - the facts of one write
 ) -> None:
     """Store a new version over ``expected_version`` (caller's transaction).
 
-    With ``parsed``, a save over a document it knows, whose stored history
-    text is kept, remembers the new document as parsing to ``complaint``: its
-    history is the known one plus the new events, its other fields are
-    ``complaint``'s own. Any other save makes it forget the complaint.
+    With ``parsed``, a save over a row it knows remembers the new row as
+    naming ``complaint``: its history is the known one plus the new events,
+    its other fields are ``complaint``'s own. Any other save makes it forget
+    the complaint.
 
     Raises:
     NotFoundError: if the complaint is not stored.
@@ -205,25 +217,27 @@ def update_complaint(  # noqa: PLR0913 - the facts of one write
     )
     connection.executemany(INSERT_EVENTS, events)
     replace_facts(connection, complaint, row[_CHILDREN])
+    replace_external_ids(connection, complaint, complaint.history[expected_version:])
     if parsed is not None:
-        _remember(parsed, complaint, row[_DOCUMENT], document, expected_version)
+        _remember(parsed, complaint, row, document, events[-1][4])
 
 
 def _remember(
     parsed: ParsedDocuments,
     complaint: Complaint,
-    stored: Any,
+    row: tuple[Any, ...],
     document: str,
-    expected_version: int,
+    link: str,
 ) -> None:
-    """Tell ``parsed`` what the new ``document`` parses to, when that is known."""
-    before = parsed.known(complaint.id, stored)
+    """Tell ``parsed`` what the new row names, when that is known."""
+    stored = row[_DOCUMENT]
+    before = parsed.known(complaint.id, (stored, row[0], row[1]))
     if (
         before is not None
-        and stored_history(stored) is not None
-        and before.history == complaint.history[:expected_version]
+        and (not is_whole(stored) or stored_history(stored) is not None)
+        and before.history == complaint.history[: row[0]]
     ):
-        parsed.remember(complaint.id, document, complaint)
+        parsed.remember(complaint.id, (document, complaint.version, link), complaint)
     else:
         parsed.forget(complaint.id)
 
@@ -237,9 +251,11 @@ def _prepare_update(
 ) -> tuple[str, list[tuple[Any, ...]]]:
     """Return the new document and ``events`` rows of a save over ``row``.
 
-    The document keeps the stored history's text (see :func:`stored_history`);
-    only the new events are serialised. A stored document without a
-    recognisable history is rewritten whole.
+    Only the new events are serialised. The new document is the complaint's
+    head (its history is the event log), unless the stored one is whole (see
+    :func:`is_whole`): that one keeps the stored history's text and gains the
+    new events' (a whole document without a recognisable history is
+    rewritten whole).
     """
     texts = events_json(complaint.history[expected_version:])
     events = chain_rows(
@@ -251,6 +267,8 @@ def _prepare_update(
         texts=texts,
         key=chain_key,
     )
+    if not is_whole(row[_DOCUMENT]):
+        return head_text(complaint), events
     kept = stored_history(row[_DOCUMENT])
     if kept is None:
         kept_texts = events_json(complaint.history[:expected_version])

@@ -25,11 +25,11 @@ from iso10002.errors import (
     ValidationError,
 )
 from iso10002.model import Complaint
+from iso10002.repositories._documents import whole_document
 from iso10002.repositories._erasure import erase
 from iso10002.repositories._integrity import (
     StoredLink,
     inspect_complaint,
-    load_document,
     load_event,
     new_salt,
 )
@@ -60,6 +60,15 @@ from iso10002.repositories._sqlite_connect import (
     SYNCHRONOUS_MODES,
     SQLiteConnections,
     translated,
+)
+from iso10002.repositories._sqlite_external import (
+    external_id_problems,
+    stored_external_ids,
+)
+from iso10002.repositories._sqlite_read import (
+    DOCUMENT_COLUMNS,
+    read_complaint,
+    read_row,
 )
 from iso10002.repositories._sqlite_schema import migrate
 from iso10002.repositories._sqlite_sql import (
@@ -225,13 +234,10 @@ class SQLiteComplaintRepository(SQLiteConnections):
         """Load a complaint (see :meth:`ComplaintRepository.get`)."""
         complaint_id = check_complaint_id(complaint_id)
         with translated(), self._connection() as connection:
-            row = connection.execute(
-                "SELECT document FROM complaints WHERE id = ?",
-                (column_text(complaint_id),),
-            ).fetchone()
-        if row is None:
+            complaint = read_complaint(connection, complaint_id, self._parsed)
+        if complaint is None:
             raise NotFoundError(complaint_id)
-        return self._parsed.load(complaint_id, row[0])
+        return complaint
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
@@ -254,12 +260,12 @@ class SQLiteComplaintRepository(SQLiteConnections):
         limit = check_limit(limit)
         start = None if after is None else decode_cursor(after)
         sql, params = select_sql(
-            query, after=start, columns="id, document", limit=limit + 1
+            query, after=start, columns=f"id, {DOCUMENT_COLUMNS}", limit=limit + 1
         )
         with translated(), self._connection() as connection:
             rows = connection.execute(sql, params).fetchall()
         items = tuple(
-            load_document(column_value(row[0]), row[1]) for row in rows[:limit]
+            read_row(column_value(row[0]), row[1], row[2]) for row in rows[:limit]
         )
         more = len(rows) > limit
         return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
@@ -305,13 +311,10 @@ class SQLiteComplaintRepository(SQLiteConnections):
         # The erased values are not kept in memory either.
         self._parsed.forget(complaint_id)
         with self._transaction() as connection:
-            row = connection.execute(
-                "SELECT document FROM complaints WHERE id = ?",
-                (column_text(complaint_id),),
-            ).fetchone()
-            if row is None:
+            current = read_complaint(connection, complaint_id, self._parsed)
+            if current is None:
                 raise NotFoundError(complaint_id)
-            current = load_document(complaint_id, row[0])
+            self._parsed.forget(complaint_id)
             erased = erase(current, actor=actor, at=at)
             if erased is not current:
                 update_complaint(
@@ -347,11 +350,13 @@ class SQLiteComplaintRepository(SQLiteConnections):
         complaints = events = 0
         indexed = ", ".join(INDEXED_COLUMNS)
         with self._transaction("BEGIN") as connection:
+            indexed_ids = stored_external_ids(connection)
             outer = connection.execute(
-                "SELECT id, document, salt, version, last_link, "  # noqa: S608 - fixed names
+                f"SELECT id, {DOCUMENT_COLUMNS}, salt, version, last_link, "  # noqa: S608 - fixed names
                 f"{indexed} FROM complaints ORDER BY id"
             )
-            for stored_id, document, salt, version, last_link, *columns in outer:
+            for stored_id, head, history, salt, version, last_link, *columns in outer:
+                document = whole_document(head, history)
                 complaint_id = column_value(stored_id)
                 links = [
                     StoredLink(sequence=r[0], event=r[1], commitment=r[2], link=r[3])
@@ -380,6 +385,13 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 )
                 if check.complaint is not None:
                     problems.extend(
+                        external_id_problems(
+                            complaint_id,
+                            check.complaint,
+                            indexed_ids.pop(complaint_id, set()),
+                        )
+                    )
+                    problems.extend(
                         IntegrityProblem(
                             complaint_id=complaint_id,
                             message=f"KPI table {table!r} differs from the document",
@@ -398,6 +410,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
                             expected=dict(zip(INDEXED_COLUMNS, expected, strict=True)),
                         )
                     )
+            for unknown, rows in sorted(indexed_ids.items()):
+                problems.extend(external_id_problems(unknown, None, rows))
             problems.extend(_log_problems(connection))
         report = IntegrityReport(
             complaints_checked=complaints,
@@ -453,7 +467,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         free = "(claimed_until_us IS NULL OR claimed_until_us <= ?)"
         clause = f"{clause} AND {free}" if clause else f" WHERE {free}"
         # Only placeholders are interpolated.
-        sql = f"SELECT id, document FROM complaints{clause}"  # noqa: S608
+        sql = f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints{clause}"  # noqa: S608
         sql += " ORDER BY received_us, id LIMIT 1"
         with self._transaction() as connection:
             row = connection.execute(sql, (*params, now)).fetchone()
@@ -465,7 +479,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
                 "WHERE id = ?",
                 (worker, until, row[0]),
             )
-        return load_document(column_value(row[0]), row[1])
+        return read_row(column_value(row[0]), row[1], row[2])
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""

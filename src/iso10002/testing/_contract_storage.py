@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iso10002.errors import NotFoundError, ValidationError
-from iso10002.model import Channel, Complaint, DueDate
+from iso10002.model import Channel, Complaint, DueDate, ExternalId
 from iso10002.repositories._protocol import ComplaintRepository, Query, iter_complaints
 from iso10002.repositories._query import matches, sort_key
 from iso10002.testing import strategies as iso_st
@@ -214,9 +214,20 @@ def _query_population() -> list[Complaint]:
                 assignee=people[n % 3],
                 category=categories[(n // 2) % 3],
                 deadlines=deadlines,
+                external_ids=_external_ids(n),
             )
         )
     return complaints
+
+
+def _external_ids(n: int) -> tuple[ExternalId, ...]:
+    """Identifiers in other systems: a regulator's id for some, a shared ticket."""
+    found = []
+    if n % 3 == 0:
+        found.append(ExternalId(system="cfpb", value=f"{2400000 + n}"))
+    if n % 4 == 0:
+        found.append(ExternalId(system="helpdesk", value=f"T-{n % 8}"))
+    return tuple(found)
 
 
 def _queries() -> st.SearchStrategy[Query]:
@@ -247,6 +258,14 @@ def _queries() -> st.SearchStrategy[Query]:
         channel=st.none()
         | st.sampled_from((Channel.WEB, Channel.EMAIL, Channel.LETTER)),
         reference=st.none() | st.sampled_from(("CMP-2026-000007", "CMP-2026-999999")),
+        external_id=st.none()
+        | st.sampled_from(
+            (
+                ExternalId(system="cfpb", value="2400009"),
+                ExternalId(system="helpdesk", value="T-0"),
+                ExternalId(system="helpdesk", value="2400009"),
+            )
+        ),
     )
 
 
@@ -301,11 +320,29 @@ class QueryContract(ContractBase):
             Query(reference="CMP-2026-000007"): lambda c: (
                 c.reference == "CMP-2026-000007"
             ),
+            Query(external_id=ExternalId(system="helpdesk", value="T-4")): lambda c: (
+                ExternalId(system="helpdesk", value="T-4") in c.external_ids
+            ),
         }
         for query, predicate in cases.items():
             expected = [c.id for c in populated if predicate(c)]
             assert expected, query
             assert self._ids(repository, query) == expected, query
+
+    def test_external_ids_follow_saves(self, repository: ComplaintRepository) -> None:
+        """A step that changes a complaint's external ids moves it between queries."""
+        old = ExternalId(system="helpdesk", value="T-1")
+        new = ExternalId(system="cfpb", value="2400001")
+        first = make_complaint(1, external_ids=(old,))
+        repository.add(first)
+        repository.add(make_complaint(2))
+        assert self._ids(repository, Query(external_id=old)) == [first.id]
+        second = next_version(first, external_ids=(new,))
+        repository.save(second, expected_version=first.version)
+        assert self._ids(repository, Query(external_id=old)) == []
+        assert self._ids(repository, Query(external_id=new)) == [first.id]
+        assert repository.count(Query(external_id=new)) == 1
+        assert repository.get(first.id).external_ids == (new,)
 
     def test_due_before_matches_only_pending_due_dates(
         self, repository: ComplaintRepository, populated: list[Complaint]

@@ -18,6 +18,7 @@ from iso10002.model import (
     Complaint,
     Decision,
     DueDate,
+    ExternalId,
     HistoryEvent,
     Outcome,
     SatisfactionFeedback,
@@ -72,6 +73,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     events: int = 1,
     name: str | None = None,
     description: str | None = None,
+    external_ids: tuple[ExternalId, ...] = (),
 ) -> Complaint:
     """Build a valid sample complaint number ``number`` with ``events`` events.
 
@@ -86,6 +88,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
         events: Length of its history (at least 1).
         name: The complainant's name.
         description: The complaint's text.
+        external_ids: Its identifiers in other systems (recorded at receipt).
 
     Returns:
         The complaint, at version ``events``.
@@ -105,6 +108,8 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
         "classification": classification,
         "deadlines": deadlines,
     }
+    if external_ids:
+        receipt["external_ids"] = external_ids
     history = [
         HistoryEvent(
             sequence=1,
@@ -149,6 +154,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
         deadlines=deadlines,
         version=len(history),
         history=tuple(history),
+        external_ids=external_ids,
     )
 
 

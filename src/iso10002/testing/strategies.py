@@ -16,9 +16,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from iso10002.model import (
+    EXTERNAL_SYSTEM_PATTERN,
     RECEIVED_EVENT,
     SATISFACTION_SCALE,
     Attachment,
+    AttachmentFacts,
     Channel,
     Classification,
     Complainant,
@@ -26,10 +28,15 @@ from iso10002.model import (
     ComplaintForm,
     ContactMethod,
     Decision,
+    DeliveryStatus,
+    Direction,
     DueDate,
+    ExternalId,
     HistoryEvent,
     Link,
     LinkKind,
+    MessageContent,
+    MessageFacts,
     Outcome,
     Priority,
     Remedy,
@@ -47,6 +54,7 @@ from iso10002.vocabulary import Meaning, StandardState, standard_event
 __all__ = [
     "STANDARD_STATES",
     "STRATEGIES",
+    "attachment_facts",
     "attachments",
     "classifications",
     "complainants",
@@ -54,9 +62,12 @@ __all__ = [
     "complaints",
     "decisions",
     "due_dates",
+    "external_ids",
     "history_events",
     "json_data",
     "links",
+    "message_contents",
+    "message_facts",
     "multiline_text",
     "organisation_profiles",
     "reason_codes",
@@ -310,6 +321,61 @@ def step_notes(*, sequence: int | None = None) -> st.SearchStrategy[StepNote]:
         sequence=st.just(sequence) if sequence is not None else st.integers(1, 10_000),
         code=st.none() | reason_codes(),
         text=st.none() | multiline_text(max_size=80),
+        message=st.none() | message_contents(),
+    )
+
+
+def message_contents() -> st.SearchStrategy[MessageContent]:
+    """Generate what a message said (personal content of correspondence).
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        MessageContent,
+        sender=st.none() | single_line_text(max_size=30),
+        recipients=st.lists(single_line_text(max_size=30), max_size=2).map(tuple),
+        subject=st.none() | single_line_text(max_size=40),
+        body=st.none() | multiline_text(max_size=120),
+        body_uri=st.none() | single_line_text(max_size=40),
+        attachments=st.lists(attachments(), max_size=2).map(tuple),
+        external_id=st.none() | single_line_text(max_size=30),
+    )
+
+
+def attachment_facts() -> st.SearchStrategy[AttachmentFacts]:
+    """Generate the facts a history event keeps of an attachment.
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        AttachmentFacts,
+        media_type=st.sampled_from(["application/pdf", "image/png", "text/plain"]),
+        size=st.integers(min_value=0, max_value=50_000_000),
+    )
+
+
+_IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)
+
+
+def message_facts() -> st.SearchStrategy[MessageFacts]:
+    """Generate the facts of a message as its history event records them.
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        MessageFacts,
+        message_id=_IDS,
+        direction=st.sampled_from(Direction),
+        channel=st.sampled_from(Channel),
+        kind=reason_codes(),
+        status=st.sampled_from(DeliveryStatus),
+        template=st.none() | reason_codes(),
+        template_version=st.none() | _IDS,
+        locale=st.none() | st.sampled_from(["en", "fr", "en_GB", "fr_CA"]),
+        pack=st.none() | st.sampled_from(["uk.fca.disp", "au.asic.rg271"]),
+        slots=st.lists(reason_codes(), max_size=3).map(tuple),
+        attachments=st.lists(attachment_facts(), max_size=2).map(tuple),
+        in_reply_to=st.none() | _IDS,
     )
 
 
@@ -328,6 +394,20 @@ def links() -> st.SearchStrategy[Link]:
     """Generate links between complaints."""
     return st.builds(
         Link, kind=st.sampled_from(LinkKind), complaint_id=single_line_text(max_size=26)
+    )
+
+
+def external_ids() -> st.SearchStrategy[ExternalId]:
+    """Generate identifiers in other systems (short codes, single-line values).
+
+    .. versionadded:: 0.2.0
+    """
+    return st.builds(
+        ExternalId,
+        system=st.from_regex(EXTERNAL_SYSTEM_PATTERN, fullmatch=True).filter(
+            lambda code: len(code) <= 64  # noqa: PLR2004 - the field's bound
+        ),
+        value=single_line_text(max_size=40),
     )
 
 
@@ -483,14 +563,18 @@ def complaints(
 
 STRATEGIES: dict[type, Any] = {
     Attachment: attachments,
+    AttachmentFacts: attachment_facts,
     Classification: classifications,
     Complainant: complainants,
     Complaint: complaints,
     ComplaintForm: complaint_forms,
     Decision: decisions,
     DueDate: due_dates,
+    ExternalId: external_ids,
     HistoryEvent: history_events,
     Link: links,
+    MessageContent: message_contents,
+    MessageFacts: message_facts,
     Remedy: remedies,
     Representative: representatives,
     RootCause: root_causes,

@@ -1,0 +1,140 @@
+"""Handler steps on PostgreSQL against a raw read + insert + commit, 1 and 4 workers.
+
+Each worker is a process with its own connections. The reference is what a
+step needs at the least: read one small row by key, insert one small row and
+commit, through psycopg. Ours is one durable handler step (``assign``,
+alternating assignees, on the worker's own complaint: load, workflow, due
+dates, save with its chained event and KPI rows, commit). Both run for the
+same bounded number of operations per worker, interleaved in one run, and
+the ratio of throughputs is printed.
+
+Target (issue 21 item 9): a step within 2.5x of the raw transaction.
+Run: ``python benchmarks/bench_postgres_steps.py [--dsn DSN] [--steps 400]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import secrets
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from iso10002.calendars import WeekdayCalendar
+from iso10002.clock import FixedClock
+from iso10002.handler import Actor, ComplaintsHandler
+from iso10002.handler.postgres import PostgresHandlerStore
+from iso10002.model import ComplaintForm
+from iso10002.repositories.postgres import PostgresComplaintRepository
+from iso10002.serialization import from_dict
+
+TARGET = 2.5
+WEB = Actor("web-form", roles={"intake"})
+AGENT = Actor("agent:1", roles={"complaints-manager"})
+START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+FORM = {
+    "complainant": {"name": "Sam Taylor", "email": "sam@example.org"},
+    "description": "I was charged twice for my March bill.",
+}
+
+
+def _raw(dsn: str, table: str, worker: int, steps: int) -> float:
+    """Seconds for ``steps`` raw transactions (read a row, insert a row, commit)."""
+    with psycopg.connect(dsn) as conn:
+        start = time.perf_counter()
+        for i in range(steps):
+            conn.execute(f"SELECT v FROM {table} WHERE k = %s", (worker,)).fetchone()
+            conn.execute(
+                f"INSERT INTO {table}_log (k, v) VALUES (%s, %s)",
+                (worker, f"step {i}"),
+            )
+            conn.commit()
+        return time.perf_counter() - start
+
+
+def _ours(dsn: str, schema: str, _worker: int, steps: int) -> float:
+    """Seconds for ``steps`` handler ``assign`` steps on the worker's complaint."""
+    repository = PostgresComplaintRepository(dsn, schema=schema, pool_size=1)
+    store = PostgresHandlerStore(dsn, schema=schema)
+    handler = ComplaintsHandler(
+        repository,
+        clock=FixedClock(START),
+        calendar=WeekdayCalendar(zone="UTC"),
+        store=store,
+    )
+    try:
+        received = handler.receive(
+            from_dict(ComplaintForm, FORM), actor=WEB, channel="web"
+        )
+        handler.acknowledge(received.id, actor=AGENT)
+        start = time.perf_counter()
+        for i in range(steps):
+            handler.assign(received.id, actor=AGENT, assignee=f"agent:{2 + i % 2}")
+        return time.perf_counter() - start
+    finally:
+        handler.shutdown()
+        repository.close()
+        store.close()
+
+
+def _run(kind: str, dsn: str, where: str, workers: int, steps: int) -> float:
+    """Operations per second over ``workers`` processes."""
+    work = _raw if kind == "raw" else _ours
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        start = time.perf_counter()
+        pool.starmap(work, [(dsn, where, w, steps) for w in range(workers)])
+        elapsed = time.perf_counter() - start
+    return workers * steps / elapsed
+
+
+def main() -> None:
+    """Measure both at 1 and 4 workers, interleaved, and print the ratios."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dsn", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--steps", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    schema = f"bench_{secrets.token_hex(3)}"
+    table = f"raw_{secrets.token_hex(3)}"
+    with psycopg.connect(args.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {table} (k int PRIMARY KEY, v text)")
+        conn.execute(
+            f"CREATE TABLE {table}_log (id bigserial PRIMARY KEY, k int, v text)"
+        )
+        conn.execute(
+            f"INSERT INTO {table} SELECT g, 'row' FROM generate_series(0, 7) g"
+        )
+    PostgresComplaintRepository(args.dsn, schema=schema).close()
+    PostgresHandlerStore(args.dsn, schema=schema).close()
+    try:
+        print(f"handler assign step vs raw read+insert+commit, {args.steps} per worker")
+        for workers in (1, 4):
+            best_raw = best_ours = 0.0
+            for _ in range(args.rounds):
+                best_raw = max(
+                    best_raw, _run("raw", args.dsn, table, workers, args.steps)
+                )
+                best_ours = max(
+                    best_ours, _run("ours", args.dsn, schema, workers, args.steps)
+                )
+            ratio = best_raw / best_ours
+            verdict = "meets" if ratio <= TARGET else "MISSES"
+            print(
+                f"{workers} worker(s): steps {best_ours:.0f}/s, raw {best_raw:.0f}/s, "
+                f"ratio {ratio:.2f}x ({verdict} target <= {TARGET}x)"
+            )
+    finally:
+        with psycopg.connect(args.dsn, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f"DROP TABLE IF EXISTS {table}, {table}_log")
+
+
+if __name__ == "__main__":
+    main()
