@@ -49,6 +49,8 @@ steps.append(
         event="MediationHeld",
         meanings=["internal"],  # our own step: it means nothing to the figures
         clauses=("7.6",),
+        # A stage of the investigation runs the guards investigating runs.
+        guards=next(s.guards for s in standard.steps if s.trigger == "investigate"),
     )
 )
 acme = attrs.evolve(

@@ -161,6 +161,10 @@ def custom_workflow() -> WorkflowDefinition:
             "event": "MediationHeld",
             "meanings": ["internal"],
             "clauses": ["7.6"],
+            # A stage of the investigation runs the guards investigating runs.
+            "guards": next(
+                s["guards"] for s in data["steps"] if s["trigger"] == "investigate"
+            ),
         }
     )
     return WorkflowDefinition.from_dict(data)

@@ -178,9 +178,12 @@ def _mediation(
         else s
         for s in steps
     ]
+    investigating = [s for s in steps if Meaning.INVESTIGATED in _meanings(s)]
     mediate = Step(
         trigger="mediate",
         sources=(StandardState.INVESTIGATING.value,),
+        # An investigation stage runs the guards investigating runs.
+        guards=investigating[0].guards if investigating else (),
         destination=_MEDIATION,
         event="MediationHeld",
         meanings=(Meaning.INTERNAL.value,),
@@ -204,9 +207,12 @@ def _split_decide(steps: list[Step]) -> list[Step]:
     return steps  # pragma: no cover - every shipped workflow decides
 
 
-def _note_step(states: list[State]) -> Step:
+def _note_step(states: list[State], steps: list[Step]) -> Step:
+    # The guards every step of the base runs (those that guard every step).
+    common = set.intersection(*(set(s.guards) for s in steps)) if steps else set()
     return Step(
         trigger="add_case_note",
+        guards=tuple(g for g in steps[0].guards if g in common) if steps else (),
         sources=tuple(s.name for s in states if not s.terminal),
         event="CaseNoteAdded",
         meanings=(Meaning.INTERNAL.value,),
@@ -293,7 +299,7 @@ def _variants(
     if draw(st.booleans()):
         steps = _split_decide(steps)
     if draw(st.booleans()):
-        steps = [*steps, _note_step(states)]
+        steps = [*steps, _note_step(states, steps)]
     return _renamed(base, states, steps, draw)
 
 
