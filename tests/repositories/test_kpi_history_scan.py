@@ -7,15 +7,21 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.analysis._facts import (
-    ACKNOWLEDGED,
-    APPEALED,
-    CLOSED,
-    COMMUNICATED,
-    REOPENED,
-)
 from iso10002.model import HistoryEvent
-from iso10002.repositories._kpi_facts import HistoryScan, history_scan
+from iso10002.repositories._kpi_facts import HistoryScan
+from iso10002.repositories._kpi_facts import history_scan as scan_with
+from iso10002.vocabulary import STANDARD_VOCABULARY, Meaning, Vocabulary, standard_event
+
+ACKNOWLEDGED, APPEALED, CLOSED, COMMUNICATED, REOPENED = (
+    standard_event(m)
+    for m in (
+        Meaning.ACKNOWLEDGED,
+        Meaning.APPEALED,
+        Meaning.CLOSED,
+        Meaning.COMMUNICATED,
+        Meaning.REOPENED,
+    )
+)
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 NAMES = (ACKNOWLEDGED, APPEALED, CLOSED, COMMUNICATED, REOPENED, "Other")
@@ -35,8 +41,13 @@ def _history(steps):
     )
 
 
+def history_scan(history):
+    """Scan with the standard vocabulary (the one-entry cache in play)."""
+    return scan_with(history, STANDARD_VOCABULARY)
+
+
 def _fresh(history):
-    scan = HistoryScan()
+    scan = HistoryScan(STANDARD_VOCABULARY)
     scan.add(history)
     return _view(scan)
 
@@ -69,3 +80,13 @@ def test_a_scan_in_use_is_not_changed_by_a_longer_history():
     assert shorter.is_open is False
     assert len(longer.toggles) == 2
     assert longer.is_open is True
+
+
+def test_a_cached_scan_is_not_reused_for_another_vocabulary():
+    """The same history read with another workflow's meanings is scanned afresh."""
+    history = _history([(0, 0)])  # acknowledged
+    assert history_scan(history).ack is not None
+    renamed = Vocabulary(
+        {ACKNOWLEDGED: frozenset({Meaning.INTERNAL})}, frozenset(), frozenset()
+    )
+    assert scan_with(history, renamed).ack is None

@@ -33,11 +33,9 @@ def _due(complaint: Complaint, step: str) -> tuple[datetime, datetime | None] | 
 
 
 def _owner(c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.ended_by == "ComplaintRejected":
+    if f.rejected:
         return None
-    return c.assignee is not None or any(
-        e.name == "ComplaintAssigned" for e in c.history
-    )
+    return c.assignee is not None or f.assigned
 
 
 def _acknowledged(c: Complaint, f: Facts, as_of: datetime) -> bool | None:

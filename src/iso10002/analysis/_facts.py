@@ -7,20 +7,13 @@ from datetime import datetime
 from iso10002.history import is_replayable, replay_document
 from iso10002.model import Classification, Complaint, Decision, Outcome, Remedy
 from iso10002.serialization import from_dict
+from iso10002.vocabulary import Meaning, vocabulary_for
 
 REGIME_KEY = "regime"  # iso10002.deadlines.REGIME_KEY: the pack recorded per complaint
 
 __all__ = [
-    "ACKNOWLEDGED",
-    "APPEALED",
-    "CLOSED",
-    "COMMUNICATED",
-    "ENDING_EVENTS",
-    "HOLDING",
     "MERITS",
     "NO_CLASS",
-    "REOPENED",
-    "TERMINAL_STATES",
     "UPHELD_ANY",
     "Episode",
     "Facts",
@@ -29,20 +22,18 @@ __all__ = [
     "standing_at",
 ]
 
-ACKNOWLEDGED = "ComplaintAcknowledged"
-COMMUNICATED = "DecisionCommunicated"
-HOLDING = "HoldingResponseSent"
-CLOSED = "ComplaintClosed"
-REOPENED = "ComplaintReopened"
-APPEALED = "ComplainantRejected"
-ASSESSED = "ComplaintAssessed"
-WITHDRAWN = "ComplaintWithdrawn"
-REJECTED = "ComplaintRejected"
-ENDING_EVENTS = frozenset({CLOSED, WITHDRAWN, REJECTED})
-TERMINAL_STATES = frozenset({"closed", "withdrawn", "rejected"})
 MERITS = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD})
 UPHELD_ANY = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD})
 NO_CLASS = "(unclassified)"
+_ACK = Meaning.ACKNOWLEDGED
+_COMMUNICATED = Meaning.COMMUNICATED
+_HOLDING = Meaning.HOLDING_RESPONSE
+_CLOSED = Meaning.CLOSED
+_REOPENED = Meaning.REOPENED
+_APPEALED = Meaning.APPEALED
+_ASSESSED = Meaning.ASSESSED
+_ASSIGNED = Meaning.ASSIGNED
+_REJECTED = Meaning.REJECTED
 
 
 class Facts:
@@ -52,13 +43,14 @@ class Facts:
         "acknowledged_at",
         "appealed",
         "assessed",
+        "assigned",
         "closed_at",
         "communicated_at",
         "ended_at",
-        "ended_by",
         "holding_ombudsman_at",
         "open",
         "outcome",
+        "rejected",
         "reopened",
     )
 
@@ -69,8 +61,9 @@ class Facts:
         self.holding_ombudsman_at: datetime | None = None
         self.closed_at: datetime | None = None
         self.ended_at: datetime | None = None
-        self.ended_by: str | None = None
+        self.rejected = False  # the first ending was a rejection (not a complaint)
         self.assessed = False
+        self.assigned = False
         self.reopened = False
         self.appealed = False
         self.open = True
@@ -78,39 +71,45 @@ class Facts:
 
 
 def facts_of(complaint: Complaint, as_of: datetime) -> Facts:  # noqa: C901, PLR0912 - one pass
-    """Read ``complaint``'s history up to ``as_of`` (later events are ignored)."""
+    """Read ``complaint``'s history up to ``as_of`` (later events are ignored).
+
+    Events are read with the meanings of the workflow the complaint ran
+    under (:func:`iso10002.vocabulary.vocabulary_for`).
+    """
     facts = Facts()
+    vocabulary = vocabulary_for(complaint.workflow)
+    meanings_of = vocabulary.meanings_of
     for event in complaint.history:
         at = event.at
         if at > as_of:
             break
-        name = event.name
-        if name == ACKNOWLEDGED:
-            if facts.acknowledged_at is None:
-                facts.acknowledged_at = at
-        elif name == COMMUNICATED:
-            if facts.communicated_at is None:
-                facts.communicated_at = at
-        elif name == HOLDING:
-            if (
-                facts.holding_ombudsman_at is None
-                and event.data.get("ombudsman_rights") is True
-            ):
-                facts.holding_ombudsman_at = at
-        elif name == REOPENED:
+        meanings = meanings_of(event.name)
+        if _REOPENED in meanings:
             facts.reopened = True
             facts.open = True
             continue
-        elif name == APPEALED:
+        if _ACK in meanings and facts.acknowledged_at is None:
+            facts.acknowledged_at = at
+        if _COMMUNICATED in meanings and facts.communicated_at is None:
+            facts.communicated_at = at
+        if (
+            _HOLDING in meanings
+            and facts.holding_ombudsman_at is None
+            and event.data.get("ombudsman_rights") is True
+        ):
+            facts.holding_ombudsman_at = at
+        if _APPEALED in meanings:
             facts.appealed = True
-        elif name == ASSESSED:
+        if _ASSESSED in meanings:
             facts.assessed = True
-        if name in ENDING_EVENTS or event.to_state in TERMINAL_STATES:
+        if _ASSIGNED in meanings:
+            facts.assigned = True
+        if vocabulary.ends(event.name, event.to_state):
             facts.open = False
             if facts.ended_at is None:
                 facts.ended_at = at
-                facts.ended_by = name
-            if name == CLOSED and facts.closed_at is None:
+                facts.rejected = _REJECTED in meanings
+            if _CLOSED in meanings and facts.closed_at is None:
                 facts.closed_at = at
     outcome = complaint.outcome
     if outcome is None and complaint.decision is not None:
@@ -175,7 +174,7 @@ class Standing:
         self.classification = classification
         self.product = product
         self.regime = regime
-        self.in_scope = facts.ended_by != REJECTED and outcome not in OUT_OF_SCOPE
+        self.in_scope = not facts.rejected and outcome not in OUT_OF_SCOPE
 
 
 OUT_OF_SCOPE = frozenset({Outcome.NOT_A_COMPLAINT, Outcome.DUPLICATE})
@@ -186,27 +185,27 @@ or a duplicate already counted under its original (counted once)."""
 def _episodes(complaint: Complaint, as_of: datetime) -> tuple[Episode, ...]:
     current = Episode(complaint.received_at, reopened=False)
     found = [current]
+    vocabulary = vocabulary_for(complaint.workflow)
     for event in complaint.history:
         at = event.at
         if at > as_of:
             break
-        name = event.name
-        if name == REOPENED:
+        meanings = vocabulary.meanings_of(event.name)
+        if _REOPENED in meanings:
             if current.closed_at is not None:
                 current = Episode(at, reopened=True)
                 found.append(current)
             continue
         if current.closed_at is not None:
             continue
-        if name == HOLDING:
+        if _HOLDING in meanings:
             if (
                 current.holding_at is None
                 and event.data.get("ombudsman_rights") is True
             ):
                 current.holding_at = at
-        elif name == COMMUNICATED or (
-            name != REJECTED
-            and (name in ENDING_EVENTS or event.to_state in TERMINAL_STATES)
+        elif _COMMUNICATED in meanings or (
+            _REJECTED not in meanings and vocabulary.ends(event.name, event.to_state)
         ):
             current.closed_at = at
     return tuple(found)

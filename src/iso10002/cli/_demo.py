@@ -26,12 +26,18 @@ from iso10002.cli._simulate import SimulationResult, simulate
 from iso10002.model import Channel
 from iso10002.repositories import Query
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.vocabulary import StandardState
 
 __all__ = ["demo"]
 
 DEFAULT_DB = "iso10002-demo.db"
 _MAX_COMPLAINTS = 1_000_000
-_ENDED = ("closed", "withdrawn", "rejected")
+_CLOSED, _WITHDRAWN, _REJECTED = (
+    StandardState.CLOSED.value,
+    StandardState.WITHDRAWN.value,
+    StandardState.REJECTED.value,
+)
+_ENDED = (_CLOSED, _WITHDRAWN, _REJECTED)
 
 
 def _advance(bar: tqdm[Any], done: int) -> None:
@@ -79,9 +85,9 @@ def _summary(
         ),
         "  channels:  " + ", ".join(f"{name} {n:,}" for n, name in channels if n),
         (
-            f"  ended:     closed {status['closed']:,}, "
-            f"withdrawn {status['withdrawn']:,} (duplicates {steps['link']:,}), "
-            f"not a complaint {status['rejected']:,}; still open {still_open:,}"
+            f"  ended:     closed {status[_CLOSED]:,}, "
+            f"withdrawn {status[_WITHDRAWN]:,} (duplicates {steps['link']:,}), "
+            f"not a complaint {status[_REJECTED]:,}; still open {still_open:,}"
         ),
         (
             f"  along the way: {steps['escalate']:,} escalated, "

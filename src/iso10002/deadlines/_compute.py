@@ -29,6 +29,7 @@ from iso10002.deadlines._starts import (
 from iso10002.deadlines._timeline import Timeline, timeline_of
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
+from iso10002.vocabulary import STANDARD_VOCABULARY, vocabulary_for
 
 if TYPE_CHECKING:
     from iso10002.model import HistoryEvent
@@ -42,8 +43,8 @@ __all__ = [
     "recompute_due_dates",
 ]
 
-DEFAULT_PAUSED_STATES: frozenset[str] = frozenset({"awaiting_complainant"})
-"""States in which the clock stops by default (the standard workflow's waiting one)."""
+DEFAULT_PAUSED_STATES: frozenset[str] = STANDARD_VOCABULARY.paused_states
+"""The standard workflow's paused states (a complaint's own workflow's by default)."""
 
 EXTENDED_EVENT = "DeadlineExtended"
 """The event recording a deliberate extension; its data names ``step``, ``reason``."""
@@ -234,7 +235,7 @@ def _one(  # noqa: C901, PLR0912, PLR0913, PLR0917 - the inputs of one step's co
         )
         triggered = (
             extension is not None
-            and any(m.matches(event.name, event.data) for m in extension.triggers)
+            and timeline.matches(extension.triggers, event)
             and extension.accepts(event.data)
         )
         if not (explicit or triggered):
@@ -310,7 +311,7 @@ def compute_deadlines(
     pack: Pack,
     calendar: BusinessCalendar,
     *,
-    paused_states: frozenset[str] = DEFAULT_PAUSED_STATES,
+    paused_states: frozenset[str] | None = None,
     now: datetime | None = None,
 ) -> tuple[ComputedDeadline, ...]:
     """Compute every step's deadline from the complaint's history alone.
@@ -323,7 +324,8 @@ def compute_deadlines(
         complaint: The complaint.
         pack: The deadline rules (see :func:`get_pack`).
         calendar: The organisation's business calendar.
-        paused_states: Workflow states that stop the clock.
+        paused_states: Workflow states that stop the clock (by default, the
+            paused states of the workflow the complaint ran under).
         now: Consider only events up to this instant, and count an ongoing
             pause up to it; by default all events, an ongoing pause up to the
             last one.
@@ -337,10 +339,13 @@ def compute_deadlines(
 
     .. versionadded:: 0.1.0
     """
+    vocabulary = vocabulary_for(getattr(complaint, "workflow", None))
+    if paused_states is None:
+        paused_states = vocabulary.paused_states
     _check(complaint, pack, calendar, paused_states)
     if now is not None:
         aware_instant("now", now)
-    timeline = timeline_of(complaint.history, paused_states, now)
+    timeline = timeline_of(complaint.history, paused_states, now, vocabulary)
     void = timeline.first(pack.void_by)
     starts: dict[bool, Start] = {}
     return tuple(
@@ -354,7 +359,7 @@ def project_due_dates(
     pack: Pack,
     calendar: BusinessCalendar,
     *,
-    paused_states: frozenset[str] = DEFAULT_PAUSED_STATES,
+    paused_states: frozenset[str] | None = None,
 ) -> tuple[DueDate, ...]:
     """Return the due dates to store on the complaint for indexing.
 
@@ -368,7 +373,8 @@ def project_due_dates(
         complaint: The complaint.
         pack: The deadline rules.
         calendar: The organisation's business calendar.
-        paused_states: Workflow states that stop the clock.
+        paused_states: Workflow states that stop the clock (by default, the
+            paused states of the workflow the complaint ran under).
 
     Returns:
         The projection, one :class:`~iso10002.model.DueDate` per binding step.
@@ -392,7 +398,7 @@ def recompute_due_dates(
     pack: Pack,
     calendar: BusinessCalendar,
     *,
-    paused_states: frozenset[str] = DEFAULT_PAUSED_STATES,
+    paused_states: frozenset[str] | None = None,
 ) -> Iterator[tuple[Complaint, tuple[DueDate, ...]]]:
     """Recompute the projection for many complaints, e.g. after a new bank holiday.
 
@@ -400,7 +406,8 @@ def recompute_due_dates(
         complaints: The complaints to check (any iterable; read lazily).
         pack: The deadline rules now in force.
         calendar: The calendar now in force.
-        paused_states: Workflow states that stop the clock.
+        paused_states: Workflow states that stop the clock (by default, the
+            paused states of the workflow the complaint ran under).
 
     Yields:
         ``(complaint, due_dates)`` for each complaint whose stored

@@ -19,6 +19,7 @@ from iso10002.model._checks import (
     to_tuple,
     tuple_of,
 )
+from iso10002.vocabulary import Meaning, standard_event
 
 __all__ = [
     "ClassificationMatch",
@@ -281,7 +282,7 @@ class Extension:
         default=None, validator=optional(instance_of(Measure))
     )
     triggers: tuple[EventMatch, ...] = attrs.field(
-        default=(EventMatch(event="HoldingResponseSent"),),
+        default=(EventMatch(event=standard_event(Meaning.HOLDING_RESPONSE)),),
         converter=to_tuple,
         validator=tuple_of(EventMatch, max_items=20),
     )
@@ -316,8 +317,8 @@ def stated(data: Mapping[str, Any], key: str) -> Any:
 
 
 _DEFAULT_MET_BY = {
-    "acknowledge": (EventMatch(event="ComplaintAcknowledged"),),
-    "final_response": (EventMatch(event="DecisionCommunicated"),),
+    "acknowledge": (EventMatch(event=standard_event(Meaning.ACKNOWLEDGED)),),
+    "final_response": (EventMatch(event=standard_event(Meaning.COMMUNICATED)),),
 }
 
 
@@ -461,8 +462,8 @@ class Pack:
     )
     void_by: tuple[EventMatch, ...] = attrs.field(
         default=(
-            EventMatch(event="ComplaintWithdrawn"),
-            EventMatch(event="ComplaintRejected"),
+            EventMatch(event=standard_event(Meaning.WITHDRAWN)),
+            EventMatch(event=standard_event(Meaning.REJECTED)),
         ),
         converter=to_tuple,
         validator=tuple_of(EventMatch, max_items=20),

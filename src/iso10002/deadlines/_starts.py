@@ -70,14 +70,10 @@ def effective(deadline: Deadline, complaint: Complaint) -> Effective:
     )
 
 
-def _matches(events: tuple[EventMatch, ...], event: HistoryEvent) -> bool:
-    return any(m.matches(event.name, event.data) for m in events)
-
-
 def first_event(timeline: Timeline, events: tuple[EventMatch, ...]) -> datetime | None:
     """Return when the first event matching ``events`` happened, if one did."""
     for _, event in timeline.events:
-        if _matches(events, event):
+        if timeline.matches(events, event):
             return event.at
     return None
 
@@ -90,7 +86,7 @@ def latest_event(
     for _, event in timeline.events:
         if event.at > until:
             break
-        if event.at > after and _matches(events, event):
+        if event.at > after and timeline.matches(events, event):
             found = event.at
     return found
 

@@ -9,7 +9,7 @@ import attrs
 
 from iso10002.calendars import BusinessCalendar
 from iso10002.calendars._base import aware_instant
-from iso10002.deadlines._compute import DEFAULT_PAUSED_STATES, compute_deadlines
+from iso10002.deadlines._compute import compute_deadlines
 from iso10002.deadlines._rules import DeadlineKind, Pack
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
@@ -72,7 +72,7 @@ def status_of_deadlines(  # noqa: PLR0913 - keyword options with defaults
     *,
     pack: Pack,
     calendar: BusinessCalendar,
-    paused_states: frozenset[str] = DEFAULT_PAUSED_STATES,
+    paused_states: frozenset[str] | None = None,
     margin: timedelta = DEFAULT_MARGIN,
 ) -> tuple[DeadlineStatus, ...]:
     """Say where each of the complaint's deadlines stands at ``now``.
@@ -85,7 +85,8 @@ def status_of_deadlines(  # noqa: PLR0913 - keyword options with defaults
         now: The instant to judge at (timezone-aware).
         pack: The deadline rules.
         calendar: The organisation's business calendar.
-        paused_states: Workflow states that stop the clock.
+        paused_states: Workflow states that stop the clock (by default, the
+            paused states of the workflow the complaint ran under).
         margin: A pending deadline due within this is at risk.
 
     Returns:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from iso10002.vocabulary import STANDARD_VOCABULARY, Vocabulary
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -28,21 +30,37 @@ class Pause:
 class Timeline:
     """The events of a history up to a horizon, and the pauses among them.
 
+    Packs name the standard events (``ComplaintAcknowledged`` meets the
+    acknowledgement); an event is found under its own name and under the
+    standard name of each meaning ``vocabulary`` gives it, so a renamed
+    event meets, extends and voids deadlines as the standard one does.
+
     Args:
         history: The complaint's events, oldest first.
         paused_states: Workflow states in which the clock is stopped.
         now: Ignore events after this instant (all events when ``None``).
+        vocabulary: The meanings of the complaint's workflow.
     """
 
-    __slots__ = ("by_name", "events", "extended", "horizon", "pauses", "state")
+    __slots__ = (
+        "by_name",
+        "events",
+        "extended",
+        "horizon",
+        "pauses",
+        "state",
+        "vocabulary",
+    )
 
     def __init__(
         self,
         history: Sequence[HistoryEvent],
         paused_states: frozenset[str],
         now: datetime | None,
+        vocabulary: Vocabulary = STANDARD_VOCABULARY,
     ) -> None:
         """Scan the history once."""
+        self.vocabulary = vocabulary
         self.events: list[tuple[int, HistoryEvent]] = []
         # The events of each name, oldest first: a search looks only at the
         # events whose name it could match, not the whole history.
@@ -66,7 +84,8 @@ class Timeline:
             if now is not None and event.at > now:
                 break
             self.events.append((index, event))
-            self.by_name.setdefault(event.name, []).append((index, event))
+            for name in self.vocabulary.standard_names(event.name):
+                self.by_name.setdefault(name, []).append((index, event))
             if event.name == "DeadlineExtended":
                 self.extended = True
             if event.to_state is None:
@@ -86,7 +105,7 @@ class Timeline:
         self, events: Sequence[HistoryEvent], paused_states: frozenset[str]
     ) -> Timeline:
         """Return a new timeline (no ``now``) with ``events`` appended to this one's."""
-        new = Timeline((), paused_states, None)
+        new = Timeline((), paused_states, None, self.vocabulary)
         new.events = self.events.copy()
         new.by_name = {name: found.copy() for name, found in self.by_name.items()}
         new.pauses = [Pause(pause.start, pause.end) for pause in self.pauses]
@@ -102,13 +121,19 @@ class Timeline:
             for index, event in self.by_name.get(match.event, ()):
                 if found is not None and index >= found[0]:
                     break
-                if match.matches(event.name, event.data):
+                if match.matches(match.event, event.data):
                     found = index, event
                     break
         return found
 
+    def matches(self, matches: Sequence[EventMatch], event: HistoryEvent) -> bool:
+        """Tell whether any of ``matches`` accepts ``event`` (by any of its names)."""
+        names = self.vocabulary.standard_names(event.name)
+        return any(m.matches(n, event.data) for m in matches for n in names)
+
 
 _last: tuple[tuple[HistoryEvent, ...], frozenset[str], Timeline] | None = None
+# (the timeline's own vocabulary is compared too)
 # The last timeline built for a whole history (no ``now``): a step's history is
 # the previous one plus its event, so only the new events are scanned.
 
@@ -117,25 +142,30 @@ def timeline_of(
     history: Sequence[HistoryEvent],
     paused_states: frozenset[str],
     now: datetime | None,
+    vocabulary: Vocabulary = STANDARD_VOCABULARY,
 ) -> Timeline:
-    """Return ``Timeline(history, paused_states, now)``, reusing the last one built.
+    """Return ``Timeline(history, paused_states, now, vocabulary)``, reusing the last.
 
     Timelines are not changed once built, so the last one is shared or
     extended when ``history`` starts with the history it was built for.
     """
     global _last  # noqa: PLW0603 - a one-entry cache, replaced whole
     if now is not None or not isinstance(history, tuple):
-        return Timeline(history, paused_states, now)
+        return Timeline(history, paused_states, now, vocabulary)
     last = _last
     if last is not None:
         seen, paused, timeline = last
-        if paused == paused_states and len(seen) <= len(history):
+        if (
+            paused == paused_states
+            and timeline.vocabulary is vocabulary
+            and len(seen) <= len(history)
+        ):
             if len(seen) == len(history) and seen is history:
                 return timeline
             if seen and history[: len(seen)] == seen:
                 timeline = timeline.extended_by(history[len(seen) :], paused_states)
                 _last = history, paused_states, timeline
                 return timeline
-    timeline = Timeline(history, paused_states, None)
+    timeline = Timeline(history, paused_states, None, vocabulary)
     _last = history, paused_states, timeline
     return timeline

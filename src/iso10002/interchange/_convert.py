@@ -36,11 +36,15 @@ from iso10002.model import (
     RemedyKind,
     Subject,
 )
+from iso10002.vocabulary import Meaning, StandardState
 
 __all__ = ["RowResult", "complaint_id", "convert_row"]
 
 _NOT_IN_SOURCE = "(not in the source)"
-_TERMINAL = {"closed": None, "withdrawn": Outcome.WITHDRAWN}
+_TERMINAL = {
+    StandardState.CLOSED.value: None,
+    StandardState.WITHDRAWN.value: Outcome.WITHDRAWN,
+}
 
 
 @attrs.frozen
@@ -128,7 +132,7 @@ def _events(
         found[rule.event] = (at, {"precision": "day"} if day else {})
     _flags(work, flags, found)
     events = []
-    previous, previous_name = received, "received"
+    previous, previous_name = received, StandardState.RECEIVED.value
     columns = {r.event: r.column for r in work.m.events}
     for key in EVENTS:
         if key not in found:
@@ -158,14 +162,19 @@ def _decision(
     work: RowWork, events: Mapping[str, datetime], outcome: Outcome | None
 ) -> Decision | None:
     if outcome is None or (
-        "withdrawn" in events and not {"decided", "communicated"} & set(events)
+        Meaning.WITHDRAWN.value in events
+        and not {Meaning.DECIDED.value, Meaning.COMMUNICATED.value} & set(events)
     ):
         return None  # a withdrawal is not a decision
     decided_at = None
-    for key in ("decided", "communicated", "closed"):
+    for key in (
+        Meaning.DECIDED.value,
+        Meaning.COMMUNICATED.value,
+        Meaning.CLOSED.value,
+    ):
         if key in events:
             decided_at = events[key]
-            if key != "decided":
+            if key != Meaning.DECIDED.value:
                 work.assumptions.append(f"decision: dated by the {key} event")
             break
     if decided_at is None:
@@ -273,7 +282,7 @@ def _external_ids(work: RowWork) -> tuple[ExternalId, ...]:
     return tuple(found)
 
 
-_DECIDING = EVENTS["decided"].name
+_DECIDING = EVENTS[Meaning.DECIDED.value].name
 
 
 def with_facts(complaint: Complaint) -> Complaint:
@@ -386,8 +395,8 @@ def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C
     events = _events(work, received_at) if received_at is not None else []
     instants = {key_: at for key_, at, _ in events}
     outcome = work.value("outcome")
-    last = events[-1][0] if events else "received"
-    if last == "withdrawn" and outcome is None:
+    last = events[-1][0] if events else StandardState.RECEIVED.value
+    if last == Meaning.WITHDRAWN.value and outcome is None:
         outcome = Outcome.WITHDRAWN
     decision = _decision(work, instants, outcome)
     if work.problems or received_at is None:
@@ -403,11 +412,11 @@ def convert_row(mapping: ImportMapping, row: SourceRow) -> RowResult:  # noqa: C
             name=RECEIVED_EVENT,
             at=received_at,
             actor=actor,
-            to_state="received",
+            to_state=StandardState.RECEIVED.value,
             data=received_data,
         )
     ]
-    state = "received"
+    state = StandardState.RECEIVED.value
     for key_, at, data in events:
         kind = EVENTS[key_]
         history.append(

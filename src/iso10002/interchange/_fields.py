@@ -15,6 +15,7 @@ from iso10002.model import (
     RemedyKind,
     Severity,
 )
+from iso10002.vocabulary import Meaning, StandardState, standard_event
 
 __all__ = [
     "EVENTS",
@@ -115,17 +116,28 @@ class EventKind:
     to_state: str | None  # None: the state does not change
 
 
+_M = Meaning
+_S = StandardState
+
+
+def _kind(meaning: Meaning, trigger: str, to_state: StandardState | None) -> EventKind:
+    return EventKind(
+        standard_event(meaning), trigger, None if to_state is None else to_state.value
+    )
+
+
 EVENTS: dict[str, EventKind] = {
-    "acknowledged": EventKind("ComplaintAcknowledged", "acknowledge", "acknowledged"),
-    "assessed": EventKind("ComplaintAssessed", "assess", "assessed"),
-    "decided": EventKind("DecisionMade", "decide", "decided"),
-    "communicated": EventKind(
-        "DecisionCommunicated", "communicate_decision", "decision_communicated"
-    ),
-    "accepted": EventKind("ComplainantAccepted", "accept_decision", None),
-    "appealed": EventKind("ComplainantRejected", "reject_decision", "internal_review"),
-    "closed": EventKind("ComplaintClosed", "close", "closed"),
-    "withdrawn": EventKind("ComplaintWithdrawn", "withdraw", "withdrawn"),
-    "reopened": EventKind("ComplaintReopened", "reopen", "investigating"),
+    meaning.value: _kind(meaning, trigger, to_state)
+    for meaning, trigger, to_state in (
+        (_M.ACKNOWLEDGED, "acknowledge", _S.ACKNOWLEDGED),
+        (_M.ASSESSED, "assess", _S.ASSESSED),
+        (_M.DECIDED, "decide", _S.DECIDED),
+        (_M.COMMUNICATED, "communicate_decision", _S.DECISION_COMMUNICATED),
+        (_M.ACCEPTED, "accept_decision", None),
+        (_M.APPEALED, "reject_decision", _S.INTERNAL_REVIEW),
+        (_M.CLOSED, "close", _S.CLOSED),
+        (_M.WITHDRAWN, "withdraw", _S.WITHDRAWN),
+        (_M.REOPENED, "reopen", _S.INVESTIGATING),
+    )
 }
 """The events a mapping may synthesise, in the order they enter a history."""

@@ -40,10 +40,10 @@ from iso10002.model._values import (
     Subject,
     WorkflowRef,
 )
+from iso10002.vocabulary import RECEIVED_EVENT, StandardState
 
 __all__ = ["IMPORTED", "RECEIVED_EVENT", "Complaint", "ComplaintForm"]
 
-RECEIVED_EVENT = "ComplaintReceived"
 """Name of the first event in every complaint's history."""
 
 IMPORTED = "import"
@@ -220,7 +220,7 @@ class Complaint:
         received_at: datetime,
         channel: Channel,
         received_by: str,
-        status: str = "received",
+        status: str = StandardState.RECEIVED.value,
         workflow: WorkflowRef | None = None,
     ) -> Complaint:
         """Create version 1 of a complaint from an intake form (ISO 10002 7.3).

@@ -25,7 +25,7 @@ def _name(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     ):
         raise ValidationError.single(
             attribute.name,
-            "must be a CamelCase event name such as 'ComplaintAcknowledged'",
+            "must be a CamelCase event name such as 'StepTaken'",
         )
 
 

@@ -13,6 +13,7 @@ from iso10002.model import Complaint, DueDate, HistoryEvent, Outcome
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Edition, Principle
 from iso10002.principles._profile import OrganisationProfile
+from iso10002.vocabulary import STANDARD_VOCABULARY, vocabulary_for
 
 __all__ = [
     "TERMINAL_STATES",
@@ -22,6 +23,7 @@ __all__ = [
     "events_named",
     "final_outcome",
     "folded",
+    "in_states",
     "is_open",
     "names",
     "outcomes",
@@ -31,7 +33,7 @@ __all__ = [
     "to_severity",
 ]
 
-TERMINAL_STATES = frozenset({"closed", "withdrawn", "rejected"})
+TERMINAL_STATES = STANDARD_VOCABULARY.terminal_states
 """Standard workflow states in which a complaint is no longer being handled."""
 
 
@@ -173,13 +175,39 @@ def profile_of(context: PolicyContext) -> OrganisationProfile | None:
 
 
 def events_named(complaint: Complaint, names: Collection[str]) -> list[HistoryEvent]:
-    """Return the complaint's history events whose name is in ``names``."""
-    return [e for e in complaint.history if e.name in names]
+    """Return the complaint's history events named (or meaning) one of ``names``.
+
+    An event matches by its own name or by the standard name of a meaning
+    it carries in the complaint's workflow (a renamed acknowledgement
+    matches ``ComplaintAcknowledged``).
+    """
+    standard_names = vocabulary_for(complaint.workflow).standard_names
+    return [
+        e
+        for e in complaint.history
+        if not set(standard_names(e.name)).isdisjoint(names)
+    ]
+
+
+def in_states(complaint: Complaint, states: Collection[str]) -> bool:
+    """Tell whether the complaint is in one of ``states`` (standard state names).
+
+    A renamed state counts as the standard state it plays: the one the
+    event that entered it leads to in the standard workflow (see
+    :meth:`iso10002.vocabulary.Vocabulary.standard_states`).
+    """
+    if complaint.status in states:
+        return True
+    for event in reversed(complaint.history):
+        if event.to_state == complaint.status and event.from_state != event.to_state:
+            played = vocabulary_for(complaint.workflow).standard_states(event.name)
+            return not played.isdisjoint(states)
+    return False
 
 
 def is_open(complaint: Complaint) -> bool:
     """Tell whether the complaint is still being handled."""
-    return complaint.status not in TERMINAL_STATES
+    return complaint.status not in vocabulary_for(complaint.workflow).terminal_states
 
 
 def final_outcome(complaint: Complaint) -> Outcome | None:

@@ -14,13 +14,16 @@ from iso10002.model import Complaint
 from iso10002.principles._base import (
     BasePolicy,
     check_id,
+    events_named,
     folded,
+    in_states,
     names,
     to_frozenset,
     to_severity,
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, StandardState, standard_event
 
 __all__ = ["OwnerAssigned", "StepsHaveNamedActors"]
 
@@ -54,10 +57,12 @@ class OwnerAssigned(BasePolicy):
         default="iso10002.accountability.owner-assigned", validator=check_id
     )
     states: frozenset[str] = attrs.field(
-        default=frozenset({"investigating"}), converter=to_frozenset, validator=names
+        default=frozenset({StandardState.INVESTIGATING.value}),
+        converter=to_frozenset,
+        validator=names,
     )
     events: frozenset[str] = attrs.field(
-        default=frozenset({"InvestigationStarted"}),
+        default=frozenset({standard_event(Meaning.INVESTIGATED)}),
         converter=to_frozenset,
         validator=names,
     )
@@ -80,9 +85,9 @@ class OwnerAssigned(BasePolicy):
         del context
         if complaint.assignee is not None:
             return []
-        if any(e.name in self.events for e in complaint.history):
+        if events_named(complaint, self.events):
             level = self.severity
-        elif complaint.status in self.states:
+        elif in_states(complaint, self.states):
             level = FindingSeverity.WARNING
         else:
             return []
@@ -124,12 +129,13 @@ class StepsHaveNamedActors(BasePolicy):
     )
     steps: frozenset[str] = attrs.field(
         default=frozenset(
-            {
-                "ComplaintAssessed",
-                "DecisionMade",
-                "DecisionCommunicated",
-                "ComplaintClosed",
-            }
+            standard_event(m)
+            for m in (
+                Meaning.ASSESSED,
+                Meaning.DECIDED,
+                Meaning.COMMUNICATED,
+                Meaning.CLOSED,
+            )
         ),
         converter=to_frozenset,
         validator=names,
@@ -166,8 +172,8 @@ class StepsHaveNamedActors(BasePolicy):
                 sequence=e.sequence,
                 event=e.name,
             )
-            for e in complaint.history
-            if e.name in self.steps and folded(e.actor) in anonymous
+            for e in events_named(complaint, self.steps)
+            if folded(e.actor) in anonymous
         ]
         decision = complaint.decision
         if decision is not None and folded(decision.decided_by) in anonymous:

@@ -23,6 +23,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, vocabulary_for
 
 __all__ = ["NeedToKnow", "NoPersonalDataInHistory"]
 
@@ -94,9 +95,12 @@ class NeedToKnow(BasePolicy):
             allowed.add(profile.accountable_manager)
         if complaint.assignee:
             allowed.add(complaint.assignee)
+        vocabulary = vocabulary_for(complaint.workflow)
         for event in complaint.history:
             assignee = event.data.get("assignee")
-            if event.name == "ComplaintAssigned" and isinstance(assignee, str):
+            if vocabulary.means(event.name, Meaning.ASSIGNED) and isinstance(
+                assignee, str
+            ):
                 allowed.add(assignee)
         actors = {e.actor for e in complaint.history}
         if context.previous is not None:

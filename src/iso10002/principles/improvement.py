@@ -15,6 +15,7 @@ from iso10002.principles._base import (
     BasePolicy,
     check_id,
     final_outcome,
+    in_states,
     names,
     outcomes,
     to_frozenset,
@@ -23,6 +24,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import StandardState
 
 __all__ = ["RootCauseRecorded"]
 
@@ -57,7 +59,9 @@ class RootCauseRecorded(BasePolicy):
         default="iso10002.improvement.root-cause-recorded", validator=check_id
     )
     closing_states: frozenset[str] = attrs.field(
-        default=frozenset({"closed"}), converter=to_frozenset, validator=names
+        default=frozenset({StandardState.CLOSED.value}),
+        converter=to_frozenset,
+        validator=names,
     )
     blocking_outcomes: frozenset[Outcome] = attrs.field(
         default=frozenset({Outcome.UPHELD}), converter=to_outcomes, validator=outcomes
@@ -85,7 +89,7 @@ class RootCauseRecorded(BasePolicy):
         """
         del context
         outcome = final_outcome(complaint)
-        if complaint.status not in self.closing_states or outcome is None:
+        if outcome is None or not in_states(complaint, self.closing_states):
             return []
         if outcome in self.blocking_outcomes:
             level = self.severity

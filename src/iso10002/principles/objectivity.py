@@ -22,6 +22,7 @@ from iso10002.principles._base import (
 )
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, standard_event, vocabulary_for
 
 __all__ = ["ComplainantHeardBeforeDecision", "HandlerNotConflicted"]
 
@@ -130,12 +131,12 @@ class ComplainantHeardBeforeDecision(BasePolicy):
         default="iso10002.objectivity.complainant-heard", validator=check_id
     )
     request_events: frozenset[str] = attrs.field(
-        default=frozenset({"InformationRequested"}),
+        default=frozenset({standard_event(Meaning.INFORMATION_REQUESTED)}),
         converter=to_frozenset,
         validator=names,
     )
     reply_events: frozenset[str] = attrs.field(
-        default=frozenset({"InformationReceived"}),
+        default=frozenset({standard_event(Meaning.INFORMATION_RECEIVED)}),
         converter=to_frozenset,
         validator=names,
     )
@@ -157,12 +158,14 @@ class ComplainantHeardBeforeDecision(BasePolicy):
         """
         del context
         outstanding: int | None = None
+        vocabulary = vocabulary_for(complaint.workflow)
         for event in complaint.history:
-            if event.name == "DecisionMade":
+            if vocabulary.means(event.name, Meaning.DECIDED):
                 break
-            if event.name in self.request_events:
+            names = vocabulary.standard_names(event.name)
+            if not self.request_events.isdisjoint(names):
                 outstanding = event.sequence
-            elif event.name in self.reply_events:
+            elif not self.reply_events.isdisjoint(names):
                 outstanding = None
         else:
             return []

@@ -22,6 +22,7 @@ from iso10002.model import Complaint
 from iso10002.principles._base import (
     BasePolicy,
     check_id,
+    events_named,
     names,
     to_frozenset,
     to_severity,
@@ -29,6 +30,7 @@ from iso10002.principles._base import (
 from iso10002.principles._pack_guard import PackEscalationWording
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
+from iso10002.vocabulary import Meaning, standard_event
 
 __all__ = [
     "HoldingResponseContent",
@@ -83,12 +85,16 @@ class SummaryResolutionCommunicated(BasePolicy):
     business_days: int = attrs.field(default=3, validator=_days)
     zone: str = attrs.field(default="Europe/London")
     resolution_events: frozenset[str] = attrs.field(
-        default=frozenset({"ComplainantAccepted", "ComplaintClosed"}),
+        default=frozenset(
+            {standard_event(Meaning.ACCEPTED), standard_event(Meaning.CLOSED)}
+        ),
         converter=to_frozenset,
         validator=names,
     )
     communication_events: frozenset[str] = attrs.field(
-        default=frozenset({"SummaryResolutionSent", "DecisionCommunicated"}),
+        default=frozenset(
+            {"SummaryResolutionSent", standard_event(Meaning.COMMUNICATED)}
+        ),
         converter=to_frozenset,
         validator=names,
     )
@@ -130,9 +136,7 @@ class SummaryResolutionCommunicated(BasePolicy):
         Returns:
             One finding if a communication is missing, else none.
         """
-        resolved = next(
-            (e for e in complaint.history if e.name in self.resolution_events), None
-        )
+        resolved = next(iter(events_named(complaint, self.resolution_events)), None)
         if resolved is None:
             return []
         calendar = context.calendar
@@ -142,8 +146,8 @@ class SummaryResolutionCommunicated(BasePolicy):
         if resolved.at > window_end:
             return []
         decision = complaint.decision
-        if (decision is not None and decision.communicated_at is not None) or any(
-            e.name in self.communication_events for e in complaint.history
+        if (decision is not None and decision.communicated_at is not None) or (
+            events_named(complaint, self.communication_events)
         ):
             return []
         return [
@@ -222,7 +226,7 @@ class HoldingResponseContent(BasePolicy):
     )
 
     id: str = attrs.field(default="uk.fca.disp.holding-response", validator=check_id)
-    event: str = attrs.field(default="HoldingResponseSent")
+    event: str = attrs.field(default=standard_event(Meaning.HOLDING_RESPONSE))
     required: frozenset[str] = attrs.field(
         default=frozenset(key for key, _ in _HOLDING_FACTS),
         converter=to_frozenset,
@@ -246,9 +250,7 @@ class HoldingResponseContent(BasePolicy):
         """
         del context
         found = []
-        for event in complaint.history:
-            if event.name != self.event:
-                continue
+        for event in events_named(complaint, (self.event,)):
             data = dict(event.data)
             # Since 0.2.0 the event records the reason as ``reason_code`` (its
             # text is a personal note); earlier events recorded ``reason``.

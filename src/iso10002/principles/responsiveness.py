@@ -14,7 +14,6 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles._base import (
-    TERMINAL_STATES,
     BasePolicy,
     check_id,
     deadline_problem,
@@ -27,22 +26,33 @@ from iso10002.principles._base import (
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
 from iso10002.principles._profile import DEFAULT_KEEP_INFORMED_INTERVAL
+from iso10002.vocabulary import (
+    STANDARD_VOCABULARY,
+    Meaning,
+    standard_event,
+    vocabulary_for,
+)
 
 __all__ = ["CONTACT_EVENTS", "PAUSED_STATES", "AcknowledgedOnTime", "KeptInformed"]
 
 CONTACT_EVENTS = frozenset(
     {
-        "ComplaintAcknowledged",
-        "HoldingResponseSent",
-        "InformationRequested",
+        *(
+            standard_event(m)
+            for m in (
+                Meaning.ACKNOWLEDGED,
+                Meaning.HOLDING_RESPONSE,
+                Meaning.INFORMATION_REQUESTED,
+                Meaning.COMMUNICATED,
+                Meaning.CLOSED,
+            )
+        ),
         "ProgressUpdateSent",
-        "DecisionCommunicated",
-        "ComplaintClosed",
     }
 )
 """History events that tell the complainant something (keep-informed contacts)."""
 
-PAUSED_STATES = frozenset({"awaiting_complainant"})
+PAUSED_STATES = STANDARD_VOCABULARY.paused_states
 """States in which the organisation waits for the complainant."""
 
 
@@ -185,16 +195,19 @@ class KeptInformed(BasePolicy):
         limit = self._limit(context)
         gaps: list[tuple[datetime, datetime]] = []
         since: datetime | None = complaint.received_at
+        vocabulary = vocabulary_for(complaint.workflow)
+        stops = vocabulary.paused_states | vocabulary.terminal_states
         for event in complaint.history[1:]:
-            if since is not None and event.name in self.contact_events:
+            contact = not self.contact_events.isdisjoint(
+                vocabulary.standard_names(event.name)
+            )
+            if since is not None and contact:
                 gaps.append((since, event.at))
-            if event.to_state in PAUSED_STATES or event.to_state in TERMINAL_STATES:
+            if event.to_state in stops:
                 since = None
-            elif event.name in self.contact_events or (
-                since is None and event.to_state is not None
-            ):
+            elif contact or (since is None and event.to_state is not None):
                 since = event.at
-        waiting = complaint.status in PAUSED_STATES or not is_open(complaint)
+        waiting = complaint.status in vocabulary.paused_states or not is_open(complaint)
         if since is not None and not waiting and context.now > since:
             gaps.append((since, context.now))
         return [

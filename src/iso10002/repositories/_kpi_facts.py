@@ -16,19 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from iso10002.analysis._facts import (
-    ACKNOWLEDGED,
-    APPEALED,
-    CLOSED,
-    COMMUNICATED,
-    ENDING_EVENTS,
-    NO_CLASS,
-    REOPENED,
-    TERMINAL_STATES,
-)
+from iso10002.analysis._facts import NO_CLASS
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._query import to_micros
+from iso10002.vocabulary import Meaning, Vocabulary, vocabulary_for
 
 __all__ = [
     "DEADLINE_COLUMNS",
@@ -134,7 +126,11 @@ def _money(amount: Any) -> tuple[int, int | None, str | None]:
 
 
 class HistoryScan:
-    """The instants :func:`fact_rows` reads from a history, in one pass."""
+    """The instants :func:`fact_rows` reads from a history, in one pass.
+
+    Events are read with ``vocabulary``: the meanings of the workflow the
+    complaint ran under.
+    """
 
     __slots__ = (
         "ack",
@@ -144,10 +140,12 @@ class HistoryScan:
         "is_open",
         "reopened",
         "toggles",
+        "vocabulary",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, vocabulary: Vocabulary) -> None:
         """Start before the first event."""
+        self.vocabulary = vocabulary
         self.ack: int | None = None
         self.communicated: int | None = None
         self.appealed: int | None = None
@@ -158,7 +156,7 @@ class HistoryScan:
 
     def copy(self) -> HistoryScan:
         """Return an independent copy (to extend without changing this one)."""
-        new = HistoryScan()
+        new = HistoryScan(self.vocabulary)
         for name in self.__slots__:
             setattr(new, name, getattr(self, name))
         new.toggles = self.toggles.copy()
@@ -166,28 +164,27 @@ class HistoryScan:
 
     def add(self, events: Sequence[HistoryEvent]) -> None:  # noqa: C901
         """Take ``events`` (the next ones of the history) into account."""
+        vocabulary = self.vocabulary
         for event in events:
-            name = event.name
-            if name == ACKNOWLEDGED:
-                if self.ack is None:
-                    self.ack = to_micros(event.at)
-            elif name == COMMUNICATED:
-                if self.communicated is None:
-                    self.communicated = to_micros(event.at)
-            elif name == REOPENED:
+            meanings = vocabulary.meanings_of(event.name)
+            if Meaning.REOPENED in meanings:
                 if self.reopened is None:
                     self.reopened = to_micros(event.at)
                 if not self.is_open:
                     self.toggles.append(to_micros(event.at))
                     self.is_open = True
                 continue
-            elif name == APPEALED and self.appealed is None:
+            if Meaning.ACKNOWLEDGED in meanings and self.ack is None:
+                self.ack = to_micros(event.at)
+            if Meaning.COMMUNICATED in meanings and self.communicated is None:
+                self.communicated = to_micros(event.at)
+            if Meaning.APPEALED in meanings and self.appealed is None:
                 self.appealed = to_micros(event.at)
-            if name in ENDING_EVENTS or event.to_state in TERMINAL_STATES:
+            if vocabulary.ends(event.name, event.to_state):
                 if self.is_open:
                     self.toggles.append(to_micros(event.at))
                     self.is_open = False
-                if name == CLOSED and self.closed is None:
+                if Meaning.CLOSED in meanings and self.closed is None:
                     self.closed = to_micros(event.at)
 
 
@@ -196,11 +193,13 @@ _last_scan: tuple[tuple[HistoryEvent, ...], HistoryScan] | None = None
 # events, so only those are scanned (a one-entry cache, replaced whole).
 
 
-def history_scan(history: tuple[HistoryEvent, ...]) -> HistoryScan:
+def history_scan(
+    history: tuple[HistoryEvent, ...], vocabulary: Vocabulary
+) -> HistoryScan:
     """Return the :class:`HistoryScan` of ``history`` (treat it as read-only)."""
     global _last_scan  # noqa: PLW0603 - a one-entry cache, replaced whole
     last = _last_scan
-    if last is not None:
+    if last is not None and last[1].vocabulary is vocabulary:
         seen, scan = last
         if seen is history:
             return scan
@@ -209,7 +208,7 @@ def history_scan(history: tuple[HistoryEvent, ...]) -> HistoryScan:
             scan.add(history[len(seen) :])
             _last_scan = history, scan
             return scan
-    scan = HistoryScan()
+    scan = HistoryScan(vocabulary)
     scan.add(history)
     _last_scan = history, scan
     return scan
@@ -223,7 +222,7 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
     """
     cid = complaint.id if row_id is None else row_id
     received = to_micros(complaint.received_at)
-    scan = history_scan(complaint.history)
+    scan = history_scan(complaint.history, vocabulary_for(complaint.workflow))
     ack, communicated, appealed = scan.ack, scan.communicated, scan.appealed
     closed, reopened, toggles = scan.closed, scan.reopened, scan.toggles
     outcome = complaint.outcome

@@ -26,6 +26,7 @@ from iso10002.testing._contract_support import (
 )
 from iso10002.testing._contract_time import run_threads
 from iso10002.testing._contract_worker import save_in_process
+from iso10002.vocabulary import StandardState
 
 __all__ = ["ClaimContract", "ConcurrencyContract", "EventFeedContract"]
 
@@ -374,8 +375,15 @@ class ClaimContract(ContractBase):
         """Successive claims return different matching complaints, then None."""
         claiming = self._claiming(repository)
         for n in range(1, 5):
-            repository.add(make_complaint(n, status="received" if n % 2 else "closed"))
-        query = Query(status_in=("received",))
+            repository.add(
+                make_complaint(
+                    n,
+                    status=StandardState.RECEIVED.value
+                    if n % 2
+                    else StandardState.CLOSED.value,
+                )
+            )
+        query = Query(status_in=(StandardState.RECEIVED.value,))
         first = claiming.claim_next(query, worker="w1")
         second = claiming.claim_next(query, worker="w2")
         assert first is not None

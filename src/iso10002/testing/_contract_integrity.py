@@ -33,6 +33,7 @@ from iso10002.testing._contract_support import (
     next_version,
     read_feed,
 )
+from iso10002.vocabulary import StandardState
 
 __all__ = ["ErasureIntegrityContract", "VolumeContract"]
 
@@ -237,11 +238,15 @@ class VolumeContract(ContractBase):
         self, repository: ComplaintRepository
     ) -> None:
         """Storing ``volume`` complaints of six events each keeps every count exact."""
-        statuses = ("received", "investigating", "closed")
+        statuses = (
+            StandardState.RECEIVED.value,
+            StandardState.INVESTIGATING.value,
+            StandardState.CLOSED.value,
+        )
         for n in range(1, self.volume + 1):
             repository.add(make_complaint(n, events=6, status=statuses[n % 3]))
         assert repository.count(Query()) == self.volume
-        closed = Query(status_in=("closed",))
+        closed = Query(status_in=(StandardState.CLOSED.value,))
         assert repository.count(closed) == sum(
             1 for n in range(1, self.volume + 1) if n % 3 == 2
         )

@@ -27,6 +27,7 @@ from iso10002.testing._contract_support import (
     next_version,
     read_pages,
 )
+from iso10002.vocabulary import StandardState
 
 __all__ = ["HOSTILE_TEXT", "BasicStorageContract", "QueryContract"]
 
@@ -101,8 +102,10 @@ class BasicStorageContract(ContractBase):
     def test_save_stores_the_new_version(self, repository: ComplaintRepository) -> None:
         """After a save, get returns the new version with its new events."""
         first = repository.add(make_complaint(1))
-        second = next_version(first, status="acknowledged", assignee="agent:7")
-        third = next_version(second, status="investigating")
+        second = next_version(
+            first, status=StandardState.ACKNOWLEDGED.value, assignee="agent:7"
+        )
+        third = next_version(second, status=StandardState.INVESTIGATING.value)
         repository.save(second, expected_version=1)
         repository.save(third, expected_version=2)
         assert repository.get(first.id) == third
@@ -183,7 +186,12 @@ def _deadline(hours: float, *, met_after: float | None = None) -> DueDate:
 
 
 def _query_population() -> list[Complaint]:
-    statuses = ("received", "acknowledged", "investigating", "closed")
+    statuses = (
+        StandardState.RECEIVED.value,
+        StandardState.ACKNOWLEDGED.value,
+        StandardState.INVESTIGATING.value,
+        StandardState.CLOSED.value,
+    )
     channels = (Channel.WEB, Channel.EMAIL, Channel.PHONE)
     people = (None, "agent:1", "agent:2")
     categories = (None, "billing", "service")
@@ -230,7 +238,13 @@ def _queries() -> st.SearchStrategy[Query]:
         Query,
         status_in=st.lists(
             st.sampled_from(
-                ("received", "acknowledged", "investigating", "closed", "other")
+                (
+                    StandardState.RECEIVED.value,
+                    StandardState.ACKNOWLEDGED.value,
+                    StandardState.INVESTIGATING.value,
+                    StandardState.CLOSED.value,
+                    "other",
+                )
             ),
             max_size=2,
         ).map(tuple),
@@ -293,7 +307,9 @@ class QueryContract(ContractBase):
         """Each criterion alone selects the complaints it names."""
         cut = T0 + timedelta(hours=10)
         cases: dict[Query, Callable[[Complaint], bool]] = {
-            Query(status_in=("closed",)): lambda c: c.status == "closed",
+            Query(status_in=(StandardState.CLOSED.value,)): lambda c: (
+                c.status == StandardState.CLOSED.value
+            ),
             Query(received_from=cut): lambda c: c.received_at >= cut,
             Query(received_before=cut): lambda c: c.received_at < cut,
             Query(assignee="agent:2"): lambda c: c.assignee == "agent:2",
@@ -422,7 +438,7 @@ class QueryContract(ContractBase):
         """Passing anything but a Query raises ValidationError naming query."""
         for call in (repository.find, repository.count):
             with pytest.raises(ValidationError) as caught:
-                call({"status_in": ["received"]})  # type: ignore[arg-type]
+                call({"status_in": [StandardState.RECEIVED.value]})  # type: ignore[arg-type]
             assert caught.value.field == "query"
 
     def test_count_of_nothing_is_zero(self, repository: ComplaintRepository) -> None:

@@ -28,6 +28,7 @@ from iso10002.model import (
 from iso10002.repositories._protocol import ComplaintRepository, Page, StoredEvent
 from iso10002.repositories._query import sort_key
 from iso10002.testing._contract_time import Deadline, time_limit
+from iso10002.vocabulary import Meaning, StandardState, standard_event
 
 __all__ = [
     "T0",
@@ -66,7 +67,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
     number: int,
     *,
     received_at: datetime | None = None,
-    status: str = "received",
+    status: str = StandardState.RECEIVED.value,
     channel: Channel = Channel.WEB,
     assignee: str | None = None,
     category: str | None = None,
@@ -122,7 +123,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
             data=step_facts(receipt),
         )
     ]
-    names = ("ComplaintAcknowledged", "InvestigationStarted")
+    names = (standard_event(Meaning.ACKNOWLEDGED), standard_event(Meaning.INVESTIGATED))
     history.extend(
         HistoryEvent(
             sequence=sequence,
@@ -162,7 +163,7 @@ def make_complaint(  # noqa: PLR0913 - every field a query can select on
 def next_version(
     complaint: Complaint,
     *,
-    name: str = "InvestigationStarted",
+    name: str = standard_event(Meaning.INVESTIGATED),
     actor: str = "agent:1",
     at: datetime | None = None,
     data: dict[str, Any] | None = None,
@@ -191,9 +192,9 @@ def decided(complaint: Complaint, *, outcome: Outcome = Outcome.UPHELD) -> Compl
     at = complaint.history[-1].at + timedelta(days=1)
     return next_version(
         complaint,
-        name="ComplaintClosed",
+        name=standard_event(Meaning.CLOSED),
         at=at,
-        status="closed",
+        status=StandardState.CLOSED.value,
         decision=Decision(
             outcome=outcome, summary="Refund agreed", decided_by="lead", decided_at=at
         ),

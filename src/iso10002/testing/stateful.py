@@ -48,6 +48,7 @@ from iso10002.testing.strategies import (
     subjects,
     utc_datetimes,
 )
+from iso10002.vocabulary import Meaning, standard_event
 from iso10002.workflow import REOPEN_WINDOW, State, Step, Workflow, WorkflowDefinition
 from iso10002.workflow._data import missing_requirements
 from iso10002.workflow._validation import field_type
@@ -380,6 +381,7 @@ def _definitions(draw: st.DrawFn, max_states: int) -> WorkflowDefinition:
                 sources=(source,),
                 destination=destination,
                 event=pick(_EVENTS),
+                meanings=("internal",),
                 roles=_subset(_ROLES, draw(_MASK), 2),
                 sets=sets,
                 requires=requires,
@@ -392,7 +394,7 @@ def _definitions(draw: st.DrawFn, max_states: int) -> WorkflowDefinition:
                 trigger="reopen",
                 sources=tuple(ended),
                 destination=pick(opened),
-                event="ComplaintReopened",
+                event=standard_event(Meaning.REOPENED),
                 guards=(REOPEN_WINDOW,),
                 reopens=True,
             )

@@ -49,6 +49,7 @@ from iso10002.model import (
     Subject,
     WorkflowRef,
 )
+from iso10002.vocabulary import Meaning, StandardState, standard_event
 
 __all__ = [
     "STANDARD_STATES",
@@ -82,20 +83,7 @@ __all__ = [
     "workflow_refs",
 ]
 
-STANDARD_STATES = (
-    "received",
-    "acknowledged",
-    "assessed",
-    "investigating",
-    "awaiting_complainant",
-    "escalated",
-    "decided",
-    "decision_communicated",
-    "internal_review",
-    "closed",
-    "withdrawn",
-    "rejected",
-)
+STANDARD_STATES = tuple(s.value for s in StandardState)
 """Status names used by generated complaints (those of the standard workflow)."""
 
 _EARLIEST = datetime(2000, 1, 1)  # noqa: DTZ001 - bounds for st.datetimes are naive
@@ -436,13 +424,16 @@ def workflow_refs() -> st.SearchStrategy[WorkflowRef]:
 
 _EVENT_NAMES = st.sampled_from(
     [
-        "ComplaintAcknowledged",
-        "ComplaintAssessed",
-        "InvestigationStarted",
-        "DecisionMade",
-        "DecisionCommunicated",
-        "ComplaintClosed",
-        "InformationRequested",
+        standard_event(m)
+        for m in (
+            Meaning.ACKNOWLEDGED,
+            Meaning.ASSESSED,
+            Meaning.INVESTIGATED,
+            Meaning.DECIDED,
+            Meaning.COMMUNICATED,
+            Meaning.CLOSED,
+            Meaning.INFORMATION_REQUESTED,
+        )
     ]
 )
 
@@ -484,7 +475,7 @@ def _history(
         name=RECEIVED_EVENT,
         at=received_at,
         actor=received_by,
-        to_state="received",
+        to_state=StandardState.RECEIVED.value,
     )
     events = [first]
     count = draw(st.integers(min_value=0, max_value=max_events - 1))
@@ -596,7 +587,7 @@ STRATEGIES: dict[type, Any] = {
 
 
 def received_complaints(
-    *, statuses: tuple[str, ...] = ("received",)
+    *, statuses: tuple[str, ...] = (StandardState.RECEIVED.value,)
 ) -> st.SearchStrategy[Complaint]:
     """Generate complaints just received (version 1), cheaply.
 

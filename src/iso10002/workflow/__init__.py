@@ -19,6 +19,7 @@ from iso10002.workflow._conformance import (
     CLAUSE_7_STEPS,
     ConformanceGap,
     check_conformance,
+    conforming_definition,
 )
 from iso10002.workflow._context import StepContext
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
@@ -59,6 +60,7 @@ __all__ = [
     "WorkflowEngine",
     "WorkflowMigration",
     "check_conformance",
+    "conforming_definition",
     "expected_guards",
     "guards_off",
     "small_organisation_workflow",

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
+from iso10002.errors import InvalidWorkflowDefinition, Problem
+from iso10002.vocabulary import (
+    CLAUSE_7_MEANINGS,
+    MEANINGS,
+    Meaning,
+    declared_meanings,
+)
 from iso10002.workflow._definition import Step, WorkflowDefinition
 from iso10002.workflow._principle_guards import PRINCIPLE_GUARDS, guards_off
 
-__all__ = ["CLAUSE_7_STEPS", "ConformanceGap", "check_conformance"]
+__all__ = [
+    "CLAUSE_7_STEPS",
+    "ConformanceGap",
+    "check_conformance",
+    "conforming_definition",
+]
 
 CLAUSE_7_STEPS: dict[str, str] = {
     "7.4": "acknowledgement",
@@ -87,12 +100,71 @@ def _names(steps: Iterable[Step]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s.trigger for s in steps))
 
 
+# A step implementing one of these clauses records this meaning, or the
+# figures miss what the step did.
+_CLAUSE_MEANING = {
+    "7.4": Meaning.ACKNOWLEDGED,
+    "7.7": Meaning.DECIDED,
+    "7.8": Meaning.COMMUNICATED,
+    "7.9": Meaning.CLOSED,
+}
+
+
+def _clause_meaning_gaps(definition: WorkflowDefinition) -> list[ConformanceGap]:
+    """Name the steps that implement a clause without carrying its meaning."""
+    terminal = definition.terminal_states
+    gaps = []
+    for clause, meaning in _CLAUSE_MEANING.items():
+        lax = [
+            s
+            for s in definition.steps
+            if _implements(s, clause, terminal)
+            and meaning not in (declared_meanings(s) or ())
+        ]
+        if lax:
+            gaps.append(
+                ConformanceGap(
+                    clause=clause,
+                    code="meaning-not-carried",
+                    message=(
+                        f"{CLAUSE_7_STEPS[clause]} ({clause}) is implemented by a "
+                        f"step whose event does not mean {meaning.value!r}"
+                    ),
+                    triggers=_names(lax),
+                )
+            )
+    return gaps
+
+
+def _meaning_gaps(steps: Iterable[Step]) -> list[ConformanceGap]:
+    """Name each clause-7 meaning no step carries (its figures would read 0)."""
+    carried: set[Meaning] = set()
+    for step in steps:
+        carried |= declared_meanings(step) or frozenset()
+    return [
+        ConformanceGap(
+            clause=MEANINGS[meaning].clause,
+            code="missing-meaning",
+            message=(
+                f"no step carries the meaning {meaning.value!r} "
+                f"({MEANINGS[meaning].clause}): its figures would count nothing"
+            ),
+        )
+        for meaning in CLAUSE_7_MEANINGS
+        if meaning not in carried
+    ]
+
+
 def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, ...]:
     """List the clause-7 steps ``definition`` skips or lets be skipped.
 
     A step implements a clause when the clause is in its ``clauses``. The
     checks: every clause-7 step from acknowledgement (7.4) to closing (7.9) is
-    implemented; no decision can be reached without acknowledging and
+    implemented; every clause-7 meaning the figures count
+    (:data:`~iso10002.vocabulary.CLAUSE_7_MEANINGS`) is carried by a step,
+    and a step implementing acknowledgement, decision, communication or
+    closing carries that meaning;
+    no decision can be reached without acknowledging and
     assessing; no decision can be communicated before it is made; closing
     cannot be reached without communicating a decision; deciding,
     communicating and closing require the decision, its communication time and
@@ -108,10 +180,13 @@ def check_conformance(definition: WorkflowDefinition) -> tuple[ConformanceGap, .
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       ``guard-off`` gaps.
+       ``guard-off`` gaps; a clause-7 meaning no step carries
+       (``missing-meaning``) and a step implementing a clause without its
+       meaning (``meaning-not-carried``).
     """
     terminal = definition.terminal_states
-    gaps: list[ConformanceGap] = []
+    gaps: list[ConformanceGap] = _meaning_gaps(definition.steps)
+    gaps += _clause_meaning_gaps(definition)
     for clause, what in CLAUSE_7_STEPS.items():
         if not any(_implements(s, clause, terminal) for s in definition.steps):
             gaps.append(
@@ -180,3 +255,67 @@ def _guard_gaps(definition: WorkflowDefinition) -> list[ConformanceGap]:
         )
         for guard, (clause, triggers) in by_guard.items()
     ]
+
+
+def _gap_problems(
+    gaps: Iterable[ConformanceGap], steps: tuple[Step, ...]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for gap in gaps:
+        where = [
+            f"steps[{i}]" for i, s in enumerate(steps) if s.trigger in gap.triggers
+        ]
+        named = f" (step {', '.join(map(repr, gap.triggers))})" if gap.triggers else ""
+        message = f"{gap.code}: {gap.message}{named}"
+        problems += [(w, message) for w in where] or [("steps", message)]
+    return problems
+
+
+def conforming_definition(
+    data: Mapping[str, Any] | WorkflowDefinition,
+) -> WorkflowDefinition:
+    """Load a definition and hold it to clause 7, reporting every problem at once.
+
+    One :class:`~iso10002.errors.InvalidWorkflowDefinition` lists what makes
+    the definition invalid (unknown or inconsistent event meanings,
+    unreachable states …) together with its conformance gaps (a clause-7
+    meaning no step carries, a decision reachable without acknowledgement
+    …), each at the path of its step. Use it where a configuration must
+    be fit for the figures, e.g. when a host loads its workflow file.
+
+    Args:
+        data: The definition as plain data (or an already built one).
+
+    Returns:
+        The valid, conforming definition.
+
+    Raises:
+        InvalidWorkflowDefinition: listing every problem and gap.
+
+    .. versionadded:: 0.3.0
+    """
+    from iso10002.workflow._io import definition_from_dict, steps_of  # noqa: PLC0415
+
+    if isinstance(data, WorkflowDefinition):
+        definition: WorkflowDefinition | None = data
+        problems: list[Problem] = []
+        steps = data.steps
+    else:
+        try:
+            definition = definition_from_dict(data)
+        except InvalidWorkflowDefinition as exc:
+            definition = None
+            problems = list(exc.problems)
+            steps = steps_of(data)
+        else:
+            problems = []
+            steps = definition.steps
+    if definition is None:
+        gaps: Iterable[ConformanceGap] = _meaning_gaps(steps)
+    else:
+        gaps = check_conformance(definition)
+    problems += _gap_problems(gaps, steps)
+    if problems:
+        raise InvalidWorkflowDefinition(problems)
+    assert definition is not None  # noqa: S101 - no problems means it was built
+    return definition

@@ -9,6 +9,7 @@ import attrs
 
 from iso10002.errors import InvalidWorkflowDefinition
 from iso10002.model._checks import instance_of, to_tuple, tuple_of
+from iso10002.vocabulary import Vocabulary
 
 __all__ = ["State", "Step", "WorkflowDefinition"]
 
@@ -58,12 +59,19 @@ class Step:
             ``decision.communicated_at``) that must not be empty once the step
             is done.
         clauses: The ISO 10002 clauses the step implements, e.g. ``7.4``.
+        meanings: The clause-7 meanings its event carries
+            (:class:`~iso10002.vocabulary.Meaning` values such as
+            ``acknowledged``; ``internal`` for an organisation's own step).
+            Empty: the meaning of its standard event name (a step with a
+            renamed event must declare them).
         reopens: The step may leave a terminal state (a reopening).
         annotation: The step only annotates; it may fire on terminal states and
             must not change the state.
         description: A sentence for people.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0
+       ``meanings``.
     """
 
     trigger: str = attrs.field(validator=_text)
@@ -83,6 +91,9 @@ class Step:
         default=(), converter=to_tuple, validator=tuple_of(str)
     )
     clauses: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=tuple_of(str)
+    )
+    meanings: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=tuple_of(str)
     )
     reopens: bool = attrs.field(default=False, validator=instance_of(bool))
@@ -121,7 +132,9 @@ class WorkflowDefinition:
     :class:`~iso10002.errors.InvalidWorkflowDefinition` listing every problem:
     unknown or duplicate states, a missing initial state, unreachable states,
     states that cannot reach a terminal one, duplicate or ambiguous triggers,
-    steps leaving terminal states, unknown complaint fields. Guards name policy
+    steps leaving terminal states, unknown complaint fields, events with no
+    known clause-7 meaning or with inconsistent meanings (see
+    :mod:`iso10002.vocabulary`). Guards name policy
     ids only, so a definition loaded from an untrusted file cannot run code;
     ids are checked against the policies when a
     :class:`~iso10002.workflow.Workflow` is built.
@@ -190,6 +203,14 @@ class WorkflowDefinition:
     def guards(self) -> frozenset[str]:
         """Return every policy id used as a guard."""
         return frozenset(g for s in self.steps for g in s.guards)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Return what the definition's events mean, and its terminal and paused states.
+
+        .. versionadded:: 0.3.0
+        """
+        return Vocabulary.of(self)
 
     def state(self, name: str) -> State:
         """Return the state called ``name``.

@@ -20,6 +20,7 @@ from iso10002.model import (
 from iso10002.model._complaint import advance, check_changes, receive_checked
 from iso10002.model._fast import builder
 from iso10002.principles import Finding, Policy
+from iso10002.vocabulary import register_workflow
 from iso10002.workflow._compiled import (
     KNOWN_ACTORS_MAX,
     CompiledStep,
@@ -133,6 +134,9 @@ class Workflow:
         self._table = compile_steps(definition, registry_of(policies))
         self._definition = definition
         self._ref = WorkflowRef(name=definition.name, version=definition.version)
+        # Its complaints are read with its meanings from now on (analysis,
+        # deadlines, push-down): the definition that records them is the one.
+        register_workflow(definition)
         self._allowed = {state: tuple(row) for state, row in self._table.items()}
         # Actor strings already checked against the event's actor validator
         # (bounded; ids of staff and systems, never complainants' data).

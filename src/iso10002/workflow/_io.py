@@ -23,6 +23,7 @@ __all__ = [
     "definition_to_dict",
     "definition_to_json",
     "definition_to_toml",
+    "steps_of",
 ]
 
 _MAX_TEXT = 1_000_000
@@ -54,6 +55,17 @@ def _items(
         except ValidationError as exc:
             problems += exc.prefixed(f"{key}[{i}]").problems
     return items
+
+
+def steps_of(data: Any) -> tuple[Step, ...]:
+    """Return the steps of plain definition data that parse on their own.
+
+    Steps that do not parse are left out; the definition's own problems
+    are reported by :func:`definition_from_dict`.
+    """
+    if not isinstance(data, Mapping):
+        return ()
+    return tuple(_items(data, "steps", Step, []))
 
 
 def definition_from_dict(data: Any) -> WorkflowDefinition:

@@ -331,6 +331,7 @@ def small_organisation_workflow(
             sources=("received",),
             destination="assessed",
             event="ComplaintAcknowledged",
+            meanings=("acknowledged", "assessed"),
             sets=("classification",),
             requires=("classification",),
             clauses=("7.4", "7.5"),

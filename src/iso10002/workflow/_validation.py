@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from iso10002.errors import Problem
-from iso10002.model import RECEIVED_EVENT, Complaint
+from iso10002.model import Complaint
+from iso10002.vocabulary import (
+    RECEIVED_EVENT,
+    STANDARD_EVENTS,
+    Meaning,
+    declared_meanings,
+)
 
 if TYPE_CHECKING:
     from iso10002.workflow._definition import Step, WorkflowDefinition
@@ -22,6 +28,7 @@ __all__ = [
     "PROTECTED_FIELDS",
     "definition_problems",
     "field_type",
+    "meaning_problems",
     "path_problem",
     "successors",
 ]
@@ -277,6 +284,89 @@ def _graph_problems(definition: WorkflowDefinition) -> list[Problem]:
     return problems
 
 
+_VALUES = tuple(sorted(m.value for m in Meaning))
+
+
+def _unknown(step: Step) -> str:
+    bad = [m for m in step.meanings if m not in _VALUES]
+    if bad:
+        return f"unknown meaning {bad[0]!r}; use one of {list(_VALUES)}"
+    return (
+        f"event {step.event!r} of step {step.trigger!r} has no known meaning; "
+        "declare the step's meanings (e.g. ['acknowledged'], or ['internal'] "
+        "for an organisation's own step)"
+    )
+
+
+def _listed(meanings: frozenset[Meaning]) -> str:
+    return repr(sorted(m.value for m in meanings))
+
+
+def _one_step_meanings(step: Step, found: frozenset[Meaning]) -> str | None:
+    if Meaning.INTERNAL in found and len(found) > 1:
+        return "'internal' means no clause-7 meaning; it cannot be combined"
+    if Meaning.RECEIVED in found:
+        return "'received' is recorded by intake, not by a step"
+    standard = STANDARD_EVENTS.get(step.event)
+    if standard is not None and standard not in found:
+        return (
+            f"{step.event!r} is the standard event of {standard.value!r}; give a "
+            f"step meaning {_listed(found)} its own event name"
+        )
+    return None
+
+
+def meaning_problems(steps: Iterable[Step]) -> list[Problem]:
+    """List the steps whose meaning is unknown or inconsistent, naming each step.
+
+    A step carries a known meaning (a standard event name, or declared
+    ``meanings``); one event means the same in every step that records it; a
+    standard event name keeps its standard meaning; and one meaning is
+    recorded by one event name, so deadlines and returns read it the same
+    way whichever step fired.
+    """
+    problems: list[Problem] = []
+    by_event: dict[str, tuple[int, frozenset[Meaning]]] = {}
+    by_meaning: dict[Meaning, tuple[int, str]] = {}
+    for i, step in enumerate(steps):
+        if not _EVENT.fullmatch(step.event) or step.event == RECEIVED_EVENT:
+            continue  # reported as a bad or reserved event name
+        where = f"steps[{i}].meanings"
+        found = declared_meanings(step)
+        if found is None:
+            problems.append((where, _unknown(step)))
+            continue
+        why = _one_step_meanings(step, found)
+        if why is not None:
+            problems.append((where, why))
+        earlier = by_event.setdefault(step.event, (i, found))
+        if earlier[1] != found:
+            problems.append(
+                (
+                    where,
+                    (
+                        f"event {step.event!r} means {_listed(found)} in step "
+                        f"{step.trigger!r} but {_listed(earlier[1])} in "
+                        f"steps[{earlier[0]}]"
+                    ),
+                )
+            )
+        for meaning in sorted(found - {Meaning.INTERNAL}, key=lambda m: m.value):
+            first = by_meaning.setdefault(meaning, (i, step.event))
+            if first[1] != step.event:
+                problems.append(
+                    (
+                        where,
+                        (
+                            f"step {step.trigger!r} records {meaning.value!r} as "
+                            f"{step.event!r}, but steps[{first[0]}] records it "
+                            f"as {first[1]!r}; one meaning needs one event name"
+                        ),
+                    )
+                )
+    return problems
+
+
 def definition_problems(definition: WorkflowDefinition) -> list[Problem]:
     """List every problem of ``definition`` (empty when it is valid)."""
     problems = _state_problems(definition)
@@ -286,5 +376,6 @@ def definition_problems(definition: WorkflowDefinition) -> list[Problem]:
     for i, step in enumerate(definition.steps):
         problems += _step_problems(i, step, states)
     problems += _trigger_problems(definition.steps)
+    problems += meaning_problems(definition.steps)
     problems += _graph_problems(definition)
     return problems

@@ -1,0 +1,221 @@
+"""Properties that hold for every conforming workflow, not just the shipped one.
+
+Random customisations (renamed states and events, merged or split steps, a
+mediation stage, internal notes, no pause, escalation or appeal) run through
+the handler; the deadlines, KPIs, audit evidence and both regulatory returns
+computed from their histories equal those of the same histories in the
+shipped workflow's names, and SQL push-down equals streaming.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from datetime import datetime, timedelta, timezone
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iso10002.analysis import (
+    KpiSpec,
+    Period,
+    asic_return,
+    collect_evidence,
+    compute_kpis,
+    fca_return,
+    kpis_from,
+)
+from iso10002.calendars import WeekdayCalendar
+from iso10002.clock import FixedClock
+from iso10002.deadlines import get_pack, project_due_dates
+from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
+from iso10002.model import Channel, ComplaintForm
+from iso10002.principles import PolicyContext, policies_for
+from iso10002.repositories import InMemoryComplaintRepository
+from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.serialization import from_dict
+from iso10002.testing.workflows import walk, workflow_variants
+from iso10002.workflow import check_conformance
+
+START = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 12, 31, tzinfo=timezone.utc)
+H1 = Period.parse("2026-H1", timezone.utc)
+CALENDAR = WeekdayCalendar()
+PACK = "uk.fca.disp"
+AGENT = Actor("agent:1", roles={"complaints-handler", "complaints-manager"})
+FORM = from_dict(
+    ComplaintForm,
+    {
+        "complainant": {"name": "Sam Taylor", "email": "sam@example.org"},
+        "description": "I was charged twice.",
+        "subject": {"product": "card"},
+    },
+)
+PLANS = st.lists(
+    st.lists(st.integers(0, 10_000), min_size=0, max_size=14), min_size=1, max_size=3
+)
+
+
+def handle(definition, plans, repository=None):
+    """Receive one complaint per plan and walk it; return the stored complaints."""
+    clock = FixedClock(START)
+    repository = InMemoryComplaintRepository() if repository is None else repository
+    handler = ComplaintsHandler(
+        repository,
+        definition,
+        clock=clock,
+        calendar=CALENDAR,
+        pack=PACK,
+        store=InMemoryHandlerStore(),
+    )
+    ids = []
+    for plan in plans:
+        clock.advance(timedelta(hours=3))
+        received = handler.receive(FORM, actor=AGENT, channel=Channel.EMAIL)
+        walk(handler, definition, received.id, clock=clock, choices=plan, actor=AGENT)
+        ids.append(received.id)
+    return [repository.get(i) for i in ids]
+
+
+def same_kpis(custom, base, variant):
+    """Return the custom KPI report with the base workflow's name on its deadlines."""
+    shares = tuple(
+        attrs.evolve(s, workflow=variant.base.name)
+        if s.workflow == variant.definition.name
+        else s
+        for s in custom.deadlines
+    )
+    return attrs.evolve(custom, deadlines=shares) == base
+
+
+def reach_an_end(definition):
+    """Tell whether every state reachable from the initial one can end."""
+    edges = {
+        s: {st.destination_from(s) for st in definition.steps_from(s)}
+        for s in definition.state_names
+    }
+    reverse = {}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse.setdefault(target, set()).add(source)
+    ending = set(definition.terminal_states)
+    queue = deque(ending)
+    while queue:
+        for prev in reverse.get(queue.popleft(), ()):
+            if prev not in ending:
+                ending.add(prev)
+                queue.append(prev)
+    reachable = {definition.initial_state}
+    queue = deque(reachable)
+    while queue:
+        for nxt in edges[queue.popleft()]:
+            if nxt not in reachable:
+                reachable.add(nxt)
+                queue.append(nxt)
+    return reachable <= ending
+
+
+class TestWorkflowVariants:
+    @given(workflow_variants())
+    def test_every_variant_conforms_and_can_end(self, variant):
+        """A generated workflow conforms, and every reachable state can end."""
+        assert check_conformance(variant.definition) == ()
+        assert reach_an_end(variant.definition)
+
+    @given(workflow_variants())
+    def test_variants_rename_and_map_back(self, variant):
+        """Each state and event of a variant maps to its base's, or is its own."""
+        base = variant.base
+        own_states = set(variant.definition.state_names) - set(variant.states)
+        assert own_states == set()
+        assert set(variant.states.values()) - set(base.state_names) <= {"mediation"}
+        base_events = {s.event for s in base.steps}
+        own = {"MediationHeld", "CaseNoteAdded"}
+        assert set(variant.events.values()) - base_events <= own
+
+    @settings(max_examples=25)
+    @given(workflow_variants(), PLANS)
+    def test_figures_equal_those_of_the_same_histories_in_the_base_names(
+        self, variant, plans
+    ):
+        """KPIs, evidence, deadlines and returns read a variant as its base."""
+        custom = handle(variant.definition, plans)
+        base = [variant.to_base(c) for c in custom]
+        policies = policies_for("iso10002:2018")
+        for complaint in custom:
+            assert complaint.status in variant.definition.state_names
+            # The walk handles conformingly: guards on any step would let it through.
+            context = PolicyContext(now=complaint.history[-1].at, calendar=CALENDAR)
+            assert not [f for f in policies.evaluate(complaint, context) if f.blocking]
+        pack = get_pack(PACK)
+        for c, b in zip(custom, base, strict=True):
+            assert project_due_dates(b, pack, CALENDAR) == c.deadlines
+        spec = KpiSpec(as_of=AS_OF)
+        assert same_kpis(compute_kpis(custom, spec), compute_kpis(base, spec), variant)
+        assert collect_evidence(custom, as_of=AS_OF) == collect_evidence(
+            base, as_of=AS_OF
+        )
+        assert fca_return(custom, period=H1, calendar=CALENDAR) == fca_return(
+            base, period=H1, calendar=CALENDAR
+        )
+        assert asic_return(custom, period=H1, calendar=CALENDAR) == asic_return(
+            base, period=H1, calendar=CALENDAR
+        )
+
+
+class TestPushDownOnVariants:
+    @settings(max_examples=15)
+    @given(workflow_variants(), PLANS)
+    def test_sqlite_push_down_equals_streaming(self, variant, plans):
+        """SQLite's KPI push-down over a variant's histories equals streaming them."""
+        repository = SQLiteComplaintRepository(":memory:")
+        try:
+            custom = handle(variant.definition, plans, repository)
+            spec = KpiSpec(as_of=AS_OF, period=H1)
+            assert kpis_from(repository, spec) == compute_kpis(custom, spec)
+        finally:
+            repository.close()
+
+
+@pytest.fixture(scope="module")
+def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
+    """Open stores in fresh schemas; drop them after."""
+    psycopg = pytest.importorskip("psycopg")
+    from psycopg import sql  # noqa: PLC0415
+
+    from iso10002.repositories.postgres import (  # noqa: PLC0415
+        PostgresComplaintRepository,
+    )
+
+    counter = itertools.count(1)
+    names = []
+
+    def open_store():
+        names.append(f"{iso10002_postgres_schema}_v{next(counter)}")
+        return PostgresComplaintRepository(
+            iso10002_postgres_dsn, schema=names[-1], pool_size=1
+        )
+
+    yield open_store
+    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+        for name in names:
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
+            )
+
+
+@pytest.mark.postgres
+class TestPostgresPushDownOnVariants:
+    @settings(max_examples=8)
+    @given(variant=workflow_variants(), plans=PLANS)
+    def test_postgres_push_down_equals_streaming(self, new_store, variant, plans):
+        """PostgreSQL's KPI push-down over a variant's histories equals streaming."""
+        repository = new_store()
+        try:
+            custom = handle(variant.definition, plans, repository)
+            spec = KpiSpec(as_of=AS_OF, period=H1)
+            assert kpis_from(repository, spec) == compute_kpis(custom, spec)
+        finally:
+            repository.close()
