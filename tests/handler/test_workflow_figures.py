@@ -81,6 +81,7 @@ def mediation_workflow():
         destination="mediation",
         event="MediationOffered",
         clauses=("7.6",),
+        meanings=("internal",),  # the organisation's own step
     )
     steps = [
         attrs.evolve(s, sources=(*s.sources, "mediation"))
