@@ -19,7 +19,7 @@ that workflow's vocabulary, so an old history is read with its own meanings.
 Every definition a :class:`~iso10002.workflow.Workflow` runs in the process
 (a handler builds one) is known to it; the shipped ones always are.
 
-.. versionadded:: 0.3.0
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Meaning(str, enum.Enum):
     clause-7 figures (e.g. a mediation meeting); every other value is one
     clause-7 fact that deadlines, policies and analysis read.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     RECEIVED = "received"
@@ -98,7 +98,7 @@ class Meaning(str, enum.Enum):
 class ClockEffect(str, enum.Enum):
     """What an event does to the deadline clocks of a regulatory pack.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     STARTS = "starts"
@@ -116,7 +116,7 @@ class StandardState(str, enum.Enum):
     them; everything that reads a history asks the workflow's
     :class:`Vocabulary` which states are terminal or paused.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     RECEIVED = "received"
@@ -144,7 +144,7 @@ class MeaningInfo:
         clock: What it does to deadline clocks (empty: nothing).
         description: A sentence for people.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     meaning: Meaning
@@ -304,7 +304,7 @@ def standard_event(meaning: Meaning) -> str:
     Raises:
         KeyError: for :attr:`Meaning.INTERNAL`, which has no standard event.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     return MEANINGS[meaning].event
 
@@ -322,7 +322,7 @@ def declared_meanings(step: Step) -> frozenset[Meaning] | None:
         Its meanings, or ``None`` when it declares an unknown one or
         declares none and its event is not a standard one.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     if step.meanings:
         found = set()
@@ -349,7 +349,7 @@ class Vocabulary:
         terminal_states: States in which handling has ended.
         paused_states: States in which deadline clocks stop.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     events: Mapping[str, frozenset[Meaning]] = attrs.field(eq=False)
@@ -477,7 +477,7 @@ def register_workflow(definition: WorkflowDefinition) -> Vocabulary:
     Returns:
         Its vocabulary.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     vocabulary = Vocabulary.of(definition)
     if definition.name not in (DEFAULT_WORKFLOW, _SMALL_ORGANISATION):
@@ -510,7 +510,7 @@ def vocabulary_for(workflow: WorkflowRef | None) -> Vocabulary:
         shipped ones, and every definition run or registered here),
         otherwise the standard vocabulary.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     if workflow is None:
         return STANDARD_VOCABULARY

@@ -20,7 +20,7 @@ Example::
     def test_every_state_can_end(variant):
         ...
 
-.. versionadded:: 0.3.0
+.. versionadded:: 0.2.0
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class WorkflowVariant:
             (events of its own map to themselves).
         triggers: Each trigger of ``definition`` and the base trigger.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
 
     definition: WorkflowDefinition
@@ -324,7 +324,7 @@ def workflow_variants(
     Returns:
         A strategy of :class:`WorkflowVariant`.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     found = (
         (standard_workflow(), small_organisation_workflow())
@@ -358,7 +358,7 @@ def conforming_step_data(  # noqa: C901 - one branch per field a step sets
     Returns:
         The step's data for :meth:`~iso10002.handler.ComplaintsHandler.fire`.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     meanings = _meanings(step)
     data: dict[str, Any] = {}
@@ -460,7 +460,7 @@ def walk(  # noqa: PLR0913 - the handler, its clock and the walk's knobs
     Returns:
         The complaint after the last step.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     complaint = handler.get(complaint_id, actor=actor)
     assigning = next(s for s in definition.steps if Meaning.ASSIGNED in _meanings(s))

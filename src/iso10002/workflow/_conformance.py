@@ -292,7 +292,7 @@ def conforming_definition(
     Raises:
         InvalidWorkflowDefinition: listing every problem and gap.
 
-    .. versionadded:: 0.3.0
+    .. versionadded:: 0.2.0
     """
     from iso10002.workflow._io import definition_from_dict, steps_of  # noqa: PLC0415
 

@@ -70,7 +70,7 @@ class Step:
         description: A sentence for people.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.3.0
+    .. versionchanged:: 0.2.0
        ``meanings``.
     """
 
@@ -208,7 +208,7 @@ class WorkflowDefinition:
     def vocabulary(self) -> Vocabulary:
         """Return what the definition's events mean, and its terminal and paused states.
 
-        .. versionadded:: 0.3.0
+        .. versionadded:: 0.2.0
         """
         return Vocabulary.of(self)
 
