@@ -43,7 +43,8 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = (
+    script = "" if version >= 8 else "ALTER TABLE kpi_facts DROP COLUMN subcategory;"
+    script += (
         "" if version >= 7 else "DROP TABLE search_terms; DROP TABLE search_digests;"
     )
     script += "" if version >= 6 else "DROP TABLE external_ids;"

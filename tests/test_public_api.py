@@ -84,6 +84,7 @@ EXPECTED: dict[str, list[str]] = {
         "asic_return",
         "build_management_review",
         "classification_counts",
+        "subcategory_key",
         "c_chart",
         "collect_evidence",
         "compute_kpis",

@@ -63,6 +63,9 @@ class TestPostgresMigration:
                 conn.execute(f'DROP INDEX "{schema}".complaints_external_ids')
                 conn.execute(f'DROP TABLE "{schema}".search_terms')
                 conn.execute(f'DROP TABLE "{schema}".search_digests')
+                conn.execute(
+                    f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN subcategory'
+                )
                 conn.execute(f'DELETE FROM "{schema}".schema_version WHERE version > 2')
             with closing(
                 PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)

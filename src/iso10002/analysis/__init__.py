@@ -50,6 +50,7 @@ from iso10002.analysis._pareto import (
     ParetoItem,
     classification_counts,
     pareto,
+    subcategory_key,
 )
 from iso10002.analysis._periods import (
     Granularity,
@@ -195,5 +196,6 @@ __all__ = [
     "review_to_dict",
     "review_to_json",
     "self_assess",
+    "subcategory_key",
     "u_chart",
 ]

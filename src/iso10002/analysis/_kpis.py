@@ -15,6 +15,7 @@ import attrs
 
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._facts import MERITS, NO_CLASS, UPHELD_ANY, facts_of
+from iso10002.analysis._pareto import subcategory_key
 from iso10002.analysis._periods import (
     Granularity,
     Period,
@@ -174,6 +175,7 @@ class KpiAccumulator:
         self.by_period: Counter[str] = Counter()
         self.by_channel: Counter[Channel] = Counter()
         self.by_category: Counter[str] = Counter()
+        self.by_subcategory: Counter[str] = Counter()
         self.by_product: Counter[str] = Counter()
         self.by_root_cause: Counter[str] = Counter()
         self.ack_seconds: array[float] = array("d")
@@ -241,6 +243,7 @@ class KpiAccumulator:
         self.by_category[
             NO_CLASS if classification is None else classification.category
         ] += 1
+        self.by_subcategory[subcategory_key(classification)] += 1
         self.by_product[complaint.subject.product or _NO_PRODUCT] += 1
         if complaint.root_cause is not None:
             self.by_root_cause[complaint.root_cause.category] += 1
@@ -325,6 +328,7 @@ class KpiAccumulator:
             "by_period",
             "by_channel",
             "by_category",
+            "by_subcategory",
             "by_product",
             "by_root_cause",
             "outcomes",
@@ -409,6 +413,7 @@ class KpiAccumulator:
                     Counter({k.value: n for k, n in self.by_channel.items()})
                 ),
                 by_category=_sorted(self.by_category),
+                by_subcategory=_sorted(self.by_subcategory),
                 by_product=_sorted(self.by_product),
                 by_root_cause=_sorted(self.by_root_cause),
             ),

@@ -9,9 +9,15 @@ import attrs
 
 from iso10002.analysis._facts import NO_CLASS
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint
+from iso10002.model import Classification, Complaint
 
-__all__ = ["Pareto", "ParetoItem", "classification_counts", "pareto"]
+__all__ = [
+    "Pareto",
+    "ParetoItem",
+    "classification_counts",
+    "pareto",
+    "subcategory_key",
+]
 
 _LEVELS = ("category", "subcategory")
 
@@ -40,13 +46,25 @@ def classification_counts(
     counts: Counter[str] = Counter()
     for complaint in complaints:
         found = complaint.classification
-        if found is None:
-            counts[NO_CLASS] += 1
-        elif level == "category":
-            counts[found.category] += 1
+        if level == "subcategory":
+            counts[subcategory_key(found)] += 1
         else:
-            counts[f"{found.category} / {found.subcategory or '-'}"] += 1
+            counts[NO_CLASS if found is None else found.category] += 1
     return dict(counts)
+
+
+def subcategory_key(classification: Classification | None) -> str:
+    """Return the second-level key of a classification: ``"category / sub"``.
+
+    ``"category / -"`` without a subcategory, ``(unclassified)`` without a
+    classification; the KPIs' ``by_subcategory`` and :func:`classification_counts`
+    use the same keys.
+
+    .. versionadded:: 0.2.0
+    """
+    if classification is None:
+        return NO_CLASS
+    return f"{classification.category} / {classification.subcategory or '-'}"
 
 
 @attrs.frozen(kw_only=True)

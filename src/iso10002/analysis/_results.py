@@ -150,6 +150,8 @@ class Volumes:
     """Complaint counts by period of receipt, channel, category, product and root cause.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``by_subcategory``: the second classification level.
     """
 
     by_period: dict[str, int]
@@ -157,6 +159,8 @@ class Volumes:
     by_category: dict[str, int]
     by_product: dict[str, int]
     by_root_cause: dict[str, int]
+    by_subcategory: dict[str, int] = attrs.field(factory=dict)
+    """Counts per ``"category / subcategory"`` (see ``subcategory_key``)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from iso10002.analysis import subcategory_key
 from iso10002.analysis._facts import NO_CLASS
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint, HistoryEvent
@@ -66,6 +67,7 @@ FACT_COLUMNS = (
     "score",
     "score_us",
     "paid",
+    "subcategory",
 )
 """Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`."""
 
@@ -289,6 +291,7 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
         None if satisfaction is None else satisfaction.score,
         None if satisfaction is None else to_micros(satisfaction.received_at),
         paid,
+        key_bytes(subcategory_key(classification)),
     )
     extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
     return FactRows(facts, deadlines, remedies, extra)

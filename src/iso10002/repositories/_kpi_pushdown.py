@@ -299,6 +299,7 @@ def _fill(  # noqa: C901, PLR0912 - one loop per statement
         acc.by_channel[Channel(value)] += int(n)
     for column, counter in (
         ("category", acc.by_category),
+        ("subcategory", acc.by_subcategory),
         ("product", acc.by_product),
         ("root_cause", acc.by_root_cause),
     ):

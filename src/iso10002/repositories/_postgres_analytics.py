@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from iso10002.analysis import subcategory_key
 from iso10002.analysis._calendar import DayCalendar
 from iso10002.analysis._kpis import KpiSpec
 from iso10002.analysis._results import KpiReport
@@ -27,11 +28,19 @@ from iso10002.repositories._kpi_facts import (
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
     fact_rows,
+    key_bytes,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row
 
-__all__ = ["FACTS_STATEMENTS", "FactWriter", "backfill_facts", "postgres_kpis"]
+__all__ = [
+    "FACTS_STATEMENTS",
+    "SUBCATEGORY_STATEMENTS",
+    "FactWriter",
+    "backfill_facts",
+    "backfill_subcategories",
+    "postgres_kpis",
+]
 
 _LOG = logging.getLogger("iso10002")
 _BATCH = 1000
@@ -265,6 +274,38 @@ def _decoded(rows: Iterable[tuple[Any, ...]]) -> tuple[list[Complaint], list[str
             _LOG.warning("KPI facts not filled in: %s", exc)
             unreadable.append(row[0])
     return complaints, unreadable
+
+
+SUBCATEGORY_STATEMENTS: tuple[str, ...] = (
+    "ALTER TABLE {s}.kpi_facts ADD COLUMN subcategory bytea",
+)
+"""Schema version 6: the second classification level in the KPI facts."""
+
+
+def backfill_subcategories(cur: psycopg.Cursor[Any], schema: str) -> None:
+    """Fill ``kpi_facts.subcategory`` of every stored complaint (migration to v6).
+
+    A complaint that cannot be read is left out (``verify_integrity`` names it).
+    """
+    s = sql.Identifier(schema)
+    page = sql.SQL(
+        "SELECT {} FROM {}.complaints c WHERE c.id > %s ORDER BY c.id LIMIT %s"
+    ).format(ROW_COLUMNS.format(schema=s), s)
+    update = sql.SQL(
+        "UPDATE {}.kpi_facts SET subcategory = %s WHERE complaint_id = %s"
+    ).format(s)
+    last = ""
+    while True:
+        cur.execute(page, (last, _BATCH))
+        rows = cur.fetchall()
+        if not rows:
+            return
+        complaints, _unreadable = _decoded(rows)  # logged; verification names them
+        cur.executemany(
+            update,
+            [(key_bytes(subcategory_key(c.classification)), c.id) for c in complaints],
+        )
+        last = rows[-1][0]
 
 
 def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> None:

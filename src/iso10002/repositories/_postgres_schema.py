@@ -17,7 +17,12 @@ import psycopg
 from psycopg import sql
 
 from iso10002.errors import RepositoryError, ValidationError
-from iso10002.repositories._postgres_analytics import FACTS_STATEMENTS, backfill_facts
+from iso10002.repositories._postgres_analytics import (
+    FACTS_STATEMENTS,
+    SUBCATEGORY_STATEMENTS,
+    backfill_facts,
+    backfill_subcategories,
+)
 from iso10002.repositories._postgres_search import SEARCH_STATEMENTS, backfill_search
 
 __all__ = [
@@ -140,11 +145,12 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
     (5, "search index, filled for stored complaints", SEARCH_STATEMENTS),
+    (6, "KPI facts: the subcategory level", SUBCATEGORY_STATEMENTS),
 )
 """Forward migrations, in order."""
 
-_BACKFILLS = {2: backfill_facts, 5: backfill_search}
-# Data steps run right after their version's statements, in the same transaction.
+_BACKFILLS = {2: backfill_facts, 5: backfill_search, 6: backfill_subcategories}
+# Data steps run after every migration's statements, in version order.
 
 LATEST_VERSION = MIGRATIONS[-1][0]
 """The schema version this code writes and reads."""
@@ -241,8 +247,6 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
                 continue
             for template in statements:
                 cur.execute(_statement(template, schema))
-            if version in _BACKFILLS and found > 0:
-                _BACKFILLS[version](cur, schema)
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {}.schema_version (version, description)"
@@ -250,4 +254,9 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
                 ).format(ident),
                 (version, description),
             )
+        # Data steps run after every script, in version order (same
+        # transaction): each writes rows in the latest layout.
+        for version, backfill in sorted(_BACKFILLS.items()):
+            if 0 < found < version:
+                backfill(cur, schema)
         return found

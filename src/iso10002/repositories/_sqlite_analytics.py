@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from iso10002.analysis import subcategory_key
 from iso10002.analysis._calendar import DayCalendar
 from iso10002.analysis._kpis import KpiSpec
 from iso10002.analysis._results import KpiReport
@@ -25,6 +26,7 @@ from iso10002.repositories._kpi_facts import (
     TOGGLE_COLUMNS,
     FactRows,
     fact_rows,
+    key_bytes,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._sqlite_read import DOCUMENT_COLUMNS, read_row
@@ -32,8 +34,10 @@ from iso10002.repositories._sqlite_sql import column_text, column_value
 
 __all__ = [
     "FACTS_SCHEMA",
+    "SUBCATEGORY_SCHEMA",
     "FactTables",
     "backfill_facts",
+    "backfill_subcategories",
     "facts_complete",
     "facts_differ",
     "facts_tables",
@@ -269,6 +273,33 @@ def _fill(connection: sqlite3.Connection, cursor: sqlite3.Cursor) -> list[str]:
                 unreadable.append(complaint_id)
         write_facts(connection, batch)
     return unreadable
+
+
+SUBCATEGORY_SCHEMA = """
+ALTER TABLE kpi_facts ADD COLUMN subcategory BLOB;
+"""
+"""Schema version 8: the second classification level in the KPI facts."""
+
+
+def backfill_subcategories(connection: sqlite3.Connection) -> None:
+    """Fill ``kpi_facts.subcategory`` of every stored complaint (migration to v8).
+
+    A document that cannot be read is left out (``verify_integrity`` names
+    the facts row that differs).
+    """
+    rows = connection.execute(f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints")  # noqa: S608 - fixed text
+    while batch := rows.fetchmany(_BATCH):
+        updates = []
+        for stored_id, document, history in batch:
+            try:
+                complaint = read_row(column_value(stored_id), document, history)
+            except IntegrityError:
+                continue
+            key = key_bytes(subcategory_key(complaint.classification))
+            updates.append((key, stored_id))
+        connection.executemany(
+            "UPDATE kpi_facts SET subcategory = ? WHERE complaint_id = ?", updates
+        )
 
 
 def backfill_facts(connection: sqlite3.Connection) -> None:

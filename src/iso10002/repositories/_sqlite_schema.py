@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 from iso10002.errors import IntegrityError
-from iso10002.repositories._sqlite_analytics import FACTS_SCHEMA, backfill_facts
+from iso10002.repositories._sqlite_analytics import (
+    FACTS_SCHEMA,
+    SUBCATEGORY_SCHEMA,
+    backfill_facts,
+    backfill_subcategories,
+)
 from iso10002.repositories._sqlite_external import EXTERNAL_IDS_SCHEMA
 from iso10002.repositories._sqlite_read import convert_whole_documents
 from iso10002.repositories._sqlite_search import SEARCH_SCHEMA, backfill_search
@@ -114,11 +119,17 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (5, _V5),
     (6, EXTERNAL_IDS_SCHEMA),
     (7, SEARCH_SCHEMA),
+    (8, SUBCATEGORY_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
-_BACKFILLS = {2: backfill_facts, 5: convert_whole_documents, 7: backfill_search}
-# Data steps run right after their version's script, in the same transaction.
+_BACKFILLS = {
+    2: backfill_facts,
+    5: convert_whole_documents,
+    7: backfill_search,
+    8: backfill_subcategories,
+}
+# Data steps run after every script, in version order, in the same transaction.
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 """The schema version this library writes."""
@@ -164,11 +175,14 @@ def migrate(connection: sqlite3.Connection) -> int:
             if version > current:
                 for statement in _statements(script):
                     connection.execute(statement)
-                if version in _BACKFILLS and current > 0:
-                    _BACKFILLS[version](connection)
                 connection.execute(
                     "INSERT INTO iso10002_schema (version) VALUES (?)", (version,)
                 )
+        # Data steps run after every script, in version order (same
+        # transaction): each writes rows in the latest layout.
+        for version, backfill in sorted(_BACKFILLS.items()):
+            if current > 0 and version > current:
+                backfill(connection)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
