@@ -368,7 +368,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "iso10002.principles.accessibility": [
         "ChannelOffered",
+        "ContactDetailsKnown",
         "ResponseInPreferredFormat",
+        "reachable",
     ],
     "iso10002.principles.accountability": ["OwnerAssigned", "StepsHaveNamedActors"],
     "iso10002.principles.capability": ["WorkloadWithinLimit"],

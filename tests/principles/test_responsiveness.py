@@ -107,8 +107,12 @@ class TestKeptInformed:
     def test_fails_after_a_long_silence(self, append, context, codes, complaint, days):
         """A silence longer than the interval is reported, also the current one."""
         t = complaint.received_at
-        c = append(
+        reachable = attrs.evolve(
             complaint,
+            complainant=attrs.evolve(complaint.complainant, email="a@example.org"),
+        )
+        c = append(
+            reachable,
             {
                 "name": "ComplaintAcknowledged",
                 "at": t + timedelta(days=days),
@@ -164,3 +168,22 @@ class TestKeptInformed:
         with pytest.raises(ValidationError) as info:
             KeptInformed(interval=bad)
         assert info.value.field == "interval"
+
+
+class TestUnreachable:
+    @given(received_complaints(), st.integers(min_value=29, max_value=90))
+    def test_a_complainant_without_contact_details_is_not_checked(
+        self, append, context, codes, complaint, days
+    ):
+        """Silence towards someone the organisation cannot reach is not a miss."""
+        person = attrs.evolve(
+            complaint.complainant,
+            name=None,
+            email=None,
+            phone=None,
+            postal_address=None,
+            representative=None,
+        )
+        c = attrs.evolve(complaint, complainant=person)
+        ctx = context(now=c.received_at + timedelta(days=2 * days))
+        assert codes(KeptInformed(), c, ctx) == []

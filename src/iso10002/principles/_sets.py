@@ -15,7 +15,11 @@ from iso10002.principles._base import BasePolicy, is_open
 from iso10002.principles._pack_guard import PackEscalationWording
 from iso10002.principles._policy import Finding, Policy, PolicyContext, PolicyRegistry
 from iso10002.principles._principle import Edition
-from iso10002.principles.accessibility import ChannelOffered, ResponseInPreferredFormat
+from iso10002.principles.accessibility import (
+    ChannelOffered,
+    ContactDetailsKnown,
+    ResponseInPreferredFormat,
+)
 from iso10002.principles.accountability import OwnerAssigned, StepsHaveNamedActors
 from iso10002.principles.capability import WorkloadWithinLimit
 from iso10002.principles.charges import NoChargeToComplainant
@@ -49,6 +53,7 @@ _DEFAULT_TYPES: tuple[type[BasePolicy], ...] = (
     ComplaintsPolicyPublished,
     ChannelOffered,
     ResponseInPreferredFormat,
+    ContactDetailsKnown,
     AcknowledgedOnTime,
     KeptInformed,
     HandlerNotConflicted,

@@ -20,7 +20,12 @@ from iso10002.principles._base import (
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
 
-__all__ = ["ChannelOffered", "ResponseInPreferredFormat"]
+__all__ = [
+    "ChannelOffered",
+    "ContactDetailsKnown",
+    "ResponseInPreferredFormat",
+    "reachable",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -123,7 +128,11 @@ class ResponseInPreferredFormat(BasePolicy):
         """
         del context
         decision = complaint.decision
-        if decision is None or decision.communicated_via is None:
+        if (
+            decision is None
+            or decision.communicated_via is None
+            or not reachable(complaint)
+        ):
             return []
         preferred = complaint.complainant.preferred_contact
         if decision.communicated_via is preferred:
@@ -139,5 +148,82 @@ class ResponseInPreferredFormat(BasePolicy):
                 communicated_via=decision.communicated_via.value,
                 preferred_contact=preferred.value,
                 accessibility_needs_stated=needs,
+            )
+        ]
+
+
+def reachable(complaint: Complaint) -> bool:
+    """Tell whether the organisation can reach the complainant at all.
+
+    True when the complainant left an e-mail address, a phone number or a
+    postal address, or has a representative.
+
+    .. versionadded:: 0.2.0
+    """
+    person = complaint.complainant
+    return (
+        any((person.email, person.phone, person.postal_address))
+        or person.representative is not None
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ContactDetailsKnown(BasePolicy):
+    """Say once when a complainant cannot be reached, instead of many misses.
+
+    An anonymous complainant, or one who left no e-mail address, phone
+    number, postal address or representative (records imported from a
+    regulator's portal often have none), cannot be acknowledged, kept
+    informed or told the decision by the organisation. This policy reports
+    that once, as information; the checks that need a way to reach the
+    complainant (keeping them informed, the preferred format) are not applied
+    to such a complaint.
+
+    Args:
+        id: The policy id.
+        severity: Severity of the finding (information by default).
+        edition: The edition findings are reported under.
+
+    .. versionadded:: 0.2.0
+    """
+
+    PRINCIPLE: ClassVar[Principle] = Principle.ACCESSIBILITY
+    SUMMARY: ClassVar[str] = (
+        "The organisation has a way to reach the complainant, or says once "
+        "that it has none."
+    )
+
+    id: str = attrs.field(
+        default="iso10002.accessibility.contact-details", validator=check_id
+    )
+    severity: FindingSeverity = attrs.field(
+        default=FindingSeverity.INFO, converter=to_severity
+    )
+
+    def evaluate(
+        self, complaint: Complaint, context: PolicyContext
+    ) -> Sequence[Finding]:
+        """Report a complainant the organisation cannot reach.
+
+        Args:
+            complaint: The complaint (its complainant is checked).
+            context: Not consulted.
+
+        Returns:
+            One finding when there is no way to reach the complainant.
+        """
+        del context
+        if reachable(complaint):
+            return []
+        anonymous = complaint.complainant.anonymous
+        who = "An anonymous complainant" if anonymous else "The complainant"
+        return [
+            self.finding(
+                "no-contact-details",
+                self.severity,
+                f"{who} left no contact details: acknowledgement, progress "
+                "updates and the decision cannot reach them, so the checks that "
+                "need them (kept informed, preferred format) are not applied.",
+                anonymous=anonymous,
             )
         ]

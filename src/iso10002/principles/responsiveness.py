@@ -26,6 +26,7 @@ from iso10002.principles._base import (
 from iso10002.principles._policy import Finding, FindingSeverity, PolicyContext
 from iso10002.principles._principle import Principle
 from iso10002.principles._profile import DEFAULT_KEEP_INFORMED_INTERVAL
+from iso10002.principles.accessibility import reachable
 from iso10002.vocabulary import (
     STANDARD_VOCABULARY,
     Meaning,
@@ -138,7 +139,8 @@ class KeptInformed(BasePolicy):
     a paused or terminal state does not count. Each silence longer than the
     interval (this policy's ``interval``, else the profile's
     ``keep_informed_interval``, else 28 days) is reported, including the
-    current one for an open complaint.
+    current one for an open complaint. A complainant the organisation cannot
+    reach (no contact details, see ``ContactDetailsKnown``) is not checked.
 
     Args:
         id: The policy id.
@@ -192,6 +194,8 @@ class KeptInformed(BasePolicy):
         Returns:
             One finding per silence that was too long.
         """
+        if not reachable(complaint):
+            return []  # said once by ContactDetailsKnown
         limit = self._limit(context)
         gaps: list[tuple[datetime, datetime]] = []
         since: datetime | None = complaint.received_at
