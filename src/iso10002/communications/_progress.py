@@ -3,8 +3,9 @@
 While a complaint is open and not waiting for the complainant, a progress
 update is due once the keep-informed interval (the organisation profile's
 ``keep_informed_interval``) has passed since the last contact: any event
-:data:`~iso10002.principles.responsiveness.CONTACT_EVENTS` names, or any
-outgoing message. :func:`send_progress_update` renders the
+:func:`~iso10002.deadlines.last_contact` counts (an event that tells the
+complainant something, by its meaning in the complaint's workflow, or any
+outgoing message). :func:`send_progress_update` renders the
 ``progress_update`` letter with the deadline state in words and records it
 as ``ProgressUpdateSent``, which the ``kept-informed`` policy and the audit
 evidence count as a contact.
@@ -24,18 +25,18 @@ from iso10002.communications._locale import LocaleFormat, catalogue
 from iso10002.communications._send import send_letter
 from iso10002.communications._slots import _N
 from iso10002.deadlines import (
-    DeadlineKind,
+    KEEP_INFORMED_STEP,
     DeadlineState,
-    DeadlineStatus,
     Pack,
+    keep_informed_status,
+    last_contact,
     status_of_deadlines,
 )
 from iso10002.errors import ValidationError
 from iso10002.handler import Actor, ComplaintsHandler, StepResult
 from iso10002.model import Complaint
-from iso10002.model._correspondence import SENT_EVENT
 from iso10002.principles import DEFAULT_KEEP_INFORMED_INTERVAL
-from iso10002.principles.responsiveness import CONTACT_EVENTS, PAUSED_STATES
+from iso10002.principles.responsiveness import PAUSED_STATES
 from iso10002.repositories import Query
 
 __all__ = [
@@ -48,9 +49,6 @@ __all__ = [
     "send_progress_update",
 ]
 
-_CONTACTS = CONTACT_EVENTS | {SENT_EVENT}
-KEEP_INFORMED_STEP = "keep_informed"
-"""The step name of the keep-informed deadline in :func:`keep_informed_status`."""
 _MARGIN = timedelta(days=2)
 _WORDS = {
     DeadlineState.PENDING: _N("Our response is due by %(due)s."),
@@ -122,7 +120,7 @@ def progress_update_due(
     paused = frozenset(paused_states)
     if complaint.status in set(terminal_states) | paused:
         return None
-    last = _last_contact(complaint, paused)
+    last = last_contact(complaint, paused)
     due = last + limit
     if due > now:
         return None
@@ -131,64 +129,6 @@ def progress_update_due(
         reference=complaint.reference,
         last_contact=last,
         due_at=due,
-    )
-
-
-def _last_contact(complaint: Complaint, paused: frozenset[str]) -> datetime:
-    last = complaint.received_at
-    for event in complaint.history:
-        if event.name in _CONTACTS or event.to_state in paused:
-            last = max(last, event.at)
-    return last
-
-
-def keep_informed_status(  # noqa: PLR0913 - options are keyword-only
-    complaint: Complaint,
-    now: datetime,
-    *,
-    interval: timedelta | None = None,
-    terminal_states: Iterable[str] = (),
-    paused_states: Iterable[str] = PAUSED_STATES,
-    margin: timedelta = _MARGIN,
-) -> DeadlineStatus:
-    """Say where the next progress update stands, as a deadline status.
-
-    Shaped like the entries of :func:`~iso10002.deadlines.status_of_deadlines`
-    (step :data:`KEEP_INFORMED_STEP`, a target), so a host can list it with
-    them: ``pending`` or ``at_risk`` before it is due, ``breached`` after,
-    ``paused`` while waiting for the complainant, ``void`` once ended.
-
-    Args:
-        complaint: The complaint.
-        now: The instant judged at.
-        interval: The longest silence (28 days by default).
-        terminal_states: States in which nothing is due.
-        paused_states: States in which the organisation waits.
-        margin: A pending update due within this is at risk.
-
-    Returns:
-        The status.
-
-    .. versionadded:: 0.2.0
-    """
-    paused = frozenset(paused_states)
-    due = _last_contact(complaint, paused) + _interval(interval)
-    if complaint.status in set(terminal_states):
-        state = DeadlineState.VOID
-    elif complaint.status in paused:
-        state = DeadlineState.PAUSED
-    elif due <= now:
-        state = DeadlineState.BREACHED
-    else:
-        state = DeadlineState.AT_RISK if due - now <= margin else DeadlineState.PENDING
-    return DeadlineStatus(
-        step=KEEP_INFORMED_STEP,
-        kind=DeadlineKind.TARGET,
-        state=state,
-        due_at=due,
-        time_left=due - now if due > now else None,
-        overdue_by=now - due if state is DeadlineState.BREACHED else None,
-        citation="ISO 10002:2018 7.6",
     )
 
 

@@ -19,6 +19,11 @@ from iso10002.deadlines._compute import (
     recompute_due_dates,
 )
 from iso10002.deadlines._docs import pack_table, packs_markdown
+from iso10002.deadlines._keep_informed import (
+    KEEP_INFORMED_STEP,
+    keep_informed_status,
+    last_contact,
+)
 from iso10002.deadlines._limits import limit_end
 from iso10002.deadlines._registry import (
     BUILTIN_PACKS,
@@ -54,6 +59,7 @@ __all__ = [
     "BUILTIN_PACKS",
     "DEFAULT_PAUSED_STATES",
     "EXTENDED_EVENT",
+    "KEEP_INFORMED_STEP",
     "REGIME_KEY",
     "ClassificationMatch",
     "ComputedDeadline",
@@ -71,6 +77,8 @@ __all__ = [
     "PackSelection",
     "compute_deadlines",
     "get_pack",
+    "keep_informed_status",
+    "last_contact",
     "limit_end",
     "list_packs",
     "load_pack",

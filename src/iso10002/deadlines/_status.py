@@ -74,6 +74,7 @@ def status_of_deadlines(  # noqa: PLR0913 - keyword options with defaults
     calendar: BusinessCalendar,
     paused_states: frozenset[str] | None = None,
     margin: timedelta = DEFAULT_MARGIN,
+    keep_informed: timedelta | None = None,
 ) -> tuple[DeadlineStatus, ...]:
     """Say where each of the complaint's deadlines stands at ``now``.
 
@@ -88,9 +89,14 @@ def status_of_deadlines(  # noqa: PLR0913 - keyword options with defaults
         paused_states: Workflow states that stop the clock (by default, the
             paused states of the workflow the complaint ran under).
         margin: A pending deadline due within this is at risk.
+        keep_informed: The keep-informed interval (ISO 10002 7.6, e.g. the
+            organisation profile's ``keep_informed_interval``): when given,
+            the next progress update is listed last, as step
+            ``keep_informed`` (see :func:`keep_informed_status`).
 
     Returns:
-        One :class:`DeadlineStatus` per deadline of the pack, in pack order.
+        One :class:`DeadlineStatus` per deadline of the pack, in pack order,
+        then the keep-informed status when asked for.
 
     Raises:
         ValidationError: for a naive ``now``, a negative ``margin`` and the
@@ -137,6 +143,20 @@ def status_of_deadlines(  # noqa: PLR0913 - keyword options with defaults
                 extended=computed.extended,
                 extension_reasons=computed.extension_reasons,
                 citation=computed.citation,
+            )
+        )
+    if keep_informed is not None:
+        from iso10002.deadlines._keep_informed import (  # noqa: PLC0415 - it builds on this module
+            keep_informed_status,
+        )
+
+        result.append(
+            keep_informed_status(
+                complaint,
+                now,
+                interval=keep_informed,
+                paused_states=paused_states,
+                margin=margin,
             )
         )
     return tuple(result)
