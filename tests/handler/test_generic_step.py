@@ -125,3 +125,22 @@ class TestGenericStep:
                 handler.step("assess", cid, actor=AGENT, **bad)
             assert info.value.field.endswith(field), bad
         assert handler.get(cid, actor=AGENT).version == 2
+
+
+class TestFindStatuses:
+    def test_a_misspelt_status_is_named_not_an_empty_page(self):
+        """Query(status_in=("recieved",)) is a ValidationError naming the item."""
+        from iso10002.errors import ValidationError  # noqa: PLC0415
+        from iso10002.handler import Actor, ComplaintsHandler  # noqa: PLC0415
+        from iso10002.repositories import (  # noqa: PLC0415
+            InMemoryComplaintRepository,
+            Query,
+        )
+
+        handler = ComplaintsHandler(InMemoryComplaintRepository())
+        reader = Actor("manager:1", roles={"complaints-manager"})
+        with pytest.raises(ValidationError) as caught:
+            handler.find(Query(status_in=("received", "recieved")), actor=reader)
+        assert caught.value.field == "query.status_in[1]"
+        assert "recieved" in caught.value.problems[0][1]
+        assert handler.find(Query(status_in=("received",)), actor=reader).items == ()

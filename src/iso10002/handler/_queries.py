@@ -61,16 +61,33 @@ class QueriesMixin(HandlerCore):
             A page of redacted complaints.
 
         Raises:
-            ValidationError: for a bad query, limit or cursor.
+            ValidationError: for a bad query, limit or cursor, or a status
+                that is not a state of the handler's workflow (a typo such as
+                ``"recieved"`` would otherwise find nothing, silently).
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           Statuses are checked against the workflow's states.
         """
         who = as_actor(actor)
-        page = self._repository.find(query or Query(), limit=limit, after=after)
+        query = query or Query()
+        self._check_statuses(query)
+        page = self._repository.find(query, limit=limit, after=after)
         items = tuple(
             self._view(c, who) for c in page.items if self._access.can(who, READ, c)
         )
         return Page(items=items, next_cursor=page.next_cursor)
+
+    def _check_statuses(self, query: Query) -> None:
+        """Refuse a status the workflow has no state for, naming it."""
+        states = {state.name for state in self.workflow.definition.states}
+        for i, status in enumerate(query.status_in):
+            if status not in states:
+                raise ValidationError.single(
+                    f"query.status_in[{i}]",
+                    f"{status!r} is not a state of workflow "
+                    f"{self.workflow.definition.name!r} (one of {sorted(states)})",
+                )
 
     def _collect(self, query: Query, who: Actor, limit: int) -> tuple[Complaint, ...]:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
