@@ -109,3 +109,17 @@ class TestNoChargeToComplainant:
         assert finding.code == "fee-recorded"
         assert finding.blocking
         assert finding.evidence["sequence"] == 2
+
+    @given(received_complaints())
+    def test_as_a_guard_only_the_steps_new_events_are_judged(
+        self, append, context, complaint
+    ):
+        """An earlier charge is the audit's to report; a later step is not blocked."""
+        charged = append(complaint, {"name": "FeeCharged"})
+        later = append(charged, {"name": "InvestigationStarted"})
+        policy = NoChargeToComplainant()
+        assert policy.evaluate(later, context(previous=charged)) == []
+        [finding] = policy.evaluate(later, context())  # the audit sees it
+        assert finding.evidence["sequence"] == 2
+        [blocked] = policy.evaluate(charged, context(previous=complaint))
+        assert blocked.blocking

@@ -82,12 +82,16 @@ class NoChargeToComplainant(BasePolicy):
 
         Args:
             complaint: The complaint (its history is scanned).
-            context: Not consulted.
+            context: When it carries the ``previous`` version (a guard on a
+                step), only the step's new events are scanned: the earlier
+                ones were judged when they were recorded, so a step costs the
+                same whatever the length of the history.
 
         Returns:
             One finding per charging event.
         """
-        del context
+        previous = context.previous
+        start = 0 if previous is None else previous.version
         return [
             self.finding(
                 "fee-recorded",
@@ -97,7 +101,7 @@ class NoChargeToComplainant(BasePolicy):
                 sequence=event.sequence,
                 event=event.name,
             )
-            for event in complaint.history
+            for event in complaint.history[start:]
             if event.name in self.charge_events
             or any(_charged(event.data.get(key)) for key in self.fee_keys)
         ]
