@@ -592,6 +592,7 @@ EXPECTED: dict[str, list[str]] = {
         "Meaning",
         "MeaningInfo",
         "StandardState",
+        "UnknownWorkflowWarning",
         "Vocabulary",
         "declared_meanings",
         "register_workflow",

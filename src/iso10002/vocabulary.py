@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import threading
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,7 @@ __all__ = [
     "Meaning",
     "MeaningInfo",
     "StandardState",
+    "UnknownWorkflowWarning",
     "Vocabulary",
     "declared_meanings",
     "register_workflow",
@@ -519,7 +521,39 @@ def vocabulary_for(workflow: WorkflowRef | None) -> Vocabulary:
     if found is None:
         found = _shipped(*key)
         if found is None:
+            _warn_unknown(key)
             return STANDARD_VOCABULARY
         with _lock:
             _known[key] = found
     return found
+
+
+class UnknownWorkflowWarning(UserWarning):
+    """A complaint ran under a workflow this process does not know.
+
+    Its history is read with the standard meanings: events the standard
+    workflow does not name count as nothing, so figures may be wrong. Build
+    a :class:`~iso10002.workflow.Workflow` of that definition, or call
+    :func:`register_workflow`, before analysing such complaints.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+_warned: set[tuple[str, int]] = set()
+
+
+def _warn_unknown(key: tuple[str, int]) -> None:
+    """Warn once per workflow that its complaints are read with standard meanings."""
+    with _lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    warnings.warn(
+        f"workflow {key[0]!r} version {key[1]} is not known to this process: "
+        "its complaints are read with the standard workflow's meanings, so "
+        "renamed events count as nothing; register the definition first "
+        "(iso10002.vocabulary.register_workflow)",
+        UnknownWorkflowWarning,
+        stacklevel=3,
+    )
