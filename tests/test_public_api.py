@@ -191,6 +191,7 @@ EXPECTED: dict[str, list[str]] = {
         "BUILTIN_PACKS",
         "DEFAULT_PAUSED_STATES",
         "EXTENDED_EVENT",
+        "DEFAULT_KEEP_INFORMED",
         "KEEP_INFORMED_STEP",
         "REGIME_KEY",
         "ClassificationMatch",
@@ -303,6 +304,8 @@ EXPECTED: dict[str, list[str]] = {
         "write_records",
     ],
     "iso10002.model": [
+        "OUTGOING_EVENTS",
+        "PROGRESS_EVENT",
         "EXTERNAL_SYSTEM_PATTERN",
         "IMPORTED",
         "MAX_EVENT_DATA_CHARS",

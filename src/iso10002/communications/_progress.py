@@ -32,10 +32,8 @@ from iso10002.deadlines import (
     last_contact,
     status_of_deadlines,
 )
-from iso10002.errors import ValidationError
 from iso10002.handler import Actor, ComplaintsHandler, StepResult
 from iso10002.model import Complaint
-from iso10002.principles import DEFAULT_KEEP_INFORMED_INTERVAL
 from iso10002.principles.responsiveness import PAUSED_STATES
 from iso10002.repositories import Query
 
@@ -84,14 +82,6 @@ class ProgressUpdateDue:
     due_at: datetime
 
 
-def _interval(value: Any) -> timedelta:
-    if value is None:
-        return DEFAULT_KEEP_INFORMED_INTERVAL
-    if not isinstance(value, timedelta) or value <= timedelta(0):
-        raise ValidationError.single("interval", "must be a positive timedelta")
-    return value
-
-
 def progress_update_due(
     complaint: Complaint,
     now: datetime,
@@ -116,19 +106,21 @@ def progress_update_due(
 
     .. versionadded:: 0.2.0
     """
-    limit = _interval(interval)
     paused = frozenset(paused_states)
-    if complaint.status in set(terminal_states) | paused:
-        return None
-    last = last_contact(complaint, paused)
-    due = last + limit
-    if due > now:
-        return None
+    status = keep_informed_status(
+        complaint,
+        now,
+        interval=interval,
+        terminal_states=terminal_states,
+        paused_states=paused,
+    )
+    if status.state is not DeadlineState.BREACHED:
+        return None  # ended, waiting, or the last contact is recent
     return ProgressUpdateDue(
         complaint_id=complaint.id,
         reference=complaint.reference,
-        last_contact=last,
-        due_at=due,
+        last_contact=last_contact(complaint, paused),
+        due_at=status.due_at,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from iso10002.deadlines._rules import DeadlineKind
 from iso10002.deadlines._status import DeadlineState, DeadlineStatus
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint
+from iso10002.model import OUTGOING_EVENTS, Complaint
 from iso10002.vocabulary import Meaning, vocabulary_for
 
 __all__ = [
@@ -39,9 +39,6 @@ _CONTACT_MEANINGS = (
     Meaning.COMMUNICATED,
     Meaning.CLOSED,
 )
-# Messages out (see iso10002.model's correspondence events): the complainant
-# heard from the organisation.
-_MESSAGES_OUT = frozenset({"CorrespondenceSent", "ProgressUpdateSent"})
 _MARGIN = timedelta(days=2)
 
 
@@ -65,7 +62,7 @@ def last_contact(complaint: Complaint, paused: Iterable[str] | None = None) -> d
     waiting = words.paused_states if paused is None else frozenset(paused)
     last = complaint.received_at
     for event in complaint.history:
-        told = event.name in _MESSAGES_OUT or any(
+        told = event.name in OUTGOING_EVENTS or any(
             words.means(event.name, meaning) for meaning in _CONTACT_MEANINGS
         )
         if told or event.to_state in waiting:

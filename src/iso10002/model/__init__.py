@@ -25,6 +25,8 @@ from iso10002.model._complaint import (
     ComplaintForm,
 )
 from iso10002.model._correspondence import (
+    OUTGOING_EVENTS,
+    PROGRESS_EVENT,
     AttachmentFacts,
     DeliveryStatus,
     Direction,
@@ -68,7 +70,9 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_JSON_INTEGER",
     "MODEL_TYPES",
+    "OUTGOING_EVENTS",
     "PERSONAL",
+    "PROGRESS_EVENT",
     "REASON_CODE_PATTERN",
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",

@@ -40,6 +40,7 @@ __all__ = [
     "DELIVERY_KEY",
     "INBOUND_EVENT",
     "NOTE_EVENT",
+    "OUTGOING_EVENTS",
     "PROGRESS_EVENT",
     "SENT_EVENT",
     "AttachmentFacts",
@@ -62,6 +63,8 @@ DELIVERY_EVENT = "DeliveryRecorded"
 """Event recording what became of an outgoing message (sent, failed)."""
 CORRESPONDENCE_EVENTS = frozenset({SENT_EVENT, INBOUND_EVENT, PROGRESS_EVENT})
 """Events that record one message each."""
+OUTGOING_EVENTS = frozenset({SENT_EVENT, PROGRESS_EVENT})
+"""Events that record a message to the complainant (they heard from us)."""
 CORRESPONDENCE_KEY = "correspondence"
 """Key of a message event's data holding its :class:`MessageFacts`."""
 DELIVERY_KEY = "delivery"

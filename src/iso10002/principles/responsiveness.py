@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model import Complaint
+from iso10002.model import PROGRESS_EVENT, Complaint
 from iso10002.principles._base import (
     BasePolicy,
     check_id,
@@ -48,7 +48,7 @@ CONTACT_EVENTS = frozenset(
                 Meaning.CLOSED,
             )
         ),
-        "ProgressUpdateSent",
+        PROGRESS_EVENT,
     }
 )
 """History events that tell the complainant something (keep-informed contacts)."""
