@@ -337,7 +337,7 @@ class TestHandler:
         self, handler, received
     ):
         """Ten 1 MB reasons cannot be committed: the first is refused by name."""
-        received = handler.acknowledge(received.id, actor=_actor(AGENT))
+        received = handler.acknowledge(received.id, actor=_actor(AGENT)).complaint
         with pytest.raises(ValidationError) as caught:
             handler.record_holding_response(
                 received.id, actor=_actor(AGENT), reason="x" * 1_000_000
@@ -351,7 +351,7 @@ class TestHandler:
         """Steps and reads on ids that cannot exist raise library errors."""
         for call in (
             lambda: handler.get(bad, actor=_actor(MANAGER)),
-            lambda: handler.acknowledge(bad, actor=_actor(AGENT)),
+            lambda: handler.acknowledge(bad, actor=_actor(AGENT)).complaint,
         ):
             with pytest.raises(Iso10002Error):
                 call()

@@ -32,7 +32,7 @@ class TestGenericStep:
         cid = handler.receive(form, actor=INTAKE, channel="web").id
         assessed = handler.acknowledge(
             cid, actor=AGENT, category="billing", severity="high"
-        )
+        ).complaint
         assert (assessed.status, assessed.classification.severity.value) == (
             "assessed",
             "high",
@@ -46,7 +46,7 @@ class TestGenericStep:
             escalation_route=ROUTE,
         )
         handler.communicate_decision(cid, actor=AGENT)
-        closed = handler.close(cid, actor=AGENT, root_cause=ROOT_CAUSE)
+        closed = handler.close(cid, actor=AGENT, root_cause=ROOT_CAUSE).complaint
         assert (closed.status, closed.outcome) == ("closed", Outcome.UPHELD)
 
     def test_a_renamed_step_takes_the_same_keywords(self, make_handler, form):
@@ -54,7 +54,7 @@ class TestGenericStep:
         handler = make_handler(workflow=_renamed())
         cid = handler.receive(form, actor=INTAKE, channel="web").id
         handler.acknowledge(cid, actor=AGENT)
-        triaged = handler.step("triage", cid, actor=AGENT, category="billing")
+        triaged = handler.step("triage", cid, actor=AGENT, category="billing").complaint
         assert triaged.classification == Classification(category="billing")
         assert handler.step_keywords("triage") >= {"category", "classification"}
 
@@ -88,8 +88,8 @@ class TestGenericStep:
             "reasons": "The two payments were for two bills.",
             "escalation_route": ROUTE,
         }
-        named = handler.decide(ids[0], actor=AGENT, **facts)
-        generic = handler.step("decide", ids[1], actor=AGENT, **facts)
+        named = handler.decide(ids[0], actor=AGENT, **facts).complaint
+        generic = handler.step("decide", ids[1], actor=AGENT, **facts).complaint
         assert named.decision == generic.decision
         assert named.history[-1].data == generic.history[-1].data
 
