@@ -351,7 +351,7 @@ class TestHandler:
         """Steps and reads on ids that cannot exist raise library errors."""
         for call in (
             lambda: handler.get(bad, actor=_actor(MANAGER)),
-            lambda: handler.acknowledge(bad, actor=_actor(AGENT)).complaint,
+            lambda: handler.acknowledge(bad, actor=_actor(AGENT)),
         ):
             with pytest.raises(Iso10002Error):
                 call()

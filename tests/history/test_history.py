@@ -44,29 +44,23 @@ def _closed(handler, clock):
     form = ComplaintForm(complainant=Complainant(name="Ada"), description="Late.")
     cid = handler.receive(form, actor=Actor("web", roles={"intake"}), channel="web").id
     for step in (
-        lambda: handler.acknowledge(cid, actor=AGENT).complaint,
-        lambda: handler.assess(cid, actor=AGENT, category="billing").complaint,
-        lambda: handler.assign(cid, actor=AGENT, assignee=AGENT.name).complaint,
-        lambda: handler.investigate(cid, actor=AGENT).complaint,
-        lambda: (
-            handler.decide(
-                cid,
-                actor=AGENT,
-                outcome="upheld",
-                summary="Refunded.",
-                reasons="Taken twice.",
-                escalation_route="The ombudsman, within six months.",
-            ).complaint
+        lambda: handler.acknowledge(cid, actor=AGENT),
+        lambda: handler.assess(cid, actor=AGENT, category="billing"),
+        lambda: handler.assign(cid, actor=AGENT, assignee=AGENT.name),
+        lambda: handler.investigate(cid, actor=AGENT),
+        lambda: handler.decide(
+            cid,
+            actor=AGENT,
+            outcome="upheld",
+            summary="Refunded.",
+            reasons="Taken twice.",
+            escalation_route="The ombudsman, within six months.",
         ),
-        lambda: handler.communicate_decision(cid, actor=AGENT).complaint,
-        lambda: (
-            handler.close(
-                cid,
-                actor=AGENT,
-                root_cause=RootCause(
-                    category="billing run", corrective_action="CAPA-1"
-                ),
-            ).complaint
+        lambda: handler.communicate_decision(cid, actor=AGENT),
+        lambda: handler.close(
+            cid,
+            actor=AGENT,
+            root_cause=RootCause(category="billing run", corrective_action="CAPA-1"),
         ),
     ):
         clock.advance(timedelta(hours=3))

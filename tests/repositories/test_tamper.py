@@ -213,35 +213,25 @@ def _handled(handler: ComplaintsHandler, clock: FixedClock) -> str:
     )
     cid = complaint.id
     for step in (
-        lambda: handler.acknowledge(cid, actor=AGENT).complaint,
-        lambda: (
-            handler.assess(
-                cid, actor=AGENT, category="billing", severity="high"
-            ).complaint
+        lambda: handler.acknowledge(cid, actor=AGENT),
+        lambda: handler.assess(cid, actor=AGENT, category="billing", severity="high"),
+        lambda: handler.assign(cid, actor=AGENT, assignee="agent:1"),
+        lambda: handler.investigate(cid, actor=AGENT),
+        lambda: handler.decide(
+            cid,
+            actor=AGENT,
+            outcome="upheld",
+            summary="We refunded the second payment.",
+            reasons="The payment was taken twice by mistake.",
+            escalation_route="You may refer this to the ombudsman within six months.",
         ),
-        lambda: handler.assign(cid, actor=AGENT, assignee="agent:1").complaint,
-        lambda: handler.investigate(cid, actor=AGENT).complaint,
-        lambda: (
-            handler.decide(
-                cid,
-                actor=AGENT,
-                outcome="upheld",
-                summary="We refunded the second payment.",
-                reasons="The payment was taken twice by mistake.",
-                escalation_route="You may refer this to the ombudsman within six months.",
-            ).complaint
+        lambda: handler.communicate_decision(cid, actor=AGENT),
+        lambda: handler.close(
+            cid,
+            actor=AGENT,
+            root_cause=RootCause(category="billing run", corrective_action="CAPA-1"),
         ),
-        lambda: handler.communicate_decision(cid, actor=AGENT).complaint,
-        lambda: (
-            handler.close(
-                cid,
-                actor=AGENT,
-                root_cause=RootCause(
-                    category="billing run", corrective_action="CAPA-1"
-                ),
-            ).complaint
-        ),
-        lambda: handler.record_satisfaction(cid, actor=AGENT, score=4).complaint,
+        lambda: handler.record_satisfaction(cid, actor=AGENT, score=4),
     ):
         clock.advance(timedelta(hours=5))
         step()

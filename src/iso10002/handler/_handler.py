@@ -224,3 +224,19 @@ class ComplaintsHandler:
     export = _privacy.export
     complaints_for_analysis = _privacy.complaints_for_analysis
     dispatch_pending = _privacy.dispatch_pending
+
+
+# The method modules name the class in ``self`` annotations for type checkers
+# only (importing it there would be a cycle): bind the name in them now, so
+# ``typing.get_type_hints`` of a method (autodoc, a user's introspection)
+# resolves its annotations.
+for _module in (
+    _correspondence,
+    _custom_steps,
+    _generic,
+    _privacy,
+    _queries,
+    _receive,
+    _steps,
+):
+    vars(_module).setdefault("ComplaintsHandler", ComplaintsHandler)
