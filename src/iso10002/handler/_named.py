@@ -38,6 +38,12 @@ def named_step(
     def declare(declaration: Callable[_P, StepResult]) -> Callable[_P, StepResult]:
         trigger = declaration.__name__
         signature = inspect.signature(declaration)
+        keywords = [
+            p
+            for p in signature.parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        required = frozenset(p.name for p in keywords if p.default is p.empty)
         spread = next(
             (
                 p.name
@@ -46,15 +52,26 @@ def named_step(
             ),
             None,
         )
+        known = None if spread else frozenset(p.name for p in keywords)
 
         @functools.wraps(declaration)
         def run(*args: _P.args, **kwargs: _P.kwargs) -> StepResult:
-            given = signature.bind(*args, **kwargs).arguments
-            handler = given.pop("self")
-            complaint_id = given.pop("complaint_id")
-            more = given.pop(spread, {}) if spread else {}
+            handler: Any
+            names = kwargs.keys()
+            if (
+                len(args) == 2  # noqa: PLR2004 - the handler and the complaint id
+                and required <= names
+                and (known is None or names <= known)
+            ):
+                handler, complaint_id = args
+                fields: dict[str, Any] = kwargs
+            else:  # any other shape: bind as Python would, or its TypeError
+                fields = signature.bind(*args, **kwargs).arguments
+                handler = fields.pop("self")
+                complaint_id = fields.pop("complaint_id")
+                fields.update(fields.pop(spread, {}) if spread else {})
             step: Callable[..., StepResult] = handler.step
-            return step(trigger, complaint_id, **given, **more, **fixed)
+            return step(trigger, complaint_id, **fields, **fixed)
 
         return run
 
