@@ -1,8 +1,8 @@
 """Handler throughput on SQLite vs the raw repository (load + save) in the same run.
 
 Each complaint goes received → acknowledged → assessed → assigned →
-investigating → decided → decision communicated → closed. The raw run replays exactly the
-same versions straight into a SQLiteComplaintRepository (``get`` then
+investigating → decided → decision communicated → closed. The raw run replays
+exactly the same versions straight into a SQLiteComplaintRepository (``get`` then
 ``save``, as the handler does); the handler run adds access checks, the
 workflow and its guards, the due-date projection, redaction and publishing.
 
