@@ -77,7 +77,7 @@ from iso10002.communications._smtp import (
     SmtpSettings,
     smtp_message_id,
 )
-from iso10002.model._correspondence import (
+from iso10002.model import (
     CORRESPONDENCE_EVENTS,
     DELIVERY_EVENT,
     INBOUND_EVENT,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from iso10002.handler._access import (
     ALL_ACTIONS,
+    ALL_STEPS,
     DEFAULT_GRANTS,
     ERASE,
     EXPORT,
@@ -22,7 +23,6 @@ from iso10002.handler._access import (
     READ,
     READ_PERSONAL_DATA,
     RECEIVE,
-    STEPS,
     SWEEP_RETENTION,
     AccessPolicy,
     RoleBasedAccess,
@@ -43,6 +43,7 @@ from iso10002.handler._unit import HandlerStore, StepResult
 
 __all__ = [
     "ALL_ACTIONS",
+    "ALL_STEPS",
     "DEFAULT_GRANTS",
     "DEFAULT_MAX_RETRIES",
     "ERASE",
@@ -55,7 +56,6 @@ __all__ = [
     "RECORD_DELIVERY",
     "REDACTED",
     "RETENTION_PERIODS",
-    "STEPS",
     "SWEEP_RETENTION",
     "AccessPolicy",
     "Actor",

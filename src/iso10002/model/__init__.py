@@ -9,15 +9,6 @@ from typing import Any
 
 import attrs
 
-from iso10002.model._checks import (
-    MAX_EVENT_DATA_CHARS,
-    MAX_HISTORY_DATA_CHARS,
-    MAX_JSON_DEPTH,
-    MAX_JSON_INTEGER,
-    PERSONAL,
-    evolve,
-    is_personal,
-)
 from iso10002.model._complaint import (
     IMPORTED,
     RECEIVED_EVENT,
@@ -25,8 +16,15 @@ from iso10002.model._complaint import (
     ComplaintForm,
 )
 from iso10002.model._correspondence import (
+    CORRESPONDENCE_EVENTS,
+    CORRESPONDENCE_KEY,
+    DELIVERY_EVENT,
+    DELIVERY_KEY,
+    INBOUND_EVENT,
+    NOTE_EVENT,
     OUTGOING_EVENTS,
     PROGRESS_EVENT,
+    SENT_EVENT,
     AttachmentFacts,
     DeliveryStatus,
     Direction,
@@ -61,21 +59,37 @@ from iso10002.model._values import (
     Subject,
     WorkflowRef,
 )
+from iso10002.validators import (
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_JSON_INTEGER,
+    PERSONAL,
+    evolve,
+    is_personal,
+)
 
 __all__ = [
+    "CORRESPONDENCE_EVENTS",
+    "CORRESPONDENCE_KEY",
+    "DELIVERY_EVENT",
+    "DELIVERY_KEY",
     "EXTERNAL_SYSTEM_PATTERN",
     "IMPORTED",
+    "INBOUND_EVENT",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
     "MAX_JSON_DEPTH",
     "MAX_JSON_INTEGER",
     "MODEL_TYPES",
+    "NOTE_EVENT",
     "OUTGOING_EVENTS",
     "PERSONAL",
     "PROGRESS_EVENT",
     "REASON_CODE_PATTERN",
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",
+    "SENT_EVENT",
     "Attachment",
     "AttachmentFacts",
     "Channel",

@@ -1,25 +1,39 @@
-"""attrs validators and converters raising :class:`ValidationError` with the field."""
+"""Moved to :mod:`iso10002.validators`; kept while other branches still import it."""
 
 from __future__ import annotations
 
-import json.encoder
-import math
-import re
-from collections.abc import Callable, Mapping
-from datetime import date, datetime, timezone
-from decimal import Decimal
-from typing import Any, TypeAlias, TypeVar
-
-import attrs
-
-from iso10002.errors import ValidationError
+from iso10002.validators import (
+    LONG_TEXT,
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_JSON_INTEGER,
+    PERSONAL,
+    SHORT_TEXT,
+    Validator,
+    aware,
+    check_json,
+    evolve,
+    instance_of,
+    is_personal,
+    json_chars,
+    non_negative,
+    optional,
+    text,
+    to_tuple,
+    to_utc,
+    tuple_of,
+)
 
 __all__ = [
+    "LONG_TEXT",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
     "MAX_JSON_DEPTH",
     "MAX_JSON_INTEGER",
     "PERSONAL",
+    "SHORT_TEXT",
+    "Validator",
     "aware",
     "check_json",
     "evolve",
@@ -33,338 +47,3 @@ __all__ = [
     "to_utc",
     "tuple_of",
 ]
-
-T = TypeVar("T")
-Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
-
-PERSONAL: Mapping[str, bool] = {"iso10002.personal": True}
-"""Field metadata marking personal data, used by redaction and erasure."""
-
-SHORT_TEXT = 500
-LONG_TEXT = 20_000
-
-MAX_JSON_DEPTH = 32
-"""Deepest nesting of lists and objects in event data (the data itself is level 1).
-
-.. versionadded:: 0.2.0
-"""
-
-MAX_JSON_INTEGER = 2**63 - 1
-"""Largest magnitude of an integer in event data (a signed 64-bit integer).
-
-.. versionadded:: 0.2.0
-"""
-
-MAX_EVENT_DATA_CHARS = 262_144
-"""Longest JSON text of one event's data, in characters (256 Ki).
-
-.. versionadded:: 0.2.0
-"""
-
-MAX_HISTORY_DATA_CHARS = 16_777_216
-"""Longest total JSON text of the data of every event in one history (16 Mi).
-
-.. versionadded:: 0.2.0
-"""
-# Control characters, and lone surrogates (not encodable as UTF-8, refused by
-# PostgreSQL and most JSON consumers).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def is_personal(attribute: attrs.Attribute[Any]) -> bool:
-    """Tell whether an attrs field is marked as personal data."""
-    return bool(attribute.metadata.get("iso10002.personal", False))
-
-
-def _fail(attribute: attrs.Attribute[Any], message: str) -> ValidationError:
-    return ValidationError.single(attribute.name, message)
-
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_BAD_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-def _why(char: str) -> str:
-    if char in "\r\n":
-        return "must be a single line"
-    if "\ud800" <= char <= "\udfff":
-        return "must not contain lone surrogates (not encodable as UTF-8)"
-    return "must not contain control characters"
-
-
-def text(
-    *, max_length: int = SHORT_TEXT, allow_empty: bool = False, multiline: bool = False
-) -> Validator:
-    """Validate a string: type, not blank, length, and no control characters."""
-    bad = _CONTROL if multiline else _BAD_SINGLE_LINE
-
-    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value.__class__ is not str and not isinstance(value, str):
-            raise _fail(attribute, f"must be a string, not {type(value).__name__}")
-        if not allow_empty and (not value or value.isspace()):
-            raise _fail(attribute, "must not be empty")
-        if len(value) > max_length:
-            raise _fail(attribute, f"must be at most {max_length} characters")
-        found = bad.search(value)
-        if found:
-            raise _fail(attribute, _why(found.group()))
-
-    return check
-
-
-def optional(validator: Validator) -> Validator:
-    """Accept ``None`` or whatever ``validator`` accepts."""
-
-    def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            validator(inst, attribute, value)
-
-    return check
-
-
-def instance_of(*types: type) -> Validator:
-    """Validate the value's type (``bool`` is not accepted as ``int``)."""
-    names = " or ".join(t.__name__ for t in types)
-
-    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) and bool not in types:
-            raise _fail(attribute, f"must be {names}, not bool")
-        if not isinstance(value, types):
-            raise _fail(attribute, f"must be {names}, not {type(value).__name__}")
-
-    return check
-
-
-def non_negative(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate a non-negative ``int`` (booleans refused)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(attribute, f"must be an integer, not {type(value).__name__}")
-    if value < 0:
-        raise _fail(attribute, "must not be negative")
-
-
-def to_utc(value: Any) -> Any:
-    """Convert an aware datetime to UTC; leave anything else for the validator."""
-    if isinstance(value, datetime) and value.tzinfo is timezone.utc:
-        return value
-    if isinstance(value, datetime) and value.utcoffset() is not None:
-        try:
-            return value.astimezone(timezone.utc)
-        except OverflowError:  # the validator names the field
-            return value
-    return value
-
-
-def aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate a timezone-aware datetime."""
-    if not isinstance(value, datetime):
-        raise _fail(attribute, f"must be a datetime, not {type(value).__name__}")
-    if value.tzinfo is timezone.utc:
-        return
-    if value.utcoffset() is None:
-        raise _fail(attribute, "must be timezone-aware (naive datetimes are refused)")
-    try:
-        value.astimezone(timezone.utc)
-    except OverflowError:
-        raise _fail(
-            attribute, "must be within years 1 to 9999 once converted to UTC"
-        ) from None
-
-
-def to_tuple(value: Any) -> Any:
-    """Turn a list into a tuple; leave anything else for the validator."""
-    if isinstance(value, list):
-        return tuple(value)
-    return value
-
-
-def _check_item(item: str, path: str) -> None:
-    if not item.strip() or len(item) > SHORT_TEXT:
-        raise ValidationError.single(
-            path, f"must be a non-empty string of at most {SHORT_TEXT} characters"
-        )
-    found = _BAD_SINGLE_LINE.search(item)
-    if found:
-        raise ValidationError.single(path, _why(found.group()))
-
-
-def tuple_of(item_type: type, *, max_items: int = 1000) -> Validator:
-    """Validate a tuple whose items are all of ``item_type``."""
-
-    def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, tuple):
-            raise _fail(attribute, f"must be a tuple, not {type(value).__name__}")
-        if len(value) > max_items:
-            raise _fail(attribute, f"must have at most {max_items} items")
-        for i, item in enumerate(value):
-            if not isinstance(item, item_type):
-                raise ValidationError.single(
-                    f"{attribute.name}[{i}]",
-                    f"must be {item_type.__name__}, not {type(item).__name__}",
-                )
-            if isinstance(item, str):
-                _check_item(item, f"{attribute.name}[{i}]")
-
-    return check
-
-
-_ENCODE_STRING: Callable[[str], str] = json.encoder.encode_basestring
-
-
-def check_json(value: Any, path: str) -> int:
-    """Check that ``value`` is bounded, plain JSON data; return a bound of its length.
-
-    Plain JSON data is ``dict`` with string keys, ``list``/``tuple``, ``str``
-    (no lone surrogates), ``int`` within :data:`MAX_JSON_INTEGER`, finite
-    ``float``, ``bool`` and ``None``, nested at most :data:`MAX_JSON_DEPTH`
-    levels, whose compact JSON text is at most :data:`MAX_EVENT_DATA_CHARS`
-    characters.
-
-    Returns:
-        An upper bound of the length of the value's compact JSON text.
-
-    Raises:
-        ValidationError: naming the first offending path.
-    """
-    size = _json_size(value, path, 1)
-    if size > MAX_EVENT_DATA_CHARS:
-        raise ValidationError.single(
-            path,
-            f"must be at most {MAX_EVENT_DATA_CHARS} characters as JSON, not {size}",
-        )
-    return size
-
-
-_COMPACT = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), check_circular=False
-).encode
-
-
-def json_chars(value: Any) -> int:
-    """Return the length of the compact JSON text of checked JSON data."""
-    return len(_COMPACT(value)) if value else 2
-
-
-def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911, PLR0912 - one case per JSON type
-    kind = value.__class__
-    if kind is str:
-        if _SURROGATE.search(value):
-            raise ValidationError.single(path, _why(_SURROGATE.search(value).group()))  # type: ignore[union-attr]
-        return len(_ENCODE_STRING(value))
-    if kind is bool or value is None:
-        return 5
-    if kind is int:
-        if not -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER:
-            raise ValidationError.single(
-                path, f"must be an integer of magnitude at most {MAX_JSON_INTEGER}"
-            )
-        return 20
-    if kind is float:
-        if not math.isfinite(value):
-            raise ValidationError.single(path, "must be a finite number")
-        return 24
-    if isinstance(value, (list, tuple, dict)) and depth > MAX_JSON_DEPTH:
-        raise ValidationError.single(
-            path, f"must not nest deeper than {MAX_JSON_DEPTH} levels"
-        )
-    if isinstance(value, (list, tuple)):
-        return 2 + sum(
-            _json_size(item, f"{path}[{i}]", depth + 1) + 1
-            for i, item in enumerate(value)
-        )
-    if isinstance(value, dict):
-        size = 2
-        for key, item in value.items():
-            if not isinstance(key, str) or _SURROGATE.search(key):
-                raise ValidationError.single(
-                    path, "keys must be strings encodable as UTF-8"
-                )
-            size += len(_ENCODE_STRING(key)) + 2
-            size += _json_size(item, f"{path}.{key[:100]}", depth + 1)
-        return size
-    if isinstance(value, str):
-        return _json_size(str(value), path, depth)
-    if isinstance(value, bool):
-        return 5
-    if isinstance(value, int):
-        return _json_size(int(value), path, depth)
-    if isinstance(value, float):
-        return _json_size(float(value), path, depth)
-    if isinstance(value, (Decimal, date)):
-        raise ValidationError.single(
-            path, f"must be JSON data; convert {type(value).__name__} to a string"
-        )
-    raise ValidationError.single(path, f"must be JSON data, not {type(value).__name__}")
-
-
-_SETATTR = object.__setattr__
-_T = TypeVar("_T")
-
-
-def evolve(instance: _T, **changes: Any) -> _T:
-    """Return a copy of a model value with ``changes``, validating only those.
-
-    Like :func:`attrs.evolve`, but the fields that do not change are not
-    validated again (they were when ``instance`` was built): each changed
-    value goes through its field's converter and validator, then the class's
-    cross-field checks (``__attrs_post_init__``) run on the result.
-
-    Args:
-        instance: A model value, e.g. a :class:`~iso10002.model.HistoryEvent`.
-        **changes: New values by field name.
-
-    Returns:
-        The new value.
-
-    Raises:
-        ValidationError: naming the field, if a change is invalid or unknown.
-
-    .. versionadded:: 0.1.0
-    """
-    fields, copy = _fields_of(type(instance))
-    new: _T = copy(instance)
-    for name, value in changes.items():
-        field = fields.get(name)
-        if field is None:
-            raise ValidationError.single(
-                name, f"is not a field of {type(instance).__name__}"
-            )
-        checked = field.converter(value) if callable(field.converter) else value
-        if field.validator is not None:
-            field.validator(new, field, checked)
-        _SETATTR(new, name, checked)
-    post_init = getattr(new, "__attrs_post_init__", None)
-    if post_init is not None:
-        post_init()
-    return new
-
-
-_Plan: TypeAlias = "tuple[dict[str, attrs.Attribute[Any]], Callable[[Any], Any]]"
-_FIELDS_CACHE: dict[type, _Plan] = {}
-
-
-def _fields_of(cls: type) -> _Plan:
-    found = _FIELDS_CACHE.get(cls)
-    if found is None:
-        if not attrs.has(cls):
-            raise ValidationError.single(
-                "instance", f"{cls.__name__} is not a model class"
-            )
-        fields = attrs.fields_dict(cls)
-        found = _FIELDS_CACHE[cls] = (fields, _make_copier(cls, tuple(fields)))
-    return found
-
-
-def _make_copier(cls: type, names: tuple[str, ...]) -> Callable[[Any], Any]:
-    """Generate a straight-line shallow copy for an attrs class (no validation).
-
-    Only used on values that were validated when built; the generated source
-    contains nothing but the class's own field names.
-    """
-    lines = ["def copy(inst):", "    new = new_(cls)"]
-    lines += [f"    set_(new, {name!r}, inst.{name})" for name in names]
-    lines.append("    return new")
-    namespace: dict[str, Any] = {"cls": cls, "new_": object.__new__, "set_": _SETATTR}
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from attrs field names
-    copier: Callable[[Any], Any] = namespace["copy"]
-    return copier

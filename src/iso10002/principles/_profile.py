@@ -12,7 +12,7 @@ import attrs
 from iso10002.deadlines import DEFAULT_KEEP_INFORMED
 from iso10002.errors import ValidationError
 from iso10002.model import Channel
-from iso10002.model._checks import optional, text
+from iso10002.validators import optional, text
 
 __all__ = ["ANY_CATEGORY", "DEFAULT_KEEP_INFORMED_INTERVAL", "OrganisationProfile"]
 
