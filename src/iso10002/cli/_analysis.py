@@ -12,16 +12,10 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
-from iso10002.analysis import (
-    DayCalendar,
-    Direction,
-    KpiReport,
-    KpiSpec,
-    Objective,
-    OrganisationRecords,
-    Period,
-    kpis_from,
-)
+from iso10002.analysis import KpiReport, KpiSpec, Period, kpis_from
+from iso10002.analysis.evidence import OrganisationRecords
+from iso10002.analysis.kpis import DayCalendar
+from iso10002.analysis.review import Direction, Objective
 from iso10002.cli._db import store_options
 from iso10002.cli._errors import CliError
 from iso10002.cli._files import is_json
