@@ -20,6 +20,10 @@ import iso10002
 ROOT = "iso10002"
 SRC = Path(iso10002.__file__).parent
 
+# The one private module every public module may import: the helper that
+# makes exported classes and functions report their public module.
+SHARED = frozenset({"iso10002._publish"})
+
 # Violations other pieces of work are removing right now; the list only
 # shrinks. Each entry is (importing package or module, imported private module).
 ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
@@ -107,7 +111,7 @@ def violations(source: str, module: str, *, is_package: bool = False) -> set[str
     bad: set[str] = set()
     for target in imported_modules(source, module, is_package=is_package):
         private = private_module(target)
-        if private is not None and package_of(private) != own:
+        if private is not None and package_of(private) != own and private not in SHARED:
             bad.add(private)
     return bad
 
@@ -176,6 +180,7 @@ class TestTheRule:
                 "iso10002.repositories.sqlite._write",
             ),
             ("from iso10002.model.__about__ import x", "iso10002.handler._core"),
+            ("from iso10002._publish import publish", "iso10002.model"),
             ("import json", "iso10002.handler._core"),
         ],
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json.encoder
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, TypeAlias, TypeVar
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_JSON_INTEGER",
     "SHORT_TEXT",
+    "Validator",
     "aware",
     "check_json",
     "instance_of",
@@ -52,13 +53,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+Validator: TypeAlias = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""An attrs validator: ``check(instance, attribute, value)``, raising on bad values.
 
-# PERSONAL, is_personal and evolve are the model's (exported by
-# iso10002.model); they live here because the model's modules and these
-# checks share the field plans.
-PERSONAL: Mapping[str, bool] = {"iso10002.personal": True}
-"""Field metadata marking personal data, used by redaction and erasure."""
+.. versionadded:: 0.1.0
+"""
 
 SHORT_TEXT = 500
 """Default longest length of a :func:`text` field, in characters (names, codes).
@@ -98,11 +97,6 @@ MAX_HISTORY_DATA_CHARS = 16_777_216
 # Control characters, and lone surrogates (not encodable as UTF-8, refused by
 # PostgreSQL and most JSON consumers).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def is_personal(attribute: attrs.Attribute[Any]) -> bool:
-    """Tell whether an attrs field is marked as personal data."""
-    return bool(attribute.metadata.get("iso10002.personal", False))
 
 
 def _fail(attribute: attrs.Attribute[Any], message: str) -> ValidationError:
@@ -420,76 +414,3 @@ def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911
             path, f"must be JSON data; convert {type(value).__name__} to a string"
         )
     raise ValidationError.single(path, f"must be JSON data, not {type(value).__name__}")
-
-
-_SETATTR = object.__setattr__
-_T = TypeVar("_T")
-
-
-def evolve(instance: _T, **changes: Any) -> _T:
-    """Return a copy of a model value with ``changes``, validating only those.
-
-    Like :func:`attrs.evolve`, but the fields that do not change are not
-    validated again (they were when ``instance`` was built): each changed
-    value goes through its field's converter and validator, then the class's
-    cross-field checks (``__attrs_post_init__``) run on the result.
-
-    Args:
-        instance: A model value, e.g. a :class:`~iso10002.model.HistoryEvent`.
-        **changes: New values by field name.
-
-    Returns:
-        The new value.
-
-    Raises:
-        ValidationError: naming the field, if a change is invalid or unknown.
-
-    .. versionadded:: 0.1.0
-    """
-    fields, copy = _fields_of(type(instance))
-    new: _T = copy(instance)
-    for name, value in changes.items():
-        field = fields.get(name)
-        if field is None:
-            raise ValidationError.single(
-                name, f"is not a field of {type(instance).__name__}"
-            )
-        checked = field.converter(value) if callable(field.converter) else value
-        if field.validator is not None:
-            field.validator(new, field, checked)
-        _SETATTR(new, name, checked)
-    post_init = getattr(new, "__attrs_post_init__", None)
-    if post_init is not None:
-        post_init()
-    return new
-
-
-_Plan: TypeAlias = "tuple[dict[str, attrs.Attribute[Any]], Callable[[Any], Any]]"
-_FIELDS_CACHE: dict[type, _Plan] = {}
-
-
-def _fields_of(cls: type) -> _Plan:
-    found = _FIELDS_CACHE.get(cls)
-    if found is None:
-        if not attrs.has(cls):
-            raise ValidationError.single(
-                "instance", f"{cls.__name__} is not a model class"
-            )
-        fields = attrs.fields_dict(cls)
-        found = _FIELDS_CACHE[cls] = (fields, _make_copier(cls, tuple(fields)))
-    return found
-
-
-def _make_copier(cls: type, names: tuple[str, ...]) -> Callable[[Any], Any]:
-    """Generate a straight-line shallow copy for an attrs class (no validation).
-
-    Only used on values that were validated when built; the generated source
-    contains nothing but the class's own field names.
-    """
-    lines = ["def copy(inst):", "    new = new_(cls)"]
-    lines += [f"    set_(new, {name!r}, inst.{name})" for name in names]
-    lines.append("    return new")
-    namespace: dict[str, Any] = {"cls": cls, "new_": object.__new__, "set_": _SETATTR}
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from attrs field names
-    copier: Callable[[Any], Any] = namespace["copy"]
-    return copier

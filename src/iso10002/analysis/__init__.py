@@ -20,6 +20,7 @@ subject:
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.analysis.evidence import collect_evidence, self_assess
 from iso10002.analysis.kpis import (
     Granularity,
@@ -51,3 +52,5 @@ __all__ = [
     "render_html",
     "self_assess",
 ]
+
+publish(globals())

@@ -10,6 +10,7 @@ charts as PNG pictures (extra ``charts``).
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.analysis._charts import (
     ChartKind,
     ChartPoint,
@@ -47,3 +48,5 @@ __all__ = [
     "review_charts",
     "u_chart",
 ]
+
+publish(globals())

@@ -11,6 +11,7 @@ the organisation's own :class:`OrganisationRecords` into a clause-by-clause
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.analysis._evidence import (
     EVIDENCE_CHECKS,
     EvidenceAccumulator,
@@ -46,3 +47,5 @@ __all__ = [
     "collect_evidence",
     "self_assess",
 ]
+
+publish(globals())

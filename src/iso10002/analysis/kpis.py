@@ -12,6 +12,7 @@ its database, and streams the complaints otherwise.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.analysis._calendar import (
     DayCalendar,
 )
@@ -75,3 +76,5 @@ __all__ = [
     "period_labels",
     "subcategory_key",
 ]
+
+publish(globals())

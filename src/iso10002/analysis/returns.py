@@ -10,6 +10,7 @@ deadline pack's own rules and the organisation's business calendar.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.analysis._asic_layout import (
     DEFAULT_ASIC_LAYOUT,
     AsicLayout,
@@ -49,3 +50,5 @@ __all__ = [
     "asic_return",
     "fca_return",
 ]
+
+publish(globals())

@@ -11,6 +11,7 @@ analyses, audit evidence and progress on :class:`Objective` and
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.analysis._html import (
     SECTIONS,
     render_html,
@@ -60,3 +61,5 @@ __all__ = [
     "review_to_dict",
     "review_to_json",
 ]
+
+publish(globals())

@@ -10,6 +10,7 @@ reckoned in the calendar's zone.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.calendars._base import aware_instant
 from iso10002.calendars._fallback import MissingCalendarWarning, fallback_calendar
 from iso10002.calendars._protocol import BusinessCalendar, BusinessHours
@@ -23,3 +24,5 @@ __all__ = [
     "aware_instant",
     "fallback_calendar",
 ]
+
+publish(globals())

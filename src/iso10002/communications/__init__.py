@@ -13,6 +13,7 @@ e-mail in.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.communications._complainant import (
     COMPLAINANT_ACTIONS,
     COMPLAINANT_ROLE,
@@ -144,3 +145,5 @@ __all__ = [
     "send_progress_update",
     "smtp_message_id",
 ]
+
+publish(globals())

@@ -10,6 +10,7 @@ transition (:func:`project_due_dates`).
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.deadlines._compute import (
     DEFAULT_PAUSED_STATES,
     EXTENDED_EVENT,
@@ -92,3 +93,5 @@ __all__ = [
     "register_pack",
     "status_of_deadlines",
 ]
+
+publish(globals())

@@ -13,6 +13,7 @@ position kept in a :class:`CheckpointStore` next to the complaints
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.handler._access import (
     ALL_ACTIONS,
     ALL_STEPS,
@@ -73,3 +74,5 @@ __all__ = [
     "redact",
     "retention_period",
 ]
+
+publish(globals())

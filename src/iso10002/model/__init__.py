@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from iso10002._publish import publish
 from iso10002.model._complaint import (
     IMPORTED,
     RECEIVED_EVENT,
@@ -43,6 +44,7 @@ from iso10002.model._enums import (
 )
 from iso10002.model._events import HistoryEvent
 from iso10002.model._external import SYSTEM_PATTERN, ExternalId
+from iso10002.model._fields import PERSONAL, evolve, is_personal
 from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (
     SATISFACTION_SCALE,
@@ -64,9 +66,6 @@ from iso10002.validators import (
     MAX_HISTORY_DATA_CHARS,
     MAX_JSON_DEPTH,
     MAX_JSON_INTEGER,
-    PERSONAL,
-    evolve,
-    is_personal,
 )
 
 __all__ = [
@@ -166,3 +165,6 @@ def personal_fields(cls: type[Any]) -> tuple[str, ...]:
     .. versionadded:: 0.1.0
     """
     return tuple(a.name for a in attrs.fields(cls) if is_personal(a))
+
+
+publish(globals())

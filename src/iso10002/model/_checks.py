@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from iso10002.model._fields import PERSONAL, evolve, is_personal
 from iso10002.validators import (
     LONG_TEXT,
     MAX_EVENT_DATA_CHARS,
     MAX_HISTORY_DATA_CHARS,
     MAX_JSON_DEPTH,
     MAX_JSON_INTEGER,
-    PERSONAL,
     SHORT_TEXT,
     Validator,
     aware,
     check_json,
-    evolve,
     instance_of,
-    is_personal,
     json_chars,
     non_negative,
     optional,

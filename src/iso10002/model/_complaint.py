@@ -12,6 +12,7 @@ from iso10002.model._enums import Channel, Outcome
 from iso10002.model._events import HistoryEvent
 from iso10002.model._external import ExternalId, check_external_ids
 from iso10002.model._fast import advancer, builder
+from iso10002.model._fields import PERSONAL
 from iso10002.model._notes import StepNote
 from iso10002.model._values import (
     Attachment,
@@ -29,7 +30,6 @@ from iso10002.validators import (
     LONG_TEXT,
     MAX_EVENT_DATA_CHARS,
     MAX_HISTORY_DATA_CHARS,
-    PERSONAL,
     aware,
     instance_of,
     json_chars,

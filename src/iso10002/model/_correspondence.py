@@ -21,10 +21,10 @@ import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model._enums import Channel
+from iso10002.model._fields import PERSONAL
 from iso10002.model._values import Attachment
 from iso10002.validators import (
     LONG_TEXT,
-    PERSONAL,
     instance_of,
     non_negative,
     optional,

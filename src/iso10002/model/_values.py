@@ -18,9 +18,9 @@ from iso10002.model._enums import (
     RemedyKind,
     Severity,
 )
+from iso10002.model._fields import PERSONAL
 from iso10002.validators import (
     LONG_TEXT,
-    PERSONAL,
     aware,
     instance_of,
     non_negative,

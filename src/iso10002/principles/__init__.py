@@ -10,6 +10,7 @@ edition or a regulatory pack, a workflow uses them as guards, and
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.principles._coverage import ORGANISATION_EVIDENCE, coverage_table
 from iso10002.principles._policy import (
     Finding,
@@ -53,3 +54,5 @@ __all__ = [
     "has_blocking",
     "policies_for",
 ]
+
+publish(globals())

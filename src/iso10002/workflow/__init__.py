@@ -15,6 +15,7 @@ definition once and fires steps on frozen complaints, returning new versions.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.workflow._conformance import (
     CLAUSE_7_STEPS,
     ConformanceGap,
@@ -74,3 +75,5 @@ __all__ = [
     "to_dot",
     "to_mermaid",
 ]
+
+publish(globals())
