@@ -21,7 +21,7 @@ from iso10002.deadlines._compute import (
 )
 from iso10002.deadlines._docs import pack_table, packs_markdown
 from iso10002.deadlines._keep_informed import (
-    DEFAULT_KEEP_INFORMED,
+    DEFAULT_KEEP_INFORMED_INTERVAL,
     KEEP_INFORMED_STEP,
     keep_informed_status,
     last_contact,
@@ -59,7 +59,7 @@ from iso10002.deadlines._status import (
 
 __all__ = [
     "BUILTIN_PACKS",
-    "DEFAULT_KEEP_INFORMED",
+    "DEFAULT_KEEP_INFORMED_INTERVAL",
     "DEFAULT_PAUSED_STATES",
     "EXTENDED_EVENT",
     "KEEP_INFORMED_STEP",

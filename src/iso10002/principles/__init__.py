@@ -27,7 +27,7 @@ from iso10002.principles._profile import (
     OrganisationProfile,
 )
 from iso10002.principles._sets import (
-    PACKS,
+    POLICY_PACKS,
     AuditReport,
     default_policies,
     evaluate_all,
@@ -38,7 +38,7 @@ __all__ = [
     "ANY_CATEGORY",
     "DEFAULT_KEEP_INFORMED_INTERVAL",
     "ORGANISATION_EVIDENCE",
-    "PACKS",
+    "POLICY_PACKS",
     "AuditReport",
     "Edition",
     "Finding",

@@ -6,6 +6,10 @@ from collections.abc import Iterable
 
 import attrs
 
+from iso10002.vocabulary import (
+    SMALL_ORGANISATION_WORKFLOW_NAME,
+    STANDARD_WORKFLOW_NAME,
+)
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._guards import REOPEN_WINDOW_POLICY_ID
 from iso10002.workflow._principle_guards import with_principle_guards
@@ -17,11 +21,6 @@ __all__ = [
     "standard_workflow",
 ]
 
-STANDARD_WORKFLOW_NAME = "iso10002.standard"
-"""Name of :func:`standard_workflow`'s definition."""
-
-SMALL_ORGANISATION_WORKFLOW_NAME = "iso10002.small_organisation"
-"""Name of :func:`small_organisation_workflow`'s definition."""
 
 _OPEN = (
     "received",
