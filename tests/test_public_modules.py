@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import decimal
 import importlib
 import inspect
 import pickle
 import pkgutil
+import sys
+import types
 import typing
 
 import attrs
@@ -13,6 +16,7 @@ import pytest
 
 import iso10002
 from iso10002 import serialization
+from iso10002._publish import DEFINED_IN, publish
 from iso10002.analysis import KpiSpec, compute_kpis
 from iso10002.model import Channel, Complaint
 from iso10002.testing.contract import make_complaint
@@ -101,3 +105,41 @@ class TestStillWorks:
         assert serialization.from_dict(type(report), serialization.to_dict(report)) == (
             report
         )
+
+
+class TestPublish:
+    @pytest.fixture
+    def private(self, monkeypatch):
+        """A fake private module ``iso10002.fake._impl`` holding ``Money``."""
+        module = types.ModuleType("iso10002.fake._impl")
+        module.Money = decimal.Decimal
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        return module
+
+    def make_class(self, annotation):
+        """Return a class of the fake private module with one string annotation."""
+        cls = type("Price", (), {"__annotations__": {"amount": annotation}})
+        cls.__module__ = "iso10002.fake._impl"
+        return cls
+
+    def test_claims_its_own_packages_objects_resolving_annotations(self, private):
+        """The public module names the class and its annotations keep their meaning."""
+        cls = self.make_class("Money")
+        publish({"__name__": "iso10002.fake", "__all__": ["Price"], "Price": cls})
+        assert cls.__module__ == "iso10002.fake"
+        assert typing.get_type_hints(cls) == {"amount": private.Money}
+        assert DEFINED_IN["iso10002.fake.Price"] == "iso10002.fake._impl"
+
+    def test_leaves_another_packages_objects_alone(self, private):
+        """A module never claims what another package defines."""
+        del private
+        cls = self.make_class("Money")
+        publish({"__name__": "iso10002.other", "__all__": ["Price"], "Price": cls})
+        assert cls.__module__ == "iso10002.fake._impl"
+
+    def test_keeps_a_class_whose_annotations_do_not_resolve(self, private):
+        """A name imported only for type checking: the class keeps its module."""
+        del private
+        cls = self.make_class("OnlyForTypeChecking")
+        publish({"__name__": "iso10002.fake", "__all__": ["Price"], "Price": cls})
+        assert cls.__module__ == "iso10002.fake._impl"

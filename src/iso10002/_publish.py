@@ -35,13 +35,22 @@ def _public_ancestor(module: str) -> str:
     return ".".join(parts)
 
 
-def _resolve_annotations(cls: type) -> None:
-    """Replace the class's own string annotations by the objects they name."""
+def _resolve_annotations(cls: type) -> bool:
+    """Replace the class's own string annotations by the objects they name.
+
+    Returns:
+        Whether they all resolve; if not (a name imported only for type
+        checking), the class keeps its defining module's name.
+    """
     own = inspect.get_annotations(cls)
     if not any(isinstance(value, str) for value in own.values()):
-        return
-    hints = typing.get_type_hints(cls, include_extras=True)
+        return True
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except Exception:  # noqa: BLE001 - any failure: leave the class as it is
+        return False
     cls.__annotations__ = {name: hints.get(name, value) for name, value in own.items()}
+    return True
 
 
 def publish(namespace: Mapping[str, Any]) -> None:
@@ -68,7 +77,7 @@ def publish(namespace: Mapping[str, Any]) -> None:
             continue
         if obj.__name__ != name or obj.__qualname__ != name:
             continue  # an alias, or a nested object: pickle must find it by name
-        if inspect.isclass(obj):
-            _resolve_annotations(obj)
+        if inspect.isclass(obj) and not _resolve_annotations(obj):
+            continue
         DEFINED_IN[f"{module}.{name}"] = defined_in
         obj.__module__ = module

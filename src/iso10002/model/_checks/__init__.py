@@ -1,4 +1,8 @@
-"""Moved to :mod:`iso10002.validators`; kept while other branches still import it."""
+"""Moved to :mod:`iso10002.validators`; kept while other branches still import it.
+
+A package rather than a module, so that git follows the move of ``_checks.py``
+to ``validators.py`` when branches that edited it are merged.
+"""
 
 from __future__ import annotations
 
