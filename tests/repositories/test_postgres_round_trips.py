@@ -210,6 +210,23 @@ class TestRoundTrips:
         assert repository.get("C-000001") == complaint
         assert repository.verify_integrity().ok
 
+    def test_lending_a_pooled_connection_costs_no_round_trip(self, dsn, schema, trace):
+        """The pool a repository opens checks an idle connection without a query."""
+        repository = PostgresComplaintRepository(dsn, schema=schema, pool_size=1)
+        try:
+            repository.add(make_complaint(1))
+            with repository._db.connection() as conn:
+                trace.configure(conn)
+
+            def step():
+                current = repository.get("C-000001")
+                later = next_version(current, assignee="agent:2")
+                repository.save(later, expected_version=current.version)
+
+            assert trace.round_trips(step) == 2
+        finally:
+            repository.close()
+
     def test_a_save_without_a_known_head_reads_it_first(self, repository, other, trace):
         """A save of a complaint this repository never read reads its head first."""
         other.add(make_complaint(1))

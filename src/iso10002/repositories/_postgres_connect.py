@@ -6,9 +6,10 @@ A repository owns a pool opened for a DSN, or borrows a pool or a connection.
 from __future__ import annotations
 
 import os
+import select
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -44,13 +45,31 @@ def one_round_trip(conn: psycopg.Connection[Any]) -> Iterator[None]:
             try:
                 yield
             except BaseException:
-                cur.execute("ROLLBACK")
+                # Skipped by the server when it already refused a statement
+                # (the pipeline is aborted then, and psycopg says so).
+                with suppress(psycopg.Error):
+                    cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
     finally:
         cur.close()
         if conn.pgconn.status == pq.ConnStatus.OK and not _idle(conn):
             conn.rollback()
+
+
+def _check(conn: psycopg.Connection[Any]) -> None:
+    """Check a connection the pool is about to lend, without a round trip if idle.
+
+    A session the server ended (restart, idle timeout, ``pg_terminate_backend``)
+    leaves something to read on the socket, its last message or the end of
+    the stream, where an idle session has nothing: only then is the
+    connection checked with a query, which fails, and the pool replaces it.
+
+    Raises:
+        psycopg.OperationalError: if the connection is closed or broken.
+    """
+    if conn.closed or select.select([conn.fileno()], [], [], 0)[0]:
+        ConnectionPool.check_connection(conn)
 
 
 def _idle(conn: psycopg.Connection[Any]) -> bool:
@@ -113,7 +132,7 @@ class Connector:
             name="iso10002",
             # A connection the server dropped (restart, idle timeout,
             # pg_terminate_backend) is replaced when lent, not failed on use.
-            check=ConnectionPool.check_connection,
+            check=_check,
         )
         with translated("connect"):
             try:
