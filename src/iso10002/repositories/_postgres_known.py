@@ -27,24 +27,29 @@ MIN_EVENTS = 64
 SIZE = 32
 
 
-def known_columns(schema: sql.Identifier) -> sql.Composed:
+def known_columns(schema: sql.Identifier) -> bytes:
     """Return the SELECT of one complaint for a read that may know it.
 
     The columns are :func:`decode_row`'s, then the version, the chain head,
     whether both equal the ``version`` and ``link`` parameters (in which case
     the history column is NULL: the server does not aggregate it), the salt
-    and the search digest (a :class:`Head`).
+    and the search digest (a :class:`Head`). Returned as bytes, composed
+    once (psycopg would compose it again on every read).
     """
-    return sql.SQL(
-        "SELECT c.id, c.document::text, c.document_escaped,"
-        " CASE WHEN c.version = %(version)s AND c.last_link = %(link)s THEN NULL"
-        " ELSE (SELECT json_agg(e.event ORDER BY e.sequence) FROM {s}.events e"
-        "  WHERE e.complaint_id = c.id AND e.sequence <= c.version)::text END,"
-        " c.version, c.last_link,"
-        " c.version = %(version)s AND c.last_link = %(link)s, c.salt,"
-        " (SELECT d.digest FROM {s}.search_digests d WHERE d.complaint_id = c.id)"
-        " FROM {s}.complaints c WHERE c.id = %(id)s"
-    ).format(s=schema)
+    return (
+        sql.SQL(
+            "SELECT c.id, c.document::text, c.document_escaped,"
+            " CASE WHEN c.version = %(version)s AND c.last_link = %(link)s THEN NULL"
+            " ELSE (SELECT json_agg(e.event ORDER BY e.sequence) FROM {s}.events e"
+            "  WHERE e.complaint_id = c.id AND e.sequence <= c.version)::text END,"
+            " c.version, c.last_link,"
+            " c.version = %(version)s AND c.last_link = %(link)s, c.salt,"
+            " (SELECT d.digest FROM {s}.search_digests d WHERE d.complaint_id = c.id)"
+            " FROM {s}.complaints c WHERE c.id = %(id)s"
+        )
+        .format(s=schema)
+        .as_bytes()
+    )
 
 
 @attrs.frozen

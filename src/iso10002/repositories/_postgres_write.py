@@ -129,58 +129,96 @@ class Statements:
     """The SQL of the write path, composed once for one schema."""
 
     def __init__(self, schema: str, chain_key: RecordKey | None = None) -> None:
-        """Compose every statement for ``schema``; key new links with ``chain_key``."""
+        """Compose every statement for ``schema``; key new links with ``chain_key``.
+
+        The statements of each write are kept as bytes: psycopg would compose
+        them again on every execution.
+        """
         self.chain_key = chain_key
         s = sql.Identifier(schema)
         self.facts = FactWriter(schema)
         self.search = SearchIndex(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
-        self.lock_feed = sql.SQL("SELECT pg_advisory_xact_lock(%s, %s)")
-        self.insert = sql.SQL(
-            "INSERT INTO {}.complaints (" + _COMPLAINT_COLUMNS + ") VALUES"
-            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
-            " ON CONFLICT DO NOTHING RETURNING id"
-        ).format(s)
-        self.insert_keyed = sql.SQL(
-            "INSERT INTO {}.complaints ("
-            + _COMPLAINT_COLUMNS
-            + ", idempotency_digest) VALUES"
-            "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
-            " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
-        ).format(s)
-        self.clear_digest = sql.SQL(
-            "UPDATE {}.complaints SET idempotency_digest = NULL"
-            " WHERE id = %s AND idempotency_digest IS NOT NULL"
-        ).format(s)
-        self.duplicate = sql.SQL(
-            "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
-            " WHERE id = %s OR idempotency_key = %s"
-            " ORDER BY id = %s DESC LIMIT 1"
-        ).format(s)
-        self.current = sql.SQL(
-            "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s"
-        ).format(self.search.digest_of_row, s)
-        self.update_sql = sql.SQL(
-            "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
-            " status = %s, received_at = %s, channel = %s, assignee = %s,"
-            " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
-            " document = %s::jsonb, document_escaped = %s,"
-            " updated_at = now()"
-            " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
-            " RETURNING document::text, document_escaped"
-        ).format(s)
+        self.lock_feed = b"SELECT pg_advisory_xact_lock(%s, %s)"
+        self.insert = (
+            sql.SQL(
+                "INSERT INTO {}.complaints (" + _COMPLAINT_COLUMNS + ") VALUES"
+                " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
+                " ON CONFLICT DO NOTHING RETURNING id"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.insert_keyed = (
+            sql.SQL(
+                "INSERT INTO {}.complaints ("
+                + _COMPLAINT_COLUMNS
+                + ", idempotency_digest) VALUES"
+                "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+                " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.clear_digest = (
+            sql.SQL(
+                "UPDATE {}.complaints SET idempotency_digest = NULL"
+                " WHERE id = %s AND idempotency_digest IS NOT NULL"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.duplicate = (
+            sql.SQL(
+                "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
+                " WHERE id = %s OR idempotency_key = %s"
+                " ORDER BY id = %s DESC LIMIT 1"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.current = (
+            sql.SQL(
+                "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s"
+            )
+            .format(self.search.digest_of_row, s)
+            .as_bytes()
+        )
+        self.update_sql = (
+            sql.SQL(
+                "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
+                " status = %s, received_at = %s, channel = %s, assignee = %s,"
+                " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
+                " document = %s::jsonb, document_escaped = %s,"
+                " updated_at = now()"
+                " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
+                " RETURNING document::text, document_escaped"
+            )
+            .format(s)
+            .as_bytes()
+        )
         # A batch appends its events only to the row it inserted or updated:
         # when that statement found nothing to write, the NULL id stops it.
-        self.insert_events_checked = sql.SQL(
-            "INSERT INTO {0}.events (complaint_id, sequence, event, commitment, link)"
-            " VALUES ((SELECT id FROM {0}.complaints"
-            " WHERE id = %s AND version = %s AND last_link = %s),"
-            " %s, %s::json, %s, %s)"
-        ).format(s)
-        self.insert_events = sql.SQL(
-            "INSERT INTO {}.events (complaint_id, sequence, event, commitment, link)"
-            " VALUES (%s, %s, %s::json, %s, %s)"
-        ).format(s)
+        self.insert_events_checked = (
+            sql.SQL(
+                "INSERT INTO {0}.events"
+                " (complaint_id, sequence, event, commitment, link)"
+                " VALUES ((SELECT id FROM {0}.complaints"
+                " WHERE id = %s AND version = %s AND last_link = %s),"
+                " %s, %s::json, %s, %s)"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.insert_events = (
+            sql.SQL(
+                "INSERT INTO {}.events"
+                " (complaint_id, sequence, event, commitment, link)"
+                " VALUES (%s, %s, %s::json, %s, %s)"
+            )
+            .format(s)
+            .as_bytes()
+        )
         self.copy_complaints = sql.SQL(
             "COPY {}.complaints (" + _COMPLAINT_COLUMNS + ") FROM STDIN"
         ).format(s)
