@@ -210,6 +210,7 @@ EXPECTED: dict[str, list[str]] = {
         "PackSelection",
         "compute_deadlines",
         "get_pack",
+        "is_contact",
         "keep_informed_status",
         "last_contact",
         "limit_end",
