@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from iso10002.errors import ValidationError
@@ -176,6 +177,7 @@ class EndingsMixin(ReceiveMixin):
         actor: Actor | str,
         score: int,
         comment: str | None = None,
+        once: bool = False,
     ) -> Complaint:
         """Record the complainant's satisfaction with the handling (8.4).
 
@@ -184,20 +186,51 @@ class EndingsMixin(ReceiveMixin):
             actor: Who records it.
             score: 1 (very dissatisfied) to 5 (very satisfied).
             comment: The complainant's words (personal data).
+            once: Refuse when a satisfaction is already recorded. Checked on
+                the version the step is saved on, inside the unit of work:
+                of two racing replies the first saved stays and the other is
+                refused, also after a conflict retry. Without it a new answer
+                replaces the field (the history keeps both).
 
         Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`step`.
+            ValidationError: naming ``satisfaction`` when ``once`` and one is
+                already recorded.
+            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
+            ConflictError: as :meth:`step`.
 
         .. versionadded:: 0.1.0
+        .. versionchanged:: 0.2.0
+           ``once``.
         """
-        return self.step(
+        if not isinstance(once, bool):
+            raise ValidationError.single("once", "must be True or False")
+        if not once:
+            return self.step(
+                "record_satisfaction",
+                complaint_id,
+                actor=actor,
+                score=score,
+                comment=comment,
+            )
+        who = as_actor(actor)
+        values = step_values(
+            self._definition,
             "record_satisfaction",
-            complaint_id,
-            actor=actor,
-            score=score,
-            comment=comment,
+            {"score": score, "comment": comment},
+            who=who.name,
         )
+
+        def first_answer(current: Complaint, at: datetime) -> Any:
+            # Runs on each version loaded in the retrying save loop, so a
+            # reply saved by a rival meanwhile is seen here, never replaced.
+            if current.satisfaction is not None:
+                raise ValidationError.single(
+                    "satisfaction", "was already recorded; the first answer is kept"
+                )
+            return values(current, at) if callable(values) else values
+
+        steps = [("record_satisfaction", first_answer)]
+        return self._apply(complaint_id, who, steps).complaint
 
     def link(
         self,
