@@ -279,6 +279,15 @@ EXPECTED: dict[str, list[str]] = {
         "UlidFactory",
         "format_reference",
     ],
+    "iso10002.labels": [
+        "DOMAIN",
+        "LABELS",
+        "LOCALES_DIR",
+        "check_locale",
+        "label",
+        "translate",
+        "translations",
+    ],
     "iso10002.interchange": [
         "ALREADY_IMPORTED",
         "CSV_COLUMNS",

@@ -32,7 +32,6 @@ from iso10002.communications._inbound import (
     file_email,
     parse_email,
 )
-from iso10002.communications._labels import LABELS, label
 from iso10002.communications._letters import (
     TEMPLATES_DIR,
     Letter,
@@ -40,8 +39,6 @@ from iso10002.communications._letters import (
     Letters,
 )
 from iso10002.communications._locale import (
-    DOMAIN,
-    LOCALES_DIR,
     LocaleFormat,
     catalogue,
     choose_locale,
@@ -77,6 +74,7 @@ from iso10002.communications._smtp import (
     SmtpSettings,
     smtp_message_id,
 )
+from iso10002.labels import DOMAIN, LABELS, LOCALES_DIR, label
 from iso10002.model._correspondence import (
     CORRESPONDENCE_EVENTS,
     DELIVERY_EVENT,
