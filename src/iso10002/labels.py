@@ -4,7 +4,7 @@ One set of gettext catalogues (domain :data:`DOMAIN`, shipped under
 :data:`LOCALES_DIR` as ``<locale>/LC_MESSAGES/iso10002.po`` and its compiled
 ``iso10002.mo``) speaks for the letters, the management review pack, the
 findings and the audit screens. Reading a compiled catalogue needs only the
-standard library's :mod:`gettext`; a host's catalogue given as a ``.po`` file
+standard library's ``gettext``; a host's catalogue given as a ``.po`` file
 alone is compiled with Babel on first use (the ``letters`` extra).
 
 :func:`label` names a guiding principle, a finding's severity, a deadline's
@@ -162,7 +162,7 @@ def _folders(dirs: Sequence[str | Path]) -> tuple[Path, ...]:
 def translations(
     locale: str, locale_dirs: Sequence[str | Path] = ()
 ) -> gettext.NullTranslations:
-    """Return the catalogue of ``locale`` as :mod:`gettext` translations.
+    """Return the catalogue of ``locale`` as ``gettext`` translations.
 
     Looks for ``<locale>`` then its language (``fr`` for ``fr_CA``) in each
     of the host's folders, then in :data:`LOCALES_DIR`; in each folder a

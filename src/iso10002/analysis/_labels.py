@@ -92,7 +92,7 @@ def human_label(
 ) -> str:
     """Return the words a reader expects for a code (``not_upheld`` → ``Not upheld``).
 
-    Known codes (:data:`CODE_LABELS`) read as their label in ``locale``,
+    Known codes (``CODE_LABELS``) read as their label in ``locale``,
     from the catalogues the letters use; other codes (lower-case words
     joined by underscores) lose their underscores and start with a capital.
     Free text, names and identifiers (``handler-17``, ``iso10002.standard``)
