@@ -33,7 +33,14 @@ from iso10002.labels import (
 from iso10002.principles import FindingSeverity, Principle
 
 PACKAGE = Path(communications.__file__).parent.parent
-KEYWORDS = {"_": None, "_N": None, "_n": None, "gettext": None, "words": None}
+KEYWORDS = {
+    "_": None,
+    "_N": None,
+    "_n": None,
+    "gettext": None,
+    "words": None,
+    "say": None,
+}
 HOSTILE = [
     "../../etc",
     "fr/../../x",
@@ -206,3 +213,12 @@ class TestHostileLocales:
         with pytest.raises(ValidationError) as info:
             translate("Timeliness", "fr", locale_dirs="my_locales")  # type: ignore[arg-type]
         assert info.value.field == "locale_dirs"
+
+
+def test_every_objective_metric_is_in_the_catalogue():
+    """Each metric description objectives show by default has a French label."""
+    from iso10002.analysis._html import _METRICS  # noqa: PLC0415
+    from iso10002.analysis._objectives import KPI_METRICS  # noqa: PLC0415
+
+    assert {description for description, _ in KPI_METRICS.values()} == _METRICS
+    assert all(translate(m, "fr") != m for m in _METRICS)

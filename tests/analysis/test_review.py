@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 
+import attrs
 import html5lib
 import pytest
 
@@ -215,3 +216,23 @@ class TestReviewInTheReadersLanguage:
         with pytest.raises(ValidationError) as info:
             render_html(review, locale=bad)
         assert info.value.field == "locale"
+
+
+class TestHighlightsInTheReadersLanguage:
+    def test_french_summary_sentences(self, review):
+        """The review's own summary sentences and objective names read in French."""
+        page = render_html(review, locale="fr")
+        assert "plaintes ouvertes à la date de la revue." in page
+        assert "complaints open at the review date" not in page
+        assert "Part des plaintes tranchées jugées fondées" in page
+
+    def test_english_sentences_are_the_reviews(self, review):
+        """In English the page shows exactly the review's highlights."""
+        page = render_html(review)
+        assert all(f"<li>{line}</li>" in page for line in review.highlights)
+
+    def test_host_sentences_are_kept(self, review):
+        """Sentences a host put in the review are shown as given, in any locale."""
+        own = attrs.evolve(review, highlights=("Our own <b>words</b>.",))
+        page = render_html(own, locale="fr")
+        assert "<li>Our own &lt;b&gt;words&lt;/b&gt;.</li>" in page

@@ -21,6 +21,7 @@ from iso10002.analysis._labels import human_label
 from iso10002.analysis._pareto import Pareto
 from iso10002.analysis._results import DurationStats
 from iso10002.analysis._review import ManagementReview
+from iso10002.analysis._review_parts import highlights
 from iso10002.analysis._svg import (
     bar_figure,
     chart_svg,
@@ -100,6 +101,23 @@ _PER_UNIT = (
 )
 
 
+_METRICS = frozenset(
+    {
+        _n("Share of decisions the complainant rejected"),
+        _n("Complaints open"),
+        _n("Complaints open longer than the last age bound"),
+        _n("Share of deadlines met"),
+        _n("Median hours to acknowledge"),
+        _n("Median hours to final response"),
+        _n("90th percentile hours to acknowledge"),
+        _n("90th percentile hours to final response"),
+        _n("Share of closed complaints reopened"),
+        _n("Mean satisfaction (1-5)"),
+        _n("Satisfaction survey response rate"),
+        _n("Share of decided complaints upheld"),
+    }
+)
+"""The descriptions of the objectives' metrics (``KPI_METRICS``)."""
 _AGES = (
     (re.compile(r"(\d+)-(\d+) days"), _n("%(low)s-%(high)s days")),
     (re.compile(r"over (\d+) days"), _n("over %(low)s days")),
@@ -131,6 +149,12 @@ class _Words:
                 low, *high = found.groups()
                 return self(message, low=low, high=high[0] if high else "")
         return bucket
+
+    def name(self, text: str) -> str:
+        """Translate a chart title or a metric's description (others stay)."""
+        if text in _METRICS:
+            return self.gettext(text)
+        return self.title(text)
 
     def title(self, title: str) -> str:
         """Translate a chart title the review built (other titles stay as given)."""
@@ -334,7 +358,12 @@ def _context(r: ManagementReview, words: _Words) -> dict[str, Any]:
         [words("Mean satisfaction (1 to 5)"), k.satisfaction.mean],
     ]
     scores = words("Satisfaction scores")
+    said = r.highlights
+    if said == highlights(k, r.charts, r.objectives):
+        # The review's own sentences: say them again in the reader's words.
+        said = highlights(k, r.charts, r.objectives, say=words, name=words.name)
     return {
+        "highlights": said,
         "summary": summary,
         "backlog": [[words.age(b.label), b.count] for b in k.backlog.buckets],
         "review": r,
@@ -385,7 +414,12 @@ def _environment(
         return human_label(code, locale, locale_dirs=locale_dirs)
 
     words = _Words(catalogue, human)
-    env.filters.update(human=human, pct=_pct, num=functools.partial(_num, words=words))
+    env.filters.update(
+        human=human,
+        pct=_pct,
+        num=functools.partial(_num, words=words),
+        name=words.name,
+    )
     env.globals["lang"] = locale.replace("_", "-")
     return env, words
 
@@ -407,8 +441,10 @@ def render_html(
     Headings, table headers, sentences and the labels of codes (outcomes,
     principles, severities, channels, remedies, statuses, run rules) come
     from the catalogues the letters use (:mod:`iso10002.labels`), in
-    ``locale``. The executive summary's sentences, the evidence checks'
-    descriptions and the words inside the charts are English.
+    ``locale``, and so do the executive summary's sentences when they are
+    the review's own. The evidence checks' descriptions, the
+    self-assessment's requirements and the words inside the charts are
+    English.
 
     Args:
         review: The review (see :func:`build_management_review`).
