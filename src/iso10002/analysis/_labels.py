@@ -21,14 +21,8 @@ def _n(message: str) -> str:
     return message
 
 
+# Outcomes, principles, severities and deadline states come from LABELS.
 _OWN = {
-    "upheld": _n("Upheld"),
-    "partially_upheld": _n("Partly upheld"),
-    "not_upheld": _n("Not upheld"),
-    "not_a_complaint": _n("Not a complaint"),
-    "referred_externally": _n("Referred elsewhere"),
-    "withdrawn": _n("Withdrawn"),
-    "duplicate": _n("Duplicate"),
     "apology": _n("Apology"),
     "explanation": _n("Explanation"),
     "refund": _n("Refund"),
