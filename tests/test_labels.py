@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iso10002 import communications
-from iso10002.analysis import human_label
 from iso10002.analysis._labels import CODE_LABELS
+from iso10002.analysis.review import human_label
 from iso10002.deadlines import DeadlineState
 from iso10002.errors import ValidationError
 from iso10002.labels import (
