@@ -48,6 +48,7 @@ _EXTERNAL = (
     "datetime",
     "decimal",
     "enum",
+    "gettext",
     "hypothesis",
     "os",
     "pathlib",

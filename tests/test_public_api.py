@@ -236,6 +236,7 @@ EXPECTED: dict[str, list[str]] = {
         "PackSelection",
         "compute_deadlines",
         "get_pack",
+        "is_contact",
         "keep_informed_status",
         "last_contact",
         "limit_end",
@@ -303,6 +304,15 @@ EXPECTED: dict[str, list[str]] = {
         "SequentialIdFactory",
         "UlidFactory",
         "format_reference",
+    ],
+    "iso10002.labels": [
+        "DOMAIN",
+        "LABELS",
+        "LOCALES_DIR",
+        "check_locale",
+        "label",
+        "translate",
+        "translations",
     ],
     "iso10002.interchange": [
         "ALREADY_IMPORTED",

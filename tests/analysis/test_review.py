@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 
+import attrs
 import html5lib
 import pytest
 
@@ -156,3 +157,79 @@ class TestReviewToJson:
         assert data["actions"][0]["id"] == "IA-1"
         assert data["self_assessment"]["clauses"][0]["clause"] == "4"
         assert data["categories"]["items"][0]["key"] == "billing"
+
+
+def _without_ids(page: str) -> str:
+    return re.sub(r'(id|href|clip-path|xlink:href)="[^"]*"', "", page)
+
+
+class TestReviewInTheReadersLanguage:
+    def test_french_pack_shows_french_labels(self, review):
+        """Headings, table headers, codes and sentences read in French."""
+        page = render_html(review, locale="fr")
+        assert '<html lang="fr">' in page
+        for words in (
+            "<h2>Synthèse</h2>",
+            "<h2>Objectifs</h2>",
+            '<th scope="col">Indicateur</th>',
+            "<td>Plaintes reçues</td>",
+            "<td>Non fondée</td>",
+            "Ne contient aucune donnée personnelle des réclamants.",
+            "Traitement des plaintes : revue de direction",
+            "Catégories de plaintes",
+            "Aucune enregistrée"
+            if not review.root_causes.items
+            else "Causes profondes",
+        ):
+            assert words in page, words
+        for english in ("Executive summary", "Not upheld", "Measure</th>"):
+            assert english not in page, english
+
+    def test_english_is_the_default_and_unchanged(self, review):
+        """``locale="en"`` is the default page, with English words."""
+        page = render_html(review)
+        assert _without_ids(render_html(review, locale="en_GB")) == _without_ids(
+            page.replace('lang="en"', 'lang="en-GB"')
+        )
+        for words in (
+            '<html lang="en">',
+            "<h2>Executive summary</h2>",
+            '<th scope="col">Measure</th>',
+            "<td>Not upheld</td>",
+            "Contains no personal data of complainants.",
+            "<td>Complaints received</td>",
+        ):
+            assert words in page, words
+
+    def test_french_page_still_parses(self, review):
+        """The French page is well-formed HTML with every section."""
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        tree = parser.parse(render_html(review, locale="fr_CA"))
+        assert [s.get("id") for s in tree.iter("section")] == [i for i, _ in SECTIONS]
+
+    @pytest.mark.parametrize("bad", ["../../etc/passwd", "fr\x00", "", 3, "fr/../en"])
+    def test_hostile_locale_is_refused(self, review, bad):
+        """A locale that is not a locale name raises ValidationError naming it."""
+        with pytest.raises(ValidationError) as info:
+            render_html(review, locale=bad)
+        assert info.value.field == "locale"
+
+
+class TestHighlightsInTheReadersLanguage:
+    def test_french_summary_sentences(self, review):
+        """The review's own summary sentences and objective names read in French."""
+        page = render_html(review, locale="fr")
+        assert "plaintes ouvertes à la date de la revue." in page
+        assert "complaints open at the review date" not in page
+        assert "Part des plaintes tranchées jugées fondées" in page
+
+    def test_english_sentences_are_the_reviews(self, review):
+        """In English the page shows exactly the review's highlights."""
+        page = render_html(review)
+        assert all(f"<li>{line}</li>" in page for line in review.highlights)
+
+    def test_host_sentences_are_kept(self, review):
+        """Sentences a host put in the review are shown as given, in any locale."""
+        own = attrs.evolve(review, highlights=("Our own <b>words</b>.",))
+        page = render_html(own, locale="fr")
+        assert "<li>Our own &lt;b&gt;words&lt;/b&gt;.</li>" in page

@@ -341,3 +341,32 @@ class TestReportGranularity:
         message = one_line_failure(result, 1)
         assert "iso10002[report]" in message
         assert not (tmp_path / "r.html").exists()
+
+
+class TestReportLocale:
+    def test_french_pack(self, invoke, demo_db, tmp_path):
+        """``--locale fr`` writes the pack's headings and labels in French."""
+        out = tmp_path / "revue.html"
+        result = invoke(
+            "report",
+            "--db",
+            str(demo_db),
+            "--period",
+            "2025",
+            "--html",
+            str(out),
+            "--locale",
+            "fr",
+        )
+        assert result.exit_code == 0, result.stderr
+        page = out.read_text(encoding="utf-8")
+        assert '<html lang="fr">' in page
+        assert "Traitement des plaintes : revue de direction, 2025" in page
+        assert "<h2>Synthèse</h2>" in page
+
+    @pytest.mark.parametrize("bad", ["../../etc", "fr/x", "x" * 40])
+    def test_hostile_locale_is_a_usage_error(self, invoke, demo_db, bad):
+        """A locale that is not a locale name exits 2 naming ``--locale``."""
+        result = invoke("report", "--db", str(demo_db), "--locale", bad)
+        assert result.exit_code == 2
+        assert "--locale" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -150,3 +151,87 @@ class TestWhatTheComplainantMayDo:
         handler, _, complaint = setup
         done = ComplainantSession(handler, complaint.id).withdraw()
         assert done.status == "withdrawn"
+
+
+class TestSatisfactionOnceInTheUnitOfWork:
+    """The first satisfaction stays; a racing second reply is refused, not saved."""
+
+    ROUNDS = 6
+
+    def _race(self, handler, complaint_id):
+        barrier = threading.Barrier(2)
+        outcomes: dict[int, object] = {}
+
+        def reply(score: int) -> None:
+            session = ComplainantSession(handler, complaint_id)
+            barrier.wait(timeout=30)
+            try:
+                session.record_satisfaction(score)
+                outcomes[score] = "recorded"
+            except ValidationError as exc:
+                outcomes[score] = exc
+
+        threads = [threading.Thread(target=reply, args=(s,)) for s in (2, 5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not any(t.is_alive() for t in threads)
+        return outcomes
+
+    def test_two_racing_replies_keep_the_first(self, setup, clock):
+        """Of two replies racing on one complaint, one is recorded and kept."""
+        handler, _, _ = setup
+        for _ in range(self.ROUNDS):
+            complaint = handler.receive(make_form(), actor=AGENT, channel="web")
+            _communicated(handler, clock, complaint.id)
+            outcomes = self._race(handler, complaint.id)
+            winners = [s for s, o in outcomes.items() if o == "recorded"]
+            (loser,) = [o for o in outcomes.values() if o != "recorded"]
+            assert isinstance(loser, ValidationError)
+            assert loser.field == "satisfaction"
+            stored = handler.get(complaint.id, actor=SYSTEM)
+            recorded = [e for e in stored.history if e.name == "SatisfactionRecorded"]
+            assert len(recorded) == 1
+            assert stored.satisfaction is not None
+            assert [stored.satisfaction.score] == winners
+
+    def test_the_check_runs_on_the_version_saved(self, setup, clock):
+        """A reply stored after the check but before the save still wins."""
+        handler, _, complaint = setup
+        _communicated(handler, clock, complaint.id)
+        staff = complainant_actor(complaint.id)
+        original = handler.repository.save
+        raced: list[bool] = []
+
+        def save_after_a_rival(candidate, *, expected_version):
+            if not raced:
+                raced.append(True)
+                handler.record_satisfaction(
+                    complaint.id, actor=staff, score=1, once=True
+                )
+            return original(candidate, expected_version=expected_version)
+
+        handler.repository.save = save_after_a_rival
+        try:
+            with pytest.raises(ValidationError) as info:
+                ComplainantSession(handler, complaint.id).record_satisfaction(5)
+        finally:
+            del handler.repository.save
+        assert info.value.field == "satisfaction"
+        stored = handler.get(complaint.id, actor=SYSTEM)
+        assert stored.satisfaction is not None
+        assert stored.satisfaction.score == 1
+
+    def test_staff_may_record_again_unless_once(self, setup, clock):
+        """Staff keep correcting by default; ``once=True`` refuses a second."""
+        handler, _, complaint = setup
+        _communicated(handler, clock, complaint.id)
+        handler.record_satisfaction(complaint.id, actor=AGENT, score=2, once=True)
+        with pytest.raises(ValidationError) as info:
+            handler.record_satisfaction(complaint.id, actor=AGENT, score=3, once=True)
+        assert info.value.field == "satisfaction"
+        handler.record_satisfaction(complaint.id, actor=AGENT, score=4)
+        stored = handler.get(complaint.id, actor=SYSTEM)
+        assert stored.satisfaction is not None
+        assert stored.satisfaction.score == 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -14,11 +16,15 @@ from iso10002.communications import (
     REFERENCE_HEADER,
     UNVERIFIED_SENDER,
     FiledEmail,
+    Letterhead,
+    Letters,
     SmtpSender,
     SmtpSettings,
     correspondence_log,
     file_email,
     parse_email,
+    send_letter,
+    smtp_message_id,
 )
 from iso10002.errors import ValidationError
 from iso10002.model import DeliveryStatus, MessageContent
@@ -54,6 +60,11 @@ def _queue(handler, body="We are looking into it."):
     return c, result.events[0].data["correspondence"]["message_id"]
 
 
+def _lines(text: str) -> str:
+    """Return ``text`` with the wire's CRLF line ends undone, stripped."""
+    return text.replace("\r\n", "\n").strip()
+
+
 class TestSending:
     def test_queued_message_is_sent_once(self, make_handler, mailbox):
         """dispatch_pending sends a queued e-mail once and records the delivery."""
@@ -72,6 +83,79 @@ class TestSending:
         handler.dispatch_pending("again", sender)
         assert len(box.messages) == 1
         assert message_id in box.messages[0].decode()
+
+    def test_text_and_html_alternatives(self, make_handler, mailbox):
+        """The message carries the text and its HTML form, host data escaped."""
+        box, port = mailbox
+        handler = make_handler()
+        body = "Your <script>alert(1)</script> & co.\n\nWe reply soon."
+        _, message_id = _queue(handler, body=body)
+        handler.dispatch_pending(
+            "mailer", SmtpSender(handler, _settings(port), actor=SYSTEM)
+        )
+        (raw,) = box.messages
+        sent = email.message_from_bytes(raw, policy=email.policy.default)
+        assert sent.get_content_type() == "multipart/alternative"
+        text = sent.get_body(preferencelist=("plain",))
+        page = sent.get_body(preferencelist=("html",))
+        assert text is not None
+        assert page is not None
+        assert _lines(text.get_content()) == body
+        html = _lines(page.get_content())
+        assert "<script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co." in html
+        assert html.count("<p>") == 2
+        assert sent["Message-ID"] == smtp_message_id(message_id, "bank.example")
+        assert _lines(parse_email(raw).body) == body
+
+    def test_html_part_is_idempotent_by_message_id(self, make_handler, mailbox):
+        """Redelivering the event sends nothing twice; the id stays the message's."""
+        box, port = mailbox
+        handler = make_handler()
+        _, message_id = _queue(handler)
+        sender = SmtpSender(handler, _settings(port), actor=SYSTEM)
+        handler.dispatch_pending("mailer", sender)
+        handler.dispatch_pending("again", sender)
+        (raw,) = box.messages
+        sent = email.message_from_bytes(raw, policy=email.policy.default)
+        assert sent["Message-ID"] == smtp_message_id(message_id, "bank.example")
+        assert sent.get_body(preferencelist=("html",)) is not None
+
+    def test_letter_html_is_what_is_sent(self, make_handler, mailbox):
+        """A rendered letter's HTML is the HTML part the recipient gets."""
+        box, port = mailbox
+        handler = make_handler()
+        c = handler.receive(make_form(language="fr"), actor=AGENT, channel="email")
+        letters = Letters(Letterhead(organisation="Banque <b>Exemple</b>"))
+        letter = letters.render("acknowledgement", c)
+        send_letter(handler, c.id, letter, actor=AGENT)
+        sender = SmtpSender(handler, _settings(port), actor=SYSTEM, letters=letters)
+        handler.dispatch_pending("mailer", sender)
+        (raw,) = box.messages
+        sent = email.message_from_bytes(raw, policy=email.policy.default)
+        page = sent.get_body(preferencelist=("html",))
+        assert page is not None
+        assert _lines(page.get_content()) == letter.html.strip()
+        assert "<b>Exemple</b>" not in letter.html
+        assert 'lang="fr"' in letter.html
+
+    def test_text_only_when_asked(self, make_handler, mailbox):
+        """With ``html=False`` the message is the text alone, as before."""
+        box, port = mailbox
+        handler = make_handler()
+        _queue(handler)
+        sender = SmtpSender(handler, _settings(port), actor=SYSTEM, html=False)
+        handler.dispatch_pending("mailer", sender)
+        (raw,) = box.messages
+        sent = email.message_from_bytes(raw, policy=email.policy.default)
+        assert sent.get_content_type() == "text/plain"
+
+    @pytest.mark.parametrize(("name", "value"), [("html", "yes"), ("letters", 3)])
+    def test_bad_options_are_refused(self, make_handler, name, value):
+        """A non-boolean ``html`` or non-Letters ``letters`` names the option."""
+        with pytest.raises(ValidationError) as info:
+            SmtpSender(make_handler(), _settings(25), actor=SYSTEM, **{name: value})
+        assert info.value.field == name
 
     def test_passing_refusal_is_retried_with_backoff(self, make_handler, mailbox):
         """A 451 is retried after a back-off; the delivery counts the attempts."""

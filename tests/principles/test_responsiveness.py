@@ -7,12 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iso10002.deadlines import DeadlineState, keep_informed_status, last_contact
 from iso10002.errors import ValidationError
-from iso10002.model import DueDate
+from iso10002.model import PROGRESS_EVENT, DueDate, WorkflowRef
+from iso10002.model._correspondence import SENT_EVENT
 from iso10002.principles import OrganisationProfile
 from iso10002.principles.responsiveness import AcknowledgedOnTime, KeptInformed
 from iso10002.principles.timeliness import DeadlinesMet
 from iso10002.testing.strategies import received_complaints
+from iso10002.vocabulary import register_workflow
+from iso10002.workflow import standard_workflow
 
 DAYS = st.integers(min_value=0, max_value=10)
 
@@ -187,3 +191,129 @@ class TestUnreachable:
         c = attrs.evolve(complaint, complainant=person)
         ctx = context(now=c.received_at + timedelta(days=2 * days))
         assert codes(KeptInformed(), c, ctx) == []
+
+
+def _renamed_workflow():
+    """The standard workflow with its acknowledgement, request and wait renamed."""
+    standard = standard_workflow()
+
+    def state(name):
+        return "on_hold" if name == "awaiting_complainant" else name
+
+    events = {"acknowledge": "ReceiptConfirmed", "request_information": "DetailsAsked"}
+    meanings = {"acknowledge": ("acknowledged",)}
+    meanings["request_information"] = ("information_requested",)
+    steps = tuple(
+        attrs.evolve(
+            s,
+            sources=tuple(state(n) for n in s.sources),
+            destination=None if s.destination is None else state(s.destination),
+            event=events.get(s.trigger, s.event),
+            meanings=meanings.get(s.trigger, s.meanings),
+        )
+        for s in standard.steps
+    )
+    states = tuple(attrs.evolve(s, name=state(s.name)) for s in standard.states)
+    definition = attrs.evolve(
+        standard, name="kept-informed.renamed", states=states, steps=steps
+    )
+    register_workflow(definition)
+    return WorkflowRef(name=definition.name, version=definition.version)
+
+
+class TestOneDefinitionOfContact:
+    """The policy and ``deadlines.last_contact`` agree on what a contact is."""
+
+    def _reachable(self, complaint, **changes):
+        person = attrs.evolve(complaint.complainant, email="a@example.org")
+        return attrs.evolve(complaint, complainant=person, **changes)
+
+    def _agree(self, c, ctx, codes):
+        state = keep_informed_status(c, ctx.now).state
+        found = codes(KeptInformed(), c, ctx)
+        assert (state is DeadlineState.BREACHED) == bool(found)
+        return found
+
+    @given(received_complaints())
+    def test_a_renamed_workflow_counts_by_meaning(
+        self, append, context, codes, complaint
+    ):
+        """Renamed events and a renamed wait are read by their meaning, by both."""
+        ref = _renamed_workflow()
+        t = complaint.received_at
+        c = append(
+            self._reachable(complaint, workflow=ref),
+            {
+                "name": "ReceiptConfirmed",
+                "at": t + timedelta(days=1),
+                "to_state": "acknowledged",
+            },
+            {
+                "name": "DetailsAsked",
+                "at": t + timedelta(days=2),
+                "to_state": "on_hold",
+            },
+            {
+                "name": "InformationReceived",
+                "at": t + timedelta(days=100),
+                "to_state": "investigating",
+            },
+            status="investigating",
+        )
+        assert last_contact(c) == t + timedelta(days=100)
+        assert self._agree(c, context(now=t + timedelta(days=110)), codes) == []
+        late = context(now=t + timedelta(days=130))
+        assert self._agree(c, late, codes) == ["complainant-not-kept-informed"]
+
+    @given(received_complaints())
+    def test_a_letter_alone_is_a_contact(self, append, context, codes, complaint):
+        """An outgoing letter, the only contact, restarts the silence."""
+        t = complaint.received_at
+        c = append(
+            self._reachable(complaint),
+            {"name": SENT_EVENT, "at": t + timedelta(days=20)},
+        )
+        ctx = context(now=t + timedelta(days=40))
+        assert last_contact(c) == t + timedelta(days=20)
+        assert self._agree(c, ctx, codes) == []
+        later = context(now=t + timedelta(days=49))
+        assert self._agree(c, later, codes) == ["complainant-not-kept-informed"]
+
+    @given(received_complaints())
+    def test_resuming_after_waiting_restarts_the_silence(
+        self, append, context, codes, complaint
+    ):
+        """Time awaiting the complainant does not count, for both readers."""
+        t = complaint.received_at
+        c = append(
+            self._reachable(complaint),
+            {
+                "name": "InformationRequested",
+                "at": t + timedelta(days=1),
+                "to_state": "awaiting_complainant",
+            },
+            {
+                "name": "InformationReceived",
+                "at": t + timedelta(days=100),
+                "from_state": "awaiting_complainant",
+                "to_state": "investigating",
+            },
+            status="investigating",
+        )
+        assert last_contact(c) == t + timedelta(days=100)
+        assert self._agree(c, context(now=t + timedelta(days=110)), codes) == []
+        assert self._agree(c, context(now=t + timedelta(days=130)), codes)
+
+    @given(received_complaints(), st.integers(min_value=1, max_value=60))
+    def test_the_current_silence_starts_at_last_contact(
+        self, append, context, codes, complaint, days
+    ):
+        """The policy's current silence is the one the keep-informed status measures."""
+        t = complaint.received_at
+        c = append(
+            self._reachable(complaint),
+            {"name": PROGRESS_EVENT, "at": t + timedelta(days=days)},
+        )
+        now = t + timedelta(days=days + 29)
+        *_, finding = KeptInformed().evaluate(c, context(now=now))
+        assert finding.evidence["silent_from"] == last_contact(c).isoformat()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 
 import attrs
@@ -167,69 +167,121 @@ def _complete(series: Sequence[PeriodCounts], as_of: datetime) -> list[PeriodCou
     return [s for s in series if Period.parse(s.period).end <= as_of]
 
 
-def _change(now: float, before: float) -> str:
+def _english(message: str, **values: object) -> str:
+    return message % values if values else message
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _change(now: float, before: float, say: Callable[..., str] = _english) -> str:
     if before == 0:
-        return "none the period before" if now else "none either"
+        return say("none the period before") if now else say("none either")
     ratio = now / before - 1
     if abs(ratio) < 0.005:  # noqa: PLR2004 - below half a percent
-        return "unchanged"
-    return f"{'up' if ratio > 0 else 'down'} {abs(ratio):.0%}"
+        return say("unchanged")
+    if ratio > 0:
+        return say("up %(change)s", change=f"{abs(ratio):.0%}")
+    return say("down %(change)s", change=f"{abs(ratio):.0%}")
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else "no decisions"
+def _share(part: int, whole: int, say: Callable[..., str] = _english) -> str:
+    return f"{part / whole:.1%}" if whole else say("no decisions")
 
 
 def highlights(
     kpis: KpiReport,
     charts: Sequence[ControlChart],
     objectives: Sequence[ObjectiveResult],
+    *,
+    say: Callable[..., str] = _english,
+    name: Callable[[str], str] = _same,
 ) -> tuple[str, ...]:
     """Say in a few sentences what changed since the last period and what was missed.
 
     The last two periods that ended by the review date are compared: received,
     upheld share and deadlines missed; then the charts that signal in the
-    last period or are not stable, and the objectives missed.
+    last period or are not stable, and the objectives missed. ``say``
+    translates a message with its values and ``name`` a chart title or an
+    objective's label (English by default).
     """
     done = _complete(kpis.series, kpis.as_of)
     lines: list[str] = []
     if len(done) >= 2:  # noqa: PLR2004 - a period and the one before
         last, before = done[-1], done[-2]
         lines.append(
-            f"{last.received:,} complaints received in {last.period}, "
-            f"{_change(last.received, before.received)} on {before.period} "
-            f"({before.received:,})."
+            say(
+                "%(count)s complaints received in %(period)s, %(change)s on "
+                "%(before)s (%(before_count)s).",
+                count=f"{last.received:,}",
+                period=last.period,
+                change=_change(last.received, before.received, say),
+                before=before.period,
+                before_count=f"{before.received:,}",
+            )
         )
         lines.append(
-            f"Upheld in whole or part in {last.period}: "
-            f"{_share(last.upheld, last.decided)} of {last.decided:,} decided "
-            f"({before.period}: {_share(before.upheld, before.decided)})."
+            say(
+                "Upheld in whole or part in %(period)s: %(share)s of %(decided)s "
+                "decided (%(before)s: %(before_share)s).",
+                period=last.period,
+                share=_share(last.upheld, last.decided, say),
+                decided=f"{last.decided:,}",
+                before=before.period,
+                before_share=_share(before.upheld, before.decided, say),
+            )
         )
         if last.deadlines_resolved or before.deadlines_resolved:
             lines.append(
-                f"Deadlines missed in {last.period}: "
-                f"{_share(last.deadlines_missed, last.deadlines_resolved)} "
-                f"({before.period}: "
-                f"{_share(before.deadlines_missed, before.deadlines_resolved)})."
+                say(
+                    "Deadlines missed in %(period)s: %(share)s (%(before)s: "
+                    "%(before_share)s).",
+                    period=last.period,
+                    share=_share(last.deadlines_missed, last.deadlines_resolved, say),
+                    before=before.period,
+                    before_share=_share(
+                        before.deadlines_missed, before.deadlines_resolved, say
+                    ),
+                )
             )
     for chart in charts:
-        name = chart.title.split(" (")[0]
+        chart_name = name(chart.title).split(" (")[0]
         if chart.unstable:
-            lines.append(f"{name}: the process is not stable over the period.")
+            lines.append(
+                say(
+                    "%(chart)s: the process is not stable over the period.",
+                    chart=chart_name,
+                )
+            )
         elif done and any(
             chart.points[s.indices[-1]].label == done[-1].period for s in chart.signals
         ):
-            lines.append(f"{name}: a special-cause signal in {done[-1].period}.")
-    missed = [o.label for o in objectives if o.met is False]
+            lines.append(
+                say(
+                    "%(chart)s: a special-cause signal in %(period)s.",
+                    chart=chart_name,
+                    period=done[-1].period,
+                )
+            )
+    missed = [name(o.label) for o in objectives if o.met is False]
     if missed:
         lines.append(
-            f"{len(missed)} of {len(objectives)} objectives missed: "
-            + "; ".join(missed)
-            + "."
+            say(
+                "%(missed)s of %(total)s objectives missed: %(names)s.",
+                missed=len(missed),
+                total=len(objectives),
+                names="; ".join(missed),
+            )
         )
     elif objectives:
-        lines.append(f"Every measured objective met ({len(objectives)}).")
-    lines.append(f"{kpis.backlog.open:,} complaints open at the review date.")
+        lines.append(say("Every measured objective met (%(n)s).", n=len(objectives)))
+    lines.append(
+        say(
+            "%(n)s complaints open at the review date.",
+            n=f"{kpis.backlog.open:,}",
+        )
+    )
     return tuple(lines)
 
 

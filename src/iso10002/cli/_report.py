@@ -46,7 +46,9 @@ from iso10002.cli._analysis import (
 )
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
+from iso10002.errors import ValidationError
 from iso10002.interchange import imported_share
+from iso10002.labels import check_locale
 from iso10002.principles import PolicyContext, policies_for
 from iso10002.repositories import ComplaintRepository, Query
 
@@ -198,6 +200,13 @@ def _kpis(
     return kpis, spec
 
 
+def _locale(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        return check_locale(value)
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.command()
 @db_option
 @period_option(
@@ -242,6 +251,14 @@ def _kpis(
     help="Write the pack as one printable HTML page ('-' for stdout).",
 )
 @click.option(
+    "--locale",
+    default="en",
+    show_default=True,
+    callback=_locale,
+    help="Language of the HTML pack's words (e.g. fr), from the catalogues the "
+    "letters use.",
+)
+@click.option(
     "--json",
     "json_file",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
@@ -261,6 +278,7 @@ def report(  # noqa: PLR0913 - one parameter per option
     profile: Path | None,
     organisation: Path | None,
     html: Path | None,
+    locale: str,
     json_file: Path | None,
 ) -> int:
     """Report on complaints handling: KPIs, or the management review pack.
@@ -324,7 +342,9 @@ def report(  # noqa: PLR0913 - one parameter per option
             records=records,
         )
     if html is not None:
-        write_text(html, render_html(review), what="Management review (HTML)")
+        write_text(
+            html, render_html(review, locale=locale), what="Management review (HTML)"
+        )
     if json_file is not None:
         write_text(json_file, review_to_json(review), what="Management review (JSON)")
     return 0

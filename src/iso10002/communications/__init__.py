@@ -33,7 +33,6 @@ from iso10002.communications._inbound import (
     file_email,
     parse_email,
 )
-from iso10002.communications._labels import LABELS, label
 from iso10002.communications._letters import (
     TEMPLATES_DIR,
     Letter,
@@ -41,8 +40,6 @@ from iso10002.communications._letters import (
     Letters,
 )
 from iso10002.communications._locale import (
-    DOMAIN,
-    LOCALES_DIR,
     LocaleFormat,
     catalogue,
     choose_locale,
@@ -78,6 +75,7 @@ from iso10002.communications._smtp import (
     SmtpSettings,
     smtp_message_id,
 )
+from iso10002.labels import DOMAIN, LABELS, LOCALES_DIR, label
 from iso10002.model import (
     CORRESPONDENCE_EVENTS,
     DELIVERY_EVENT,

@@ -302,18 +302,19 @@ class ComplainantSession:
     def record_satisfaction(self, score: int, comment: str | None = None) -> Complaint:
         """Give satisfaction with the handling, once.
 
+        The check is part of the step (``once=True``): of two replies racing
+        on one complaint, the first saved is kept and the other refused.
+
         Raises:
             ValidationError: naming ``satisfaction`` when it was already
                 given (the first answer is kept, never overwritten).
         """
-        current = self._handler.get(self.complaint_id, actor=self.actor)
-        if current.satisfaction is not None:
-            raise ValidationError.single(
-                "satisfaction",
-                "was already recorded; the first answer is kept",
-            )
         return self._handler.record_satisfaction(
-            self.complaint_id, actor=self.actor, score=score, comment=comment
+            self.complaint_id,
+            actor=self.actor,
+            score=score,
+            comment=comment,
+            once=True,
         ).complaint
 
     def withdraw(self) -> Complaint:

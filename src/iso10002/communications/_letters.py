@@ -290,10 +290,7 @@ class Letters:
             if rendered[needed.name] not in text:
                 msg = f"is rendered but left out of the letter ({needed.rule})"
                 raise MissingSlotError(needed.name, msg)
-        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-        html = env.get_template("layout.html").render(
-            lang=chosen.replace("_", "-"), subject=subject, paragraphs=paragraphs
-        )
+        html = _html(env, chosen, subject, text)
         return Letter(
             kind=kind,
             locale=chosen,
@@ -305,6 +302,31 @@ class Letters:
             pack=pack,
             slots=tuple(s.name for s in required),
         )
+
+    def html(self, subject: str, text: str, locale: str = "en") -> str:
+        """Return the HTML form of a letter's text: its paragraphs in ``layout.html``.
+
+        The same page :meth:`render` gives as :attr:`Letter.html`, laid out by
+        the host's ``layout.html`` when it has one; every value is escaped.
+        The e-mail sender uses it to send the HTML part of a stored letter.
+
+        Args:
+            subject: The subject line (the page's title).
+            text: The plain text; blank lines separate paragraphs.
+            locale: The language of the page (its ``lang``).
+
+        Returns:
+            The HTML document.
+
+        Raises:
+            ValidationError: naming ``subject``, ``text`` or ``locale``.
+
+        .. versionadded:: 0.2.0
+        """
+        for name, value in (("subject", subject), ("text", text), ("locale", locale)):
+            if not isinstance(value, str):
+                raise ValidationError.single(name, "must be a string")
+        return _html(self._env(locale), locale, subject, text)
 
     def _values(
         self, complaint: Complaint, values: Mapping[str, Any] | None
@@ -345,6 +367,14 @@ class Letters:
             "format_datetime": fmt.datetime,
             "format_money": fmt.money,
         }
+
+
+def _html(env: Any, locale: str, subject: str, text: str) -> str:
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    page: str = env.get_template("layout.html").render(
+        lang=locale.replace("_", "-"), subject=subject, paragraphs=paragraphs
+    )
+    return page
 
 
 def _blank(value: Any) -> bool:

@@ -1,16 +1,15 @@
 """Catalogues and locale formatting: the complainant's language, the firm's zone.
 
-Catalogues are gettext ``.po`` files shipped as package data under
-``iso10002/communications/locales/<locale>/LC_MESSAGES/iso10002.po`` and
-compiled with Babel when first used (no build step); a host adds a language
-by giving its own folder of the same layout (see ``docs/communications.md``).
-Needs the ``letters`` extra (Babel).
+Catalogues are the gettext catalogues of :mod:`iso10002.labels`, shared
+with the review pack and the findings (``iso10002/locales/<locale>/
+LC_MESSAGES/iso10002.po`` and its compiled ``.mo``); a host adds a language by
+giving its own folder of the same layout (see ``docs/communications.md``).
+Formatting dates and money needs the ``letters`` extra (Babel).
 """
 
 from __future__ import annotations
 
-import functools
-import io
+import gettext
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,13 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from iso10002.errors import ValidationError
+from iso10002.labels import DOMAIN, LOCALES_DIR, translations
 
-__all__ = ["DOMAIN", "LOCALES_DIR", "LocaleFormat", "catalogue", "choose_locale"]
-
-DOMAIN = "iso10002"
-"""The gettext domain of the shipped catalogues."""
-LOCALES_DIR = Path(__file__).parent / "locales"
-"""Where the shipped catalogues are (``<locale>/LC_MESSAGES/iso10002.po``)."""
+__all__ = ["LocaleFormat", "catalogue", "choose_locale"]
 
 
 def _babel() -> Any:
@@ -41,7 +36,10 @@ def _babel() -> Any:
 
 def _available(dirs: tuple[Path, ...]) -> frozenset[str]:
     return frozenset(
-        p.parent.parent.name for d in dirs for p in d.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+        p.parent.parent.name
+        for d in dirs
+        for suffix in ("po", "mo")
+        for p in d.glob(f"*/LC_MESSAGES/{DOMAIN}.{suffix}")
     )
 
 
@@ -74,22 +72,10 @@ def choose_locale(language: str, dirs: Sequence[Path] = (), default: str = "en")
     return default
 
 
-@functools.cache
-def _compiled(path: Path, locale: str) -> Any:
-    from babel.messages.mofile import write_mo  # noqa: PLC0415
-    from babel.messages.pofile import read_po  # noqa: PLC0415
-    from babel.support import Translations  # noqa: PLC0415
+def catalogue(locale: str, dirs: Sequence[Path] = ()) -> gettext.NullTranslations:
+    """Return the gettext translations of ``locale``.
 
-    with path.open("rb") as source:
-        parsed = read_po(source, locale=locale, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, parsed)
-    compiled.seek(0)
-    return Translations(fp=compiled, domain=DOMAIN)
-
-
-def catalogue(locale: str, dirs: Sequence[Path] = ()) -> Any:
-    """Return the gettext translations of ``locale`` (a ``babel.support.Translations``).
+    The same catalogues as :func:`iso10002.labels.translations`.
 
     Args:
         locale: A locale name from :func:`choose_locale`.
@@ -99,17 +85,12 @@ def catalogue(locale: str, dirs: Sequence[Path] = ()) -> Any:
         The translations of ``locale`` or else of its language (``fr`` for
         ``fr_CA``); English (the message ids) when no catalogue exists.
 
+    Raises:
+        ValidationError: naming ``locale`` for a name that is not a locale.
+
     .. versionadded:: 0.2.0
     """
-    _babel()
-    from babel.support import NullTranslations  # noqa: PLC0415
-
-    for name in dict.fromkeys((locale, locale.split("_", maxsplit=1)[0])):
-        for folder in (*map(Path, dirs), LOCALES_DIR):
-            path = folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
-            if path.is_file():
-                return _compiled(path, name)
-    return NullTranslations()
+    return translations(locale, dirs)
 
 
 def _zone(value: Any) -> ZoneInfo:

@@ -7,7 +7,10 @@ order, with the standard library's :mod:`smtplib` (STARTTLS when asked),
 retrying passing failures with back-off, then records the delivery
 (``DeliveryRecorded``). The ``Message-ID`` derives from the message's id, and
 a message whose delivery is already recorded is skipped, so a redelivered
-event sends nothing twice once its delivery is recorded.
+event sends nothing twice once its delivery is recorded. Each message goes
+as ``multipart/alternative``: the stored text, and its HTML form laid out by
+the letters' ``layout.html`` with every value escaped (Jinja2, the
+``letters`` extra; ``html=False`` sends the text alone).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from iso10002.communications._letters import Letterhead, Letters
 from iso10002.communications._log import correspondence_log, message_facts
 from iso10002.errors import ValidationError
 from iso10002.handler import Actor, ComplaintsHandler, Notification
@@ -90,25 +94,42 @@ class SmtpSender:
         actor: Who reads and records (needs ``read``, ``read_personal_data``
             and ``record_delivery``; a ``system`` role has them).
         sleep: Waits between attempts (``time.sleep``; tests pass their own).
+        letters: Lays out the HTML part (the host's ``layout.html`` when it
+            overrides it; the shipped layout by default).
+        html: Send the HTML part besides the text (needs Jinja2).
+
+    Raises:
+        ValidationError: naming ``settings``, ``letters`` or ``html``.
+        ImportError: naming the ``letters`` extra when ``html`` is true and
+            Jinja2 or Babel is missing.
 
     .. versionadded:: 0.2.0
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - collaborators, all but two keyword-only
         self,
         handler: ComplaintsHandler,
         settings: SmtpSettings,
         *,
         actor: Actor | str,
         sleep: Callable[[float], object] = time.sleep,
+        letters: Letters | None = None,
+        html: bool = True,
     ) -> None:
         """Keep the collaborators."""
         if not isinstance(settings, SmtpSettings):
             raise ValidationError.single("settings", "must be SmtpSettings")
+        if letters is not None and not isinstance(letters, Letters):
+            raise ValidationError.single("letters", "must be Letters or None")
+        if not isinstance(html, bool):
+            raise ValidationError.single("html", "must be True or False")
+        if html and letters is None:
+            letters = Letters(Letterhead(organisation=settings.domain))
         self._handler = handler
         self._settings = settings
         self._actor = actor
         self._sleep = sleep
+        self._letters = letters if html else None
 
     def __call__(self, notification: Notification, /) -> None:
         """Send the message of ``notification`` if it is a queued e-mail.
@@ -151,7 +172,13 @@ class SmtpSender:
         message[REFERENCE_HEADER] = complaint.reference
         if facts.locale is not None:
             message["Content-Language"] = facts.locale.replace("_", "-")
-        message.set_content(entry.content.body or "")
+        text = entry.content.body or ""
+        message.set_content(text)
+        if self._letters is not None:
+            page = self._letters.html(
+                str(message["Subject"]), text, facts.locale or "en"
+            )
+            message.add_alternative(page, subtype="html")
         self._deliver(complaint.id, facts.message_id, message)
 
     def _deliver(

@@ -23,6 +23,7 @@ from iso10002.deadlines._docs import pack_table, packs_markdown
 from iso10002.deadlines._keep_informed import (
     DEFAULT_KEEP_INFORMED_INTERVAL,
     KEEP_INFORMED_STEP,
+    is_contact,
     keep_informed_status,
     last_contact,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "PackSelection",
     "compute_deadlines",
     "get_pack",
+    "is_contact",
     "keep_informed_status",
     "last_contact",
     "limit_end",

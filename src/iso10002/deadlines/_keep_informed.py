@@ -17,11 +17,12 @@ from iso10002.deadlines._rules import DeadlineKind
 from iso10002.deadlines._status import DeadlineState, DeadlineStatus
 from iso10002.errors import ValidationError
 from iso10002.model import OUTGOING_EVENTS, Complaint
-from iso10002.vocabulary import Meaning, vocabulary_for
+from iso10002.vocabulary import Meaning, Vocabulary, vocabulary_for
 
 __all__ = [
     "DEFAULT_KEEP_INFORMED_INTERVAL",
     "KEEP_INFORMED_STEP",
+    "is_contact",
     "keep_informed_status",
     "last_contact",
 ]
@@ -50,22 +51,44 @@ def _interval(value: Any) -> timedelta:
     return value
 
 
+def is_contact(event: str, vocabulary: Vocabulary) -> bool:
+    """Tell whether an event called ``event`` tells the complainant something.
+
+    A contact is any outgoing message or progress update
+    (:data:`~iso10002.model.OUTGOING_EVENTS`) and any event that means an
+    acknowledgement, a holding response, a request for information, the
+    decision or closing in the complaint's own workflow (``vocabulary``, from
+    :func:`~iso10002.vocabulary.vocabulary_for`), whatever it is called there.
+    :func:`last_contact` and the ``kept-informed`` policy both count by this.
+
+    .. versionadded:: 0.2.0
+    """
+    return event in OUTGOING_EVENTS or any(
+        vocabulary.means(event, meaning) for meaning in _CONTACT_MEANINGS
+    )
+
+
 def last_contact(complaint: Complaint, paused: Iterable[str] | None = None) -> datetime:
     """Return when the complainant last heard from the organisation.
 
-    Entering a paused state (waiting for the complainant) counts as a
-    contact: the silence starts again when the organisation resumes.
+    Counts each event :func:`is_contact` accepts. Entering a paused state
+    (waiting for the complainant) counts as a contact too, and the silence
+    starts again when the organisation resumes (leaves the paused state, or
+    reopens an ended complaint): time spent waiting is never silence.
 
     .. versionadded:: 0.2.0
     """
     words = vocabulary_for(complaint.workflow)
     waiting = words.paused_states if paused is None else frozenset(paused)
+    stopped = waiting | words.terminal_states
     last = complaint.received_at
+    status: str | None = None
     for event in complaint.history:
-        told = event.name in OUTGOING_EVENTS or any(
-            words.means(event.name, meaning) for meaning in _CONTACT_MEANINGS
-        )
-        if told or event.to_state in waiting:
+        moved = event.to_state is not None
+        resumed = moved and status in stopped and event.to_state not in stopped
+        if moved:
+            status = event.to_state
+        if is_contact(event.name, words) or event.to_state in waiting or resumed:
             last = max(last, event.at)
     return last
 

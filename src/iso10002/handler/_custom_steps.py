@@ -1,4 +1,4 @@
-"""Steps with a body of their own: the holding response, the reply, links."""
+"""Steps with a body of their own: holding response, reply, links, satisfaction."""
 
 from __future__ import annotations
 
@@ -13,12 +13,17 @@ from iso10002.handler._holding import holding_data
 from iso10002.handler._notes import pending_note
 from iso10002.handler._stepdata import enum_value, step_values
 from iso10002.handler._unit import StepResult
-from iso10002.model import LinkKind, Outcome
+from iso10002.model import Complaint, LinkKind, Outcome
 
 if TYPE_CHECKING:
     from iso10002.handler._handler import ComplaintsHandler
 
-__all__ = ["link", "record_complainant_reply", "record_holding_response"]
+__all__ = [
+    "link",
+    "record_complainant_reply",
+    "record_holding_response",
+    "record_satisfaction",
+]
 
 
 def _link(
@@ -168,3 +173,68 @@ def link(  # noqa: D417 - self is the handler
     .. versionadded:: 0.1.0
     """
     return _link(self._core, complaint_id, as_actor(actor), to, kind)
+
+
+def record_satisfaction(  # noqa: PLR0913, D417 - the answer and how to keep it; self is the handler
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    score: int,
+    comment: str | None = None,
+    once: bool = False,
+) -> StepResult:
+    """Record the complainant's satisfaction with the handling (8.4).
+
+    Args:
+        complaint_id: The complaint (decision communicated, or closed).
+        actor: Who records it.
+        score: 1 (very dissatisfied) to 5 (very satisfied).
+        comment: The complainant's words (personal data).
+        once: Refuse when a satisfaction is already recorded. Checked on
+            the version the step is saved on, inside the unit of work:
+            of two racing replies the first saved stays and the other is
+            refused, also after a conflict retry. Without it a new answer
+            replaces the field (the history keeps both).
+
+    Returns:
+        As :meth:`step`.
+
+    Raises:
+        ValidationError: naming ``satisfaction`` when ``once`` and one is
+            already recorded.
+        AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
+        ConflictError: as :meth:`step`.
+
+    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``once``.
+    """
+    if not isinstance(once, bool):
+        raise ValidationError.single("once", "must be True or False")
+    if not once:
+        return self.step(
+            "record_satisfaction",
+            complaint_id,
+            actor=actor,
+            score=score,
+            comment=comment,
+        )
+    who = as_actor(actor)
+    values = step_values(
+        self._core.definition,
+        "record_satisfaction",
+        {"score": score, "comment": comment},
+        who=who.name,
+    )
+
+    def first_answer(current: Complaint, at: datetime) -> Any:
+        # Runs on each version loaded in the retrying save loop, so a
+        # reply saved by a rival meanwhile is seen here, never replaced.
+        if current.satisfaction is not None:
+            raise ValidationError.single(
+                "satisfaction", "was already recorded; the first answer is kept"
+            )
+        return values(current, at) if callable(values) else values
+
+    return self._core.apply(complaint_id, who, [("record_satisfaction", first_answer)])

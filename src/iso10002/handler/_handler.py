@@ -206,12 +206,12 @@ class ComplaintsHandler:
     reject_as_not_a_complaint = _steps.reject_as_not_a_complaint
     close = _steps.close
     reopen = _steps.reopen
-    record_satisfaction = _steps.record_satisfaction
 
     # -- steps with a body of their own (_custom_steps) ----------------------------
     record_holding_response = _custom_steps.record_holding_response
     record_complainant_reply = _custom_steps.record_complainant_reply
     link = _custom_steps.link
+    record_satisfaction = _custom_steps.record_satisfaction
 
     # -- notes and correspondence: events that change no state (_correspondence) ---
     record_note = _correspondence.record_note

@@ -42,7 +42,6 @@ __all__ = [
     "escalate",
     "information_received",
     "investigate",
-    "record_satisfaction",
     "reject_as_not_a_complaint",
     "reopen",
     "request_information",
@@ -307,22 +306,4 @@ def reopen(
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        ``reason`` and ``reason_code``.
-    """
-
-
-@named_step()
-def record_satisfaction(
-    self: ComplaintsHandler,
-    complaint_id: str,
-    *,
-    actor: Actor | str,
-    score: int,
-    comment: str | None = None,
-) -> StepResult:
-    """Record the complainant's satisfaction with the handling (8.4).
-
-    ``score`` runs from 1 (very dissatisfied) to 5 (very satisfied);
-    ``comment`` is the complainant's words (personal data).
-
-    .. versionadded:: 0.1.0
     """

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from iso10002.deadlines import is_contact, last_contact
 from iso10002.errors import ValidationError
 from iso10002.model import PROGRESS_EVENT, Complaint
 from iso10002.principles._base import (
@@ -51,7 +52,13 @@ CONTACT_EVENTS = frozenset(
         PROGRESS_EVENT,
     }
 )
-"""History events that tell the complainant something (keep-informed contacts)."""
+"""The standard names of the events that tell the complainant something.
+
+:class:`KeptInformed` counts contacts by meaning in the complaint's own
+workflow (:func:`~iso10002.deadlines.is_contact`), so a renamed event counts
+and an event merely called like one of these does not; this set is kept for
+hosts that list names of their own.
+"""
 
 PAUSED_STATES = STANDARD_VOCABULARY.paused_states
 """States in which the organisation waits for the complainant."""
@@ -135,17 +142,24 @@ def _interval(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 class KeptInformed(BasePolicy):
     """Check that the complainant is never left without news for too long.
 
-    Walks the history: every event in ``contact_events`` is a contact; time in
+    Walks the history with the one definition of a contact that
+    :func:`~iso10002.deadlines.last_contact` and the keep-informed deadline
+    status use (:func:`~iso10002.deadlines.is_contact`: an outgoing message,
+    or an acknowledgement, holding response, request for information,
+    decision or closing by its meaning in the complaint's workflow); time in
     a paused or terminal state does not count. Each silence longer than the
     interval (this policy's ``interval``, else the profile's
     ``keep_informed_interval``, else 28 days) is reported, including the
-    current one for an open complaint. A complainant the organisation cannot
-    reach (no contact details, see ``ContactDetailsKnown``) is not checked.
+    current one for an open complaint, which starts at
+    :func:`~iso10002.deadlines.last_contact`. A complainant the organisation
+    cannot reach (no contact details, see ``ContactDetailsKnown``) is not
+    checked.
 
     Args:
         id: The policy id.
         interval: The longest allowed silence (overrides the profile).
-        contact_events: Event names that count as telling the complainant.
+        contact_events: Further event names of the host's own that count as
+            telling the complainant (none by default).
         severity: Severity of a long silence.
         edition: The edition findings are reported under.
 
@@ -153,6 +167,9 @@ class KeptInformed(BasePolicy):
         ValidationError: if ``interval`` is not a positive timedelta.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Counts contacts as :func:`~iso10002.deadlines.last_contact` does (by
+       meaning, letters included); ``contact_events`` adds to that.
     """
 
     PRINCIPLE: ClassVar[Principle] = Principle.RESPONSIVENESS
@@ -166,7 +183,7 @@ class KeptInformed(BasePolicy):
     )
     interval: timedelta | None = attrs.field(default=None, validator=_interval)
     contact_events: frozenset[str] = attrs.field(
-        default=CONTACT_EVENTS, converter=to_frozenset, validator=names
+        default=frozenset(), converter=to_frozenset, validator=names
     )
     severity: FindingSeverity = attrs.field(
         default=FindingSeverity.WARNING, converter=to_severity
@@ -202,8 +219,8 @@ class KeptInformed(BasePolicy):
         vocabulary = vocabulary_for(complaint.workflow)
         stops = vocabulary.paused_states | vocabulary.terminal_states
         for event in complaint.history[1:]:
-            contact = not self.contact_events.isdisjoint(
-                vocabulary.standard_names(event.name)
+            contact = (
+                is_contact(event.name, vocabulary) or event.name in self.contact_events
             )
             if since is not None and contact:
                 gaps.append((since, event.at))
@@ -212,8 +229,11 @@ class KeptInformed(BasePolicy):
             elif contact or (since is None and event.to_state is not None):
                 since = event.at
         waiting = complaint.status in vocabulary.paused_states or not is_open(complaint)
-        if since is not None and not waiting and context.now > since:
-            gaps.append((since, context.now))
+        if since is not None and not waiting:
+            # The current silence is the one the keep-informed status measures.
+            since = max(since, last_contact(complaint, vocabulary.paused_states))
+            if context.now > since:
+                gaps.append((since, context.now))
         return [
             self.finding(
                 "complainant-not-kept-informed",
