@@ -25,6 +25,7 @@ from iso10002.analysis._review_parts import (
     AppealStats,
     RemedySummary,
     ReviewTally,
+    appeal_stats,
     exposures,
     highlights,
 )
@@ -249,7 +250,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         kpis=kpis,
         highlights=highlights(kpis, charts, results),
         remedies=tally.remedies(),
-        appeals=tally.appeals(),
+        appeals=appeal_stats(kpis),
         ids_shown=ids_shown,
         objectives=results,
         charts=charts,

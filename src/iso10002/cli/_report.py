@@ -111,8 +111,8 @@ def _summary(
         ),
         (
             f"  closed:          {kpis.closed:,} (reopened {_pct(kpis.reopen_rate)}, "
-            f"appealed {_pct(kpis.appeal_rate)} of {kpis.communicated:,} decisions "
-            "communicated)"
+            f"appealed {_pct(kpis.appeal_rate)} of {kpis.appealable:,} decisions "
+            "open to appeal)"
         ),
         f"  open at as-of:   {kpis.backlog.open:,} ("
         + ", ".join(f"{b.label}: {b.count:,}" for b in kpis.backlog.buckets)

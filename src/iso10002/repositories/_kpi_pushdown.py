@@ -290,7 +290,9 @@ def _fill(  # noqa: C901, PLR0912 - one loop per statement
         if score is not None:
             acc.scores[int(score)] += n
         acc.communicated += comm
-        acc.appealed += appealed
+        if outcome in merits:  # nothing else can be appealed
+            acc.appealable += comm
+            acc.appealed += appealed
         acc.closed += closed
         acc.reopened += reopened
         acc.with_redress += paid
