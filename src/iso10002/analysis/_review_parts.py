@@ -147,7 +147,6 @@ class ReviewTally:
         )
 
 
-
 def appeal_stats(kpis: KpiReport) -> AppealStats:
     """Return the appeals of the KPI report (decisions that could be appealed)."""
     return AppealStats(

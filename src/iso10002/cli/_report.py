@@ -23,6 +23,7 @@ from iso10002.analysis import (
     render_html,
     review_to_json,
 )
+from iso10002.analysis.pushdown import evidence_checks_from
 from iso10002.cli._analysis import (
     DEFAULT_OBJECTIVES,
     as_of_option,
@@ -307,6 +308,9 @@ def report(  # noqa: PLR0913 - one parameter per option
         if html is not None:
             _check_report_extra()
         title = "Complaints handling: management review"
+        checks = evidence_checks_from(
+            repository, instant, period=reporting, ids_shown=ids_shown
+        )
         review = build_management_review(
             # Push-down gave the KPIs: only the period's complaints are read.
             stream(repository, _in_period(spec), desc="reviewing"),
@@ -321,6 +325,7 @@ def report(  # noqa: PLR0913 - one parameter per option
             ),
             objectives=objectives,
             records=records,
+            checks=checks,
         )
     if html is not None:
         write_text(html, render_html(review), what="Management review (HTML)")

@@ -24,8 +24,13 @@ from iso10002.repositories._query import to_micros
 from iso10002.vocabulary import Meaning, Vocabulary, vocabulary_for
 
 __all__ = [
+    "CLASSIFIED",
     "DEADLINE_COLUMNS",
+    "DECIDED",
+    "ESCALATION_ROUTE",
+    "EVIDENCE_COLUMNS",
     "FACT_COLUMNS",
+    "HAS_ASSIGNEE",
     "MAX_COEFFICIENT",
     "NO_PRODUCT",
     "REMEDY_COLUMNS",
@@ -44,6 +49,27 @@ NO_PRODUCT = "(none)"
 UNASSIGNED = "(unassigned)"
 MAX_COEFFICIENT = 10**18
 """Money coefficients from here up are kept as text and summed in Python."""
+
+EVIDENCE_COLUMNS = (
+    "assigned_us",
+    "assessed_us",
+    "ended_us",
+    "rejected",
+    "ack_due_us",
+    "final_due_us",
+    "evidence",
+)
+"""The ``kpi_facts`` columns the audit evidence checks read (schema v9 / v7).
+
+``ended_us`` is the first ending and ``rejected`` whether that ending was a
+rejection; ``ack_due_us`` and ``final_due_us`` the first ``acknowledge`` and
+``final_response`` deadlines; ``evidence`` holds the document's flags
+:data:`HAS_ASSIGNEE`, :data:`CLASSIFIED`, :data:`DECIDED` and
+:data:`ESCALATION_ROUTE`.
+"""
+
+HAS_ASSIGNEE, CLASSIFIED, DECIDED, ESCALATION_ROUTE = 1, 2, 4, 8
+"""Bits of ``kpi_facts.evidence``: what the current document records."""
 
 FACT_COLUMNS = (
     "complaint_id",
@@ -68,6 +94,7 @@ FACT_COLUMNS = (
     "score_us",
     "paid",
     "subcategory",
+    *EVIDENCE_COLUMNS,
 )
 """Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`."""
 
@@ -137,9 +164,13 @@ class HistoryScan:
     __slots__ = (
         "ack",
         "appealed",
+        "assessed",
+        "assigned",
         "closed",
         "communicated",
+        "ended",
         "is_open",
+        "rejected",
         "reopened",
         "toggles",
         "vocabulary",
@@ -153,6 +184,10 @@ class HistoryScan:
         self.appealed: int | None = None
         self.closed: int | None = None
         self.reopened: int | None = None
+        self.assessed: int | None = None
+        self.assigned: int | None = None
+        self.ended: int | None = None
+        self.rejected = False
         self.toggles: list[int] = []
         self.is_open = True
 
@@ -164,7 +199,7 @@ class HistoryScan:
         new.toggles = self.toggles.copy()
         return new
 
-    def add(self, events: Sequence[HistoryEvent]) -> None:  # noqa: C901
+    def add(self, events: Sequence[HistoryEvent]) -> None:  # noqa: C901, PLR0912
         """Take ``events`` (the next ones of the history) into account."""
         vocabulary = self.vocabulary
         for event in events:
@@ -182,7 +217,14 @@ class HistoryScan:
                 self.communicated = to_micros(event.at)
             if Meaning.APPEALED in meanings and self.appealed is None:
                 self.appealed = to_micros(event.at)
+            if Meaning.ASSESSED in meanings and self.assessed is None:
+                self.assessed = to_micros(event.at)
+            if Meaning.ASSIGNED in meanings and self.assigned is None:
+                self.assigned = to_micros(event.at)
             if vocabulary.ends(event.name, event.to_state):
+                if self.ended is None:
+                    self.ended = to_micros(event.at)
+                    self.rejected = Meaning.REJECTED in meanings
                 if self.is_open:
                     self.toggles.append(to_micros(event.at))
                     self.is_open = False
@@ -294,7 +336,38 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
         key_bytes(subcategory_key(classification)),
     )
     extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
-    return FactRows(facts, deadlines, remedies, extra)
+    return FactRows((*facts, *_evidence(complaint, scan)), deadlines, remedies, extra)
+
+
+def _first_due(complaint: Complaint, step: str) -> int | None:
+    for due in complaint.deadlines:
+        if due.step == step:
+            return to_micros(due.due_at)
+    return None
+
+
+def _evidence(complaint: Complaint, scan: HistoryScan) -> tuple[Any, ...]:
+    """The :data:`EVIDENCE_COLUMNS` of ``complaint``."""
+    decision = complaint.decision
+    flags = (
+        (HAS_ASSIGNEE if complaint.assignee is not None else 0)
+        | (CLASSIFIED if complaint.classification is not None else 0)
+        | (DECIDED if decision is not None else 0)
+        | (
+            ESCALATION_ROUTE
+            if decision is not None and decision.escalation_route is not None
+            else 0
+        )
+    )
+    return (
+        scan.assigned,
+        scan.assessed,
+        scan.ended,
+        int(scan.rejected),
+        _first_due(complaint, "acknowledge"),
+        _first_due(complaint, "final_response"),
+        flags,
+    )
 
 
 _NAMED = 10  # complaint ids named in an error; the rest are counted
