@@ -45,7 +45,7 @@ def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
     script = (
         ""
-        if version >= 9  # noqa: PLR2004 - schema versions
+        if version >= 9
         else "".join(
             f"ALTER TABLE kpi_facts DROP COLUMN {name};"
             for name in (

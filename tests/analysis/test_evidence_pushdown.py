@@ -1,4 +1,4 @@
-"""Audit evidence checks pushed down to SQL equal streaming, on SQLite and PostgreSQL."""
+"""Audit evidence checks pushed down to SQL equal streaming (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ class TestSQLiteEvidencePushDown:
     @pytest.mark.parametrize(
         ("args", "field"),
         [
-            ((datetime(2026, 3, 1), None, 20), "as_of"),  # noqa: DTZ001 - the error
+            ((datetime(2026, 3, 1), None, 20), "as_of"),
             ((AS_OF, "2026-02", 20), "period"),
             ((AS_OF, None, -1), "ids_shown"),
             ((AS_OF, None, True), "ids_shown"),
@@ -158,7 +158,7 @@ class TestEvidenceChecksFrom:
     def test_rejects_a_naive_instant(self, repository):
         """The instant must carry its offset."""
         with pytest.raises(ValidationError):
-            evidence_checks_from(repository, datetime(2026, 3, 1))  # noqa: DTZ001
+            evidence_checks_from(repository, datetime(2026, 3, 1))
 
     def test_evidence_check_rejects_an_unknown_check(self):
         """An adapter naming a check that does not exist is told so."""

@@ -22,13 +22,12 @@ from typing import Protocol, runtime_checkable
 
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._evidence import EVIDENCE_CHECKS, EvidenceCheck
-from iso10002.analysis._facts import MERITS, NO_CLASS, UPHELD_ANY
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
-from iso10002.analysis._pareto import subcategory_key
 from iso10002.analysis._periods import Period, period_label
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import DurationStats, KpiReport
 from iso10002.errors import ValidationError
+from iso10002.facts import MERITS, NO_CLASS, UPHELD_ANY, subcategory_key
 
 __all__ = [
     "EVIDENCE_CHECKS",
@@ -38,11 +37,13 @@ __all__ = [
     "DayCalendar",
     "DayCounter",
     "DurationStats",
+    "EvidenceCheck",
     "EvidencePushDown",
     "KpiAccumulator",
     "KpiPushDown",
     "KpiReport",
     "KpiSpec",
+    "Period",
     "check_evidence_scope",
     "evidence_check",
     "evidence_checks_from",

@@ -10,6 +10,7 @@ reckoned in the calendar's zone.
 
 from __future__ import annotations
 
+from iso10002.calendars._counter import DayCalendar, DayCounter
 from iso10002.calendars._fallback import MissingCalendarWarning
 from iso10002.calendars._protocol import BusinessCalendar, BusinessHours
 from iso10002.calendars._weekday import WeekdayCalendar
@@ -17,6 +18,8 @@ from iso10002.calendars._weekday import WeekdayCalendar
 __all__ = [
     "BusinessCalendar",
     "BusinessHours",
+    "DayCalendar",
+    "DayCounter",
     "MissingCalendarWarning",
     "WeekdayCalendar",
 ]

@@ -13,15 +13,14 @@ string (lone surrogates included) round-trips and groups exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from iso10002.analysis import subcategory_key
-from iso10002.analysis._facts import NO_CLASS
 from iso10002.errors import IntegrityError
+from iso10002.facts import NO_CLASS, HistoryFacts, subcategory_key
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._query import to_micros
-from iso10002.vocabulary import Meaning, Vocabulary, vocabulary_for
+from iso10002.vocabulary import Vocabulary, vocabulary_for
 
 __all__ = [
     "CLASSIFIED",
@@ -37,7 +36,6 @@ __all__ = [
     "TOGGLE_COLUMNS",
     "UNASSIGNED",
     "FactRows",
-    "HistoryScan",
     "fact_rows",
     "history_scan",
     "key_bytes",
@@ -154,93 +152,18 @@ def _money(amount: Any) -> tuple[int, int | None, str | None]:
     return exponent, coefficient, None
 
 
-class HistoryScan:
-    """The instants :func:`fact_rows` reads from a history, in one pass.
-
-    Events are read with ``vocabulary``: the meanings of the workflow the
-    complaint ran under.
-    """
-
-    __slots__ = (
-        "ack",
-        "appealed",
-        "assessed",
-        "assigned",
-        "closed",
-        "communicated",
-        "ended",
-        "is_open",
-        "rejected",
-        "reopened",
-        "toggles",
-        "vocabulary",
-    )
-
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        """Start before the first event."""
-        self.vocabulary = vocabulary
-        self.ack: int | None = None
-        self.communicated: int | None = None
-        self.appealed: int | None = None
-        self.closed: int | None = None
-        self.reopened: int | None = None
-        self.assessed: int | None = None
-        self.assigned: int | None = None
-        self.ended: int | None = None
-        self.rejected = False
-        self.toggles: list[int] = []
-        self.is_open = True
-
-    def copy(self) -> HistoryScan:
-        """Return an independent copy (to extend without changing this one)."""
-        new = HistoryScan(self.vocabulary)
-        for name in self.__slots__:
-            setattr(new, name, getattr(self, name))
-        new.toggles = self.toggles.copy()
-        return new
-
-    def add(self, events: Sequence[HistoryEvent]) -> None:  # noqa: C901, PLR0912
-        """Take ``events`` (the next ones of the history) into account."""
-        vocabulary = self.vocabulary
-        for event in events:
-            meanings = vocabulary.meanings_of(event.name)
-            if Meaning.REOPENED in meanings:
-                if self.reopened is None:
-                    self.reopened = to_micros(event.at)
-                if not self.is_open:
-                    self.toggles.append(to_micros(event.at))
-                    self.is_open = True
-                continue
-            if Meaning.ACKNOWLEDGED in meanings and self.ack is None:
-                self.ack = to_micros(event.at)
-            if Meaning.COMMUNICATED in meanings and self.communicated is None:
-                self.communicated = to_micros(event.at)
-            if Meaning.APPEALED in meanings and self.appealed is None:
-                self.appealed = to_micros(event.at)
-            if Meaning.ASSESSED in meanings and self.assessed is None:
-                self.assessed = to_micros(event.at)
-            if Meaning.ASSIGNED in meanings and self.assigned is None:
-                self.assigned = to_micros(event.at)
-            if vocabulary.ends(event.name, event.to_state):
-                if self.ended is None:
-                    self.ended = to_micros(event.at)
-                    self.rejected = Meaning.REJECTED in meanings
-                if self.is_open:
-                    self.toggles.append(to_micros(event.at))
-                    self.is_open = False
-                if Meaning.CLOSED in meanings and self.closed is None:
-                    self.closed = to_micros(event.at)
-
-
-_last_scan: tuple[tuple[HistoryEvent, ...], HistoryScan] | None = None
+_last_scan: tuple[tuple[HistoryEvent, ...], HistoryFacts] | None = None
 # The last history scanned: a save's history is the previous one plus its new
 # events, so only those are scanned (a one-entry cache, replaced whole).
 
 
 def history_scan(
     history: tuple[HistoryEvent, ...], vocabulary: Vocabulary
-) -> HistoryScan:
-    """Return the :class:`HistoryScan` of ``history`` (treat it as read-only)."""
+) -> HistoryFacts:
+    """Return the :class:`~iso10002.facts.HistoryFacts` of ``history`` (read-only).
+
+    The same reader as analysis' ``facts_of``, over the whole history.
+    """
     global _last_scan  # noqa: PLW0603 - a one-entry cache, replaced whole
     last = _last_scan
     if last is not None and last[1].vocabulary is vocabulary:
@@ -252,7 +175,7 @@ def history_scan(
             scan.add(history[len(seen) :])
             _last_scan = history, scan
             return scan
-    scan = HistoryScan(vocabulary)
+    scan = HistoryFacts(vocabulary)
     scan.add(history)
     _last_scan = history, scan
     return scan
@@ -267,8 +190,13 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
     cid = complaint.id if row_id is None else row_id
     received = to_micros(complaint.received_at)
     scan = history_scan(complaint.history, vocabulary_for(complaint.workflow))
-    ack, communicated, appealed = scan.ack, scan.communicated, scan.appealed
-    closed, reopened, toggles = scan.closed, scan.reopened, scan.toggles
+    ack, communicated, appealed = (
+        _micros(scan.acknowledged_at),
+        _micros(scan.communicated_at),
+        _micros(scan.appealed_at),
+    )
+    closed, reopened = _micros(scan.closed_at), _micros(scan.reopened_at)
+    toggles = [to_micros(at) for at in scan.toggles]
     outcome = complaint.outcome
     if outcome is None and complaint.decision is not None:
         outcome = complaint.decision.outcome
@@ -346,7 +274,11 @@ def _first_due(complaint: Complaint, step: str) -> int | None:
     return None
 
 
-def _evidence(complaint: Complaint, scan: HistoryScan) -> tuple[Any, ...]:
+def _micros(at: datetime | None) -> int | None:
+    return None if at is None else to_micros(at)
+
+
+def _evidence(complaint: Complaint, scan: HistoryFacts) -> tuple[Any, ...]:
     """The :data:`EVIDENCE_COLUMNS` of ``complaint``."""
     decision = complaint.decision
     flags = (
@@ -360,9 +292,9 @@ def _evidence(complaint: Complaint, scan: HistoryScan) -> tuple[Any, ...]:
         )
     )
     return (
-        scan.assigned,
-        scan.assessed,
-        scan.ended,
+        _micros(scan.assigned_at),
+        _micros(scan.assessed_at),
+        _micros(scan.ended_at),
         int(scan.rejected),
         _first_due(complaint, "acknowledge"),
         _first_due(complaint, "final_response"),

@@ -12,16 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
-from iso10002.analysis import subcategory_key
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._kpis import KpiSpec
-from iso10002.analysis._results import KpiReport
 from iso10002.errors import IntegrityError
+from iso10002.facts import subcategory_key
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
@@ -35,6 +32,9 @@ from iso10002.repositories._kpi_facts import (
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row
+
+if TYPE_CHECKING:
+    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
 
 __all__ = [
     "EVIDENCE_STATEMENTS",

@@ -12,13 +12,10 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from iso10002.analysis import subcategory_key
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._kpis import KpiSpec
-from iso10002.analysis._results import KpiReport
 from iso10002.errors import IntegrityError
+from iso10002.facts import subcategory_key
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
@@ -34,6 +31,9 @@ from iso10002.repositories._kpi_facts import (
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._sqlite_read import DOCUMENT_COLUMNS, read_row
 from iso10002.repositories._sqlite_sql import column_text, column_value
+
+if TYPE_CHECKING:
+    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
 
 __all__ = [
     "EVIDENCE_SCHEMA",

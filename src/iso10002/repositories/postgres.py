@@ -26,8 +26,13 @@ from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._postgres_analytics import postgres_checks, postgres_kpis
 
 if TYPE_CHECKING:
-    from iso10002.analysis import EvidenceCheck, Period
-    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
+    from iso10002.analysis.pushdown import (
+        DayCalendar,
+        EvidenceCheck,
+        KpiReport,
+        KpiSpec,
+        Period,
+    )
 from iso10002.repositories._postgres_codec import (
     ROW_COLUMNS,
     decode_row,

@@ -56,8 +56,13 @@ from iso10002.repositories._search import (
 )
 
 if TYPE_CHECKING:
-    from iso10002.analysis import EvidenceCheck, Period
-    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
+    from iso10002.analysis.pushdown import (
+        DayCalendar,
+        EvidenceCheck,
+        KpiReport,
+        KpiSpec,
+        Period,
+    )
 from iso10002.repositories._sqlite_analytics import (
     facts_complete,
     facts_differ,
