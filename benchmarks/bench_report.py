@@ -53,8 +53,8 @@ CACHE = Path(tempfile.gettempdir()) / "iso10002-bench-report"
 BATCH = 5_000
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Run ``command``; return its wall seconds and peak RSS in MB."""
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Run ``command``; return its wall seconds, CPU seconds and peak RSS in MB."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -63,12 +63,13 @@ def measure(command: list[str]) -> tuple[float, float]:
     if process.returncode != 0:
         msg = f"{command} exited {process.returncode}"
         raise SystemExit(msg)
-    return took, usage.ru_maxrss / 1024  # kilobytes on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return took, cpu, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
-def line(name: str, seconds: float, mb: float) -> str:
-    """Format one measurement."""
-    return f"  {name:<22} {seconds:8.1f} s  {mb:8.0f} MB peak RSS"
+def line(name: str, seconds: float, cpu: float, mb: float) -> str:
+    """Format one measurement (CPU time says more than wall time under load)."""
+    return f"  {name:<22} {seconds:8.1f} s wall {cpu:8.1f} s CPU {mb:8.0f} MB peak RSS"
 
 
 def child(argv: list[str]) -> int:
@@ -105,10 +106,11 @@ def compare(
         files = ["--html", f"{folder}/r.html", "--json", f"{folder}/r.json"]
         pack = measure([*cli, *files])
     print(line("pack (HTML + JSON)", *pack))
-    meets = pack[0] <= TARGET_S and pack[1] <= TARGET_MB
+    meets = pack[0] <= TARGET_S and pack[2] <= TARGET_MB
     print(
-        f"  pack / text report: {pack[0] / text[0]:.2f}x the time, "
-        f"{pack[1] / text[1]:.2f}x the memory; "
+        f"  pack / text report: {pack[0] / text[0]:.2f}x the wall time, "
+        f"{pack[1] / text[1]:.2f}x the CPU time, "
+        f"{pack[2] / text[2]:.2f}x the memory; "
         f"{'meets' if meets else 'MISSES'} the 1M target (<= {TARGET_S:.0f} s, "
         f"<= {TARGET_MB:.0f} MB) at {n:,} complaints"
     )
