@@ -52,7 +52,7 @@ def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
                 "assigned_us",
                 "assessed_us",
                 "ended_us",
-                "rejected",
+                "ended_rejected",
                 "ack_due_us",
                 "final_due_us",
                 "evidence",

@@ -80,7 +80,7 @@ def check_verdicts(as_of: int) -> dict[str, str]:
 
     return {
         "owner-assigned": (
-            f"CASE WHEN ended_us <= {a} AND rejected = 1 THEN NULL"
+            f"CASE WHEN ended_us <= {a} AND ended_rejected = 1 THEN NULL"
             f" ELSE {yes(f'{_flag(HAS_ASSIGNEE)} OR assigned_us <= {a}')} END"
         ),
         "acknowledged-in-time": (

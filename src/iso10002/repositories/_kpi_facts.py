@@ -52,14 +52,14 @@ EVIDENCE_COLUMNS = (
     "assigned_us",
     "assessed_us",
     "ended_us",
-    "rejected",
+    "ended_rejected",
     "ack_due_us",
     "final_due_us",
     "evidence",
 )
 """The ``kpi_facts`` columns the audit evidence checks read (schema v9 / v7).
 
-``ended_us`` is the first ending and ``rejected`` whether that ending was a
+``ended_us`` is the first ending and ``ended_rejected`` whether that ending was a
 rejection; ``ack_due_us`` and ``final_due_us`` the first ``acknowledge`` and
 ``final_response`` deadlines; ``evidence`` holds the document's flags
 :data:`HAS_ASSIGNEE`, :data:`CLASSIFIED`, :data:`DECIDED` and
