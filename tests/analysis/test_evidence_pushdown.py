@@ -14,13 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iso10002.analysis import (
-    EVIDENCE_CHECKS,
-    EvidenceAccumulator,
     KpiSpec,
     Period,
     build_management_review,
     collect_evidence,
 )
+from iso10002.analysis.evidence import EVIDENCE_CHECKS, EvidenceAccumulator
 from iso10002.analysis.pushdown import (
     EvidencePushDown,
     evidence_check,

@@ -106,7 +106,8 @@ class EvidenceAccumulator:
         policies: A policy set whose findings are collected (optional).
         context: The context policies are evaluated in (``now=as_of`` when ``None``).
         checks: Run the nine step checks; ``False`` when a store gives them
-            (see :func:`evidence_checks_from`) and only the policies are left.
+            (see :func:`~iso10002.analysis.pushdown.evidence_checks_from`)
+            and only the policies are left.
         ids_kept: Keep at most this many complaint ids per check, principle
             and finding, the first in id order (all when ``None``); the
             counts stay complete and memory stays bounded.

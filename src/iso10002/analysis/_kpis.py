@@ -37,7 +37,7 @@ from iso10002.analysis._results import (
 )
 from iso10002.errors import ValidationError
 from iso10002.model import SATISFACTION_SCALE, Channel, Complaint, Outcome, RemedyKind
-from iso10002.model._checks import aware, instance_of, optional, to_utc
+from iso10002.validators import aware, instance_of, optional, to_utc
 
 __all__ = ["KpiAccumulator", "KpiSpec", "compute_kpis", "nearest_rank"]
 

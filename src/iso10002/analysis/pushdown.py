@@ -60,7 +60,7 @@ class EvidencePushDown(Protocol):
     ``analytics_evidence`` returns the nine checks of :data:`EVIDENCE_CHECKS`,
     in that order, over the complaints received by ``as_of`` (and in
     ``period`` when given), exactly as
-    :class:`~iso10002.analysis.EvidenceAccumulator` counts them, each naming
+    :class:`~iso10002.analysis.evidence.EvidenceAccumulator` counts them, each naming
     the first ``ids_shown`` gaps in id order (all when ``None``); or ``None``
     when it cannot answer.
 

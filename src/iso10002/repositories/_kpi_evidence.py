@@ -1,7 +1,7 @@
 """The audit evidence checks of :func:`iso10002.analysis.collect_evidence`, in SQL.
 
 Shared by the SQLite and PostgreSQL adapters, like :mod:`._kpi_pushdown`:
-each of the nine checks of :data:`iso10002.analysis.EVIDENCE_CHECKS` is a
+each of the nine checks of :data:`iso10002.analysis.evidence.EVIDENCE_CHECKS` is a
 ``CASE`` over one ``kpi_facts`` row giving 1 (conforming), 0 (a gap) or
 ``NULL`` (not applicable) as at ``as_of``; one aggregate counts them all, and
 one ``ORDER BY … LIMIT`` per check names the first gaps in id order. Nothing

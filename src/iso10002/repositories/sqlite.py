@@ -507,7 +507,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
 
         Returns:
             The nine checks, in the order of
-            :data:`~iso10002.analysis.EVIDENCE_CHECKS`.
+            :data:`~iso10002.analysis.evidence.EVIDENCE_CHECKS`.
 
         Raises:
             ValidationError: for a wrong argument.
