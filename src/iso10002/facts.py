@@ -54,7 +54,7 @@ def subcategory_key(classification: Classification | None) -> str:
 
     ``"category / -"`` without a subcategory, :data:`NO_CLASS` without a
     classification; the KPIs' ``by_subcategory`` and
-    :func:`iso10002.analysis.classification_counts` use the same keys.
+    :func:`iso10002.analysis.charts.classification_counts` use the same keys.
 
     .. versionadded:: 0.2.0
     """
