@@ -43,7 +43,23 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
-    script = "" if version >= 8 else "ALTER TABLE kpi_facts DROP COLUMN subcategory;"
+    script = (
+        ""
+        if version >= 9
+        else "".join(
+            f"ALTER TABLE kpi_facts DROP COLUMN {name};"
+            for name in (
+                "assigned_us",
+                "assessed_us",
+                "ended_us",
+                "ended_rejected",
+                "ack_due_us",
+                "final_due_us",
+                "evidence",
+            )
+        )
+    )
+    script += "" if version >= 8 else "ALTER TABLE kpi_facts DROP COLUMN subcategory;"
     script += (
         "" if version >= 7 else "DROP TABLE search_terms; DROP TABLE search_digests;"
     )

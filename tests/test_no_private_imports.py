@@ -28,16 +28,6 @@ SHARED = frozenset({"iso10002._publish"})
 # shrinks. Each entry is (importing package or module, imported private module).
 ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
     {
-        # Two analysis modules being reworked elsewhere still use the shim
-        # model._checks; they switch to iso10002.validators after the merge.
-        ("iso10002.analysis._kpis", "iso10002.model._checks"),
-        ("iso10002.analysis._self_assessment", "iso10002.model._checks"),
-        # KPI facts and push-down move behind a public analysis seam.
-        ("repositories", "iso10002.analysis._calendar"),
-        ("repositories", "iso10002.analysis._facts"),
-        ("repositories", "iso10002.analysis._kpis"),
-        ("repositories", "iso10002.analysis._periods"),
-        ("repositories", "iso10002.analysis._results"),
         # The repositories split publishes the port, query and integrity names.
         ("crypto", "iso10002.repositories._erasure"),
         ("crypto", "iso10002.repositories._json"),

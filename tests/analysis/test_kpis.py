@@ -130,6 +130,23 @@ class TestComputeKpis:
             for s in r.series
         ] == [("2026-01", 2, 2, 1, 2, 1), ("2026-02", 2, 1, 1, 1, 1)]
 
+    def test_appeal_rate_counts_only_decisions_that_could_be_appealed(self, make):
+        """One of two decisions on the merits appealed is 50 %, not 1 of 3 sent.
+
+        The withdrawn complaint's decision was communicated too, but a
+        withdrawal has nothing to appeal, so it is not in the denominator.
+        """
+        sent = ("DecisionCommunicated", "2026-01-09T10:00")
+        rejected = ("ComplainantRejected", "2026-01-10T10:00")
+        data = [
+            make("A1", "2026-01-05T10:00", [sent, rejected], outcome=Outcome.UPHELD),
+            make("A2", "2026-01-05T10:00", [sent], outcome=Outcome.NOT_UPHELD),
+            make("A3", "2026-01-05T10:00", [sent], outcome=Outcome.WITHDRAWN),
+        ]
+        r = compute_kpis(data, KpiSpec(as_of=AS_OF))
+        assert (r.communicated, r.appealable, r.appealed) == (3, 2, 1)
+        assert r.appeal_rate == 0.5
+
     def test_empty_input_gives_none_rates(self):
         """With no complaints, counts are 0 and rates and statistics are None."""
         r = compute_kpis(iter(()), KpiSpec(as_of=AS_OF))

@@ -96,6 +96,24 @@ class TestPostgresPushDown:
         ]
         assert r == compute_kpis(sample, KpiSpec(as_of=AS_OF))
 
+    def test_appeal_rate_counts_only_decisions_that_could_be_appealed(
+        self, repository, make
+    ):
+        """Push-down divides appeals by decisions on the merits: 1 of 2, not of 3."""
+        sent = ("DecisionCommunicated", "2026-01-09T10:00")
+        rejected = ("ComplainantRejected", "2026-01-10T10:00")
+        data = [
+            make("A1", "2026-01-05T10:00", [sent, rejected], outcome=Outcome.UPHELD),
+            make("A2", "2026-01-05T10:00", [sent], outcome=Outcome.NOT_UPHELD),
+            make("A3", "2026-01-05T10:00", [sent], outcome=Outcome.WITHDRAWN),
+        ]
+        for complaint in data:
+            repository.add(complaint)
+        r = repository.analytics_kpis(KpiSpec(as_of=AS_OF), None)
+        assert r is not None
+        assert (r.communicated, r.appealable, r.appealed) == (3, 2, 1)
+        assert r.appeal_rate == 0.5
+
     def test_period_and_zone(self, repository, sample):
         """A period and a zone with summer time match compute_kpis."""
         repository.import_complaints(sample)

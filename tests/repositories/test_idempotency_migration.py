@@ -10,6 +10,7 @@ import pytest
 
 from iso10002.errors import DuplicateError
 from iso10002.repositories import SearchQuery
+from iso10002.repositories._kpi_facts import EVIDENCE_COLUMNS
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.contract import make_complaint
 
@@ -66,6 +67,10 @@ class TestPostgresMigration:
                 conn.execute(
                     f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN subcategory'
                 )
+                for column in EVIDENCE_COLUMNS:  # schema version 7
+                    conn.execute(
+                        f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN {column}'
+                    )
                 conn.execute(f'DELETE FROM "{schema}".schema_version WHERE version > 2')
             with closing(
                 PostgresComplaintRepository(iso10002_postgres_dsn, schema=schema)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iso10002.facts import HistoryFacts as HistoryScan
 from iso10002.model import HistoryEvent
-from iso10002.repositories._kpi_facts import HistoryScan
 from iso10002.repositories._kpi_facts import history_scan as scan_with
 from iso10002.vocabulary import STANDARD_VOCABULARY, Meaning, Vocabulary, standard_event
 
@@ -76,7 +76,7 @@ def test_a_scan_in_use_is_not_changed_by_a_longer_history():
     history = _history([(2, 2)])  # closed: one toggle
     shorter = history_scan(history)
     longer = history_scan((*history, *_history([(0, 0), (4, 1)])[1:]))
-    assert shorter.toggles == [shorter.closed]
+    assert shorter.toggles == [shorter.closed_at]
     assert shorter.is_open is False
     assert len(longer.toggles) == 2
     assert longer.is_open is True
@@ -85,8 +85,8 @@ def test_a_scan_in_use_is_not_changed_by_a_longer_history():
 def test_a_cached_scan_is_not_reused_for_another_vocabulary():
     """The same history read with another workflow's meanings is scanned afresh."""
     history = _history([(0, 0)])  # acknowledged
-    assert history_scan(history).ack is not None
+    assert history_scan(history).acknowledged_at is not None
     renamed = Vocabulary(
         {ACKNOWLEDGED: frozenset({Meaning.INTERNAL})}, frozenset(), frozenset()
     )
-    assert scan_with(history, renamed).ack is None
+    assert scan_with(history, renamed).acknowledged_at is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
 
-from iso10002.analysis._facts import UPHELD_ANY, Facts, facts_of
+from iso10002.analysis._evidence_rules import CHECKS, EVIDENCE_CHECKS
+from iso10002.analysis._facts import facts_of
+from iso10002.analysis._idlist import FirstIds
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles import FindingSeverity, PolicyContext, PolicyRegistry
@@ -21,169 +23,6 @@ __all__ = [
     "PrincipleEvidence",
     "collect_evidence",
 ]
-
-Rule = Callable[[Complaint, Facts, datetime], "bool | None"]
-
-
-def _due(complaint: Complaint, step: str) -> tuple[datetime, datetime | None] | None:
-    for due in complaint.deadlines:
-        if due.step == step:
-            return due.due_at, due.met_at
-    return None
-
-
-def _owner(c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.rejected:
-        return None
-    return c.assignee is not None or f.assigned
-
-
-def _acknowledged(c: Complaint, f: Facts, as_of: datetime) -> bool | None:
-    due = _due(c, "acknowledge")
-    if due is None:
-        return True if f.acknowledged_at is not None else None
-    if f.acknowledged_at is None:
-        return False if due[0] < as_of else None
-    return f.acknowledged_at <= due[0]
-
-
-def _assessed(c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.communicated_at is None and f.closed_at is None:
-        return None
-    return f.assessed and c.classification is not None
-
-
-def _decision_recorded(c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.closed_at is None:
-        return None
-    return c.decision is not None
-
-
-def _communicated_before_closing(_: Complaint, f: Facts, __: datetime) -> bool | None:
-    if f.closed_at is None:
-        return None
-    return f.communicated_at is not None and f.communicated_at <= f.closed_at
-
-
-def _escalation_route(c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.communicated_at is None or c.decision is None:
-        return None
-    return c.decision.escalation_route is not None
-
-
-def _root_cause(c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.outcome not in UPHELD_ANY:
-        return None
-    return c.root_cause is not None
-
-
-def _final_in_time(c: Complaint, f: Facts, as_of: datetime) -> bool | None:
-    due = _due(c, "final_response")
-    if due is None:
-        return None
-    if f.communicated_at is None:
-        return False if due[0] < as_of else None
-    return f.communicated_at <= due[0]
-
-
-def _outcome_recorded(_c: Complaint, f: Facts, _: datetime) -> bool | None:
-    if f.closed_at is None:
-        return None
-    return f.outcome is not None
-
-
-@attrs.frozen(kw_only=True)
-class _Check:
-    id: str
-    clause: str
-    step: str
-    principle: str
-    description: str
-    rule: Rule
-
-
-EVIDENCE_CHECKS: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        "owner-assigned",
-        "7.3",
-        "tracking",
-        "accountability",
-        "Someone is responsible for the complaint (assignee or assignment recorded).",
-    ),
-    (
-        "acknowledged-in-time",
-        "7.4",
-        "acknowledgement",
-        "responsiveness",
-        "Acknowledged, and by its 'acknowledge' deadline when one is set.",
-    ),
-    (
-        "assessment-recorded",
-        "7.5",
-        "initial assessment",
-        "objectivity",
-        "An assessment event and a classification are recorded before the response.",
-    ),
-    (
-        "root-cause-for-upheld",
-        "7.6",
-        "investigation",
-        "improvement",
-        "Complaints upheld in whole or in part have a root cause recorded.",
-    ),
-    (
-        "final-response-in-time",
-        "7.7",
-        "response",
-        "timeliness",
-        "The decision was communicated by its 'final_response' deadline.",
-    ),
-    (
-        "decision-recorded",
-        "7.7",
-        "response",
-        "accountability",
-        "Closed complaints carry the decision taken.",
-    ),
-    (
-        "decision-communicated-before-closing",
-        "7.8",
-        "communicating the decision",
-        "transparency",
-        "The decision was communicated before the complaint was closed.",
-    ),
-    (
-        "escalation-route-stated",
-        "7.8",
-        "communicating the decision",
-        "accessibility",
-        "Communicated decisions state where the complainant can go next.",
-    ),
-    (
-        "outcome-recorded",
-        "7.9",
-        "closing",
-        "information-integrity",
-        "Closed complaints record their outcome.",
-    ),
-)
-"""``(id, clause, step, principle, description)`` of every evidence check."""
-
-_RULES: dict[str, Rule] = {
-    "owner-assigned": _owner,
-    "acknowledged-in-time": _acknowledged,
-    "assessment-recorded": _assessed,
-    "root-cause-for-upheld": _root_cause,
-    "final-response-in-time": _final_in_time,
-    "decision-recorded": _decision_recorded,
-    "decision-communicated-before-closing": _communicated_before_closing,
-    "escalation-route-stated": _escalation_route,
-    "outcome-recorded": _outcome_recorded,
-}
-_CHECKS = tuple(
-    _Check(id=i, clause=c, step=s, principle=p, description=d, rule=_RULES[i])
-    for i, c, s, p, d in EVIDENCE_CHECKS
-)
 
 
 @attrs.frozen(kw_only=True)
@@ -266,11 +105,20 @@ class EvidenceAccumulator:
         as_of: The instant of the audit (history after it is ignored).
         policies: A policy set whose findings are collected (optional).
         context: The context policies are evaluated in (``now=as_of`` when ``None``).
+        checks: Run the nine step checks; ``False`` when a store gives them
+            (see :func:`~iso10002.analysis.pushdown.evidence_checks_from`)
+            and only the policies are left.
+        ids_kept: Keep at most this many complaint ids per check, principle
+            and finding, the first in id order (all when ``None``); the
+            counts stay complete and memory stays bounded.
 
     Raises:
-        ValidationError: for a naive ``as_of`` or a ``policies`` that is not a registry.
+        ValidationError: for a naive ``as_of``, a ``policies`` that is not a
+            registry or a negative ``ids_kept``.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Added ``checks`` and ``ids_kept``.
     """
 
     def __init__(
@@ -278,27 +126,38 @@ class EvidenceAccumulator:
         as_of: datetime,
         policies: PolicyRegistry | None = None,
         context: PolicyContext | None = None,
+        *,
+        checks: bool = True,
+        ids_kept: int | None = None,
     ) -> None:
         """Start empty."""
         if not isinstance(as_of, datetime) or as_of.utcoffset() is None:
             raise ValidationError.single("as_of", "must be a timezone-aware datetime")
         if policies is not None and not isinstance(policies, PolicyRegistry):
             raise ValidationError.single("policies", "must be a PolicyRegistry")
+        if ids_kept is not None and (
+            isinstance(ids_kept, bool) or not isinstance(ids_kept, int) or ids_kept < 0
+        ):
+            raise ValidationError.single(
+                "ids_kept", "must be a non-negative integer or None"
+            )
         self.as_of = as_of
         self.policies = policies
         self.context = context or PolicyContext(now=as_of)
+        self.ids_kept = ids_kept
+        self._rules = CHECKS if checks else ()
         self.complaints = 0
-        self.checks: dict[str, list[int]] = {c.id: [0, 0] for c in _CHECKS}
-        self.gaps: dict[str, list[str]] = {c.id: [] for c in _CHECKS}
+        self.checks: dict[str, list[int]] = {c.id: [0, 0] for c in CHECKS}
+        self.gaps: dict[str, FirstIds] = {c.id: FirstIds(ids_kept) for c in CHECKS}
         self.findings: dict[
-            tuple[str, str, str, str, str], tuple[list[str], list[str]]
+            tuple[str, str, str, str, str], tuple[list[str], FirstIds, list[int]]
         ] = {}
-        self.principle_gaps: dict[str, set[str]] = {}
+        self.principle_gaps: dict[str, FirstIds] = {}
         if policies is not None:
             for policy in policies.values():
                 name = _principle_name(policy)
                 if name is not None:
-                    self.principle_gaps.setdefault(name, set())
+                    self.principle_gaps.setdefault(name, FirstIds(ids_kept))
 
     def add(self, complaint: Complaint) -> None:
         """Check one complaint (ignored if received after ``as_of``).
@@ -314,19 +173,25 @@ class EvidenceAccumulator:
         if complaint.received_at > self.as_of:
             return
         self.complaints += 1
-        facts = facts_of(complaint, self.as_of)
-        for check in _CHECKS:
-            verdict = check.rule(complaint, facts, self.as_of)
-            if verdict is None:
-                continue
-            counts = self.checks[check.id]
-            counts[0] += 1
-            if verdict:
-                counts[1] += 1
-            else:
-                self.gaps[check.id].append(complaint.id)
-        if self.policies is None:
-            return
+        if self._rules:
+            facts = facts_of(complaint, self.as_of)
+            for check in self._rules:
+                verdict = check.rule(complaint, facts, self.as_of)
+                if verdict is None:
+                    continue
+                counts = self.checks[check.id]
+                counts[0] += 1
+                if verdict:
+                    counts[1] += 1
+                else:
+                    self.gaps[check.id].add(complaint.id)
+        if self.policies is not None:
+            self._policies(complaint)
+
+    def _policies(self, complaint: Complaint) -> None:
+        assert self.policies is not None  # noqa: S101 - the caller checked
+        keys: set[tuple[str, str, str, str, str]] = set()
+        gaps: set[str] = set()
         for finding in self.policies.evaluate(complaint, self.context):
             key = (
                 finding.policy_id,
@@ -335,12 +200,20 @@ class EvidenceAccumulator:
                 finding.code,
                 finding.severity.value,
             )
-            entry = self.findings.setdefault(key, ([finding.message], []))
+            entry = self.findings.get(key)
+            if entry is None:
+                entry = ([finding.message], FirstIds(self.ids_kept), [0])
+                self.findings[key] = entry
             entry[0][0] = min(entry[0][0], finding.message)  # order-independent
-            entry[1].append(complaint.id)
-            gaps = self.principle_gaps.setdefault(finding.principle, set())
+            entry[2][0] += 1
+            if key not in keys:
+                keys.add(key)
+                entry[1].add(complaint.id)
+            self.principle_gaps.setdefault(finding.principle, FirstIds(self.ids_kept))
             if finding.severity is not FindingSeverity.INFO:
-                gaps.add(complaint.id)
+                gaps.add(finding.principle)
+        for name in gaps:
+            self.principle_gaps[name].add(complaint.id)
 
     def update(self, complaints: Iterable[Complaint]) -> EvidenceAccumulator:
         """Check every complaint of an iterable (consumed once) and return ``self``."""
@@ -349,7 +222,7 @@ class EvidenceAccumulator:
         return self
 
     def merge(self, other: EvidenceAccumulator) -> None:
-        """Add what ``other`` collected (same ``as_of`` and policies).
+        """Add what ``other`` collected (same ``as_of`` and policies, other complaints).
 
         Raises:
             ValidationError: if ``other`` is not a compatible accumulator.
@@ -366,18 +239,21 @@ class EvidenceAccumulator:
         for key, (a, b) in other.checks.items():
             self.checks[key][0] += a
             self.checks[key][1] += b
-            self.gaps[key] += other.gaps[key]
-        for fkey, (message, ids) in other.findings.items():
-            entry = self.findings.setdefault(fkey, (list(message), []))
+            self.gaps[key].merge(other.gaps[key])
+        for fkey, (message, ids, count) in other.findings.items():
+            entry = self.findings.setdefault(
+                fkey, (list(message), FirstIds(self.ids_kept), [0])
+            )
             entry[0][0] = min(entry[0][0], message[0])
-            entry[1].extend(ids)
+            entry[1].merge(ids)
+            entry[2][0] += count[0]
         for name, gap_ids in other.principle_gaps.items():
-            self.principle_gaps.setdefault(name, set()).update(gap_ids)
+            self.principle_gaps.setdefault(name, FirstIds(self.ids_kept)).merge(gap_ids)
 
     def result(self) -> EvidenceReport:
         """Return the evidence collected so far."""
         checks = []
-        for check in _CHECKS:
+        for check in CHECKS:
             applicable, conforming = self.checks[check.id]
             checks.append(
                 EvidenceCheck(
@@ -389,18 +265,18 @@ class EvidenceAccumulator:
                     applicable=applicable,
                     conforming=conforming,
                     proportion=conforming / applicable if applicable else None,
-                    nonconforming_ids=tuple(sorted(self.gaps[check.id])),
+                    nonconforming_ids=self.gaps[check.id].first(),
                 )
             )
         principles = tuple(
             PrincipleEvidence(
                 principle=name,
                 evaluated=self.complaints,
-                conforming=self.complaints - len(ids),
-                proportion=(self.complaints - len(ids)) / self.complaints
+                conforming=self.complaints - ids.count,
+                proportion=(self.complaints - ids.count) / self.complaints
                 if self.complaints
                 else None,
-                nonconforming_ids=tuple(sorted(ids)),
+                nonconforming_ids=ids.first(),
             )
             for name, ids in sorted(self.principle_gaps.items())
         )
@@ -412,10 +288,10 @@ class EvidenceAccumulator:
                 code=key[3],
                 severity=FindingSeverity(key[4]),
                 message=message[0],
-                count=len(ids),
-                complaint_ids=tuple(sorted(set(ids))),
+                count=count[0],
+                complaint_ids=ids.first(),
             )
-            for key, (message, ids) in sorted(self.findings.items())
+            for key, (message, ids, count) in sorted(self.findings.items())
         )
         return EvidenceReport(
             as_of=self.as_of,

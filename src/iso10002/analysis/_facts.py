@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from iso10002.facts import MERITS, NO_CLASS, UPHELD_ANY, HistoryFacts
 from iso10002.history import is_replayable, replay_document
 from iso10002.model import Classification, Complaint, Decision, Outcome, Remedy
 from iso10002.serialization import from_dict
@@ -22,17 +23,9 @@ __all__ = [
     "standing_at",
 ]
 
-MERITS = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD})
-UPHELD_ANY = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD})
-NO_CLASS = "(unclassified)"
-_ACK = Meaning.ACKNOWLEDGED
-_COMMUNICATED = Meaning.COMMUNICATED
 _HOLDING = Meaning.HOLDING_RESPONSE
-_CLOSED = Meaning.CLOSED
+_COMMUNICATED = Meaning.COMMUNICATED
 _REOPENED = Meaning.REOPENED
-_APPEALED = Meaning.APPEALED
-_ASSESSED = Meaning.ASSESSED
-_ASSIGNED = Meaning.ASSIGNED
 _REJECTED = Meaning.REJECTED
 
 
@@ -70,47 +63,27 @@ class Facts:
         self.outcome: Outcome | None = None
 
 
-def facts_of(complaint: Complaint, as_of: datetime) -> Facts:  # noqa: C901, PLR0912 - one pass
+def facts_of(complaint: Complaint, as_of: datetime) -> Facts:
     """Read ``complaint``'s history up to ``as_of`` (later events are ignored).
 
     Events are read with the meanings of the workflow the complaint ran
-    under (:func:`iso10002.vocabulary.vocabulary_for`).
+    under, by :class:`iso10002.facts.HistoryFacts` (the stores' reader too).
     """
+    read = HistoryFacts(vocabulary_for(complaint.workflow)).add(
+        complaint.history, as_of
+    )
     facts = Facts()
-    vocabulary = vocabulary_for(complaint.workflow)
-    meanings_of = vocabulary.meanings_of
-    for event in complaint.history:
-        at = event.at
-        if at > as_of:
-            break
-        meanings = meanings_of(event.name)
-        if _REOPENED in meanings:
-            facts.reopened = True
-            facts.open = True
-            continue
-        if _ACK in meanings and facts.acknowledged_at is None:
-            facts.acknowledged_at = at
-        if _COMMUNICATED in meanings and facts.communicated_at is None:
-            facts.communicated_at = at
-        if (
-            _HOLDING in meanings
-            and facts.holding_ombudsman_at is None
-            and event.data.get("ombudsman_rights") is True
-        ):
-            facts.holding_ombudsman_at = at
-        if _APPEALED in meanings:
-            facts.appealed = True
-        if _ASSESSED in meanings:
-            facts.assessed = True
-        if _ASSIGNED in meanings:
-            facts.assigned = True
-        if vocabulary.ends(event.name, event.to_state):
-            facts.open = False
-            if facts.ended_at is None:
-                facts.ended_at = at
-                facts.rejected = _REJECTED in meanings
-            if _CLOSED in meanings and facts.closed_at is None:
-                facts.closed_at = at
+    facts.acknowledged_at = read.acknowledged_at
+    facts.communicated_at = read.communicated_at
+    facts.holding_ombudsman_at = read.holding_ombudsman_at
+    facts.closed_at = read.closed_at
+    facts.ended_at = read.ended_at
+    facts.rejected = read.rejected
+    facts.assessed = read.assessed_at is not None
+    facts.assigned = read.assigned_at is not None
+    facts.reopened = read.reopened_at is not None
+    facts.appealed = read.appealed_at is not None
+    facts.open = read.is_open
     outcome = complaint.outcome
     if outcome is None and complaint.decision is not None:
         outcome = complaint.decision.outcome

@@ -37,7 +37,7 @@ from iso10002.analysis._results import (
 )
 from iso10002.errors import ValidationError
 from iso10002.model import SATISFACTION_SCALE, Channel, Complaint, Outcome, RemedyKind
-from iso10002.model._checks import aware, instance_of, optional, to_utc
+from iso10002.validators import aware, instance_of, optional, to_utc
 
 __all__ = ["KpiAccumulator", "KpiSpec", "compute_kpis", "nearest_rank"]
 
@@ -190,6 +190,7 @@ class KpiAccumulator:
         self.closed = 0
         self.reopened = 0
         self.communicated = 0
+        self.appealable = 0
         self.appealed = 0
         self.ages: list[int] = [0] * (len(spec.ageing_days) + 1)
         self.scores: Counter[int] = Counter()
@@ -259,7 +260,9 @@ class KpiAccumulator:
         at = facts.communicated_at
         if at is not None:
             self.communicated += 1
-            self.appealed += facts.appealed
+            if facts.outcome in MERITS:  # nothing else can be appealed
+                self.appealable += 1
+                self.appealed += facts.appealed
             self.final_seconds.append((at - received).total_seconds())
             rank = upto(at.astimezone(zone).date().toordinal())
             self.final_days.append(rank - received_rank if rank > received_rank else 0)
@@ -351,6 +354,7 @@ class KpiAccumulator:
             "closed",
             "reopened",
             "communicated",
+            "appealable",
             "appealed",
             "eligible",
         ):
@@ -449,8 +453,9 @@ class KpiAccumulator:
             reopened=self.reopened,
             reopen_rate=_rate(self.reopened, self.closed),
             communicated=self.communicated,
+            appealable=self.appealable,
             appealed=self.appealed,
-            appeal_rate=_rate(self.appealed, self.communicated),
+            appeal_rate=_rate(self.appealed, self.appealable),
             backlog=self._backlog(),
             satisfaction=self._satisfaction(),
             workload=tuple(

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from iso10002.analysis._facts import NO_CLASS
 from iso10002.errors import ValidationError
-from iso10002.model import Classification, Complaint
+from iso10002.facts import NO_CLASS, subcategory_key
+from iso10002.model import Complaint
 
 __all__ = [
     "Pareto",
@@ -51,20 +51,6 @@ def classification_counts(
         else:
             counts[NO_CLASS if found is None else found.category] += 1
     return dict(counts)
-
-
-def subcategory_key(classification: Classification | None) -> str:
-    """Return the second-level key of a classification: ``"category / sub"``.
-
-    ``"category / -"`` without a subcategory, ``(unclassified)`` without a
-    classification; the KPIs' ``by_subcategory`` and :func:`classification_counts`
-    use the same keys.
-
-    .. versionadded:: 0.2.0
-    """
-    if classification is None:
-        return NO_CLASS
-    return f"{classification.category} / {classification.subcategory or '-'}"
 
 
 @attrs.frozen(kw_only=True)

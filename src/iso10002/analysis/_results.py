@@ -187,10 +187,16 @@ class KpiReport:
     """Every KPI of :func:`compute_kpis`, as at ``as_of``.
 
     Rates are fractions in ``[0, 1]`` or ``None`` when nothing was eligible.
-    ``reopen_rate`` is reopened / closed; ``appeal_rate`` is complaints whose
-    complainant rejected the decision / decisions communicated.
+    ``reopen_rate`` is reopened / closed; ``appeal_rate`` is ``appealed /
+    appealable``: of the decisions on the merits (upheld, partly upheld, not
+    upheld) communicated by ``as_of``, those the complainant rejected. A
+    withdrawn complaint, one referred elsewhere or not a complaint has no
+    decision to appeal and is in neither count.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Added ``appealable``; ``appeal_rate`` divides by it, as the management
+       review does, instead of by every decision communicated.
     """
 
     as_of: datetime
@@ -207,6 +213,7 @@ class KpiReport:
     reopened: int
     reopen_rate: float | None
     communicated: int
+    appealable: int
     appealed: int
     appeal_rate: float | None
     backlog: Backlog

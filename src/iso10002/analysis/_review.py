@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -11,7 +11,12 @@ import attrs
 
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._charts import ControlChart, c_chart, p_chart, u_chart
-from iso10002.analysis._evidence import EvidenceAccumulator, EvidenceReport
+from iso10002.analysis._evidence import (
+    EVIDENCE_CHECKS,
+    EvidenceAccumulator,
+    EvidenceCheck,
+    EvidenceReport,
+)
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
 from iso10002.analysis._objectives import (
     ImprovementAction,
@@ -25,6 +30,7 @@ from iso10002.analysis._review_parts import (
     AppealStats,
     RemedySummary,
     ReviewTally,
+    appeal_stats,
     exposures,
     highlights,
 )
@@ -149,7 +155,22 @@ def _capped(evidence: EvidenceReport, limit: int) -> EvidenceReport:
     )
 
 
-def build_management_review(  # noqa: C901, PLR0913 - each input is one part of the pack
+def _checked(
+    checks: Sequence[EvidenceCheck] | None,
+) -> tuple[EvidenceCheck, ...] | None:
+    if checks is None:
+        return None
+    found = tuple(checks)
+    if [c.id if isinstance(c, EvidenceCheck) else None for c in found] != [
+        c[0] for c in EVIDENCE_CHECKS
+    ]:
+        raise ValidationError.single(
+            "checks", "must be the EvidenceCheck of every check, in order"
+        )
+    return found
+
+
+def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one part of the pack
     complaints: Iterable[Complaint],
     spec: KpiSpec,
     *,
@@ -162,6 +183,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
     records: OrganisationRecords | None = None,
     kpis: KpiReport | None = None,
     ids_shown: int | None = 20,
+    checks: Sequence[EvidenceCheck] | None = None,
 ) -> ManagementReview:
     """Build the management review pack in one pass over ``complaints``.
 
@@ -182,7 +204,12 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         records: The organisation's records; adds the self-assessment.
         kpis: KPIs already computed for ``spec`` (e.g. by SQL push-down).
         ids_shown: How many complaint ids each evidence check and finding
-            lists at most (the counts stay complete); ``None`` lists them all.
+            lists at most (the counts stay complete, and memory bounded);
+            ``None`` lists them all.
+        checks: The evidence checks already counted for ``spec``'s instant
+            and period (e.g. by SQL push-down, see
+            :func:`~iso10002.analysis.pushdown.evidence_checks_from`); the
+            pass then evaluates only the policies.
 
     Returns:
         The review, ready for :func:`render_html` or :func:`review_to_json`.
@@ -191,6 +218,8 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         ValidationError: for a wrong argument or a non-complaint item.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Added ``checks``; ``ids_shown`` also bounds the ids held while reading.
     """
     if not isinstance(spec, KpiSpec):
         raise ValidationError.single("spec", "must be a KpiSpec")
@@ -209,8 +238,11 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         raise ValidationError.single(
             "ids_shown", "must be a non-negative integer or None"
         )
+    checks = _checked(checks)
     kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
-    evidence_acc = EvidenceAccumulator(spec.as_of, policies, context)
+    evidence_acc = EvidenceAccumulator(
+        spec.as_of, policies, context, checks=checks is None, ids_kept=ids_shown
+    )
     tally = ReviewTally(spec.as_of)
     provenance = ProvenanceCounter()
     period = spec.period
@@ -232,6 +264,8 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         kpis = kpi_acc.result()
     assert kpis is not None  # noqa: S101 - one of the branches above set it
     evidence = evidence_acc.result()
+    if checks is not None:
+        evidence = attrs.evolve(evidence, checks=checks)
     if ids_shown is not None:
         evidence = _capped(evidence, ids_shown)
     goals = tuple(objectives) or (records.objectives if records else ())
@@ -249,7 +283,7 @@ def build_management_review(  # noqa: C901, PLR0913 - each input is one part of 
         kpis=kpis,
         highlights=highlights(kpis, charts, results),
         remedies=tally.remedies(),
-        appeals=tally.appeals(),
+        appeals=appeal_stats(kpis),
         ids_shown=ids_shown,
         objectives=results,
         charts=charts,

@@ -8,7 +8,6 @@ from datetime import datetime, tzinfo
 import attrs
 
 from iso10002.analysis._charts import ControlChart
-from iso10002.analysis._facts import MERITS, facts_of
 from iso10002.analysis._objectives import ObjectiveResult
 from iso10002.analysis._periods import Period
 from iso10002.analysis._results import KpiReport, PeriodCounts
@@ -20,6 +19,7 @@ __all__ = [
     "RemedyCount",
     "RemedySummary",
     "ReviewTally",
+    "appeal_stats",
     "exposures",
     "highlights",
 ]
@@ -72,7 +72,8 @@ class AppealStats:
     upheld) communicated by the review date: a complaint that was withdrawn,
     a duplicate, not a complaint or referred elsewhere has no decision to
     appeal, so it is left out of the denominator. ``rate`` is
-    ``appealed / eligible``, ``None`` when nothing was eligible.
+    ``appealed / eligible``, ``None`` when nothing was eligible: the KPI
+    report's ``appealable``, ``appealed`` and ``appeal_rate`` (one definition).
 
     .. versionadded:: 0.2.0
     """
@@ -83,7 +84,7 @@ class AppealStats:
 
 
 class ReviewTally:
-    """Count remedies and appeals one complaint at a time (flow complaints only)."""
+    """Count remedies one complaint at a time (flow complaints only)."""
 
     def __init__(self, as_of: datetime) -> None:
         """Start empty."""
@@ -94,20 +95,12 @@ class ReviewTally:
         self.with_amount = 0
         self.non_monetary_only = 0
         self.kinds: dict[RemedyKind, list[int]] = {}
-        self.eligible = 0
-        self.appealed = 0
 
     def add(self, complaint: Complaint) -> None:
         """Count one complaint received in the review's period."""
         decision = complaint.decision
         if decision is not None:
             self._remedies(decision.remedies)
-        if decision is None or decision.outcome not in MERITS:
-            return
-        facts = facts_of(complaint, self.as_of)
-        if facts.communicated_at is not None:
-            self.eligible += 1
-            self.appealed += facts.appealed
 
     def _remedies(self, remedies: Sequence[Remedy]) -> None:
         self.decided += 1
@@ -153,13 +146,12 @@ class ReviewTally:
             ),
         )
 
-    def appeals(self) -> AppealStats:
-        """Return the appeals counted."""
-        return AppealStats(
-            eligible=self.eligible,
-            appealed=self.appealed,
-            rate=self.appealed / self.eligible if self.eligible else None,
-        )
+
+def appeal_stats(kpis: KpiReport) -> AppealStats:
+    """Return the appeals of the KPI report (decisions that could be appealed)."""
+    return AppealStats(
+        eligible=kpis.appealable, appealed=kpis.appealed, rate=kpis.appeal_rate
+    )
 
 
 def _complete(series: Sequence[PeriodCounts], as_of: datetime) -> list[PeriodCounts]:

@@ -12,7 +12,7 @@ from iso10002.analysis._evidence import EvidenceReport
 from iso10002.analysis._objectives import ActionStatus, ImprovementAction, Objective
 from iso10002.analysis._results import KpiReport
 from iso10002.errors import ValidationError
-from iso10002.model._checks import instance_of, optional, text, to_tuple, tuple_of
+from iso10002.validators import instance_of, optional, text, to_tuple, tuple_of
 
 __all__ = [
     "AssessmentItem",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from iso10002._publish import publish
 from iso10002.calendars._base import aware_instant
+from iso10002.calendars._counter import DayCalendar, DayCounter
 from iso10002.calendars._fallback import MissingCalendarWarning, fallback_calendar
 from iso10002.calendars._protocol import BusinessCalendar, BusinessHours
 from iso10002.calendars._weekday import WeekdayCalendar
@@ -19,6 +20,8 @@ from iso10002.calendars._weekday import WeekdayCalendar
 __all__ = [
     "BusinessCalendar",
     "BusinessHours",
+    "DayCalendar",
+    "DayCounter",
     "MissingCalendarWarning",
     "WeekdayCalendar",
     "aware_instant",

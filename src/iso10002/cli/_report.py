@@ -18,6 +18,7 @@ from iso10002.analysis import (
     render_html,
 )
 from iso10002.analysis.kpis import DayCalendar, granularity_for
+from iso10002.analysis.pushdown import evidence_checks_from
 from iso10002.analysis.review import (
     Direction,
     ObjectiveResult,
@@ -114,8 +115,8 @@ def _summary(
         ),
         (
             f"  closed:          {kpis.closed:,} (reopened {_pct(kpis.reopen_rate)}, "
-            f"appealed {_pct(kpis.appeal_rate)} of {kpis.communicated:,} decisions "
-            "communicated)"
+            f"appealed {_pct(kpis.appeal_rate)} of {kpis.appealable:,} decisions "
+            "open to appeal)"
         ),
         f"  open at as-of:   {kpis.backlog.open:,} ("
         + ", ".join(f"{b.label}: {b.count:,}" for b in kpis.backlog.buckets)
@@ -326,6 +327,9 @@ def report(  # noqa: PLR0913 - one parameter per option
         if html is not None:
             _check_report_extra()
         title = "Complaints handling: management review"
+        checks = evidence_checks_from(
+            repository, instant, period=reporting, ids_shown=ids_shown
+        )
         review = build_management_review(
             # Push-down gave the KPIs: only the period's complaints are read.
             stream(repository, _in_period(spec), desc="reviewing"),
@@ -340,6 +344,7 @@ def report(  # noqa: PLR0913 - one parameter per option
             ),
             objectives=objectives,
             records=records,
+            checks=checks,
         )
     if html is not None:
         write_text(

@@ -13,26 +13,29 @@ string (lone surrogates included) round-trips and groups exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from iso10002.analysis._facts import NO_CLASS
-from iso10002.analysis.kpis import subcategory_key
 from iso10002.errors import IntegrityError
+from iso10002.facts import NO_CLASS, HistoryFacts, subcategory_key
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._query import to_micros
-from iso10002.vocabulary import Meaning, Vocabulary, vocabulary_for
+from iso10002.vocabulary import Vocabulary, vocabulary_for
 
 __all__ = [
+    "CLASSIFIED",
     "DEADLINE_COLUMNS",
+    "DECIDED",
+    "ESCALATION_ROUTE",
+    "EVIDENCE_COLUMNS",
     "FACT_COLUMNS",
+    "HAS_ASSIGNEE",
     "MAX_COEFFICIENT",
     "NO_PRODUCT",
     "REMEDY_COLUMNS",
     "TOGGLE_COLUMNS",
     "UNASSIGNED",
     "FactRows",
-    "HistoryScan",
     "fact_rows",
     "history_scan",
     "key_bytes",
@@ -44,6 +47,27 @@ NO_PRODUCT = "(none)"
 UNASSIGNED = "(unassigned)"
 MAX_COEFFICIENT = 10**18
 """Money coefficients from here up are kept as text and summed in Python."""
+
+EVIDENCE_COLUMNS = (
+    "assigned_us",
+    "assessed_us",
+    "ended_us",
+    "ended_rejected",
+    "ack_due_us",
+    "final_due_us",
+    "evidence",
+)
+"""The ``kpi_facts`` columns the audit evidence checks read (schema v9 / v7).
+
+``ended_us`` is the first ending and ``ended_rejected`` whether that ending was a
+rejection; ``ack_due_us`` and ``final_due_us`` the first ``acknowledge`` and
+``final_response`` deadlines; ``evidence`` holds the document's flags
+:data:`HAS_ASSIGNEE`, :data:`CLASSIFIED`, :data:`DECIDED` and
+:data:`ESCALATION_ROUTE`.
+"""
+
+HAS_ASSIGNEE, CLASSIFIED, DECIDED, ESCALATION_ROUTE = 1, 2, 4, 8
+"""Bits of ``kpi_facts.evidence``: what the current document records."""
 
 FACT_COLUMNS = (
     "complaint_id",
@@ -68,6 +92,7 @@ FACT_COLUMNS = (
     "score_us",
     "paid",
     "subcategory",
+    *EVIDENCE_COLUMNS,
 )
 """Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`."""
 
@@ -127,78 +152,18 @@ def _money(amount: Any) -> tuple[int, int | None, str | None]:
     return exponent, coefficient, None
 
 
-class HistoryScan:
-    """The instants :func:`fact_rows` reads from a history, in one pass.
-
-    Events are read with ``vocabulary``: the meanings of the workflow the
-    complaint ran under.
-    """
-
-    __slots__ = (
-        "ack",
-        "appealed",
-        "closed",
-        "communicated",
-        "is_open",
-        "reopened",
-        "toggles",
-        "vocabulary",
-    )
-
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        """Start before the first event."""
-        self.vocabulary = vocabulary
-        self.ack: int | None = None
-        self.communicated: int | None = None
-        self.appealed: int | None = None
-        self.closed: int | None = None
-        self.reopened: int | None = None
-        self.toggles: list[int] = []
-        self.is_open = True
-
-    def copy(self) -> HistoryScan:
-        """Return an independent copy (to extend without changing this one)."""
-        new = HistoryScan(self.vocabulary)
-        for name in self.__slots__:
-            setattr(new, name, getattr(self, name))
-        new.toggles = self.toggles.copy()
-        return new
-
-    def add(self, events: Sequence[HistoryEvent]) -> None:  # noqa: C901
-        """Take ``events`` (the next ones of the history) into account."""
-        vocabulary = self.vocabulary
-        for event in events:
-            meanings = vocabulary.meanings_of(event.name)
-            if Meaning.REOPENED in meanings:
-                if self.reopened is None:
-                    self.reopened = to_micros(event.at)
-                if not self.is_open:
-                    self.toggles.append(to_micros(event.at))
-                    self.is_open = True
-                continue
-            if Meaning.ACKNOWLEDGED in meanings and self.ack is None:
-                self.ack = to_micros(event.at)
-            if Meaning.COMMUNICATED in meanings and self.communicated is None:
-                self.communicated = to_micros(event.at)
-            if Meaning.APPEALED in meanings and self.appealed is None:
-                self.appealed = to_micros(event.at)
-            if vocabulary.ends(event.name, event.to_state):
-                if self.is_open:
-                    self.toggles.append(to_micros(event.at))
-                    self.is_open = False
-                if Meaning.CLOSED in meanings and self.closed is None:
-                    self.closed = to_micros(event.at)
-
-
-_last_scan: tuple[tuple[HistoryEvent, ...], HistoryScan] | None = None
+_last_scan: tuple[tuple[HistoryEvent, ...], HistoryFacts] | None = None
 # The last history scanned: a save's history is the previous one plus its new
 # events, so only those are scanned (a one-entry cache, replaced whole).
 
 
 def history_scan(
     history: tuple[HistoryEvent, ...], vocabulary: Vocabulary
-) -> HistoryScan:
-    """Return the :class:`HistoryScan` of ``history`` (treat it as read-only)."""
+) -> HistoryFacts:
+    """Return the :class:`~iso10002.facts.HistoryFacts` of ``history`` (read-only).
+
+    The same reader as analysis' ``facts_of``, over the whole history.
+    """
     global _last_scan  # noqa: PLW0603 - a one-entry cache, replaced whole
     last = _last_scan
     if last is not None and last[1].vocabulary is vocabulary:
@@ -210,7 +175,7 @@ def history_scan(
             scan.add(history[len(seen) :])
             _last_scan = history, scan
             return scan
-    scan = HistoryScan(vocabulary)
+    scan = HistoryFacts(vocabulary)
     scan.add(history)
     _last_scan = history, scan
     return scan
@@ -225,8 +190,13 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
     cid = complaint.id if row_id is None else row_id
     received = to_micros(complaint.received_at)
     scan = history_scan(complaint.history, vocabulary_for(complaint.workflow))
-    ack, communicated, appealed = scan.ack, scan.communicated, scan.appealed
-    closed, reopened, toggles = scan.closed, scan.reopened, scan.toggles
+    ack, communicated, appealed = (
+        _micros(scan.acknowledged_at),
+        _micros(scan.communicated_at),
+        _micros(scan.appealed_at),
+    )
+    closed, reopened = _micros(scan.closed_at), _micros(scan.reopened_at)
+    toggles = [to_micros(at) for at in scan.toggles]
     outcome = complaint.outcome
     if outcome is None and complaint.decision is not None:
         outcome = complaint.decision.outcome
@@ -294,7 +264,42 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
         key_bytes(subcategory_key(classification)),
     )
     extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
-    return FactRows(facts, deadlines, remedies, extra)
+    return FactRows((*facts, *_evidence(complaint, scan)), deadlines, remedies, extra)
+
+
+def _first_due(complaint: Complaint, step: str) -> int | None:
+    for due in complaint.deadlines:
+        if due.step == step:
+            return to_micros(due.due_at)
+    return None
+
+
+def _micros(at: datetime | None) -> int | None:
+    return None if at is None else to_micros(at)
+
+
+def _evidence(complaint: Complaint, scan: HistoryFacts) -> tuple[Any, ...]:
+    """The :data:`EVIDENCE_COLUMNS` of ``complaint``."""
+    decision = complaint.decision
+    flags = (
+        (HAS_ASSIGNEE if complaint.assignee is not None else 0)
+        | (CLASSIFIED if complaint.classification is not None else 0)
+        | (DECIDED if decision is not None else 0)
+        | (
+            ESCALATION_ROUTE
+            if decision is not None and decision.escalation_route is not None
+            else 0
+        )
+    )
+    return (
+        _micros(scan.assigned_at),
+        _micros(scan.assessed_at),
+        _micros(scan.ended_at),
+        int(scan.rejected),
+        _first_due(complaint, "acknowledge"),
+        _first_due(complaint, "final_response"),
+        flags,
+    )
 
 
 _NAMED = 10  # complaint ids named in an error; the rest are counted

@@ -23,16 +23,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from iso10002.analysis._calendar import DayCalendar, DayCounter
-from iso10002.analysis._facts import MERITS, UPHELD_ANY
-from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
-from iso10002.analysis._periods import period_label
-from iso10002.analysis._results import DurationStats, KpiReport
+from iso10002.calendars import DayCalendar, DayCounter
 from iso10002.errors import ValidationError
+from iso10002.facts import MERITS, UPHELD_ANY
 from iso10002.model import Channel, Outcome, RemedyKind
 from iso10002.repositories._kpi_facts import key_text
 from iso10002.repositories._kpi_zone import (
@@ -43,6 +40,15 @@ from iso10002.repositories._kpi_zone import (
 )
 from iso10002.repositories._query import to_micros
 
+if TYPE_CHECKING:
+    # Analysis is imported when KPIs are asked for, not with the adapter.
+    from iso10002.analysis.pushdown import (
+        DurationStats,
+        KpiAccumulator,
+        KpiReport,
+        KpiSpec,
+    )
+
 __all__ = ["Execute", "KpiTables", "pushdown_kpis"]
 
 Execute = Callable[[str], Sequence[Sequence[Any]]]
@@ -50,7 +56,6 @@ Execute = Callable[[str], Sequence[Sequence[Any]]]
 
 _PRECISION = 28  # the default decimal context, which compute_kpis sums under
 _SPLIT = 1_000_000_000  # money coefficients are summed in two halves (no overflow)
-_MERITS_SQL = ", ".join(f"'{o.value}'" for o in sorted(MERITS, key=str))
 
 
 class KpiTables(NamedTuple):
@@ -190,6 +195,8 @@ class _Query:
 def _durations(
     execute: Execute, q: _Query, column: str, days: DayCounter
 ) -> DurationStats:
+    from iso10002.analysis.pushdown import DurationStats  # noqa: PLC0415 - lazily
+
     counts: Counter[int] = Counter()
     longest = 0
     for received_day, event_day, n, most in execute(q.pairs(column)):
@@ -252,9 +259,11 @@ def _redress(execute: Execute, q: _Query) -> dict[str, Decimal] | None:
     return totals
 
 
-def _fill(  # noqa: C901, PLR0912 - one loop per statement
+def _fill(  # noqa: C901, PLR0912, PLR0915 - one loop per statement
     execute: Execute, q: _Query, acc: KpiAccumulator
 ) -> bool:
+    from iso10002.analysis.pushdown import period_label  # noqa: PLC0415 - lazily
+
     labels: dict[int, str] = {}
     granularity = q.spec.granularity
 
@@ -290,7 +299,9 @@ def _fill(  # noqa: C901, PLR0912 - one loop per statement
         if score is not None:
             acc.scores[int(score)] += n
         acc.communicated += comm
-        acc.appealed += appealed
+        if outcome in merits:  # nothing else can be appealed
+            acc.appealable += comm
+            acc.appealed += appealed
         acc.closed += closed
         acc.reopened += reopened
         acc.with_redress += paid
@@ -345,6 +356,11 @@ def pushdown_kpis(
         ValidationError: for a spec that is not a :class:`KpiSpec` or a
             calendar without ``zone`` and ``is_business_day``.
     """
+    from iso10002.analysis.pushdown import (  # noqa: PLC0415 - lazily
+        KpiAccumulator,
+        KpiSpec,
+    )
+
     if not isinstance(spec, KpiSpec):
         raise ValidationError.single("spec", "must be a KpiSpec")
     acc = KpiAccumulator(spec, calendar)

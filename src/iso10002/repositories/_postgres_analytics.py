@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._kpis import KpiSpec
-from iso10002.analysis._results import KpiReport
-from iso10002.analysis.kpis import subcategory_key
 from iso10002.errors import IntegrityError
+from iso10002.facts import subcategory_key
 from iso10002.model import Complaint
+from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
+    EVIDENCE_COLUMNS,
     FACT_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
@@ -33,12 +33,18 @@ from iso10002.repositories._kpi_facts import (
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row
 
+if TYPE_CHECKING:
+    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
+
 __all__ = [
+    "EVIDENCE_STATEMENTS",
     "FACTS_STATEMENTS",
     "SUBCATEGORY_STATEMENTS",
     "FactWriter",
+    "backfill_evidence",
     "backfill_facts",
     "backfill_subcategories",
+    "postgres_checks",
     "postgres_kpis",
 ]
 
@@ -306,6 +312,69 @@ def backfill_subcategories(cur: psycopg.Cursor[Any], schema: str) -> None:
             [(key_bytes(subcategory_key(c.classification)), c.id) for c in complaints],
         )
         last = rows[-1][0]
+
+
+EVIDENCE_STATEMENTS: tuple[str, ...] = tuple(
+    f"ALTER TABLE {{s}}.kpi_facts ADD COLUMN {name} bigint" for name in EVIDENCE_COLUMNS
+)
+"""Schema version 7: what the audit evidence checks read, in the KPI facts."""
+
+
+def backfill_evidence(cur: psycopg.Cursor[Any], schema: str) -> None:
+    """Fill the evidence columns of every stored complaint (migration to v7).
+
+    A complaint that cannot be read is left out (``verify_integrity`` names it).
+    """
+    s = sql.Identifier(schema)
+    page = sql.SQL(
+        "SELECT {} FROM {}.complaints c WHERE c.id > %s ORDER BY c.id LIMIT %s"
+    ).format(ROW_COLUMNS.format(schema=s), s)
+    update = sql.SQL("UPDATE {}.kpi_facts SET {} WHERE complaint_id = %s").format(
+        s,
+        sql.SQL(", ").join(
+            sql.SQL("{} = %s").format(sql.Identifier(name)) for name in EVIDENCE_COLUMNS
+        ),
+    )
+    width = len(EVIDENCE_COLUMNS)
+    last = ""
+    while True:
+        cur.execute(page, (last, _BATCH))
+        rows = cur.fetchall()
+        if not rows:
+            return
+        complaints, _unreadable = _decoded(rows)  # logged; verification names them
+        cur.executemany(
+            update, [(*fact_rows(c).facts[-width:], c.id) for c in complaints]
+        )
+        last = rows[-1][0]
+
+
+_ID_ORDER = IdOrder(order_by="complaint_id", decode=str)  # the column is COLLATE "C"
+
+
+def postgres_checks(
+    cur: psycopg.Cursor[Any],
+    tables: KpiTables,
+    as_of: datetime,
+    period: tuple[datetime, datetime] | None,
+    ids_shown: int | None,
+) -> dict[str, CheckCounts]:
+    """Count the evidence checks in SQL over one cursor (see :mod:`._kpi_evidence`)."""
+
+    def execute(text: str) -> list[tuple[Any, ...]]:
+        # Built from integer literals and checked names only (no user text).
+        cur.execute(text)
+        return cur.fetchall()
+
+    _, counts = pushdown_checks(
+        execute,
+        tables.facts,
+        as_of=as_of,
+        period=period,
+        ids_shown=ids_shown,
+        order=_ID_ORDER,
+    )
+    return counts
 
 
 def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> None:

@@ -18,8 +18,10 @@ from psycopg import sql
 
 from iso10002.errors import RepositoryError, ValidationError
 from iso10002.repositories._postgres_analytics import (
+    EVIDENCE_STATEMENTS,
     FACTS_STATEMENTS,
     SUBCATEGORY_STATEMENTS,
+    backfill_evidence,
     backfill_facts,
     backfill_subcategories,
 )
@@ -146,10 +148,16 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
     (5, "search index, filled for stored complaints", SEARCH_STATEMENTS),
     (6, "KPI facts: the subcategory level", SUBCATEGORY_STATEMENTS),
+    (7, "KPI facts: what the audit evidence checks read", EVIDENCE_STATEMENTS),
 )
 """Forward migrations, in order."""
 
-_BACKFILLS = {2: backfill_facts, 5: backfill_search, 6: backfill_subcategories}
+_BACKFILLS = {
+    2: backfill_facts,
+    5: backfill_search,
+    6: backfill_subcategories,
+    7: backfill_evidence,
+}
 # Data steps run after every migration's statements, in version order.
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._kpis import KpiSpec
-from iso10002.analysis._results import KpiReport
-from iso10002.analysis.kpis import subcategory_key
 from iso10002.errors import IntegrityError
+from iso10002.facts import subcategory_key
 from iso10002.model import Complaint
+from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
+    EVIDENCE_COLUMNS,
     FACT_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
@@ -32,10 +32,15 @@ from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
 from iso10002.repositories._sqlite_read import DOCUMENT_COLUMNS, read_row
 from iso10002.repositories._sqlite_sql import column_text, column_value
 
+if TYPE_CHECKING:
+    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
+
 __all__ = [
+    "EVIDENCE_SCHEMA",
     "FACTS_SCHEMA",
     "SUBCATEGORY_SCHEMA",
     "FactTables",
+    "backfill_evidence",
     "backfill_facts",
     "backfill_subcategories",
     "facts_complete",
@@ -44,6 +49,7 @@ __all__ = [
     "fill_missing_facts",
     "insert_facts",
     "replace_facts",
+    "sqlite_checks",
     "sqlite_kpis",
     "write_facts",
 ]
@@ -302,6 +308,38 @@ def backfill_subcategories(connection: sqlite3.Connection) -> None:
         )
 
 
+EVIDENCE_SCHEMA = "".join(
+    f"ALTER TABLE kpi_facts ADD COLUMN {name} INTEGER;\n" for name in EVIDENCE_COLUMNS
+)
+"""Schema version 9: what the audit evidence checks read, in the KPI facts."""
+
+_UPDATE_EVIDENCE = (
+    "UPDATE kpi_facts SET "  # noqa: S608 - fixed names
+    + ", ".join(f"{name} = ?" for name in EVIDENCE_COLUMNS)
+    + " WHERE complaint_id = ?"
+)
+
+
+def backfill_evidence(connection: sqlite3.Connection) -> None:
+    """Fill the evidence columns of every stored complaint (migration to v9).
+
+    A document that cannot be read is left out (``verify_integrity`` names
+    the facts row that differs).
+    """
+    rows = connection.execute(f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints")  # noqa: S608 - fixed text
+    width = len(EVIDENCE_COLUMNS)
+    while batch := rows.fetchmany(_BATCH):
+        updates = []
+        for stored_id, document, history in batch:
+            try:
+                complaint = read_row(column_value(stored_id), document, history)
+            except IntegrityError:
+                continue
+            facts = fact_rows(complaint, stored_id).facts
+            updates.append((*facts[-width:], stored_id))
+        connection.executemany(_UPDATE_EVIDENCE, updates)
+
+
 def backfill_facts(connection: sqlite3.Connection) -> None:
     """Fill the push-down tables from every stored document (migration to v2).
 
@@ -337,6 +375,33 @@ def fill_missing_facts(connection: sqlite3.Connection) -> list[str]:
         The ids of the complaints whose document still cannot be read.
     """
     return _fill(connection, connection.execute(_WITHOUT_FACTS))
+
+
+_ID_ORDER = IdOrder(
+    order_by="complaint_id",
+    decode=column_value,
+    # Ids with lone surrogates are stored escaped, after a NUL (see
+    # column_text): byte order does not place them as Python does.
+    special="complaint_id < char(1)",
+)
+
+
+def sqlite_checks(
+    connection: sqlite3.Connection,
+    as_of: datetime,
+    period: tuple[datetime, datetime] | None,
+    ids_shown: int | None,
+) -> dict[str, CheckCounts]:
+    """Count the evidence checks in SQL (see :mod:`._kpi_evidence`)."""
+    _, counts = pushdown_checks(
+        lambda text: connection.execute(text).fetchall(),
+        _TABLES.facts,
+        as_of=as_of,
+        period=period,
+        ids_shown=ids_shown,
+        order=_ID_ORDER,
+    )
+    return counts
 
 
 def sqlite_kpis(

@@ -6,8 +6,10 @@ import sqlite3
 
 from iso10002.errors import IntegrityError
 from iso10002.repositories._sqlite_analytics import (
+    EVIDENCE_SCHEMA,
     FACTS_SCHEMA,
     SUBCATEGORY_SCHEMA,
+    backfill_evidence,
     backfill_facts,
     backfill_subcategories,
 )
@@ -120,6 +122,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (6, EXTERNAL_IDS_SCHEMA),
     (7, SEARCH_SCHEMA),
     (8, SUBCATEGORY_SCHEMA),
+    (9, EVIDENCE_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
@@ -128,6 +131,7 @@ _BACKFILLS = {
     5: convert_whole_documents,
     7: backfill_search,
     8: backfill_subcategories,
+    9: backfill_evidence,
 }
 # Data steps run after every script, in version order, in the same transaction.
 

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._kpis import KpiSpec
-from iso10002.analysis._results import KpiReport
 from iso10002.clock import Clock, SystemClock
 from iso10002.errors import NotFoundError, ValidationError
 from iso10002.model import Complaint
@@ -26,7 +23,16 @@ from iso10002.repositories import _postgres_queue as queue
 from iso10002.repositories._erasure import erase
 from iso10002.repositories._integrity import load_event, new_salt
 from iso10002.repositories._kpi_facts import unreadable_error
-from iso10002.repositories._postgres_analytics import postgres_kpis
+from iso10002.repositories._postgres_analytics import postgres_checks, postgres_kpis
+
+if TYPE_CHECKING:
+    from iso10002.analysis.pushdown import (
+        DayCalendar,
+        EvidenceCheck,
+        KpiReport,
+        KpiSpec,
+        Period,
+    )
 from iso10002.repositories._postgres_codec import (
     ROW_COLUMNS,
     decode_row,
@@ -459,6 +465,55 @@ class PostgresComplaintRepository:
             raise unreadable_error(unreadable)
         with self._db.snapshot("analytics_kpis") as cur:
             return postgres_kpis(cur, facts.tables, spec, calendar)
+
+    def analytics_evidence(
+        self,
+        as_of: datetime,
+        period: Period | None = None,
+        ids_shown: int | None = 20,
+    ) -> tuple[EvidenceCheck, ...]:
+        """Count the audit evidence checks in SQL (``EvidencePushDown``).
+
+        Gives the checks :func:`~iso10002.analysis.collect_evidence` gives
+        over the complaints received by ``as_of`` (and in ``period``), from
+        one snapshot, each naming its first ``ids_shown`` gaps.
+
+        Args:
+            as_of: The audit instant.
+            period: Count only complaints received in it.
+            ids_shown: Gap ids named per check, the first in id order (all
+                when ``None``).
+
+        Returns:
+            The nine checks, in the order of
+            :data:`~iso10002.analysis.evidence.EVIDENCE_CHECKS`.
+
+        Raises:
+            ValidationError: for a wrong argument.
+            IntegrityError: when a stored complaint cannot be read, naming it.
+
+        .. versionadded:: 0.2.0
+        """
+        from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis only when asked
+            check_evidence_scope,
+            evidence_check,
+        )
+
+        as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
+        scope = None if period is None else (period.start, period.end)
+        facts = self._sql.facts
+        counts = None
+        with self._db.snapshot("analytics_evidence") as cur:
+            if facts.complete(cur):
+                counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
+        if counts is None:
+            with self._db.write("analytics_evidence") as cur:
+                unreadable = facts.fill_missing(cur)
+            if unreadable:
+                raise unreadable_error(unreadable)
+            with self._db.snapshot("analytics_evidence") as cur:
+                counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
+        return tuple(evidence_check(name, *found) for name, found in counts.items())
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = _DEFAULT_LEASE

@@ -16,10 +16,8 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from iso10002.analysis._calendar import DayCalendar
-from iso10002.analysis._kpis import KpiSpec
-from iso10002.analysis._results import KpiReport
 from iso10002.errors import (
     NotFoundError,
     ValidationError,
@@ -56,10 +54,20 @@ from iso10002.repositories._search import (
     matches_search,
     query_terms,
 )
+
+if TYPE_CHECKING:
+    from iso10002.analysis.pushdown import (
+        DayCalendar,
+        EvidenceCheck,
+        KpiReport,
+        KpiSpec,
+        Period,
+    )
 from iso10002.repositories._sqlite_analytics import (
     facts_complete,
     facts_differ,
     fill_missing_facts,
+    sqlite_checks,
     sqlite_kpis,
 )
 from iso10002.repositories._sqlite_connect import (
@@ -478,6 +486,54 @@ class SQLiteComplaintRepository(SQLiteConnections):
             raise unreadable_error(unreadable)
         with self._transaction("BEGIN") as connection:
             return sqlite_kpis(connection, spec, calendar)
+
+    def analytics_evidence(
+        self,
+        as_of: datetime,
+        period: Period | None = None,
+        ids_shown: int | None = 20,
+    ) -> tuple[EvidenceCheck, ...]:
+        """Count the audit evidence checks in SQL (``EvidencePushDown``).
+
+        Gives the checks :func:`~iso10002.analysis.collect_evidence` gives
+        over the complaints received by ``as_of`` (and in ``period``), from
+        one read snapshot, each naming its first ``ids_shown`` gaps.
+
+        Args:
+            as_of: The audit instant.
+            period: Count only complaints received in it.
+            ids_shown: Gap ids named per check, the first in id order (all
+                when ``None``).
+
+        Returns:
+            The nine checks, in the order of
+            :data:`~iso10002.analysis.evidence.EVIDENCE_CHECKS`.
+
+        Raises:
+            ValidationError: for a wrong argument.
+            IntegrityError: when a stored document cannot be read, naming it.
+
+        .. versionadded:: 0.2.0
+        """
+        from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis only when asked
+            check_evidence_scope,
+            evidence_check,
+        )
+
+        as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
+        scope = None if period is None else (period.start, period.end)
+        counts = None
+        with self._transaction("BEGIN") as connection:
+            if facts_complete(connection):
+                counts = sqlite_checks(connection, as_of, scope, ids_shown)
+        if counts is None:
+            with self._transaction() as connection:
+                unreadable = fill_missing_facts(connection)
+            if unreadable:
+                raise unreadable_error(unreadable)
+            with self._transaction("BEGIN") as connection:
+                counts = sqlite_checks(connection, as_of, scope, ids_shown)
+        return tuple(evidence_check(name, *found) for name, found in counts.items())
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE

@@ -1,0 +1,170 @@
+"""What analysis and the stores read of one complaint's history, in one pass.
+
+:class:`HistoryFacts` is the one reader of a complaint's history for its
+facts: the first instant of each meaning (acknowledged, communicated,
+appealed, assessed, assigned, closed, reopened, the first ending and whether
+it was a rejection, the first holding response that gave the ombudsman
+referral right) and the instants it changed between open and closed.
+:mod:`iso10002.analysis` reads a complaint as at an instant with it, and the
+SQL stores fill their push-down tables with it, so both see the same facts.
+Events are read with the meanings of the workflow the complaint ran under
+(:func:`iso10002.vocabulary.vocabulary_for`).
+
+.. versionadded:: 0.2.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from iso10002.model import Classification, HistoryEvent, Outcome
+from iso10002.vocabulary import Meaning, Vocabulary
+
+__all__ = [
+    "MERITS",
+    "NO_CLASS",
+    "UPHELD_ANY",
+    "HistoryFacts",
+    "subcategory_key",
+]
+
+MERITS = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD})
+"""Outcomes decided on the merits: the decisions a complainant can appeal."""
+
+UPHELD_ANY = frozenset({Outcome.UPHELD, Outcome.PARTIALLY_UPHELD})
+"""Outcomes upheld in whole or in part."""
+
+NO_CLASS = "(unclassified)"
+"""The category key of a complaint without a classification."""
+
+_ACK = Meaning.ACKNOWLEDGED
+_COMMUNICATED = Meaning.COMMUNICATED
+_HOLDING = Meaning.HOLDING_RESPONSE
+_CLOSED = Meaning.CLOSED
+_REOPENED = Meaning.REOPENED
+_APPEALED = Meaning.APPEALED
+_ASSESSED = Meaning.ASSESSED
+_ASSIGNED = Meaning.ASSIGNED
+_REJECTED = Meaning.REJECTED
+
+
+def subcategory_key(classification: Classification | None) -> str:
+    """Return the second-level key of a classification: ``"category / sub"``.
+
+    ``"category / -"`` without a subcategory, :data:`NO_CLASS` without a
+    classification; the KPIs' ``by_subcategory`` and
+    :func:`iso10002.analysis.charts.classification_counts` use the same keys.
+
+    .. versionadded:: 0.2.0
+    """
+    if classification is None:
+        return NO_CLASS
+    return f"{classification.category} / {classification.subcategory or '-'}"
+
+
+class HistoryFacts:
+    """The first instant of each meaning in a history, read event by event.
+
+    Each ``*_at`` attribute is the instant of the first event with that
+    meaning (``None`` until one is read); ``ended_at`` is the first ending
+    and ``rejected`` whether it was a rejection; ``toggles`` the instants the
+    complaint changed between open and closed, and ``is_open`` where it
+    stands. A reopening counts only as a reopening.
+
+    Args:
+        vocabulary: The meanings of the workflow the complaint ran under.
+
+    .. versionadded:: 0.2.0
+    """
+
+    __slots__ = (
+        "acknowledged_at",
+        "appealed_at",
+        "assessed_at",
+        "assigned_at",
+        "closed_at",
+        "communicated_at",
+        "ended_at",
+        "holding_ombudsman_at",
+        "is_open",
+        "rejected",
+        "reopened_at",
+        "toggles",
+        "vocabulary",
+    )
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        """Start before the first event."""
+        self.vocabulary = vocabulary
+        self.acknowledged_at: datetime | None = None
+        self.communicated_at: datetime | None = None
+        self.holding_ombudsman_at: datetime | None = None
+        self.appealed_at: datetime | None = None
+        self.assessed_at: datetime | None = None
+        self.assigned_at: datetime | None = None
+        self.closed_at: datetime | None = None
+        self.reopened_at: datetime | None = None
+        self.ended_at: datetime | None = None
+        self.rejected = False
+        self.is_open = True
+        self.toggles: list[datetime] = []
+
+    def copy(self) -> HistoryFacts:
+        """Return an independent copy (to read on without changing this one)."""
+        new = HistoryFacts(self.vocabulary)
+        for name in self.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.toggles = self.toggles.copy()
+        return new
+
+    def add(  # noqa: C901, PLR0912 - one branch per meaning, on purpose
+        self, events: Iterable[HistoryEvent], until: datetime | None = None
+    ) -> HistoryFacts:
+        """Read ``events`` (the next ones of the history) and return ``self``.
+
+        Args:
+            events: The events, in the order of the history.
+            until: Stop at the first event after this instant (read all when
+                ``None``): the facts as at ``until``.
+        """
+        vocabulary = self.vocabulary
+        meanings_of = vocabulary.meanings_of
+        for event in events:
+            at = event.at
+            if until is not None and at > until:
+                break
+            meanings = meanings_of(event.name)
+            if _REOPENED in meanings:
+                if self.reopened_at is None:
+                    self.reopened_at = at
+                if not self.is_open:
+                    self.toggles.append(at)
+                    self.is_open = True
+                continue
+            if _ACK in meanings and self.acknowledged_at is None:
+                self.acknowledged_at = at
+            if _COMMUNICATED in meanings and self.communicated_at is None:
+                self.communicated_at = at
+            if (
+                _HOLDING in meanings
+                and self.holding_ombudsman_at is None
+                and event.data.get("ombudsman_rights") is True
+            ):
+                self.holding_ombudsman_at = at
+            if _APPEALED in meanings and self.appealed_at is None:
+                self.appealed_at = at
+            if _ASSESSED in meanings and self.assessed_at is None:
+                self.assessed_at = at
+            if _ASSIGNED in meanings and self.assigned_at is None:
+                self.assigned_at = at
+            if vocabulary.ends(event.name, event.to_state):
+                if self.ended_at is None:
+                    self.ended_at = at
+                    self.rejected = _REJECTED in meanings
+                if self.is_open:
+                    self.toggles.append(at)
+                    self.is_open = False
+                if _CLOSED in meanings and self.closed_at is None:
+                    self.closed_at = at
+        return self
