@@ -2,9 +2,10 @@
 
 It keeps "rows" in plain dicts and lists, as a key-value store or a
 document database would, and builds everything else from
-``iso10002.repositories.adapter_kit``. The how-to "Write your own storage
-adapter" walks through it; tests/repositories/test_custom_adapter_example.py
-runs the whole conformance suite against it.
+``iso10002.integrity`` and ``iso10002.repositories.rows``. The how-to
+"Write your own storage adapter" walks through it;
+tests/repositories/test_custom_adapter_example.py runs the whole conformance
+suite against it.
 
 Run it: ``python examples/custom_adapter.py``
 """
@@ -14,10 +15,12 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
+from iso10002 import integrity
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
+from iso10002.integrity import IntegrityReport
 from iso10002.model import Channel, Complainant, Complaint, ComplaintForm
-from iso10002.repositories import IntegrityReport, Page, Query, StoredEvent
-from iso10002.repositories import adapter_kit as kit
+from iso10002.repositories import Page, Query, StoredEvent, rows
+from iso10002.repositories.anchors import with_anchor
 
 
 class RowStoreComplaintRepository:
@@ -32,7 +35,7 @@ class RowStoreComplaintRepository:
         self.keys: dict[str, str] = {}
 
     # -- writing -------------------------------------------------------------
-    def _append(self, complaint_id: str, prepared: kit.Prepared) -> None:
+    def _append(self, complaint_id: str, prepared: integrity.Prepared) -> None:
         for chained in prepared.events:
             position = len(self.events_table) + 1
             self.events_table.append(
@@ -53,9 +56,9 @@ class RowStoreComplaintRepository:
         idempotency_key: str | None = None,
         payload_digest: str | None = None,
     ) -> Complaint:
-        complaint = kit.check_complaint(complaint)
-        key = kit.check_idempotency_key(idempotency_key)
-        digest = kit.check_payload_digest(payload_digest)
+        complaint = rows.check_complaint(complaint)
+        key = rows.check_idempotency_key(idempotency_key)
+        digest = rows.check_payload_digest(payload_digest)
         with self.lock:
             if key is not None and key in self.keys:
                 stored = self.keys[key]
@@ -66,9 +69,9 @@ class RowStoreComplaintRepository:
                 )
             if complaint.id in self.complaints:
                 raise DuplicateError(complaint.id)
-            salt = kit.new_salt()
-            prepared = kit.prepare(
-                complaint, after_version=0, previous_link=kit.GENESIS, salt=salt
+            salt = integrity.new_salt()
+            prepared = integrity.prepare(
+                complaint, after_version=0, previous_link=integrity.GENESIS, salt=salt
             )
             self.complaints[complaint.id] = {
                 "version": complaint.version,
@@ -91,7 +94,7 @@ class RowStoreComplaintRepository:
                 complaint.id, expected_version=expected, actual_version=row["version"]
             )
         salt = salt or row["salt"]
-        prepared = kit.prepare(
+        prepared = integrity.prepare(
             complaint, after_version=expected, previous_link=row["head"], salt=salt
         )
         row.update(
@@ -103,7 +106,7 @@ class RowStoreComplaintRepository:
         self._append(complaint.id, prepared)
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
-        complaint = kit.check_save(complaint, expected_version)
+        complaint = rows.check_save(complaint, expected_version)
         with self.lock:
             self._update(complaint, expected_version, None)
         return complaint
@@ -113,56 +116,56 @@ class RowStoreComplaintRepository:
     ) -> Complaint:
         with self.lock:
             current = self.get(complaint_id)
-            erased = kit.erase(current, actor=actor, at=at)
+            erased = integrity.erase(current, actor=actor, at=at)
             if erased is not current:
-                self._update(erased, current.version, kit.new_salt())
+                self._update(erased, current.version, integrity.new_salt())
             self.complaints[complaint_id]["digest"] = None
         return erased
 
     # -- reading -------------------------------------------------------------
     def get(self, complaint_id: str) -> Complaint:
-        complaint_id = kit.check_complaint_id(complaint_id)
+        complaint_id = rows.check_complaint_id(complaint_id)
         row = self.complaints.get(complaint_id)
         if row is None:
             raise NotFoundError(complaint_id)
-        return kit.load_document(complaint_id, row["document"])
+        return integrity.load_document(complaint_id, row["document"])
 
     def _all(self) -> list[Complaint]:
         with self.lock:
-            rows = [(i, r["document"]) for i, r in self.complaints.items()]
-        return [kit.load_document(i, document) for i, document in rows]
+            stored = [(i, r["document"]) for i, r in self.complaints.items()]
+        return [integrity.load_document(i, document) for i, document in stored]
 
     def find(self, query: Query, *, limit: int = 100, after: str | None = None) -> Page:
-        query = kit.check_query(query)
-        limit = kit.check_limit(limit)
-        start = None if after is None else kit.decode_cursor(after)
+        query = rows.check_query(query)
+        limit = rows.check_limit(limit)
+        start = None if after is None else rows.decode_cursor(after)
         found = sorted(
-            (c for c in self._all() if kit.matches(query, c)), key=kit.sort_key
+            (c for c in self._all() if rows.matches(query, c)), key=rows.sort_key
         )
         if start is not None:
-            found = [c for c in found if kit.sort_key(c) > start]
+            found = [c for c in found if rows.sort_key(c) > start]
         items = tuple(found[:limit])
         more = len(found) > limit
         return Page(
-            items=items, next_cursor=kit.encode_cursor(items[-1]) if more else None
+            items=items, next_cursor=rows.encode_cursor(items[-1]) if more else None
         )
 
     def count(self, query: Query) -> int:
-        query = kit.check_query(query)
-        return sum(1 for c in self._all() if kit.matches(query, c))
+        query = rows.check_query(query)
+        return sum(1 for c in self._all() if rows.matches(query, c))
 
     def events(self, *, after: int = 0, limit: int = 100) -> tuple[StoredEvent, ...]:
-        after = kit.check_position(after)
-        limit = kit.check_limit(limit)
+        after = rows.check_position(after)
+        limit = rows.check_limit(limit)
         with self.lock:
-            rows = self.events_table[after : after + limit]
+            page = self.events_table[after : after + limit]
         return tuple(
             StoredEvent(
                 position=row[0],
                 complaint_id=row[1],
-                event=kit.load_event(row[1], row[3]),
+                event=integrity.load_event(row[1], row[3]),
             )
-            for row in rows
+            for row in page
         )
 
     # -- audit ---------------------------------------------------------------
@@ -173,13 +176,15 @@ class RowStoreComplaintRepository:
         problems = []
         for complaint_id in sorted(complaints):
             links = [
-                kit.StoredLink(sequence=e[2], event=e[3], commitment=e[4], link=e[5])
+                integrity.StoredLink(
+                    sequence=e[2], event=e[3], commitment=e[4], link=e[5]
+                )
                 for e in events
                 if e[1] == complaint_id
             ]
             row = complaints[complaint_id]
             problems.extend(
-                kit.verify_complaint(
+                integrity.verify_complaint(
                     complaint_id,
                     document=row["document"],
                     links=links,
@@ -191,7 +196,7 @@ class RowStoreComplaintRepository:
             events_checked=len(events),
             problems=tuple(problems),
         )
-        return kit.with_anchor(report, self, anchor, anchor_keys)
+        return with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:
         """Nothing to release."""

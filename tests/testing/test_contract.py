@@ -77,7 +77,7 @@ class TestCareless(RepositoryContract):
             pytester,
             """
 from iso10002.errors import NotFoundError
-from iso10002.repositories._integrity import chain_events
+from iso10002.integrity._chain import chain_events
 
 
 class Unchecked(InMemoryComplaintRepository):
@@ -195,7 +195,7 @@ class TestReplaying(RepositoryContract):
         result = _run(
             pytester,
             """
-from iso10002.repositories._erasure import erase
+from iso10002.integrity._erasure import erase
 
 
 class OldSalt(InMemoryComplaintRepository):

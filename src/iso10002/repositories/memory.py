@@ -14,26 +14,21 @@ from datetime import datetime, timedelta
 import attrs
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
-from iso10002.model import Complaint
-from iso10002.repositories._erasure import erase
-from iso10002.repositories._integrity import (
+from iso10002.integrity import (
     GENESIS,
     ChainedEvent,
+    IntegrityProblem,
+    IntegrityReport,
     StoredLink,
     chain_events,
     dump_document,
+    erase,
     inspect_complaint,
     new_salt,
 )
-from iso10002.repositories._protocol import (
-    DEFAULT_LEASE,
-    DEFAULT_PAGE_SIZE,
-    IntegrityProblem,
-    IntegrityReport,
-    Page,
-    Query,
-    StoredEvent,
-)
+from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
+from iso10002.model import Complaint
+from iso10002.repositories._protocol import DEFAULT_LEASE, DEFAULT_PAGE_SIZE
 from iso10002.repositories._query import (
     check_limit,
     check_position,
@@ -42,6 +37,7 @@ from iso10002.repositories._query import (
     matches,
     sort_key,
 )
+from iso10002.repositories._records import Page, Query, StoredEvent
 from iso10002.repositories._search import (
     SearchQuery,
     check_search,
@@ -58,7 +54,6 @@ from iso10002.repositories._validate import (
     check_worker,
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
-from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["InMemoryComplaintRepository"]
 
@@ -78,7 +73,7 @@ class InMemoryComplaintRepository:
 
     Args:
         chain_keys: Key every new link with HMAC (see
-            :mod:`iso10002.repositories.keys`).
+            :mod:`iso10002.integrity.keys`).
 
     .. versionadded:: 0.1.0
     """
