@@ -4,12 +4,18 @@
 packages: :mod:`iso10002.repositories.sqlite` (stdlib, the embedded default) and
 :mod:`iso10002.repositories.postgres` (the ``postgres`` extra).
 
+A new adapter implements the narrow row port,
+:class:`~iso10002.repositories.rows.RowStore`, and is served as a whole
+``ComplaintRepository`` by :class:`RowStoreRepository`, which chains, erases,
+serialises, pages and verifies the same way for every store.
+
 .. versionadded:: 0.1.0
 """
 
 from __future__ import annotations
 
 from iso10002.integrity import IntegrityProblem, IntegrityReport
+from iso10002.repositories._over_rows import RowStoreRepository
 from iso10002.repositories._protocol import (
     DEFAULT_LEASE,
     DEFAULT_PAGE_SIZE,
@@ -33,6 +39,7 @@ __all__ = [
     "IntegrityReport",
     "Page",
     "Query",
+    "RowStoreRepository",
     "SearchQuery",
     "SearchableRepository",
     "StoredEvent",

@@ -1,6 +1,14 @@
-"""What an adapter author builds on: index values, the query predicate, cursors.
+"""The narrow adapter port, and what an adapter author builds on.
 
-An adapter stores a complaint's
+A storage adapter implements :class:`RowStore`: it stores and reads rows
+(:class:`ComplaintRow`, :class:`EventRow`, :class:`FeedRow`,
+:class:`KeyRow`) atomically, with a version check, and nothing else;
+:class:`~iso10002.repositories.RowStoreRepository` turns it into a whole
+:class:`~iso10002.repositories.ComplaintRepository`. The how-to "Write your
+own storage adapter" shows a complete one.
+
+An adapter that implements the whole port itself, as the SQLite and
+PostgreSQL ones do, uses the helpers here too. It stores a complaint's
 :func:`index_values` beside its document so it can answer every
 :class:`~iso10002.repositories.Query` field with index scans, and checks its
 own answers against :func:`matches`, the reference predicate
@@ -34,6 +42,13 @@ from iso10002.repositories._query import (
     sort_key,
     to_micros,
 )
+from iso10002.repositories._rows import (
+    ComplaintRow,
+    EventRow,
+    FeedRow,
+    KeyRow,
+    RowStore,
+)
 from iso10002.repositories._search import matches_search
 from iso10002.repositories._validate import (
     MAX_LEASE,
@@ -49,7 +64,12 @@ from iso10002.repositories._validate import (
 
 __all__ = [
     "MAX_LEASE",
+    "ComplaintRow",
+    "EventRow",
+    "FeedRow",
     "IndexValues",
+    "KeyRow",
+    "RowStore",
     "check_complaint",
     "check_complaint_id",
     "check_idempotency_key",
