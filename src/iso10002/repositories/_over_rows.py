@@ -154,9 +154,8 @@ class RowStoreRepository:
             raise NotFoundError(complaint_id)
         return row
 
-    def _scan(self) -> Iterator[ComplaintRow]:
-        """Yield every row in ``scan`` order, refusing a store that does not advance."""
-        after: tuple[int, str] | None = None
+    def _scan(self, after: tuple[int, str] | None = None) -> Iterator[ComplaintRow]:
+        """Yield the rows after ``after`` in ``scan`` order, refusing a stuck store."""
         while True:
             page = self._store.scan(after=after, limit=_SCAN_PAGE)
             for row in page:
@@ -171,9 +170,7 @@ class RowStoreRepository:
     def _matching(
         self, query: Query, start: tuple[int, str] | None = None
     ) -> Iterator[Complaint]:
-        for row in self._scan():
-            if start is not None and row.sort_key <= start:
-                continue
+        for row in self._scan(start):
             complaint = self._load(row)
             if matches(query, complaint):
                 yield complaint

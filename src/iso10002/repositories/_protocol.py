@@ -5,8 +5,15 @@ How an adapter implements it
 A repository is any object with the methods of :class:`ComplaintRepository`;
 there is no base class to inherit. Behaviour is pinned by the shipped
 conformance suite, :class:`iso10002.testing.contract.RepositoryContract`: an
-adapter is correct when a three-line subclass of it passes. Build on the
-shared public helpers rather than re-deriving the rules:
+adapter is correct when a three-line subclass of it passes.
+
+The short way is the narrow port: implement
+:class:`~iso10002.repositories.rows.RowStore` (rows in and out, atomically,
+with a version check) and serve it with
+:class:`~iso10002.repositories.RowStoreRepository`, which keeps every rule
+below. An adapter that implements this whole port itself, to push queries
+down to its indexes as the SQLite and PostgreSQL adapters do, builds on the
+same public helpers rather than re-deriving the rules:
 
 * :mod:`iso10002.repositories.rows`: :func:`~iso10002.repositories.rows.index_values`
   gives the columns an index needs for every :class:`Query` field
