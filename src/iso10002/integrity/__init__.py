@@ -32,6 +32,7 @@ Keys live in :mod:`iso10002.integrity.keys`, the stored document layout in
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.integrity._chain import (
     GENESIS,
     SALT_BYTES,
@@ -120,3 +121,5 @@ __all__ = [
     "prepare_rows",
     "verify_complaint",
 ]
+
+publish(globals())

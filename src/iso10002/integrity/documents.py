@@ -12,6 +12,7 @@ the new events' texts.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.integrity._documents import (
     complaint_fields,
     document,
@@ -37,3 +38,5 @@ __all__ = [
     "stored_history",
     "whole_document",
 ]
+
+publish(globals())

@@ -14,6 +14,7 @@ serialises, pages and verifies the same way for every store.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.integrity import IntegrityProblem, IntegrityReport
 from iso10002.repositories._over_rows import RowStoreRepository
 from iso10002.repositories._protocol import (
@@ -45,3 +46,5 @@ __all__ = [
     "StoredEvent",
     "iter_complaints",
 ]
+
+publish(globals())

@@ -9,7 +9,7 @@ import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model import Channel, Complaint, ExternalId, HistoryEvent
-from iso10002.model._checks import aware, instance_of, optional, text, to_utc
+from iso10002.validators import aware, instance_of, optional, text, to_utc
 
 __all__ = ["Page", "Query", "StoredEvent"]
 

@@ -30,6 +30,7 @@ Hash chains, commitments, erasure and verification are in
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.repositories._query import (
     IndexValues,
     check_limit,
@@ -89,3 +90,5 @@ __all__ = [
     "sort_key",
     "to_micros",
 ]
+
+publish(globals())

@@ -55,6 +55,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from iso10002._publish import publish
+
 if TYPE_CHECKING:
     from iso10002.repositories.postgres._repository import (
         PostgresComplaintRepository,
@@ -64,16 +66,22 @@ if TYPE_CHECKING:
 __all__ = ["PostgresComplaintRepository", "check_schema_name"]
 
 
+def _published(name: str, value: object) -> object:
+    publish({"__name__": __name__, "__all__": [name], name: value})
+    globals()[name] = value
+    return value
+
+
 def __getattr__(name: str) -> object:
     # Imported on first use: the KPI modules beside this package import its
     # private modules, and the repository imports them.
     if name == "PostgresComplaintRepository":
         from iso10002.repositories.postgres import _repository  # noqa: PLC0415
 
-        return _repository.PostgresComplaintRepository
+        return _published(name, _repository.PostgresComplaintRepository)
     if name == "check_schema_name":
         from iso10002.repositories.postgres import _schema  # noqa: PLC0415
 
-        return _schema.check_schema_name
+        return _published(name, _schema.check_schema_name)
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from iso10002._publish import publish
+
 if TYPE_CHECKING:
     from iso10002.repositories.sqlite._repository import (
         SYNCHRONOUS_MODES,
@@ -28,6 +30,9 @@ def __getattr__(name: str) -> object:
     if name in __all__:
         from iso10002.repositories.sqlite import _repository  # noqa: PLC0415
 
-        return getattr(_repository, name)
+        value = getattr(_repository, name)
+        publish({"__name__": __name__, "__all__": [name], name: value})
+        globals()[name] = value
+        return value
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
