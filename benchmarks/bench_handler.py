@@ -1,8 +1,8 @@
 """Handler throughput on SQLite vs the raw repository (load + save) in the same run.
 
-Each complaint goes received → acknowledged → assessed → investigating →
-decided → decision communicated → closed. The raw run replays exactly the
-same versions straight into a SQLiteComplaintRepository (``get`` then
+Each complaint goes received → acknowledged → assessed → assigned →
+investigating → decided → decision communicated → closed. The raw run replays
+exactly the same versions straight into a SQLiteComplaintRepository (``get`` then
 ``save``, as the handler does); the handler run adds access checks, the
 workflow and its guards, the due-date projection, redaction and publishing.
 
@@ -21,9 +21,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler
-from iso10002.model import Complaint, ComplaintForm
+from iso10002.model import Complaint, ComplaintForm, RootCause
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
@@ -31,9 +32,12 @@ from iso10002.serialization import from_dict
 COMPLAINTS = 150
 REPEAT = 3
 TARGET = 2.0
-STEPS_PER_COMPLAINT = 7  # receive + six steps
+STEPS_PER_COMPLAINT = 8  # receive + seven steps
 WEB = Actor("web-form", roles={"intake"})
 AGENT = Actor("agent:1", roles={"complaints-manager"})
+ROUTE = "You may refer this to the ombudsman."
+CAUSE = RootCause(category="billing run", corrective_action="CAPA-1")
+CALENDAR = WeekdayCalendar(zone="Europe/London")
 FORM = from_dict(
     ComplaintForm,
     {
@@ -74,17 +78,25 @@ def run_handler(handler: ComplaintsHandler, clock: FixedClock) -> None:
         clock.advance(timedelta(minutes=1))
         handler.acknowledge(c.id, actor=AGENT)
         handler.assess(c.id, actor=AGENT, category="billing")
+        handler.assign(c.id, actor=AGENT, assignee=AGENT.name)
         handler.investigate(c.id, actor=AGENT)
-        handler.decide(c.id, actor=AGENT, outcome="upheld", summary="Refunded.")
+        handler.decide(
+            c.id,
+            actor=AGENT,
+            outcome="upheld",
+            summary="Refunded.",
+            reasons="Charged twice.",
+            escalation_route=ROUTE,
+        )
         handler.communicate_decision(c.id, actor=AGENT)
-        handler.close(c.id, actor=AGENT)
+        handler.close(c.id, actor=AGENT, root_cause=CAUSE)
 
 
 def versions() -> list[Complaint]:
     """Record the versions a handler run stores, to replay them raw."""
     repository = _Recording()
     clock = FixedClock(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
-    run_handler(ComplaintsHandler(repository, clock=clock), clock)
+    run_handler(ComplaintsHandler(repository, clock=clock, calendar=CALENDAR), clock)
     return repository.versions
 
 
@@ -107,7 +119,7 @@ def through_handler(path: Path) -> float:
     """Run the same path through a handler on a fresh SQLite file."""
     repository = SQLiteComplaintRepository(path)
     clock = FixedClock(datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
-    handler = ComplaintsHandler(repository, clock=clock)
+    handler = ComplaintsHandler(repository, clock=clock, calendar=CALENDAR)
     start = time.perf_counter()
     run_handler(handler, clock)
     elapsed = time.perf_counter() - start

@@ -52,7 +52,7 @@ def settle(name: str, category: str) -> str:
     )
     handler.communicate_decision(c.id, actor=agent)
     cause = RootCause(category=category, corrective_action="CAPA-1")
-    return handler.close(c.id, actor=agent, root_cause=cause).id
+    return handler.close(c.id, actor=agent, root_cause=cause).complaint.id
 
 
 first = settle("Noor", "delivery")

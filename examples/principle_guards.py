@@ -38,7 +38,7 @@ try:
 except GuardRejected as refused:
     print(f"refused: {refused}")
 handler.assign(c.id, actor=agent, assignee=agent.name)
-print("with an owner:", handler.investigate(c.id, actor=agent).status)
+print("with an owner:", handler.investigate(c.id, actor=agent).complaint.status)
 try:
     handler.decide(c.id, actor=agent, outcome="upheld", summary="Refunded.")
 except GuardRejected as refused:

@@ -52,7 +52,7 @@ with tempfile.TemporaryDirectory() as tmp:
     handler.communicate_decision(c.id, actor=agent)
     # An upheld complaint closes with its root cause and corrective action (4.13).
     cause = RootCause(category="billing run", corrective_action="CAPA-12")
-    c = handler.close(c.id, actor=agent, root_cause=cause)
+    c = handler.close(c.id, actor=agent, root_cause=cause).complaint
     print(f"{c.reference} is {c.status} ({c.outcome.value}) after {c.version} steps:")
     print("  " + " → ".join(e.name for e in c.history))
     handler.shutdown()

@@ -337,7 +337,7 @@ class TestHandler:
         self, handler, received
     ):
         """Ten 1 MB reasons cannot be committed: the first is refused by name."""
-        received = handler.acknowledge(received.id, actor=_actor(AGENT))
+        received = handler.acknowledge(received.id, actor=_actor(AGENT)).complaint
         with pytest.raises(ValidationError) as caught:
             handler.record_holding_response(
                 received.id, actor=_actor(AGENT), reason="x" * 1_000_000

@@ -246,6 +246,16 @@ def _check(app: Sphinx, env: Any) -> None:
     del app
 
 
+def _drop_self(app: Sphinx, _objtype: str, name: str, *_: Any) -> None:
+    """Leave ``self`` out of a method's documented parameters.
+
+    A method written as a module function and bound in the class body (the
+    handler's) annotates ``self`` for the type checker; it is not a parameter
+    a caller passes.
+    """
+    app.env.temp_data.get("annotations", {}).get(name, {}).pop("self", None)
+
+
 def _source_module(app: Sphinx, modname: str, attribute: str) -> str | None:
     """Point viewcode at the private module whose source defines a public name."""
     del app
@@ -261,4 +271,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _write)
     app.connect("missing-reference", _missing)
     app.connect("env-check-consistency", _check)
+    # after autodoc.typehints records the annotations (priority 500)
+    app.connect("autodoc-process-signature", _drop_self, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

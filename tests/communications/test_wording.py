@@ -51,7 +51,7 @@ class TestFinalResponseWording:
         sent = send_letter(handler, cid, letter, actor=AGENT)
         assert message_id(sent)
         assert _findings(handler, cid, clock) == []
-        done = handler.communicate_decision(cid, actor=AGENT)
+        done = handler.communicate_decision(cid, actor=AGENT).complaint
         assert done.status == "decision_communicated"
 
     def test_letter_without_wording_is_found(self, make_handler, clock):

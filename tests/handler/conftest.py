@@ -162,6 +162,6 @@ def walk(clock: FixedClock) -> Callable[..., Any]:
             escalation_route="You may refer this to the ombudsman within six months.",
         )
         clock.advance(timedelta(hours=1))
-        return handler.communicate_decision(complaint_id, actor=actor)
+        return handler.communicate_decision(complaint_id, actor=actor).complaint
 
     return run

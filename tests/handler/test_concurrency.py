@@ -97,7 +97,7 @@ class TestConflictRetry:
             _concurrent(handler, complaint.id, "assign", assignee="manager:1")
         )
         clock.advance(timedelta(minutes=1))
-        done = handler.acknowledge(complaint.id, actor=actors["manager"])
+        done = handler.acknowledge(complaint.id, actor=actors["manager"]).complaint
         assert done.status == "acknowledged"
         assert done.assignee == "manager:1"
         assert [e.name for e in done.history] == [

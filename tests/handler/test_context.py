@@ -95,3 +95,26 @@ class TestGuardContext:
         with pytest.raises(GuardRejected):
             handler.acknowledge(complaint.id, actor=actors["manager"])
         assert handler.repository.get(complaint.id).version == 1
+
+
+class TestOneResultType:
+    """Every step of the handler returns one result type with its findings."""
+
+    @pytest.mark.parametrize("how", ["named", "step", "fire"])
+    def test_non_blocking_findings_reach_the_caller(self, form, actors, clock, how):
+        """A named step, step and fire all return the guard's non-blocking finding."""
+        handler = ComplaintsHandler(
+            InMemoryComplaintRepository(), _guarded(), [_Spy()], clock=clock
+        )
+        complaint = handler.receive(form, actor=actors["intake"], channel="web")
+        manager = actors["manager"]
+        if how == "named":
+            result = handler.acknowledge(complaint.id, actor=manager)
+        elif how == "step":
+            result = handler.step("acknowledge", complaint.id, actor=manager)
+        else:
+            result = handler.fire(complaint.id, "acknowledge", actor=manager)
+        assert isinstance(result, StepResult)
+        assert [f.code for f in result.findings] == ["spy"]
+        assert [e.name for e in result.events] == ["ComplaintAcknowledged"]
+        assert result.complaint.status == "acknowledged"

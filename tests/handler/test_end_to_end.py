@@ -31,7 +31,7 @@ class TestComplaintsHandlerEndToEnd:
         clock.advance(timedelta(days=1))
         handler.close(received.id, actor=agent, root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=2))
-        done = handler.record_satisfaction(received.id, actor=agent, score=4)
+        done = handler.record_satisfaction(received.id, actor=agent, score=4).complaint
         assert done.status == "closed"
         assert done.outcome is Outcome.UPHELD
         assert done.satisfaction is not None
@@ -60,7 +60,7 @@ class TestComplaintsHandlerEndToEnd:
         walk(handler, complaint.id, manager)
         reviewed = handler.record_complainant_reply(
             complaint.id, actor=manager, accepted=False
-        )
+        ).complaint
         assert reviewed.status == "internal_review"
         handler.investigate(complaint.id, actor=manager)
         clock.advance(timedelta(days=2))
@@ -74,7 +74,7 @@ class TestComplaintsHandlerEndToEnd:
         )
         handler.communicate_decision(complaint.id, actor=manager)
         handler.record_complainant_reply(complaint.id, actor=manager, accepted=True)
-        closed = handler.close(complaint.id, actor=manager)
+        closed = handler.close(complaint.id, actor=manager).complaint
         assert closed.status == "closed"
         assert closed.outcome is Outcome.PARTIALLY_UPHELD
         names = [e.name for e in closed.history]
@@ -87,7 +87,7 @@ class TestComplaintsHandlerEndToEnd:
         complaint = handler.receive(form, actor=actors["intake"], channel="phone")
         handler.acknowledge(complaint.id, actor=actors["agent"])
         clock.advance(timedelta(days=1))
-        withdrawn = handler.withdraw(complaint.id, actor=actors["agent"])
+        withdrawn = handler.withdraw(complaint.id, actor=actors["agent"]).complaint
         assert withdrawn.status == "withdrawn"
         assert withdrawn.outcome is Outcome.WITHDRAWN
         assert all(d.met_at is not None for d in withdrawn.deadlines)
@@ -108,11 +108,11 @@ class TestComplaintsHandlerEndToEnd:
         handler.assign(complaint.id, actor=agent, assignee=agent.name)
         handler.investigate(complaint.id, actor=agent)
         before = {d.step: d for d in handler.get(complaint.id, actor=agent).deadlines}
-        waiting = handler.request_information(complaint.id, actor=agent)
+        waiting = handler.request_information(complaint.id, actor=agent).complaint
         paused = {d.step: d for d in waiting.deadlines}
         assert paused["final_response"].paused
         clock.advance(timedelta(days=6))
-        resumed = handler.information_received(complaint.id, actor=agent)
+        resumed = handler.information_received(complaint.id, actor=agent).complaint
         after = {d.step: d for d in resumed.deadlines}
         assert not after["final_response"].paused
         moved = after["final_response"].due_at - before["final_response"].due_at
@@ -127,7 +127,7 @@ class TestComplaintsHandlerEndToEnd:
         handler.acknowledge(duplicate.id, actor=agent)
         linked = handler.link(
             duplicate.id, actor=agent, to=original.id, kind=LinkKind.DUPLICATE_OF
-        )
+        ).complaint
         assert linked.status == "withdrawn"
         assert linked.outcome is Outcome.DUPLICATE
         assert linked.links[-1].complaint_id == original.id
@@ -148,7 +148,7 @@ class TestComplaintsHandlerEndToEnd:
         handler = make_handler()
         first = handler.receive(form, actor=actors["intake"], channel="web")
         second = handler.receive(form, actor=actors["intake"], channel="web")
-        linked = handler.link(second.id, actor=actors["agent"], to=first.id)
+        linked = handler.link(second.id, actor=actors["agent"], to=first.id).complaint
         assert linked.status == "received"
         assert linked.links[0].kind is LinkKind.RELATED_TO
 
@@ -257,7 +257,10 @@ class TestComplaintsHandlerEndToEnd:
         walk(handler, complaint.id, agent)
         handler.close(complaint.id, actor=agent, root_cause=ROOT_CAUSE)
         clock.advance(timedelta(days=3))
-        assert handler.reopen(complaint.id, actor=agent).status == "investigating"
+        assert (
+            handler.reopen(complaint.id, actor=agent).complaint.status
+            == "investigating"
+        )
         handler.decide(
             complaint.id,
             actor=agent,

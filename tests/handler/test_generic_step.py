@@ -1,12 +1,15 @@
-"""One generic step for any definition; the named methods are its aliases."""
+"""One generic step for any definition; the named methods are entry points to it."""
 
 from __future__ import annotations
+
+import inspect
 
 import attrs
 import pytest
 from tests.handler.conftest import AGENT, INTAKE, ROOT_CAUSE
 
 from iso10002.errors import TransitionNotAllowed, ValidationError
+from iso10002.handler import ComplaintsHandler, StepResult
 from iso10002.model import Classification, Outcome
 from iso10002.workflow import small_organisation_workflow, standard_workflow
 
@@ -32,7 +35,7 @@ class TestGenericStep:
         cid = handler.receive(form, actor=INTAKE, channel="web").id
         assessed = handler.acknowledge(
             cid, actor=AGENT, category="billing", severity="high"
-        )
+        ).complaint
         assert (assessed.status, assessed.classification.severity.value) == (
             "assessed",
             "high",
@@ -46,7 +49,7 @@ class TestGenericStep:
             escalation_route=ROUTE,
         )
         handler.communicate_decision(cid, actor=AGENT)
-        closed = handler.close(cid, actor=AGENT, root_cause=ROOT_CAUSE)
+        closed = handler.close(cid, actor=AGENT, root_cause=ROOT_CAUSE).complaint
         assert (closed.status, closed.outcome) == ("closed", Outcome.UPHELD)
 
     def test_a_renamed_step_takes_the_same_keywords(self, make_handler, form):
@@ -54,7 +57,7 @@ class TestGenericStep:
         handler = make_handler(workflow=_renamed())
         cid = handler.receive(form, actor=INTAKE, channel="web").id
         handler.acknowledge(cid, actor=AGENT)
-        triaged = handler.step("triage", cid, actor=AGENT, category="billing")
+        triaged = handler.step("triage", cid, actor=AGENT, category="billing").complaint
         assert triaged.classification == Classification(category="billing")
         assert handler.step_keywords("triage") >= {"category", "classification"}
 
@@ -88,8 +91,8 @@ class TestGenericStep:
             "reasons": "The two payments were for two bills.",
             "escalation_route": ROUTE,
         }
-        named = handler.decide(ids[0], actor=AGENT, **facts)
-        generic = handler.step("decide", ids[1], actor=AGENT, **facts)
+        named = handler.decide(ids[0], actor=AGENT, **facts).complaint
+        generic = handler.step("decide", ids[1], actor=AGENT, **facts).complaint
         assert named.decision == generic.decision
         assert named.history[-1].data == generic.history[-1].data
 
@@ -125,6 +128,60 @@ class TestGenericStep:
                 handler.step("assess", cid, actor=AGENT, **bad)
             assert info.value.field.endswith(field), bad
         assert handler.get(cid, actor=AGENT).version == 2
+
+
+NAMED = (
+    "acknowledge",
+    "assess",
+    "assign",
+    "request_information",
+    "information_received",
+    "investigate",
+    "decide",
+    "communicate_decision",
+    "escalate",
+    "withdraw",
+    "reject_as_not_a_complaint",
+    "close",
+    "reopen",
+    "record_satisfaction",
+)
+
+
+class TestNamedSteps:
+    """The named steps are typed entry points over step, on one class."""
+
+    def test_the_handler_is_one_class(self):
+        """ComplaintsHandler inherits from nothing but object."""
+        assert ComplaintsHandler.__mro__ == (ComplaintsHandler, object)
+
+    @pytest.mark.parametrize("name", NAMED)
+    def test_each_named_step_is_a_trigger_with_a_documented_signature(self, name):
+        """A named step's name is a standard trigger; its signature is declared."""
+        assert name in {s.trigger for s in standard_workflow().steps}
+        method = getattr(ComplaintsHandler, name)
+        assert method.__doc__
+        parameters = inspect.signature(method).parameters
+        assert list(parameters)[:3] == ["self", "complaint_id", "actor"]
+        assert parameters["actor"].kind is inspect.Parameter.KEYWORD_ONLY
+
+    def test_a_named_step_passes_its_keywords_and_fixed_data_on(
+        self, make_handler, form
+    ):
+        """withdraw is step('withdraw', outcome=withdrawn) with the reason given."""
+        handler = make_handler()
+        cid = handler.receive(form, actor=INTAKE, channel="web").id
+        done = handler.withdraw(cid, actor=AGENT, reason_code="resolved-elsewhere")
+        assert isinstance(done, StepResult)
+        assert done.complaint.outcome is Outcome.WITHDRAWN
+        assert done.events[-1].data["reason_code"] == "resolved-elsewhere"
+
+    def test_a_missing_declared_keyword_is_a_type_error(self, make_handler, form):
+        """A keyword the declaration requires is checked as Python checks it."""
+        handler = make_handler()
+        cid = handler.receive(form, actor=INTAKE, channel="web").id
+        with pytest.raises(TypeError, match="score"):
+            handler.record_satisfaction(cid, actor=AGENT)  # type: ignore[call-arg]
 
 
 class TestFindStatuses:

@@ -57,7 +57,7 @@ class TestDisp162R2:
             ombudsman_rights=True,
             ombudsman_website="https://www.financial-ombudsman.org.uk",
             time_limit_notice=True,
-        )
+        ).complaint
         assert _final(done).met_at == done.history[-1].at
         data = done.history[-1].data
         assert data["ombudsman_rights"] is True
@@ -71,7 +71,7 @@ class TestDisp162R2:
         c = _open(handler, clock, form)
         done = handler.record_holding_response(
             c.id, actor=AGENT, reason="Waiting.", ombudsman_rights=True
-        )
+        ).complaint
         assert _final(done).met_at is not None
         findings = HoldingResponseContent().evaluate(done, PolicyContext(now=START))
         assert len(findings) == 1
@@ -85,7 +85,9 @@ class TestDisp162R2:
         clock = FixedClock(START)
         handler = _handler(clock)
         c = _open(handler, clock, form)
-        done = handler.record_holding_response(c.id, actor=AGENT, reason="Waiting.")
+        done = handler.record_holding_response(
+            c.id, actor=AGENT, reason="Waiting."
+        ).complaint
         assert _final(done).met_at is None
 
     @pytest.mark.parametrize(
@@ -158,14 +160,16 @@ class TestPaymentServicesHoldingReply:
             pack=pack,
         )
         c = _open(handler, clock, form)
-        done = handler.record_holding_response(c.id, actor=AGENT, reason="Waiting.")
+        done = handler.record_holding_response(
+            c.id, actor=AGENT, reason="Waiting."
+        ).complaint
         policy = policies_for(pack)[policy_id]
         (finding,) = policy.evaluate(done, PolicyContext(now=START))
         assert "expected" in finding.message
         assert "website" not in finding.message
         dated = handler.record_holding_response(
             c.id, actor=AGENT, reason="Waiting.", expected_by=date(2026, 4, 1)
-        )
+        ).complaint
         assert len(policy.evaluate(dated, PolicyContext(now=START))) == 1
 
     def test_required_facts_must_be_known(self):

@@ -47,7 +47,7 @@ def _decide(actor: Actor = AGENT, **changes: Any) -> Step:
         "escalation_route": ROUTE,
         **changes,
     }
-    return lambda h, cid: h.decide(cid, actor=actor, **facts)
+    return lambda h, cid: h.decide(cid, actor=actor, **facts).complaint
 
 
 def _to_communicated(handler: ComplaintsHandler, cid: str) -> None:
@@ -84,7 +84,7 @@ CASES = {
         "owner-missing",
         "4.12",
         _to_assessed,
-        lambda h, cid: h.investigate(cid, actor=AGENT),
+        lambda h, cid: h.investigate(cid, actor=AGENT).complaint,
     ),
     "deciding-without-reasons": Case(
         "iso10002.customer-focus.decision-reasons",
@@ -105,7 +105,7 @@ CASES = {
         "conflicted-assignee",
         "4.7",
         _to_assessed,
-        lambda h, cid: h.assign(cid, actor=AGENT, assignee=OTHER_AGENT.name),
+        lambda h, cid: h.assign(cid, actor=AGENT, assignee=OTHER_AGENT.name).complaint,
         concerning=(OTHER_AGENT.name,),
     ),
     "deciding-when-conflicted": Case(
@@ -121,7 +121,7 @@ CASES = {
         "root-cause-missing",
         "4.13",
         _to_communicated,
-        lambda h, cid: h.close(cid, actor=AGENT),
+        lambda h, cid: h.close(cid, actor=AGENT).complaint,
     ),
     "communicating-without-the-packs-wording": Case(
         "iso10002.packs.escalation-route-wording",
@@ -131,7 +131,7 @@ CASES = {
             _to_investigating(h, cid),
             _decide(escalation_route="You may write to our chief executive.")(h, cid),
         ),
-        lambda h, cid: h.communicate_decision(cid, actor=AGENT),
+        lambda h, cid: h.communicate_decision(cid, actor=AGENT).complaint,
         pack="uk.fca.disp",
         reported_as="uk.fca.disp.escalation-route-wording",
     ),
@@ -140,7 +140,7 @@ CASES = {
         "fee-recorded",
         "4.8",
         lambda _h, _cid: None,
-        lambda h, cid: h.acknowledge(cid, actor=AGENT, data={"fee": 25}),
+        lambda h, cid: h.acknowledge(cid, actor=AGENT, data={"fee": 25}).complaint,
     ),
 }
 
@@ -303,5 +303,5 @@ class TestPackWording:
         second = handler.receive(australian, actor=INTAKE, channel="web").id
         _to_investigating(handler, second)
         _decide(escalation_route=afca)(handler, second)
-        told = handler.communicate_decision(second, actor=AGENT)
+        told = handler.communicate_decision(second, actor=AGENT).complaint
         assert told.status == "decision_communicated"

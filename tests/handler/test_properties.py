@@ -47,28 +47,42 @@ ACTORS = (
 )
 
 STEPS: dict[str, Any] = {
-    "acknowledge": lambda h, i, a: h.acknowledge(i, actor=a),
-    "assess": lambda h, i, a: h.assess(i, actor=a, category="billing"),
-    "assign": lambda h, i, a: h.assign(i, actor=a, assignee=a.name),
-    "request_information": lambda h, i, a: h.request_information(i, actor=a),
-    "information_received": lambda h, i, a: h.information_received(i, actor=a),
-    "investigate": lambda h, i, a: h.investigate(i, actor=a),
-    "record_holding_response": lambda h, i, a: h.record_holding_response(i, actor=a),
-    "decide": lambda h, i, a: h.decide(
-        i, actor=a, outcome=Outcome.UPHELD, summary="Refunded.", escalation_route="x"
+    "acknowledge": lambda h, i, a: h.acknowledge(i, actor=a).complaint,
+    "assess": lambda h, i, a: h.assess(i, actor=a, category="billing").complaint,
+    "assign": lambda h, i, a: h.assign(i, actor=a, assignee=a.name).complaint,
+    "request_information": lambda h, i, a: h.request_information(i, actor=a).complaint,
+    "information_received": lambda h, i, a: (
+        h.information_received(i, actor=a).complaint
     ),
-    "communicate_decision": lambda h, i, a: h.communicate_decision(i, actor=a),
-    "accept_decision": lambda h, i, a: h.record_complainant_reply(
-        i, actor=a, accepted=True
+    "investigate": lambda h, i, a: h.investigate(i, actor=a).complaint,
+    "record_holding_response": lambda h, i, a: (
+        h.record_holding_response(i, actor=a).complaint
     ),
-    "reject_decision": lambda h, i, a: h.record_complainant_reply(
-        i, actor=a, accepted=False
+    "decide": lambda h, i, a: (
+        h.decide(
+            i,
+            actor=a,
+            outcome=Outcome.UPHELD,
+            summary="Refunded.",
+            escalation_route="x",
+        ).complaint
     ),
-    "escalate": lambda h, i, a: h.escalate(i, actor=a),
-    "withdraw": lambda h, i, a: h.withdraw(i, actor=a),
-    "close": lambda h, i, a: h.close(i, actor=a),
-    "reopen": lambda h, i, a: h.reopen(i, actor=a),
-    "record_satisfaction": lambda h, i, a: h.record_satisfaction(i, actor=a, score=3),
+    "communicate_decision": lambda h, i, a: (
+        h.communicate_decision(i, actor=a).complaint
+    ),
+    "accept_decision": lambda h, i, a: (
+        h.record_complainant_reply(i, actor=a, accepted=True).complaint
+    ),
+    "reject_decision": lambda h, i, a: (
+        h.record_complainant_reply(i, actor=a, accepted=False).complaint
+    ),
+    "escalate": lambda h, i, a: h.escalate(i, actor=a).complaint,
+    "withdraw": lambda h, i, a: h.withdraw(i, actor=a).complaint,
+    "close": lambda h, i, a: h.close(i, actor=a).complaint,
+    "reopen": lambda h, i, a: h.reopen(i, actor=a).complaint,
+    "record_satisfaction": lambda h, i, a: (
+        h.record_satisfaction(i, actor=a, score=3).complaint
+    ),
 }
 
 _REFUSALS = (AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError)

@@ -81,7 +81,7 @@ class TestPackSelection:
         clock.advance(timedelta(hours=1))
         handler.acknowledge(c.id, actor=AGENT)
         clock.advance(timedelta(hours=1))
-        done = handler.assess(c.id, actor=AGENT, category="payment_services")
+        done = handler.assess(c.id, actor=AGENT, category="payment_services").complaint
         assert recorded_pack(done).name == "uk.fca.disp.psd"
         records = [e.data[REGIME_KEY] for e in done.history if REGIME_KEY in e.data]
         assert [r["pack"] for r in records] == ["uk.fca.disp", "uk.fca.disp.psd"]
@@ -111,7 +111,7 @@ class TestPackSelection:
         )
         register_pack(newer, replace=True)
         clock.advance(timedelta(hours=1))
-        later = handler.acknowledge(c.id, actor=AGENT)
+        later = handler.acknowledge(c.id, actor=AGENT).complaint
         assert _final(later).due_at == before
         assert recorded_pack(later).version == 1
         fresh = handler.receive(form, actor=INTAKE, channel="web")

@@ -125,24 +125,35 @@ class TestHandlerConfiguration:
     @pytest.mark.parametrize(
         ("call", "field"),
         [
-            (lambda h, i, a: h.assess(i, actor=a), "category"),
+            (lambda h, i, a: h.assess(i, actor=a).complaint, "category"),
             (
-                lambda h, i, a: h.assess(i, actor=a, category="x", severity="dire"),
+                lambda h, i, a: (
+                    h.assess(i, actor=a, category="x", severity="dire").complaint
+                ),
                 "severity",
             ),
             (
-                lambda h, i, a: h.decide(i, actor=a, outcome="won", summary="s"),
+                lambda h, i, a: (
+                    h.decide(i, actor=a, outcome="won", summary="s").complaint
+                ),
                 "outcome",
             ),
             (
-                lambda h, i, a: h.record_complainant_reply(i, actor=a, accepted="y"),
+                lambda h, i, a: (
+                    h.record_complainant_reply(i, actor=a, accepted="y").complaint
+                ),
                 "accepted",
             ),
-            (lambda h, i, a: h.link(i, actor=a, to=i), "to"),
-            (lambda h, i, a: h.link(i, actor=a, to="x", kind="twin"), "kind"),
+            (lambda h, i, a: h.link(i, actor=a, to=i).complaint, "to"),
+            (lambda h, i, a: h.link(i, actor=a, to="x", kind="twin").complaint, "kind"),
             (lambda h, i, a: h.fire(i, 3, actor=a), "trigger"),
-            (lambda h, i, a: h.acknowledge(i, actor=a, data=[1]), "data"),
-            (lambda h, i, a: h.communicate_decision(i, actor=a, via="pigeon"), "via"),
+            (lambda h, i, a: h.acknowledge(i, actor=a, data=[1]).complaint, "data"),
+            (
+                lambda h, i, a: (
+                    h.communicate_decision(i, actor=a, via="pigeon").complaint
+                ),
+                "via",
+            ),
         ],
     )
     def test_bad_step_arguments_are_named(

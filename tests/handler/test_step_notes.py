@@ -51,7 +51,9 @@ class TestReasonsAreNotInTheHistory:
         """The event records a reason code; the text is a personal note."""
         handler = make_handler()
         c = _opened(handler, form, clock)
-        done = handler.record_holding_response(c.id, actor=AGENT, reason=REASON)
+        done = handler.record_holding_response(
+            c.id, actor=AGENT, reason=REASON
+        ).complaint
         stored = handler.repository.get(c.id)
         assert NAME not in _events_text(stored)
         assert PHONE not in _events_text(stored)
@@ -196,7 +198,7 @@ class TestHoldingResponsePolicy:
             actor=AGENT,
             reason=REASON,
             expected_by=clock.now() + timedelta(days=9),
-        )
+        ).complaint
         policy = HoldingResponseContent(required=("reason", "expected_by"))
         assert policy.evaluate(done, PolicyContext(now=clock.now())) == []
 
@@ -211,7 +213,7 @@ class TestHoldingResponsePolicy:
         later = before.due_at + timedelta(days=20)
         done = handler.record_holding_response(
             c.id, actor=AGENT, reason=REASON, expected_by=later
-        )
+        ).complaint
         final = next(d for d in done.deadlines if d.step == "final_response")
         assert final.due_at >= later > before.due_at
 

@@ -37,12 +37,13 @@ def bearer(connection: HTTPConnection) -> Actor | None:
     return TOKENS.get(header.removeprefix("Bearer ").strip())
 
 
-def make_handler(repository, store=None) -> ComplaintsHandler:
+def make_handler(repository, store=None, clock=None) -> ComplaintsHandler:
     return ComplaintsHandler(
         repository,
         calendar=WeekdayCalendar(zone="Europe/London"),
         access=complainant_access(RoleBasedAccess()),
         store=store,
+        clock=clock,
     )
 
 

@@ -130,8 +130,8 @@ class TestQueueAndCase:
         """A complaint whose acknowledgement is overdue comes first with a badge."""
 
         old = FixedClock(datetime(2020, 1, 6, 9, tzinfo=timezone.utc))
-        late = kit.make_handler(handler.repository)
-        late._clock = old  # a complaint received years ago, never acknowledged
+        # a complaint received years ago, never acknowledged
+        late = kit.make_handler(handler.repository, clock=old)
 
         form = from_dict(ComplaintForm, kit.FORM)
         ancient = late.receive(

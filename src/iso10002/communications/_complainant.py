@@ -291,13 +291,13 @@ class ComplainantSession:
         """Accept the decision."""
         return self._handler.record_complainant_reply(
             self.complaint_id, actor=self.actor, accepted=True
-        )
+        ).complaint
 
     def reject(self) -> Complaint:
         """Reject the decision (the complaint goes to internal review)."""
         return self._handler.record_complainant_reply(
             self.complaint_id, actor=self.actor, accepted=False
-        )
+        ).complaint
 
     def record_satisfaction(self, score: int, comment: str | None = None) -> Complaint:
         """Give satisfaction with the handling, once.
@@ -314,8 +314,8 @@ class ComplainantSession:
             )
         return self._handler.record_satisfaction(
             self.complaint_id, actor=self.actor, score=score, comment=comment
-        )
+        ).complaint
 
     def withdraw(self) -> Complaint:
         """Withdraw the complaint."""
-        return self._handler.withdraw(self.complaint_id, actor=self.actor)
+        return self._handler.withdraw(self.complaint_id, actor=self.actor).complaint

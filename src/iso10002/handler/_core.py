@@ -1,4 +1,8 @@
-"""The handler's core: configuration, the unit of work, and reading complaints."""
+"""The handler's core: its configuration and the unit of work of a step.
+
+:class:`HandlerCore` is a collaborator the handler holds (not a base class):
+the intake, queries, privacy and correspondence modules are functions of it.
+"""
 
 from __future__ import annotations
 
@@ -78,7 +82,7 @@ def _stamp(complaint: Complaint, pack: Pack) -> Complaint:
 
 
 class HandlerCore:
-    """Configuration, the unit of work and the queries of :class:`ComplaintsHandler`."""
+    """The checked collaborators of a handler and its unit of work."""
 
     def __init__(  # noqa: PLR0913 - every collaborator is injected
         self,
@@ -103,42 +107,42 @@ class HandlerCore:
             raise ValidationError.single(
                 "repository", "must implement ComplaintRepository"
             )
-        self._repository = repository
-        self._clock = clock or SystemClock()
-        self._calendar = (
+        self.repository = repository
+        self.clock = clock or SystemClock()
+        self.calendar = (
             fallback_calendar("ComplaintsHandler") if calendar is None else calendar
         )
-        if not isinstance(self._calendar, BusinessCalendar):
+        if not isinstance(self.calendar, BusinessCalendar):
             raise ValidationError.single("calendar", "must be a BusinessCalendar")
-        self._pack = _pack(pack)
-        self._selection = pack if isinstance(pack, PackSelection) else None
-        self._organisation = organisation
-        self._access: AccessPolicy = access or RoleBasedAccess()
-        if not isinstance(self._access, AccessPolicy):
+        self.pack = _pack(pack)
+        self.selection = pack if isinstance(pack, PackSelection) else None
+        self.organisation = organisation
+        self.access: AccessPolicy = access or RoleBasedAccess()
+        if not isinstance(self.access, AccessPolicy):
             raise ValidationError.single("access", "must implement AccessPolicy")
-        self._subscribers: tuple[Subscriber, ...] = tuple(subscribers)
-        if not all(callable(s) for s in self._subscribers):
+        self.subscribers: tuple[Subscriber, ...] = tuple(subscribers)
+        if not all(callable(s) for s in self.subscribers):
             raise ValidationError.single("subscribers", "must be callables")
-        self._context = StepContext(
-            organisation=organisation, calendar=self._calendar, pack=self._pack
+        self.context = StepContext(
+            organisation=organisation, calendar=self.calendar, pack=self.pack
         )
-        self._engine, definition = self._compile(workflow, policies)
-        self._definition = definition
-        self._ref = WorkflowRef(name=definition.name, version=definition.version)
-        self._paused = definition.paused_states
-        self._terminal = definition.terminal_states
-        self._owns_store = store is None
-        self._store: HandlerStore = (
+        self.engine, definition = self._compile(workflow, policies)
+        self.definition = definition
+        self.ref = WorkflowRef(name=definition.name, version=definition.version)
+        self.paused = definition.paused_states
+        self.terminal = definition.terminal_states
+        self.owns_store = store is None
+        self.store: HandlerStore = (
             store if store is not None else default_store(repository)
         )
-        self._ids: IdFactory = ids or UlidFactory(self._clock)
+        self.ids: IdFactory = ids or UlidFactory(self.clock)
         if not isinstance(reference_prefix, str) or not reference_prefix.isalnum():
             raise ValidationError.single(
                 "reference_prefix", "must be letters and digits"
             )
-        self._prefix = reference_prefix
-        self._retention = check_retention(
-            retention_period(self._pack) if retention is _UNSET else retention
+        self.prefix = reference_prefix
+        self.retention = check_retention(
+            retention_period(self.pack) if retention is _UNSET else retention
         )
         if (
             isinstance(max_retries, bool)
@@ -148,7 +152,7 @@ class HandlerCore:
             raise ValidationError.single(
                 "max_retries", "must be a non-negative integer"
             )
-        self._max_retries = max_retries
+        self.max_retries = max_retries
 
     def _compile(
         self, workflow: Any, policies: Any
@@ -168,49 +172,17 @@ class HandlerCore:
             "workflow", "must be a WorkflowDefinition or a workflow engine"
         )
 
-    # -- properties ----------------------------------------------------------------
-
-    @property
-    def repository(self) -> ComplaintRepository:
-        """Return the repository the handler stores complaints in."""
-        return self._repository
-
-    @property
-    def workflow(self) -> WorkflowEngine:
-        """Return the workflow engine the handler fires steps with."""
-        return self._engine
-
-    @property
-    def access(self) -> AccessPolicy:
-        """Return the access policy checked on every call."""
-        return self._access
-
-    @property
-    def store(self) -> HandlerStore:
-        """Return where subscriber positions and reference counters are kept."""
-        return self._store
-
-    @property
-    def pack(self) -> Pack | None:
-        """Return the deadline pack (``None``: no due dates are projected)."""
-        return self._pack
-
-    @property
-    def retention(self) -> timedelta | None:
-        """Return how long ended complaints keep personal data (``None``: unset)."""
-        return self._retention
-
     # -- helpers -------------------------------------------------------------------
 
-    def _check(self, actor: Actor, action: str, complaint: Complaint | None) -> None:
-        if not self._access.can(actor, action, complaint):
+    def check(self, actor: Actor, action: str, complaint: Complaint | None) -> None:
+        if not self.access.can(actor, action, complaint):
             raise AccessDenied(actor.name, action, complaint.id if complaint else None)
 
-    def _view(self, complaint: Complaint, actor: Actor) -> Complaint:
-        return redact(complaint, actor, access=self._access)
+    def view(self, complaint: Complaint, actor: Actor) -> Complaint:
+        return redact(complaint, actor, access=self.access)
 
-    def _at(self, complaint: Complaint | None) -> datetime:
-        now = self._clock.now()
+    def at(self, complaint: Complaint | None) -> datetime:
+        now = self.clock.now()
         if (
             complaint is not None
             and complaint.history
@@ -220,37 +192,35 @@ class HandlerCore:
             return complaint.history[-1].at
         return now
 
-    def _project(self, complaint: Complaint) -> Complaint:
-        pack = self._pack
-        if self._selection is not None:
-            pack = self._selection.choose(complaint)
+    def project(self, complaint: Complaint) -> Complaint:
+        pack = self.pack
+        if self.selection is not None:
+            pack = self.selection.choose(complaint)
             recorded = recorded_pack(complaint)
             if recorded is None or recorded.name != pack.name:
                 complaint = _stamp(complaint, pack)
         if pack is None:
             return complaint
         due = project_due_dates(
-            complaint, pack, self._calendar, paused_states=self._paused
+            complaint, pack, self.calendar, paused_states=self.paused
         )
         return (
             complaint if due == complaint.deadlines else amend(complaint, deadlines=due)
         )
 
-    def _setting(self, complaint: Complaint) -> StepContext:
+    def setting(self, complaint: Complaint) -> StepContext:
         """The guards' setting; under a pack selection, the complaint's pack."""
-        if self._selection is None:
-            return self._context
-        return attrs.evolve(self._context, pack=self._selection.choose(complaint))
+        if self.selection is None:
+            return self.context
+        return attrs.evolve(self.context, pack=self.selection.choose(complaint))
 
-    def _allowed(
+    def allowed(
         self, complaint: Complaint, actor: Actor, triggers: Sequence[str]
     ) -> bool:
-        allowed = self._engine.allowed_triggers(complaint, roles=actor.roles)
-        return triggers[0] in allowed and self._access.can(
-            actor, triggers[0], complaint
-        )
+        allowed = self.engine.allowed_triggers(complaint, roles=actor.roles)
+        return triggers[0] in allowed and self.access.can(actor, triggers[0], complaint)
 
-    def _apply(
+    def apply(
         self,
         complaint_id: str,
         actor: Actor | str,
@@ -268,18 +238,18 @@ class HandlerCore:
         triggers = [t for t, _ in steps]
         attempt = 0
         while True:
-            current = self._repository.get(complaint_id)
+            current = self.repository.get(complaint_id)
             for trigger in dict.fromkeys(triggers):
-                self._check(who, trigger, current)
-            at = self._at(current)
+                self.check(who, trigger, current)
+            at = self.at(current)
             candidate = current
-            setting = self._setting(current)
+            setting = self.setting(current)
             findings: list[Finding] = []
             for i, (trigger, data) in enumerate(steps):
                 values = data(candidate, at) if callable(data) else data
                 if i == 0 and note is not None:
                     values = {**(values or {}), "reason_code": note.code}
-                result = self._engine.fire(
+                result = self.engine.fire(
                     candidate,
                     trigger,
                     actor=who.name,
@@ -292,28 +262,25 @@ class HandlerCore:
                 if i == 0 and note is not None:
                     candidate = attach_note(candidate, note, candidate.version)
                 findings.extend(result.findings)
-            candidate = self._project(candidate)
+            candidate = self.project(candidate)
             try:
-                self._repository.save(candidate, expected_version=current.version)
+                self.repository.save(candidate, expected_version=current.version)
             except ConflictError:
                 attempt += 1
-                if attempt > self._max_retries or not self._allowed(
-                    self._repository.get(complaint_id), who, triggers
+                if attempt > self.max_retries or not self.allowed(
+                    self.repository.get(complaint_id), who, triggers
                 ):
                     raise
                 continue
             events = candidate.history[current.version :]
-            publish(self._subscribers, candidate.id, events)
+            publish(self.subscribers, candidate.id, events)
             return StepResult(
-                complaint=self._view(candidate, who),
+                complaint=self.view(candidate, who),
                 events=events,
                 findings=tuple(findings),
             )
 
     def shutdown(self) -> None:
-        """Close the store the handler opened itself (the repository stays open).
-
-        .. versionadded:: 0.1.0
-        """
-        if self._owns_store:
-            self._store.close()
+        """Close the store the handler opened itself (the repository stays open)."""
+        if self.owns_store:
+            self.store.close()

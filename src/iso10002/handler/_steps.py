@@ -1,361 +1,328 @@
-"""One handler method per clause-7 step, from acknowledgement to the decision."""
+"""The named steps of the handler: declarations over the one generic step.
+
+Each function here is a signature and a docstring; :func:`named_step` gives
+it the body ``step(<its name>, complaint_id, ...)`` (see
+:mod:`iso10002.handler._named`), so it returns what
+:meth:`~iso10002.handler.ComplaintsHandler.step` returns, a
+:data:`~iso10002.handler.StepResult`, and raises what it raises.
+"""
+
+# The bodies come from ``named_step``: the declarations are deliberately empty
+# and their arguments unused here.
+# mypy: disable-error-code="empty-body"
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from iso10002.errors import ValidationError
 from iso10002.handler._actor import Actor
-from iso10002.handler._endings import EndingsMixin
-from iso10002.handler._holding import holding_data
-from iso10002.handler._notes import pending_note
+from iso10002.handler._named import named_step
+from iso10002.handler._unit import StepResult
 from iso10002.model import (
     Classification,
-    Complaint,
     ContactMethod,
     Outcome,
     Priority,
     Remedy,
+    RootCause,
     Severity,
 )
 
-__all__ = ["StepsMixin"]
+if TYPE_CHECKING:
+    from iso10002.handler._handler import ComplaintsHandler
+
+__all__ = [
+    "acknowledge",
+    "assess",
+    "assign",
+    "close",
+    "communicate_decision",
+    "decide",
+    "escalate",
+    "information_received",
+    "investigate",
+    "record_satisfaction",
+    "reject_as_not_a_complaint",
+    "reopen",
+    "request_information",
+    "withdraw",
+]
 
 
-class StepsMixin(EndingsMixin):
-    """The clause-7 steps of :class:`ComplaintsHandler`."""
+@named_step()
+def acknowledge(  # noqa: PLR0913, D417 - an acknowledging step may also classify; self is the handler
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    data: Mapping[str, Any] | None = None,
+    classification: Classification | None = None,
+    category: str | None = None,
+    severity: Severity | str | None = None,
+    priority: Priority | str | None = None,
+    **fields: Any,
+) -> StepResult:
+    """Acknowledge receipt to the complainant (7.4).
 
-    def acknowledge(  # noqa: PLR0913 - an acknowledging step may also classify
-        self,
-        complaint_id: str,
-        *,
-        actor: Actor | str,
-        data: Mapping[str, Any] | None = None,
-        classification: Classification | None = None,
-        category: str | None = None,
-        severity: Severity | str | None = None,
-        priority: Priority | str | None = None,
-        **fields: Any,
-    ) -> Complaint:
-        """Acknowledge receipt to the complainant (7.4).
+    Where the workflow's acknowledging step also records the initial
+    assessment (the small-organisation workflow), give the
+    classification here as for :meth:`assess`.
 
-        Where the workflow's acknowledging step also records the initial
-        assessment (the small-organisation workflow), give the
-        classification here as for :meth:`assess`.
+    Args:
+        complaint_id: The complaint.
+        actor: Who acknowledges.
+        data: Extra JSON event data (no personal data), e.g. ``{"via": "email"}``.
+        classification: A ready classification, when the step sets one.
+        category: Its category, when the step sets one.
+        severity: Its severity.
+        priority: Its priority.
+        fields: Other keyword data of the step (see :meth:`step`).
 
-        Args:
-            complaint_id: The complaint.
-            actor: Who acknowledges.
-            data: Extra JSON event data (no personal data), e.g. ``{"via": "email"}``.
-            classification: A ready classification, when the step sets one.
-            category: Its category, when the step sets one.
-            severity: Its severity.
-            priority: Its priority.
-            fields: Other keyword data of the step (see :meth:`step`).
+    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The classification keywords, and any keyword data of the step.
+    """
 
-        Returns:
-            The new version, redacted for ``actor``.
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`step`.
+@named_step()
+def assess(  # noqa: PLR0913, D417 - the facts of an assessment; self is the handler
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    category: str | None = None,
+    severity: Severity | str | None = None,
+    priority: Priority | str | None = None,
+    tags: Iterable[str] | None = None,
+    classification: Classification | None = None,
+    subcategory: str | None = None,
+    **fields: Any,
+) -> StepResult:
+    """Record the initial assessment: category, severity and priority (7.5).
 
-        .. versionadded:: 0.1.0
-        .. versionchanged:: 0.2.0
-           The classification keywords, and any keyword data of the step.
-        """
-        return self.step(
-            "acknowledge",
-            complaint_id,
-            actor=actor,
-            data=data,
-            classification=classification,
-            category=category,
-            severity=severity,
-            priority=priority,
-            **fields,
-        )
+    Args:
+        complaint_id: The complaint.
+        actor: Who assesses.
+        category: The complaint category (required unless ``classification``).
+        severity: How serious the matter is (medium by default).
+        priority: How urgently to handle it (normal by default).
+        tags: Free labels for analysis (no personal data).
+        classification: A ready classification instead of the fields above.
+        subcategory: A second level under ``category``.
+        fields: Other keyword data of the step (see :meth:`step`).
 
-    def assess(  # noqa: PLR0913 - the facts of an assessment
-        self,
-        complaint_id: str,
-        *,
-        actor: Actor | str,
-        category: str | None = None,
-        severity: Severity | str | None = None,
-        priority: Priority | str | None = None,
-        tags: Iterable[str] | None = None,
-        classification: Classification | None = None,
-        subcategory: str | None = None,
-        **fields: Any,
-    ) -> Complaint:
-        """Record the initial assessment: category, severity and priority (7.5).
+    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``subcategory``.
+    """
 
-        Args:
-            complaint_id: The complaint.
-            actor: Who assesses.
-            category: The complaint category (required unless ``classification``).
-            severity: How serious the matter is (medium by default).
-            priority: How urgently to handle it (normal by default).
-            tags: Free labels for analysis (no personal data).
-            classification: A ready classification instead of the fields above.
-            subcategory: A second level under ``category``.
-            fields: Other keyword data of the step (see :meth:`step`).
 
-        Returns:
-            The new version, redacted for ``actor``.
+@named_step()
+def assign(
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    assignee: str,
+    **fields: Any,
+) -> StepResult:
+    """Give the complaint an owner (7.3 tracking); ``assignee`` as history names actors.
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`step`.
+    .. versionadded:: 0.1.0
+    """
 
-        .. versionadded:: 0.1.0
-        .. versionchanged:: 0.2.0
-           ``subcategory``.
-        """
-        return self.step(
-            "assess",
-            complaint_id,
-            actor=actor,
-            category=category,
-            severity=severity,
-            priority=priority,
-            tags=None if tags is None else tuple(tags),
-            classification=classification,
-            subcategory=subcategory,
-            **fields,
-        )
 
-    def assign(
-        self, complaint_id: str, *, actor: Actor | str, assignee: str, **fields: Any
-    ) -> Complaint:
-        """Give the complaint an owner (7.3 tracking).
+@named_step()
+def request_information(
+    self: ComplaintsHandler, complaint_id: str, *, actor: Actor | str, **fields: Any
+) -> StepResult:
+    """Ask the complainant for information; pausable deadlines stop (7.6).
 
-        Args:
-            complaint_id: The complaint.
-            actor: Who assigns.
-            assignee: The new owner, as history names actors.
-            fields: Other keyword data of the step (see :meth:`step`).
+    .. versionadded:: 0.1.0
+    """
 
-        Returns:
-            The new version, redacted for ``actor``.
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`step`.
+@named_step()
+def information_received(
+    self: ComplaintsHandler, complaint_id: str, *, actor: Actor | str, **fields: Any
+) -> StepResult:
+    """Record the complainant's reply; the deadlines resume, later by the pause.
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step(
-            "assign", complaint_id, actor=actor, assignee=assignee, **fields
-        )
+    .. versionadded:: 0.1.0
+    """
 
-    def request_information(
-        self, complaint_id: str, *, actor: Actor | str, **fields: Any
-    ) -> Complaint:
-        """Ask the complainant for information; pausable deadlines stop (7.6).
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ValidationError, ConflictError: as :meth:`step`.
+@named_step()
+def investigate(
+    self: ComplaintsHandler, complaint_id: str, *, actor: Actor | str, **fields: Any
+) -> StepResult:
+    """Start (or resume after a review) the investigation (7.6).
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step("request_information", complaint_id, actor=actor, **fields)
+    The standard workflows refuse it without an owner (:meth:`assign`).
 
-    def information_received(
-        self, complaint_id: str, *, actor: Actor | str, **fields: Any
-    ) -> Complaint:
-        """Record the complainant's reply; the deadlines resume, later by the pause.
+    .. versionadded:: 0.1.0
+    """
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ValidationError, ConflictError: as :meth:`step`.
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step("information_received", complaint_id, actor=actor, **fields)
+@named_step()
+def decide(  # noqa: PLR0913, D417 - the facts of a decision; self is the handler
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    outcome: Outcome | str,
+    summary: str,
+    reasons: str = "",
+    remedies: Iterable[Remedy] = (),
+    escalation_route: str | None = None,
+    **fields: Any,
+) -> StepResult:
+    """Record the decision: outcome, summary, reasons and remedies (7.7).
 
-    def investigate(
-        self, complaint_id: str, *, actor: Actor | str, **fields: Any
-    ) -> Complaint:
-        """Start (or resume after a review) the investigation (7.6).
+    The standard workflows refuse a decision without reasons or an
+    escalation route, or made by someone conflicted.
 
-        The standard workflows refuse it without an owner (:meth:`assign`).
+    Args:
+        complaint_id: The complaint.
+        actor: Who decides (recorded as ``decided_by``).
+        outcome: Upheld, partially upheld, not upheld …
+        summary: The decision in a few sentences.
+        reasons: Why.
+        remedies: What is offered to put things right.
+        escalation_route: Where the complainant can go next (ombudsman …).
+        fields: Other keyword data of the step (see :meth:`step`).
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ValidationError, ConflictError: as :meth:`step`.
+    .. versionadded:: 0.1.0
+    """
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step("investigate", complaint_id, actor=actor, **fields)
 
-    def record_holding_response(  # noqa: PLR0913 - the facts of the response
-        self,
-        complaint_id: str,
-        *,
-        actor: Actor | str,
-        reason: str | None = None,
-        expected_by: datetime | date | None = None,
-        ombudsman_rights: bool = False,
-        ombudsman_website: str | None = None,
-        time_limit_notice: bool = False,
-        reason_code: str | None = None,
-    ) -> Complaint:
-        """Record that the complainant was told the response is delayed, and why.
+@named_step()
+def communicate_decision(
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    via: ContactMethod | str | None = None,
+    **fields: Any,
+) -> StepResult:
+    """Record that the decision was sent to the complainant (7.8).
 
-        Every fact a pack's ``met_by`` or a content policy needs can be set
-        here: under DISP 1.6.2R(2) the eight-week limit is met by a written
-        response that explains the delay and says when a final response is
-        expected (``reason``, ``expected_by``), gives the right to refer to
-        the Financial Ombudsman Service (``ombudsman_rights``) with its
-        website (``ombudsman_website``), and states the six-month limit for
-        referring in the wording of DISP 1 Annex 3R (``time_limit_notice``).
-        :class:`~iso10002.principles.packs.HoldingResponseContent` checks
-        them.
+    ``via`` is how (the complainant's preferred method by default).
 
-        Args:
-            complaint_id: The complaint.
-            actor: Who sent it.
-            reason: Why the response is delayed, as told to the complainant
-                (free text, kept as a personal note; the event records
-                ``reason_code``).
-            expected_by: When a final response is expected.
-            ombudsman_rights: The response told the complainant they may now
-                refer the complaint to the ombudsman.
-            ombudsman_website: The ombudsman's website address as given.
-            time_limit_notice: The response stated the time limit for
-                referring to the ombudsman.
-            reason_code: The reason as a code from the host's vocabulary,
-                recorded in the event (``stated`` when only ``reason`` is
-                given).
+    .. versionadded:: 0.1.0
+    """
 
-        Raises:
-            ValidationError: naming the field, for blank text, a bad
-                ``reason_code``, a naive ``expected_by`` or a flag that is not
-                a bool.
-            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`step`.
 
-        .. versionadded:: 0.1.0
-        .. versionchanged:: 0.2.0
-           ``expected_by``, ``ombudsman_rights``, ``ombudsman_website`` and
-           ``time_limit_notice``; ``reason`` is kept as a personal note and
-           the event records ``reason_code`` instead of the text.
-        """
-        note = pending_note(reason, reason_code)
-        data = holding_data(
-            reason=reason,
-            expected_by=expected_by,
-            ombudsman_rights=ombudsman_rights,
-            ombudsman_website=ombudsman_website,
-            time_limit_notice=time_limit_notice,
-        )
-        return self._apply(
-            complaint_id, actor, [("record_holding_response", data)], note
-        ).complaint
+@named_step()
+def escalate(
+    self: ComplaintsHandler, complaint_id: str, *, actor: Actor | str, **fields: Any
+) -> StepResult:
+    """Refer the complaint to a higher authority inside the organisation.
 
-    def decide(  # noqa: PLR0913 - the facts of a decision
-        self,
-        complaint_id: str,
-        *,
-        actor: Actor | str,
-        outcome: Outcome | str,
-        summary: str,
-        reasons: str = "",
-        remedies: Iterable[Remedy] = (),
-        escalation_route: str | None = None,
-        **fields: Any,
-    ) -> Complaint:
-        """Record the decision: outcome, summary, reasons and remedies (7.7).
+    .. versionadded:: 0.1.0
+    """
 
-        The standard workflows refuse a decision without reasons or an
-        escalation route, or made by someone conflicted.
 
-        Args:
-            complaint_id: The complaint.
-            actor: Who decides (recorded as ``decided_by``).
-            outcome: Upheld, partially upheld, not upheld …
-            summary: The decision in a few sentences.
-            reasons: Why.
-            remedies: What is offered to put things right.
-            escalation_route: Where the complainant can go next (ombudsman …).
-            fields: Other keyword data of the step (see :meth:`step`).
+@named_step(outcome=Outcome.WITHDRAWN)
+def withdraw(
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    reason: str | None = None,
+    reason_code: str | None = None,
+) -> StepResult:
+    """Record that the complainant withdrew the complaint (outcome ``withdrawn``).
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`step`.
+    ``reason`` is free text (a personal note, never in the event);
+    ``reason_code`` the code the event records.
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step(
-            "decide",
-            complaint_id,
-            actor=actor,
-            outcome=outcome,
-            summary=summary,
-            reasons=reasons,
-            remedies=tuple(remedies),
-            escalation_route=escalation_route,
-            **fields,
-        )
+    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``reason`` and ``reason_code``.
+    """
 
-    def communicate_decision(
-        self,
-        complaint_id: str,
-        *,
-        actor: Actor | str,
-        via: ContactMethod | str | None = None,
-        **fields: Any,
-    ) -> Complaint:
-        """Record that the decision was sent to the complainant (7.8).
 
-        Args:
-            complaint_id: The complaint.
-            actor: Who sent it.
-            via: How (the complainant's preferred method by default).
-            fields: Other keyword data of the step (see :meth:`step`).
+@named_step(outcome=Outcome.NOT_A_COMPLAINT)
+def reject_as_not_a_complaint(
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    reason: str | None = None,
+    reason_code: str | None = None,
+) -> StepResult:
+    """Record that the assessment found it is not a complaint (7.5).
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, ValidationError,
-            NotFoundError, ConflictError: as :meth:`step`.
+    ``reason`` and ``reason_code`` as for :meth:`withdraw`.
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step(
-            "communicate_decision", complaint_id, actor=actor, via=via, **fields
-        )
+    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``reason`` and ``reason_code``.
+    """
 
-    def record_complainant_reply(
-        self, complaint_id: str, *, actor: Actor | str, accepted: bool
-    ) -> Complaint:
-        """Record whether the complainant accepts the decision (7.9).
 
-        A rejection moves the complaint to internal review (the appeal path).
+@named_step()
+def close(  # noqa: D417 - self is the handler
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    outcome: Outcome | str | None = None,
+    root_cause: RootCause | None = None,
+    **fields: Any,
+) -> StepResult:
+    """Close the complaint once the decision was communicated (7.9).
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ConflictError: as :meth:`step`.
+    The standard workflows refuse to close an upheld complaint without a
+    root cause and corrective action.
 
-        .. versionadded:: 0.1.0
-        """
-        if not isinstance(accepted, bool):
-            raise ValidationError.single("accepted", "must be True or False")
-        trigger = "accept_decision" if accepted else "reject_decision"
-        return self.step(trigger, complaint_id, actor=actor)
+    Args:
+        complaint_id: The complaint.
+        actor: Who closes it.
+        outcome: The final outcome (the decision's by default).
+        root_cause: Why it happened and what is being done (8.3).
+        fields: Other keyword data of the step (see :meth:`step`).
 
-    def escalate(
-        self, complaint_id: str, *, actor: Actor | str, **fields: Any
-    ) -> Complaint:
-        """Refer the complaint to a higher authority inside the organisation.
+    .. versionadded:: 0.1.0
+    """
 
-        Raises:
-            AccessDenied, TransitionNotAllowed, GuardRejected, NotFoundError,
-            ValidationError, ConflictError: as :meth:`step`.
 
-        .. versionadded:: 0.1.0
-        """
-        return self.step("escalate", complaint_id, actor=actor, **fields)
+@named_step()
+def reopen(
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    reason: str | None = None,
+    reason_code: str | None = None,
+) -> StepResult:
+    """Reopen a closed complaint within the reopen window (7.9).
+
+    ``reason`` and ``reason_code`` as for :meth:`withdraw`. After the
+    window, :class:`~iso10002.errors.GuardRejected` (record a new
+    complaint instead).
+
+    .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``reason`` and ``reason_code``.
+    """
+
+
+@named_step()
+def record_satisfaction(
+    self: ComplaintsHandler,
+    complaint_id: str,
+    *,
+    actor: Actor | str,
+    score: int,
+    comment: str | None = None,
+) -> StepResult:
+    """Record the complainant's satisfaction with the handling (8.4).
+
+    ``score`` runs from 1 (very dissatisfied) to 5 (very satisfied);
+    ``comment`` is the complainant's words (personal data).
+
+    .. versionadded:: 0.1.0
+    """

@@ -33,15 +33,18 @@ class HandlerStore(CheckpointStore, SequenceStore, Protocol):
 
 
 StepResult = Transitioned
-"""What one handler call did: the workflow engine's result type.
+"""What one handler step did: the one result type of every step.
 
 ``complaint`` is the new version, redacted for the actor who called;
 ``events`` the history events the call appended and committed; ``findings``
-the non-blocking findings the guard policies returned.
+the non-blocking findings the guard policies returned. ``fire``, ``step``,
+every named step (``acknowledge``, ``decide`` …) and the notes and
+correspondence calls return it.
 
 .. versionadded:: 0.1.0
 .. versionchanged:: 0.2.0
-   An alias of :class:`~iso10002.workflow.Transitioned` (the same triple).
+   An alias of :class:`~iso10002.workflow.Transitioned` (the same triple);
+   the named steps return it too (they returned the bare complaint).
 """
 
 

@@ -352,4 +352,4 @@ def take_step(  # noqa: PLR0913 - the step, its data, its reason and its precond
         reason=reason,
         reason_code=reason_code,
         **fields,
-    )
+    ).complaint
