@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_postgres_steps import compare as compare_steps
 
-from iso10002.repositories._postgres_write import Statements
-from iso10002.repositories._protocol import Query
+from iso10002.repositories import Query
 from iso10002.repositories.postgres import PostgresComplaintRepository
+from iso10002.repositories.postgres._write import Statements
 from iso10002.testing.contract import make_complaint, next_version
 
 DSN = "postgresql://postgres@127.0.0.1:5432/test"

@@ -25,12 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from iso10002.repositories._integrity import prepare_rows
+from iso10002.integrity import GENESIS, prepare_rows
 from iso10002.repositories._sqlite_analytics import facts_tables, insert_facts
-from iso10002.repositories._sqlite_sql import column_text, complaint_columns
-from iso10002.repositories._sqlite_write import INSERT_COMPLAINT, INSERT_EVENTS
-from iso10002.repositories.adapter_kit import GENESIS
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.sqlite._sql import column_text, complaint_columns
+from iso10002.repositories.sqlite._write import INSERT_COMPLAINT, INSERT_EVENTS
 from iso10002.serialization import to_json
 from iso10002.testing.contract import make_complaint, next_version
 

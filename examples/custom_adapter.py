@@ -1,230 +1,192 @@
-"""A small storage adapter written against the ComplaintRepository protocol.
+"""A complete storage adapter: the row port (``RowStore``) over a DB-API database.
 
-It keeps "rows" in plain dicts and lists, as a key-value store or a
-document database would, and builds everything else from
-``iso10002.repositories.adapter_kit``. The how-to "Write your own storage
-adapter" walks through it; tests/repositories/test_custom_adapter_example.py
-runs the whole conformance suite against it.
-
-Run it: ``python examples/custom_adapter.py``
+It stores and reads rows, atomically and with a version check, and nothing
+else; ``RowStoreRepository`` chains, erases, serialises, pages and verifies.
+The how-to "Write your own storage adapter" walks through it;
+tests/repositories/test_custom_adapter_example.py runs the whole contract
+against it, several processes included. Run: ``python examples/custom_adapter.py``
 """
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 import threading
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import attrs
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
 from iso10002.model import Channel, Complainant, Complaint, ComplaintForm
-from iso10002.repositories import IntegrityReport, Page, Query, StoredEvent
-from iso10002.repositories import adapter_kit as kit
+from iso10002.repositories import RowStoreRepository
+from iso10002.repositories.rows import ComplaintRow, EventRow, FeedRow, KeyRow
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS complaints (
+    complaint_id TEXT PRIMARY KEY, version INTEGER NOT NULL, document TEXT NOT NULL,
+    salt BLOB NOT NULL, last_link TEXT NOT NULL, received_us INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS complaints_order ON complaints (received_us, complaint_id);
+CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT, complaint_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL, event TEXT NOT NULL, commitment TEXT NOT NULL,
+    link TEXT NOT NULL, UNIQUE (complaint_id, sequence));
+CREATE TABLE IF NOT EXISTS keys (
+    key TEXT PRIMARY KEY, complaint_id TEXT NOT NULL, payload_digest TEXT);
+"""
+# Columns are named as the row classes' fields: rows go in and out as mappings.
+COMPLAINT = "complaint_id, version, document, salt, last_link, received_us"
+EVENT = "complaint_id, sequence, event, commitment, link"
 
 
-class RowStoreComplaintRepository:
-    """Complaints as rows: one per complaint, one per event, guarded by one lock."""
+class SQLRows:
+    """A RowStore in three tables; each thread has its own connection."""
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        # One row per complaint id: version, document, salt and chain head.
-        self.complaints: dict[str, dict] = {}
-        # One row per event: position, complaint id, sequence, JSON, commitment, link.
-        self.events_table: list[tuple[int, str, int, str, str, str]] = []
-        self.keys: dict[str, str] = {}
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.local = threading.local()
+        self.opened: list[sqlite3.Connection] = []
+        self.connection().executescript(SCHEMA)
 
-    # -- writing -------------------------------------------------------------
-    def _append(self, complaint_id: str, prepared: kit.Prepared) -> None:
-        for chained in prepared.events:
-            position = len(self.events_table) + 1
-            self.events_table.append(
-                (
-                    position,
-                    complaint_id,
-                    chained.sequence,
-                    chained.event_json,
-                    chained.commitment,
-                    chained.link,
-                )
+    def connection(self) -> sqlite3.Connection:
+        if getattr(self.local, "db", None) is None:
+            db = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
             )
+            db.row_factory = sqlite3.Row
+            self.local.db = db
+            self.opened.append(db)
+        return self.local.db
 
-    def add(
-        self,
-        complaint: Complaint,
-        *,
-        idempotency_key: str | None = None,
-        payload_digest: str | None = None,
-    ) -> Complaint:
-        complaint = kit.check_complaint(complaint)
-        key = kit.check_idempotency_key(idempotency_key)
-        digest = kit.check_payload_digest(payload_digest)
-        with self.lock:
-            if key is not None and key in self.keys:
-                stored = self.keys[key]
-                raise DuplicateError(
-                    stored,
-                    idempotency_key=key,
-                    payload_digest=self.complaints[stored]["digest"],
-                )
-            if complaint.id in self.complaints:
-                raise DuplicateError(complaint.id)
-            salt = kit.new_salt()
-            prepared = kit.prepare(
-                complaint, after_version=0, previous_link=kit.GENESIS, salt=salt
-            )
-            self.complaints[complaint.id] = {
-                "version": complaint.version,
-                "document": prepared.document,
-                "salt": salt,
-                "head": prepared.last_link,
-                "digest": digest,  # stored with the key, cleared by erasure
-            }
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.connection()
+        db.execute("BEGIN IMMEDIATE")  # one writer at a time: positions in commit order
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def insert(
+        self, row: ComplaintRow, events: Sequence[EventRow], key: KeyRow | None
+    ) -> None:
+        with self.transaction() as db:
             if key is not None:
-                self.keys[key] = complaint.id
-            self._append(complaint.id, prepared)
-        return complaint
-
-    def _update(self, complaint: Complaint, expected: int, salt: bytes | None) -> None:
-        row = self.complaints.get(complaint.id)
-        if row is None:
-            raise NotFoundError(complaint.id)
-        if row["version"] != expected:
-            raise ConflictError(
-                complaint.id, expected_version=expected, actual_version=row["version"]
-            )
-        salt = salt or row["salt"]
-        prepared = kit.prepare(
-            complaint, after_version=expected, previous_link=row["head"], salt=salt
-        )
-        row.update(
-            version=complaint.version,
-            document=prepared.document,
-            salt=salt,
-            head=prepared.last_link,
-        )
-        self._append(complaint.id, prepared)
-
-    def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
-        complaint = kit.check_save(complaint, expected_version)
-        with self.lock:
-            self._update(complaint, expected_version, None)
-        return complaint
-
-    def erase_personal_data(
-        self, complaint_id: str, *, actor: str, at: datetime
-    ) -> Complaint:
-        with self.lock:
-            current = self.get(complaint_id)
-            erased = kit.erase(current, actor=actor, at=at)
-            if erased is not current:
-                self._update(erased, current.version, kit.new_salt())
-            self.complaints[complaint_id]["digest"] = None
-        return erased
-
-    # -- reading -------------------------------------------------------------
-    def get(self, complaint_id: str) -> Complaint:
-        complaint_id = kit.check_complaint_id(complaint_id)
-        row = self.complaints.get(complaint_id)
-        if row is None:
-            raise NotFoundError(complaint_id)
-        return kit.load_document(complaint_id, row["document"])
-
-    def _all(self) -> list[Complaint]:
-        with self.lock:
-            rows = [(i, r["document"]) for i, r in self.complaints.items()]
-        return [kit.load_document(i, document) for i, document in rows]
-
-    def find(self, query: Query, *, limit: int = 100, after: str | None = None) -> Page:
-        query = kit.check_query(query)
-        limit = kit.check_limit(limit)
-        start = None if after is None else kit.decode_cursor(after)
-        found = sorted(
-            (c for c in self._all() if kit.matches(query, c)), key=kit.sort_key
-        )
-        if start is not None:
-            found = [c for c in found if kit.sort_key(c) > start]
-        items = tuple(found[:limit])
-        more = len(found) > limit
-        return Page(
-            items=items, next_cursor=kit.encode_cursor(items[-1]) if more else None
-        )
-
-    def count(self, query: Query) -> int:
-        query = kit.check_query(query)
-        return sum(1 for c in self._all() if kit.matches(query, c))
-
-    def events(self, *, after: int = 0, limit: int = 100) -> tuple[StoredEvent, ...]:
-        after = kit.check_position(after)
-        limit = kit.check_limit(limit)
-        with self.lock:
-            rows = self.events_table[after : after + limit]
-        return tuple(
-            StoredEvent(
-                position=row[0],
-                complaint_id=row[1],
-                event=kit.load_event(row[1], row[3]),
-            )
-            for row in rows
-        )
-
-    # -- audit ---------------------------------------------------------------
-    def verify_integrity(self, *, anchor=None, anchor_keys=None) -> IntegrityReport:
-        with self.lock:
-            complaints = dict(self.complaints)
-            events = list(self.events_table)
-        problems = []
-        for complaint_id in sorted(complaints):
-            links = [
-                kit.StoredLink(sequence=e[2], event=e[3], commitment=e[4], link=e[5])
-                for e in events
-                if e[1] == complaint_id
-            ]
-            row = complaints[complaint_id]
-            problems.extend(
-                kit.verify_complaint(
-                    complaint_id,
-                    document=row["document"],
-                    links=links,
-                    salt=row["salt"],
+                stored = db.execute("SELECT * FROM keys WHERE key = ?", (key.key,))
+                for found in stored:
+                    raise DuplicateError(
+                        found["complaint_id"],
+                        idempotency_key=key.key,
+                        payload_digest=found["payload_digest"],
+                    )
+                db.execute(
+                    "INSERT INTO keys VALUES (:key, :complaint_id, :payload_digest)",
+                    attrs.asdict(key),
                 )
-            )
-        report = IntegrityReport(
-            complaints_checked=len(complaints),
-            events_checked=len(events),
-            problems=tuple(problems),
+            try:
+                db.execute(
+                    "INSERT INTO complaints VALUES (:complaint_id, :version, "
+                    ":document, :salt, :last_link, :received_us)",
+                    attrs.asdict(row, recurse=False),
+                )
+            except sqlite3.IntegrityError:
+                raise DuplicateError(row.complaint_id) from None
+            self._append(db, events)
+
+    def _append(self, db: sqlite3.Connection, events: Sequence[EventRow]) -> None:
+        db.executemany(
+            f"INSERT INTO events ({EVENT}) VALUES (:complaint_id, :sequence, "  # noqa: S608 - fixed names
+            ":event, :commitment, :link)",
+            [attrs.asdict(event) for event in events],
         )
-        return kit.with_anchor(report, self, anchor, anchor_keys)
+
+    def update(
+        self,
+        row: ComplaintRow,
+        events: Sequence[EventRow],
+        *,
+        expected_version: int,
+        forget_digest: bool = False,
+    ) -> None:
+        with self.transaction() as db:
+            changed = db.execute(
+                "UPDATE complaints SET version = :version, document = :document, "
+                "salt = :salt, last_link = :last_link, received_us = :received_us "
+                "WHERE complaint_id = :complaint_id AND version = :expected",
+                {**attrs.asdict(row, recurse=False), "expected": expected_version},
+            )
+            if not changed.rowcount:
+                stored = self.read(row.complaint_id)
+                if stored is None:
+                    raise NotFoundError(row.complaint_id)
+                raise ConflictError(
+                    row.complaint_id,
+                    expected_version=expected_version,
+                    actual_version=stored.version,
+                )
+            self._append(db, events)
+            if forget_digest:
+                db.execute(
+                    "UPDATE keys SET payload_digest = NULL WHERE complaint_id = ?",
+                    (row.complaint_id,),
+                )
+
+    def _select(self, cls: type, sql: str, *params: object) -> list:
+        return [cls(**found) for found in self.connection().execute(sql, params)]
+
+    def read(self, complaint_id: str) -> ComplaintRow | None:
+        sql = f"SELECT {COMPLAINT} FROM complaints WHERE complaint_id = ?"  # noqa: S608
+        return next(iter(self._select(ComplaintRow, sql, complaint_id)), None)
+
+    def history(self, complaint_id: str) -> list[EventRow]:
+        sql = f"SELECT {EVENT} FROM events WHERE complaint_id = ? ORDER BY sequence"  # noqa: S608
+        return self._select(EventRow, sql, complaint_id)
+
+    def scan(self, *, after: tuple[int, str] | None, limit: int) -> list[ComplaintRow]:
+        sql = (
+            f"SELECT {COMPLAINT} FROM complaints WHERE (received_us, complaint_id) "  # noqa: S608
+            "> (?, ?) ORDER BY received_us, complaint_id LIMIT ?"
+        )
+        return self._select(ComplaintRow, sql, *(after or (-(2**63), "")), limit)
+
+    def feed(self, *, after: int, limit: int) -> list[FeedRow]:
+        sql = (
+            "SELECT position, complaint_id, event FROM events WHERE position > ? "
+            "ORDER BY position LIMIT ?"
+        )
+        return self._select(FeedRow, sql, after, limit)
 
     def close(self) -> None:
-        """Nothing to release."""
+        for db in self.opened:
+            db.close()
+        self.opened.clear()
+        self.local = threading.local()
 
 
-def main() -> None:
-    repository = RowStoreComplaintRepository()
-    at = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
-    form = ComplaintForm(
-        complainant=Complainant(name="Ada Example", email="ada@example.org"),
-        description="My meter reading was doubled on the March bill.",
-    )
-    complaint = Complaint.receive(
-        form,
-        id="C-1",
-        reference="CMP-2026-000001",
-        received_at=at,
-        channel=Channel.WEB,
-        received_by="web-form",
-    )
-    repository.add(complaint, idempotency_key="form-7f3a")
-    try:
-        repository.add(complaint, idempotency_key="form-7f3a")
-    except DuplicateError as exc:
-        print(f"retried intake refused: {exc}")
-    erased = repository.erase_personal_data(
-        "C-1", actor="dpo", at=at + timedelta(days=400)
-    )
-    print(f"after erasure the complainant is {erased.complainant.name!r}")
-    print(f"history: {[e.name for e in erased.history]}")
-    report = repository.verify_integrity()
-    print(f"integrity: {report.complaints_checked} complaints, ok={report.ok}")
+def open_repository(path: str | Path) -> RowStoreRepository:
+    """Open the store in ``path`` (created when missing) as a whole repository."""
+    return RowStoreRepository(SQLRows(path))
 
 
 if __name__ == "__main__":
-    main()
+    with tempfile.TemporaryDirectory() as folder:
+        repository = open_repository(Path(folder) / "complaints.db")
+        complaint = Complaint.receive(
+            ComplaintForm(
+                complainant=Complainant(name="Ada"), description="Overcharged"
+            ),
+            id="C-1",
+            reference="CMP-2026-000001",
+            received_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc),
+            channel=Channel.WEB,
+            received_by="web-form",
+        )
+        repository.add(complaint)
+        assert repository.get("C-1") == complaint
+        assert repository.verify_integrity().ok
+        repository.close()
+        print("stored, read back and verified C-1")

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 from hypothesis import HealthCheck, settings
 
-from iso10002.repositories._documents import whole_document
-from iso10002.repositories._sqlite_read import HISTORY
-from iso10002.repositories._sqlite_schema import MIGRATIONS
+from iso10002.integrity.documents import whole_document
+from iso10002.repositories.sqlite._read import HISTORY
+from iso10002.repositories.sqlite._schema import MIGRATIONS
 
 settings.register_profile(
     "ci",

@@ -28,22 +28,12 @@ SHARED = frozenset({"iso10002._publish"})
 # shrinks. Each entry is (importing package or module, imported private module).
 ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
     {
-        # The repositories split publishes the port, query and integrity names.
-        ("crypto", "iso10002.repositories._erasure"),
-        ("crypto", "iso10002.repositories._json"),
-        ("crypto", "iso10002.repositories._personal"),
-        ("crypto", "iso10002.repositories._postgres_schema"),
-        ("handler", "iso10002.repositories._json"),
-        ("testing", "iso10002.repositories._erasure"),
-        ("testing", "iso10002.repositories._integrity"),
-        ("testing", "iso10002.repositories._protocol"),
-        ("testing", "iso10002.repositories._query"),
-        ("testing", "iso10002.repositories._search"),
         # The unchecked fast constructors are being removed with ``model._fast``.
-        ("repositories", "iso10002.model._fast"),
+        ("integrity", "iso10002.model._fast"),
         ("workflow", "iso10002.model._fast"),
         # The one JSON writer replaces the generated fast writers.
-        ("repositories", "iso10002.serialization._fast"),
+        ("integrity", "iso10002.serialization._fast"),
+        ("repositories", "iso10002.integrity._writers"),
         # serialization.py and the engine's way to make a version are being
         # reworked with model._fast (one converter, one checked path).
         ("serialization", "iso10002.model._enums"),

@@ -18,7 +18,7 @@ from iso10002.crypto import (
     SQLiteKeyStore,
 )
 from iso10002.errors import IntegrityError, ValidationError
-from iso10002.repositories.adapter_kit import personal_data
+from iso10002.integrity import personal_data
 from iso10002.testing.strategies import complaints
 
 VALUES = {

@@ -21,7 +21,7 @@ from iso10002.crypto import (
 )
 from iso10002.crypto._seal import seal, unseal
 from iso10002.errors import IntegrityError, RepositoryError
-from iso10002.repositories.adapter_kit import erase
+from iso10002.integrity import erase
 from iso10002.testing.contract import make_complaint
 
 

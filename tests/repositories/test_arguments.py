@@ -4,9 +4,9 @@ import attrs
 import pytest
 
 from iso10002.errors import ValidationError
+from iso10002.integrity._erasure import _erase_object
 from iso10002.model import PERSONAL
 from iso10002.repositories import InMemoryComplaintRepository
-from iso10002.repositories._erasure import _erase_object
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.contract import make_complaint
 

@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, settings
 
 from iso10002.errors import ValidationError
+from iso10002.integrity import ERASED, ERASURE_EVENT, erase, is_erased, personal_data
 from iso10002.model import Complainant, Representative
-from iso10002.repositories._erasure import ERASED, ERASURE_EVENT, erase, is_erased
-from iso10002.repositories._integrity import personal_data
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 from iso10002.testing.contract import make_complaint

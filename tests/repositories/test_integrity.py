@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iso10002.errors import IntegrityError, ValidationError
-from iso10002.model import Complaint, HistoryEvent
-from iso10002.repositories._documents import event_json
-from iso10002.repositories._integrity import (
+from iso10002.integrity import (
     GENESIS,
     StoredLink,
+    canonical_json,
     chain_events,
     chain_link,
     commit_personal_data,
+    compact_json,
     dump_document,
     dump_event,
     load_document,
@@ -25,7 +25,8 @@ from iso10002.repositories._integrity import (
     prepare,
     verify_complaint,
 )
-from iso10002.repositories._json import canonical_json, compact_json
+from iso10002.integrity.documents import event_json
+from iso10002.model import Complaint, HistoryEvent
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 from iso10002.testing.contract import make_complaint, next_version

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from iso10002.repositories import ComplaintRepository, InMemoryComplaintRepository
@@ -16,20 +17,18 @@ class TestInMemoryComplaintRepository(RepositoryContract):
         return InMemoryComplaintRepository
 
     def tamper_event(self, repository, complaint_id, sequence):
-        entry = repository._entries[complaint_id]
-        link = entry.links[sequence - 1]
-        entry.links[sequence - 1] = type(link)(
-            event=link.event,
-            event_json=link.event_json.replace('"agent:1"', '"agent:666"'),
-            commitment=link.commitment,
-            link=link.link,
+        events = repository.store.events[complaint_id]
+        event = events[sequence - 1]
+        events[sequence - 1] = attrs.evolve(
+            event, event=event.event.replace('"agent:1"', '"agent:666"')
         )
 
     def stored_salt(self, repository, complaint_id):
-        return repository._entries[complaint_id].salt
+        return repository.store.read(complaint_id).salt
 
     def corrupt_document(self, repository, complaint_id):
-        pytest.skip("the in-memory adapter keeps objects, not documents")
+        rows = repository.store.rows
+        rows[complaint_id] = attrs.evolve(rows[complaint_id], document='{"id": ')
 
     def test_is_a_complaint_repository(self, repository):
         """The adapter satisfies the runtime-checkable protocol."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from contextlib import closing
 
-from iso10002.repositories._documents import document_text, event_json
+from iso10002.integrity.documents import document_text, event_json
 from iso10002.repositories._parsed import ParsedDocuments
-from iso10002.repositories._sqlite_read import HISTORY, read_row
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.sqlite._read import HISTORY, read_row
 from iso10002.serialization import to_json
 from iso10002.testing.contract import make_complaint, next_version
 

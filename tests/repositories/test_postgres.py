@@ -22,8 +22,8 @@ from iso10002.errors import (
 )
 from iso10002.history import amend
 from iso10002.model import Classification, DueDate
-from iso10002.repositories._postgres_schema import MIGRATIONS
-from iso10002.repositories._protocol import Query
+from iso10002.repositories import Query
+from iso10002.repositories.postgres._schema import MIGRATIONS
 from iso10002.testing.contract import (
     Capability,
     RepositoryContract,

@@ -14,7 +14,7 @@ from iso10002.repositories import (
     Query,
     iter_complaints,
 )
-from iso10002.repositories._query import (
+from iso10002.repositories.rows import (
     decode_cursor,
     encode_cursor,
     from_micros,

@@ -20,13 +20,13 @@ from iso10002.errors import (
     RepositoryError,
     ValidationError,
 )
+from iso10002.integrity.documents import is_whole
 from iso10002.model import Complainant, DueDate, HistoryEvent
-from iso10002.repositories import Query, _sqlite_write, iter_complaints
-from iso10002.repositories._documents import is_whole
-from iso10002.repositories._search import SearchQuery
-from iso10002.repositories._sqlite_schema import MIGRATIONS, SCHEMA_VERSION
-from iso10002.repositories._sqlite_sql import select_sql
+from iso10002.repositories import Query, SearchQuery, iter_complaints
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.sqlite import _write as _sqlite_write
+from iso10002.repositories.sqlite._schema import MIGRATIONS, SCHEMA_VERSION
+from iso10002.repositories.sqlite._sql import select_sql
 from iso10002.testing.contract import make_complaint, next_version
 
 T = make_complaint(1).received_at
@@ -36,7 +36,7 @@ _WRITER = textwrap.dedent(
     import sys, time
     import attrs
     from iso10002.model import HistoryEvent
-    from iso10002.repositories import sqlite as module
+    from iso10002.repositories.sqlite import _repository as module
 
     def next_version(complaint, data):
         event = HistoryEvent(

@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iso10002.model import Channel, Classification, DueDate
-from iso10002.repositories import Query
-from iso10002.repositories._documents import (
+from iso10002.integrity.documents import (
     document_text,
     event_json,
     head_text,
@@ -21,9 +19,11 @@ from iso10002.repositories._documents import (
     stored_history,
     whole_document,
 )
-from iso10002.repositories._sqlite_sql import INDEXED_COLUMNS, update_sql
-from iso10002.repositories.adapter_kit import matches, sort_key
+from iso10002.model import Channel, Classification, DueDate
+from iso10002.repositories import Query
+from iso10002.repositories.rows import matches, sort_key
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.sqlite._sql import INDEXED_COLUMNS, update_sql
 from iso10002.testing.contract import make_complaint, next_version
 
 T = make_complaint(1).received_at

@@ -25,12 +25,12 @@ import pytest
 
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler
+from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import ComplaintForm, RootCause
 from iso10002.repositories.anchors import (
     JsonLinesAnchorSink,
     take_anchor,
 )
-from iso10002.repositories.keys import ChainKeys, RecordKey
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
 
@@ -458,7 +458,7 @@ class TestWithAnchor:
 
 
 def _commitment_and_text(store: Any, cid: str, sequence: int) -> tuple[str, str]:
-    from iso10002.repositories._integrity import dump_event, load_event  # noqa: PLC0415
+    from iso10002.integrity import dump_event, load_event  # noqa: PLC0415
 
     event = store.event(cid, sequence)
     text = dump_event(load_event(cid, json.dumps(event)))
@@ -484,10 +484,7 @@ def _forge_outcome(store: Any, cid: str, key: RecordKey | None = None) -> None:
     Done with the library's own functions, as a forger with database access
     would (``key``: the forger's guess at a chain key).
     """
-    from iso10002.repositories._integrity import (  # noqa: PLC0415
-        GENESIS,
-        chain_link,
-    )
+    from iso10002.integrity import GENESIS, chain_link  # noqa: PLC0415
 
     complaint = store.repository.get(cid)
     # Every event that records the decision now says "not upheld".

@@ -9,23 +9,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iso10002.model import Complaint
-from iso10002.repositories._documents import (
+from iso10002.integrity import (
+    GENESIS,
+    canonical_json,
+    chain_events,
+    commit_personal_data,
+    compact_json,
+    personal_data,
+    personal_text,
+    prepare,
+    prepare_rows,
+)
+from iso10002.integrity._writers import field_writer, writer
+from iso10002.integrity.documents import (
     complaint_fields,
     document,
     document_text,
     event_json,
 )
-from iso10002.repositories._integrity import (
-    GENESIS,
-    chain_events,
-    commit_personal_data,
-    prepare,
-    prepare_rows,
-)
-from iso10002.repositories._json import canonical_json, compact_json
-from iso10002.repositories._personal import personal_data, personal_text
-from iso10002.repositories._writers import field_writer, writer
+from iso10002.model import Complaint
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 from iso10002.testing.contract import make_complaint

@@ -42,9 +42,10 @@ from iso10002.cli._errors import CliError
 from iso10002.cli._provenance import counted
 from iso10002.cli._workflow import _load as load_workflow
 from iso10002.errors import IntegrityError, InvalidWorkflowDefinition
+from iso10002.integrity import IntegrityReport
 from iso10002.principles import Finding, PolicyContext, policies_for
 from iso10002.provenance import ProvenanceCounter
-from iso10002.repositories import IntegrityReport, Query
+from iso10002.repositories import Query
 from iso10002.serialization import to_dict
 from iso10002.workflow import WorkflowDefinition, guards_off, standard_workflow
 

@@ -22,16 +22,11 @@ from iso10002.errors import (
     RepositoryError,
     ValidationError,
 )
+from iso10002.integrity import IntegrityReport
+from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories import (
-    DEFAULT_PAGE_SIZE,
-    IntegrityReport,
-    Page,
-    Query,
-    StoredEvent,
-)
+from iso10002.repositories import DEFAULT_PAGE_SIZE, Page, Query, StoredEvent
 from iso10002.repositories.anchors import Anchor
-from iso10002.repositories.keys import RecordKey
 
 __all__ = ["StagingRepository"]
 

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from iso10002.crypto._keys import KeyStore, check_subject
 from iso10002.errors import IntegrityError, ValidationError
-from iso10002.repositories._json import canonical_text
+from iso10002.integrity import canonical_text
 
 __all__ = ["TOKEN_PREFIX", "PersonalDataCipher"]
 
@@ -44,7 +44,7 @@ class PersonalDataCipher:
     """Encrypt personal values with their subject's key; destroying the key shreds them.
 
     Values are given as a mapping ``path -> JSON value`` (the form of
-    :func:`iso10002.repositories.adapter_kit.personal_data`), so the same
+    :func:`iso10002.integrity.personal_data`), so the same
     cipher serves a complaint's fields and any other personal section. Each
     value becomes a text token ``v1.<base64url(nonce | ciphertext | tag)>``,
     authenticated together with the subject and the path.

@@ -11,19 +11,18 @@ from iso10002.crypto._cipher import PersonalDataCipher
 from iso10002.crypto._ciphertexts import CiphertextStore
 from iso10002.crypto._seal import seal, sealed_reference, unseal
 from iso10002.errors import IntegrityError, RepositoryError, ValidationError
+from iso10002.integrity import IntegrityReport, erase
+from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories import (
     DEFAULT_LEASE,
     DEFAULT_PAGE_SIZE,
     ComplaintRepository,
-    IntegrityReport,
     Page,
     Query,
     StoredEvent,
 )
-from iso10002.repositories._erasure import erase
 from iso10002.repositories.anchors import Anchor
-from iso10002.repositories.keys import RecordKey
 
 __all__ = ["EncryptedComplaintRepository"]
 

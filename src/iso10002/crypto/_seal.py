@@ -10,9 +10,8 @@ import attrs
 from iso10002.crypto._cipher import PersonalDataCipher
 from iso10002.crypto._ciphertexts import CiphertextStore
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.integrity import erased_fields, personal_data
 from iso10002.model import Complaint
-from iso10002.repositories._erasure import _erased_fields
-from iso10002.repositories._personal import personal_data
 from iso10002.serialization import from_dict, to_dict
 
 __all__ = ["SEALED", "seal", "sealed_reference", "unseal"]
@@ -36,11 +35,12 @@ def seal(
 ) -> tuple[Complaint, str | None, dict[str, str]]:
     """Return the sealed shape, the reference and the tokens of ``complaint``.
 
-    The shape is what erasure would leave (see ``adapter_kit.erase``, without
-    its event) with ``description`` set to ``[sealed:<reference>]``; an erased
-    complaint has nothing to seal and comes back as it is, with no tokens.
+    The shape is what erasure would leave (see
+    :func:`iso10002.integrity.erased_fields`) with ``description`` set to
+    ``[sealed:<reference>]``; an erased complaint has nothing to seal and
+    comes back as it is, with no tokens.
     """
-    shape, changed = _erased_fields(complaint)
+    shape, changed = erased_fields(complaint)
     if not changed:
         return complaint, None, {}
     values = personal_data(complaint)

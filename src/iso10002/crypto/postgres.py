@@ -15,7 +15,7 @@ from psycopg import sql
 
 from iso10002.crypto._keys import check_subject
 from iso10002.errors import IntegrityError, RepositoryError
-from iso10002.repositories._postgres_schema import check_schema_name
+from iso10002.repositories.postgres import check_schema_name
 
 __all__ = ["PostgresCiphertextStore"]
 

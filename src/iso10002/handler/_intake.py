@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from iso10002.integrity import canonical_text
 from iso10002.model import Channel, ComplaintForm
-from iso10002.repositories._json import canonical_text
 from iso10002.serialization import to_dict
 
 __all__ = ["DIGEST_PREFIX", "intake_digest"]

@@ -31,7 +31,7 @@ from iso10002.repositories._kpi_facts import (
     key_bytes,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
-from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row
+from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
 
 if TYPE_CHECKING:
     from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec

@@ -5,21 +5,31 @@ How an adapter implements it
 A repository is any object with the methods of :class:`ComplaintRepository`;
 there is no base class to inherit. Behaviour is pinned by the shipped
 conformance suite, :class:`iso10002.testing.contract.RepositoryContract`: an
-adapter is correct when a three-line subclass of it passes. Build on the
-shared pure helpers rather than re-deriving the rules:
+adapter is correct when a three-line subclass of it passes.
 
-* ``iso10002.repositories._query``: :func:`index_values` gives the columns an
-  index needs for every :class:`Query` field (``next_due_at``, ``met_late``,
-  ``received_us`` …) and :func:`matches` is the reference predicate;
-  :func:`encode_cursor` / :func:`decode_cursor` make keyset cursors over
+The short way is the narrow port: implement
+:class:`~iso10002.repositories.rows.RowStore` (rows in and out, atomically,
+with a version check) and serve it with
+:class:`~iso10002.repositories.RowStoreRepository`, which keeps every rule
+below. An adapter that implements this whole port itself, to push queries
+down to its indexes as the SQLite and PostgreSQL adapters do, builds on the
+same public helpers rather than re-deriving the rules:
+
+* :mod:`iso10002.repositories.rows`: :func:`~iso10002.repositories.rows.index_values`
+  gives the columns an index needs for every :class:`Query` field
+  (``next_due_at``, ``met_late``, ``received_us`` …) and
+  :func:`~iso10002.repositories.rows.matches` is the reference predicate;
+  :func:`~iso10002.repositories.rows.encode_cursor` and
+  :func:`~iso10002.repositories.rows.decode_cursor` make keyset cursors over
   ``(received_at, id)``, the one order of :meth:`ComplaintRepository.find`.
-* ``iso10002.repositories._integrity``: :func:`chain_events` computes, for
-  the events a save appends, the commitment to the personal data and the
-  hash-chain link to store with each event; :func:`verify_complaint` checks
-  what was stored and returns :class:`IntegrityProblem` values.
-* ``iso10002.repositories._erasure``: :func:`erase` returns the erased next
-  version of a complaint; the adapter saves it like any other version, with a
-  fresh salt.
+* :mod:`iso10002.integrity`: :func:`~iso10002.integrity.prepare` computes,
+  for the events a save appends, the commitment to the personal data and the
+  hash-chain link to store with each event;
+  :func:`~iso10002.integrity.inspect_complaint` checks what was stored and
+  returns :class:`~iso10002.integrity.IntegrityProblem` values;
+  :func:`~iso10002.integrity.erase` returns the erased next version of a
+  complaint, which the adapter saves like any other version, with a fresh
+  salt.
 
 Rules every adapter keeps:
 
@@ -44,17 +54,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import attrs
-
-from iso10002.errors import RepositoryError, ValidationError
-from iso10002.model import Channel, Complaint, ExternalId, HistoryEvent
-from iso10002.validators import aware, instance_of, optional, text, to_utc
+from iso10002.errors import RepositoryError
+from iso10002.integrity import IntegrityReport
+from iso10002.model import Complaint
+from iso10002.repositories._records import Page, Query, StoredEvent
 
 if TYPE_CHECKING:  # the anchors module builds on this one
+    from iso10002.integrity.keys import RecordKey
     from iso10002.repositories.anchors import Anchor
-    from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -62,11 +71,6 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "ClaimingRepository",
     "ComplaintRepository",
-    "IntegrityProblem",
-    "IntegrityReport",
-    "Page",
-    "Query",
-    "StoredEvent",
     "iter_complaints",
 ]
 
@@ -75,204 +79,6 @@ DEFAULT_PAGE_SIZE = 100
 
 MAX_PAGE_SIZE = 10_000
 """Largest page :meth:`ComplaintRepository.find` and ``events`` accept."""
-
-
-def _statuses(value: Any) -> Any:
-    if isinstance(value, (list, set, frozenset)):
-        return (
-            tuple(sorted(value))
-            if isinstance(value, (set, frozenset))
-            else tuple(value)
-        )
-    return value
-
-
-def _check_statuses(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, tuple):
-        raise ValidationError.single(
-            attribute.name,
-            f"must be a tuple of status names, not {type(value).__name__}",
-        )
-    check = text(max_length=100)
-    for i, item in enumerate(value):
-        try:
-            check(_inst, attribute, item)
-        except ValidationError as exc:
-            raise ValidationError.single(
-                f"{attribute.name}[{i}]", exc.problems[0][1]
-            ) from None
-
-
-def _channel(value: Any) -> Any:
-    if isinstance(value, str) and not isinstance(value, Channel):
-        try:
-            return Channel(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _check_channel(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not isinstance(value, Channel):
-        raise ValidationError.single(
-            attribute.name, f"must be one of {[c.value for c in Channel]}"
-        )
-
-
-def _check_breached(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise ValidationError.single(attribute.name, "must be True, False or None")
-
-
-@attrs.frozen(kw_only=True)
-class Query:
-    """Which complaints to find or count; every criterion given must hold.
-
-    Args:
-        status_in: Statuses to match (any of them); empty matches every status.
-        received_from: Received at or after this instant.
-        received_before: Received strictly before this instant.
-        due_before: Has a pending due date (``met_at is None``) with
-            ``due_at`` strictly before this instant.
-        breached: ``True`` matches complaints with a pending due date already
-            passed at ``as_of`` or a due date met late; ``False`` the others.
-        as_of: The instant ``breached`` is judged at (required with it).
-        assignee: Assigned to exactly this actor.
-        category: Classified in exactly this category.
-        channel: Received through this channel.
-        reference: Has exactly this human reference.
-        external_id: Has this identifier in another system (e.g. a
-            regulator's complaint id); adapters index it.
-
-    Raises:
-        ValidationError: naming the field, for a wrong type, a naive datetime,
-            or ``breached`` without ``as_of``.
-
-    .. versionadded:: 0.1.0
-    """
-
-    status_in: tuple[str, ...] = attrs.field(
-        default=(), converter=_statuses, validator=_check_statuses
-    )
-    received_from: datetime | None = attrs.field(
-        default=None, converter=to_utc, validator=optional(aware)
-    )
-    received_before: datetime | None = attrs.field(
-        default=None, converter=to_utc, validator=optional(aware)
-    )
-    due_before: datetime | None = attrs.field(
-        default=None, converter=to_utc, validator=optional(aware)
-    )
-    breached: bool | None = attrs.field(default=None, validator=_check_breached)
-    as_of: datetime | None = attrs.field(
-        default=None, converter=to_utc, validator=optional(aware)
-    )
-    assignee: str | None = attrs.field(
-        default=None, validator=optional(text(max_length=200))
-    )
-    category: str | None = attrs.field(
-        default=None, validator=optional(text(max_length=100))
-    )
-    channel: Channel | None = attrs.field(
-        default=None, converter=_channel, validator=_check_channel
-    )
-    reference: str | None = attrs.field(
-        default=None, validator=optional(text(max_length=64))
-    )
-    external_id: ExternalId | None = attrs.field(
-        default=None, validator=optional(instance_of(ExternalId))
-    )
-
-    def __attrs_post_init__(self) -> None:
-        """Check that ``breached`` comes with the instant it is judged at."""
-        if self.breached is not None and self.as_of is None:
-            raise ValidationError.single("as_of", "is required when breached is given")
-
-
-@attrs.frozen(kw_only=True)
-class Page:
-    """One page of :meth:`ComplaintRepository.find`, in ``(received_at, id)`` order.
-
-    Args:
-        items: The complaints on this page.
-        next_cursor: Pass it as ``after`` to get the next page; ``None`` on
-            the last page.
-
-    .. versionadded:: 0.1.0
-    """
-
-    items: tuple[Complaint, ...]
-    next_cursor: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class StoredEvent:
-    """One history event in the global feed of :meth:`ComplaintRepository.events`.
-
-    Args:
-        position: Place in the feed: strictly increasing, in commit order,
-            possibly with gaps.
-        complaint_id: The complaint the event belongs to.
-        event: The event itself (its ``sequence`` is its place in the
-            complaint's history).
-
-    .. versionadded:: 0.1.0
-    """
-
-    position: int
-    complaint_id: str
-    event: HistoryEvent
-
-
-@attrs.frozen(kw_only=True)
-class IntegrityProblem:
-    """A broken link, a mismatch or an unreadable record found by an integrity check.
-
-    Args:
-        complaint_id: The complaint concerned.
-        sequence: The history event concerned, when the problem is in one.
-        message: What is wrong.
-
-    .. versionadded:: 0.1.0
-    """
-
-    complaint_id: str
-    message: str
-    sequence: int | None = None
-
-
-@attrs.frozen(kw_only=True)
-class IntegrityReport:
-    """The result of :meth:`ComplaintRepository.verify_integrity`.
-
-    Args:
-        complaints_checked: How many complaints were checked.
-        events_checked: How many stored events were checked.
-        problems: Everything found, in complaint order.
-        unreplayable: Complaints whose history predates facts in events
-            (recorded before 0.2.0): their documents were checked against
-            their chains and commitments, but not against a fold of the
-            history. Append the facts with
-            :func:`iso10002.history.record_facts` to close the gap.
-
-    .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 ``unreplayable``.
-    """
-
-    complaints_checked: int
-    events_checked: int
-    problems: tuple[IntegrityProblem, ...] = ()
-    unreplayable: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """Tell whether no problem was found."""
-        return not self.problems
-
-    @property
-    def broken_complaint_ids(self) -> tuple[str, ...]:
-        """Return the ids of the complaints with problems, sorted, each once."""
-        return tuple(sorted({p.complaint_id for p in self.problems}))
 
 
 @runtime_checkable

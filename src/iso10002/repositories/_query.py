@@ -12,7 +12,8 @@ import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
-from iso10002.repositories._protocol import MAX_PAGE_SIZE, Query
+from iso10002.repositories._protocol import MAX_PAGE_SIZE
+from iso10002.repositories._records import Query
 from iso10002.repositories._validate import check_complaint_id
 
 __all__ = [

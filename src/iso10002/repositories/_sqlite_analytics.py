@@ -29,8 +29,8 @@ from iso10002.repositories._kpi_facts import (
     key_bytes,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
-from iso10002.repositories._sqlite_read import DOCUMENT_COLUMNS, read_row
-from iso10002.repositories._sqlite_sql import column_text, column_value
+from iso10002.repositories.sqlite._read import DOCUMENT_COLUMNS, read_row
+from iso10002.repositories.sqlite._sql import column_text, column_value
 
 if TYPE_CHECKING:
     from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec

@@ -8,7 +8,7 @@ from typing import Any
 
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
-from iso10002.repositories._protocol import Query
+from iso10002.repositories._records import Query
 
 __all__ = [
     "MAX_LEASE",

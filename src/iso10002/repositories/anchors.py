@@ -32,15 +32,11 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.integrity import GENESIS, IntegrityProblem, IntegrityReport, dump_event
+from iso10002.integrity.keys import RecordKey
 from iso10002.model import HistoryEvent
-from iso10002.repositories._integrity import GENESIS, dump_event
-from iso10002.repositories._protocol import (
-    ComplaintRepository,
-    IntegrityProblem,
-    IntegrityReport,
-    StoredEvent,
-)
-from iso10002.repositories.keys import RecordKey
+from iso10002.repositories._protocol import ComplaintRepository
+from iso10002.repositories._records import StoredEvent
 
 __all__ = [
     "Anchor",
@@ -82,7 +78,7 @@ class Anchor:
     Args:
         taken_at: When it was taken.
         heads: One :class:`ChainHead` per complaint, by id.
-        key_id: The :class:`~iso10002.repositories.keys.RecordKey` that
+        key_id: The :class:`~iso10002.integrity.keys.RecordKey` that
             signed it, if any.
         signature: HMAC-SHA256 of the anchor's content under that key.
 

@@ -8,285 +8,162 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from collections.abc import Mapping
-from datetime import datetime, timedelta
-
-import attrs
+from collections.abc import Sequence
+from datetime import timedelta
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
+from iso10002.integrity.keys import ChainKeys
 from iso10002.model import Complaint
-from iso10002.repositories._erasure import erase
-from iso10002.repositories._integrity import (
-    GENESIS,
-    ChainedEvent,
-    StoredLink,
-    chain_events,
-    dump_document,
-    inspect_complaint,
-    new_salt,
-)
-from iso10002.repositories._protocol import (
-    DEFAULT_LEASE,
-    DEFAULT_PAGE_SIZE,
-    IntegrityProblem,
-    IntegrityReport,
-    Page,
-    Query,
-    StoredEvent,
-)
-from iso10002.repositories._query import (
-    check_limit,
-    check_position,
-    decode_cursor,
-    encode_cursor,
-    matches,
-    sort_key,
-)
-from iso10002.repositories._search import (
-    SearchQuery,
-    check_search,
-    matches_search,
-)
+from iso10002.repositories._over_rows import RowStoreRepository
+from iso10002.repositories._protocol import DEFAULT_LEASE
+from iso10002.repositories._records import Query
+from iso10002.repositories._rows import ComplaintRow, EventRow, FeedRow, KeyRow
 from iso10002.repositories._validate import (
-    check_complaint,
     check_complaint_id,
-    check_idempotency_key,
     check_lease,
-    check_payload_digest,
     check_query,
-    check_save,
     check_worker,
 )
-from iso10002.repositories.anchors import Anchor, with_anchor
-from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
-__all__ = ["InMemoryComplaintRepository"]
+__all__ = ["InMemoryComplaintRepository", "MemoryRows"]
 
 
-@attrs.define
-class _Entry:
-    complaint: Complaint
-    salt: bytes
-    links: list[ChainedEvent]
+class MemoryRows:
+    """A :class:`~iso10002.repositories.rows.RowStore` in dicts and lists, one lock.
+
+    What :class:`InMemoryComplaintRepository` keeps; also a reference for a
+    new store, and a base to wrap in tests.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self) -> None:
+        """Create an empty store."""
+        self.lock = threading.Lock()
+        self.rows: dict[str, ComplaintRow] = {}
+        self.order: list[tuple[int, str]] = []  # sort keys, sorted
+        self.events: dict[str, list[EventRow]] = {}
+        self.log: list[FeedRow] = []  # position p at index p - 1
+        self.keys: dict[str, KeyRow] = {}
+        self.key_of: dict[str, str] = {}
+
+    def _append(self, events: Sequence[EventRow]) -> None:
+        for event in events:
+            self.events[event.complaint_id].append(event)
+            self.log.append(
+                FeedRow(
+                    position=len(self.log) + 1,
+                    complaint_id=event.complaint_id,
+                    event=event.event,
+                )
+            )
+
+    def insert(
+        self, row: ComplaintRow, events: Sequence[EventRow], key: KeyRow | None
+    ) -> None:
+        """Store a new row, its events and its key (see ``RowStore``)."""
+        with self.lock:
+            if key is not None and key.key in self.keys:
+                stored = self.keys[key.key]
+                raise DuplicateError(
+                    stored.complaint_id,
+                    idempotency_key=key.key,
+                    payload_digest=stored.payload_digest,
+                )
+            if row.complaint_id in self.rows:
+                raise DuplicateError(row.complaint_id)
+            self.rows[row.complaint_id] = row
+            bisect.insort(self.order, row.sort_key)
+            self.events[row.complaint_id] = []
+            self._append(events)
+            if key is not None:
+                self.keys[key.key] = key
+                self.key_of[row.complaint_id] = key.key
+
+    def update(
+        self,
+        row: ComplaintRow,
+        events: Sequence[EventRow],
+        *,
+        expected_version: int,
+        forget_digest: bool = False,
+    ) -> None:
+        """Replace a row and append events if unchanged (see ``RowStore``)."""
+        with self.lock:
+            stored = self.rows.get(row.complaint_id)
+            if stored is None:
+                raise NotFoundError(row.complaint_id)
+            if stored.version != expected_version:
+                raise ConflictError(
+                    row.complaint_id,
+                    expected_version=expected_version,
+                    actual_version=stored.version,
+                )
+            if stored.sort_key != row.sort_key:
+                self.order.remove(stored.sort_key)
+                bisect.insort(self.order, row.sort_key)
+            self.rows[row.complaint_id] = row
+            self._append(events)
+            key = self.key_of.get(row.complaint_id)
+            if forget_digest and key is not None:
+                self.keys[key] = KeyRow(
+                    key=key, complaint_id=row.complaint_id, payload_digest=None
+                )
+
+    def read(self, complaint_id: str) -> ComplaintRow | None:
+        """Return the row of ``complaint_id`` (see ``RowStore``)."""
+        with self.lock:
+            return self.rows.get(complaint_id)
+
+    def history(self, complaint_id: str) -> Sequence[EventRow]:
+        """Return the events of ``complaint_id`` (see ``RowStore``)."""
+        with self.lock:
+            return tuple(self.events.get(complaint_id, ()))
+
+    def scan(
+        self, *, after: tuple[int, str] | None, limit: int
+    ) -> Sequence[ComplaintRow]:
+        """Return rows in ``(received_us, id)`` order (see ``RowStore``)."""
+        with self.lock:
+            start = 0 if after is None else bisect.bisect_right(self.order, after)
+            keys = self.order[start : start + limit]
+            return tuple(self.rows[key[1]] for key in keys)
+
+    def feed(self, *, after: int, limit: int) -> Sequence[FeedRow]:
+        """Return the events after position ``after`` (see ``RowStore``)."""
+        with self.lock:
+            return tuple(self.log[after : after + limit])
+
+    def close(self) -> None:
+        """Do nothing: there is nothing to release."""
 
 
-class InMemoryComplaintRepository:
-    """Keep complaints in a dict guarded by one lock; nothing survives the process.
+class InMemoryComplaintRepository(RowStoreRepository):
+    """Keep complaints in memory, guarded by one lock; nothing survives the process.
 
-    Raises the same errors as the durable adapters, keeps the same hash chain,
-    and supports ``claim_next``.
+    A :class:`~iso10002.repositories.RowStoreRepository` over rows kept in
+    dicts: it raises the same errors as the durable adapters, keeps the same
+    hash chain, and supports ``search`` and ``claim_next``.
 
     Args:
         chain_keys: Key every new link with HMAC (see
-            :mod:`iso10002.repositories.keys`).
+            :mod:`iso10002.integrity.keys`).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Built on the row port, like every adapter can be.
     """
 
     def __init__(self, *, chain_keys: ChainKeys | None = None) -> None:
         """Create an empty repository (keying new links with ``chain_keys``)."""
-        self._chain_keys = checked_keys(chain_keys)
-        self._chain_key = None if chain_keys is None else chain_keys.current
-        self._lock = threading.RLock()
-        self._entries: dict[str, _Entry] = {}
-        # idempotency key -> (complaint id, payload digest or None)
-        self._keys: dict[str, tuple[str, str | None]] = {}
-        self._key_of: dict[str, str] = {}
-        self._feed: list[StoredEvent] = []
+        self._rows_kept = MemoryRows()
+        super().__init__(self._rows_kept, chain_keys=chain_keys, cache_size=1_000_000)
+        self._claims_lock = threading.Lock()
         self._claims: dict[str, tuple[str, float]] = {}
 
-    def _append(self, chained: tuple[ChainedEvent, ...], complaint_id: str) -> None:
-        position = self._feed[-1].position if self._feed else 0
-        for item in chained:
-            position += 1
-            self._feed.append(
-                StoredEvent(
-                    position=position, complaint_id=complaint_id, event=item.event
-                )
-            )
-
-    def add(
-        self,
-        complaint: Complaint,
-        *,
-        idempotency_key: str | None = None,
-        payload_digest: str | None = None,
-    ) -> Complaint:
-        """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
-        complaint = check_complaint(complaint)
-        key = check_idempotency_key(idempotency_key)
-        digest = check_payload_digest(payload_digest)
-        with self._lock:
-            if key is not None and key in self._keys:
-                stored_id, stored_digest = self._keys[key]
-                raise DuplicateError(
-                    stored_id, idempotency_key=key, payload_digest=stored_digest
-                )
-            if complaint.id in self._entries:
-                raise DuplicateError(complaint.id)
-            salt = new_salt()
-            chained = chain_events(
-                complaint,
-                after_version=0,
-                previous_link=GENESIS,
-                salt=salt,
-                key=self._chain_key,
-            )
-            self._entries[complaint.id] = _Entry(complaint, salt, list(chained))
-            if key is not None:
-                self._keys[key] = (complaint.id, digest)
-                self._key_of[complaint.id] = key
-            self._append(chained, complaint.id)
-        return complaint
-
-    def get(self, complaint_id: str) -> Complaint:
-        """Load a complaint (see :meth:`ComplaintRepository.get`)."""
-        complaint_id = check_complaint_id(complaint_id)
-        with self._lock:
-            entry = self._entries.get(complaint_id)
-        if entry is None:
-            raise NotFoundError(complaint_id)
-        return entry.complaint
-
-    def _store(
-        self, complaint: Complaint, expected_version: int, salt: bytes | None
-    ) -> None:
-        entry = self._entries.get(complaint.id)
-        if entry is None:
-            raise NotFoundError(complaint.id)
-        if entry.complaint.version != expected_version:
-            raise ConflictError(
-                complaint.id,
-                expected_version=expected_version,
-                actual_version=entry.complaint.version,
-            )
-        salt = salt or entry.salt
-        chained = chain_events(
-            complaint,
-            after_version=expected_version,
-            previous_link=entry.links[-1].link,
-            salt=salt,
-            key=self._chain_key,
-        )
-        entry.complaint, entry.salt = complaint, salt
-        entry.links.extend(chained)
-        self._append(chained, complaint.id)
-
-    def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
-        """Store a new version (see :meth:`ComplaintRepository.save`)."""
-        complaint = check_save(complaint, expected_version)
-        with self._lock:
-            self._store(complaint, expected_version, None)
-        return complaint
-
-    def find(
-        self, query: Query, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
-    ) -> Page:
-        """Find matching complaints (see :meth:`ComplaintRepository.find`)."""
-        query = check_query(query)
-        limit = check_limit(limit)
-        start = None if after is None else decode_cursor(after)
-        with self._lock:
-            found = sorted(
-                (
-                    e.complaint
-                    for e in self._entries.values()
-                    if matches(query, e.complaint)
-                ),
-                key=sort_key,
-            )
-        if start is not None:
-            found = found[bisect.bisect_right([sort_key(c) for c in found], start) :]
-        items = tuple(found[:limit])
-        more = len(found) > limit
-        return Page(items=items, next_cursor=encode_cursor(items[-1]) if more else None)
-
-    def search(self, query: SearchQuery, *, limit: int = 50) -> tuple[Complaint, ...]:
-        """Search by words and contacts, scanning (see ``SearchableRepository``)."""
-        query, limit = check_search(query, limit)
-        with self._lock:
-            found = sorted(
-                (
-                    e.complaint
-                    for e in self._entries.values()
-                    if matches_search(query, e.complaint)
-                ),
-                key=sort_key,
-            )
-        return tuple(found[:limit])
-
-    def count(self, query: Query) -> int:
-        """Count matching complaints (see :meth:`ComplaintRepository.count`)."""
-        query = check_query(query)
-        with self._lock:
-            return sum(1 for e in self._entries.values() if matches(query, e.complaint))
-
-    def events(
-        self, *, after: int = 0, limit: int = DEFAULT_PAGE_SIZE
-    ) -> tuple[StoredEvent, ...]:
-        """Read the event feed (see :meth:`ComplaintRepository.events`)."""
-        after = check_position(after)
-        limit = check_limit(limit)
-        with self._lock:
-            # Positions are 1, 2, 3 … without gaps here, so the index is the position.
-            return tuple(self._feed[after : after + limit])
-
-    def erase_personal_data(
-        self, complaint_id: str, *, actor: str, at: datetime
-    ) -> Complaint:
-        """Erase personal data (see :meth:`ComplaintRepository.erase_personal_data`)."""
-        complaint_id = check_complaint_id(complaint_id)
-        with self._lock:
-            current = self.get(complaint_id)
-            erased = erase(current, actor=actor, at=at)
-            if erased is not current:
-                self._store(erased, current.version, new_salt())
-            key = self._key_of.get(complaint_id)
-            if key is not None:
-                self._keys[key] = (complaint_id, None)
-        return erased
-
-    def verify_integrity(
-        self,
-        *,
-        anchor: Anchor | None = None,
-        anchor_keys: Mapping[str, RecordKey] | None = None,
-    ) -> IntegrityReport:
-        """Check every hash chain (see :meth:`ComplaintRepository.verify_integrity`)."""
-        with self._lock:
-            entries = [
-                (i, e.complaint, e.salt, list(e.links))
-                for i, e in self._entries.items()
-            ]
-        problems: list[IntegrityProblem] = []
-        unreplayable: list[str] = []
-        events = 0
-        for complaint_id, complaint, salt, links in sorted(entries, key=lambda x: x[0]):
-            events += len(links)
-            check = inspect_complaint(
-                complaint_id,
-                document=dump_document(complaint),
-                links=[
-                    StoredLink(
-                        sequence=c.sequence,
-                        event=c.event_json,
-                        commitment=c.commitment,
-                        link=c.link,
-                    )
-                    for c in links
-                ],
-                salt=salt,
-            )
-            problems.extend(check.problems)
-            if not check.replayable:
-                unreplayable.append(complaint_id)
-        report = IntegrityReport(
-            complaints_checked=len(entries),
-            events_checked=events,
-            problems=tuple(problems),
-            unreplayable=tuple(unreplayable),
-        )
-        return with_anchor(report, self, anchor, anchor_keys)
+    @property
+    def store(self) -> MemoryRows:
+        """Return the rows this repository keeps."""
+        return self._rows_kept
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE
@@ -296,7 +173,7 @@ class InMemoryComplaintRepository:
         worker = check_worker(worker)
         lease = check_lease(lease)
         now = time.monotonic()
-        with self._lock:
+        with self._claims_lock:
             for complaint in self.find(query, limit=10_000).items:
                 holder = self._claims.get(complaint.id)
                 if holder is None or holder[1] <= now:
@@ -308,12 +185,9 @@ class InMemoryComplaintRepository:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
         complaint_id = check_complaint_id(complaint_id)
         worker = check_worker(worker)
-        with self._lock:
-            if complaint_id not in self._entries:
+        with self._claims_lock:
+            if self._rows_kept.read(complaint_id) is None:
                 raise NotFoundError(complaint_id)
             holder = self._claims.get(complaint_id)
             if holder is not None and holder[0] == worker:
                 del self._claims[complaint_id]
-
-    def close(self) -> None:
-        """Do nothing: there is nothing to release."""

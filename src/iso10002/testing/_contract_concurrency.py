@@ -16,7 +16,7 @@ import pytest
 
 from iso10002.errors import ConflictError, DuplicateError, ValidationError
 from iso10002.model import Complaint
-from iso10002.repositories._protocol import ComplaintRepository, Query, StoredEvent
+from iso10002.repositories import ComplaintRepository, Query, StoredEvent
 from iso10002.testing._contract_support import (
     Capability,
     ContractBase,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from iso10002.errors import Iso10002Error, NotFoundError, ValidationError
-from iso10002.repositories._protocol import ComplaintRepository, Query
+from iso10002.repositories import ComplaintRepository, Query
 from iso10002.testing._contract_concurrency import _Claiming
 from iso10002.testing._contract_support import (
     Capability,

@@ -16,11 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iso10002.errors import IntegrityError, NotFoundError, ValidationError
+from iso10002.integrity import ERASED, ERASURE_EVENT, SALT_BYTES, is_erased
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.repositories._erasure import ERASED, ERASURE_EVENT, is_erased
-from iso10002.repositories._integrity import SALT_BYTES
-from iso10002.repositories._protocol import ComplaintRepository, Query, iter_complaints
-from iso10002.repositories._query import sort_key
+from iso10002.repositories import ComplaintRepository, Query, iter_complaints
+from iso10002.repositories.rows import sort_key
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 from iso10002.testing._contract_storage import _STORAGE_EXAMPLES
@@ -154,7 +153,7 @@ class ErasureIntegrityContract(ContractBase):
             pytest.fail(
                 "erasure kept the complaint's old salt: the commitments stored "
                 "before it could still be tested against guessed personal data "
-                "(store a new salt with the erasure: adapter_kit.new_salt())",
+                "(store a new salt with the erasure: iso10002.integrity.new_salt())",
                 pytrace=False,
             )
         report = repository.verify_integrity()

@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
-from iso10002.repositories._protocol import ComplaintRepository
-from iso10002.repositories._query import sort_key
-from iso10002.repositories._search import (
-    SearchableRepository,
-    SearchQuery,
-    matches_search,
-)
+from iso10002.repositories import ComplaintRepository, SearchableRepository, SearchQuery
+from iso10002.repositories.rows import matches_search, sort_key
 from iso10002.testing._contract_storage import HOSTILE_TEXT
 from iso10002.testing._contract_support import (
     Capability,

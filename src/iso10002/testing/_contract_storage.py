@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from iso10002.errors import NotFoundError, ValidationError
 from iso10002.model import Channel, Complaint, DueDate, ExternalId
-from iso10002.repositories._protocol import ComplaintRepository, Query, iter_complaints
-from iso10002.repositories._query import matches, sort_key
+from iso10002.repositories import ComplaintRepository, Query, iter_complaints
+from iso10002.repositories.rows import matches, sort_key
 from iso10002.testing import strategies as iso_st
 from iso10002.testing._contract_support import (
     T0,

@@ -25,8 +25,8 @@ from iso10002.model import (
     Subject,
     WorkflowRef,
 )
-from iso10002.repositories._protocol import ComplaintRepository, Page, StoredEvent
-from iso10002.repositories._query import sort_key
+from iso10002.repositories import ComplaintRepository, Page, StoredEvent
+from iso10002.repositories.rows import sort_key
 from iso10002.testing._contract_time import Deadline, time_limit
 from iso10002.vocabulary import Meaning, StandardState, standard_event
 

@@ -9,7 +9,7 @@ from iso10002.errors import ConflictError
 
 if TYPE_CHECKING:
     from iso10002.model import Complaint
-    from iso10002.repositories._protocol import ComplaintRepository
+    from iso10002.repositories import ComplaintRepository
 
 __all__ = ["save_in_process"]
 

@@ -1,10 +1,4 @@
-"""PostgreSQL storage: many processes and hosts sharing one store (``postgres`` extra).
-
-Needs psycopg 3 and psycopg_pool (``pip install "iso10002[postgres]"``); this is
-the only module that imports them.
-
-.. versionadded:: 0.1.0
-"""
+"""The PostgreSQL adapter's class: the public methods over the private modules."""
 
 from __future__ import annotations
 
@@ -17,13 +11,47 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from iso10002.clock import Clock, SystemClock
-from iso10002.errors import NotFoundError, ValidationError
+from iso10002.errors import NotFoundError
+from iso10002.integrity import IntegrityReport
+from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
 from iso10002.model import Complaint
-from iso10002.repositories import _postgres_queue as queue
-from iso10002.repositories._erasure import erase
-from iso10002.repositories._integrity import load_event, new_salt
 from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._postgres_analytics import postgres_checks, postgres_kpis
+from iso10002.repositories._protocol import DEFAULT_PAGE_SIZE
+from iso10002.repositories._records import Page, Query, StoredEvent
+from iso10002.repositories._search import (
+    SearchQuery,
+)
+from iso10002.repositories._validate import (
+    check_complaint_id,
+    check_idempotency_key,
+    check_payload_digest,
+)
+from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.postgres import _queue as queue
+from iso10002.repositories.postgres._codec import (
+    ROW_COLUMNS,
+    decode_row,
+)
+from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
+from iso10002.repositories.postgres._errors import translated
+from iso10002.repositories.postgres._known import (
+    Head,
+    Heads,
+    Known,
+    KnownComplaints,
+    known_columns,
+)
+from iso10002.repositories.postgres._reads import Reads
+from iso10002.repositories.postgres._schema import check_schema_name
+from iso10002.repositories.postgres._schema import migrate as migrate_schema
+from iso10002.repositories.postgres._verify import verify_all
+from iso10002.repositories.postgres._write import (
+    Statements,
+    check_complaint,
+    check_expected_version,
+)
 
 if TYPE_CHECKING:
     from iso10002.analysis.pushdown import (
@@ -33,49 +61,6 @@ if TYPE_CHECKING:
         KpiSpec,
         Period,
     )
-from iso10002.repositories._postgres_codec import (
-    ROW_COLUMNS,
-    decode_row,
-    where_clause,
-)
-from iso10002.repositories._postgres_connect import Connector
-from iso10002.repositories._postgres_errors import translated
-from iso10002.repositories._postgres_known import (
-    Head,
-    Heads,
-    Known,
-    KnownComplaints,
-    known_columns,
-)
-from iso10002.repositories._postgres_schema import check_schema_name
-from iso10002.repositories._postgres_schema import migrate as migrate_schema
-from iso10002.repositories._postgres_verify import verify_all
-from iso10002.repositories._postgres_write import (
-    Statements,
-    check_complaint,
-    check_expected_version,
-)
-from iso10002.repositories._protocol import (
-    DEFAULT_PAGE_SIZE,
-    IntegrityReport,
-    Page,
-    Query,
-    StoredEvent,
-)
-from iso10002.repositories._query import check_limit, check_position, encode_cursor
-from iso10002.repositories._search import (
-    SearchQuery,
-    check_search,
-    matches_search,
-    query_terms,
-)
-from iso10002.repositories._validate import (
-    check_complaint_id,
-    check_idempotency_key,
-    check_payload_digest,
-)
-from iso10002.repositories.anchors import Anchor, with_anchor
-from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
 
 __all__ = ["PostgresComplaintRepository"]
 
@@ -85,49 +70,8 @@ _DEFAULT_LEASE = timedelta(minutes=5)
 class PostgresComplaintRepository:
     """Keep complaints in PostgreSQL, shared safely by many processes and hosts.
 
-    Where it connects:
-        ``target`` is a DSN (the repository opens and owns a small connection
-        pool), a :class:`psycopg_pool.ConnectionPool` (borrowed: ``close`` leaves
-        it open), or a :class:`psycopg.Connection` of the host application
-        (borrowed). With a connection, each operation runs in
-        ``conn.transaction()``: inside a transaction the host already opened it
-        is a savepoint, so the complaint commits or rolls back *with the host's
-        own rows*; otherwise it is a transaction of its own. A borrowed
-        connection is used by one thread at a time (the repository serialises
-        its own calls on it).
-
-    What it stores:
-        In ``schema``, created and migrated forwards on first use (versions
-        recorded in ``schema_version``). ``complaints`` holds one row per
-        complaint: the JSONB ``document``
-        (everything but the history), the version, and an indexed column per
-        :class:`~iso10002.repositories.Query` field. ``events`` holds the history,
-        one exact ``json`` value per event with its personal-data commitment and
-        hash-chain link; a trigger refuses UPDATE, DELETE and TRUNCATE on it.
-
-    Concurrency:
-        ``save`` is optimistic: ``UPDATE … WHERE id = … AND version = …``
-        stores the new version only if nobody else did first, else
-        :class:`~iso10002.errors.ConflictError`. The global event feed must
-        never let a reader pass an event that commits later with a smaller
-        position. Positions come from an identity column, and every
-        transaction that appends events first takes a transaction-scoped
-        advisory lock (one per schema) held until it commits: positions are
-        therefore handed out in commit order, and by the time a reader can see
-        position ``p`` every smaller position is committed or rolled back.
-        The alternative, exposing only positions below the oldest in-flight
-        transaction, needs the feed cursor to carry transaction ids as well as
-        positions; the lock keeps positions plain integers at the cost of
-        serialising the last step of concurrent writes (milliseconds each).
-        When the repository joins a host transaction the lock is held until
-        the host commits, so keep such transactions short.
-
-    Work queues:
-        :meth:`claim_next` hands the most urgent matching complaint to one
-        worker with ``FOR UPDATE SKIP LOCKED``. A claim is a lease:
-        ``claimed_by`` and ``claim_expires_at`` on the row; until it expires no
-        other worker is handed that complaint. It is not a lock on saving, and
-        it survives saves; :meth:`release_claim` ends it early.
+    How it connects, stores, orders the event feed and hands out work is
+    described in :mod:`iso10002.repositories.postgres`.
 
     Args:
         target: A DSN, a connection pool or a connection (see above).
@@ -139,7 +83,7 @@ class PostgresComplaintRepository:
         connect_timeout: Seconds to wait for the server when opening a DSN.
         chain_keys: Key every new link with HMAC under a secret the database
             does not hold, and verify keyed links with these keys (see
-            :mod:`iso10002.repositories.keys`).
+            :mod:`iso10002.integrity.keys`).
 
     Raises:
         ValidationError: for a bad ``schema`` or ``target``.
@@ -175,6 +119,7 @@ class PostgresComplaintRepository:
             ROW_COLUMNS.format(schema=s), s
         )
         self._s = s
+        self._reads = Reads(self._db, s, self._sql.search)
         self._select_known = known_columns(s)
         self._known = KnownComplaints()
         self._heads = Heads()
@@ -287,45 +232,15 @@ class PostgresComplaintRepository:
         Raises:
             ValidationError: for a bad query, limit or cursor.
         """
-        if not isinstance(query, Query):
-            raise ValidationError.single("query", "must be a Query")
-        check_limit(limit)
-        where, params = where_clause(query, after=after)
-        statement = self._select + sql.SQL(
-            " WHERE {} ORDER BY c.received_at, c.id LIMIT %s"
-        ).format(where)
-        with self._db.read("find") as cur:
-            cur.execute(statement, (*params, limit + 1))
-            rows = cur.fetchall()
-        items = tuple(decode_row(row) for row in rows[:limit])
-        cursor = encode_cursor(items[-1]) if len(rows) > limit else None
-        return Page(items=items, next_cursor=cursor)
+        return self._reads.find(query, limit=limit, after=after)
 
     def search(self, query: SearchQuery, *, limit: int = 50) -> tuple[Complaint, ...]:
         """Search words and contacts through the term index (see SearchQuery)."""
-        query, limit = check_search(query, limit)
-        matching, params = self._sql.search.matching(query_terms(query))
-        statement = self._select + sql.SQL(
-            " WHERE c.id IN ({}) ORDER BY c.received_at, c.id LIMIT %s"
-        ).format(matching)
-        with self._db.read("search") as cur:
-            cur.execute(statement, (*params, limit))
-            rows = cur.fetchall()
-        found = (decode_row(row) for row in rows)
-        return tuple(c for c in found if matches_search(query, c))
+        return self._reads.search(query, limit=limit)
 
     def count(self, query: Query) -> int:
         """Count the complaints matching ``query`` (see the protocol)."""
-        if not isinstance(query, Query):
-            raise ValidationError.single("query", "must be a Query")
-        where, params = where_clause(query)
-        statement = sql.SQL("SELECT count(*) FROM {}.complaints c WHERE {}").format(
-            self._s, where
-        )
-        with self._db.read("count") as cur:
-            cur.execute(statement, params)
-            row = cur.fetchone()
-        return int(row[0]) if row else 0
+        return self._reads.count(query)
 
     def events(
         self, *, after: int = 0, limit: int = DEFAULT_PAGE_SIZE
@@ -335,21 +250,7 @@ class PostgresComplaintRepository:
         Raises:
             ValidationError: for a negative position or a bad limit.
         """
-        check_position(after)
-        check_limit(limit)
-        statement = sql.SQL(
-            "SELECT position, complaint_id, event::text FROM {}.events"
-            " WHERE position > %s ORDER BY position LIMIT %s"
-        ).format(self._s)
-        with self._db.read("events") as cur:
-            cur.execute(statement, (after, limit))
-            rows = cur.fetchall()
-        return tuple(
-            StoredEvent(
-                position=position, complaint_id=cid, event=load_event(cid, text)
-            )
-            for position, cid, text in rows
-        )
+        return self._reads.events(after=after, limit=limit)
 
     def erase_personal_data(
         self, complaint_id: str, *, actor: str, at: datetime
@@ -368,24 +269,14 @@ class PostgresComplaintRepository:
         # kept in memory either.
         self._known.forget(complaint_id)
         self._heads.forget(complaint_id)
-        with self._db.write("erase_personal_data", complaint_id) as cur:
-            cur.execute(self._select_for_erasure, (complaint_id,))
-            row = cur.fetchone()
-            if row is None:
-                raise NotFoundError(complaint_id)
-            cur.execute(self._sql.clear_digest, (complaint_id,))
-            complaint = decode_row(row)
-            erased = erase(complaint, actor=actor, at=at)
-            if erased is complaint:
-                return complaint
-            self._sql.update(
-                cur,
-                erased,
-                expected_version=complaint.version,
-                previous_link=row[4],
-                salt=bytes(row[5]),
-                new_salt=new_salt(),
-            )
+        erased = erase_one(
+            self._db,
+            self._sql,
+            self._select_for_erasure,
+            complaint_id,
+            actor=actor,
+            at=at,
+        )
         self._known.forget(complaint_id)
         self._heads.forget(complaint_id)
         return erased
@@ -426,9 +317,7 @@ class PostgresComplaintRepository:
 
         .. versionadded:: 0.2.0
         """
-        statement = sql.SQL("VACUUM (FULL, ANALYZE) {}.complaints").format(self._s)
-        with self._db.read("purge_erased") as cur:
-            cur.execute(statement)
+        vacuum_complaints(self._db, self._s)
 
     # -- beyond the protocol ----------------------------------------------------------
 

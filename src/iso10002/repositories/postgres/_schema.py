@@ -25,7 +25,7 @@ from iso10002.repositories._postgres_analytics import (
     backfill_facts,
     backfill_subcategories,
 )
-from iso10002.repositories._postgres_search import SEARCH_STATEMENTS, backfill_search
+from iso10002.repositories.postgres._search import SEARCH_STATEMENTS, backfill_search
 
 __all__ = [
     "FEED_LOCK_CLASS",

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from iso10002.model import Complaint
-from iso10002.repositories._protocol import Query
 from iso10002.repositories._query import due_summary, to_micros
+from iso10002.repositories._records import Query
 
 __all__ = [
     "column_text",

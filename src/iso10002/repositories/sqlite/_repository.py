@@ -1,19 +1,8 @@
-"""The SQLite repository: stdlib ``sqlite3``, the embedded default.
-
-One file holds the complaints (a JSON document plus an indexed column for
-every :class:`~iso10002.repositories.Query` field) and the append-only,
-hash-chained event log (triggers refuse ``UPDATE`` and ``DELETE``). WAL
-journaling, a busy timeout and ``BEGIN IMMEDIATE`` writes make it safe for
-several threads (one connection each) and several processes on one machine.
-
-.. versionadded:: 0.1.0
-"""
+"""The SQLite adapter's class: the public methods over the private modules."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
-import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -22,32 +11,24 @@ from iso10002.errors import (
     NotFoundError,
     ValidationError,
 )
-from iso10002.model import Complaint
-from iso10002.repositories._documents import whole_document
-from iso10002.repositories._erasure import erase
-from iso10002.repositories._integrity import (
-    StoredLink,
-    inspect_complaint,
+from iso10002.integrity import (
+    IntegrityReport,
+    erase,
     load_event,
     new_salt,
 )
+from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
+from iso10002.model import Complaint
 from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._parsed import ParsedDocuments
-from iso10002.repositories._protocol import (
-    DEFAULT_LEASE,
-    DEFAULT_PAGE_SIZE,
-    IntegrityProblem,
-    IntegrityReport,
-    Page,
-    Query,
-    StoredEvent,
-)
+from iso10002.repositories._protocol import DEFAULT_LEASE, DEFAULT_PAGE_SIZE
 from iso10002.repositories._query import (
     check_limit,
     check_position,
     decode_cursor,
     encode_cursor,
 )
+from iso10002.repositories._records import Page, Query, StoredEvent
 from iso10002.repositories._search import (
     SearchQuery,
     check_search,
@@ -65,44 +46,9 @@ if TYPE_CHECKING:
     )
 from iso10002.repositories._sqlite_analytics import (
     facts_complete,
-    facts_differ,
     fill_missing_facts,
     sqlite_checks,
     sqlite_kpis,
-)
-from iso10002.repositories._sqlite_connect import (
-    SYNCHRONOUS_MODES,
-    SQLiteConnections,
-    translated,
-)
-from iso10002.repositories._sqlite_external import (
-    external_id_problems,
-    stored_external_ids,
-)
-from iso10002.repositories._sqlite_read import (
-    DOCUMENT_COLUMNS,
-    read_complaint,
-    read_row,
-)
-from iso10002.repositories._sqlite_schema import migrate
-from iso10002.repositories._sqlite_search import (
-    index_problems,
-    orphan_index_problems,
-    search_sql,
-)
-from iso10002.repositories._sqlite_sql import (
-    INDEXED_COLUMNS,
-    column_text,
-    column_value,
-    complaint_columns,
-    count_sql,
-    select_sql,
-    where,
-)
-from iso10002.repositories._sqlite_write import (
-    insert_complaint,
-    insert_many,
-    update_complaint,
 )
 from iso10002.repositories._validate import (
     check_complaint,
@@ -114,14 +60,34 @@ from iso10002.repositories._validate import (
     check_save,
     check_worker,
 )
-from iso10002.repositories._verify_rows import (
-    column_problems,
-    gap_problems,
-    head_problems,
-    orphan_problems,
-)
 from iso10002.repositories.anchors import Anchor, with_anchor
-from iso10002.repositories.keys import ChainKeys, RecordKey, checked_keys
+from iso10002.repositories.sqlite._claims import claim_first, release
+from iso10002.repositories.sqlite._connect import (
+    SYNCHRONOUS_MODES,
+    SQLiteConnections,
+    translated,
+)
+from iso10002.repositories.sqlite._read import (
+    DOCUMENT_COLUMNS,
+    read_complaint,
+    read_row,
+)
+from iso10002.repositories.sqlite._schema import migrate
+from iso10002.repositories.sqlite._search import (
+    search_sql,
+)
+from iso10002.repositories.sqlite._sql import (
+    column_text,
+    column_value,
+    count_sql,
+    select_sql,
+)
+from iso10002.repositories.sqlite._verify import verify_all
+from iso10002.repositories.sqlite._write import (
+    insert_complaint,
+    insert_many,
+    update_complaint,
+)
 
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
@@ -137,7 +103,7 @@ class SQLiteComplaintRepository(SQLiteConnections):
         timeout: Seconds to wait for another writer before giving up.
         chain_keys: Key every new link with HMAC under a secret the database
             does not hold, and verify keyed links with these keys (see
-            :mod:`iso10002.repositories.keys`).
+            :mod:`iso10002.integrity.keys`).
 
     Raises:
         ValidationError: for an unknown ``synchronous`` mode or a bad timeout.
@@ -373,84 +339,8 @@ class SQLiteComplaintRepository(SQLiteConnections):
         complaints that are not stored are named, and so are positions
         missing from the event log (SQLite hands them out without gaps).
         """
-        problems: list[IntegrityProblem] = []
-        unreplayable: list[str] = []
-        complaints = events = 0
-        indexed = ", ".join(INDEXED_COLUMNS)
         with self._transaction("BEGIN") as connection:
-            indexed_ids = stored_external_ids(connection)
-            outer = connection.execute(
-                f"SELECT id, {DOCUMENT_COLUMNS}, salt, version, last_link, "  # noqa: S608 - fixed names
-                f"{indexed} FROM complaints ORDER BY id"
-            )
-            for stored_id, head, history, salt, version, last_link, *columns in outer:
-                document = whole_document(head, history)
-                complaint_id = column_value(stored_id)
-                links = [
-                    StoredLink(sequence=r[0], event=r[1], commitment=r[2], link=r[3])
-                    for r in connection.execute(
-                        "SELECT sequence, event, commitment, link FROM events "
-                        "WHERE complaint_id = ? ORDER BY sequence",
-                        (stored_id,),
-                    )
-                ]
-                complaints += 1
-                events += len(links)
-                check = inspect_complaint(
-                    complaint_id,
-                    document=document,
-                    links=links,
-                    salt=salt,
-                    keys=self._chain_keys,
-                )
-                problems.extend(check.problems)
-                if not check.replayable:
-                    unreplayable.append(complaint_id)
-                problems.extend(
-                    head_problems(
-                        complaint_id, version=version, last_link=last_link, links=links
-                    )
-                )
-                if check.complaint is not None:
-                    problems.extend(
-                        external_id_problems(
-                            complaint_id,
-                            check.complaint,
-                            indexed_ids.pop(complaint_id, set()),
-                        )
-                    )
-                    problems.extend(
-                        index_problems(connection, complaint_id, check.complaint)
-                    )
-                    problems.extend(
-                        IntegrityProblem(
-                            complaint_id=complaint_id,
-                            message=f"KPI table {table!r} differs from the document",
-                        )
-                        for table in facts_differ(
-                            connection, check.complaint, stored_id
-                        )
-                    )
-                    expected = complaint_columns(
-                        check.complaint, document, salt, last_link, None
-                    )[5:13]
-                    problems.extend(
-                        column_problems(
-                            complaint_id,
-                            stored=dict(zip(INDEXED_COLUMNS, columns, strict=True)),
-                            expected=dict(zip(INDEXED_COLUMNS, expected, strict=True)),
-                        )
-                    )
-            for unknown, rows in sorted(indexed_ids.items()):
-                problems.extend(external_id_problems(unknown, None, rows))
-            problems.extend(orphan_index_problems(connection))
-            problems.extend(_log_problems(connection))
-        report = IntegrityReport(
-            complaints_checked=complaints,
-            events_checked=events,
-            problems=tuple(problems),
-            unreplayable=tuple(unreplayable),
-        )
+            report = verify_all(connection, self._chain_keys)
         return with_anchor(report, self, anchor, anchor_keys)
 
     def analytics_kpis(
@@ -542,62 +432,12 @@ class SQLiteComplaintRepository(SQLiteConnections):
         query = check_query(query)
         worker = check_worker(worker)
         lease = check_lease(lease)
-        now = to_micros_now()
-        clause, params = where(query)
-        free = "(claimed_until_us IS NULL OR claimed_until_us <= ?)"
-        clause = f"{clause} AND {free}" if clause else f" WHERE {free}"
-        # Only placeholders are interpolated.
-        sql = f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints{clause}"  # noqa: S608
-        sql += " ORDER BY received_us, id LIMIT 1"
         with self._transaction() as connection:
-            row = connection.execute(sql, (*params, now)).fetchone()
-            if row is None:
-                return None
-            until = now + int(lease.total_seconds() * 1_000_000)
-            connection.execute(
-                "UPDATE complaints SET claimed_by = ?, claimed_until_us = ? "
-                "WHERE id = ?",
-                (worker, until, row[0]),
-            )
-        return read_row(column_value(row[0]), row[1], row[2])
+            return claim_first(connection, query, worker, lease)
 
     def release_claim(self, complaint_id: str, *, worker: str) -> None:
         """Release ``worker``'s claim on a complaint (see ``ClaimingRepository``)."""
         complaint_id = check_complaint_id(complaint_id)
         worker = check_worker(worker)
         with self._transaction() as connection:
-            connection.execute(
-                "UPDATE complaints SET claimed_by = NULL, claimed_until_us = NULL "
-                "WHERE id = ? AND claimed_by = ?",
-                (column_text(complaint_id), worker),
-            )
-            found = connection.execute(
-                "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint_id),)
-            ).fetchone()
-        if found is None:
-            raise NotFoundError(complaint_id)
-
-
-def to_micros_now() -> int:
-    """Return the wall-clock time in microseconds since the epoch (claim leases)."""
-    return time.time_ns() // 1000
-
-
-def _log_problems(connection: sqlite3.Connection) -> list[IntegrityProblem]:
-    """Name events of complaints that are not stored, and missing positions."""
-    orphans = [
-        column_value(row[0])
-        for row in connection.execute(
-            "SELECT DISTINCT complaint_id FROM events WHERE complaint_id "
-            "NOT IN (SELECT id FROM complaints) ORDER BY complaint_id"
-        )
-    ]
-    gaps = connection.execute(
-        "SELECT position + 1, next - 1 FROM ("
-        " SELECT position, lead(position) OVER (ORDER BY position) AS next"
-        " FROM events) WHERE next > position + 1 ORDER BY position"
-    ).fetchall()
-    first = connection.execute("SELECT min(position) FROM events").fetchone()[0]
-    if first is not None and first > 1:
-        gaps.insert(0, (1, first - 1))
-    return [*orphan_problems(orphans), *gap_problems(gaps)]
+            release(connection, complaint_id, worker)

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from iso10002.repositories._json import canonical_text, compact_text
+from iso10002.integrity._json import canonical_text, compact_text
 from iso10002.serialization import _fast
 
 __all__ = ["field_writer", "writer"]

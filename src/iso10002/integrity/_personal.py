@@ -14,9 +14,9 @@ from typing import Any
 
 import attrs
 
+from iso10002.integrity._json import canonical_json
+from iso10002.integrity._writers import field_writer
 from iso10002.model import Complaint, is_personal
-from iso10002.repositories._json import canonical_json
-from iso10002.repositories._writers import field_writer
 from iso10002.serialization import _fast
 
 __all__ = ["commit_personal_data", "personal_data", "personal_text"]

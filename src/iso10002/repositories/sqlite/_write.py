@@ -11,36 +11,32 @@ from collections.abc import Sequence
 from typing import Any
 
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
-from iso10002.model import Complaint
-from iso10002.repositories._documents import (
+from iso10002.integrity import GENESIS, chain_rows, new_salt, new_salts
+from iso10002.integrity.documents import (
     document_text,
     events_json,
     head_text,
     is_whole,
     stored_history,
 )
-from iso10002.repositories._integrity import (
-    GENESIS,
-    chain_rows,
-    new_salt,
-    new_salts,
-)
+from iso10002.integrity.keys import RecordKey
+from iso10002.model import Complaint
 from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._sqlite_analytics import (
     STORED_CHILDREN,
     replace_facts,
     write_facts,
 )
-from iso10002.repositories._sqlite_external import (
+from iso10002.repositories.sqlite._external import (
     replace_external_ids,
     write_external_ids,
 )
-from iso10002.repositories._sqlite_search import (
+from iso10002.repositories.sqlite._search import (
     DIGEST_OF_ROW,
     reindex,
     write_search,
 )
-from iso10002.repositories._sqlite_sql import (
+from iso10002.repositories.sqlite._sql import (
     COMPLAINT_COLUMNS,
     INDEXED_COLUMNS,
     column_text,
@@ -48,7 +44,6 @@ from iso10002.repositories._sqlite_sql import (
     complaint_columns,
     update_sql,
 )
-from iso10002.repositories.keys import RecordKey
 
 __all__ = [
     "INSERT_COMPLAINT",
@@ -84,7 +79,7 @@ def _prepare(
 ) -> tuple[str, list[tuple[Any, ...]]]:
     """Return the head and the ``events`` rows (INSERT_EVENTS order) of a new row.
 
-    The row holds the document without its history (see :mod:`._sqlite_read`).
+    The row holds the document without its history (see :mod:`._read`).
     """
     rows = chain_rows(
         complaint,

@@ -1,6 +1,6 @@
 """The PostgreSQL search index: every complaint's terms (schema version 5).
 
-The same inverted index as the SQLite adapter's (``_sqlite_search``):
+The same inverted index as the SQLite adapter's (``repositories.sqlite._search``):
 ``search_terms`` holds one row per term and complaint (its primary key is the
 term lookup), ``search_digests`` a digest of the texts the terms came from,
 so a save re-indexes only when they changed. Writes keep both in step in
@@ -16,10 +16,10 @@ import psycopg
 from psycopg import sql
 
 from iso10002.errors import IntegrityError
+from iso10002.integrity import IntegrityProblem
 from iso10002.model import Complaint
-from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row
-from iso10002.repositories._protocol import IntegrityProblem
 from iso10002.repositories._search import complaint_terms, search_digest
+from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
 
 __all__ = ["SEARCH_STATEMENTS", "SearchIndex", "backfill_search"]
 

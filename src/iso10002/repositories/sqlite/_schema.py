@@ -13,9 +13,9 @@ from iso10002.repositories._sqlite_analytics import (
     backfill_facts,
     backfill_subcategories,
 )
-from iso10002.repositories._sqlite_external import EXTERNAL_IDS_SCHEMA
-from iso10002.repositories._sqlite_read import convert_whole_documents
-from iso10002.repositories._sqlite_search import SEARCH_SCHEMA, backfill_search
+from iso10002.repositories.sqlite._external import EXTERNAL_IDS_SCHEMA
+from iso10002.repositories.sqlite._read import convert_whole_documents
+from iso10002.repositories.sqlite._search import SEARCH_SCHEMA, backfill_search
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -107,7 +107,7 @@ judged by the key alone, as before.
 _V5 = ""
 """Schema version 5: a complaint's row holds its document without the history.
 
-The history is read from the event log (see :mod:`._sqlite_read`), so a save
+The history is read from the event log (see :mod:`._read`), so a save
 writes a short head and the new events, whatever the history's length. The
 data step stores each whole document as its head where its history is exactly
 the event log's; an older library refuses a database at this version.

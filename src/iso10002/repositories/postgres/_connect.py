@@ -17,7 +17,7 @@ from psycopg import pq
 from psycopg_pool import ConnectionPool
 
 from iso10002.errors import RepositoryError, ValidationError
-from iso10002.repositories._postgres_errors import translated
+from iso10002.repositories.postgres._errors import translated
 
 __all__ = ["Connector", "one_round_trip"]
 

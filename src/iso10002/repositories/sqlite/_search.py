@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from iso10002.errors import IntegrityError
+from iso10002.integrity import IntegrityProblem
 from iso10002.model import Complaint
-from iso10002.repositories._protocol import IntegrityProblem
 from iso10002.repositories._search import complaint_terms, search_digest
-from iso10002.repositories._sqlite_read import DOCUMENT_COLUMNS, read_row
-from iso10002.repositories._sqlite_sql import column_text, column_value
+from iso10002.repositories.sqlite._read import DOCUMENT_COLUMNS, read_row
+from iso10002.repositories.sqlite._sql import column_text, column_value
 
 __all__ = [
     "DIGEST_OF_ROW",

@@ -15,15 +15,11 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from iso10002.integrity import load_document
+from iso10002.integrity.documents import head_of, stored_history, whole_document
 from iso10002.model import Complaint
-from iso10002.repositories._documents import (
-    head_of,
-    stored_history,
-    whole_document,
-)
-from iso10002.repositories._integrity import load_document
 from iso10002.repositories._parsed import ParsedDocuments
-from iso10002.repositories._sqlite_sql import column_text
+from iso10002.repositories.sqlite._sql import column_text
 
 __all__ = [
     "DOCUMENT_COLUMNS",

@@ -10,17 +10,17 @@ from psycopg import sql
 
 from iso10002.errors import NotFoundError, ValidationError
 from iso10002.model import Complaint
-from iso10002.repositories._postgres_codec import ROW_COLUMNS, decode_row, where_clause
-from iso10002.repositories._postgres_connect import Connector
-from iso10002.repositories._postgres_write import (
-    Statements,
-    check_complaint,
-)
-from iso10002.repositories._protocol import Query
+from iso10002.repositories._records import Query
 from iso10002.repositories._validate import (
     check_complaint_id,
     check_lease,
     check_worker,
+)
+from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row, where_clause
+from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._write import (
+    Statements,
+    check_complaint,
 )
 
 __all__ = ["claim_next", "import_in_batches", "release_claim"]

@@ -7,20 +7,22 @@ from typing import Any
 
 from psycopg import sql
 
-from iso10002.model import Complaint
-from iso10002.repositories._integrity import StoredLink, inspect_complaint
-from iso10002.repositories._postgres_analytics import FactWriter
-from iso10002.repositories._postgres_codec import unescape_document
-from iso10002.repositories._postgres_connect import Connector
-from iso10002.repositories._postgres_search import SearchIndex
-from iso10002.repositories._protocol import IntegrityProblem, IntegrityReport
-from iso10002.repositories._query import index_values
-from iso10002.repositories._verify_rows import (
+from iso10002.integrity import (
+    IntegrityProblem,
+    IntegrityReport,
+    StoredLink,
     column_problems,
     head_problems,
+    inspect_complaint,
     orphan_problems,
 )
-from iso10002.repositories.keys import ChainKeys
+from iso10002.integrity.keys import ChainKeys
+from iso10002.model import Complaint
+from iso10002.repositories._postgres_analytics import FactWriter
+from iso10002.repositories._query import index_values
+from iso10002.repositories.postgres._codec import unescape_document
+from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._search import SearchIndex
 
 __all__ = ["verify_all"]
 

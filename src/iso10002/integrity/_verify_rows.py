@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from iso10002.repositories._integrity import StoredLink
-from iso10002.repositories._protocol import IntegrityProblem
+from iso10002.integrity._report import IntegrityProblem
+from iso10002.integrity._verify import StoredLink
 
 __all__ = ["column_problems", "gap_problems", "head_problems", "orphan_problems"]
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from iso10002.integrity._json import canonical_chunks, canonical_json, compact_json
+from iso10002.integrity._writers import writer
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.repositories._json import canonical_chunks, canonical_json, compact_json
-from iso10002.repositories._writers import writer
 from iso10002.serialization import _fast, to_dict
 
 __all__ = [

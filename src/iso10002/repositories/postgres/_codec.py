@@ -20,11 +20,11 @@ from typing import Any
 from psycopg import sql
 
 from iso10002.errors import IntegrityError, ValidationError
+from iso10002.integrity import load_document
+from iso10002.integrity._writers import writer
 from iso10002.model import Complaint
-from iso10002.repositories._integrity import load_document
-from iso10002.repositories._protocol import Query
 from iso10002.repositories._query import decode_cursor, from_micros
-from iso10002.repositories._writers import writer
+from iso10002.repositories._records import Query
 from iso10002.serialization import to_dict
 
 __all__ = [

@@ -22,7 +22,7 @@ from iso10002.errors import ValidationError
 from iso10002.model import Complaint, HistoryEvent, is_personal
 from iso10002.validators import aware, text, to_utc
 
-__all__ = ["ERASED", "ERASURE_EVENT", "erase", "is_erased"]
+__all__ = ["ERASED", "ERASURE_EVENT", "erase", "erased_fields", "is_erased"]
 
 ERASED = "[erased]"
 """The text a required personal text field holds after erasure."""
@@ -84,7 +84,14 @@ def _erase_object(
     return attrs.evolve(obj, **changes) if changes else obj
 
 
-def _erased_fields(complaint: Complaint) -> tuple[Complaint, list[str]]:
+def erased_fields(complaint: Complaint) -> tuple[Complaint, list[str]]:
+    """Return ``complaint`` with its personal fields erased, and their paths.
+
+    The same replacement as :func:`erase`, without the new version and its
+    event: for code that needs the erased shape of a complaint (sealing).
+
+    .. versionadded:: 0.2.0
+    """
     out: list[str] = []
     erased = _erase_object(complaint, "", out)
     return erased, out
@@ -95,7 +102,7 @@ def is_erased(complaint: Complaint) -> bool:
 
     .. versionadded:: 0.1.0
     """
-    _, changed = _erased_fields(complaint)
+    _, changed = erased_fields(complaint)
     return not changed
 
 
@@ -121,7 +128,7 @@ def erase(complaint: Complaint, *, actor: str, at: datetime) -> Complaint:
     at = to_utc(at)
     aware(None, at_field, at)
     text(max_length=200)(None, attrs.fields(HistoryEvent).actor, actor)
-    erased, changed = _erased_fields(complaint)
+    erased, changed = erased_fields(complaint)
     if not changed:
         return complaint
     last = complaint.last_event

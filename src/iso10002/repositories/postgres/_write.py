@@ -15,22 +15,17 @@ from iso10002.errors import (
     NotFoundError,
     ValidationError,
 )
+from iso10002.integrity import GENESIS, chain_rows, new_salt, new_salts
+from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories._integrity import (
-    GENESIS,
-    chain_rows,
-    new_salt,
-    new_salts,
-)
 from iso10002.repositories._postgres_analytics import FactWriter
-from iso10002.repositories._postgres_codec import encode_document
-from iso10002.repositories._postgres_connect import one_round_trip
-from iso10002.repositories._postgres_known import Head
-from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
-from iso10002.repositories._postgres_search import SearchIndex
 from iso10002.repositories._query import index_values
 from iso10002.repositories._search import search_digest
-from iso10002.repositories.keys import RecordKey
+from iso10002.repositories.postgres._codec import encode_document
+from iso10002.repositories.postgres._connect import one_round_trip
+from iso10002.repositories.postgres._known import Head
+from iso10002.repositories.postgres._schema import FEED_LOCK_CLASS, lock_key
+from iso10002.repositories.postgres._search import SearchIndex
 
 __all__ = [
     "Statements",

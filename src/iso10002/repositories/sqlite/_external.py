@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from iso10002.integrity import IntegrityProblem
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.repositories._protocol import IntegrityProblem
-from iso10002.repositories._sqlite_sql import column_text, column_value
+from iso10002.repositories.sqlite._sql import column_text, column_value
 
 __all__ = [
     "EXTERNAL_IDS_SCHEMA",
