@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from iso10002.integrity import GENESIS, prepare_rows
-from iso10002.repositories._sqlite_analytics import facts_tables, insert_facts
+from iso10002.repositories.sqlite._analytics import facts_tables, insert_facts
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.repositories.sqlite._sql import column_text, complaint_columns
 from iso10002.repositories.sqlite._write import INSERT_COMPLAINT, INSERT_EVENTS

@@ -16,7 +16,6 @@ from iso10002.integrity import IntegrityReport
 from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_facts import unreadable_error
-from iso10002.repositories._postgres_analytics import postgres_checks, postgres_kpis
 from iso10002.repositories._protocol import DEFAULT_PAGE_SIZE
 from iso10002.repositories._records import Page, Query, StoredEvent
 from iso10002.repositories._search import (
@@ -29,6 +28,7 @@ from iso10002.repositories._validate import (
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.postgres import _queue as queue
+from iso10002.repositories.postgres._analytics import postgres_checks, postgres_kpis
 from iso10002.repositories.postgres._codec import (
     ROW_COLUMNS,
     decode_row,

@@ -17,7 +17,7 @@ import psycopg
 from psycopg import sql
 
 from iso10002.errors import RepositoryError, ValidationError
-from iso10002.repositories._postgres_analytics import (
+from iso10002.repositories.postgres._analytics import (
     EVIDENCE_STATEMENTS,
     FACTS_STATEMENTS,
     SUBCATEGORY_STATEMENTS,

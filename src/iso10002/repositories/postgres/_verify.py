@@ -18,8 +18,8 @@ from iso10002.integrity import (
 )
 from iso10002.integrity.keys import ChainKeys
 from iso10002.model import Complaint
-from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._query import index_values
+from iso10002.repositories.postgres._analytics import FactWriter
 from iso10002.repositories.postgres._codec import unescape_document
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._search import SearchIndex

@@ -18,9 +18,9 @@ from iso10002.errors import (
 from iso10002.integrity import GENESIS, chain_rows, new_salt, new_salts
 from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._query import index_values
 from iso10002.repositories._search import search_digest
+from iso10002.repositories.postgres._analytics import FactWriter
 from iso10002.repositories.postgres._codec import encode_document
 from iso10002.repositories.postgres._connect import one_round_trip
 from iso10002.repositories.postgres._known import Head

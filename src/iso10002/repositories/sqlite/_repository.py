@@ -44,12 +44,6 @@ if TYPE_CHECKING:
         KpiSpec,
         Period,
     )
-from iso10002.repositories._sqlite_analytics import (
-    facts_complete,
-    fill_missing_facts,
-    sqlite_checks,
-    sqlite_kpis,
-)
 from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
@@ -61,6 +55,12 @@ from iso10002.repositories._validate import (
     check_worker,
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
+from iso10002.repositories.sqlite._analytics import (
+    facts_complete,
+    fill_missing_facts,
+    sqlite_checks,
+    sqlite_kpis,
+)
 from iso10002.repositories.sqlite._claims import claim_first, release
 from iso10002.repositories.sqlite._connect import (
     SYNCHRONOUS_MODES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from iso10002.errors import IntegrityError
-from iso10002.repositories._sqlite_analytics import (
+from iso10002.repositories.sqlite._analytics import (
     EVIDENCE_SCHEMA,
     FACTS_SCHEMA,
     SUBCATEGORY_SCHEMA,

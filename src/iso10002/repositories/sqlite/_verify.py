@@ -16,7 +16,7 @@ from iso10002.integrity import (
 )
 from iso10002.integrity.documents import whole_document
 from iso10002.integrity.keys import ChainKeys
-from iso10002.repositories._sqlite_analytics import facts_differ
+from iso10002.repositories.sqlite._analytics import facts_differ
 from iso10002.repositories.sqlite._external import (
     external_id_problems,
     stored_external_ids,

@@ -22,7 +22,7 @@ from iso10002.integrity.documents import (
 from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories._parsed import ParsedDocuments
-from iso10002.repositories._sqlite_analytics import (
+from iso10002.repositories.sqlite._analytics import (
     STORED_CHILDREN,
     replace_facts,
     write_facts,
