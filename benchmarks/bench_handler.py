@@ -1,6 +1,6 @@
 """Handler throughput on SQLite vs the raw repository (load + save) in the same run.
 
-Each complaint goes received → acknowledged → assessed → investigating →
+Each complaint goes received → acknowledged → assessed → assigned → investigating →
 decided → decision communicated → closed. The raw run replays exactly the
 same versions straight into a SQLiteComplaintRepository (``get`` then
 ``save``, as the handler does); the handler run adds access checks, the
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler
-from iso10002.model import Complaint, ComplaintForm
+from iso10002.model import Complaint, ComplaintForm, RootCause
 from iso10002.repositories import InMemoryComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.serialization import from_dict
@@ -31,9 +31,10 @@ from iso10002.serialization import from_dict
 COMPLAINTS = 150
 REPEAT = 3
 TARGET = 2.0
-STEPS_PER_COMPLAINT = 7  # receive + six steps
+STEPS_PER_COMPLAINT = 8  # receive + seven steps
 WEB = Actor("web-form", roles={"intake"})
 AGENT = Actor("agent:1", roles={"complaints-manager"})
+CAUSE = RootCause(category="billing run", corrective_action="CAPA-12")
 FORM = from_dict(
     ComplaintForm,
     {
@@ -74,10 +75,18 @@ def run_handler(handler: ComplaintsHandler, clock: FixedClock) -> None:
         clock.advance(timedelta(minutes=1))
         handler.acknowledge(c.id, actor=AGENT)
         handler.assess(c.id, actor=AGENT, category="billing")
+        handler.assign(c.id, actor=AGENT, assignee="agent:1")
         handler.investigate(c.id, actor=AGENT)
-        handler.decide(c.id, actor=AGENT, outcome="upheld", summary="Refunded.")
+        handler.decide(
+            c.id,
+            actor=AGENT,
+            outcome="upheld",
+            summary="Refunded.",
+            reasons="Charged twice.",
+            escalation_route="The ombudsman.",
+        )
         handler.communicate_decision(c.id, actor=AGENT)
-        handler.close(c.id, actor=AGENT)
+        handler.close(c.id, actor=AGENT, root_cause=CAUSE)
 
 
 def versions() -> list[Complaint]:
