@@ -15,7 +15,6 @@ from iso10002.model._checks import (
     MAX_JSON_DEPTH,
     MAX_JSON_INTEGER,
     PERSONAL,
-    evolve,
     is_personal,
 )
 from iso10002.model._complaint import (
@@ -44,6 +43,7 @@ from iso10002.model._enums import (
     Severity,
 )
 from iso10002.model._events import HistoryEvent
+from iso10002.model._evolve import evolve
 from iso10002.model._external import SYSTEM_PATTERN, ExternalId
 from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (

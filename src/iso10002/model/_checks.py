@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -22,7 +22,6 @@ __all__ = [
     "PERSONAL",
     "aware",
     "check_json",
-    "evolve",
     "instance_of",
     "is_personal",
     "json_chars",
@@ -295,76 +294,3 @@ def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911
             path, f"must be JSON data; convert {type(value).__name__} to a string"
         )
     raise ValidationError.single(path, f"must be JSON data, not {type(value).__name__}")
-
-
-_SETATTR = object.__setattr__
-_T = TypeVar("_T")
-
-
-def evolve(instance: _T, **changes: Any) -> _T:
-    """Return a copy of a model value with ``changes``, validating only those.
-
-    Like :func:`attrs.evolve`, but the fields that do not change are not
-    validated again (they were when ``instance`` was built): each changed
-    value goes through its field's converter and validator, then the class's
-    cross-field checks (``__attrs_post_init__``) run on the result.
-
-    Args:
-        instance: A model value, e.g. a :class:`~iso10002.model.HistoryEvent`.
-        **changes: New values by field name.
-
-    Returns:
-        The new value.
-
-    Raises:
-        ValidationError: naming the field, if a change is invalid or unknown.
-
-    .. versionadded:: 0.1.0
-    """
-    fields, copy = _fields_of(type(instance))
-    new: _T = copy(instance)
-    for name, value in changes.items():
-        field = fields.get(name)
-        if field is None:
-            raise ValidationError.single(
-                name, f"is not a field of {type(instance).__name__}"
-            )
-        checked = field.converter(value) if callable(field.converter) else value
-        if field.validator is not None:
-            field.validator(new, field, checked)
-        _SETATTR(new, name, checked)
-    post_init = getattr(new, "__attrs_post_init__", None)
-    if post_init is not None:
-        post_init()
-    return new
-
-
-_Plan: TypeAlias = "tuple[dict[str, attrs.Attribute[Any]], Callable[[Any], Any]]"
-_FIELDS_CACHE: dict[type, _Plan] = {}
-
-
-def _fields_of(cls: type) -> _Plan:
-    found = _FIELDS_CACHE.get(cls)
-    if found is None:
-        if not attrs.has(cls):
-            raise ValidationError.single(
-                "instance", f"{cls.__name__} is not a model class"
-            )
-        fields = attrs.fields_dict(cls)
-        found = _FIELDS_CACHE[cls] = (fields, _make_copier(cls, tuple(fields)))
-    return found
-
-
-def _make_copier(cls: type, names: tuple[str, ...]) -> Callable[[Any], Any]:
-    """Generate a straight-line shallow copy for an attrs class (no validation).
-
-    Only used on values that were validated when built; the generated source
-    contains nothing but the class's own field names.
-    """
-    lines = ["def copy(inst):", "    new = new_(cls)"]
-    lines += [f"    set_(new, {name!r}, inst.{name})" for name in names]
-    lines.append("    return new")
-    namespace: dict[str, Any] = {"cls": cls, "new_": object.__new__, "set_": _SETATTR}
-    exec("\n".join(lines), namespace)  # noqa: S102 - generated from attrs field names
-    copier: Callable[[Any], Any] = namespace["copy"]
-    return copier
