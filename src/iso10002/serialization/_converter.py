@@ -1,0 +1,272 @@
+"""The converter, configured in one place: :func:`configure_converter`.
+
+Model classes are structured field by field: each field's value through the
+hook of its type, then through the field's own converter and validator (the
+class's plan of checks, :func:`iso10002.model._evolve.plan_of`), each once.
+Every problem is collected, as cattrs' own ``ClassValidationError`` and
+``IterableValidationError`` with notes naming the field or index, so one
+error can list them all (see ``_errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.fns import identity
+
+from iso10002.errors import ValidationError
+from iso10002.model._evolve import plan_of
+from iso10002.serialization import _hooks as h
+from iso10002.serialization._errors import OWN_PATHS
+
+__all__ = ["configure_converter"]
+
+_NEW = object.__new__
+_NONE = type(None)
+_EXACT: dict[Any, tuple[type, ...]] = {
+    str: (str,),
+    int: (int,),
+    bool: (bool,),
+    str | None: (str, _NONE),
+    int | None: (int, _NONE),
+    bool | None: (bool, _NONE),
+}
+_SETATTR = object.__setattr__
+
+
+def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
+    """Register the project's hooks on ``converter`` (and on no other).
+
+    Args:
+        converter: A new converter, made with ``forbid_extra_keys=True`` and
+            ``unstruct_collection_overrides={tuple: list}``.
+
+    Returns:
+        ``converter``, configured.
+    """
+    # Primitive hooks go through singledispatch, which would also catch
+    # ``(str, Enum)`` subclasses: model enums get exact hooks, others are
+    # routed to the enum hook from inside the primitive hooks.
+    structure: list[tuple[Any, Callable[[Any, Any], Any]]] = [
+        (str, h.structure_str),
+        (int, h.structure_int),
+        (float, h.structure_float),
+        (bool, h.structure_bool),
+        (datetime, h.structure_datetime),
+        (date, h.structure_date),
+        (Decimal, h.structure_decimal),
+        (timedelta, h.structure_timedelta),
+    ]
+    unstructure: list[tuple[Any, Callable[[Any], Any]]] = [
+        (datetime, datetime.isoformat),
+        (date, date.isoformat),
+        (timedelta, h.unstructure_timedelta),
+        (Decimal, str),
+    ]
+    for enum_cls in h.model_enums():
+        structure.append((enum_cls, h.structure_enum))
+        unstructure.append((enum_cls, h.unstructure_enum))
+    for target, hook in structure:
+        converter.register_structure_hook(target, hook)
+    for target, unhook in unstructure:
+        converter.register_unstructure_hook(target, unhook)
+    # Optional JSON scalars unstructure to themselves; cattrs inlines an
+    # ``identity`` hook into the code it generates instead of calling it.
+    converter.register_unstructure_hook_func(lambda t: t in h.PASSTHROUGH, identity)
+    converter.register_unstructure_hook_factory(
+        h.optional_model, lambda t: _unstructure_optional(converter, t)
+    )
+    converter.register_unstructure_hook_func(lambda t: t == dict[str, Any], h.copy_json)
+    converter.register_unstructure_hook_factory(
+        h.is_homogeneous_tuple, lambda t: _unstructure_tuple(converter, t)
+    )
+    converter.register_structure_hook_factory(
+        attrs.has, lambda cl: _AttrsHook(converter, cl)
+    )
+    converter.register_structure_hook_factory(
+        h.is_homogeneous_tuple, lambda t: _structure_tuple(converter, t)
+    )
+    converter.register_structure_hook_factory(
+        h.is_optional, lambda t: _structure_optional(converter, t)
+    )
+    return converter
+
+
+def _unstructure_optional(converter: cattrs.Converter, target: Any) -> Any:
+    """Unstructure ``X | None`` with ``X``'s own hook, without a runtime dispatch."""
+    (inner,) = (a for a in target.__args__ if a is not type(None))
+    hook = converter.get_unstructure_hook(inner)
+
+    def unstructure(value: Any) -> Any:
+        return None if value is None else hook(value)
+
+    return unstructure
+
+
+def _unstructure_tuple(converter: cattrs.Converter, target: Any) -> Any:
+    """Unstructure ``tuple[X, ...]`` to a list, as cattrs would, without a generator."""
+    item = target.__args__[0]
+    if item in h.PASSTHROUGH:
+        return list
+    hook = converter.get_unstructure_hook(item)
+
+    def unstructure(value: tuple[Any, ...]) -> list[Any]:
+        return [hook(element) for element in value]
+
+    return unstructure
+
+
+def _structure_optional(converter: cattrs.Converter, target: Any) -> Any:
+    """Structure ``X | None`` with ``X``'s own hook, without a runtime dispatch."""
+    (inner,) = (a for a in target.__args__ if a is not _NONE)
+    hook = converter.get_structure_hook(inner)
+
+    def structure(value: Any, _target: Any) -> Any:
+        return None if value is None else hook(value, inner)
+
+    return structure
+
+
+def _structure_tuple(converter: cattrs.Converter, target: Any) -> Any:
+    """Structure ``tuple[X, ...]`` from a JSON array only (never a string)."""
+    item_type = target.__args__[0]
+    item_hook = converter.get_structure_hook(item_type)
+
+    def structure(value: Any, _target: Any) -> tuple[Any, ...]:
+        if value.__class__ is not list and not isinstance(value, (list, tuple)):
+            msg = f"must be a list, not {type(value).__name__}"
+            raise TypeError(msg)
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for i, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:  # noqa: BLE001 - noted with its index
+                errors.append(
+                    _note(exc, IterableValidationNote(f"item {i}", i, item_type))
+                )
+        if not errors:
+            return tuple(items)
+        msg = f"While structuring {target!r}"
+        raise IterableValidationError(msg, errors, target)
+
+    return structure
+
+
+class _AttrsHook:
+    """The structure hook of an attrs class: every field checked, once.
+
+    Each field's value goes through its type's hook and the field's
+    converter; then every validator runs on the new instance (as attrs'
+    ``__init__`` runs them) and the class's cross-field checks. Every problem
+    is collected, noted with its field.
+    """
+
+    def __init__(self, converter: cattrs.Converter, cl: type) -> None:
+        plan = plan_of(cl)
+        self.cl = cl
+        self.checks = plan.checks
+        self.post_init = plan.post_init
+        self.names = frozenset(plan.names)
+        self.steps: list[tuple[str, Any, Any, Any, Any, Any]] = []
+        for a in attrs.fields(attrs.resolve_types(cl)):
+            default: Any = a.default
+            factory: Any = None
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default, factory = None, default.factory
+            hook = converter.get_structure_hook(a.type)
+            # A JSON scalar of exactly its field's type is its own structured
+            # value: its hook would return it unchanged.
+            exact = _EXACT.get(a.type, ())
+            self.steps.append((a.name, hook, a.type, default, factory, exact))
+        self.validators = [
+            (name, field, validate)
+            for name, (field, _, validate) in self.checks.items()
+            if validate is not None
+        ]
+
+    def __call__(self, value: Any, _target: Any) -> Any:
+        """Structure ``value``; raise ``ClassValidationError`` naming each field."""
+        if not isinstance(value, Mapping):
+            msg = f"must be an object, not {type(value).__name__}"
+            raise TypeError(msg)
+        errors: list[Exception] = []
+        converted = self._convert(value, errors)
+        new: Any = _NEW(self.cl)
+        for name, item in converted.items():
+            _SETATTR(new, name, item)
+        self._validate(new, converted, errors)
+        if errors:
+            msg = f"While structuring {self.cl.__name__}"
+            raise ClassValidationError(msg, errors, self.cl)
+        return new
+
+    def _convert(
+        self, value: Mapping[Any, Any], errors: list[Exception]
+    ) -> dict[str, Any]:
+        converted: dict[str, Any] = {}
+        for name, hook, type_, default, factory, exact in self.steps:
+            if name in value:
+                item = value[name]
+                if item.__class__ in exact:
+                    pass
+                else:
+                    try:
+                        item = hook(item, type_)
+                    except Exception as exc:  # noqa: BLE001 - noted with the field
+                        errors.append(_noted(exc, name, type_))
+                        continue
+            elif factory is not None:
+                item = factory()
+            elif default is attrs.NOTHING:
+                errors.append(_noted(KeyError(name), name, type_))
+                continue
+            else:
+                item = default
+            convert = self.checks[name][1]
+            converted[name] = item if convert is None else convert(item)
+        if len(value) > len(converted) and not self.names.issuperset(value):
+            extra = {str(key) for key in value if key not in self.names}
+            errors.append(ForbiddenExtraKeysError("", self.cl, extra))
+        return converted
+
+    def _validate(
+        self, new: Any, converted: dict[str, Any], errors: list[Exception]
+    ) -> None:
+        for name, field, validate in self.validators:
+            if name not in converted:
+                continue
+            try:
+                validate(new, field, converted[name])
+            except ValidationError as exc:
+                errors.append(_noted(exc, OWN_PATHS, field.type))
+            except Exception as exc:  # noqa: BLE001 - a consequence of a refused field
+                if not errors:
+                    errors.append(_noted(exc, name, field.type))
+        if not errors and self.post_init is not None:
+            try:
+                self.post_init(new)
+            except ValidationError as exc:
+                errors.append(_noted(exc, OWN_PATHS, self.cl))
+
+
+def _noted(exc: Exception, name: str, type_: Any) -> Exception:
+    return _note(exc, AttributeValidationNote(f"field {name!r}", name, type_))
+
+
+def _note(exc: Exception, note: str) -> Exception:
+    """Add ``note`` to ``exc`` as cattrs reads notes (``add_note`` is 3.11+)."""
+    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
+    return exc
