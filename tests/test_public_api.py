@@ -500,6 +500,7 @@ EXPECTED: dict[str, list[str]] = {
         "from_dict",
         "from_json",
         "make_converter",
+        "to_data",
         "to_dict",
         "to_json",
     ],

@@ -10,8 +10,6 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model._checks import (
     LONG_TEXT,
-    MAX_EVENT_DATA_CHARS,
-    MAX_HISTORY_DATA_CHARS,
     PERSONAL,
     aware,
     instance_of,
@@ -27,6 +25,16 @@ from iso10002.model._enums import Channel, Outcome
 from iso10002.model._events import HistoryEvent
 from iso10002.model._evolve import Check, plan_of
 from iso10002.model._external import ExternalId, check_external_ids
+from iso10002.model._form import ComplaintForm
+from iso10002.model._history_data import (
+    ALWAYS_WITHIN,
+    DATA_CHARS,
+    check_history,
+    check_history_data,
+    history_data_chars,
+    receipt_data,
+    with_facts,
+)
 from iso10002.model._notes import StepNote
 from iso10002.model._values import (
     Attachment,
@@ -51,54 +59,6 @@ IMPORTED = "import"
 
 .. versionadded:: 0.2.0
 """
-
-
-@attrs.frozen(kw_only=True)
-class ComplaintForm:
-    """What a complainant tells the organisation at intake (untrusted input).
-
-    Build it from a web form or API payload with
-    ``iso10002.serialization.from_dict(ComplaintForm, payload)``, which reports
-    every problem at once as a :class:`~iso10002.errors.ValidationError`.
-
-    .. versionadded:: 0.1.0
-    """
-
-    complainant: Complainant = attrs.field(validator=instance_of(Complainant))
-    description: str = attrs.field(
-        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
-    )
-    desired_outcome: str | None = attrs.field(
-        default=None,
-        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
-        metadata=PERSONAL,
-    )
-    subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
-    attachments: tuple[Attachment, ...] = attrs.field(
-        default=(),
-        converter=to_tuple,
-        validator=tuple_of(Attachment, max_items=50),
-        metadata=PERSONAL,
-    )
-    external_ids: tuple[ExternalId, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=check_external_ids
-    )
-
-
-def _history(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    tuple_of(HistoryEvent, max_items=100_000)(_inst, attribute, value)
-    previous: datetime | None = None
-    for i, event in enumerate(value, start=1):
-        if event.sequence != i:
-            raise ValidationError.single(
-                f"history[{i - 1}].sequence",
-                f"must be {i} (sequences are contiguous from 1)",
-            )
-        if previous is not None and event.at < previous:
-            raise ValidationError.single(
-                f"history[{i - 1}].at", "must not be earlier than the event before it"
-            )
-        previous = event.at
 
 
 # Not slotted: the engine makes a version per step by copying the instance
@@ -176,7 +136,7 @@ class Complaint:
     )
     version: int = attrs.field(validator=non_negative)
     history: tuple[HistoryEvent, ...] = attrs.field(
-        converter=to_tuple, validator=_history
+        converter=to_tuple, validator=check_history
     )
     notes: tuple[StepNote, ...] = attrs.field(
         default=(),
@@ -199,9 +159,9 @@ class Complaint:
             raise ValidationError.single(
                 "history[0].name", f"must be {RECEIVED_EVENT!r}"
             )
-        if len(self.history) > _ALWAYS_WITHIN:
+        if len(self.history) > ALWAYS_WITHIN:
             total = sum(json_chars(event.data) for event in self.history)
-            _SETATTR(self, _DATA_CHARS, _check_history_data(total))
+            _SETATTR(self, DATA_CHARS, check_history_data(total))
         if self.description is None and not (
             self.history and IMPORTED in self.history[0].data
         ):
@@ -302,7 +262,7 @@ class Complaint:
                 "description", "may be missing only on an imported record"
             )
         if self.version:
-            event = _with_facts(event, checked)
+            event = with_facts(event, checked)
         status = checked.pop("status", self.status)
         return advance(self, event, status, checked)
 
@@ -314,36 +274,6 @@ class Complaint:
 
 _SETATTR = object.__setattr__
 _NEW = object.__new__
-# The total JSON length of the history's event data, cached in the instance
-# dict (not a field: never compared, shown or serialised) so a step adds only
-# its own event's length.
-_DATA_CHARS = "_iso10002_history_data_chars"
-
-
-# Each event's data is at most MAX_EVENT_DATA_CHARS long, so a history of at
-# most this many events is within the total without measuring it.
-_ALWAYS_WITHIN = MAX_HISTORY_DATA_CHARS // MAX_EVENT_DATA_CHARS
-
-
-def _check_history_data(total: int) -> int:
-    if total > MAX_HISTORY_DATA_CHARS:
-        raise ValidationError.single(
-            "history",
-            f"event data must total at most {MAX_HISTORY_DATA_CHARS} characters "
-            f"as JSON, not {total}",
-        )
-    return total
-
-
-def history_data_chars(complaint: Complaint) -> int:
-    """Return the total JSON length of the data of ``complaint``'s events."""
-    found: int | None = complaint.__dict__.get(_DATA_CHARS)
-    if found is None:
-        found = sum(json_chars(event.data) for event in complaint.history)
-        _SETATTR(complaint, _DATA_CHARS, found)
-    return found
-
-
 _FIXED = frozenset({"version", "history"})
 # Each field's converter and validator, looked up once (the same plan
 # ``evolve`` uses): a step checks the fields it changes with them.
@@ -411,7 +341,7 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
             "trigger": None,
             "from_state": None,
             "to_state": status,
-            "data": _receipt_data(
+            "data": receipt_data(
                 reference, channel, workflow, form.subject, form.external_ids
             ),
         }
@@ -447,48 +377,6 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
     return complaint
 
 
-def _receipt_data(
-    reference: str,
-    channel: Channel,
-    workflow: WorkflowRef,
-    subject: Subject,
-    external_ids: tuple[ExternalId, ...] = (),
-) -> dict[str, Any]:
-    """Return the receipt event's data: the facts of receipt (see iso10002.history)."""
-    # The history module serialises model values, so it imports this one.
-    from iso10002.history import fact_value  # noqa: PLC0415
-
-    data = {
-        "channel": channel.value,
-        "reference": reference,
-        "subject": fact_value(subject),
-        "workflow": {"name": workflow.name, "version": workflow.version},
-    }
-    if external_ids:
-        data["external_ids"] = fact_value(external_ids)
-    return data
-
-
-def _with_facts(event: HistoryEvent, checked: dict[str, Any]) -> HistoryEvent:
-    """Return ``event`` recording the facts of ``checked``, the step's changes.
-
-    Raises:
-        ValidationError: if the event's data names a fact the step does not set.
-    """
-    from iso10002.history import FACT_FIELDS, step_facts  # noqa: PLC0415
-
-    facts = step_facts(checked)
-    for key in event.data:
-        if key in FACT_FIELDS and key not in facts:
-            raise ValidationError.single(
-                f"event.data.{key}",
-                "names a complaint field the step does not change",
-            )
-    if not facts:
-        return event
-    return attrs.evolve(event, data={**event.data, **facts})
-
-
 def advance(
     complaint: Complaint, event: HistoryEvent, status: str, checked: dict[str, Any]
 ) -> Complaint:
@@ -507,9 +395,9 @@ def advance(
     values["status"] = status
     values["version"] = complaint.version + 1
     values["history"] = (*complaint.history, event)
-    if complaint.version >= _ALWAYS_WITHIN:
+    if complaint.version >= ALWAYS_WITHIN:
         total = history_data_chars(complaint) + json_chars(event.data)
-        values[_DATA_CHARS] = _check_history_data(total)
+        values[DATA_CHARS] = check_history_data(total)
     new: Complaint = _NEW(Complaint)
     _SETATTR(new, "__dict__", values)
     return new
