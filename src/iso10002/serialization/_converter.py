@@ -237,7 +237,7 @@ class _AttrsHook:
                 item = default
             convert = self.checks[name][1]
             converted[name] = item if convert is None else convert(item)
-        if len(value) > len(converted) and not self.names.issuperset(value):
+        if not self.names.issuperset(value):
             extra = {str(key) for key in value if key not in self.names}
             errors.append(ForbiddenExtraKeysError("", self.cl, extra))
         return converted
