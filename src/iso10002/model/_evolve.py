@@ -54,9 +54,11 @@ class Plan:
         new: _T = _NEW(self.cls)
         if self.has_dict:
             values = instance.__dict__
-            if len(values) != len(self.names):  # a cache besides the fields
+            if len(values) == len(self.names):
+                values = values.copy()
+            else:  # a cache besides the fields, not copied
                 values = {name: values[name] for name in self.names}
-            _SETATTR(new, "__dict__", values.copy())
+            _SETATTR(new, "__dict__", values)
         else:
             for name in self.names:
                 _SETATTR(new, name, getattr(instance, name))
@@ -149,9 +151,9 @@ def evolve(instance: _T, **changes: Any) -> _T:
     Like :func:`attrs.evolve`, but the fields that do not change are not
     validated again (they were when ``instance`` was built): each changed
     value goes through its field's converter and validator, then the class's
-    cross-field checks (``__attrs_post_init__``) run on the result. This is
-    how the workflow engine makes each history event, from the step's
-    template checked when the workflow was compiled.
+    cross-field checks (``__attrs_post_init__``) run on the result. The
+    workflow engine and :meth:`~iso10002.model.Complaint.next_version` make
+    every version through the same per-class checks.
 
     Args:
         instance: A model value, e.g. a :class:`~iso10002.model.HistoryEvent`.
@@ -164,6 +166,9 @@ def evolve(instance: _T, **changes: Any) -> _T:
         ValidationError: naming the field, if a change is invalid or unknown.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       The one way to change a model value: each class's checks are looked
+       up once, and nothing is generated.
     """
     plan = _PLANS.get(type(instance)) or plan_of(type(instance))
     new = plan.copy(instance)

@@ -192,8 +192,8 @@ class _AttrsHook:
             exact = _EXACT.get(a.type, ())
             self.steps.append((a.name, hook, a.type, default, factory, exact))
         self.validators = [
-            (name, field, validate)
-            for name, (field, _, validate) in self.checks.items()
+            (i, name, field, validate)
+            for i, (name, (field, _, validate)) in enumerate(self.checks.items())
             if validate is not None
         ]
 
@@ -202,36 +202,37 @@ class _AttrsHook:
         if not isinstance(value, Mapping):
             msg = f"must be an object, not {type(value).__name__}"
             raise TypeError(msg)
-        errors: list[Exception] = []
+        # Each problem with its field's position: reported in field order,
+        # unknown fields and the cross-field checks last.
+        errors: list[tuple[int, Exception]] = []
         converted = self._convert(value, errors)
         new: Any = _NEW(self.cl)
         for name, item in converted.items():
             _SETATTR(new, name, item)
         self._validate(new, converted, errors)
         if errors:
+            errors.sort(key=lambda found: found[0])
             msg = f"While structuring {self.cl.__name__}"
-            raise ClassValidationError(msg, errors, self.cl)
+            raise ClassValidationError(msg, [e for _, e in errors], self.cl)
         return new
 
     def _convert(
-        self, value: Mapping[Any, Any], errors: list[Exception]
+        self, value: Mapping[Any, Any], errors: list[tuple[int, Exception]]
     ) -> dict[str, Any]:
         converted: dict[str, Any] = {}
-        for name, hook, type_, default, factory, exact in self.steps:
+        for i, (name, hook, type_, default, factory, exact) in enumerate(self.steps):
             if name in value:
                 item = value[name]
-                if item.__class__ in exact:
-                    pass
-                else:
+                if item.__class__ not in exact:
                     try:
                         item = hook(item, type_)
                     except Exception as exc:  # noqa: BLE001 - noted with the field
-                        errors.append(_noted(exc, name, type_))
+                        errors.append((i, _noted(exc, name, type_)))
                         continue
             elif factory is not None:
                 item = factory()
             elif default is attrs.NOTHING:
-                errors.append(_noted(KeyError(name), name, type_))
+                errors.append((i, _noted(KeyError(name), name, type_)))
                 continue
             else:
                 item = default
@@ -239,27 +240,28 @@ class _AttrsHook:
             converted[name] = item if convert is None else convert(item)
         if not self.names.issuperset(value):
             extra = {str(key) for key in value if key not in self.names}
-            errors.append(ForbiddenExtraKeysError("", self.cl, extra))
+            error = ForbiddenExtraKeysError("", self.cl, extra)
+            errors.append((len(self.steps), error))
         return converted
 
     def _validate(
-        self, new: Any, converted: dict[str, Any], errors: list[Exception]
+        self, new: Any, converted: dict[str, Any], errors: list[tuple[int, Exception]]
     ) -> None:
-        for name, field, validate in self.validators:
+        for i, name, field, validate in self.validators:
             if name not in converted:
                 continue
             try:
                 validate(new, field, converted[name])
             except ValidationError as exc:
-                errors.append(_noted(exc, OWN_PATHS, field.type))
+                errors.append((i, _noted(exc, OWN_PATHS, field.type)))
             except Exception as exc:  # noqa: BLE001 - a consequence of a refused field
                 if not errors:
-                    errors.append(_noted(exc, name, field.type))
+                    errors.append((i, _noted(exc, name, field.type)))
         if not errors and self.post_init is not None:
             try:
                 self.post_init(new)
             except ValidationError as exc:
-                errors.append(_noted(exc, OWN_PATHS, self.cl))
+                errors.append((len(self.steps) + 1, _noted(exc, OWN_PATHS, self.cl)))
 
 
 def _noted(exc: Exception, name: str, type_: Any) -> Exception:
