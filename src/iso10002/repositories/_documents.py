@@ -11,6 +11,7 @@ equal to ``canonical_json(to_dict(event))``.
 
 from __future__ import annotations
 
+import json
 import json.encoder
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -123,9 +124,24 @@ def head_of(document: str) -> str:
     return f"{document[: document.find(_HISTORY_KEY)]}}}"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def head_text(complaint: Complaint) -> str:
-    """Return the stored head of ``complaint``: its document without the history."""
-    return compact_json(complaint_fields(complaint))
+    """Return the stored head of ``complaint``: its document without the history.
+
+    The C encoder writes the same text as :func:`compact_json` (a property
+    test holds them equal); a text that is not valid UTF-8 (lone surrogates)
+    is written by :func:`compact_json`, which escapes them.
+    """
+    fields = complaint_fields(complaint)
+    text = _COMPACT(fields)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return compact_json(fields)
+    return text
 
 
 def whole_document(document: Any, history: str | None) -> Any:
@@ -147,4 +163,4 @@ def whole_document(document: Any, history: str | None) -> Any:
 
 def document_text(complaint: Complaint, history: Sequence[str]) -> str:
     """Return the stored document of ``complaint``, its history's JSON texts given."""
-    return document(complaint_fields(complaint), history)
+    return _splice(head_text(complaint), history)

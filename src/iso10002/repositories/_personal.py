@@ -7,6 +7,7 @@ the walk visits only fields that are personal or can hold personal data.
 from __future__ import annotations
 
 import hmac
+import json
 import typing
 from collections.abc import Mapping
 from typing import Any
@@ -137,9 +138,26 @@ def personal_data(
     return dict(found)
 
 
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True
+).encode
+
+
 def personal_text(complaint: Complaint) -> str:
-    """Return ``canonical_json(personal_data(complaint))``: the text committed to."""
-    return canonical_json(personal_data(complaint))
+    """Return ``canonical_json(personal_data(complaint))``: the text committed to.
+
+    The C encoder writes the same text (a property test holds them equal); a
+    text that is not valid UTF-8 (lone surrogates) is written by
+    :func:`canonical_json`, which escapes them.
+    """
+    found = personal_data(complaint)
+    text = _CANONICAL(found)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return canonical_json(found)
+    return text
 
 
 def commit_personal_data(

@@ -148,30 +148,34 @@ def _structure_tuple(converter: cattrs.Converter, target: Any) -> Any:
         if value.__class__ is not list and not isinstance(value, (list, tuple)):
             msg = f"must be a list, not {type(value).__name__}"
             raise TypeError(msg)
-        items: list[Any] = []
-        errors: list[Exception] = []
-        for i, item in enumerate(value):
-            try:
-                items.append(item_hook(item, item_type))
-            except Exception as exc:  # noqa: BLE001 - noted with its index
-                errors.append(
-                    _note(exc, IterableValidationNote(f"item {i}", i, item_type))
-                )
-        if not errors:
-            return tuple(items)
+        try:
+            return tuple([item_hook(item, item_type) for item in value])
+        except Exception as refused:  # noqa: BLE001 - name each refused item
+            errors = _refused_items(value, item_hook, item_type) or [refused]
         msg = f"While structuring {target!r}"
         raise IterableValidationError(msg, errors, target)
 
     return structure
 
 
+def _refused_items(value: Any, hook: Any, item_type: Any) -> list[Exception]:
+    """Return the error of each item ``hook`` refuses, noted with its index."""
+    errors: list[Exception] = []
+    for i, item in enumerate(value):
+        try:
+            hook(item, item_type)
+        except Exception as exc:  # noqa: BLE001 - noted with its index
+            errors.append(_note(exc, IterableValidationNote(f"item {i}", i, item_type)))
+    return errors
+
+
 class _AttrsHook:
     """The structure hook of an attrs class: every field checked, once.
 
-    Each field's value goes through its type's hook and the field's
-    converter; then every validator runs on the new instance (as attrs'
-    ``__init__`` runs them) and the class's cross-field checks. Every problem
-    is collected, noted with its field.
+    Each field's value goes through its type's hook, then the class's own
+    ``__init__`` applies defaults, converters, validators and cross-field
+    checks. When one of those refuses, every field is checked on its own so
+    that one error lists every problem, each noted with its field.
     """
 
     def __init__(self, converter: cattrs.Converter, cl: type) -> None:
@@ -180,17 +184,22 @@ class _AttrsHook:
         self.checks = plan.checks
         self.post_init = plan.post_init
         self.names = frozenset(plan.names)
-        self.steps: list[tuple[str, Any, Any, Any, Any, Any]] = []
+        self.steps: list[tuple[int, str, str, Any, Any, tuple[type, ...]]] = []
+        self.defaults: dict[str, tuple[Any, Any]] = {}
         for a in attrs.fields(attrs.resolve_types(cl)):
             default: Any = a.default
             factory: Any = None
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
                 default, factory = None, default.factory
+            self.defaults[a.name] = (default, factory)
             hook = converter.get_structure_hook(a.type)
             # A JSON scalar of exactly its field's type is its own structured
             # value: its hook would return it unchanged.
             exact = _EXACT.get(a.type, ())
-            self.steps.append((a.name, hook, a.type, default, factory, exact))
+            position = len(self.steps)
+            self.steps.append(
+                (position, a.name, a.alias or a.name, hook, a.type, exact)
+            )
         self.validators = [
             (i, name, field, validate)
             for i, (name, (field, _, validate)) in enumerate(self.checks.items())
@@ -205,22 +214,27 @@ class _AttrsHook:
         # Each problem with its field's position: reported in field order,
         # unknown fields and the cross-field checks last.
         errors: list[tuple[int, Exception]] = []
-        converted = self._convert(value, errors)
-        new: Any = _NEW(self.cl)
-        for name, item in converted.items():
-            _SETATTR(new, name, item)
-        self._validate(new, converted, errors)
-        if errors:
-            errors.sort(key=lambda found: found[0])
-            msg = f"While structuring {self.cl.__name__}"
-            raise ClassValidationError(msg, [e for _, e in errors], self.cl)
-        return new
+        structured = self._structure(value, errors)
+        if not errors:
+            try:
+                return self.cl(**structured)
+            except ValidationError:
+                # A check refused: check each field to name every problem.
+                self._validate(structured, errors)
+                if not errors:
+                    raise
+        else:
+            self._validate(structured, errors)
+        errors.sort(key=lambda found: found[0])
+        msg = f"While structuring {self.cl.__name__}"
+        raise ClassValidationError(msg, [e for _, e in errors], self.cl) from None
 
-    def _convert(
+    def _structure(
         self, value: Mapping[Any, Any], errors: list[tuple[int, Exception]]
     ) -> dict[str, Any]:
-        converted: dict[str, Any] = {}
-        for i, (name, hook, type_, default, factory, exact) in enumerate(self.steps):
+        """Return each given field's value through its type's hook, by init name."""
+        structured: dict[str, Any] = {}
+        for i, name, alias, hook, type_, exact in self.steps:
             if name in value:
                 item = value[name]
                 if item.__class__ not in exact:
@@ -229,39 +243,53 @@ class _AttrsHook:
                     except Exception as exc:  # noqa: BLE001 - noted with the field
                         errors.append((i, _noted(exc, name, type_)))
                         continue
-            elif factory is not None:
-                item = factory()
-            elif default is attrs.NOTHING:
+                structured[alias] = item
+            elif self.defaults[name] == (attrs.NOTHING, None):
                 errors.append((i, _noted(KeyError(name), name, type_)))
-                continue
-            else:
-                item = default
-            convert = self.checks[name][1]
-            converted[name] = item if convert is None else convert(item)
         if not self.names.issuperset(value):
             extra = {str(key) for key in value if key not in self.names}
             error = ForbiddenExtraKeysError("", self.cl, extra)
             errors.append((len(self.steps), error))
-        return converted
+        return structured
 
     def _validate(
-        self, new: Any, converted: dict[str, Any], errors: list[tuple[int, Exception]]
+        self, structured: dict[str, Any], errors: list[tuple[int, Exception]]
     ) -> None:
+        """Run each field's converter and validator, then the cross-field checks."""
+        new, present = self._partial(structured)
+        complete = not errors
         for i, name, field, validate in self.validators:
-            if name not in converted:
+            if name not in present:
                 continue
             try:
-                validate(new, field, converted[name])
+                validate(new, field, getattr(new, name))
             except ValidationError as exc:
                 errors.append((i, _noted(exc, OWN_PATHS, field.type)))
-            except Exception as exc:  # noqa: BLE001 - a consequence of a refused field
-                if not errors:
-                    errors.append((i, _noted(exc, name, field.type)))
+            except Exception:
+                if complete:  # else a consequence of a field refused already
+                    raise
         if not errors and self.post_init is not None:
             try:
                 self.post_init(new)
             except ValidationError as exc:
                 errors.append((len(self.steps) + 1, _noted(exc, OWN_PATHS, self.cl)))
+
+    def _partial(self, structured: dict[str, Any]) -> tuple[Any, set[str]]:
+        """Return an instance holding the converted values given, and their names."""
+        new: Any = _NEW(self.cl)
+        present: set[str] = set()
+        for _, name, alias, _, _, _ in self.steps:
+            if alias in structured:
+                item = structured[alias]
+            else:
+                default, factory = self.defaults[name]
+                if default is attrs.NOTHING:
+                    continue  # missing or refused: already a problem
+                item = default if factory is None else factory()
+            convert = self.checks[name][1]
+            _SETATTR(new, name, item if convert is None else convert(item))
+            present.add(name)
+        return new, present
 
 
 def _noted(exc: Exception, name: str, type_: Any) -> Exception:
