@@ -1,8 +1,11 @@
-"""PostgreSQL adapter benchmarks: bulk import vs raw executemany; claim draining.
+"""PostgreSQL adapter benchmarks: bulk import, claim draining, handler steps.
 
-Run: ``python benchmarks/bench_postgres.py [--n 100000] [--drain 2000] [--dsn DSN]``.
+Run: ``python benchmarks/bench_postgres.py [--n 100000] [--drain 2000]
+[--steps 400] [--dsn DSN]``.
 Targets (issue 4): bulk import within 2x raw ``executemany`` of the same rows;
-four workers draining with ``claim_next`` and zero double claims.
+four workers draining with ``claim_next`` and zero double claims. Issue 21:
+a handler step within 2.5x of a raw read + insert + commit, with 1 and 4
+workers (``bench_postgres_steps.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +16,13 @@ import secrets
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_postgres_steps import compare as compare_steps
 
 from iso10002.repositories._postgres_write import Statements
 from iso10002.repositories._protocol import Query
@@ -117,9 +125,14 @@ def main() -> None:
     parser.add_argument("--dsn", default=DSN)
     parser.add_argument("--n", type=int, default=8_000, help="complaints to import")
     parser.add_argument("--drain", type=int, default=400, help="complaints to drain")
+    parser.add_argument(
+        "--steps", type=int, default=400, help="handler steps per worker (0: skip)"
+    )
     args = parser.parse_args()
     bench_import(args.dsn, args.n)
     bench_drain(args.dsn, args.drain)
+    if args.steps:
+        compare_steps(args.dsn, args.steps)
 
 
 if __name__ == "__main__":

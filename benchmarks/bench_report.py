@@ -95,8 +95,8 @@ def postgres_child(dsn: str, schema: str, what: str, folder: str) -> None:
         build_management_review,
         kpis_from,
         render_html,
-        review_to_json,
     )
+    from iso10002.analysis.review import review_to_json  # noqa: PLC0415
     from iso10002.principles import PolicyContext, policies_for  # noqa: PLC0415
     from iso10002.repositories import Query, iter_complaints  # noqa: PLC0415
     from iso10002.repositories.postgres import (  # noqa: PLC0415

@@ -15,16 +15,14 @@ from pathlib import Path
 
 from iso10002.analysis import (
     Granularity,
-    ImprovementAction,
     KpiSpec,
-    Objective,
-    OrganisationRecords,
     Period,
     build_management_review,
     fca_return,
     render_html,
-    review_to_json,
 )
+from iso10002.analysis.evidence import OrganisationRecords
+from iso10002.analysis.review import ImprovementAction, Objective, review_to_json
 from iso10002.calendars import WeekdayCalendar
 from iso10002.model import (
     Channel,

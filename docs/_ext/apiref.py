@@ -15,6 +15,7 @@ import importlib
 import inspect
 import pkgutil
 import textwrap
+import types
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,7 @@ def _private_bases(catalogue: Catalogue, cls: type) -> bool:
 def _directive(catalogue: Catalogue, modname: str, name: str) -> str:
     obj = getattr(importlib.import_module(modname), name)
     key = (name, id(obj))
-    if inspect.isclass(obj):
+    if inspect.isclass(obj) and not isinstance(obj, types.GenericAlias):
         if issubclass(obj, BaseException):  # where it sits in the error tree
             return f".. autoexception:: {name}\n   :members:\n   :show-inheritance:\n"
         if issubclass(obj, enum.Enum):  # every member, documented or not
@@ -146,7 +147,8 @@ def _directive(catalogue: Catalogue, modname: str, name: str) -> str:
         return f".. autoclass:: {name}\n   :members:\n"
     if inspect.isroutine(obj):
         return f".. autofunction:: {name}\n"
-    if callable(obj):  # e.g. a pytest fixture: not a plain function
+    if callable(obj) and not isinstance(obj, types.GenericAlias):
+        # e.g. a pytest fixture: not a plain function (a type alias is data)
         doc, kind, signature = inspect.getdoc(obj) or "", "function", "()"
     else:
         doc, kind, signature = catalogue.data_docs.get(key, ""), "data", ""
@@ -157,7 +159,9 @@ def _directive(catalogue: Catalogue, modname: str, name: str) -> str:
 
 def _summary(catalogue: Catalogue, modname: str, name: str) -> str:
     obj = getattr(importlib.import_module(modname), name)
-    if inspect.isclass(obj) or callable(obj):
+    if inspect.isclass(obj) or (
+        callable(obj) and not isinstance(obj, types.GenericAlias)
+    ):
         doc = inspect.getdoc(obj) or ""
     else:
         doc = catalogue.data_docs.get((name, id(obj)), "")
@@ -242,8 +246,18 @@ def _check(app: Sphinx, env: Any) -> None:
     del app
 
 
+def _source_module(app: Sphinx, modname: str, attribute: str) -> str | None:
+    """Point viewcode at the private module whose source defines a public name."""
+    del app
+    from iso10002._publish import DEFINED_IN  # noqa: PLC0415 - after autodoc imported it
+
+    return DEFINED_IN.get(f"{modname}.{attribute.split('.', maxsplit=1)[0]}")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the generator, the resolver and the coverage check."""
+    app.setup_extension("sphinx.ext.viewcode")
+    app.connect("viewcode-follow-imported", _source_module)
     app.connect("builder-inited", _write)
     app.connect("missing-reference", _missing)
     app.connect("env-check-consistency", _check)

@@ -4,7 +4,7 @@ The pictures in ``docs/reporting.md`` are made by this script (the ``cli``
 and ``report`` extras): it runs ``iso10002 demo`` (2,000 complaints over
 2025, seed 10002), builds the pack of 2025 (monthly) and of its first
 quarter (weekly) and saves each chart with
-:func:`iso10002.analysis.review_charts`, the drawing code of the HTML page.
+:func:`iso10002.analysis.charts.review_charts`, the drawing code of the HTML page.
 Run it from the repository root after a change to the charts::
 
     python docs/_scripts/review_charts.py
@@ -18,13 +18,8 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from iso10002.analysis import (
-    KpiSpec,
-    ManagementReview,
-    Period,
-    build_management_review,
-    review_charts,
-)
+from iso10002.analysis import KpiSpec, ManagementReview, Period, build_management_review
+from iso10002.analysis.charts import review_charts
 from iso10002.cli import main
 from iso10002.repositories import iter_complaints
 from iso10002.repositories.sqlite import SQLiteComplaintRepository

@@ -38,12 +38,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLAUSE_7_MEANINGS",
-    "DEFAULT_WORKFLOW",
     "MEANINGS",
     "RECEIVED_EVENT",
+    "SMALL_ORGANISATION_WORKFLOW_NAME",
     "STANDARD_DESTINATIONS",
     "STANDARD_EVENTS",
     "STANDARD_VOCABULARY",
+    "STANDARD_WORKFLOW_NAME",
     "ClockEffect",
     "Meaning",
     "MeaningInfo",
@@ -56,10 +57,11 @@ __all__ = [
     "vocabulary_for",
 ]
 
-DEFAULT_WORKFLOW = "iso10002.standard"
+STANDARD_WORKFLOW_NAME = "iso10002.standard"
 """The name of the standard workflow (:func:`iso10002.workflow.standard_workflow`)."""
 
-_SMALL_ORGANISATION = "iso10002.small_organisation"
+SMALL_ORGANISATION_WORKFLOW_NAME = "iso10002.small_organisation"
+"""The name of :func:`iso10002.workflow.small_organisation_workflow`'s definition."""
 
 RECEIVED_EVENT = "ComplaintReceived"
 """The event intake records first in every history (clause 7.2)."""
@@ -482,14 +484,17 @@ def register_workflow(definition: WorkflowDefinition) -> Vocabulary:
     .. versionadded:: 0.2.0
     """
     vocabulary = Vocabulary.of(definition)
-    if definition.name not in (DEFAULT_WORKFLOW, _SMALL_ORGANISATION):
+    if definition.name not in (
+        STANDARD_WORKFLOW_NAME,
+        SMALL_ORGANISATION_WORKFLOW_NAME,
+    ):
         with _lock:
             _known[definition.name, definition.version] = vocabulary
     return vocabulary
 
 
 def _shipped(name: str, version: int) -> Vocabulary | None:
-    if name not in (DEFAULT_WORKFLOW, _SMALL_ORGANISATION):
+    if name not in (STANDARD_WORKFLOW_NAME, SMALL_ORGANISATION_WORKFLOW_NAME):
         return None
     from iso10002 import workflow  # noqa: PLC0415 - workflow builds on this module
 

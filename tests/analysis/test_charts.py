@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.analysis import (
+from iso10002.analysis.charts import (
     ChartPoint,
     RunRule,
     c_chart,

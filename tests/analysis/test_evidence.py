@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 import attrs
 import pytest
 
-from iso10002.analysis import EVIDENCE_CHECKS, EvidenceAccumulator, collect_evidence
+from iso10002.analysis import collect_evidence
+from iso10002.analysis.evidence import EVIDENCE_CHECKS, EvidenceAccumulator
 from iso10002.errors import ValidationError
 from iso10002.principles import Finding, FindingSeverity, PolicyRegistry
 

@@ -8,14 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.analysis import (
-    Granularity,
-    KpiAccumulator,
-    KpiSpec,
-    Period,
-    compute_kpis,
-    nearest_rank,
-)
+from iso10002.analysis import Granularity, KpiSpec, Period, compute_kpis
+from iso10002.analysis.kpis import KpiAccumulator, nearest_rank
 from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import ValidationError
 from iso10002.model import (

@@ -8,13 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.analysis import (
-    Granularity,
-    Period,
-    classification_counts,
-    pareto,
-    period_label,
-)
+from iso10002.analysis import Granularity, Period
+from iso10002.analysis.charts import classification_counts, pareto
+from iso10002.analysis.kpis import period_label
 from iso10002.errors import ValidationError
 from iso10002.model import Classification
 from iso10002.testing.contract import make_complaint

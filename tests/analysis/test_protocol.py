@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from iso10002.analysis import KpiPushDown, KpiSpec, compute_kpis, kpis_from
+from iso10002.analysis import KpiSpec, compute_kpis, kpis_from
+from iso10002.analysis.kpis import KpiPushDown
 from iso10002.errors import ValidationError
 
 SPEC = KpiSpec(as_of=datetime(2026, 3, 1, tzinfo=timezone.utc))

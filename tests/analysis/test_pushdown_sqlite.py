@@ -12,14 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iso10002.analysis import (
-    Granularity,
-    KpiPushDown,
-    KpiSpec,
-    Period,
-    compute_kpis,
-    kpis_from,
-)
+from iso10002.analysis import Granularity, KpiSpec, Period, compute_kpis, kpis_from
+from iso10002.analysis.kpis import KpiPushDown
 from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import IntegrityError, ValidationError
 from iso10002.model import Channel, Outcome, Remedy, RemedyKind

@@ -10,15 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iso10002.analysis import (
+from iso10002.analysis import Period, asic_return, fca_return
+from iso10002.analysis.returns import (
     ASIC_COLUMNS,
     DEFAULT_ASIC_LAYOUT,
     FCA_RULES,
     AsicLayout,
     AsicRow,
-    Period,
-    asic_return,
-    fca_return,
 )
 from iso10002.calendars import WeekdayCalendar
 from iso10002.errors import ValidationError

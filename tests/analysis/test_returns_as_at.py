@@ -224,7 +224,7 @@ class TestSupersededForm:
         """A 2027 period is computed on Annex 1R with a warning naming PS25/19."""
         import pytest  # noqa: PLC0415
 
-        from iso10002.analysis import SupersededReturnWarning  # noqa: PLC0415
+        from iso10002.analysis.returns import SupersededReturnWarning  # noqa: PLC0415
 
         with pytest.warns(SupersededReturnWarning, match="PS25/19"):
             fca_return([], period=Period.parse("2027-H1", LONDON), calendar=UK)

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.analysis.conftest import build
 
-from iso10002.analysis import FCA_FIELDS, FcaFigures, Period, asic_return, fca_return
+from iso10002.analysis import Period, asic_return, fca_return
+from iso10002.analysis.returns import FCA_FIELDS, FcaFigures
 from iso10002.calendars import MissingCalendarWarning, WeekdayCalendar
 from iso10002.calendars.holidays import HolidaysCalendar
 from iso10002.deadlines import compute_deadlines, get_pack

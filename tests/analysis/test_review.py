@@ -7,17 +7,14 @@ from datetime import date, datetime, timezone
 import html5lib
 import pytest
 
-from iso10002.analysis import (
+from iso10002.analysis import KpiSpec, build_management_review, render_html
+from iso10002.analysis.evidence import EvidenceStatus, OrganisationRecords
+from iso10002.analysis.review import (
     SECTIONS,
     ActionStatus,
     Direction,
-    EvidenceStatus,
     ImprovementAction,
-    KpiSpec,
     Objective,
-    OrganisationRecords,
-    build_management_review,
-    render_html,
     review_to_json,
 )
 from iso10002.errors import ValidationError

@@ -17,21 +17,15 @@ from iso10002.analysis import (
     Granularity,
     KpiSpec,
     Period,
-    RunRule,
     build_management_review,
-    c_chart,
     compute_kpis,
-    granularity_for,
-    human_label,
-    p_chart,
-    pareto,
-    period_labels,
     render_html,
-    review_charts,
-    review_to_dict,
 )
 from iso10002.analysis._review_parts import exposures
 from iso10002.analysis._svg import require_report_extra
+from iso10002.analysis.charts import RunRule, c_chart, p_chart, pareto, review_charts
+from iso10002.analysis.kpis import granularity_for, period_labels
+from iso10002.analysis.review import human_label, review_to_dict
 from iso10002.errors import ValidationError
 from iso10002.model import (
     Channel,

@@ -4,14 +4,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from iso10002.analysis import (
-    EvidenceStatus,
-    KpiSpec,
-    OrganisationRecords,
-    collect_evidence,
-    compute_kpis,
-    self_assess,
-)
+from iso10002.analysis import KpiSpec, collect_evidence, compute_kpis, self_assess
+from iso10002.analysis.evidence import EvidenceStatus, OrganisationRecords
 from iso10002.errors import ValidationError
 
 AS_OF = datetime(2026, 3, 1, tzinfo=timezone.utc)

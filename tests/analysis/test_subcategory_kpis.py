@@ -12,12 +12,9 @@ from datetime import datetime, timezone
 import attrs
 import pytest
 
-from iso10002.analysis import (
-    KpiSpec,
-    classification_counts,
-    compute_kpis,
-    subcategory_key,
-)
+from iso10002.analysis import KpiSpec, compute_kpis
+from iso10002.analysis.charts import classification_counts
+from iso10002.analysis.kpis import subcategory_key
 from iso10002.model import Classification
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.contract import make_complaint, next_version

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sparse_corpus import sparse_complaints
 
-from iso10002.analysis import SECTIONS
+from iso10002.analysis.review import SECTIONS
 from iso10002.cli import main as cli
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 

@@ -11,14 +11,16 @@ from datetime import datetime, timezone
 import pytest
 
 from iso10002.analysis import (
-    EVIDENCE_CHECKS,
-    IntegrityEvidence,
     KpiSpec,
-    OrganisationRecords,
     Period,
     collect_evidence,
     compute_kpis,
     self_assess,
+)
+from iso10002.analysis.evidence import (
+    EVIDENCE_CHECKS,
+    IntegrityEvidence,
+    OrganisationRecords,
 )
 from iso10002.calendars import WeekdayCalendar
 from iso10002.principles import PolicyContext, policies_for

@@ -10,13 +10,8 @@ import attrs
 import html5lib
 import pytest
 
-from iso10002.analysis import (
-    SECTIONS,
-    KpiSpec,
-    ManagementReview,
-    Period,
-    compute_kpis,
-)
+from iso10002.analysis import KpiSpec, ManagementReview, Period, compute_kpis
+from iso10002.analysis.review import SECTIONS
 from iso10002.serialization import to_dict
 
 END_OF_2025 = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -34,7 +34,7 @@ from iso10002.model import (
 )
 
 LATE_EVENING = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)
-PACKS = sorted({pack for pack, _ in MANDATORY_SLOTS} | {"us.cfpb", "ca.bank"})
+POLICY_PACKS = sorted({pack for pack, _ in MANDATORY_SLOTS} | {"us.cfpb", "ca.bank"})
 
 
 def complaint(
@@ -362,7 +362,7 @@ def letter_values(draw: st.DrawFn) -> dict[str, object]:
 
 class TestEveryTemplateEveryPack:
     @given(
-        pack=st.sampled_from(PACKS),
+        pack=st.sampled_from(POLICY_PACKS),
         kind=st.sampled_from(LETTER_KINDS),
         values=letter_values(),
         language=st.sampled_from(["en", "fr", "fr-CA", "de"]),

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from iso10002.analysis import ASIC_RULES, FCA_FIELDS, FCA_RULES
+from iso10002.analysis.returns import ASIC_RULES, FCA_FIELDS, FCA_RULES
 from iso10002.calendars.holidays import HolidaysCalendar
 from iso10002.deadlines import BUILTIN_PACKS, DeadlineKind, compute_deadlines, get_pack
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from iso10002.errors import ValidationError
 from iso10002.handler import (
     ALL_ACTIONS,
+    ALL_STEPS,
     READ,
     READ_PERSONAL_DATA,
     REDACTED,
-    STEPS,
     AccessPolicy,
     Actor,
     RoleBasedAccess,
@@ -72,7 +72,7 @@ class TestRoleBasedAccess:
 
     def test_steps_grant_triggers_but_not_named_actions(self):
         """The steps token covers any trigger but not erasure or export."""
-        policy = RoleBasedAccess(grants={"r": {STEPS}}, own_only=())
+        policy = RoleBasedAccess(grants={"r": {ALL_STEPS}}, own_only=())
         actor = Actor("a", roles={"r"})
         assert policy.can(actor, "acknowledge", None)
         assert policy.can(actor, "custom_trigger", None)

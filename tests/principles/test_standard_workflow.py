@@ -33,7 +33,7 @@ from iso10002.testing.strategies import (
     utc_datetimes,
 )
 from iso10002.workflow import (
-    REOPEN_WINDOW,
+    REOPEN_WINDOW_POLICY_ID,
     Workflow,
     small_organisation_workflow,
     standard_workflow,
@@ -70,7 +70,7 @@ def _guarded(definition):
     return attrs.evolve(definition, steps=steps)
 
 
-STANDARD = Workflow(_guarded(standard_workflow()), POLICIES)
+STANDARD_WORKFLOW_NAME = Workflow(_guarded(standard_workflow()), POLICIES)
 SMALL = Workflow(_guarded(small_organisation_workflow()), POLICIES)
 
 
@@ -162,7 +162,7 @@ def _drive(workflow, data, form, start, channel, steps):
         if refused is not None:
             # Only the workflow's own reopen window may refuse a standard step.
             blocking = {f.policy_id for f in refused.findings if f.blocking}
-            assert blocking == {REOPEN_WINDOW}, refused.findings
+            assert blocking == {REOPEN_WINDOW_POLICY_ID}, refused.findings
             continue
         complaint = result.complaint
         audit = PolicyContext(
@@ -182,7 +182,7 @@ class TestStandardPath:
         complaint_forms(),
         utc_datetimes(max_value=datetime(2090, 1, 1)),
         st.sampled_from(Channel),
-        st.sampled_from([STANDARD, SMALL]),
+        st.sampled_from([STANDARD_WORKFLOW_NAME, SMALL]),
     )
     def test_allowed_triggers_never_meet_a_blocking_finding(
         self, data, form, start, channel, workflow
@@ -195,7 +195,7 @@ class TestStandardPath:
     @given(st.data(), complaint_forms(), utc_datetimes(max_value=datetime(2090, 1, 1)))
     def test_investigating_without_an_owner_is_refused(self, data, form, start):
         """Skipping the assignment before investigating is blocked by accountability."""
-        c = STANDARD.receive(
+        c = STANDARD_WORKFLOW_NAME.receive(
             form,
             id="C-1",
             reference="R",
@@ -204,8 +204,10 @@ class TestStandardPath:
             actor="web-form",
         )
         at = c.received_at
-        c = STANDARD.fire(c, "acknowledge", actor="agent:1", at=at).complaint
-        c = STANDARD.fire(
+        c = STANDARD_WORKFLOW_NAME.fire(
+            c, "acknowledge", actor="agent:1", at=at
+        ).complaint
+        c = STANDARD_WORKFLOW_NAME.fire(
             c,
             "assess",
             actor="agent:1",
@@ -213,7 +215,7 @@ class TestStandardPath:
             data={"classification": data.draw(classifications())},
         ).complaint
         with pytest.raises(GuardRejected) as refused:
-            STANDARD.fire(c, "investigate", actor="agent:1", at=at)
+            STANDARD_WORKFLOW_NAME.fire(c, "investigate", actor="agent:1", at=at)
         assert "iso10002.accountability.owner-assigned" in {
             f.policy_id for f in refused.value.findings if f.blocking
         }

@@ -121,8 +121,9 @@ class TestPostgresConnections:
                 with repository._db.connection() as conn:
                     pid = conn.info.backend_pid
                 with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+                    # Waits until the session has ended (up to 10 s).
                     ended = admin.execute(
-                        "SELECT pg_terminate_backend(%s)", (pid,)
+                        "SELECT pg_terminate_backend(%s, 10000)", (pid,)
                     ).fetchone()
                     assert ended == (True,)
                 assert repository.get("C-000001").id == "C-000001"

@@ -27,7 +27,7 @@ from iso10002.principles import Finding, FindingSeverity, PolicyRegistry
 from iso10002.serialization import to_dict
 from iso10002.testing.stateful import workflow_definitions
 from iso10002.workflow import (
-    REOPEN_WINDOW,
+    REOPEN_WINDOW_POLICY_ID,
     State,
     Step,
     Transitioned,
@@ -339,7 +339,7 @@ class TestWorkflow:
     def test_reopen_window_is_the_default_guard(self, workflow):
         """The standard reopen step is guarded by the built-in reopen window."""
         (reopen,) = [s for s in workflow.definition.steps if s.trigger == "reopen"]
-        assert reopen.guards == (REOPEN_WINDOW, "iso10002.charges.no-fee")
+        assert reopen.guards == (REOPEN_WINDOW_POLICY_ID, "iso10002.charges.no-fee")
 
 
 def _form():

@@ -13,7 +13,7 @@ from iso10002.cli import main
 from iso10002.errors import InvalidWorkflowDefinition, ValidationError
 from iso10002.model import Complaint
 from iso10002.principles import (
-    PACKS,
+    POLICY_PACKS,
     Finding,
     OrganisationProfile,
     PolicyContext,
@@ -117,7 +117,7 @@ class TestExpectedGuards:
         known = default_policies()
         for policy_id in set(PRINCIPLE_GUARDS) - {PACK_WORDING}:
             assert known[policy_id].severity.value == "blocking"
-        for pack in PACKS:  # the pack guard runs the pack's own blocking rule
+        for pack in POLICY_PACKS:  # the pack guard runs the pack's own blocking rule
             rule = known[f"{pack}.escalation-route-wording"]
             assert rule.severity.value == "blocking"
         assert isinstance(known[PACK_WORDING], PackEscalationWording)

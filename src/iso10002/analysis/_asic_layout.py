@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import Problem, ValidationError
-from iso10002.model._checks import text
+from iso10002.validators import text
 
 __all__ = ["DEFAULT_ASIC_LAYOUT", "AsicLayout", "AsicRow"]
 

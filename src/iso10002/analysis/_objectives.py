@@ -11,7 +11,7 @@ import attrs
 
 from iso10002.analysis._results import KpiReport
 from iso10002.errors import ValidationError
-from iso10002.model._checks import instance_of, optional, text
+from iso10002.validators import instance_of, optional, text
 
 __all__ = [
     "KPI_METRICS",

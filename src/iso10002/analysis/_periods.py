@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import aware, text, to_utc
+from iso10002.validators import aware, text, to_utc
 
 __all__ = [
     "Granularity",

@@ -11,8 +11,7 @@ import attrs
 
 from iso10002.analysis._facts import UPHELD_ANY, Episode, Standing, standing_at
 from iso10002.analysis._periods import Period
-from iso10002.calendars import BusinessCalendar
-from iso10002.calendars._fallback import fallback_calendar
+from iso10002.calendars import BusinessCalendar, fallback_calendar
 from iso10002.deadlines import Deadline, get_pack, limit_end
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, Remedy

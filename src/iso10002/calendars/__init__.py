@@ -10,7 +10,9 @@ reckoned in the calendar's zone.
 
 from __future__ import annotations
 
-from iso10002.calendars._fallback import MissingCalendarWarning
+from iso10002._publish import publish
+from iso10002.calendars._base import aware_instant
+from iso10002.calendars._fallback import MissingCalendarWarning, fallback_calendar
 from iso10002.calendars._protocol import BusinessCalendar, BusinessHours
 from iso10002.calendars._weekday import WeekdayCalendar
 
@@ -19,4 +21,8 @@ __all__ = [
     "BusinessHours",
     "MissingCalendarWarning",
     "WeekdayCalendar",
+    "aware_instant",
+    "fallback_calendar",
 ]
+
+publish(globals())

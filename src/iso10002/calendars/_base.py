@@ -39,8 +39,19 @@ def resolve_zone(zone: str | tzinfo) -> tzinfo:
 def aware_instant(field: str, value: object) -> datetime:
     """Check that ``value`` is a timezone-aware datetime and return it.
 
+    What calendars and deadline functions do with the instants they are given.
+
+    Args:
+        field: The name errors report.
+        value: The value to check.
+
+    Returns:
+        ``value``, unchanged.
+
     Raises:
         ValidationError: naming ``field`` for naive datetimes and other types.
+
+    .. versionadded:: 0.1.0
     """
     if not isinstance(value, datetime):
         raise ValidationError.single(

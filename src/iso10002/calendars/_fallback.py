@@ -23,7 +23,21 @@ class MissingCalendarWarning(UserWarning):
 
 
 def fallback_calendar(what: str, *, stacklevel: int = 3) -> WeekdayCalendar:
-    """Warn that ``what`` got no calendar and return Monday-to-Friday in UTC."""
+    """Warn that ``what`` got no calendar and return Monday-to-Friday in UTC.
+
+    For code that accepts an optional business calendar, so every fallback
+    warns the same way, with :class:`MissingCalendarWarning`.
+
+    Args:
+        what: What was given no calendar, for the message (``"fca_return"``).
+        stacklevel: Passed to ``warnings.warn``; the default points at the
+            caller of the function that calls this one.
+
+    Returns:
+        A :class:`WeekdayCalendar` in UTC.
+
+    .. versionadded:: 0.1.0
+    """
     warnings.warn(
         f"{what} was given no business calendar: using Monday to Friday in UTC, "
         "which misplaces days of receipt near midnight and ignores public "

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import click
 
-from iso10002._version import __version__
+from iso10002 import __version__
 from iso10002.cli._errors import run
 
 __all__ = ["cli", "main"]

@@ -12,22 +12,16 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
-from iso10002.analysis import (
-    DayCalendar,
-    Direction,
-    KpiReport,
-    KpiSpec,
-    Objective,
-    OrganisationRecords,
-    Period,
-    kpis_from,
-)
+from iso10002.analysis import KpiReport, KpiSpec, Period, kpis_from
+from iso10002.analysis.evidence import OrganisationRecords
+from iso10002.analysis.kpis import DayCalendar
+from iso10002.analysis.review import Direction, Objective
 from iso10002.cli._db import store_options
 from iso10002.cli._errors import CliError
 from iso10002.cli._files import is_json
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
-from iso10002.principles import PACKS, Edition, OrganisationProfile
+from iso10002.principles import POLICY_PACKS, Edition, OrganisationProfile
 from iso10002.repositories import ComplaintRepository, Query, iter_complaints
 from iso10002.serialization import from_dict
 
@@ -62,7 +56,11 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
 
-POLICY_SETS: tuple[str, ...] = (*(e.value for e in Edition), "iso10002:2004", *PACKS)
+POLICY_SETS: tuple[str, ...] = (
+    *(e.value for e in Edition),
+    "iso10002:2004",
+    *POLICY_PACKS,
+)
 """The policy sets ``--policies`` accepts: the editions and the regulatory packs."""
 
 DEFAULT_OBJECTIVES: tuple[Objective, ...] = (

@@ -11,15 +11,12 @@ from typing import Any
 
 import click
 
-from iso10002.analysis import (
+from iso10002.analysis import KpiSpec, Period, collect_evidence, self_assess
+from iso10002.analysis.evidence import (
     EvidenceReport,
     EvidenceStatus,
     IntegrityEvidence,
-    KpiSpec,
-    Period,
     SelfAssessment,
-    collect_evidence,
-    self_assess,
 )
 from iso10002.cli._analysis import (
     as_of_option,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from iso10002._version import __version__
+from iso10002 import __version__
 from iso10002.cli._db import (
     BulkRepository,
     describe,

@@ -10,17 +10,18 @@ import attrs
 import click
 
 from iso10002.analysis import (
-    DayCalendar,
-    Direction,
     Granularity,
     KpiReport,
     KpiSpec,
-    ObjectiveResult,
     Period,
     build_management_review,
-    evaluate_objectives,
-    granularity_for,
     render_html,
+)
+from iso10002.analysis.kpis import DayCalendar, granularity_for
+from iso10002.analysis.review import (
+    Direction,
+    ObjectiveResult,
+    evaluate_objectives,
     review_to_json,
 )
 from iso10002.cli._analysis import (

@@ -13,14 +13,12 @@ from typing import Any, TypeVar
 
 import click
 
-from iso10002.analysis import (
+from iso10002.analysis import Period, asic_return, fca_return
+from iso10002.analysis.returns import (
     AsicLayout,
     FcaFigures,
     FcaReturn,
-    Period,
     SupersededReturnWarning,
-    asic_return,
-    fca_return,
 )
 from iso10002.calendars import BusinessCalendar
 from iso10002.cli._analysis import (
@@ -56,7 +54,7 @@ FCA_COLUMNS: tuple[tuple[str, str], ...] = (
     ("eight_week_met", "8-wk met"),
 )
 """``(FcaFigures field, short heading)`` of the FCA table, in order; the form's
-wording of each field is in :data:`iso10002.analysis.FCA_FIELDS`."""
+wording of each field is in :data:`iso10002.analysis.returns.FCA_FIELDS`."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 

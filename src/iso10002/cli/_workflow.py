@@ -10,7 +10,7 @@ from iso10002.cli._errors import EXIT_FAILURE, CliError
 from iso10002.cli._files import is_json
 from iso10002.cli._graphviz import IMAGE_FORMATS, render_image
 from iso10002.errors import InvalidWorkflowDefinition, Problem, ValidationError
-from iso10002.principles import PACKS, Edition, policies_for
+from iso10002.principles import POLICY_PACKS, Edition, policies_for
 from iso10002.workflow import (
     ConformanceGap,
     Workflow,
@@ -23,7 +23,7 @@ from iso10002.workflow import (
 
 __all__ = ["workflow"]
 
-_POLICY_SETS = (*(e.value for e in Edition), "iso10002:2004", *PACKS)
+_POLICY_SETS = (*(e.value for e in Edition), "iso10002:2004", *POLICY_PACKS)
 
 
 def _load(path: Path) -> WorkflowDefinition:

@@ -13,6 +13,7 @@ e-mail in.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.communications._complainant import (
     COMPLAINANT_ACTIONS,
     COMPLAINANT_ROLE,
@@ -77,7 +78,7 @@ from iso10002.communications._smtp import (
     SmtpSettings,
     smtp_message_id,
 )
-from iso10002.model._correspondence import (
+from iso10002.model import (
     CORRESPONDENCE_EVENTS,
     DELIVERY_EVENT,
     INBOUND_EVENT,
@@ -144,3 +145,5 @@ __all__ = [
     "send_progress_update",
     "smtp_message_id",
 ]
+
+publish(globals())

@@ -34,8 +34,8 @@ from iso10002.model import (
     Direction,
     MessageContent,
 )
-from iso10002.model._checks import LONG_TEXT
 from iso10002.repositories import Query
+from iso10002.validators import LONG_TEXT
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -8,17 +8,15 @@ import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model import (
-    Complaint,
-    DeliveryStatus,
-    MessageContent,
-    MessageFacts,
-)
-from iso10002.model._correspondence import (
     CORRESPONDENCE_EVENTS,
     CORRESPONDENCE_KEY,
     DELIVERY_EVENT,
     DELIVERY_KEY,
     NOTE_EVENT,
+    Complaint,
+    DeliveryStatus,
+    MessageContent,
+    MessageFacts,
 )
 from iso10002.serialization import from_dict
 

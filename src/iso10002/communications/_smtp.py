@@ -25,8 +25,7 @@ import attrs
 from iso10002.communications._log import correspondence_log, message_facts
 from iso10002.errors import ValidationError
 from iso10002.handler import Actor, ComplaintsHandler, Notification
-from iso10002.model import Channel, DeliveryStatus
-from iso10002.model._correspondence import PROGRESS_EVENT, SENT_EVENT
+from iso10002.model import PROGRESS_EVENT, SENT_EVENT, Channel, DeliveryStatus
 
 __all__ = ["REFERENCE_HEADER", "SmtpSender", "SmtpSettings", "smtp_message_id"]
 

@@ -25,6 +25,7 @@ See :doc:`/confidentiality` for what it protects and what it does not.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.crypto._cipher import TOKEN_PREFIX, PersonalDataCipher
 from iso10002.crypto._ciphertexts import (
     CiphertextStore,
@@ -48,3 +49,5 @@ __all__ = [
     "SQLiteKeyStore",
     "sealed_reference",
 ]
+
+publish(globals())

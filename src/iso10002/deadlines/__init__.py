@@ -10,6 +10,7 @@ transition (:func:`project_due_dates`).
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.deadlines._compute import (
     DEFAULT_PAUSED_STATES,
     EXTENDED_EVENT,
@@ -20,7 +21,7 @@ from iso10002.deadlines._compute import (
 )
 from iso10002.deadlines._docs import pack_table, packs_markdown
 from iso10002.deadlines._keep_informed import (
-    DEFAULT_KEEP_INFORMED,
+    DEFAULT_KEEP_INFORMED_INTERVAL,
     KEEP_INFORMED_STEP,
     keep_informed_status,
     last_contact,
@@ -58,7 +59,7 @@ from iso10002.deadlines._status import (
 
 __all__ = [
     "BUILTIN_PACKS",
-    "DEFAULT_KEEP_INFORMED",
+    "DEFAULT_KEEP_INFORMED_INTERVAL",
     "DEFAULT_PAUSED_STATES",
     "EXTENDED_EVENT",
     "KEEP_INFORMED_STEP",
@@ -92,3 +93,5 @@ __all__ = [
     "register_pack",
     "status_of_deadlines",
 ]
+
+publish(globals())

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from iso10002.calendars import BusinessCalendar
-from iso10002.calendars._base import aware_instant
+from iso10002.calendars import BusinessCalendar, aware_instant
 from iso10002.deadlines._counting import Start, due_after, paused_extra, start_of
 from iso10002.deadlines._rules import (
     Counting,

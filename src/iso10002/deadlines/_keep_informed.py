@@ -20,7 +20,7 @@ from iso10002.model import OUTGOING_EVENTS, Complaint
 from iso10002.vocabulary import Meaning, vocabulary_for
 
 __all__ = [
-    "DEFAULT_KEEP_INFORMED",
+    "DEFAULT_KEEP_INFORMED_INTERVAL",
     "KEEP_INFORMED_STEP",
     "keep_informed_status",
     "last_contact",
@@ -29,7 +29,7 @@ __all__ = [
 KEEP_INFORMED_STEP = "keep_informed"
 """The step name of the keep-informed status."""
 
-DEFAULT_KEEP_INFORMED = timedelta(days=28)
+DEFAULT_KEEP_INFORMED_INTERVAL = timedelta(days=28)
 """The longest silence when none is given (the organisation profile's default)."""
 
 _CONTACT_MEANINGS = (
@@ -44,7 +44,7 @@ _MARGIN = timedelta(days=2)
 
 def _interval(value: Any) -> timedelta:
     if value is None:
-        return DEFAULT_KEEP_INFORMED
+        return DEFAULT_KEEP_INFORMED_INTERVAL
     if not isinstance(value, timedelta) or value <= timedelta(0):
         raise ValidationError.single("interval", "must be a positive timedelta")
     return value

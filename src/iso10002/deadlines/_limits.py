@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from iso10002.calendars import BusinessCalendar
-from iso10002.calendars._base import aware_instant
+from iso10002.calendars import BusinessCalendar, aware_instant
 from iso10002.deadlines._counting import due_after, start_of
 from iso10002.deadlines._rules import Deadline
 from iso10002.errors import ValidationError

@@ -10,7 +10,7 @@ from iso10002.deadlines._registry import get_pack
 from iso10002.deadlines._rules import ClassificationMatch, Pack
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
-from iso10002.model._checks import instance_of, to_tuple, tuple_of
+from iso10002.validators import instance_of, to_tuple, tuple_of
 
 __all__ = ["REGIME_KEY", "PackRule", "PackSelection", "recorded_pack"]
 

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from iso10002.calendars import BusinessCalendar
-from iso10002.calendars._base import aware_instant
+from iso10002.calendars import BusinessCalendar, aware_instant
 from iso10002.deadlines._compute import compute_deadlines
 from iso10002.deadlines._rules import DeadlineKind, Pack
 from iso10002.errors import ValidationError

@@ -13,8 +13,10 @@ position kept in a :class:`CheckpointStore` next to the complaints
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.handler._access import (
     ALL_ACTIONS,
+    ALL_STEPS,
     DEFAULT_GRANTS,
     ERASE,
     EXPORT,
@@ -22,7 +24,6 @@ from iso10002.handler._access import (
     READ,
     READ_PERSONAL_DATA,
     RECEIVE,
-    STEPS,
     SWEEP_RETENTION,
     AccessPolicy,
     RoleBasedAccess,
@@ -43,6 +44,7 @@ from iso10002.handler._unit import HandlerStore, StepResult
 
 __all__ = [
     "ALL_ACTIONS",
+    "ALL_STEPS",
     "DEFAULT_GRANTS",
     "DEFAULT_MAX_RETRIES",
     "ERASE",
@@ -55,7 +57,6 @@ __all__ = [
     "RECORD_DELIVERY",
     "REDACTED",
     "RETENTION_PERIODS",
-    "STEPS",
     "SWEEP_RETENTION",
     "AccessPolicy",
     "Actor",
@@ -73,3 +74,5 @@ __all__ = [
     "redact",
     "retention_period",
 ]
+
+publish(globals())

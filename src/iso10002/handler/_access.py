@@ -14,6 +14,7 @@ from iso10002.model import Complaint
 
 __all__ = [
     "ALL_ACTIONS",
+    "ALL_STEPS",
     "DEFAULT_GRANTS",
     "ERASE",
     "EXPORT",
@@ -21,7 +22,6 @@ __all__ = [
     "READ",
     "READ_PERSONAL_DATA",
     "RECEIVE",
-    "STEPS",
     "SWEEP_RETENTION",
     "AccessPolicy",
     "RoleBasedAccess",
@@ -41,7 +41,7 @@ ERASE = "erase"
 """Action: erase a complaint's personal data."""
 SWEEP_RETENTION = "sweep_retention"
 """Action: anonymise complaints past retention (``complaint`` is ``None``)."""
-STEPS = "steps"
+ALL_STEPS = "steps"
 """Grant token: every workflow trigger (any action that is not one of the above)."""
 ALL_ACTIONS = "*"
 """Grant token: every action."""
@@ -61,9 +61,9 @@ _NAMED = frozenset(
 DEFAULT_GRANTS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "intake": frozenset({RECEIVE}),
-        "complaints-handler": frozenset({RECEIVE, READ, READ_PERSONAL_DATA, STEPS}),
+        "complaints-handler": frozenset({RECEIVE, READ, READ_PERSONAL_DATA, ALL_STEPS}),
         "complaints-manager": frozenset(
-            {RECEIVE, READ, READ_PERSONAL_DATA, STEPS, EXPORT, ERASE}
+            {RECEIVE, READ, READ_PERSONAL_DATA, ALL_STEPS, EXPORT, ERASE}
         ),
         "auditor": frozenset({READ, EXPORT}),
         "data-protection-officer": frozenset(
@@ -166,7 +166,7 @@ class RoleBasedAccess:
     """Allow an action when one of the actor's roles is granted it.
 
     Args:
-        grants: Role → actions; :data:`STEPS` grants every workflow trigger,
+        grants: Role → actions; :data:`ALL_STEPS` grants every workflow trigger,
             :data:`ALL_ACTIONS` everything. :data:`DEFAULT_GRANTS` by default.
         own_only: Roles whose grants cover only complaints assigned to the
             actor or to nobody (need to know, ISO 10002 4.10).
@@ -193,7 +193,7 @@ class RoleBasedAccess:
         base = action.split(":", 1)[0]
         if base != action and base in actions:
             return True
-        return STEPS in actions and base not in _NAMED
+        return ALL_STEPS in actions and base not in _NAMED
 
     def can(self, actor: Actor, action: str, complaint: Complaint | None) -> bool:
         """Tell whether one of ``actor``'s roles grants ``action`` on ``complaint``.

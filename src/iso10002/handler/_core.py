@@ -8,8 +8,7 @@ from typing import Any
 
 import attrs
 
-from iso10002.calendars import BusinessCalendar
-from iso10002.calendars._fallback import fallback_calendar
+from iso10002.calendars import BusinessCalendar, fallback_calendar
 from iso10002.clock import Clock, SystemClock
 from iso10002.deadlines import (
     REGIME_KEY,

@@ -23,6 +23,13 @@ from iso10002.handler._notify import publish
 from iso10002.handler._retention import ERASURE_EVENT
 from iso10002.handler._unit import StepResult
 from iso10002.model import (
+    CORRESPONDENCE_KEY,
+    DELIVERY_EVENT,
+    DELIVERY_KEY,
+    INBOUND_EVENT,
+    NOTE_EVENT,
+    PROGRESS_EVENT,
+    SENT_EVENT,
     Channel,
     Complaint,
     DeliveryStatus,
@@ -32,15 +39,6 @@ from iso10002.model import (
     MessageFacts,
     StepNote,
     check_reason_code,
-)
-from iso10002.model._correspondence import (
-    CORRESPONDENCE_KEY,
-    DELIVERY_EVENT,
-    DELIVERY_KEY,
-    INBOUND_EVENT,
-    NOTE_EVENT,
-    PROGRESS_EVENT,
-    SENT_EVENT,
 )
 from iso10002.serialization import to_dict
 

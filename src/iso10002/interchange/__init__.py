@@ -18,6 +18,7 @@ rest on what an import assumed. Built on the public API only: see
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.interchange._convert import (
     RowResult,
     complaint_id,
@@ -80,3 +81,5 @@ IMPORT_EVENTS: tuple[str, ...] = tuple(_EVENTS)
 
 .. versionadded:: 0.2.0
 """
+
+publish(globals())

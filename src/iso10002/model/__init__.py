@@ -9,14 +9,7 @@ from typing import Any
 
 import attrs
 
-from iso10002.model._checks import (
-    MAX_EVENT_DATA_CHARS,
-    MAX_HISTORY_DATA_CHARS,
-    MAX_JSON_DEPTH,
-    MAX_JSON_INTEGER,
-    PERSONAL,
-    is_personal,
-)
+from iso10002._publish import publish
 from iso10002.model._complaint import (
     IMPORTED,
     RECEIVED_EVENT,
@@ -24,8 +17,15 @@ from iso10002.model._complaint import (
     ComplaintForm,
 )
 from iso10002.model._correspondence import (
+    CORRESPONDENCE_EVENTS,
+    CORRESPONDENCE_KEY,
+    DELIVERY_EVENT,
+    DELIVERY_KEY,
+    INBOUND_EVENT,
+    NOTE_EVENT,
     OUTGOING_EVENTS,
     PROGRESS_EVENT,
+    SENT_EVENT,
     AttachmentFacts,
     DeliveryStatus,
     Direction,
@@ -43,8 +43,8 @@ from iso10002.model._enums import (
     Severity,
 )
 from iso10002.model._events import HistoryEvent
-from iso10002.model._evolve import evolve
 from iso10002.model._external import SYSTEM_PATTERN, ExternalId
+from iso10002.model._fields import PERSONAL, evolve, is_personal
 from iso10002.model._notes import REASON_CODE_PATTERN, StepNote, check_reason_code
 from iso10002.model._values import (
     SATISFACTION_SCALE,
@@ -61,21 +61,34 @@ from iso10002.model._values import (
     Subject,
     WorkflowRef,
 )
+from iso10002.validators import (
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_JSON_INTEGER,
+)
 
 __all__ = [
+    "CORRESPONDENCE_EVENTS",
+    "CORRESPONDENCE_KEY",
+    "DELIVERY_EVENT",
+    "DELIVERY_KEY",
     "EXTERNAL_SYSTEM_PATTERN",
     "IMPORTED",
+    "INBOUND_EVENT",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
     "MAX_JSON_DEPTH",
     "MAX_JSON_INTEGER",
     "MODEL_TYPES",
+    "NOTE_EVENT",
     "OUTGOING_EVENTS",
     "PERSONAL",
     "PROGRESS_EVENT",
     "REASON_CODE_PATTERN",
     "RECEIVED_EVENT",
     "SATISFACTION_SCALE",
+    "SENT_EVENT",
     "Attachment",
     "AttachmentFacts",
     "Channel",
@@ -152,3 +165,6 @@ def personal_fields(cls: type[Any]) -> tuple[str, ...]:
     .. versionadded:: 0.1.0
     """
     return tuple(a.name for a in attrs.fields(cls) if is_personal(a))
+
+
+publish(globals())

@@ -8,23 +8,11 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import (
-    LONG_TEXT,
-    PERSONAL,
-    aware,
-    instance_of,
-    json_chars,
-    non_negative,
-    optional,
-    text,
-    to_tuple,
-    to_utc,
-    tuple_of,
-)
 from iso10002.model._enums import Channel, Outcome
 from iso10002.model._events import HistoryEvent
 from iso10002.model._evolve import Check, plan_of
 from iso10002.model._external import ExternalId, check_external_ids
+from iso10002.model._fields import PERSONAL
 from iso10002.model._form import ComplaintForm
 from iso10002.model._history_data import (
     ALWAYS_WITHIN,
@@ -47,6 +35,18 @@ from iso10002.model._values import (
     SatisfactionFeedback,
     Subject,
     WorkflowRef,
+)
+from iso10002.validators import (
+    LONG_TEXT,
+    aware,
+    instance_of,
+    json_chars,
+    non_negative,
+    optional,
+    text,
+    to_tuple,
+    to_utc,
+    tuple_of,
 )
 from iso10002.vocabulary import RECEIVED_EVENT, StandardState
 

@@ -20,9 +20,11 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import (
+from iso10002.model._enums import Channel
+from iso10002.model._fields import PERSONAL
+from iso10002.model._values import Attachment
+from iso10002.validators import (
     LONG_TEXT,
-    PERSONAL,
     instance_of,
     non_negative,
     optional,
@@ -30,8 +32,6 @@ from iso10002.model._checks import (
     to_tuple,
     tuple_of,
 )
-from iso10002.model._enums import Channel
-from iso10002.model._values import Attachment
 
 __all__ = [
     "CORRESPONDENCE_EVENTS",

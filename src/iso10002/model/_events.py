@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import aware, check_json, optional, text, to_utc
+from iso10002.validators import aware, check_json, optional, text, to_utc
 
 __all__ = ["HistoryEvent"]
 

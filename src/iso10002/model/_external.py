@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import text, tuple_of
+from iso10002.validators import text, tuple_of
 
 __all__ = ["MAX_EXTERNAL_IDS", "SYSTEM_PATTERN", "ExternalId", "check_external_ids"]
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import attrs
 
-from iso10002.model._checks import (
+from iso10002.model._external import ExternalId, check_external_ids
+from iso10002.model._fields import PERSONAL
+from iso10002.model._values import Attachment, Complainant, Subject
+from iso10002.validators import (
     LONG_TEXT,
-    PERSONAL,
     instance_of,
     optional,
     text,
     to_tuple,
     tuple_of,
 )
-from iso10002.model._external import ExternalId, check_external_ids
-from iso10002.model._values import Attachment, Complainant, Subject
 
 __all__ = ["ComplaintForm"]
 

@@ -14,16 +14,16 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import (
+from iso10002.model._enums import Channel
+from iso10002.model._events import HistoryEvent
+from iso10002.model._external import ExternalId
+from iso10002.model._values import Subject, WorkflowRef
+from iso10002.validators import (
     MAX_EVENT_DATA_CHARS,
     MAX_HISTORY_DATA_CHARS,
     json_chars,
     tuple_of,
 )
-from iso10002.model._enums import Channel
-from iso10002.model._events import HistoryEvent
-from iso10002.model._external import ExternalId
-from iso10002.model._values import Subject, WorkflowRef
 
 __all__ = [
     "ALWAYS_WITHIN",

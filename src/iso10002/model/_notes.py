@@ -17,14 +17,9 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import (
-    LONG_TEXT,
-    PERSONAL,
-    instance_of,
-    optional,
-    text,
-)
 from iso10002.model._correspondence import MessageContent
+from iso10002.model._fields import PERSONAL
+from iso10002.validators import LONG_TEXT, instance_of, optional, text
 
 __all__ = ["REASON_CODE_PATTERN", "StepNote", "check_reason_code"]
 

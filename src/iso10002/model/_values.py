@@ -10,9 +10,17 @@ from typing import Any
 import attrs
 
 from iso10002.errors import ValidationError
-from iso10002.model._checks import (
+from iso10002.model._enums import (
+    ContactMethod,
+    LinkKind,
+    Outcome,
+    Priority,
+    RemedyKind,
+    Severity,
+)
+from iso10002.model._fields import PERSONAL
+from iso10002.validators import (
     LONG_TEXT,
-    PERSONAL,
     aware,
     instance_of,
     non_negative,
@@ -21,14 +29,6 @@ from iso10002.model._checks import (
     to_tuple,
     to_utc,
     tuple_of,
-)
-from iso10002.model._enums import (
-    ContactMethod,
-    LinkKind,
-    Outcome,
-    Priority,
-    RemedyKind,
-    Severity,
 )
 
 __all__ = [

@@ -10,6 +10,7 @@ edition or a regulatory pack, a workflow uses them as guards, and
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.principles._coverage import ORGANISATION_EVIDENCE, coverage_table
 from iso10002.principles._policy import (
     Finding,
@@ -26,7 +27,7 @@ from iso10002.principles._profile import (
     OrganisationProfile,
 )
 from iso10002.principles._sets import (
-    PACKS,
+    POLICY_PACKS,
     AuditReport,
     default_policies,
     evaluate_all,
@@ -37,7 +38,7 @@ __all__ = [
     "ANY_CATEGORY",
     "DEFAULT_KEEP_INFORMED_INTERVAL",
     "ORGANISATION_EVIDENCE",
-    "PACKS",
+    "POLICY_PACKS",
     "AuditReport",
     "Edition",
     "Finding",
@@ -53,3 +54,5 @@ __all__ = [
     "has_blocking",
     "policies_for",
 ]
+
+publish(globals())

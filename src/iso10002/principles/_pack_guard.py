@@ -19,10 +19,11 @@ __all__ = ["PackEscalationWording"]
 @cache
 def _rules() -> Mapping[str, Policy]:
     """Each pack's wording rule, by pack name (built once, on first use)."""
-    from iso10002.principles._sets import PACKS, policies_for  # noqa: PLC0415
+    from iso10002.principles._sets import POLICY_PACKS, policies_for  # noqa: PLC0415
 
     return {
-        pack: policies_for(pack)[f"{pack}.escalation-route-wording"] for pack in PACKS
+        pack: policies_for(pack)[f"{pack}.escalation-route-wording"]
+        for pack in POLICY_PACKS
     }
 
 

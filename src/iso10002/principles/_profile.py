@@ -9,15 +9,13 @@ from typing import Any
 
 import attrs
 
-from iso10002.deadlines import DEFAULT_KEEP_INFORMED
+from iso10002.deadlines import DEFAULT_KEEP_INFORMED_INTERVAL
 from iso10002.errors import ValidationError
 from iso10002.model import Channel
-from iso10002.model._checks import optional, text
+from iso10002.validators import optional, text
 
 __all__ = ["ANY_CATEGORY", "DEFAULT_KEEP_INFORMED_INTERVAL", "OrganisationProfile"]
 
-DEFAULT_KEEP_INFORMED_INTERVAL = DEFAULT_KEEP_INFORMED
-"""How often an open complaint's complainant hears from the organisation by default."""
 
 ANY_CATEGORY = "*"
 """A competence that covers every complaint category."""

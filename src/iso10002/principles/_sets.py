@@ -45,7 +45,13 @@ from iso10002.principles.responsiveness import AcknowledgedOnTime, KeptInformed
 from iso10002.principles.timeliness import DeadlinesMet
 from iso10002.principles.transparency import ComplaintsPolicyPublished
 
-__all__ = ["PACKS", "AuditReport", "default_policies", "evaluate_all", "policies_for"]
+__all__ = [
+    "POLICY_PACKS",
+    "AuditReport",
+    "default_policies",
+    "evaluate_all",
+    "policies_for",
+]
 
 _DEFAULT_TYPES: tuple[type[BasePolicy], ...] = (
     AccountableManagerNamed,
@@ -139,7 +145,7 @@ def _pack_policies(pack: str) -> tuple[Policy, ...]:
     )
 
 
-PACKS = (
+POLICY_PACKS = (
     "au.asic.rg271",
     "ca.bank",
     "eu.psd2",
@@ -187,13 +193,13 @@ def policies_for(edition_or_pack: Edition | str | Any) -> PolicyRegistry:
     .. versionadded:: 0.1.0
     """
     name = _name_of(edition_or_pack)
-    if name in PACKS:
+    if name in POLICY_PACKS:
         base = policies_for(Edition.ISO_10002_2018)
         return base.with_policies(*_pack_policies(name))
     try:
         edition = Edition(name)
     except ValueError:
-        known = ", ".join([*(e.value for e in Edition), "iso10002:2004", *PACKS])
+        known = ", ".join([*(e.value for e in Edition), "iso10002:2004", *POLICY_PACKS])
         raise ValidationError.single(
             "edition_or_pack", f"unknown edition or pack {name!r}; known: {known}"
         ) from None
@@ -346,6 +352,6 @@ def evaluate_all(
 
 
 _DEFAULT = policies_for(Edition.ISO_10002_2018).with_policies(
-    *(p for pack in PACKS for p in _pack_policies(pack)),
+    *(p for pack in POLICY_PACKS for p in _pack_policies(pack)),
     PackEscalationWording(),
 )

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from iso10002._publish import publish
 from iso10002.calendars import BusinessCalendar, WeekdayCalendar
 from iso10002.deadlines import get_pack, limit_end
 from iso10002.errors import ValidationError
@@ -273,3 +274,6 @@ class HoldingResponseContent(BasePolicy):
                     )
                 )
         return found
+
+
+publish(globals())

@@ -9,6 +9,7 @@ modules: :mod:`iso10002.repositories.sqlite` (stdlib, the embedded default) and
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.repositories._protocol import (
     DEFAULT_LEASE,
     DEFAULT_PAGE_SIZE,
@@ -41,3 +42,5 @@ __all__ = [
     "StoredEvent",
     "iter_complaints",
 ]
+
+publish(globals())

@@ -20,7 +20,7 @@ import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, HistoryEvent, is_personal
-from iso10002.model._checks import aware, text, to_utc
+from iso10002.validators import aware, text, to_utc
 
 __all__ = ["ERASED", "ERASURE_EVENT", "erase", "is_erased"]
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from iso10002.analysis import subcategory_key
 from iso10002.analysis._facts import NO_CLASS
+from iso10002.analysis.kpis import subcategory_key
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._query import to_micros

@@ -16,10 +16,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from iso10002.analysis import subcategory_key
 from iso10002.analysis._calendar import DayCalendar
 from iso10002.analysis._kpis import KpiSpec
 from iso10002.analysis._results import KpiReport
+from iso10002.analysis.kpis import subcategory_key
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_facts import (

@@ -6,9 +6,10 @@ A repository owns a pool opened for a DSN, or borrows a pool or a connection.
 from __future__ import annotations
 
 import os
+import select
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -18,7 +19,62 @@ from psycopg_pool import ConnectionPool
 from iso10002.errors import RepositoryError, ValidationError
 from iso10002.repositories._postgres_errors import translated
 
-__all__ = ["Connector"]
+__all__ = ["Connector", "one_round_trip"]
+
+
+@contextmanager
+def one_round_trip(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Send the block's statements as one transaction in one round trip.
+
+    On a connection of the pool (autocommit, idle) the statements are
+    pipelined between a ``BEGIN`` and a ``COMMIT`` and the server answers
+    them all at once: the block must not read a result. When the server
+    refuses one of them, it skips the rest and the ``COMMIT``, and the failed
+    transaction is rolled back before the error is raised; when the block
+    raises, a ``ROLLBACK`` is sent instead. Inside a host's transaction the
+    block runs in a savepoint, pipelined too.
+    """
+    if not conn.autocommit or not _idle(conn):
+        with conn.transaction(), conn.pipeline():
+            yield
+        return
+    cur = conn.cursor()
+    try:
+        with conn.pipeline():
+            cur.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                # Skipped by the server when it already refused a statement
+                # (the pipeline is aborted then, and psycopg says so).
+                with suppress(psycopg.Error):
+                    cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+    finally:
+        cur.close()
+        if conn.pgconn.status == pq.ConnStatus.OK and not _idle(conn):
+            conn.rollback()
+
+
+def _check(conn: psycopg.Connection[Any]) -> None:
+    """Check a connection the pool is about to lend, without a round trip if idle.
+
+    A session the server ended (restart, idle timeout, ``pg_terminate_backend``)
+    leaves something to read on the socket, its last message or the end of
+    the stream, where an idle session has nothing: only then is the
+    connection checked with a query, which fails, and the pool replaces it.
+
+    Raises:
+        psycopg.OperationalError: if the connection is closed or broken.
+    """
+    if conn.closed or select.select([conn.fileno()], [], [], 0)[0]:
+        ConnectionPool.check_connection(conn)
+
+
+def _idle(conn: psycopg.Connection[Any]) -> bool:
+    """Tell whether ``conn`` is outside any transaction."""
+    return conn.info.transaction_status == pq.TransactionStatus.IDLE
 
 
 class Connector:
@@ -76,7 +132,7 @@ class Connector:
             name="iso10002",
             # A connection the server dropped (restart, idle timeout,
             # pg_terminate_backend) is replaced when lent, not failed on use.
-            check=ConnectionPool.check_connection,
+            check=_check,
         )
         with translated("connect"):
             try:
@@ -130,6 +186,22 @@ class Connector:
             conn.cursor() as cur,
         ):
             yield cur
+
+    @contextmanager
+    def lend(
+        self,
+        action: str,
+        complaint_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> Iterator[psycopg.Connection[Any]]:
+        """Lend a connection, translating errors (see :func:`one_round_trip`)."""
+        with (
+            translated(
+                action, complaint_id=complaint_id, expected_version=expected_version
+            ),
+            self.connection() as conn,
+        ):
+            yield conn
 
     @contextmanager
     def read(

@@ -20,29 +20,36 @@ from psycopg import sql
 
 from iso10002.model import Complaint
 
-__all__ = ["MIN_EVENTS", "Known", "KnownComplaints", "known_columns"]
+__all__ = ["MIN_EVENTS", "Head", "Heads", "Known", "KnownComplaints", "known_columns"]
 
 MIN_EVENTS = 64
 # Shorter histories read in about a millisecond: not worth remembering.
 SIZE = 32
 
 
-def known_columns(schema: sql.Identifier) -> sql.Composed:
+def known_columns(schema: sql.Identifier) -> bytes:
     """Return the SELECT of one complaint for a read that may know it.
 
-    The columns are :func:`decode_row`'s, then the version, the chain head and
+    The columns are :func:`decode_row`'s, then the version, the chain head,
     whether both equal the ``version`` and ``link`` parameters (in which case
-    the history column is NULL: the server does not aggregate it).
+    the history column is NULL: the server does not aggregate it), the salt
+    and the search digest (a :class:`Head`). Returned as bytes, composed
+    once (psycopg would compose it again on every read).
     """
-    return sql.SQL(
-        "SELECT c.id, c.document::text, c.document_escaped,"
-        " CASE WHEN c.version = %(version)s AND c.last_link = %(link)s THEN NULL"
-        " ELSE (SELECT json_agg(e.event ORDER BY e.sequence) FROM {s}.events e"
-        "  WHERE e.complaint_id = c.id AND e.sequence <= c.version)::text END,"
-        " c.version, c.last_link,"
-        " c.version = %(version)s AND c.last_link = %(link)s"
-        " FROM {s}.complaints c WHERE c.id = %(id)s"
-    ).format(s=schema)
+    return (
+        sql.SQL(
+            "SELECT c.id, c.document::text, c.document_escaped,"
+            " CASE WHEN c.version = %(version)s AND c.last_link = %(link)s THEN NULL"
+            " ELSE (SELECT json_agg(e.event ORDER BY e.sequence) FROM {s}.events e"
+            "  WHERE e.complaint_id = c.id AND e.sequence <= c.version)::text END,"
+            " c.version, c.last_link,"
+            " c.version = %(version)s AND c.last_link = %(link)s, c.salt,"
+            " (SELECT d.digest FROM {s}.search_digests d WHERE d.complaint_id = c.id)"
+            " FROM {s}.complaints c WHERE c.id = %(id)s"
+        )
+        .format(s=schema)
+        .as_bytes()
+    )
 
 
 @attrs.frozen
@@ -114,3 +121,49 @@ class KnownComplaints:
             self.remember(Known(complaint.version, link, document, escaped, complaint))
         else:
             self.forget(complaint.id)
+
+
+@attrs.frozen
+class Head:
+    """The stored state the next version of a complaint is chained to.
+
+    A save that knows it sends its statements at once (see
+    :meth:`~iso10002.repositories._postgres_write.Statements.save`): the
+    ``UPDATE`` checks that the row still holds it.
+    """
+
+    version: int
+    link: str
+    salt: bytes
+    digest: str | None
+
+
+class Heads:
+    """The heads of the complaints last read or written (bounded, thread-safe).
+
+    Only an optimisation: a head that is no longer stored costs a re-read.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        """Remember up to ``size`` heads, dropping the least recently stored."""
+        self._size = size
+        self._entries: dict[str, Head] = {}
+        self._lock = threading.Lock()
+
+    def get(self, complaint_id: str) -> Head | None:
+        """Return the remembered head of ``complaint_id``."""
+        with self._lock:
+            return self._entries.get(complaint_id)
+
+    def remember(self, complaint_id: str, head: Head) -> None:
+        """Remember ``head`` as read or written for ``complaint_id``."""
+        with self._lock:
+            self._entries.pop(complaint_id, None)
+            self._entries[complaint_id] = head
+            while len(self._entries) > self._size:
+                del self._entries[next(iter(self._entries))]
+
+    def forget(self, complaint_id: str) -> None:
+        """Drop the head of ``complaint_id`` (erasure changes its salt)."""
+        with self._lock:
+            self._entries.pop(complaint_id, None)

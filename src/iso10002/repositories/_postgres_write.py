@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
@@ -23,9 +24,12 @@ from iso10002.repositories._integrity import (
 )
 from iso10002.repositories._postgres_analytics import FactWriter
 from iso10002.repositories._postgres_codec import encode_document
+from iso10002.repositories._postgres_connect import one_round_trip
+from iso10002.repositories._postgres_known import Head
 from iso10002.repositories._postgres_schema import FEED_LOCK_CLASS, lock_key
 from iso10002.repositories._postgres_search import SearchIndex
 from iso10002.repositories._query import index_values
+from iso10002.repositories._search import search_digest
 from iso10002.repositories.keys import RecordKey
 
 __all__ = [
@@ -125,50 +129,96 @@ class Statements:
     """The SQL of the write path, composed once for one schema."""
 
     def __init__(self, schema: str, chain_key: RecordKey | None = None) -> None:
-        """Compose every statement for ``schema``; key new links with ``chain_key``."""
+        """Compose every statement for ``schema``; key new links with ``chain_key``.
+
+        The statements of each write are kept as bytes: psycopg would compose
+        them again on every execution.
+        """
         self.chain_key = chain_key
         s = sql.Identifier(schema)
         self.facts = FactWriter(schema)
         self.search = SearchIndex(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
-        self.lock_feed = sql.SQL("SELECT pg_advisory_xact_lock(%s, %s)")
-        self.insert = sql.SQL(
-            "INSERT INTO {}.complaints (" + _COMPLAINT_COLUMNS + ") VALUES"
-            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
-            " ON CONFLICT DO NOTHING RETURNING id"
-        ).format(s)
-        self.insert_keyed = sql.SQL(
-            "INSERT INTO {}.complaints ("
-            + _COMPLAINT_COLUMNS
-            + ", idempotency_digest) VALUES"
-            "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
-            " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
-        ).format(s)
-        self.clear_digest = sql.SQL(
-            "UPDATE {}.complaints SET idempotency_digest = NULL"
-            " WHERE id = %s AND idempotency_digest IS NOT NULL"
-        ).format(s)
-        self.duplicate = sql.SQL(
-            "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
-            " WHERE id = %s OR idempotency_key = %s"
-            " ORDER BY id = %s DESC LIMIT 1"
-        ).format(s)
-        self.current = sql.SQL(
-            "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s"
-        ).format(self.search.digest_of_row, s)
-        self.update_sql = sql.SQL(
-            "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
-            " status = %s, received_at = %s, channel = %s, assignee = %s,"
-            " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
-            " document = %s::jsonb, document_escaped = %s,"
-            " updated_at = now()"
-            " WHERE id = %s AND version = %s AND last_link = %s"
-            " RETURNING document::text, document_escaped"
-        ).format(s)
-        self.insert_events = sql.SQL(
-            "INSERT INTO {}.events (complaint_id, sequence, event, commitment, link)"
-            " VALUES (%s, %s, %s::json, %s, %s)"
-        ).format(s)
+        self.lock_feed = b"SELECT pg_advisory_xact_lock(%s, %s)"
+        self.insert = (
+            sql.SQL(
+                "INSERT INTO {}.complaints (" + _COMPLAINT_COLUMNS + ") VALUES"
+                " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
+                " ON CONFLICT DO NOTHING RETURNING id"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.insert_keyed = (
+            sql.SQL(
+                "INSERT INTO {}.complaints ("
+                + _COMPLAINT_COLUMNS
+                + ", idempotency_digest) VALUES"
+                "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+                " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.clear_digest = (
+            sql.SQL(
+                "UPDATE {}.complaints SET idempotency_digest = NULL"
+                " WHERE id = %s AND idempotency_digest IS NOT NULL"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.duplicate = (
+            sql.SQL(
+                "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
+                " WHERE id = %s OR idempotency_key = %s"
+                " ORDER BY id = %s DESC LIMIT 1"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.current = (
+            sql.SQL(
+                "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s"
+            )
+            .format(self.search.digest_of_row, s)
+            .as_bytes()
+        )
+        self.update_sql = (
+            sql.SQL(
+                "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
+                " status = %s, received_at = %s, channel = %s, assignee = %s,"
+                " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
+                " document = %s::jsonb, document_escaped = %s,"
+                " updated_at = now()"
+                " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
+                " RETURNING document::text, document_escaped"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        # A batch appends its events only to the row it inserted or updated:
+        # when that statement found nothing to write, the NULL id stops it.
+        self.insert_events_checked = (
+            sql.SQL(
+                "INSERT INTO {0}.events"
+                " (complaint_id, sequence, event, commitment, link)"
+                " VALUES ((SELECT id FROM {0}.complaints"
+                " WHERE id = %s AND version = %s AND last_link = %s),"
+                " %s, %s::json, %s, %s)"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.insert_events = (
+            sql.SQL(
+                "INSERT INTO {}.events"
+                " (complaint_id, sequence, event, commitment, link)"
+                " VALUES (%s, %s, %s::json, %s, %s)"
+            )
+            .format(s)
+            .as_bytes()
+        )
         self.copy_complaints = sql.SQL(
             "COPY {}.complaints (" + _COMPLAINT_COLUMNS + ") FROM STDIN"
         ).format(s)
@@ -189,69 +239,177 @@ class Statements:
 
     def add(
         self,
-        cur: psycopg.Cursor[Any],
+        conn: psycopg.Connection[Any],
         complaint: Complaint,
         idempotency_key: str | None,
         payload_digest: str | None = None,
-    ) -> None:
-        """Insert a new complaint and its whole history.
+    ) -> Head:
+        """Insert a new complaint and its whole history, as one batch.
+
+        Returns:
+            The head a save of its next version chains to.
 
         Raises:
             DuplicateError: if its id or idempotency key is already stored
                 (for the key, with the payload digest stored with it).
         """
-        row, events = _new_rows(complaint, new_salt(), idempotency_key, self.chain_key)
-        if payload_digest is None:
-            cur.execute(self.insert, row)
-        else:
-            cur.execute(self.insert_keyed, (*row, payload_digest))
-        if cur.fetchone() is None:
-            cur.execute(
-                self.duplicate,
-                (complaint.id, complaint.id, idempotency_key, complaint.id),
-            )
+        salt = new_salt()
+        row, events = _new_rows(complaint, salt, idempotency_key, self.chain_key)
+        link = events[-1][4]
+        with conn.cursor() as insert, conn.cursor() as rest:
+            try:
+                with one_round_trip(conn):
+                    if payload_digest is None:
+                        insert.execute(self.insert, row)
+                    else:
+                        insert.execute(self.insert_keyed, (*row, payload_digest))
+                    self._append(rest, complaint, link, events)
+                    self.facts.write(rest, (complaint,))
+                    self.search.write(rest, (complaint,))
+            except psycopg.Error:
+                if not _missed(insert):
+                    raise
+            if _missed(insert):
+                self._duplicate(conn, complaint.id, idempotency_key)
+        return Head(complaint.version, link, salt, search_digest(complaint))
+
+    def _duplicate(
+        self, conn: psycopg.Connection[Any], complaint_id: str, key: str | None
+    ) -> None:
+        """Raise the DuplicateError of an insert that found its id or key taken."""
+        with conn.cursor() as cur:
+            cur.execute(self.duplicate, (complaint_id, complaint_id, key, complaint_id))
             found = cur.fetchone()
-            existing, same_id, digest = found or (complaint.id, True, None)
-            raise DuplicateError(
-                existing,
-                idempotency_key=None if same_id else idempotency_key,
-                payload_digest=None if same_id else digest,
-            )
-        self.append_events(cur, events)
-        self.facts.write(cur, (complaint,))
-        self.search.write(cur, (complaint,))
+        existing, same_id, digest = found or (complaint_id, True, None)
+        raise DuplicateError(
+            existing,
+            idempotency_key=None if same_id else key,
+            payload_digest=None if same_id else digest,
+        )
+
+    def _append(
+        self,
+        cur: psycopg.Cursor[Any],
+        complaint: Complaint,
+        link: str,
+        events: list[tuple[Any, ...]],
+    ) -> None:
+        """Send the feed lock and the new events of a batch (see the adapter)."""
+        cur.execute(self.lock_feed, self.lock_args)
+        cur.executemany(
+            self.insert_events_checked,
+            [(complaint.id, complaint.version, link, *event[1:]) for event in events],
+        )
 
     def save(
-        self, cur: psycopg.Cursor[Any], complaint: Complaint, expected_version: int
-    ) -> tuple[str, str, Any, bool]:
+        self,
+        conn: psycopg.Connection[Any],
+        complaint: Complaint,
+        expected_version: int,
+        head: Head | None,
+    ) -> tuple[tuple[str, str, Any, bool], Head]:
         """Store the next version of a stored complaint (``save``).
 
+        With the ``head`` it was read at, every statement goes to the server
+        at once and comes back in one round trip: the ``UPDATE`` checks the
+        version, chain head and salt, and the events are appended only to
+        the row it updated. When the row no longer holds that head (or none
+        is known), the head is read in the transaction and the statements
+        follow in a second round trip, as a batch again.
+
         Returns:
-            As :meth:`update`.
+            As :meth:`update`, and the new head.
 
         Raises:
             NotFoundError: if the complaint was never added.
             ConflictError: if the stored version is not ``expected_version``.
         """
-        cur.execute(self.current, (complaint.id,))
-        row = cur.fetchone()
+        if head is not None and head.version == expected_version:
+            done = self._attempt(conn, one_round_trip(conn), complaint, head)
+            if done is not None:
+                return done
+        with conn.transaction():
+            head = self._head(conn, complaint.id, expected_version)
+            done = self._attempt(conn, conn.pipeline(), complaint, head)
+            if done is None:
+                raise ConflictError(complaint.id, expected_version=expected_version)
+        return done
+
+    def _attempt(
+        self,
+        conn: psycopg.Connection[Any],
+        batch: AbstractContextManager[Any],
+        complaint: Complaint,
+        head: Head,
+    ) -> tuple[tuple[str, str, Any, bool], Head] | None:
+        """Store ``complaint`` over ``head`` in ``batch``; ``None`` if it is stale."""
+        with conn.cursor() as update, conn.cursor() as rest:
+            try:
+                with batch:
+                    new = self._send(update, rest, complaint, head)
+            except psycopg.Error:
+                if _missed(update):
+                    return None
+                raise
+            if _missed(update):
+                return None
+            return _written(update, head, new), new
+
+    def _send(
+        self,
+        update: psycopg.Cursor[Any],
+        rest: psycopg.Cursor[Any],
+        complaint: Complaint,
+        head: Head,
+    ) -> Head:
+        """Send the statements that store ``complaint`` over ``head`` (a batch).
+
+        Returns:
+            The head once they are stored.
+        """
+        events = chain_rows(
+            complaint,
+            after_version=head.version,
+            previous_link=head.link,
+            salt=head.salt,
+            row_id=complaint.id,
+            key=self.chain_key,
+        )
+        link = events[-1][4]
+        row = complaint_row(
+            complaint, idempotency_key=None, salt=head.salt, last_link=link
+        )
+        update.execute(
+            self.update_sql,
+            (row[1], *row[3:], complaint.id, head.version, head.link, head.salt),
+        )
+        self._append(rest, complaint, link, events)
+        self.facts.write(rest, (complaint,), replace=True)
+        self.search.reindex(rest, complaint, head.digest)
+        return Head(complaint.version, link, head.salt, search_digest(complaint))
+
+    def _head(
+        self, conn: psycopg.Connection[Any], complaint_id: str, expected_version: int
+    ) -> Head:
+        """Read the stored head of a complaint about to be saved.
+
+        Raises:
+            NotFoundError: if the complaint was never added.
+            ConflictError: if the stored version is not ``expected_version``.
+        """
+        with conn.cursor() as cur:
+            cur.execute(self.current, (complaint_id,))
+            row = cur.fetchone()
         if row is None:
-            raise NotFoundError(complaint.id)
+            raise NotFoundError(complaint_id)
         version, last_link, salt, digest = row
         if version != expected_version:
             raise ConflictError(
-                complaint.id,
+                complaint_id,
                 expected_version=expected_version,
                 actual_version=version,
             )
-        return self.update(
-            cur,
-            complaint,
-            expected_version=expected_version,
-            previous_link=last_link,
-            salt=bytes(salt),
-            stored_digest=digest,
-        )
+        return Head(version, last_link, bytes(salt), digest)
 
     def update(  # noqa: PLR0913 - the stored state a version is chained to
         self,
@@ -288,7 +446,7 @@ class Statements:
         # Same columns as the INSERT minus id and idempotency key, then the WHERE.
         cur.execute(
             self.update_sql,
-            (row[1], *row[3:], complaint.id, expected_version, previous_link),
+            (row[1], *row[3:], complaint.id, expected_version, previous_link, salt),
         )
         if cur.rowcount != 1:
             raise ConflictError(complaint.id, expected_version=expected_version)
@@ -334,3 +492,17 @@ class Statements:
         self.facts.copy(cur, complaints)
         self.search.copy(cur, complaints)
         return len(rows)
+
+
+def _missed(update: psycopg.Cursor[Any]) -> bool:
+    """Tell whether a save's ``UPDATE`` came back without a row (a stale head)."""
+    return update.pgresult is not None and update.rowcount == 0
+
+
+def _written(
+    update: psycopg.Cursor[Any], head: Head, new: Head
+) -> tuple[str, str, Any, bool]:
+    """Return the chain heads before and after a save, and the stored document."""
+    stored = update.fetchone()
+    document, escaped = stored if stored is not None else (None, False)
+    return head.link, new.link, document, bool(escaped)

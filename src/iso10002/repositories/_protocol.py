@@ -50,7 +50,7 @@ import attrs
 
 from iso10002.errors import RepositoryError, ValidationError
 from iso10002.model import Channel, Complaint, ExternalId, HistoryEvent
-from iso10002.model._checks import aware, instance_of, optional, text, to_utc
+from iso10002.validators import aware, instance_of, optional, text, to_utc
 
 if TYPE_CHECKING:  # the anchors module builds on this one
     from iso10002.repositories.anchors import Anchor

@@ -28,8 +28,8 @@ import attrs
 
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
-from iso10002.model._checks import optional
-from iso10002.model._checks import text as checked_text
+from iso10002.validators import optional
+from iso10002.validators import text as checked_text
 
 __all__ = [
     "MAX_SEARCH_RESULTS",

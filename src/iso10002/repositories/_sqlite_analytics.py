@@ -13,10 +13,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from iso10002.analysis import subcategory_key
 from iso10002.analysis._calendar import DayCalendar
 from iso10002.analysis._kpis import KpiSpec
 from iso10002.analysis._results import KpiReport
+from iso10002.analysis.kpis import subcategory_key
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_facts import (

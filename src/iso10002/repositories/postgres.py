@@ -35,6 +35,8 @@ from iso10002.repositories._postgres_codec import (
 from iso10002.repositories._postgres_connect import Connector
 from iso10002.repositories._postgres_errors import translated
 from iso10002.repositories._postgres_known import (
+    Head,
+    Heads,
     Known,
     KnownComplaints,
     known_columns,
@@ -169,6 +171,7 @@ class PostgresComplaintRepository:
         self._s = s
         self._select_known = known_columns(s)
         self._known = KnownComplaints()
+        self._heads = Heads()
         self._select_for_erasure = sql.SQL(
             "SELECT {}, c.last_link, c.salt FROM {}.complaints c"
             " WHERE c.id = %s FOR UPDATE OF c"
@@ -199,8 +202,9 @@ class PostgresComplaintRepository:
         check_complaint(complaint)
         check_idempotency_key(idempotency_key)
         digest = check_payload_digest(payload_digest)
-        with self._db.write("add", complaint.id) as cur:
-            self._sql.add(cur, complaint, idempotency_key, digest)
+        with self._db.lend("add", complaint.id) as conn:
+            head = self._sql.add(conn, complaint, idempotency_key, digest)
+        self._heads.remember(complaint.id, head)
         return complaint
 
     def get(self, complaint_id: str) -> Complaint:
@@ -224,6 +228,9 @@ class PostgresComplaintRepository:
             row = cur.fetchone()
             if row is None:
                 raise NotFoundError(complaint_id)
+            self._heads.remember(
+                complaint_id, Head(row[4], row[5], bytes(row[7]), row[8])
+            )
             if row[6]:
                 if known is not None and (row[1], row[2]) == (
                     known.document,
@@ -254,11 +261,15 @@ class PostgresComplaintRepository:
         check_complaint(complaint)
         check_expected_version(complaint, expected_version)
         try:
-            with self._db.write("save", complaint.id, expected_version) as cur:
-                written = self._sql.save(cur, complaint, expected_version)
+            with self._db.lend("save", complaint.id, expected_version) as conn:
+                written, head = self._sql.save(
+                    conn, complaint, expected_version, self._heads.get(complaint.id)
+                )
         except BaseException:
             self._known.forget(complaint.id)
+            self._heads.forget(complaint.id)
             raise
+        self._heads.remember(complaint.id, head)
         self._known.saved(complaint, expected_version, written)
         return complaint
 
@@ -347,8 +358,10 @@ class PostgresComplaintRepository:
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
         complaint_id = check_complaint_id(complaint_id)
-        # The erased values are not kept in memory either.
+        # The erased values (and the salt they were committed with) are not
+        # kept in memory either.
         self._known.forget(complaint_id)
+        self._heads.forget(complaint_id)
         with self._db.write("erase_personal_data", complaint_id) as cur:
             cur.execute(self._select_for_erasure, (complaint_id,))
             row = cur.fetchone()
@@ -368,6 +381,7 @@ class PostgresComplaintRepository:
                 new_salt=new_salt(),
             )
         self._known.forget(complaint_id)
+        self._heads.forget(complaint_id)
         return erased
 
     def verify_integrity(

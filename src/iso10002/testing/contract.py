@@ -37,6 +37,7 @@ tests needing an undeclared one skip with the reason.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.testing._contract_concurrency import (
     ClaimContract,
     ConcurrencyContract,
@@ -98,3 +99,6 @@ class RepositoryContract(
 
     .. versionadded:: 0.1.0
     """
+
+
+publish(globals())

@@ -24,6 +24,7 @@ constructors (the engine skips re-checking values it computed itself).
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import cache
@@ -49,9 +50,14 @@ from iso10002.testing.strategies import (
     utc_datetimes,
 )
 from iso10002.vocabulary import Meaning, standard_event
-from iso10002.workflow import REOPEN_WINDOW, State, Step, Workflow, WorkflowDefinition
-from iso10002.workflow._data import missing_requirements
-from iso10002.workflow._validation import field_type
+from iso10002.workflow import (
+    REOPEN_WINDOW_POLICY_ID,
+    State,
+    Step,
+    Workflow,
+    WorkflowDefinition,
+    missing_requirements,
+)
 
 __all__ = [
     "SETTABLE_FIELDS",
@@ -90,6 +96,15 @@ _BOGUS_TRIGGER = "not_a_trigger"
 
 
 @cache
+@cache
+def _field_types() -> dict[str, Any]:
+    return typing.get_type_hints(Complaint)
+
+
+def _field_type(name: str) -> Any:
+    return _field_types()[name]
+
+
 def field_values(name: str) -> st.SearchStrategy[Any]:
     """Generate values for the complaint field ``name``, as a step's data would set it.
 
@@ -102,7 +117,7 @@ def field_values(name: str) -> st.SearchStrategy[Any]:
     .. versionadded:: 0.1.0
     """
     factory = _FIELD_STRATEGIES.get(name)
-    return factory() if factory is not None else st.from_type(field_type(name))
+    return factory() if factory is not None else st.from_type(_field_type(name))
 
 
 def _step_data(step: Step | None) -> st.SearchStrategy[dict[str, Any]]:
@@ -395,7 +410,7 @@ def _definitions(draw: st.DrawFn, max_states: int) -> WorkflowDefinition:
                 sources=tuple(ended),
                 destination=pick(opened),
                 event=standard_event(Meaning.REOPENED),
-                guards=(REOPEN_WINDOW,),
+                guards=(REOPEN_WINDOW_POLICY_ID,),
                 reopens=True,
             )
         )

@@ -11,6 +11,7 @@ their own framework. ``iso10002 serve`` runs it.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.web._access import COMPLAINANT_STEPS, complainant_access
 from iso10002.web._app import create_app
 from iso10002.web._security import CSP, Authenticate, PasswordUsers, hash_password
@@ -24,3 +25,5 @@ __all__ = [
     "create_app",
     "hash_password",
 ]
+
+publish(globals())

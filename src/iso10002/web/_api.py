@@ -235,7 +235,7 @@ def api_routes(desk: Desk) -> list[Route]:  # noqa: C901, PLR0915 - a closure pe
     async def review(_request: Request, actor: Actor) -> Response:
         if not may_export(desk, actor):
             raise AccessDenied(actor.name, EXPORT)
-        from iso10002.analysis import review_to_dict  # noqa: PLC0415
+        from iso10002.analysis.review import review_to_dict  # noqa: PLC0415
 
         pack = await desk.call(build_review, desk, actor)
         return JSONResponse(review_to_dict(pack), headers={"Cache-Control": "no-store"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from iso10002._version import __version__
+from iso10002 import __version__
 from iso10002.model import ComplaintForm
 from iso10002.web._problems import PROBLEM_TYPES
 from iso10002.web._schema import component_schemas, field_type, schema_for

@@ -15,6 +15,7 @@ definition once and fires steps on frozen complaints, returning new versions.
 
 from __future__ import annotations
 
+from iso10002._publish import publish
 from iso10002.workflow._conformance import (
     CLAUSE_7_STEPS,
     ConformanceGap,
@@ -22,10 +23,15 @@ from iso10002.workflow._conformance import (
     conforming_definition,
 )
 from iso10002.workflow._context import StepContext
+from iso10002.workflow._data import missing_requirements
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._diagrams import to_dot, to_mermaid
 from iso10002.workflow._engine import Transitioned, Workflow, WorkflowEngine
-from iso10002.workflow._guards import DEFAULT_REOPEN_WINDOW, REOPEN_WINDOW, ReopenWindow
+from iso10002.workflow._guards import (
+    DEFAULT_REOPEN_WINDOW,
+    REOPEN_WINDOW_POLICY_ID,
+    ReopenWindow,
+)
 from iso10002.workflow._migration import MIGRATED_EVENT, WorkflowMigration
 from iso10002.workflow._principle_guards import (
     GUARD_OFF,
@@ -34,8 +40,8 @@ from iso10002.workflow._principle_guards import (
     guards_off,
 )
 from iso10002.workflow._standard import (
-    SMALL_ORGANISATION,
-    STANDARD,
+    SMALL_ORGANISATION_WORKFLOW_NAME,
+    STANDARD_WORKFLOW_NAME,
     small_organisation_workflow,
     standard_workflow,
 )
@@ -46,9 +52,9 @@ __all__ = [
     "GUARD_OFF",
     "MIGRATED_EVENT",
     "PRINCIPLE_GUARDS",
-    "REOPEN_WINDOW",
-    "SMALL_ORGANISATION",
-    "STANDARD",
+    "REOPEN_WINDOW_POLICY_ID",
+    "SMALL_ORGANISATION_WORKFLOW_NAME",
+    "STANDARD_WORKFLOW_NAME",
     "ConformanceGap",
     "ReopenWindow",
     "State",
@@ -63,8 +69,11 @@ __all__ = [
     "conforming_definition",
     "expected_guards",
     "guards_off",
+    "missing_requirements",
     "small_organisation_workflow",
     "standard_workflow",
     "to_dot",
     "to_mermaid",
 ]
+
+publish(globals())

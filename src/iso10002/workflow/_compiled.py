@@ -20,9 +20,9 @@ from iso10002.errors import (
     ValidationError,
 )
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.model._checks import check_json, to_utc
 from iso10002.model._evolve import plan_of
 from iso10002.principles import Finding, Policy, PolicyContext, default_policies
+from iso10002.validators import check_json, to_utc
 from iso10002.workflow._context import NO_CONTEXT, StepContext
 from iso10002.workflow._data import Setter, compile_setters, split_data
 from iso10002.workflow._definition import Step, WorkflowDefinition

@@ -158,7 +158,21 @@ def _value_at(complaint: Complaint, path: str) -> Any:
 
 
 def missing_requirements(complaint: Complaint, requires: tuple[str, ...]) -> list[str]:
-    """Return the required paths that are empty on ``complaint``."""
+    """Return the paths of ``requires`` that are empty on ``complaint``.
+
+    What the engine checks after a step: every field (or dotted path, e.g.
+    ``decision.outcome``) the step requires must be set. ``None``, empty
+    strings and empty collections count as empty.
+
+    Args:
+        complaint: The complaint as the step left it.
+        requires: Field paths, e.g. a :attr:`Step.requires`.
+
+    Returns:
+        The empty paths, in the order given; empty when all are set.
+
+    .. versionadded:: 0.1.0
+    """
     return [
         path
         for path in requires

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from iso10002.errors import InvalidWorkflowDefinition
-from iso10002.model._checks import instance_of, to_tuple, tuple_of
+from iso10002.validators import instance_of, to_tuple, tuple_of
 from iso10002.vocabulary import Vocabulary
 
 __all__ = ["State", "Step", "WorkflowDefinition"]

@@ -11,9 +11,9 @@ from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.principles import Finding, FindingSeverity, PolicyContext
 
-__all__ = ["DEFAULT_REOPEN_WINDOW", "REOPEN_WINDOW", "ReopenWindow"]
+__all__ = ["DEFAULT_REOPEN_WINDOW", "REOPEN_WINDOW_POLICY_ID", "ReopenWindow"]
 
-REOPEN_WINDOW = "iso10002.workflow.reopen_window"
+REOPEN_WINDOW_POLICY_ID = "iso10002.workflow.reopen_window"
 """Policy id of :class:`ReopenWindow`, used by the standard workflows' ``reopen``."""
 
 DEFAULT_REOPEN_WINDOW = timedelta(days=28)
@@ -47,7 +47,7 @@ class ReopenWindow:
     """
 
     window: timedelta = attrs.field(default=DEFAULT_REOPEN_WINDOW, validator=_window)
-    id: str = REOPEN_WINDOW
+    id: str = REOPEN_WINDOW_POLICY_ID
 
     def evaluate(
         self, complaint: Complaint, context: PolicyContext

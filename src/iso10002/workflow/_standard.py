@@ -6,22 +6,21 @@ from collections.abc import Iterable
 
 import attrs
 
+from iso10002.vocabulary import (
+    SMALL_ORGANISATION_WORKFLOW_NAME,
+    STANDARD_WORKFLOW_NAME,
+)
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
-from iso10002.workflow._guards import REOPEN_WINDOW
+from iso10002.workflow._guards import REOPEN_WINDOW_POLICY_ID
 from iso10002.workflow._principle_guards import with_principle_guards
 
 __all__ = [
-    "SMALL_ORGANISATION",
-    "STANDARD",
+    "SMALL_ORGANISATION_WORKFLOW_NAME",
+    "STANDARD_WORKFLOW_NAME",
     "small_organisation_workflow",
     "standard_workflow",
 ]
 
-STANDARD = "iso10002.standard"
-"""Name of :func:`standard_workflow`'s definition."""
-
-SMALL_ORGANISATION = "iso10002.small_organisation"
-"""Name of :func:`small_organisation_workflow`'s definition."""
 
 _OPEN = (
     "received",
@@ -162,7 +161,7 @@ def _common_steps(*, investigation_states: tuple[str, ...]) -> tuple[Step, ...]:
             sources=("closed",),
             destination="investigating",
             event="ComplaintReopened",
-            guards=(REOPEN_WINDOW,),
+            guards=(REOPEN_WINDOW_POLICY_ID,),
             reopens=True,
             clauses=("7.9",),
             description="Reopen within the window; after it, link a new complaint.",
@@ -280,7 +279,7 @@ def standard_workflow(*, disabled_guards: Iterable[str] = ()) -> WorkflowDefinit
         ),
     )
     definition = WorkflowDefinition(
-        name=STANDARD,
+        name=STANDARD_WORKFLOW_NAME,
         version=1,
         description="ISO 10002 clause 7: complaints-handling process.",
         states=_states(),
@@ -367,7 +366,7 @@ def small_organisation_workflow(
         *common,
     )
     definition = WorkflowDefinition(
-        name=SMALL_ORGANISATION,
+        name=SMALL_ORGANISATION_WORKFLOW_NAME,
         version=1,
         description="ISO 10002 clause 7 for small organisations: fewer steps.",
         states=states,

@@ -1,29 +1,48 @@
-"""attrs validators and converters raising :class:`ValidationError` with the field."""
+"""attrs validators and converters that raise :class:`~iso10002.errors.ValidationError`.
+
+The checks the model uses on every field, for host applications and extensions
+that define their own attrs values with the same rules (plain single-line text,
+timezone-aware datetimes in UTC, tuples of one type, bounded JSON data). Each
+validator has attrs' signature ``(instance, attribute, value)`` and raises a
+:class:`~iso10002.errors.ValidationError` naming the field::
+
+    import attrs
+    from iso10002.validators import aware, optional, text, to_utc
+
+    @attrs.frozen
+    class Visit:
+        reason: str = attrs.field(validator=text())
+        at: datetime = attrs.field(converter=to_utc, validator=aware)
+        note: str | None = attrs.field(default=None, validator=optional(text()))
+
+.. versionadded:: 0.1.0
+"""
 
 from __future__ import annotations
 
 import json.encoder
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
 from iso10002.errors import ValidationError
 
 __all__ = [
+    "LONG_TEXT",
     "MAX_EVENT_DATA_CHARS",
     "MAX_HISTORY_DATA_CHARS",
     "MAX_JSON_DEPTH",
     "MAX_JSON_INTEGER",
-    "PERSONAL",
+    "SHORT_TEXT",
+    "Validator",
     "aware",
     "check_json",
     "instance_of",
-    "is_personal",
     "json_chars",
     "non_negative",
     "optional",
@@ -34,13 +53,23 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+Validator: TypeAlias = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""An attrs validator: ``check(instance, attribute, value)``, raising on bad values.
 
-PERSONAL: Mapping[str, bool] = {"iso10002.personal": True}
-"""Field metadata marking personal data, used by redaction and erasure."""
+.. versionadded:: 0.1.0
+"""
 
 SHORT_TEXT = 500
+"""Default longest length of a :func:`text` field, in characters (names, codes).
+
+.. versionadded:: 0.1.0
+"""
+
 LONG_TEXT = 20_000
+"""Longest length of a free-text field (descriptions, notes), in characters.
+
+.. versionadded:: 0.1.0
+"""
 
 MAX_JSON_DEPTH = 32
 """Deepest nesting of lists and objects in event data (the data itself is level 1).
@@ -70,11 +99,6 @@ MAX_HISTORY_DATA_CHARS = 16_777_216
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def is_personal(attribute: attrs.Attribute[Any]) -> bool:
-    """Tell whether an attrs field is marked as personal data."""
-    return bool(attribute.metadata.get("iso10002.personal", False))
-
-
 def _fail(attribute: attrs.Attribute[Any], message: str) -> ValidationError:
     return ValidationError.single(attribute.name, message)
 
@@ -94,7 +118,20 @@ def _why(char: str) -> str:
 def text(
     *, max_length: int = SHORT_TEXT, allow_empty: bool = False, multiline: bool = False
 ) -> Validator:
-    """Validate a string: type, not blank, length, and no control characters."""
+    """Make a validator for a string: type, not blank, length, no control characters.
+
+    Args:
+        max_length: Longest accepted length, in characters.
+        allow_empty: Accept ``""`` and whitespace-only strings.
+        multiline: Accept line breaks and tabs (other control characters and
+            lone surrogates are always refused).
+
+    Returns:
+        An attrs validator raising :class:`~iso10002.errors.ValidationError`
+        naming the field.
+
+    .. versionadded:: 0.1.0
+    """
     bad = _CONTROL if multiline else _BAD_SINGLE_LINE
 
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -112,7 +149,16 @@ def text(
 
 
 def optional(validator: Validator) -> Validator:
-    """Accept ``None`` or whatever ``validator`` accepts."""
+    """Make a validator that accepts ``None`` or whatever ``validator`` accepts.
+
+    Args:
+        validator: The validator for values that are not ``None``.
+
+    Returns:
+        An attrs validator.
+
+    .. versionadded:: 0.1.0
+    """
 
     def check(inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
@@ -122,7 +168,17 @@ def optional(validator: Validator) -> Validator:
 
 
 def instance_of(*types: type) -> Validator:
-    """Validate the value's type (``bool`` is not accepted as ``int``)."""
+    """Make a validator for the value's type (``bool`` is not accepted as ``int``).
+
+    Args:
+        *types: The accepted types.
+
+    Returns:
+        An attrs validator raising :class:`~iso10002.errors.ValidationError`
+        naming the field and the types.
+
+    .. versionadded:: 0.1.0
+    """
     names = " or ".join(t.__name__ for t in types)
 
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -135,7 +191,13 @@ def instance_of(*types: type) -> Validator:
 
 
 def non_negative(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate a non-negative ``int`` (booleans refused)."""
+    """Validate a non-negative ``int`` (booleans refused); an attrs validator.
+
+    Raises:
+        ValidationError: naming the field.
+
+    .. versionadded:: 0.1.0
+    """
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(attribute, f"must be an integer, not {type(value).__name__}")
     if value < 0:
@@ -143,7 +205,19 @@ def non_negative(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
 
 
 def to_utc(value: Any) -> Any:
-    """Convert an aware datetime to UTC; leave anything else for the validator."""
+    """Convert an aware datetime to UTC; leave anything else for the validator.
+
+    An attrs converter, used with :func:`aware` as the validator.
+
+    Args:
+        value: The value given for the field.
+
+    Returns:
+        The same instant in UTC, or ``value`` unchanged if it is not an aware
+        datetime (or cannot be expressed in UTC).
+
+    .. versionadded:: 0.1.0
+    """
     if isinstance(value, datetime) and value.tzinfo is timezone.utc:
         return value
     if isinstance(value, datetime) and value.utcoffset() is not None:
@@ -155,7 +229,13 @@ def to_utc(value: Any) -> Any:
 
 
 def aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Validate a timezone-aware datetime."""
+    """Validate a timezone-aware datetime that UTC can express; an attrs validator.
+
+    Raises:
+        ValidationError: naming the field, for a naive datetime or another type.
+
+    .. versionadded:: 0.1.0
+    """
     if not isinstance(value, datetime):
         raise _fail(attribute, f"must be a datetime, not {type(value).__name__}")
     if value.tzinfo is timezone.utc:
@@ -171,7 +251,18 @@ def aware(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 def to_tuple(value: Any) -> Any:
-    """Turn a list into a tuple; leave anything else for the validator."""
+    """Turn a list into a tuple; leave anything else for the validator.
+
+    An attrs converter, used with :func:`tuple_of` as the validator.
+
+    Args:
+        value: The value given for the field.
+
+    Returns:
+        A tuple of the list's items, or ``value`` unchanged.
+
+    .. versionadded:: 0.1.0
+    """
     if isinstance(value, list):
         return tuple(value)
     return value
@@ -188,7 +279,21 @@ def _check_item(item: str, path: str) -> None:
 
 
 def tuple_of(item_type: type, *, max_items: int = 1000) -> Validator:
-    """Validate a tuple whose items are all of ``item_type``."""
+    """Make a validator for a tuple whose items are all of ``item_type``.
+
+    String items must also be non-empty single lines of at most
+    :data:`SHORT_TEXT` characters.
+
+    Args:
+        item_type: The type of every item.
+        max_items: Most items accepted.
+
+    Returns:
+        An attrs validator raising :class:`~iso10002.errors.ValidationError`
+        naming the field, or the item (``field[3]``).
+
+    .. versionadded:: 0.1.0
+    """
 
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple):
@@ -219,11 +324,17 @@ def check_json(value: Any, path: str) -> int:
     levels, whose compact JSON text is at most :data:`MAX_EVENT_DATA_CHARS`
     characters.
 
+    Args:
+        value: The data to check.
+        path: The field name errors report (nested paths are appended).
+
     Returns:
         An upper bound of the length of the value's compact JSON text.
 
     Raises:
         ValidationError: naming the first offending path.
+
+    .. versionadded:: 0.1.0
     """
     size = _json_size(value, path, 1)
     if size > MAX_EVENT_DATA_CHARS:
@@ -240,7 +351,16 @@ _COMPACT = json.JSONEncoder(
 
 
 def json_chars(value: Any) -> int:
-    """Return the length of the compact JSON text of checked JSON data."""
+    """Return the length of the compact JSON text of checked JSON data.
+
+    Args:
+        value: Data that passed :func:`check_json`.
+
+    Returns:
+        The exact length, in characters, of its compact JSON text.
+
+    .. versionadded:: 0.1.0
+    """
     return len(_COMPACT(value)) if value else 2
 
 
