@@ -40,8 +40,8 @@ from contextlib import closing
 from pathlib import Path
 
 from _corpus import varied_complaints
-
 from iso10002.repositories._sqlite_schema import SCHEMA_VERSION
+
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 
 N = 100_000

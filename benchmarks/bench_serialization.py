@@ -158,6 +158,7 @@ def hand_to_dict(c: Complaint) -> dict[str, Any]:
         if k is None
         else {
             "category": k.category,
+            "subcategory": k.subcategory,
             "severity": k.severity.value,
             "priority": k.priority.value,
             "tags": list(k.tags),
@@ -207,6 +208,8 @@ def hand_to_dict(c: Complaint) -> dict[str, Any]:
             }
             for e in c.history
         ],
+        "notes": [],
+        "external_ids": [],
     }
 
 
@@ -250,6 +253,7 @@ def hand_from_dict(m: dict[str, Any]) -> Complaint:
         if k is None
         else Classification(
             category=k["category"],
+            subcategory=k["subcategory"],
             severity=Severity(k["severity"]),
             priority=Priority(k["priority"]),
             tags=tuple(k["tags"]),

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from iso10002.integrity import GENESIS, prepare_rows
-from iso10002.repositories.sqlite._analytics import facts_tables, insert_facts
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.sqlite._analytics import facts_tables, insert_facts
 from iso10002.repositories.sqlite._sql import column_text, complaint_columns
 from iso10002.repositories.sqlite._write import INSERT_COMPLAINT, INSERT_EVENTS
 from iso10002.serialization import to_json

@@ -363,6 +363,14 @@ EXPECTED: dict[str, list[str]] = {
         "read_rows",
         "write_records",
     ],
+    "iso10002.model.versions": [
+        "Check",
+        "Plan",
+        "advance",
+        "check_changes",
+        "plan_of",
+        "receive_checked",
+    ],
     "iso10002.model": [
         "CORRESPONDENCE_EVENTS",
         "CORRESPONDENCE_KEY",
@@ -617,6 +625,7 @@ EXPECTED: dict[str, list[str]] = {
         "from_dict",
         "from_json",
         "make_converter",
+        "to_data",
         "to_dict",
         "to_json",
     ],

@@ -294,3 +294,33 @@ class TestDurations:
         profile = from_dict(OrganisationProfile, {"keep_informed_interval": "P10D"})
         assert profile.keep_informed_interval == timedelta(days=10)
         assert to_dict(profile)["keep_informed_interval"] == "P10D"
+
+
+class TestEveryProblemAtOnce:
+    def test_unknown_fields_are_named_beside_missing_defaults(self):
+        """An unknown field is named even when defaults fill more fields than given."""
+        bad = {"complainant": {"email": 5}, "description": "", "colour": "red"}
+        with pytest.raises(ValidationError) as info:
+            from_dict(ComplaintForm, bad)
+        assert {path for path, _ in info.value.problems} == {
+            "complainant.email",
+            "complainant.name",
+            "description",
+            "colour",
+        }
+
+    def test_validator_problems_of_several_fields_are_all_listed(self):
+        """Two fields refused by their validators are both reported, in field order."""
+        with pytest.raises(ValidationError) as info:
+            from_dict(Complainant, {"name": "", "email": "no-at-sign"})
+        assert [path for path, _ in info.value.problems] == ["name", "email"]
+
+    def test_a_cross_field_check_is_reported_once_the_fields_are_good(self):
+        """The class's own invariants run on a document whose fields all pass."""
+        doc = to_dict(_complaint())
+        doc["version"] = 2
+        with pytest.raises(ValidationError) as info:
+            from_dict(Complaint, doc)
+        assert info.value.problems == (
+            ("version", "must equal the number of history events (1)"),
+        )

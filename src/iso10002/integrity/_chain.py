@@ -33,7 +33,6 @@ from iso10002.integrity._json import canonical_json, compact_json
 from iso10002.integrity._personal import commit_personal_data
 from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.model._fast import builder
 from iso10002.serialization import to_dict
 
 __all__ = [
@@ -232,12 +231,9 @@ def _chained(
     complaint: Complaint, after_version: int, rows: Sequence[tuple[Any, ...]]
 ) -> tuple[ChainedEvent, ...]:
     return tuple(
-        _CHAINED(event, row[2], row[3], row[4])
+        ChainedEvent(event=event, event_json=row[2], commitment=row[3], link=row[4])
         for event, row in zip(complaint.history[after_version:], rows, strict=True)
     )
-
-
-_CHAINED = builder(ChainedEvent)  # positional: event, event_json, commitment, link
 
 
 @attrs.frozen(kw_only=True)

@@ -11,17 +11,14 @@ equal to ``canonical_json(to_dict(event))``.
 
 from __future__ import annotations
 
-import functools
+import json
 import json.encoder
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from cattrs.gen import make_dict_unstructure_fn, override
-
 from iso10002.integrity._json import canonical_chunks, canonical_json, compact_json
-from iso10002.integrity._writers import writer
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.serialization import _fast, to_dict
+from iso10002.serialization import to_dict
 
 __all__ = [
     "complaint_fields",
@@ -39,17 +36,12 @@ __all__ = [
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 
-@functools.cache
-def _fields_hook() -> Callable[[Complaint], dict[str, Any]]:
-    hook: Callable[[Complaint], dict[str, Any]] = make_dict_unstructure_fn(
-        Complaint, _fast(), history=override(omit=True)
-    )
-    return hook
+_NO_HISTORY = ("history",)
 
 
 def complaint_fields(complaint: Complaint) -> dict[str, Any]:
     """Return ``to_dict(complaint)`` without its history (built without it)."""
-    return _fields_hook()(complaint)
+    return to_dict(complaint, omit=_NO_HISTORY)
 
 
 def event_json(event: HistoryEvent) -> str:
@@ -132,15 +124,24 @@ def head_of(document: str) -> str:
     return f"{document[: document.find(_HISTORY_KEY)]}}}"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def head_text(complaint: Complaint) -> str:
-    """Return the stored head of ``complaint``: its document without the history."""
-    head = writer(Complaint, sort_keys=False, omit=("history",))(complaint)
-    if not head.isascii():
+    """Return the stored head of ``complaint``: its document without the history.
+
+    The C encoder writes the same text as :func:`compact_json` (a property
+    test holds them equal); a text that is not valid UTF-8 (lone surrogates)
+    is written by :func:`compact_json`, which escapes them.
+    """
+    fields = complaint_fields(complaint)
+    text = _COMPACT(fields)
+    if not text.isascii():
         try:
-            head.encode("utf-8")
+            text.encode("utf-8")
         except UnicodeEncodeError:
-            return compact_json(complaint_fields(complaint))
-    return head
+            return compact_json(fields)
+    return text
 
 
 def whole_document(document: Any, history: str | None) -> Any:
@@ -161,15 +162,5 @@ def whole_document(document: Any, history: str | None) -> Any:
 
 
 def document_text(complaint: Complaint, history: Sequence[str]) -> str:
-    """Return the stored document of ``complaint``, its history's JSON texts given.
-
-    The same text as ``document(complaint_fields(complaint), history)``, written
-    straight from the complaint's fields.
-    """
-    head = writer(Complaint, sort_keys=False, omit=("history",))(complaint)
-    if not head.isascii():
-        try:
-            head.encode("utf-8")
-        except UnicodeEncodeError:
-            return document(complaint_fields(complaint), history)
-    return _splice(head, history)
+    """Return the stored document of ``complaint``, its history's JSON texts given."""
+    return _splice(head_text(complaint), history)

@@ -7,21 +7,18 @@ the walk visits only fields that are personal or can hold personal data.
 from __future__ import annotations
 
 import hmac
-import json.encoder
+import json
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from iso10002.integrity._json import canonical_json
-from iso10002.integrity._writers import field_writer
 from iso10002.model import Complaint, is_personal
-from iso10002.serialization import _fast
+from iso10002.serialization import to_data
 
 __all__ = ["commit_personal_data", "personal_data", "personal_text"]
-
-_STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 _PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
 
@@ -84,58 +81,44 @@ def _attrs_classes(annotation: Any) -> list[type]:
     return found
 
 
-_Convert = Callable[[Any], Any]
+class _Steps(dict[type, tuple[tuple[str, Any], ...]]):
+    """``(field, annotation)`` per field of a class to visit (see :func:`_plan`).
 
-
-class _Steps(dict[type, tuple[tuple[str, _Convert | None], ...]]):
-    """``(field, convert)`` per field of a class to visit (see :func:`_plan`), by class.
-
-    ``convert`` turns a personal field's value into its JSON text (``text``)
-    or its ``to_dict`` value; it is ``None`` for a field that only holds
-    personal data further down. Filled on first use of each class.
+    ``annotation`` is the type of a personal field, whose value is converted
+    as :func:`~iso10002.serialization.to_dict` converts it; it is ``None`` for
+    a field that only holds personal data further down. Filled on first use
+    of each class.
     """
 
-    def __init__(self, *, text: bool) -> None:
-        super().__init__()
-        self.text = text
-
-    def __missing__(self, cls: type) -> tuple[tuple[str, _Convert | None], ...]:
+    def __missing__(self, cls: type) -> tuple[tuple[str, Any], ...]:
         hints = typing.get_type_hints(cls)
         steps = self[cls] = tuple(
-            (name, self._convert(cls, name, hints[name]) if personal else None)
-            for name, personal in _plan(cls)
+            (name, hints[name] if personal else None) for name, personal in _plan(cls)
         )
         return steps
 
-    def _convert(self, cls: type, name: str, annotation: Any) -> _Convert:
-        if self.text:
-            return field_writer(cls, name, sort_keys=True)
-        hook: _Convert = _fast().get_unstructure_hook(annotation)
-        return hook
+
+_STEPS = _Steps()
 
 
-_TEXTS = _Steps(text=True)
-_VALUES = _Steps(text=False)
-
-
-def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]], steps: _Steps) -> None:
+def _collect(obj: Any, prefix: str, out: list[tuple[str, Any]]) -> None:
     """Append ``(path, converted value)`` for each personal field under ``obj``."""
-    for name, convert in steps[type(obj)]:
+    for name, annotation in _STEPS[type(obj)]:
         value = getattr(obj, name)
-        if convert is not None:
+        if annotation is not None:
             if value == () and name in _OMITTED_WHEN_EMPTY:
                 continue
-            out.append((prefix + name, convert(value)))
+            out.append((prefix + name, to_data(value, annotation)))
             continue
         if value is None or isinstance(value, (str, int, float)):
             continue
         if attrs.has(type(value)):
             if _may_hold_personal(type(value)):
-                _collect(value, f"{prefix}{name}.", out, steps)
+                _collect(value, f"{prefix}{name}.", out)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if attrs.has(type(item)) and _may_hold_personal(type(item)):
-                    _collect(item, f"{prefix}{name}[{i}].", out, steps)
+                    _collect(item, f"{prefix}{name}[{i}].", out)
 
 
 def personal_data(
@@ -151,21 +134,29 @@ def personal_data(
     """
     del document
     found: list[tuple[str, Any]] = []
-    _collect(complaint, "", found, _VALUES)
+    _collect(complaint, "", found)
     return dict(found)
 
 
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True
+).encode
+
+
 def personal_text(complaint: Complaint) -> str:
-    """Return ``canonical_json(personal_data(complaint))``, written in one pass."""
-    parts: list[tuple[str, Any]] = []
-    _collect(complaint, "", parts, _TEXTS)
-    parts.sort()
-    text = "{" + ",".join([f"{_STRING(path)}:{value}" for path, value in parts]) + "}"
+    """Return ``canonical_json(personal_data(complaint))``: the text committed to.
+
+    The C encoder writes the same text (a property test holds them equal); a
+    text that is not valid UTF-8 (lone surrogates) is written by
+    :func:`canonical_json`, which escapes them.
+    """
+    found = personal_data(complaint)
+    text = _CANONICAL(found)
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            return canonical_json(personal_data(complaint))
+            return canonical_json(found)
     return text
 
 

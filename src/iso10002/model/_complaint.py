@@ -10,9 +10,19 @@ import attrs
 from iso10002.errors import ValidationError
 from iso10002.model._enums import Channel, Outcome
 from iso10002.model._events import HistoryEvent
+from iso10002.model._evolve import Check, plan_of
 from iso10002.model._external import ExternalId, check_external_ids
-from iso10002.model._fast import advancer, builder
 from iso10002.model._fields import PERSONAL
+from iso10002.model._form import ComplaintForm
+from iso10002.model._history_data import (
+    ALWAYS_WITHIN,
+    DATA_CHARS,
+    check_history,
+    check_history_data,
+    history_data_chars,
+    receipt_data,
+    with_facts,
+)
 from iso10002.model._notes import StepNote
 from iso10002.model._values import (
     Attachment,
@@ -28,8 +38,6 @@ from iso10002.model._values import (
 )
 from iso10002.validators import (
     LONG_TEXT,
-    MAX_EVENT_DATA_CHARS,
-    MAX_HISTORY_DATA_CHARS,
     aware,
     instance_of,
     json_chars,
@@ -53,57 +61,9 @@ IMPORTED = "import"
 """
 
 
-@attrs.frozen(kw_only=True)
-class ComplaintForm:
-    """What a complainant tells the organisation at intake (untrusted input).
-
-    Build it from a web form or API payload with
-    ``iso10002.serialization.from_dict(ComplaintForm, payload)``, which reports
-    every problem at once as a :class:`~iso10002.errors.ValidationError`.
-
-    .. versionadded:: 0.1.0
-    """
-
-    complainant: Complainant = attrs.field(validator=instance_of(Complainant))
-    description: str = attrs.field(
-        validator=text(max_length=LONG_TEXT, multiline=True), metadata=PERSONAL
-    )
-    desired_outcome: str | None = attrs.field(
-        default=None,
-        validator=optional(text(max_length=LONG_TEXT, multiline=True)),
-        metadata=PERSONAL,
-    )
-    subject: Subject = attrs.field(factory=Subject, validator=instance_of(Subject))
-    attachments: tuple[Attachment, ...] = attrs.field(
-        default=(),
-        converter=to_tuple,
-        validator=tuple_of(Attachment, max_items=50),
-        metadata=PERSONAL,
-    )
-    external_ids: tuple[ExternalId, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=check_external_ids
-    )
-
-
-def _history(_inst: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    tuple_of(HistoryEvent, max_items=100_000)(_inst, attribute, value)
-    previous: datetime | None = None
-    for i, event in enumerate(value, start=1):
-        if event.sequence != i:
-            raise ValidationError.single(
-                f"history[{i - 1}].sequence",
-                f"must be {i} (sequences are contiguous from 1)",
-            )
-        if previous is not None and event.at < previous:
-            raise ValidationError.single(
-                f"history[{i - 1}].at", "must not be earlier than the event before it"
-            )
-        previous = event.at
-
-
 # Not slotted: the engine makes a version per step by copying the instance
-# dict (one ``dict.copy()`` of shared keys), a third of the cost of setting
-# 22 slots, for about 120 more bytes per complaint.
+# dict (one ``dict.copy()``), a third of the cost of setting 24 slots, for
+# about 120 more bytes per complaint.
 @attrs.frozen(kw_only=True, slots=False)
 class Complaint:
     """A complaint: an immutable value, changed only by returning a new version.
@@ -116,7 +76,8 @@ class Complaint:
     what redaction and erasure act on (:func:`iso10002.model.personal_fields`).
 
     Use :meth:`receive` to create one from a :class:`ComplaintForm`, and
-    ``attrs.evolve`` (through the workflow engine) to make the next version.
+    :meth:`next_version` (through the workflow engine) to make the next
+    version: it checks only what changes.
 
     .. versionadded:: 0.1.0
     """
@@ -175,7 +136,7 @@ class Complaint:
     )
     version: int = attrs.field(validator=non_negative)
     history: tuple[HistoryEvent, ...] = attrs.field(
-        converter=to_tuple, validator=_history
+        converter=to_tuple, validator=check_history
     )
     notes: tuple[StepNote, ...] = attrs.field(
         default=(),
@@ -198,9 +159,9 @@ class Complaint:
             raise ValidationError.single(
                 "history[0].name", f"must be {RECEIVED_EVENT!r}"
             )
-        if len(self.history) > _ALWAYS_WITHIN:
+        if len(self.history) > ALWAYS_WITHIN:
             total = sum(json_chars(event.data) for event in self.history)
-            _SETATTR(self, _DATA_CHARS, _check_history_data(total))
+            _SETATTR(self, DATA_CHARS, check_history_data(total))
         if self.description is None and not (
             self.history and IMPORTED in self.history[0].data
         ):
@@ -301,7 +262,7 @@ class Complaint:
                 "description", "may be missing only on an imported record"
             )
         if self.version:
-            event = _with_facts(event, checked)
+            event = with_facts(event, checked)
         status = checked.pop("status", self.status)
         return advance(self, event, status, checked)
 
@@ -312,50 +273,15 @@ class Complaint:
 
 
 _SETATTR = object.__setattr__
-# The total JSON length of the history's event data, cached in the instance
-# dict (not a field: never compared, shown or serialised) so a step adds only
-# its own event's length.
-_DATA_CHARS = "_iso10002_history_data_chars"
-
-
-# Each event's data is at most MAX_EVENT_DATA_CHARS long, so a history of at
-# most this many events is within the total without measuring it.
-_ALWAYS_WITHIN = MAX_HISTORY_DATA_CHARS // MAX_EVENT_DATA_CHARS
-
-
-def _check_history_data(total: int) -> int:
-    if total > MAX_HISTORY_DATA_CHARS:
-        raise ValidationError.single(
-            "history",
-            f"event data must total at most {MAX_HISTORY_DATA_CHARS} characters "
-            f"as JSON, not {total}",
-        )
-    return total
-
-
-def history_data_chars(complaint: Complaint) -> int:
-    """Return the total JSON length of the data of ``complaint``'s events."""
-    found: int | None = complaint.__dict__.get(_DATA_CHARS)
-    if found is None:
-        found = sum(json_chars(event.data) for event in complaint.history)
-        _SETATTR(complaint, _DATA_CHARS, found)
-    return found
-
-
-_FIELDS: dict[str, attrs.Attribute[Any]] = attrs.fields_dict(Complaint)
+_NEW = object.__new__
 _FIXED = frozenset({"version", "history"})
-_CHECKS: dict[str, tuple[attrs.Attribute[Any], Any, Any]] = {
-    name: (
-        field,
-        field.converter if callable(field.converter) else None,
-        field.validator,
-    )
-    for name, field in _FIELDS.items()
-    if name not in _FIXED
+# Each field's converter and validator, looked up once (the same plan
+# ``evolve`` uses): a step checks the fields it changes with them.
+_COMPLAINT = plan_of(Complaint)
+_EVENT = plan_of(HistoryEvent)
+_CHECKS: dict[str, Check] = {
+    name: check for name, check in _COMPLAINT.checks.items() if name not in _FIXED
 }
-_BUILD = builder(Complaint)
-_BUILD_EVENT = builder(HistoryEvent)
-_ADVANCE = advancer(Complaint, "status", "version", "history")
 
 
 def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
@@ -399,105 +325,79 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
 ) -> Complaint:
     """Build version 1 from a form and receipt facts that are already checked.
 
-    ``received_at`` must be an aware UTC datetime and every other value valid
-    for its field: nothing is checked here (see :meth:`Complaint.receive`).
+    ``received_at`` must be an aware UTC datetime and every other value
+    checked for its field (see :meth:`Complaint.receive`); only the class's
+    cross-field checks run here.
     """
-    # Positional, in field order (see the classes): the cheapest call there is.
-    event = _BUILD_EVENT(
-        1,  # sequence
-        RECEIVED_EVENT,  # name
-        received_at,  # at
-        received_by,  # actor
-        None,  # trigger
-        None,  # from_state
-        status,  # to_state
-        _receipt_data(
-            reference, channel, workflow, form.subject, form.external_ids
-        ),  # data
+    # Every value passed its field's check already: the form's fields when
+    # the form was built (the same checks as the complaint's), the facts of
+    # receipt in the caller; the rest are constants.
+    event = _EVENT.build(
+        {
+            "sequence": 1,
+            "name": RECEIVED_EVENT,
+            "at": received_at,
+            "actor": received_by,
+            "trigger": None,
+            "from_state": None,
+            "to_state": status,
+            "data": receipt_data(
+                reference, channel, workflow, form.subject, form.external_ids
+            ),
+        }
     )
-    return _BUILD(
-        id,
-        reference,
-        received_at,
-        channel,
-        received_by,
-        form.complainant,
-        form.subject,
-        form.description,
-        form.desired_outcome,
-        form.attachments,
-        None,  # classification
-        status,
-        workflow,
-        None,  # assignee
-        (),  # deadlines
-        None,  # decision
-        None,  # outcome
-        None,  # root_cause
-        None,  # satisfaction
-        (),  # links
-        1,  # version
-        (event,),  # history
-        (),  # notes
-        form.external_ids,  # external_ids
+    complaint: Complaint = _COMPLAINT.build(
+        {
+            "id": id,
+            "reference": reference,
+            "received_at": received_at,
+            "channel": channel,
+            "received_by": received_by,
+            "complainant": form.complainant,
+            "subject": form.subject,
+            "description": form.description,
+            "desired_outcome": form.desired_outcome,
+            "attachments": form.attachments,
+            "classification": None,
+            "status": status,
+            "workflow": workflow,
+            "assignee": None,
+            "deadlines": (),
+            "decision": None,
+            "outcome": None,
+            "root_cause": None,
+            "satisfaction": None,
+            "links": (),
+            "version": 1,
+            "history": (event,),
+            "notes": (),
+            "external_ids": form.external_ids,
+        }
     )
-
-
-def _receipt_data(
-    reference: str,
-    channel: Channel,
-    workflow: WorkflowRef,
-    subject: Subject,
-    external_ids: tuple[ExternalId, ...] = (),
-) -> dict[str, Any]:
-    """Return the receipt event's data: the facts of receipt (see iso10002.history)."""
-    # The history module serialises model values, so it imports this one.
-    from iso10002.history import fact_value  # noqa: PLC0415
-
-    data = {
-        "channel": channel.value,
-        "reference": reference,
-        "subject": fact_value(subject),
-        "workflow": {"name": workflow.name, "version": workflow.version},
-    }
-    if external_ids:
-        data["external_ids"] = fact_value(external_ids)
-    return data
-
-
-def _with_facts(event: HistoryEvent, checked: dict[str, Any]) -> HistoryEvent:
-    """Return ``event`` recording the facts of ``checked``, the step's changes.
-
-    Raises:
-        ValidationError: if the event's data names a fact the step does not set.
-    """
-    from iso10002.history import FACT_FIELDS, step_facts  # noqa: PLC0415
-
-    facts = step_facts(checked)
-    for key in event.data:
-        if key in FACT_FIELDS and key not in facts:
-            raise ValidationError.single(
-                f"event.data.{key}",
-                "names a complaint field the step does not change",
-            )
-    if not facts:
-        return event
-    return attrs.evolve(event, data={**event.data, **facts})
+    return complaint
 
 
 def advance(
     complaint: Complaint, event: HistoryEvent, status: str, checked: dict[str, Any]
 ) -> Complaint:
-    """Return the next version of ``complaint``, unchecked.
+    """Return the next version of ``complaint``: the last step of the checked path.
 
-    ``event`` must be valid with sequence ``version + 1`` and a time not
-    earlier than the last event, ``status`` valid, and ``checked`` the output
-    of :func:`check_changes` (without ``status``).
+    Every value must already be checked: ``event`` valid with sequence
+    ``version + 1`` and a time not earlier than the last event (so the
+    history's own checks hold without walking it), ``status`` and ``checked``
+    through their fields' checks (:func:`check_changes`, or the workflow's
+    setters, which use the same checks). The fields not changed are copied
+    from ``complaint``, which was checked when it was built.
     """
-    changes = checked
-    if complaint.version >= _ALWAYS_WITHIN:
+    values = complaint.__dict__.copy()
+    if checked:
+        values.update(checked)
+    values["status"] = status
+    values["version"] = complaint.version + 1
+    values["history"] = (*complaint.history, event)
+    if complaint.version >= ALWAYS_WITHIN:
         total = history_data_chars(complaint) + json_chars(event.data)
-        changes = {**checked, _DATA_CHARS: _check_history_data(total)}
-    return _ADVANCE(
-        complaint, changes, status, complaint.version + 1, (*complaint.history, event)
-    )
+        values[DATA_CHARS] = check_history_data(total)
+    new: Complaint = _NEW(Complaint)
+    _SETATTR(new, "__dict__", values)
+    return new

@@ -20,9 +20,9 @@ from iso10002.errors import (
     ValidationError,
 )
 from iso10002.model import Complaint, HistoryEvent
-from iso10002.model._fast import builder
+from iso10002.model.versions import plan_of
 from iso10002.principles import Finding, Policy, PolicyContext, default_policies
-from iso10002.validators import check_json, text, to_utc
+from iso10002.validators import check_json, to_utc
 from iso10002.workflow._context import NO_CONTEXT, StepContext
 from iso10002.workflow._data import Setter, compile_setters, split_data
 from iso10002.workflow._definition import Step, WorkflowDefinition
@@ -43,10 +43,8 @@ __all__ = [
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _NO_ROLES: frozenset[str] = frozenset()
-_ACTOR_FIELD = attrs.fields(HistoryEvent).actor
-_CHECK_ACTOR = text(max_length=200)
+_EVENT = plan_of(HistoryEvent)
 KNOWN_ACTORS_MAX = 1024
-_CONTEXT = builder(PolicyContext)
 
 
 @attrs.frozen
@@ -168,7 +166,7 @@ def compile_steps(
 
 def check_actor(actor: Any) -> None:
     """Check an actor as the history event's own field does."""
-    _CHECK_ACTOR(None, _ACTOR_FIELD, actor)
+    _EVENT.check("actor", actor)
 
 
 def run_guards(  # noqa: PLR0913 - the facts a guard sees
@@ -183,19 +181,16 @@ def run_guards(  # noqa: PLR0913 - the facts a guard sees
     setting: StepContext = NO_CONTEXT,
 ) -> tuple[Finding, ...]:
     """Run the step's guards on the candidate; raise if one blocks."""
-    # Every value was checked by the engine already (``at`` is aware UTC, the
-    # actor a checked string, the roles a frozenset): build without validators.
-    context = _CONTEXT(  # positional, in PolicyContext's field order
-        at,  # now
-        actor,
-        held,  # roles
-        step.trigger,
-        complaint,  # previous
-        dict(data or {}),
-        setting.organisation,
-        setting.calendar,
-        setting.pack,
-        {},  # workload
+    context = PolicyContext(
+        now=at,
+        actor=actor,
+        roles=held,  # type: ignore[arg-type] # the converter is frozenset
+        trigger=step.trigger,
+        previous=complaint,
+        data=dict(data or {}),
+        organisation=setting.organisation,
+        calendar=setting.calendar,
+        pack=setting.pack,
     )
     findings = tuple(f for g in step.guards for f in g.evaluate(candidate, context))
     blocking = [f for f in findings if f.blocking]

@@ -17,8 +17,7 @@ from iso10002.model import (
     HistoryEvent,
     WorkflowRef,
 )
-from iso10002.model._complaint import advance, check_changes, receive_checked
-from iso10002.model._fast import builder
+from iso10002.model.versions import advance, check_changes, plan_of, receive_checked
 from iso10002.principles import Finding, Policy
 from iso10002.vocabulary import register_workflow
 from iso10002.workflow._compiled import (
@@ -60,8 +59,7 @@ class Transitioned:
     findings: tuple[Finding, ...] = ()
 
 
-_TRANSITIONED = builder(Transitioned)
-_EVENT = builder(HistoryEvent)
+_EVENT = plan_of(HistoryEvent)
 _UTC = timezone.utc
 _NO_CHANGES: dict[str, Any] = {}  # read, never written
 
@@ -380,17 +378,17 @@ class Workflow:
             if checked:
                 # The history is the record: the event carries what the step set.
                 event_data = {**event_data, **step_facts(checked)}
-        # The step's name, trigger and states were validated when the
-        # definition was compiled; only what varies per call was checked above.
-        event = _EVENT(  # positional, in HistoryEvent's field order
-            complaint.version + 1,  # sequence
-            step.event,  # name
-            at,
-            actor,
-            trigger,
-            step.source,  # from_state
-            step.destination,  # to_state
-            event_data,  # data
+        # The step's template (name, trigger and states) was checked when the
+        # definition was compiled, and what varies per call above, each with
+        # its field's own check; the sequence follows the checked version.
+        event: HistoryEvent = _EVENT.derive(
+            step.template,
+            {
+                "sequence": complaint.version + 1,
+                "at": at,
+                "actor": actor,
+                "data": event_data,
+            },
         )
         candidate = advance(complaint, event, step.destination, checked)
         if step.requires:
@@ -414,7 +412,7 @@ class Workflow:
             if step.guards
             else ()
         )
-        return _TRANSITIONED(candidate, (event,), findings)
+        return Transitioned(complaint=candidate, events=(event,), findings=findings)
 
     def _check_actor(self, actor: Any) -> None:
         """Check an actor as the event's field does, and remember it when good."""

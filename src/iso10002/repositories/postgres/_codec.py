@@ -21,7 +21,6 @@ from psycopg import sql
 
 from iso10002.errors import IntegrityError, ValidationError
 from iso10002.integrity import load_document
-from iso10002.integrity._writers import writer
 from iso10002.model import Complaint
 from iso10002.repositories._query import decode_cursor, from_micros
 from iso10002.repositories._records import Query
@@ -64,11 +63,9 @@ def _dumps(data: Any) -> str:
 
 def encode_document(complaint: Complaint) -> tuple[str, bool]:
     """Return the JSONB text of ``complaint`` without history, and if it is escaped."""
-    # The writer makes the text json.dumps makes of to_dict (tests hold them equal).
-    text = writer(Complaint, sort_keys=False, omit=("history",))(complaint)
+    document = to_dict(complaint, omit=("history",))
+    text = _dumps(document)
     if "\\u0000" in text or _ESC in text:
-        document = to_dict(complaint)
-        del document["history"]
         return _dumps(_walk(document, _escape_text)), True
     return text, False
 

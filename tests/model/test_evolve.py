@@ -1,10 +1,7 @@
-"""The unchecked builders behind the engine's hot path, and what they must equal."""
+"""Making model values through their class's plan of checks (model/_evolve.py)."""
 
 from __future__ import annotations
 
-import ctypes
-import platform
-import sysconfig
 from datetime import datetime, timedelta, timezone
 
 import attrs
@@ -23,20 +20,19 @@ from iso10002.model import (
     HistoryEvent,
     Outcome,
     WorkflowRef,
+    evolve,
 )
 from iso10002.model._complaint import check_changes
-from iso10002.model._fast import advancer, builder
+from iso10002.model._evolve import plan_of
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
-EVENT = (1, "ComplaintAcknowledged", T0, "agent:1", "ack", "received", "acked", {})
 
 
 def _positive(_inst, attribute, value):
     if not isinstance(value, int) or value < 1:
-        msg = f"{attribute.name} must be a positive int"
-        raise ValueError(msg)
+        raise ValidationError.single(attribute.name, "must be a positive int")
 
 
 def _sample(*, slots):
@@ -48,24 +44,13 @@ def _sample(*, slots):
 
         def __attrs_post_init__(self):
             if self.name == "forbidden":
-                msg = "name must not be 'forbidden'"
-                raise ValueError(msg)
+                raise ValidationError.single("name", "must not be 'forbidden'")
 
     return Sample
 
 
 Slotted, Dicted = _sample(slots=True), _sample(slots=False)
 SAMPLES = pytest.mark.parametrize("cls", [Slotted, Dicted], ids=["slots", "dict"])
-NAMES = ("count", "name", "tags")
-
-
-def _values(obj):
-    return tuple(getattr(obj, a.name) for a in attrs.fields(type(obj)))
-
-
-def _full(cls, values):
-    """Build through the validating constructor, from values in field order."""
-    return cls(**dict(zip(attrs.fields_dict(cls), values, strict=True)))
 
 
 def _receive():
@@ -76,161 +61,93 @@ def _receive():
     )  # fmt: skip
 
 
-class TestBuilder:
+class TestEvolve:
     @SAMPLES
-    def test_sets_every_field_in_field_order(self, cls):
-        """The positional arguments land in the fields, in attrs field order."""
-        built = builder(cls)(3, "three", ("a", "b"))
-        assert type(built) is cls
-        assert _values(built) == (3, "three", ("a", "b"))
-        assert built == cls(count=3, name="three", tags=("a", "b"))
-        with pytest.raises(TypeError):
-            builder(cls)(count=1, name="one", tags=())  # positional only
+    def test_checks_and_converts_only_the_changes(self, cls):
+        """A change goes through its field's converter and validator, once."""
+        original = cls(count=1, name="a", tags=["x"])
+        new = evolve(original, tags=["y", "z"])
+        assert new == cls(count=1, name="a", tags=("y", "z"))
+        assert original.tags == ("x",)
+        with pytest.raises(ValidationError) as info:
+            evolve(original, count=0)
+        assert info.value.field == "count"
 
-    def test_builds_the_model_classes_unchecked(self):
-        """Model values build from their fields; refused values are kept as given."""
-        assert builder(HistoryEvent)(*EVENT) == _full(HistoryEvent, EVENT)
+    @SAMPLES
+    def test_runs_the_cross_field_checks(self, cls):
+        """The class's __attrs_post_init__ runs on the changed copy."""
+        with pytest.raises(ValidationError) as info:
+            evolve(cls(count=1, name="a"), name="forbidden")
+        assert info.value.field == "name"
+
+    @SAMPLES
+    def test_unknown_field_is_named(self, cls):
+        """A change to a field the class lacks is a ValidationError naming it."""
+        with pytest.raises(ValidationError) as info:
+            evolve(cls(count=1, name="a"), colour="blue")
+        assert info.value.field == "colour"
+
+    @SAMPLES
+    def test_stays_frozen(self, cls):
+        """The copy is as frozen as the original."""
+        new = evolve(cls(count=1, name="a"), count=2)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            new.count = 3
+
+    @given(iso_st.history_events(), st.data())
+    def test_equals_attrs_evolve_on_model_values(self, event, data):
+        """For valid changes evolve makes what attrs.evolve makes (fully validated)."""
+        changes = data.draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "actor": iso_st.single_line_text(max_size=20),
+                    "sequence": st.integers(1, 10**6),
+                    "at": iso_st.utc_datetimes(),
+                },
+            )
+        )
+        assert evolve(event, **changes) == attrs.evolve(event, **changes)
+
+    def test_a_complaint_copy_leaves_its_cache_behind(self):
+        """Only fields are copied from an instance dict: a cached total is not."""
         complaint = _receive()
-        assert builder(Complaint)(*_values(complaint)) == complaint
-        bad = (0, "not camel", datetime(2026, 3, 2), "", None, None, None, "no dict")
+        object.__setattr__(complaint, "_cached", 1)
+        new = evolve(complaint, assignee="agent")
+        assert "_cached" not in new.__dict__
+        assert new == attrs.evolve(complaint, assignee="agent")
+
+
+class TestPlan:
+    @SAMPLES
+    def test_check_names_the_field(self, cls):
+        """Plan.check converts a good value and names the field of a bad one."""
+        plan = plan_of(cls)
+        assert plan.check("tags", ["a"]) == ("a",)
+        with pytest.raises(ValidationError) as info:
+            plan.check("count", -1)
+        assert info.value.field == "count"
+        with pytest.raises(ValidationError) as info:
+            plan.check("colour", 1)
+        assert info.value.field == "colour"
+
+    @SAMPLES
+    def test_build_and_derive_run_the_cross_field_checks(self, cls):
+        """Values built or derived from checked ones still meet the class's checks."""
+        plan = plan_of(cls)
+        built = plan.build({"count": 1, "name": "a", "tags": ()})
+        assert built == cls(count=1, name="a")
+        assert plan.derive(built, {"count": 2}) == cls(count=2, name="a")
         with pytest.raises(ValidationError):
-            _full(HistoryEvent, bad)
-        assert _values(builder(HistoryEvent)(*bad)) == bad
+            plan.build({"count": 1, "name": "forbidden", "tags": ()})
+        with pytest.raises(ValidationError):
+            plan.derive(built, {"name": "forbidden"})
 
-    @SAMPLES
-    def test_runs_no_converter_validator_or_post_init(self, cls):
-        """Refused values are stored as given: callers must pass checked values."""
-        with pytest.raises(ValueError):
-            cls(count=-5, name="forbidden", tags=["x"])
-        with pytest.raises(TypeError):
-            cls(count=1, name=42)
-        built = builder(cls)(-5, "forbidden", ["x"])
-        assert _values(built) == (-5, "forbidden", ["x"])
-        assert builder(cls)(1, 42, ()).name == 42
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            built.count = 2
-
-
-_SAMPLE_VALUES = {
-    "count": st.integers(min_value=1),
-    "name": st.text(max_size=5).filter(lambda s: s != "forbidden"),
-    "tags": st.lists(st.text(max_size=2), max_size=2).map(tuple),
-}
-
-
-class TestAdvancer:
-    @SAMPLES
-    @given(data=st.data())
-    def test_equals_evolve_and_leaves_the_original(self, cls, data):
-        """Untouched fields are copied; changes and replaced values are applied."""
-        original = cls(**{n: data.draw(s) for n, s in _SAMPLE_VALUES.items()})
-        before = _values(original)
-        replaced = data.draw(st.lists(st.sampled_from(NAMES), unique=True))
-        others = [n for n in NAMES if n not in replaced]
-        changed = data.draw(st.sets(st.sampled_from(others))) if others else set()
-        changes = {n: data.draw(_SAMPLE_VALUES[n]) for n in sorted(changed)}
-        new_values = [data.draw(_SAMPLE_VALUES[n]) for n in replaced]
-        new = advancer(cls, *replaced)(original, changes, *new_values)
-        replacing = dict(zip(replaced, new_values, strict=True))
-        assert new == attrs.evolve(original, **changes, **replacing)
-        assert new is not original
-        assert _values(original) == before
-
-    @SAMPLES
-    def test_applies_no_checks_and_stays_frozen(self, cls):
-        """Changes and replaced values are stored unchecked; the copy is frozen."""
-        original = cls(count=1, name="one")
-        new = advancer(cls, "count")(original, {"tags": ["x"]}, -1)
-        assert _values(new) == (-1, "one", ["x"])
-        assert _values(original) == (1, "one", ())
-        copy = advancer(cls)(original, {})
-        assert copy == original
-        assert copy is not original
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            copy.count = 3
-
-    @pytest.mark.parametrize("cls", [Slotted, Dicted, Complaint, HistoryEvent])
-    def test_unknown_field_is_a_value_error(self, cls):
-        """Naming a field the class lacks fails when the advancer is made."""
-        with pytest.raises(ValueError, match=r"no fields \['colour'\]$"):
-            advancer(cls, "colour", attrs.fields(cls)[0].name)
-
-    @pytest.mark.parametrize("cls", [Slotted, Dicted])
-    def test_a_field_named_twice_is_a_value_error(self, cls):
-        """Replacing one field twice is refused when the advancer is made."""
-        name = attrs.fields(cls)[0].name
-        with pytest.raises(ValueError, match="named twice"):
-            advancer(cls, name, name)
-
-    def test_advances_the_model_classes(self):
-        """Complaints and events advanced unchecked equal attrs.evolve's result."""
-        complaint = _receive()
-        new = advancer(Complaint, "status")(complaint, {"assignee": "a"}, "assessed")
-        assert new == attrs.evolve(complaint, status="assessed", assignee="a")
-        assert (complaint.status, complaint.assignee) == ("received", None)
-        event = _full(HistoryEvent, EVENT)
-        moved = advancer(HistoryEvent, "actor")(event, {"sequence": 3}, "b")
-        assert moved == attrs.evolve(event, sequence=3, actor="b")
-
-
-_SIZES = ctypes.sizeof(ctypes.c_ssize_t) + ctypes.sizeof(ctypes.c_uint64)
-
-
-def _table(mapping):
-    """Return a CPython dict's (ma_keys, ma_values): values is None unless split.
-
-    ``PyDictObject`` is the object header, ``ma_used``, a 64-bit version (or
-    watcher) tag, then ``ma_keys`` and ``ma_values``, on CPython 3.10 to 3.13.
-    """
-    assert type(mapping) is dict
-    base = id(mapping) + object.__basicsize__ + _SIZES
-    keys, values = (ctypes.c_void_p * 2).from_address(base)
-    return keys, values
-
-
-def _layout_known():
-    if platform.python_implementation() != "CPython":
-        return False
-    if sysconfig.get_config_var("Py_GIL_DISABLED"):
-        return False
-
-    class Probe:
-        def __init__(self, n):
-            self.a, self.b = n, n
-
-    one, two = Probe(1), Probe(2)
-    keys, values = _table(one.__dict__)
-    return (
-        values is not None
-        and _table(two.__dict__)[0] == keys
-        and _table({"a": 1, "b": 1})[1] is None
-        and _table(dict(one.__dict__))[1] is None
-    )
-
-
-# sys.getsizeof cannot show key sharing: on 3.11+ a split dict's reported size
-# drifts as instances are made and can equal a plain dict's. So the test reads
-# the dict's layout, and is skipped where that layout was not checked above.
-@pytest.mark.skipif(not _layout_known(), reason="needs CPython 3.10-3.13 dicts")
-class TestSharedKeys:
-    def _assert_shared(self, *instances):
-        tables = [_table(instance.__dict__) for instance in instances]
-        assert all(values is not None for _, values in tables)
-        assert len({keys for keys, _ in tables}) == 1
-
-    def test_built_and_advanced_dicts_share_the_class_keys(self):
-        """Instances the builders make keep one key table with the class's."""
-        original = Dicted(count=1, name="one")
-        built = builder(Dicted)(2, "two", ())
-        advanced = advancer(Dicted, "name")(original, {"tags": ("t",)}, "new")
-        self._assert_shared(original, built, advanced, advancer(Dicted)(built, {}))
-
-    def test_complaint_versions_share_keys(self):
-        """Received, next and fully constructed complaints share their key table."""
-        received = _receive()
-        event = _full(HistoryEvent, (2, *EVENT[1:]))
-        following = received.next_version(event, status="acknowledged", assignee="a")
-        self._assert_shared(received, following, _full(Complaint, _values(following)))
+    def test_only_attrs_classes_have_a_plan(self):
+        """A class that is not a model class is refused, naming the instance."""
+        with pytest.raises(ValidationError) as info:
+            plan_of(int)
+        assert info.value.field == "instance"
 
 
 _FIELDS = attrs.fields_dict(Complaint)
