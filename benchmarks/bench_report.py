@@ -40,9 +40,9 @@ from contextlib import closing
 from pathlib import Path
 
 from _corpus import varied_complaints
-from iso10002.repositories._sqlite_schema import SCHEMA_VERSION
 
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
+from iso10002.repositories.sqlite._schema import SCHEMA_VERSION
 
 N = 100_000
 AS_OF = "2026-03-01"

@@ -85,7 +85,7 @@ class TestDocument:
         head = head_text(complaint)
         assert head == json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         pytest.importorskip("psycopg")
-        from iso10002.repositories._postgres_codec import (  # noqa: PLC0415 - psycopg
+        from iso10002.repositories.postgres._codec import (  # noqa: PLC0415 - psycopg
             encode_document,
         )
 

@@ -128,7 +128,7 @@ class Head:
     """The stored state the next version of a complaint is chained to.
 
     A save that knows it sends its statements at once (see
-    :meth:`~iso10002.repositories._postgres_write.Statements.save`): the
+    :meth:`~iso10002.repositories.postgres._write.Statements.save`): the
     ``UPDATE`` checks that the row still holds it.
     """
 
