@@ -2,7 +2,8 @@
 
 Compares, in one run, the iso10002 engine with a hand-written mutable dict-table
 machine (the floor), one transitions.Machine per complaint, and
-python-statemachine. Target: at most 20x the floor per lifecycle.
+python-statemachine. Target: at most 30x the floor per lifecycle, every version
+made through the one checked path.
 
 Run: python benchmarks/bench_workflow.py
 """
@@ -24,6 +25,7 @@ from iso10002.model import (
 )
 from iso10002.workflow import PRINCIPLE_GUARDS, Workflow, standard_workflow
 
+TARGET = 30  # x the hand-written floor
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 FORM = ComplaintForm(
     complainant=Complainant(name="A. Customer"), description="Charged twice."
@@ -202,8 +204,8 @@ def main():
     for name, best in results.items():
         print(f"  {name:<42} {best * 1e6:9.1f} us   {best / base:7.1f}x floor")
     ratio = results["iso10002 Workflow"] / base
-    verdict = "met" if ratio <= 20 else "MISSED"
-    print(f"target: iso10002 <= 20x floor -> {ratio:.1f}x ({verdict})")
+    verdict = "met" if ratio <= TARGET else "MISSED"
+    print(f"target: iso10002 <= {TARGET}x floor -> {ratio:.1f}x ({verdict})")
     if lifecycle is None:
         print("python-statemachine not installed (dependency group 'bench')")
 
