@@ -22,7 +22,7 @@ NOT_A_STATE = {
     ("analysis/_kpis.py", "closed"): "a KPI figure name",
     ("analysis/_returns_fca.py", "closed"): "the FCA return's field name",
     ("analysis/_fca_form.py", "closed"): "the FCA return's field name",
-    ("cli/_returns.py", "closed"): "the FCA return's column and heading",
+    ("cli/_fca_table.py", "closed"): "the FCA return's column and heading",
     ("calendars/_base.py", "closed"): "the calendar's closed days field",
     ("model/_enums.py", "withdrawn"): "an Outcome value",
     ("cli/_scenario.py", "withdrawn"): "a simulated scenario's name",
