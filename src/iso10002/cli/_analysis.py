@@ -2,7 +2,7 @@
 
 The business calendar, the instant the figures describe, the stream of
 complaints read page by page, and the objectives measured by default. The
-options they share are in ``_options``, the files they read in ``_files`` and
+options they share are in ``_options``, the files they read in ``_inputs`` and
 where they write in ``_output``.
 """
 

@@ -28,7 +28,7 @@ from iso10002.cli._analysis import (
 )
 from iso10002.cli._db import check_store, open_repository
 from iso10002.cli._errors import CliError
-from iso10002.cli._files import load_profile, load_records
+from iso10002.cli._inputs import load_profile, load_records
 from iso10002.cli._options import (
     as_of_option,
     db_option,

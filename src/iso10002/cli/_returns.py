@@ -15,7 +15,7 @@ from iso10002.cli._analysis import stream
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
 from iso10002.cli._fca_table import fca_csv, fca_text
-from iso10002.cli._files import load_mapping
+from iso10002.cli._inputs import load_mapping
 from iso10002.cli._options import db_option, period_option
 from iso10002.cli._output import check_output, write_text
 from iso10002.cli._provenance import counted, note_assumptions
