@@ -28,6 +28,9 @@ from iso10002.deadlines._keep_informed import (
     last_contact,
 )
 from iso10002.deadlines._limits import limit_end
+from iso10002.deadlines._matches import ClassificationMatch, EventMatch
+from iso10002.deadlines._measures import Counting, DeadlineKind, Measure
+from iso10002.deadlines._pack import Pack
 from iso10002.deadlines._registry import (
     BUILTIN_PACKS,
     get_pack,
@@ -35,17 +38,7 @@ from iso10002.deadlines._registry import (
     load_pack,
     register_pack,
 )
-from iso10002.deadlines._rules import (
-    ClassificationMatch,
-    Counting,
-    Deadline,
-    DeadlineKind,
-    EventMatch,
-    Extension,
-    Measure,
-    Override,
-    Pack,
-)
+from iso10002.deadlines._rules import Deadline, Extension, Override
 from iso10002.deadlines._selection import (
     REGIME_KEY,
     PackRule,

@@ -10,14 +10,9 @@ import attrs
 
 from iso10002.calendars import BusinessCalendar, aware_instant
 from iso10002.deadlines._counting import Start, due_after, paused_extra, start_of
-from iso10002.deadlines._rules import (
-    Counting,
-    Deadline,
-    DeadlineKind,
-    Measure,
-    Pack,
-    stated,
-)
+from iso10002.deadlines._measures import Counting, DeadlineKind, Measure
+from iso10002.deadlines._pack import Pack
+from iso10002.deadlines._rules import Deadline, stated
 from iso10002.deadlines._starts import (
     Effective,
     effective,
