@@ -13,12 +13,11 @@ from __future__ import annotations
 from iso10002._publish import publish
 from iso10002.deadlines._compute import (
     DEFAULT_PAUSED_STATES,
-    EXTENDED_EVENT,
-    ComputedDeadline,
     compute_deadlines,
     project_due_dates,
     recompute_due_dates,
 )
+from iso10002.deadlines._computed import EXTENDED_EVENT, ComputedDeadline
 from iso10002.deadlines._docs import pack_table, packs_markdown
 from iso10002.deadlines._keep_informed import (
     DEFAULT_KEEP_INFORMED_INTERVAL,
