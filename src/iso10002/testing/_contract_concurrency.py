@@ -1,7 +1,6 @@
 """Contract layer 3: idempotent intake, and exactly one winner of concurrent saves."""
 
-# A shipped test suite: it asserts, compares with literal expectations and,
-# for hostile input, uses confusable characters on purpose.
+# A shipped test suite: it asserts and compares with literal expectations.
 # ruff: noqa: S101, PLR2004
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ __all__ = ["EventFeedContract", "assert_log_matches", "event_keys"]
 
 
 def event_keys(feed: list[StoredEvent]) -> list[tuple[str, int]]:
+    """Return ``(complaint id, sequence)`` of each event of ``feed``, in order."""
     return [(e.complaint_id, e.event.sequence) for e in feed]
 
 
