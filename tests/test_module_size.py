@@ -20,19 +20,11 @@ LIMIT = 400
 _MODEL = "being split (issue 21): the model, validators and workflow"
 _POSTGRES = "being split (issue 21): the PostgreSQL storage"
 _SQLITE = "being split (issue 21): SQLite and row storage, KPIs, self-assessment"
-_TESTING = (
-    "being split (issue 21): testing, interchange, deadlines, history, vocabulary"
-)
-_INTEGRITY = "being split (issue 21): integrity verification"
 
 # Relative path under ``src/iso10002`` -> why it may still be longer.
 ALLOWLIST: dict[str, str] = {
     "analysis/_kpis.py": _SQLITE,
     "analysis/_self_assessment.py": _SQLITE,
-    "deadlines/_compute.py": _TESTING,
-    "deadlines/_rules.py": _TESTING,
-    "history.py": _TESTING,
-    "interchange/_convert.py": _TESTING,
     "model/_complaint.py": _MODEL,
     "repositories/_over_rows.py": _SQLITE,
     "repositories/postgres/_analytics.py": _POSTGRES,
@@ -40,13 +32,7 @@ ALLOWLIST: dict[str, str] = {
     "repositories/postgres/_write.py": _POSTGRES,
     "repositories/sqlite/_analytics.py": _SQLITE,
     "repositories/sqlite/_repository.py": _SQLITE,
-    "testing/_contract_concurrency.py": _TESTING,
-    "testing/_contract_storage.py": _TESTING,
-    "testing/stateful.py": _TESTING,
-    "testing/strategies.py": _TESTING,
-    "testing/workflows.py": _TESTING,
     "validators.py": _MODEL,
-    "vocabulary.py": _TESTING,
     "workflow/_engine.py": _MODEL,
 }
 
