@@ -4,12 +4,14 @@ What :class:`~iso10002.repositories.RowStoreRepository` does above the port
 when it writes and when it verifies, kept apart from its paging and caching:
 :func:`version_rows` serialises a version and chains its new events,
 :func:`verify_rows` checks every stored row's chain, commitments, document,
-version and last link.
+version and last link. :func:`next_document` is the one rule of the form a
+version's document is stored in; the SQLite adapter's writes follow it too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from iso10002.integrity import (
     ChainedEvent,
@@ -19,9 +21,14 @@ from iso10002.integrity import (
     chain_events,
     head_problems,
     inspect_complaint,
-    prepare,
 )
-from iso10002.integrity.documents import head_text, stored_history, whole_document
+from iso10002.integrity.documents import (
+    document_text,
+    events_json,
+    head_text,
+    is_whole,
+    stored_history,
+)
 from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories._query import index_values
@@ -48,27 +55,20 @@ def version_rows(  # noqa: PLR0913 - the facts of one write
         The new row, its new event rows, and the chained events (whose
         parsed events a caller may keep).
     """
-    history = None if stored is None else stored_history(stored)
-    chained: Sequence[ChainedEvent]
-    if history is None:
-        prepared = prepare(
-            complaint,
-            after_version=after_version,
-            previous_link=previous_link,
-            salt=salt,
-            key=key,
-        )
-        document, chained = prepared.document, prepared.events
-    else:
-        chained = chain_events(
-            complaint,
-            after_version=after_version,
-            previous_link=previous_link,
-            salt=salt,
-            key=key,
-        )
-        texts = ",".join([history, *(c.event_json for c in chained)])
-        document = whole_document(head_text(complaint), texts)
+    chained = chain_events(
+        complaint,
+        after_version=after_version,
+        previous_link=previous_link,
+        salt=salt,
+        key=key,
+    )
+    document = next_document(
+        complaint,
+        [c.event_json for c in chained],
+        stored=stored,
+        after_version=after_version,
+        heads=False,
+    )
     index = index_values(complaint)
     row = ComplaintRow(
         complaint_id=complaint.id,
@@ -90,6 +90,40 @@ def version_rows(  # noqa: PLR0913 - the facts of one write
         for c in chained
     ]
     return row, events, chained
+
+
+def next_document(
+    complaint: Complaint,
+    texts: Sequence[str],
+    *,
+    stored: Any,
+    after_version: int,
+    heads: bool,
+) -> str:
+    """Return the document to store for a version, in the form of the one it follows.
+
+    A save over a whole document keeps the stored history's text and
+    appends the new events' texts, so the stored events are not serialised
+    again; a whole document without a recognisable history is rewritten
+    whole.
+
+    Args:
+        complaint: The version being stored.
+        texts: The canonical JSON of its new events,
+            ``complaint.history[after_version:]``.
+        stored: The stored document it follows (``None`` for a new complaint).
+        after_version: The stored version (0 for a new complaint).
+        heads: Whether the store keeps each history as its events' texts and
+            a document as its head (the SQLite adapter): then a new complaint,
+            and one stored as a head, is stored as its head.
+    """
+    if heads and (stored is None or not is_whole(stored)):
+        return head_text(complaint)
+    kept = None if stored is None else stored_history(stored)
+    if kept is not None:
+        return document_text(complaint, [kept, *texts])
+    earlier = events_json(complaint.history[:after_version])
+    return document_text(complaint, [*earlier, *texts])
 
 
 def verify_rows(
