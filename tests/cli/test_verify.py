@@ -24,12 +24,12 @@ from iso10002.testing.contract import make_complaint, next_version
 _SQLITE = {
     "event": (
         "DROP TRIGGER events_refuse_update",
-        "UPDATE events SET event = replace(event, '\"actor\":\"', '\"actor\":\"x')"
+        'UPDATE events SET event = replace(event, \'"actor":"\', \'"actor":"x\')'
         " WHERE position = (SELECT min(position) FROM events)",
     ),
     "document": (
-        "UPDATE complaints SET document = replace(document, '\"channel\":\"',"
-        " '\"channel\":\"x') WHERE id = (SELECT min(id) FROM complaints)",
+        'UPDATE complaints SET document = replace(document, \'"channel":"\','
+        ' \'"channel":"x\') WHERE id = (SELECT min(id) FROM complaints)',
     ),
     "kpi": (
         "UPDATE kpi_facts SET channel = channel || 'x'"
@@ -47,8 +47,8 @@ _SQLITE = {
 _POSTGRES = {
     "event": (
         "ALTER TABLE {s}.events DISABLE TRIGGER USER",
-        "UPDATE {s}.events SET event = replace(event::text, '\"actor\":\"',"
-        " '\"actor\":\"x')::json WHERE position = (SELECT min(position)"
+        'UPDATE {s}.events SET event = replace(event::text, \'"actor":"\','
+        ' \'"actor":"x\')::json WHERE position = (SELECT min(position)'
         " FROM {s}.events)",
     ),
     "document": (
@@ -98,9 +98,7 @@ def _sqlite_store(demo_db: Path, where: Path) -> _Store:
     return _Store(["--db", str(path)], run_sql, "sqlite")
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request, demo_db, tmp_path, invoke) -> Iterator[_Store]:
     """A small store written by ``iso10002 demo``, on each engine."""
     if request.param == "sqlite":

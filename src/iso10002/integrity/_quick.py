@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import struct
 
-from iso10002.integrity._chain import GENESIS, chain_link
+from iso10002.integrity._chain import GENESIS
 from iso10002.integrity._report import IntegrityProblem
 from iso10002.integrity._verify import StoredLink
 from iso10002.integrity.keys import ChainKeys, RecordKey
@@ -32,6 +32,7 @@ from iso10002.integrity.keys import ChainKeys, RecordKey
 __all__ = ["SealVerdict", "content_digest", "seal", "seal_verdict"]
 
 _DOMAIN = b"iso10002/seal/v1\n"
+_CHAIN = b"iso10002/chain/v1\n"  # as iso10002.integrity._chain
 _LENGTH = struct.Struct(">Q").pack
 
 
@@ -49,15 +50,21 @@ class SealVerdict(enum.Enum):
     """No seal applies (none, written since, or under a key not given): check deeply."""
 
 
-def content_digest(parts: object) -> str:
+def content_digest(parts: object, text: object = None) -> str:
     """Return the SHA-256 of the ``repr`` of a complaint's stored rows.
 
     ``parts`` holds plain values as read from the database (text, bytes,
-    numbers, ``None``, tuples and lists of them), whose ``repr`` is stable.
+    numbers, ``None``, tuples and lists of them), whose ``repr`` is stable;
+    ``text``, a long stored text (the document), is hashed as its UTF-8.
 
     .. versionadded:: 0.3.0
     """
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass"))
+    if isinstance(text, str):
+        digest.update(b"\ns" + _utf8(text))
+    else:  # a value of another type, written behind the library's back
+        digest.update(b"\nr" + repr(text).encode())
+    return digest.hexdigest()
 
 
 def _message(complaint_id: str, last_link: str, digest: str) -> bytes:
@@ -129,6 +136,39 @@ def _key(link: str, keys: ChainKeys | None) -> tuple[bool, RecordKey | None]:
     return key is not None, key
 
 
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode()
+    except UnicodeEncodeError:  # lone surrogates: kept, as the chain keeps them
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _link_of(
+    previous: str, named: bytes, stored: StoredLink, key: RecordKey | None
+) -> str:
+    """Recompute one link as :func:`~iso10002.integrity.chain_link` does."""
+    parts = (_utf8(previous), _utf8(str(stored.commitment)), _utf8(stored.event))
+    message = b"".join(
+        (
+            _CHAIN,
+            _LENGTH(len(parts[0])),
+            parts[0],
+            named,
+            _LENGTH(len(parts[1])),
+            parts[1],
+            _LENGTH(len(parts[2])),
+            parts[2],
+        )
+    )
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return _keyed(message, key)
+
+
+def _keyed(message: bytes, key: RecordKey) -> str:
+    return f"{key.key_id}:{hmac.new(key.secret, message, hashlib.sha256).hexdigest()}"
+
+
 def stored_chain_problems(
     complaint_id: str, links: list[StoredLink], keys: ChainKeys | None = None
 ) -> list[IntegrityProblem]:
@@ -142,6 +182,8 @@ def stored_chain_problems(
     .. versionadded:: 0.3.0
     """
     previous = GENESIS
+    encoded = _utf8(complaint_id)
+    named = _LENGTH(len(encoded)) + encoded
     for expected, stored in enumerate(links, start=1):
         if stored.sequence != expected:
             message = (
@@ -154,10 +196,7 @@ def stored_chain_problems(
             if not checkable:
                 message = f"event {expected} is keyed with a key not given, or unkeyed"
             elif hmac.compare_digest(
-                chain_link(
-                    previous, complaint_id, str(stored.commitment), stored.event, key
-                ),
-                stored.link,
+                _link_of(previous, named, stored, key), stored.link
             ):
                 previous = stored.link
                 continue

@@ -61,6 +61,16 @@ def _order(value: Any) -> tuple[int, Any]:
     return (3, bytes(value))
 
 
+def _before(one: Any, other: Any) -> bool:
+    if type(one) is str and type(other) is str:
+        return one < other
+    return _order(one) < _order(other)
+
+
+def _same(one: Any, other: Any) -> bool:
+    return bool(one == other and type(one) is type(other))
+
+
 class _Groups:
     """Rows of one table ordered by complaint id, taken one complaint at a time."""
 
@@ -71,12 +81,11 @@ class _Groups:
     def take(self, key: Any) -> tuple[list[tuple[Any, ...]], list[Any]]:
         """Return the rows of ``key``, and the keys passed over before it."""
         passed = []
-        at = _order(key)
-        while self._next is not None and _order(self._next[0]) < at:
+        while self._next is not None and _before(self._next[0], key):
             passed.append(self._next[0])
             self._skip()
         taken = []
-        while self._next is not None and _order(self._next[0]) == at:
+        while self._next is not None and _same(self._next[0], key):
             taken.append(self._next)
             self._next = next(self._rows, None)
         return taken, passed
@@ -90,8 +99,8 @@ class _Groups:
         return passed
 
     def _skip(self) -> None:
-        key = _order(self._next[0]) if self._next is not None else None
-        while self._next is not None and _order(self._next[0]) == key:
+        key = None if self._next is None else self._next[0]
+        while self._next is not None and _same(self._next[0], key):
             self._next = next(self._rows, None)
 
 
@@ -168,7 +177,7 @@ def _scan(connection: sqlite3.Connection, keys: ChainKeys | None) -> Iterator[_S
             taken_rows, passed = groups.take(stored_id)
             derived.append(taken_rows)
             found.extend(_stray(table, passed))
-        digest = content_digest((row[:width], row[width], derived))
+        digest = content_digest((row[:2], row[3:width], row[width], derived), row[2])
         yield _Scanned(
             stored_id=stored_id,
             complaint_id=complaint_id,
