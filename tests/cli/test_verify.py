@@ -11,8 +11,8 @@ from __future__ import annotations
 import secrets
 import shutil
 import sqlite3
-from contextlib import closing
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -24,48 +24,68 @@ from iso10002.testing.contract import make_complaint, next_version
 _SQLITE = {
     "event": (
         "DROP TRIGGER events_refuse_update",
-        'UPDATE events SET event = replace(event, \'"actor":"\', \'"actor":"x\')'
-        " WHERE position = (SELECT min(position) FROM events)",
+        (
+            'UPDATE events SET event = replace(event, \'"actor":"\', \'"actor":"x\')'
+            " WHERE position = (SELECT min(position) FROM events)"
+        ),
     ),
     "document": (
-        'UPDATE complaints SET document = replace(document, \'"channel":"\','
-        ' \'"channel":"x\') WHERE id = (SELECT min(id) FROM complaints)',
+        (
+            'UPDATE complaints SET document = replace(document, \'"channel":"\','
+            ' \'"channel":"x\') WHERE id = (SELECT min(id) FROM complaints)'
+        ),
     ),
     "kpi": (
-        "UPDATE kpi_facts SET channel = channel || 'x'"
-        " WHERE complaint_id = (SELECT min(complaint_id) FROM kpi_facts)",
+        (
+            "UPDATE kpi_facts SET channel = channel || 'x'"
+            " WHERE complaint_id = (SELECT min(complaint_id) FROM kpi_facts)"
+        ),
     ),
     "head": (
-        "UPDATE complaints SET last_link = replace(last_link, '0', '1')"
-        " WHERE id = (SELECT min(id) FROM complaints)",
+        (
+            "UPDATE complaints SET last_link = replace(last_link, '0', '1')"
+            " WHERE id = (SELECT min(id) FROM complaints)"
+        ),
     ),
     "column": (
-        "UPDATE complaints SET status = 'withdrawn'"
-        " WHERE id = (SELECT min(id) FROM complaints WHERE status <> 'withdrawn')",
+        (
+            "UPDATE complaints SET status = 'withdrawn'"
+            " WHERE id = (SELECT min(id) FROM complaints WHERE status <> 'withdrawn')"
+        ),
     ),
 }
 _POSTGRES = {
     "event": (
         "ALTER TABLE {s}.events DISABLE TRIGGER USER",
-        'UPDATE {s}.events SET event = replace(event::text, \'"actor":"\','
-        ' \'"actor":"x\')::json WHERE position = (SELECT min(position)'
-        " FROM {s}.events)",
+        (
+            'UPDATE {s}.events SET event = replace(event::text, \'"actor":"\','
+            ' \'"actor":"x\')::json WHERE position = (SELECT min(position)'
+            " FROM {s}.events)"
+        ),
     ),
     "document": (
-        "UPDATE {s}.complaints SET document = jsonb_set(document, '{{channel}}',"
-        " '\"x\"') WHERE id = (SELECT min(id) FROM {s}.complaints)",
+        (
+            "UPDATE {s}.complaints SET document = jsonb_set(document, '{{channel}}',"
+            " '\"x\"') WHERE id = (SELECT min(id) FROM {s}.complaints)"
+        ),
     ),
     "kpi": (
-        "UPDATE {s}.kpi_facts SET channel = channel || 'x'"
-        " WHERE complaint_id = (SELECT min(complaint_id) FROM {s}.kpi_facts)",
+        (
+            "UPDATE {s}.kpi_facts SET channel = channel || 'x'"
+            " WHERE complaint_id = (SELECT min(complaint_id) FROM {s}.kpi_facts)"
+        ),
     ),
     "head": (
-        "UPDATE {s}.complaints SET version = version + 1"
-        " WHERE id = (SELECT min(id) FROM {s}.complaints)",
+        (
+            "UPDATE {s}.complaints SET version = version + 1"
+            " WHERE id = (SELECT min(id) FROM {s}.complaints)"
+        ),
     ),
     "column": (
-        "UPDATE {s}.complaints SET status = 'withdrawn'"
-        " WHERE id = (SELECT min(id) FROM {s}.complaints WHERE status <> 'withdrawn')",
+        (
+            "UPDATE {s}.complaints SET status = 'withdrawn'"
+            " WHERE id = (SELECT min(id) FROM {s}.complaints WHERE status <> 'withdrawn')"
+        ),
     ),
 }
 KINDS = sorted(_SQLITE)
@@ -172,7 +192,7 @@ class TestCheckOnOpening:
         assert invoke("verify", "--checkpoint", *store.args).exit_code == 0
         table = "iso10002_seals" if store.kind == "sqlite" else "{s}.integrity_seals"
         store.run_sql(
-            f"UPDATE {table} SET seal = replace(seal, 'a', 'b')"  # noqa: S608
+            f"UPDATE {table} SET seal = replace(seal, 'a', 'b')"
             f" WHERE complaint_id = (SELECT min(complaint_id) FROM {table})"
         )
         assert "damaged" in one_line_failure(_report(invoke, store), 1)
