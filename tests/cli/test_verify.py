@@ -83,8 +83,8 @@ _POSTGRES = {
     ),
     "column": (
         (
-            "UPDATE {s}.complaints SET status = 'withdrawn'"
-            " WHERE id = (SELECT min(id) FROM {s}.complaints WHERE status <> 'withdrawn')"
+            "UPDATE {s}.complaints SET status = 'withdrawn' WHERE id ="
+            " (SELECT min(id) FROM {s}.complaints WHERE status <> 'withdrawn')"
         ),
     ),
 }
