@@ -749,3 +749,12 @@ class TestQuickCheck:
                 "differs" in m or "checkpoint" in m
                 for m in _named(keyed_store, cid, quick=True)
             )
+
+    def test_a_keyed_chain_is_checked_from_its_bytes(self, keyed_store):
+        """An event edited in a keyed store is named by the HMAC of its link."""
+        assert keyed_store.repository.record_checkpoint().ok
+        _event(keyed_store, keyed_store.ids[2])
+        assert any(
+            "hash chain broken at event 6" in m
+            for m in _named(keyed_store, keyed_store.ids[2], quick=True)
+        )

@@ -68,10 +68,12 @@ WHERE c.version <> coalesce(h.n, 0) OR c.last_link IS DISTINCT FROM last.link
 """
 
 _KEYED = """
-SELECT complaint_id, sequence, event::text, commitment, link,
-       coalesce(lag(link) OVER w, {genesis})
-FROM {s}.events
-WINDOW w AS (PARTITION BY complaint_id ORDER BY sequence)
+SELECT * FROM (
+  SELECT complaint_id, sequence, event::text, commitment, link,
+         coalesce(lag(link) OVER w, {genesis})
+  FROM {s}.events
+  WINDOW w AS (PARTITION BY complaint_id ORDER BY sequence)
+) e WHERE strpos(link, ':') > 0
 """
 
 _ORPHANS = """
@@ -143,13 +145,18 @@ def _chain_problems(
     if row and row[0]:
         from iso10002.integrity import chain_link  # noqa: PLC0415 - keyed stores only
 
-        cur.execute(_query(_KEYED, s))
-        for cid, _sequence, event, commitment, link, previous in cur.fetchall():
-            if ":" not in link:
-                continue
-            key = None if keys is None else keys.get(link.rpartition(":")[0])
-            if key is None or chain_link(previous, cid, commitment, event, key) != link:
-                suspects.add(cid)
+        with cur.connection.cursor(name="iso10002_keyed_links") as keyed:
+            keyed.itersize = _FETCH
+            keyed.execute(_query(_KEYED, s))
+            for cid, _sequence, event, commitment, link, previous in keyed:
+                key = None if keys is None else keys.get(link.rpartition(":")[0])
+                made = (
+                    None
+                    if key is None
+                    else chain_link(previous, cid, commitment, event, key)
+                )
+                if made != link:
+                    suspects.add(cid)
     if keys is not None and keys.keyed_only:
         cur.execute(
             _query(
