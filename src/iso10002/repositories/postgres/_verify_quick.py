@@ -102,7 +102,10 @@ _DIGESTS = (
             _agg("kpi_deadlines", "t.seq"),
             _agg("kpi_remedies", "t.seq"),
             _agg("kpi_toggles", "t.seq"),
-            "(SELECT d.digest FROM {s}.search_digests d WHERE d.complaint_id = c.id)",
+            (
+                "(SELECT d.digest FROM {s}.search_digests d"
+                ' WHERE d.complaint_id = c.id COLLATE "default")'
+            ),
         ]
     )
     + "), 'UTF8')), 'hex') {seals} ORDER BY c.id"
