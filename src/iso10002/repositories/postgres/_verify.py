@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Collection
 from typing import Any
@@ -71,8 +72,14 @@ def verify_all(
         " WHERE complaint_id = ANY(%s) ORDER BY complaint_id, sequence"
     ).format(s)
     while True:
+        # With ``only``, each page asks for its own ids (ANY over them all
+        # would compare every row with every id).
+        page = None
+        if wanted is not None:
+            start = bisect.bisect_right(wanted, last)
+            page = wanted[start : start + _VERIFY_BATCH]
         with connector.read("verify_integrity") as cur:
-            cur.execute(head, (last, wanted, wanted, _VERIFY_BATCH))
+            cur.execute(head, (last, page, page, _VERIFY_BATCH))
             rows = cur.fetchall()
             if not rows:
                 break
