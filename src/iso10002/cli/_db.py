@@ -121,11 +121,15 @@ def store_options(
 
     With ``must_exist``, a SQLite path that does not exist is a usage error.
     """
+    # click 8.3+ takes an explicit ``default=None`` as a value, which would
+    # make a required option silently optional: pass a default only when set.
+    defaults: dict[str, Any] = (
+        {"required": True} if default is None else {"default": default}
+    )
     db = click.option(
         "--db",
         "db",
-        required=default is None,
-        default=default,
+        **defaults,
         show_default=default is not None,
         callback=_check_db if must_exist else None,
         metavar="PATH|DSN",
