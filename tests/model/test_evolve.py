@@ -22,7 +22,7 @@ from iso10002.model import (
     WorkflowRef,
     evolve,
 )
-from iso10002.model._complaint import check_changes
+from iso10002.model._checked import check_changes
 from iso10002.model._evolve import plan_of
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st

@@ -17,7 +17,12 @@ from iso10002.model import (
     HistoryEvent,
     WorkflowRef,
 )
-from iso10002.model.versions import advance, check_changes, plan_of, receive_checked
+from iso10002.model.versions import (
+    advance,
+    check_changes,
+    checked_event,
+    receive_checked,
+)
 from iso10002.principles import Finding, Policy
 from iso10002.vocabulary import register_workflow
 from iso10002.workflow._compiled import (
@@ -59,7 +64,6 @@ class Transitioned:
     findings: tuple[Finding, ...] = ()
 
 
-_EVENT = plan_of(HistoryEvent)
 _UTC = timezone.utc
 _NO_CHANGES: dict[str, Any] = {}  # read, never written
 
@@ -381,14 +385,16 @@ class Workflow:
         # The step's template (name, trigger and states) was checked when the
         # definition was compiled, and what varies per call above, each with
         # its field's own check; the sequence follows the checked version.
-        event: HistoryEvent = _EVENT.derive(
-            step.template,
-            {
-                "sequence": complaint.version + 1,
-                "at": at,
-                "actor": actor,
-                "data": event_data,
-            },
+        template = step.template
+        event = checked_event(
+            sequence=complaint.version + 1,
+            name=template.name,
+            at=at,
+            actor=actor,
+            trigger=template.trigger,
+            from_state=template.from_state,
+            to_state=template.to_state,
+            data=event_data,
         )
         candidate = advance(complaint, event, step.destination, checked)
         if step.requires:
