@@ -65,6 +65,11 @@ class Transitioned:
 
 
 _UTC = timezone.utc
+_NEW = object.__new__
+# The result's slots, set directly: its fields have no converters or checks.
+_SET_COMPLAINT = Transitioned.__dict__["complaint"].__set__
+_SET_EVENTS = Transitioned.__dict__["events"].__set__
+_SET_FINDINGS = Transitioned.__dict__["findings"].__set__
 _NO_CHANGES: dict[str, Any] = {}  # read, never written
 
 
@@ -349,7 +354,7 @@ class Workflow:
         .. versionchanged:: 0.2.0
            ``context``.
         """
-        held = roles if isinstance(roles, frozenset) else roles_of(roles)
+        held = roles if roles.__class__ is frozenset else roles_of(roles)
         # Fast paths first; the slow ones check everything and say what is wrong.
         row = self._table.get(complaint.status)
         step = None if row is None else row.get(trigger)
@@ -418,7 +423,11 @@ class Workflow:
             if step.guards
             else ()
         )
-        return Transitioned(complaint=candidate, events=(event,), findings=findings)
+        result: Transitioned = _NEW(Transitioned)
+        _SET_COMPLAINT(result, candidate)
+        _SET_EVENTS(result, (event,))
+        _SET_FINDINGS(result, findings)
+        return result
 
     def _check_actor(self, actor: Any) -> None:
         """Check an actor as the event's field does, and remember it when good."""
