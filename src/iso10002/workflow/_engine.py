@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any, Protocol, runtime_checkable
-
-import attrs
+from typing import Any
 
 from iso10002.errors import Iso10002Error, TransitionNotAllowed, ValidationError
 from iso10002.history import step_facts
@@ -14,7 +12,6 @@ from iso10002.model import (
     Channel,
     Complaint,
     ComplaintForm,
-    HistoryEvent,
     WorkflowRef,
 )
 from iso10002.model.versions import (
@@ -23,7 +20,7 @@ from iso10002.model.versions import (
     checked_event,
     receive_checked,
 )
-from iso10002.principles import Finding, Policy
+from iso10002.principles import Policy
 from iso10002.vocabulary import register_workflow
 from iso10002.workflow._compiled import (
     KNOWN_ACTORS_MAX,
@@ -39,29 +36,9 @@ from iso10002.workflow._compiled import (
 from iso10002.workflow._context import NO_CONTEXT, StepContext
 from iso10002.workflow._data import missing_requirements
 from iso10002.workflow._definition import WorkflowDefinition
+from iso10002.workflow._results import Transitioned
 
-__all__ = ["Transitioned", "Workflow", "WorkflowEngine"]
-
-
-@attrs.frozen(kw_only=True)
-class Transitioned:
-    """The result of firing a step: the new complaint and what happened.
-
-    Args:
-        complaint: The new version of the complaint.
-        events: The history events the step appended (one per step).
-        findings: Non-blocking findings the guards returned.
-
-    The complaints handler returns the same type
-    (:data:`~iso10002.handler.StepResult`), its complaint redacted for the
-    caller and its events committed.
-
-    .. versionadded:: 0.1.0
-    """
-
-    complaint: Complaint
-    events: tuple[HistoryEvent, ...]
-    findings: tuple[Finding, ...] = ()
+__all__ = ["Workflow"]
 
 
 _UTC = timezone.utc
@@ -71,41 +48,6 @@ _SET_COMPLAINT = Transitioned.__dict__["complaint"].__set__
 _SET_EVENTS = Transitioned.__dict__["events"].__set__
 _SET_FINDINGS = Transitioned.__dict__["findings"].__set__
 _NO_CHANGES: dict[str, Any] = {}  # read, never written
-
-
-@runtime_checkable
-class WorkflowEngine(Protocol):
-    """What a complaints handler needs from a workflow engine.
-
-    :class:`Workflow` implements it; a host application may plug in its own.
-
-    .. versionadded:: 0.1.0
-    """
-
-    @property
-    def definition(self) -> WorkflowDefinition:
-        """Return the definition the engine runs."""
-        ...
-
-    def fire(  # noqa: PLR0913 - mirrors Workflow.fire
-        self,
-        complaint: Complaint,
-        trigger: str,
-        *,
-        actor: str,
-        at: datetime,
-        roles: Iterable[str] = (),
-        data: Mapping[str, Any] | None = None,
-        context: StepContext = NO_CONTEXT,
-    ) -> Transitioned:
-        """Fire ``trigger`` on ``complaint`` and return the new version."""
-        ...
-
-    def allowed_triggers(
-        self, complaint: Complaint, *, roles: Iterable[str] | None = None
-    ) -> tuple[str, ...]:
-        """Return the triggers the complaint's state allows."""
-        ...
 
 
 class Workflow:
