@@ -1,4 +1,4 @@
-"""The checks of event data: bounded, plain JSON (public in iso10002.validators)."""
+"""The checks of event data: bounded, plain JSON (public in the package)."""
 
 from __future__ import annotations
 
@@ -100,6 +100,40 @@ def json_chars(value: Any) -> int:
     return len(_COMPACT(value)) if value else 2
 
 
+# The size of keys met before (short plain strings only, a bounded number):
+# event data repeats the same few keys in every event of every history.
+_KEYS: dict[str, int] = {}
+_KEYS_MAX = 4096
+_KEY_CHARS = 64
+
+
+def _key_size(key: Any, path: str) -> int:
+    """Return a key's size with its colon; refuse a key JSON cannot keep."""
+    if not isinstance(key, str) or _SURROGATE.search(key):
+        raise ValidationError.single(path, "keys must be strings encodable as UTF-8")
+    size = len(_ENCODE_STRING(key)) + 2
+    if key.__class__ is str and len(key) <= _KEY_CHARS and len(_KEYS) < _KEYS_MAX:
+        _KEYS[key] = size
+    return size
+
+
+def _plain_size(value: Any) -> int:
+    """Return the size of a valid plain scalar, or 0 for anything else.
+
+    A container's items are mostly such scalars: measured here, they need
+    no path of their own; anything else (a container, another type, a bad
+    scalar) is measured, or refused with its path, by ``_json_size``.
+    """
+    kind = value.__class__
+    if kind is str:
+        return 0 if _SURROGATE.search(value) else len(_ENCODE_STRING(value))
+    if kind is bool or value is None:
+        return 5
+    if kind is int:
+        return 20 if -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER else 0
+    return 0
+
+
 def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911, PLR0912 - one case per JSON type
     kind = value.__class__
     if kind is str:
@@ -123,19 +157,20 @@ def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911
             path, f"must not nest deeper than {MAX_JSON_DEPTH} levels"
         )
     if isinstance(value, (list, tuple)):
-        return 2 + sum(
-            _json_size(item, f"{path}[{i}]", depth + 1) + 1
-            for i, item in enumerate(value)
-        )
+        size = 2
+        for i, item in enumerate(value):
+            plain = _plain_size(item)
+            size += (plain or _json_size(item, f"{path}[{i}]", depth + 1)) + 1
+        return size
     if isinstance(value, dict):
         size = 2
         for key, item in value.items():
-            if not isinstance(key, str) or _SURROGATE.search(key):
-                raise ValidationError.single(
-                    path, "keys must be strings encodable as UTF-8"
-                )
-            size += len(_ENCODE_STRING(key)) + 2
-            size += _json_size(item, f"{path}.{key[:100]}", depth + 1)
+            known = _KEYS.get(key) if key.__class__ is str else None
+            if known is None:
+                known = _key_size(key, path)
+            size += known
+            plain = _plain_size(item)
+            size += plain or _json_size(item, f"{path}.{key[:100]}", depth + 1)
         return size
     if isinstance(value, str):
         return _json_size(str(value), path, depth)

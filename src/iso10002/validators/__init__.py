@@ -27,7 +27,9 @@ from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
-from iso10002._json_checks import (
+from iso10002._publish import publish
+from iso10002.errors import ValidationError
+from iso10002.validators._json import (
     LONE_SURROGATES,
     MAX_EVENT_DATA_CHARS,
     MAX_HISTORY_DATA_CHARS,
@@ -36,8 +38,6 @@ from iso10002._json_checks import (
     check_json,
     json_chars,
 )
-from iso10002._publish import publish
-from iso10002.errors import ValidationError
 
 __all__ = [
     "LONG_TEXT",
