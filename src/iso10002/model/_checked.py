@@ -84,8 +84,9 @@ def receive_checked(  # noqa: PLR0913 - the checked facts of receipt
     """Build version 1 from a form and receipt facts that are already checked.
 
     ``received_at`` must be an aware UTC datetime and every other value
-    checked for its field (see :meth:`Complaint.receive`); only the class's
-    cross-field checks run here.
+    checked for its field (see :meth:`Complaint.receive`). The class's
+    cross-field checks hold by construction (see below), so nothing is
+    checked again here.
     """
     # Every value passed its field's check already: the form's fields when
     # the form was built (the same checks as the complaint's), the facts of
