@@ -13,7 +13,7 @@ from pathlib import Path
 from iso10002.vocabulary import STANDARD_EVENTS, StandardState
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "iso10002"
-OWNERS = {"vocabulary.py", "workflow/_standard.py"}
+OWNERS = {"vocabulary/_names.py", "vocabulary/_meanings.py", "workflow/_standard.py"}
 LITERALS = frozenset(STANDARD_EVENTS) | frozenset(s.value for s in StandardState)
 # Where one of the words is not a state or event at all: a column, a label or a
 # figure named like a state. Each entry: (file, word) -> why it is allowed.
