@@ -368,6 +368,7 @@ EXPECTED: dict[str, list[str]] = {
         "Plan",
         "advance",
         "check_changes",
+        "checked_event",
         "plan_of",
         "receive_checked",
     ],

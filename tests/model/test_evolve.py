@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import datetime, timedelta, timezone
 
 import attrs
@@ -22,8 +23,8 @@ from iso10002.model import (
     WorkflowRef,
     evolve,
 )
-from iso10002.model._complaint import check_changes
-from iso10002.model._evolve import plan_of
+from iso10002.model._checked import check_changes
+from iso10002.model.versions import checked_event, plan_of
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
 
@@ -294,3 +295,58 @@ class TestCheckedPaths:
             check_changes({name: value})
         assert info.value.field == refused
         assert info.value.field.startswith(name)
+
+
+class TestCheckedEvent:
+    @given(iso_st.history_events(sequence=3))
+    def test_equals_the_validating_constructor(self, event):
+        """checked_event builds, from checked values, what the constructor builds."""
+        values = {name: getattr(event, name) for name in plan_of(HistoryEvent).names}
+        built = checked_event(**values)
+        assert built == HistoryEvent(**values)
+        assert type(built) is HistoryEvent
+
+    def test_sets_every_field_and_skips_no_cross_field_check(self):
+        """Its arguments are the class's fields, and the class has no cross-field
+        checks: skipping ``__attrs_post_init__`` skips nothing."""
+        names = inspect.signature(checked_event).parameters
+        assert tuple(names) == plan_of(HistoryEvent).names
+        assert plan_of(HistoryEvent).post_init is None
+
+
+class TestCheckedReceipt:
+    @pytest.mark.parametrize(
+        ("name", "value", "field"),
+        [
+            ("id", "", "id"),
+            ("reference", "two\nlines", "reference"),
+            ("received_at", datetime(2026, 3, 2), "received_at"),
+            ("received_at", "2026-03-02T09:30:00Z", "received_at"),
+            ("channel", "web", "channel"),
+            ("received_by", "x" * 201, "received_by"),
+            ("status", "", "status"),
+            ("workflow", {"name": "x"}, "workflow"),
+        ],
+    )
+    def test_bad_facts_of_receipt_are_named(self, name, value, field):
+        """Complaint.receive refuses a bad fact of receipt, naming its field."""
+        form = ComplaintForm(complainant=Complainant(name="Ada"), description="Late")
+        facts = {
+            "id": "C-1",
+            "reference": "CMP-1",
+            "received_at": T0,
+            "channel": Channel.WEB,
+            "received_by": "web-form",
+            "status": "received",
+            name: value,
+        }
+        with pytest.raises(ValidationError) as info:
+            Complaint.receive(form, **facts)
+        assert info.value.field == field
+
+    def test_version_one_holds_the_cross_field_checks(self):
+        """receive_checked skips the class's cross-field checks because they hold:
+        running them on its result passes."""
+        complaint = _receive()
+        complaint.__attrs_post_init__()
+        assert attrs.evolve(complaint) == complaint

@@ -32,6 +32,7 @@ from iso10002.workflow import (
     PRINCIPLE_GUARDS,
     State,
     Step,
+    Transitioned,
     Workflow,
     WorkflowDefinition,
 )
@@ -411,3 +412,46 @@ class TestRandomPaths:
         with pytest.raises(ValidationError) as info:
             workflow.fire(received, "acknowledge", actor="a", at=LATER, roles=roles)
         assert info.value.field == "roles"
+
+
+class TestCheckedReceiptAndResult:
+    @pytest.mark.parametrize(
+        ("name", "value", "field"),
+        [
+            ("id", "   ", "id"),
+            ("reference", "x" * 65, "reference"),
+            ("received_at", T0.replace(tzinfo=None), "received_at"),
+            ("received_at", T0.date(), "received_at"),
+            ("channel", "web", "channel"),
+            ("actor", "web\nform", "received_by"),
+            ("actor", 7, "received_by"),
+        ],
+    )
+    def test_bad_facts_of_receipt_are_named(self, workflow, name, value, field):
+        """Workflow.receive refuses a bad fact of receipt, naming its field."""
+        facts = {
+            "id": "C-1",
+            "reference": "R-1",
+            "received_at": T0,
+            "channel": Channel.WEB,
+            "actor": "w",
+            name: value,
+        }
+        with pytest.raises(ValidationError) as info:
+            workflow.receive(FORM, **facts)
+        assert info.value.field == field
+
+    def test_the_result_equals_its_constructed_value(self, workflow, received):
+        """fire fills its result's slots directly, which is sound because
+        Transitioned's fields have no converters or checks: the result equals
+        the one its constructor builds."""
+        assert all(
+            f.converter is None and f.validator is None
+            for f in attrs.fields(Transitioned)
+        )
+        result = workflow.fire(received, "acknowledge", actor="a", at=LATER)
+        assert type(result) is Transitioned
+        assert result == Transitioned(
+            complaint=result.complaint, events=result.events, findings=()
+        )
+        assert result.events == (result.complaint.history[-1],)

@@ -94,6 +94,10 @@ def _may_hold_personal(hint: Any, seen: frozenset[type] = frozenset()) -> bool:
 def _public(value: Any) -> Any:
     """Return ``value`` as plain JSON data without its personal parts."""
     cls = type(value)
+    # Enums first: ``attrs.has`` on an enum class costs a raised
+    # AttributeError on Python 3.11 (``EnumType.__getattr__``).
+    if isinstance(value, enum.Enum):
+        return value.value
     if attrs.has(cls):
         plain = to_dict(value)
         personal, nested = _plan(cls)
@@ -104,8 +108,6 @@ def _public(value: Any) -> Any:
         return plain
     if isinstance(value, (tuple, list)):
         return [_public(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Decimal):

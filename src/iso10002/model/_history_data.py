@@ -8,6 +8,7 @@ event's length. Also the facts a step's event records (see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +87,20 @@ def history_data_chars(complaint: Any) -> int:
     return found
 
 
+_LATE: dict[str, Callable[[Any], Any]] = {}
+
+
+def _fact_value() -> Callable[[Any], Any]:
+    """Return :func:`iso10002.history.fact_value`, imported on first use."""
+    found = _LATE.get("fact_value")
+    if found is None:
+        # The history module serialises model values, so it imports this one.
+        from iso10002.history import fact_value  # noqa: PLC0415
+
+        found = _LATE["fact_value"] = fact_value
+    return found
+
+
 def receipt_data(
     reference: str,
     channel: Channel,
@@ -94,9 +109,7 @@ def receipt_data(
     external_ids: tuple[ExternalId, ...] = (),
 ) -> dict[str, Any]:
     """Return the receipt event's data: the facts of receipt (see iso10002.history)."""
-    # The history module serialises model values, so it imports this one.
-    from iso10002.history import fact_value  # noqa: PLC0415
-
+    fact_value = _fact_value()
     data = {
         "channel": channel.value,
         "reference": reference,

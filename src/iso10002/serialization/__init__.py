@@ -12,7 +12,7 @@ once in one :class:`~iso10002.errors.ValidationError` with its field path.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import cache
 from typing import Any, TypeVar, cast
 
@@ -82,6 +82,11 @@ def _unstructure_without(cls: type, omit: tuple[str, ...]) -> Any:
     return make_dict_unstructure_fn(cls, converter, **overrides)
 
 
+# Each model class's unstructure hook, by class: the common call (nothing
+# omitted) is one dict lookup. Bounded by the number of attrs classes.
+_HOOKS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
 def to_dict(obj: Any, *, omit: Collection[str] = ()) -> dict[str, Any]:
     """Turn a model object into a JSON-ready dict.
 
@@ -102,6 +107,11 @@ def to_dict(obj: Any, *, omit: Collection[str] = ()) -> dict[str, Any]:
        ``omit``.
     """
     cls = type(obj)
+    if not omit:
+        hook = _HOOKS.get(cls)
+        if hook is not None:
+            result: dict[str, Any] = hook(obj)
+            return result
     if not attrs.has(cls):
         raise ValidationError.single("", f"cannot serialise {cls.__name__}")
     if omit:
@@ -110,8 +120,11 @@ def to_dict(obj: Any, *, omit: Collection[str] = ()) -> dict[str, Any]:
             raise ValidationError.single(
                 "omit", f"{cls.__name__} has no fields {unknown}"
             )
-    result: dict[str, Any] = _unstructure_without(cls, tuple(sorted(omit)))(obj)
-    return result
+    hook = _unstructure_without(cls, tuple(sorted(omit)))
+    if not omit:
+        _HOOKS[cls] = hook
+    unstructured: dict[str, Any] = hook(obj)
+    return unstructured
 
 
 def to_data(value: Any, annotation: Any) -> Any:

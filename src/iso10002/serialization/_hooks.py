@@ -8,6 +8,7 @@ with "must", which becomes the problem's message (see ``_errors``).
 from __future__ import annotations
 
 import enum
+import operator
 import re
 import typing
 from datetime import date, datetime, timedelta, timezone
@@ -182,8 +183,9 @@ def structure_enum(value: Any, target: type[enum.Enum]) -> enum.Enum:
         raise ValueError(msg) from None
 
 
-def unstructure_enum(value: enum.Enum) -> Any:
-    return value.value
+# An enum's value, read from the member's own slot: ``Enum.value`` is a
+# Python-level descriptor, several times slower on every unstructured field.
+unstructure_enum: typing.Callable[[enum.Enum], Any] = operator.attrgetter("_value_")
 
 
 PASSTHROUGH = frozenset({str, int, bool, str | None, int | None, bool | None})

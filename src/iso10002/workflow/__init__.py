@@ -26,7 +26,7 @@ from iso10002.workflow._context import StepContext
 from iso10002.workflow._data import missing_requirements
 from iso10002.workflow._definition import State, Step, WorkflowDefinition
 from iso10002.workflow._diagrams import to_dot, to_mermaid
-from iso10002.workflow._engine import Transitioned, Workflow, WorkflowEngine
+from iso10002.workflow._engine import Workflow
 from iso10002.workflow._guards import (
     DEFAULT_REOPEN_WINDOW,
     REOPEN_WINDOW_POLICY_ID,
@@ -39,6 +39,7 @@ from iso10002.workflow._principle_guards import (
     expected_guards,
     guards_off,
 )
+from iso10002.workflow._results import Transitioned, WorkflowEngine
 from iso10002.workflow._standard import (
     SMALL_ORGANISATION_WORKFLOW_NAME,
     STANDARD_WORKFLOW_NAME,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any, Protocol, runtime_checkable
-
-import attrs
+from typing import Any
 
 from iso10002.errors import Iso10002Error, TransitionNotAllowed, ValidationError
 from iso10002.history import step_facts
@@ -14,11 +12,15 @@ from iso10002.model import (
     Channel,
     Complaint,
     ComplaintForm,
-    HistoryEvent,
     WorkflowRef,
 )
-from iso10002.model.versions import advance, check_changes, plan_of, receive_checked
-from iso10002.principles import Finding, Policy
+from iso10002.model.versions import (
+    advance,
+    check_changes,
+    checked_event,
+    receive_checked,
+)
+from iso10002.principles import Policy
 from iso10002.vocabulary import register_workflow
 from iso10002.workflow._compiled import (
     KNOWN_ACTORS_MAX,
@@ -34,69 +36,18 @@ from iso10002.workflow._compiled import (
 from iso10002.workflow._context import NO_CONTEXT, StepContext
 from iso10002.workflow._data import missing_requirements
 from iso10002.workflow._definition import WorkflowDefinition
+from iso10002.workflow._results import Transitioned
 
-__all__ = ["Transitioned", "Workflow", "WorkflowEngine"]
-
-
-@attrs.frozen(kw_only=True)
-class Transitioned:
-    """The result of firing a step: the new complaint and what happened.
-
-    Args:
-        complaint: The new version of the complaint.
-        events: The history events the step appended (one per step).
-        findings: Non-blocking findings the guards returned.
-
-    The complaints handler returns the same type
-    (:data:`~iso10002.handler.StepResult`), its complaint redacted for the
-    caller and its events committed.
-
-    .. versionadded:: 0.1.0
-    """
-
-    complaint: Complaint
-    events: tuple[HistoryEvent, ...]
-    findings: tuple[Finding, ...] = ()
+__all__ = ["Workflow"]
 
 
-_EVENT = plan_of(HistoryEvent)
 _UTC = timezone.utc
+_NEW = object.__new__
+# The result's slots, set directly: its fields have no converters or checks.
+_SET_COMPLAINT = Transitioned.__dict__["complaint"].__set__
+_SET_EVENTS = Transitioned.__dict__["events"].__set__
+_SET_FINDINGS = Transitioned.__dict__["findings"].__set__
 _NO_CHANGES: dict[str, Any] = {}  # read, never written
-
-
-@runtime_checkable
-class WorkflowEngine(Protocol):
-    """What a complaints handler needs from a workflow engine.
-
-    :class:`Workflow` implements it; a host application may plug in its own.
-
-    .. versionadded:: 0.1.0
-    """
-
-    @property
-    def definition(self) -> WorkflowDefinition:
-        """Return the definition the engine runs."""
-        ...
-
-    def fire(  # noqa: PLR0913 - mirrors Workflow.fire
-        self,
-        complaint: Complaint,
-        trigger: str,
-        *,
-        actor: str,
-        at: datetime,
-        roles: Iterable[str] = (),
-        data: Mapping[str, Any] | None = None,
-        context: StepContext = NO_CONTEXT,
-    ) -> Transitioned:
-        """Fire ``trigger`` on ``complaint`` and return the new version."""
-        ...
-
-    def allowed_triggers(
-        self, complaint: Complaint, *, roles: Iterable[str] | None = None
-    ) -> tuple[str, ...]:
-        """Return the triggers the complaint's state allows."""
-        ...
 
 
 class Workflow:
@@ -345,7 +296,7 @@ class Workflow:
         .. versionchanged:: 0.2.0
            ``context``.
         """
-        held = roles if isinstance(roles, frozenset) else roles_of(roles)
+        held = roles if roles.__class__ is frozenset else roles_of(roles)
         # Fast paths first; the slow ones check everything and say what is wrong.
         row = self._table.get(complaint.status)
         step = None if row is None else row.get(trigger)
@@ -381,14 +332,16 @@ class Workflow:
         # The step's template (name, trigger and states) was checked when the
         # definition was compiled, and what varies per call above, each with
         # its field's own check; the sequence follows the checked version.
-        event: HistoryEvent = _EVENT.derive(
-            step.template,
-            {
-                "sequence": complaint.version + 1,
-                "at": at,
-                "actor": actor,
-                "data": event_data,
-            },
+        template = step.template
+        event = checked_event(
+            sequence=complaint.version + 1,
+            name=template.name,
+            at=at,
+            actor=actor,
+            trigger=template.trigger,
+            from_state=template.from_state,
+            to_state=template.to_state,
+            data=event_data,
         )
         candidate = advance(complaint, event, step.destination, checked)
         if step.requires:
@@ -412,7 +365,11 @@ class Workflow:
             if step.guards
             else ()
         )
-        return Transitioned(complaint=candidate, events=(event,), findings=findings)
+        result: Transitioned = _NEW(Transitioned)
+        _SET_COMPLAINT(result, candidate)
+        _SET_EVENTS(result, (event,))
+        _SET_FINDINGS(result, findings)
+        return result
 
     def _check_actor(self, actor: Any) -> None:
         """Check an actor as the event's field does, and remember it when good."""

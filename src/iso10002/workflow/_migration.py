@@ -16,7 +16,7 @@ from iso10002.errors import (
 )
 from iso10002.model import Complaint, HistoryEvent, WorkflowRef
 from iso10002.workflow._definition import WorkflowDefinition
-from iso10002.workflow._engine import Transitioned
+from iso10002.workflow._results import Transitioned
 
 __all__ = ["MIGRATED_EVENT", "WorkflowMigration"]
 

@@ -20,17 +20,24 @@ validator has attrs' signature ``(instance, attribute, value)`` and raises a
 
 from __future__ import annotations
 
-import json.encoder
-import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import datetime, timezone
 from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
+from iso10002._publish import publish
 from iso10002.errors import ValidationError
+from iso10002.validators._json import (
+    LONE_SURROGATES,
+    MAX_EVENT_DATA_CHARS,
+    MAX_HISTORY_DATA_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_JSON_INTEGER,
+    check_json,
+    json_chars,
+)
 
 __all__ = [
     "LONG_TEXT",
@@ -71,29 +78,6 @@ LONG_TEXT = 20_000
 .. versionadded:: 0.1.0
 """
 
-MAX_JSON_DEPTH = 32
-"""Deepest nesting of lists and objects in event data (the data itself is level 1).
-
-.. versionadded:: 0.2.0
-"""
-
-MAX_JSON_INTEGER = 2**63 - 1
-"""Largest magnitude of an integer in event data (a signed 64-bit integer).
-
-.. versionadded:: 0.2.0
-"""
-
-MAX_EVENT_DATA_CHARS = 262_144
-"""Longest JSON text of one event's data, in characters (256 Ki).
-
-.. versionadded:: 0.2.0
-"""
-
-MAX_HISTORY_DATA_CHARS = 16_777_216
-"""Longest total JSON text of the data of every event in one history (16 Mi).
-
-.. versionadded:: 0.2.0
-"""
 # Control characters, and lone surrogates (not encodable as UTF-8, refused by
 # PostgreSQL and most JSON consumers).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -103,7 +87,6 @@ def _fail(attribute: attrs.Attribute[Any], message: str) -> ValidationError:
     return ValidationError.single(attribute.name, message)
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _BAD_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
@@ -111,7 +94,7 @@ def _why(char: str) -> str:
     if char in "\r\n":
         return "must be a single line"
     if "\ud800" <= char <= "\udfff":
-        return "must not contain lone surrogates (not encodable as UTF-8)"
+        return LONE_SURROGATES
     return "must not contain control characters"
 
 
@@ -312,105 +295,4 @@ def tuple_of(item_type: type, *, max_items: int = 1000) -> Validator:
     return check
 
 
-_ENCODE_STRING: Callable[[str], str] = json.encoder.encode_basestring
-
-
-def check_json(value: Any, path: str) -> int:
-    """Check that ``value`` is bounded, plain JSON data; return a bound of its length.
-
-    Plain JSON data is ``dict`` with string keys, ``list``/``tuple``, ``str``
-    (no lone surrogates), ``int`` within :data:`MAX_JSON_INTEGER`, finite
-    ``float``, ``bool`` and ``None``, nested at most :data:`MAX_JSON_DEPTH`
-    levels, whose compact JSON text is at most :data:`MAX_EVENT_DATA_CHARS`
-    characters.
-
-    Args:
-        value: The data to check.
-        path: The field name errors report (nested paths are appended).
-
-    Returns:
-        An upper bound of the length of the value's compact JSON text.
-
-    Raises:
-        ValidationError: naming the first offending path.
-
-    .. versionadded:: 0.1.0
-    """
-    size = _json_size(value, path, 1)
-    if size > MAX_EVENT_DATA_CHARS:
-        raise ValidationError.single(
-            path,
-            f"must be at most {MAX_EVENT_DATA_CHARS} characters as JSON, not {size}",
-        )
-    return size
-
-
-_COMPACT = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), check_circular=False
-).encode
-
-
-def json_chars(value: Any) -> int:
-    """Return the length of the compact JSON text of checked JSON data.
-
-    Args:
-        value: Data that passed :func:`check_json`.
-
-    Returns:
-        The exact length, in characters, of its compact JSON text.
-
-    .. versionadded:: 0.1.0
-    """
-    return len(_COMPACT(value)) if value else 2
-
-
-def _json_size(value: Any, path: str, depth: int) -> int:  # noqa: C901, PLR0911, PLR0912 - one case per JSON type
-    kind = value.__class__
-    if kind is str:
-        if _SURROGATE.search(value):
-            raise ValidationError.single(path, _why(_SURROGATE.search(value).group()))  # type: ignore[union-attr]
-        return len(_ENCODE_STRING(value))
-    if kind is bool or value is None:
-        return 5
-    if kind is int:
-        if not -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER:
-            raise ValidationError.single(
-                path, f"must be an integer of magnitude at most {MAX_JSON_INTEGER}"
-            )
-        return 20
-    if kind is float:
-        if not math.isfinite(value):
-            raise ValidationError.single(path, "must be a finite number")
-        return 24
-    if isinstance(value, (list, tuple, dict)) and depth > MAX_JSON_DEPTH:
-        raise ValidationError.single(
-            path, f"must not nest deeper than {MAX_JSON_DEPTH} levels"
-        )
-    if isinstance(value, (list, tuple)):
-        return 2 + sum(
-            _json_size(item, f"{path}[{i}]", depth + 1) + 1
-            for i, item in enumerate(value)
-        )
-    if isinstance(value, dict):
-        size = 2
-        for key, item in value.items():
-            if not isinstance(key, str) or _SURROGATE.search(key):
-                raise ValidationError.single(
-                    path, "keys must be strings encodable as UTF-8"
-                )
-            size += len(_ENCODE_STRING(key)) + 2
-            size += _json_size(item, f"{path}.{key[:100]}", depth + 1)
-        return size
-    if isinstance(value, str):
-        return _json_size(str(value), path, depth)
-    if isinstance(value, bool):
-        return 5
-    if isinstance(value, int):
-        return _json_size(int(value), path, depth)
-    if isinstance(value, float):
-        return _json_size(float(value), path, depth)
-    if isinstance(value, (Decimal, date)):
-        raise ValidationError.single(
-            path, f"must be JSON data; convert {type(value).__name__} to a string"
-        )
-    raise ValidationError.single(path, f"must be JSON data, not {type(value).__name__}")
+publish(globals())
