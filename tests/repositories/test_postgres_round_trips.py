@@ -325,13 +325,13 @@ class TestChecksKept:
         repository.add(make_complaint(1))
         current = repository.get("C-000001")
         facts = repository._sql.facts
-        write = facts.write
+        write = facts.write_one
 
-        def failing(cur, complaints, *, replace=False):
-            write(cur, complaints, replace=replace)
+        def failing(cur, complaint, *, replace):
+            write(cur, complaint, replace=replace)
             raise RuntimeError
 
-        monkeypatch.setattr(facts, "write", failing)
+        monkeypatch.setattr(facts, "write_one", failing)
         with pytest.raises(RuntimeError):
             repository.save(next_version(current), expected_version=1)
         monkeypatch.undo()
