@@ -142,9 +142,7 @@ class FactWriter:
         statement = self._many.get((table, count))
         if statement is None:
             width = len(_COLUMNS[table])
-            row = sql.SQL("({})").format(
-                sql.SQL(", ").join(sql.Placeholder() * width)
-            )
+            row = sql.SQL("({})").format(sql.SQL(", ").join(sql.Placeholder() * width))
             statement = (
                 sql.SQL("INSERT INTO {}.{} ({}) VALUES {}")
                 .format(

@@ -79,9 +79,9 @@ def check_expected_version(complaint: Complaint, expected_version: Any) -> None:
         )
 
 
-def _bytes(template: str, s: sql.Identifier, *more: sql.Composable) -> bytes:
-    """Compose ``template`` for schema ``s`` once (psycopg would on every run)."""
-    return sql.SQL(template).format(s, *more).as_bytes()
+def _bytes(template: str, *parts: sql.Composable) -> bytes:
+    """Compose ``template`` once (psycopg would compose it on every execution)."""
+    return sql.SQL(template).format(*parts).as_bytes()
 
 
 class Statements:
@@ -95,15 +95,18 @@ class Statements:
         self.search = SearchIndex(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
         self.lock_feed = b"SELECT pg_advisory_xact_lock(%s, %s)"
-        values = ", ".join(["%s"] * 13)
         self.insert = _bytes(
             "INSERT INTO {}.complaints (" + COMPLAINT_COLUMNS + ") VALUES"
-            f" ({values}, %s::jsonb, %s) ON CONFLICT DO NOTHING RETURNING id",
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
+            " ON CONFLICT DO NOTHING RETURNING id",
             s,
         )
         self.insert_keyed = _bytes(
-            "INSERT INTO {}.complaints (" + COMPLAINT_COLUMNS + ", idempotency_digest)"
-            f" VALUES ({values}, %s::jsonb, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            "INSERT INTO {}.complaints ("
+            + COMPLAINT_COLUMNS
+            + ", idempotency_digest) VALUES"
+            "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+            " %s, %s) ON CONFLICT DO NOTHING RETURNING id",
             s,
         )
         self.clear_digest = _bytes(
