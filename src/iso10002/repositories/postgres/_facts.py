@@ -1,10 +1,11 @@
 """The writer that keeps one schema's KPI push-down tables in step.
 
 Every write path of the adapter (``add``, ``save``, erasure, COPY import)
-rewrites a complaint's rows in its own transaction. A single complaint's rows
-go in few statements: its ``kpi_facts`` row is upserted in the statement that
-deletes its child rows, and each child table that has rows gets one
-multi-row ``INSERT``. Statements are kept as bytes, composed once.
+rewrites a complaint's rows in its own transaction. A saved complaint's rows
+go in one statement: each row is upserted, written only where it changed,
+and the child rows past the new counts are deleted. It runs after the
+``UPDATE`` of the complaint, so it sees every row committed before the
+complaint's row lock was taken. Statements are kept as bytes, composed once.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ __all__ = ["TABLE_NAMES", "FactWriter", "decoded"]
 _LOG = logging.getLogger("iso10002")
 TABLE_NAMES = ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
 _COLUMNS = (FACT_COLUMNS, DEADLINE_COLUMNS, REMEDY_COLUMNS, TOGGLE_COLUMNS)
-_CACHED_ROWS = 16
-# Multi-row INSERTs of up to this many rows are composed once; longer ones
-# (rare: many deadlines or remedies) are composed when needed.
+_CACHED = 64
+# Statements for this many shapes (row counts) are kept; others are composed
+# when needed.
 
 
 def _plain(value: Any) -> Any:
@@ -91,26 +92,7 @@ class FactWriter:
             for name, columns in zip(TABLE_NAMES, _COLUMNS, strict=True)
         ]
         self._many: dict[tuple[int, int], bytes] = {}
-        # One statement: the child rows go, the facts row is replaced.
-        self._replace = (
-            sql.SQL(
-                "WITH d AS (DELETE FROM {s}.kpi_deadlines WHERE complaint_id = %s),"
-                " r AS (DELETE FROM {s}.kpi_remedies WHERE complaint_id = %s),"
-                " t AS (DELETE FROM {s}.kpi_toggles WHERE complaint_id = %s)"
-                " INSERT INTO {s}.kpi_facts ({columns}) VALUES ({values})"
-                " ON CONFLICT (complaint_id) DO UPDATE SET {updates}"
-            )
-            .format(
-                s=s,
-                columns=_names(FACT_COLUMNS),
-                values=sql.SQL(", ").join(sql.Placeholder() * len(FACT_COLUMNS)),
-                updates=sql.SQL(", ").join(
-                    sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name))
-                    for name in FACT_COLUMNS[1:]
-                ),
-            )
-            .as_bytes()
-        )
+        self._replace: dict[tuple[int, ...], bytes] = {}
         self._copies = [
             sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
                 s, sql.Identifier(name), _names(columns)
@@ -137,24 +119,74 @@ class FactWriter:
             for name in TABLE_NAMES
         ]
 
+    def _values(self, table: int, count: int) -> sql.Composable:
+        """Return ``INTO table AS t (columns) VALUES`` and ``count`` rows of them."""
+        columns = _COLUMNS[table]
+        row = sql.SQL("({})").format(
+            sql.SQL(", ").join(sql.Placeholder() * len(columns))
+        )
+        return sql.SQL("INTO {}.{} AS t ({}) VALUES {}").format(
+            self._s,
+            sql.Identifier(TABLE_NAMES[table]),
+            _names(columns),
+            sql.SQL(", ").join([row] * count),
+        )
+
     def _insert_rows(self, table: int, count: int) -> bytes:
         """Return the INSERT of ``count`` rows into push-down table ``table``."""
-        statement = self._many.get((table, count))
+        key = (table, count)
+        statement = self._many.get(key)
         if statement is None:
-            width = len(_COLUMNS[table])
-            row = sql.SQL("({})").format(sql.SQL(", ").join(sql.Placeholder() * width))
-            statement = (
-                sql.SQL("INSERT INTO {}.{} ({}) VALUES {}")
-                .format(
-                    self._s,
-                    sql.Identifier(TABLE_NAMES[table]),
-                    _names(_COLUMNS[table]),
-                    sql.SQL(", ").join([row] * count),
+            statement = (sql.SQL("INSERT ") + self._values(table, count)).as_bytes()
+            if len(self._many) < _CACHED:
+                self._many[key] = statement
+        return statement
+
+    def _upsert(self, table: int, count: int) -> sql.Composable:
+        """Return the upsert of ``count`` rows, writing only the changed ones."""
+        keys = 1 if table == 0 else 2  # complaint_id, and seq for child tables
+        rest = _COLUMNS[table][keys:]
+        return sql.SQL(
+            "INSERT {} ON CONFLICT ({}) DO UPDATE SET {}"
+            " WHERE ({}) IS DISTINCT FROM ({})"
+        ).format(
+            self._values(table, count),
+            _names(_COLUMNS[table][:keys]),
+            sql.SQL(", ").join(
+                sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in rest
+            ),
+            sql.SQL(", ").join(sql.SQL("t.") + sql.Identifier(c) for c in rest),
+            sql.SQL(", ").join(sql.SQL("EXCLUDED.") + sql.Identifier(c) for c in rest),
+        )
+
+    def _replacing(self, counts: tuple[int, ...]) -> bytes:
+        """Return the statement that replaces one complaint's rows.
+
+        Its parameters: per child table the complaint id and its row count,
+        then the rows of each child table, then the facts row.
+        """
+        statement = self._replace.get(counts)
+        if statement is None:
+            parts = [
+                sql.SQL(
+                    "d{} AS (DELETE FROM {}.{} WHERE complaint_id = %s AND seq >= %s)"
+                ).format(sql.SQL(str(table)), self._s, sql.Identifier(name))
+                for table, name in enumerate(TABLE_NAMES[1:], start=1)
+            ]
+            parts.extend(
+                sql.SQL("u{} AS ({})").format(
+                    sql.SQL(str(table)), self._upsert(table, count)
                 )
+                for table, count in enumerate(counts, start=1)
+                if count
+            )
+            statement = (
+                sql.SQL("WITH {} {}")
+                .format(sql.SQL(", ").join(parts), self._upsert(0, 1))
                 .as_bytes()
             )
-            if count <= _CACHED_ROWS:
-                self._many[table, count] = statement
+            if len(self._replace) < _CACHED:
+                self._replace[counts] = statement
         return statement
 
     @staticmethod
@@ -206,22 +238,27 @@ class FactWriter:
     ) -> None:
         """Store the rows of one complaint in the caller's transaction.
 
-        With ``replace`` its stored rows (if any) are replaced. Nothing is
-        read: the statements may be pipelined.
+        With ``replace`` its stored rows (if any) are replaced, in one
+        statement. Nothing is read: the statements may be pipelined.
         """
         rows = fact_rows(complaint)
+        children = (rows.deadlines, rows.remedies, rows.toggles)
         if replace:
             cid = complaint.id
-            cur.execute(self._replace, (cid, cid, cid, *rows.facts))
-        else:
-            cur.execute(self._inserts[0], rows.facts)
-        for table, children in enumerate(
-            (rows.deadlines, rows.remedies, rows.toggles), start=1
-        ):
-            if children:
+            params: list[Any] = []
+            for child in children:
+                params += (cid, len(child))
+            for child in children:
+                params.extend(value for row in child for value in row)
+            params.extend(rows.facts)
+            cur.execute(self._replacing(tuple(map(len, children))), params)
+            return
+        cur.execute(self._inserts[0], rows.facts)
+        for table, child in enumerate(children, start=1):
+            if child:
                 cur.execute(
-                    self._insert_rows(table, len(children)),
-                    [value for row in children for value in row],
+                    self._insert_rows(table, len(child)),
+                    [value for row in child for value in row],
                 )
 
     def write(
