@@ -166,8 +166,8 @@ class TestRoundTrips:
         assert repository.get(received.id).assignee == "agent:3"
         assert repository.verify_integrity().ok
 
-    def test_a_handler_step_runs_six_statements(self, repository, trace):
-        """A step's write is the update, the KPI rows and the events, in a BEGIN."""
+    def test_a_handler_step_runs_four_statements(self, repository, trace):
+        """A step's write is the update, the KPI rows and the events, in one Sync."""
         agent = Actor("agent:1", roles={"complaints-manager"})
         handler = ComplaintsHandler(
             repository,
@@ -186,8 +186,8 @@ class TestRoundTrips:
         assign = lambda: handler.assign(  # noqa: E731 - one step, run once
             received.id, actor=agent, assignee="agent:2"
         )
-        # The read, then BEGIN, UPDATE, KPI rows, events, COMMIT.
-        assert trace.statements(assign) == 6
+        # The read, then UPDATE, KPI rows and events (an implicit transaction).
+        assert trace.statements(assign) == 4
         assert repository.verify_integrity().ok
 
     def test_kpi_rows_follow_lists_that_grow_and_shrink(self, repository):
