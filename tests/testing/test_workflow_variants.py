@@ -58,6 +58,12 @@ PLANS = st.lists(
 )
 
 
+def streamed_evidence(complaints, period):
+    """The audit evidence checks streaming gives over the complaints in ``period``."""
+    scope = [c for c in complaints if c.received_at in period]
+    return collect_evidence(scope, as_of=AS_OF).checks
+
+
 def handle(definition, plans, repository=None):
     """Receive one complaint per plan and walk it; return the stored complaints."""
     clock = FixedClock(START)
@@ -169,12 +175,15 @@ class TestPushDownOnVariants:
     @settings(max_examples=15)
     @given(workflow_variants(), PLANS)
     def test_sqlite_push_down_equals_streaming(self, variant, plans):
-        """SQLite's KPI push-down over a variant's histories equals streaming them."""
+        """SQLite's KPI and evidence push-downs on a variant equal streaming."""
         repository = SQLiteComplaintRepository(":memory:")
         try:
             custom = handle(variant.definition, plans, repository)
             spec = KpiSpec(as_of=AS_OF, period=H1)
             assert kpis_from(repository, spec) == compute_kpis(custom, spec)
+            assert repository.analytics_evidence(AS_OF, H1, None) == (
+                streamed_evidence(custom, H1)
+            )
         finally:
             repository.close()
 
@@ -211,11 +220,14 @@ class TestPostgresPushDownOnVariants:
     @settings(max_examples=8)
     @given(variant=workflow_variants(), plans=PLANS)
     def test_postgres_push_down_equals_streaming(self, new_store, variant, plans):
-        """PostgreSQL's KPI push-down over a variant's histories equals streaming."""
+        """PostgreSQL's KPI and evidence push-downs on a variant equal streaming."""
         repository = new_store()
         try:
             custom = handle(variant.definition, plans, repository)
             spec = KpiSpec(as_of=AS_OF, period=H1)
             assert kpis_from(repository, spec) == compute_kpis(custom, spec)
+            assert repository.analytics_evidence(AS_OF, H1, None) == (
+                streamed_evidence(custom, H1)
+            )
         finally:
             repository.close()

@@ -19,6 +19,7 @@ __all__ = [
     "Episode",
     "Facts",
     "Standing",
+    "decision_at",
     "facts_of",
     "standing_at",
 ]
@@ -254,3 +255,32 @@ def _as_at(
     subject = state.get("subject")
     product = subject.get("product") if isinstance(subject, dict) else None
     return outcome, remedies, classification, product
+
+
+def decision_at(
+    complaint: Complaint, as_of: datetime
+) -> tuple[Outcome, tuple[Remedy, ...]] | None:
+    """Return the outcome and remedies of the decision in force at ``as_of``.
+
+    ``None`` when no decision had been recorded by then. A complaint with no
+    event after ``as_of`` is read from its document; otherwise the history up
+    to ``as_of`` is replayed, so a decision made (or remade) later is never
+    counted in an earlier review. A history recorded before events carried
+    their facts falls back to the document's current decision, as
+    :func:`standing_at` does.
+    """
+    history = complaint.history
+    decision = complaint.decision
+    if history and history[-1].at > as_of and is_replayable(history):
+        count = 0
+        for event in history:
+            if event.at > as_of:
+                break
+            count += 1
+        state = replay_document(history[:count]) if count else None
+        if state is not None:
+            plain = state.get("decision")
+            decision = from_dict(Decision, plain) if isinstance(plain, dict) else None
+    if decision is None:
+        return None
+    return decision.outcome, decision.remedies

@@ -8,10 +8,11 @@ from datetime import datetime, tzinfo
 import attrs
 
 from iso10002.analysis._charts import ControlChart
+from iso10002.analysis._facts import decision_at
 from iso10002.analysis._objectives import ObjectiveResult
 from iso10002.analysis._periods import Period
 from iso10002.analysis._results import KpiReport, PeriodCounts
-from iso10002.model import Complaint, Remedy, RemedyKind
+from iso10002.model import Complaint, Outcome, Remedy, RemedyKind
 
 __all__ = [
     "MONETARY_REMEDIES",
@@ -51,7 +52,9 @@ class RemedySummary:
     goodwill payment *or* any amount of money, whether or not the amount was
     recorded; ``non_monetary_only`` those offered only an apology, an
     explanation, a repair, a replacement or a process change. A complaint
-    whose decision says ``none`` is in neither.
+    whose decision says ``none`` is in neither. ``decided`` counts the
+    complaints with a decision in force at the review date, duplicates left
+    out (counted once, under their original, as in the KPIs).
 
     .. versionadded:: 0.2.0
     """
@@ -97,10 +100,15 @@ class ReviewTally:
         self.kinds: dict[RemedyKind, list[int]] = {}
 
     def add(self, complaint: Complaint) -> None:
-        """Count one complaint received in the review's period."""
-        decision = complaint.decision
-        if decision is not None:
-            self._remedies(decision.remedies)
+        """Count one complaint received in the review's period.
+
+        Its decision is the one in force at the review date (a later decision
+        is not yet known); a duplicate is counted once, under its original, as
+        the KPIs count it.
+        """
+        decided = decision_at(complaint, self.as_of)
+        if decided is not None and decided[0] is not Outcome.DUPLICATE:
+            self._remedies(decided[1])
 
     def _remedies(self, remedies: Sequence[Remedy]) -> None:
         self.decided += 1
