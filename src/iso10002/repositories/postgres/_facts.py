@@ -3,7 +3,7 @@
 Every write path of the adapter (``add``, ``save``, erasure, COPY import)
 rewrites a complaint's rows in its own transaction. A saved complaint's rows
 go in one statement: each row is upserted, written only where it changed,
-and the child rows past the new counts are deleted. It runs after the
+and the child rows whose numbers the new version lacks are deleted. It runs after the
 ``UPDATE`` of the complaint, so it sees every row committed before the
 complaint's row lock was taken. Statements are kept as bytes, composed once.
 """
@@ -162,14 +162,16 @@ class FactWriter:
     def _replacing(self, counts: tuple[int, ...]) -> bytes:
         """Return the statement that replaces one complaint's rows.
 
-        Its parameters: per child table the complaint id and its row count,
-        then the rows of each child table, then the facts row.
+        Its parameters: per child table the complaint id and the numbers
+        (``seq``) of its rows, then the rows of each child table, then the
+        facts row.
         """
         statement = self._replace.get(counts)
         if statement is None:
             parts = [
                 sql.SQL(
-                    "d{} AS (DELETE FROM {}.{} WHERE complaint_id = %s AND seq >= %s)"
+                    "d{} AS (DELETE FROM {}.{}"
+                    " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
                 ).format(sql.SQL(str(table)), self._s, sql.Identifier(name))
                 for table, name in enumerate(TABLE_NAMES[1:], start=1)
             ]
@@ -247,7 +249,9 @@ class FactWriter:
             cid = complaint.id
             params: list[Any] = []
             for child in children:
-                params += (cid, len(child))
+                # Child rows need not be numbered from 0: the rows whose
+                # numbers the new version has are upserted, the others go.
+                params += (cid, [row[1] for row in child])
             for child in children:
                 params.extend(value for row in child for value in row)
             params.extend(rows.facts)
