@@ -217,8 +217,8 @@ class TestHostileLocales:
 
 def test_every_objective_metric_is_in_the_catalogue():
     """Each metric description objectives show by default has a French label."""
-    from iso10002.analysis._html import _METRICS  # noqa: PLC0415
     from iso10002.analysis._objectives import KPI_METRICS  # noqa: PLC0415
+    from iso10002.analysis._page_words import _METRICS  # noqa: PLC0415
 
     assert {description for description, _ in KPI_METRICS.values()} == _METRICS
     assert all(translate(m, "fr") != m for m in _METRICS)

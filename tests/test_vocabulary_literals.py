@@ -13,7 +13,7 @@ from pathlib import Path
 from iso10002.vocabulary import STANDARD_EVENTS, StandardState
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "iso10002"
-OWNERS = {"vocabulary.py", "workflow/_standard.py"}
+OWNERS = {"vocabulary/_names.py", "vocabulary/_meanings.py", "workflow/_standard.py"}
 LITERALS = frozenset(STANDARD_EVENTS) | frozenset(s.value for s in StandardState)
 # Where one of the words is not a state or event at all: a column, a label or a
 # figure named like a state. Each entry: (file, word) -> why it is allowed.
@@ -21,7 +21,8 @@ NOT_A_STATE = {
     ("repositories/_kpi_facts.py", "closed"): "a push-down column name",
     ("analysis/_kpis.py", "closed"): "a KPI figure name",
     ("analysis/_returns_fca.py", "closed"): "the FCA return's field name",
-    ("cli/_returns.py", "closed"): "the FCA return's column and heading",
+    ("analysis/_fca_form.py", "closed"): "the FCA return's field name",
+    ("cli/_fca_table.py", "closed"): "the FCA return's column and heading",
     ("calendars/_base.py", "closed"): "the calendar's closed days field",
     ("model/_enums.py", "withdrawn"): "an Outcome value",
     ("cli/_scenario.py", "withdrawn"): "a simulated scenario's name",

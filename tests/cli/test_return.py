@@ -13,7 +13,7 @@ import pytest
 from iso10002.analysis import Period, asic_return, fca_return
 from iso10002.analysis.returns import ASIC_COLUMNS, AsicLayout
 from iso10002.calendars.holidays import HolidaysCalendar
-from iso10002.cli._returns import FCA_COLUMNS
+from iso10002.cli._fca_table import FCA_COLUMNS
 from iso10002.serialization import to_dict
 
 LONDON = HolidaysCalendar("GB-ENG")

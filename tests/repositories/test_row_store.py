@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iso10002.errors import ConflictError, RepositoryError
+from iso10002.integrity import GENESIS, prepare
+from iso10002.integrity.documents import document_text, event_json
 from iso10002.model import Channel, Complainant, Complaint, ComplaintForm
 from iso10002.repositories import Query, RowStoreRepository
 from iso10002.repositories.memory import MemoryRows
 from iso10002.repositories.rows import RowStore, matches, sort_key
 from iso10002.testing import strategies as iso_st
+from iso10002.testing.contract import make_complaint, next_version
 
 _AT = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
@@ -94,6 +99,49 @@ class TestRowStoreRepository:
             after = page.next_cursor
         expected = sorted((c for c in complaints if matches(Query(), c)), key=sort_key)
         assert seen == expected
+
+
+class TestStoredDocuments:
+    def test_a_new_complaint_is_stored_as_prepare_writes_it(self):
+        """The document of a new complaint is the whole one integrity.prepare writes."""
+        store = MemoryRows()
+        repository = RowStoreRepository(store)
+        complaint = make_complaint(1, events=3)
+        repository.add(complaint)
+        row = store.rows[complaint.id]
+        prepared = prepare(
+            complaint, after_version=0, previous_link=GENESIS, salt=row.salt
+        )
+        assert row.document == prepared.document
+
+    def test_a_save_keeps_the_stored_history_text(self):
+        """A save appends to the stored history's text: an edit there stays."""
+        store = MemoryRows()
+        repository = RowStoreRepository(store, cache_size=0)
+        first = make_complaint(1, events=2)
+        repository.add(first)
+        row = store.rows[first.id]
+        edited = row.document.replace('"actor":"agent:1"', '"actor":"agent:9"')
+        assert edited != row.document
+        store.rows[first.id] = attrs.evolve(row, document=edited)
+        repository.save(next_version(first), expected_version=2)
+        assert '"actor":"agent:9"' in store.rows[first.id].document
+        assert not repository.verify_integrity().ok
+
+    def test_a_document_written_otherwise_is_rewritten_whole(self):
+        """A stored document not ending with its history is rewritten whole."""
+        store = MemoryRows()
+        repository = RowStoreRepository(store)
+        first = make_complaint(1, events=2)
+        repository.add(first)
+        row = store.rows[first.id]
+        reformatted = json.dumps(json.loads(row.document), indent=1)
+        store.rows[first.id] = attrs.evolve(row, document=reformatted)
+        second = next_version(first)
+        repository.save(second, expected_version=2)
+        texts = [event_json(e) for e in second.history]
+        assert store.rows[first.id].document == document_text(second, texts)
+        assert repository.verify_integrity().ok
 
 
 def _complaint(number):

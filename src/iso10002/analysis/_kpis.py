@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,28 +14,18 @@ import attrs
 
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._facts import MERITS, NO_CLASS, UPHELD_ANY, facts_of
+from iso10002.analysis._kpi_report import kpi_report, nearest_rank
 from iso10002.analysis._pareto import subcategory_key
 from iso10002.analysis._periods import (
     Granularity,
     Period,
     period_label,
-    series_labels,
 )
 from iso10002.analysis._results import (
-    AgeBucket,
-    Backlog,
-    DeadlineShare,
-    DurationStats,
-    HandlerLoad,
     KpiReport,
-    OutcomeStats,
-    PeriodCounts,
-    Redress,
-    SatisfactionStats,
-    Volumes,
 )
 from iso10002.errors import ValidationError
-from iso10002.model import SATISFACTION_SCALE, Channel, Complaint, Outcome, RemedyKind
+from iso10002.model import Channel, Complaint, Outcome, RemedyKind
 from iso10002.validators import aware, instance_of, optional, to_utc
 
 __all__ = ["KpiAccumulator", "KpiSpec", "compute_kpis", "nearest_rank"]
@@ -93,56 +82,6 @@ class KpiSpec:
     ageing_days: tuple[int, ...] = attrs.field(
         default=(7, 14, 28, 56), validator=_ageing
     )
-
-
-def nearest_rank(ordered: Sequence[float], fraction: float) -> float:
-    """Return the nearest-rank percentile of sorted values (SQL ``percentile_disc``).
-
-    Args:
-        ordered: Values in ascending order (at least one).
-        fraction: The percentile as a fraction in ``(0, 1]``.
-
-    Returns:
-        The smallest value with at least ``fraction`` of the values at or below it.
-
-    .. versionadded:: 0.1.0
-    """
-    rank = max(1, math.ceil(fraction * len(ordered) - 1e-9))
-    return ordered[rank - 1]
-
-
-def _durations(seconds: array[float], days: array[int]) -> DurationStats:
-    if not seconds:
-        return DurationStats(
-            count=0,
-            median_hours=None,
-            p90_hours=None,
-            max_hours=None,
-            median_business_days=None,
-            p90_business_days=None,
-            max_business_days=None,
-        )
-    ordered = sorted(
-        seconds
-    )  # quantiles commute with scaling: convert three values only
-    ordered_days = sorted(days)
-    return DurationStats(
-        count=len(ordered),
-        median_hours=nearest_rank(ordered, 0.5) / 3600,
-        p90_hours=nearest_rank(ordered, 0.9) / 3600,
-        max_hours=ordered[-1] / 3600,
-        median_business_days=int(nearest_rank(ordered_days, 0.5)),
-        p90_business_days=int(nearest_rank(ordered_days, 0.9)),
-        max_business_days=ordered_days[-1],
-    )
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def _sorted(counter: Counter[str]) -> dict[str, int]:
-    return dict(sorted(counter.items()))
 
 
 class KpiAccumulator:
@@ -361,119 +300,9 @@ class KpiAccumulator:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.ages = [a + b for a, b in zip(self.ages, other.ages, strict=False)]
 
-    def _backlog(self) -> Backlog:
-        bounds = self.spec.ageing_days
-        buckets = []
-        low = 0
-        for bound, count in zip(bounds, self.ages, strict=False):
-            buckets.append(
-                AgeBucket(
-                    label=f"{low}-{bound} days",
-                    min_days=low,
-                    max_days=bound,
-                    count=count,
-                )
-            )
-            low = bound + 1
-        buckets.append(
-            AgeBucket(
-                label=f"over {bounds[-1]} days",
-                min_days=low,
-                max_days=None,
-                count=self.ages[-1],
-            )
-        )
-        return Backlog(open=sum(self.ages), buckets=tuple(buckets))
-
-    def _satisfaction(self) -> SatisfactionStats:
-        responses = sum(self.scores.values())
-        total = sum(score * n for score, n in self.scores.items())
-        return SatisfactionStats(
-            responses=responses,
-            eligible=self.eligible,
-            response_rate=_rate(responses, self.eligible),
-            mean=_rate(total, responses),
-            distribution={str(s): self.scores.get(s, 0) for s in SATISFACTION_SCALE},
-        )
-
     def result(self) -> KpiReport:
         """Return the KPIs counted so far (the accumulator stays usable)."""
-        decided = sum(self.outcomes.get(o, 0) for o in MERITS)
-        spec = self.spec
-        # Every period of the range, empty ones too: a month without
-        # complaints is a zero on the chart, not a missing month.
-        labels = series_labels(
-            self.series, spec.period, spec.as_of, self._zone, spec.granularity
-        )
-        empty = [0, 0, 0, 0, 0]
-        return KpiReport(
-            as_of=spec.as_of,
-            period=None if spec.period is None else spec.period.label,
-            granularity=spec.granularity,
-            complaints=self.complaints,
-            volumes=Volumes(
-                by_period={p: self.by_period.get(p, 0) for p in labels},
-                by_channel=_sorted(
-                    Counter({k.value: n for k, n in self.by_channel.items()})
-                ),
-                by_category=_sorted(self.by_category),
-                by_subcategory=_sorted(self.by_subcategory),
-                by_product=_sorted(self.by_product),
-                by_root_cause=_sorted(self.by_root_cause),
-            ),
-            time_to_acknowledge=_durations(self.ack_seconds, self.ack_days),
-            time_to_final_response=_durations(self.final_seconds, self.final_days),
-            deadlines=tuple(
-                DeadlineShare(
-                    workflow=w,
-                    step=s,
-                    met=c[0],
-                    missed=c[1],
-                    pending=c[2],
-                    met_share=_rate(c[0], c[0] + c[1]),
-                )
-                for (w, s), c in sorted(self.deadlines.items())
-            ),
-            outcomes=OutcomeStats(
-                decided=decided,
-                counts=_sorted(Counter({k.value: n for k, n in self.outcomes.items()})),
-                upheld_rate=_rate(self.outcomes.get(Outcome.UPHELD, 0), decided),
-                partly_upheld_rate=_rate(
-                    self.outcomes.get(Outcome.PARTIALLY_UPHELD, 0), decided
-                ),
-            ),
-            redress=Redress(
-                complaints_with_redress=self.with_redress,
-                totals=dict(sorted(self.redress.items())),
-                remedies_by_kind=_sorted(
-                    Counter({k.value: n for k, n in self.remedies.items()})
-                ),
-            ),
-            closed=self.closed,
-            reopened=self.reopened,
-            reopen_rate=_rate(self.reopened, self.closed),
-            communicated=self.communicated,
-            appealable=self.appealable,
-            appealed=self.appealed,
-            appeal_rate=_rate(self.appealed, self.appealable),
-            backlog=self._backlog(),
-            satisfaction=self._satisfaction(),
-            workload=tuple(
-                HandlerLoad(handler=h, assigned=c[0], open=c[1])
-                for h, c in sorted(self.handlers.items())
-            ),
-            series=tuple(
-                PeriodCounts(
-                    period=p,
-                    received=c[0],
-                    decided=c[1],
-                    upheld=c[2],
-                    deadlines_resolved=c[3],
-                    deadlines_missed=c[4],
-                )
-                for p, c in ((p, self.series.get(p, empty)) for p in labels)
-            ),
-        )
+        return kpi_report(self, self._zone)
 
 
 def compute_kpis(

@@ -13,7 +13,7 @@ import attrs
 from iso10002.analysis._asic_layout import DEFAULT_ASIC_LAYOUT, AsicLayout, AsicRow
 from iso10002.analysis._facts import NO_CLASS, standing_at
 from iso10002.analysis._periods import Period
-from iso10002.analysis._returns_fca import business_calendar, chosen_regimes
+from iso10002.analysis._return_options import business_calendar, chosen_regimes
 from iso10002.calendars import BusinessCalendar
 from iso10002.deadlines import get_pack, limit_end
 from iso10002.errors import ValidationError

@@ -16,6 +16,11 @@ from iso10002.analysis._asic_layout import (
     AsicLayout,
     AsicRow,
 )
+from iso10002.analysis._fca_form import (
+    FCA_FIELDS,
+    FCA_RULES,
+    FcaField,
+)
 from iso10002.analysis._returns_asic import (
     ASIC_COLUMNS,
     ASIC_RULES,
@@ -24,9 +29,6 @@ from iso10002.analysis._returns_asic import (
 )
 from iso10002.analysis._returns_fca import (
     ANNEX_1R_LAST_PERIOD_END,
-    FCA_FIELDS,
-    FCA_RULES,
-    FcaField,
     FcaFigures,
     FcaReturn,
     SupersededReturnWarning,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from iso10002._publish import publish
 from iso10002.analysis._html import (
-    SECTIONS,
     render_html,
 )
 from iso10002.analysis._labels import (
@@ -27,6 +26,9 @@ from iso10002.analysis._objectives import (
     Objective,
     ObjectiveResult,
     evaluate_objectives,
+)
+from iso10002.analysis._page_context import (
+    SECTIONS,
 )
 from iso10002.analysis._review import (
     ManagementReview,

@@ -19,26 +19,26 @@ from iso10002.analysis.evidence import (
     SelfAssessment,
 )
 from iso10002.cli._analysis import (
-    as_of_option,
     calendar_for,
-    check_output,
-    db_option,
-    holidays_option,
-    load_profile,
-    load_records,
     parse_period,
-    period_option,
-    policies_option,
-    profile_option,
     resolve_as_of,
     store_kpis,
     stream,
     through,
-    write_text,
-    zone_option,
 )
 from iso10002.cli._db import check_store, open_repository
 from iso10002.cli._errors import CliError
+from iso10002.cli._inputs import load_profile, load_records
+from iso10002.cli._options import (
+    as_of_option,
+    db_option,
+    holidays_option,
+    period_option,
+    policies_option,
+    profile_option,
+    zone_option,
+)
+from iso10002.cli._output import check_output, write_text
 from iso10002.cli._provenance import counted
 from iso10002.cli._workflow import _load as load_workflow
 from iso10002.errors import IntegrityError, InvalidWorkflowDefinition

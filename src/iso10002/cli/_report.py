@@ -27,26 +27,26 @@ from iso10002.analysis.review import (
 )
 from iso10002.cli._analysis import (
     DEFAULT_OBJECTIVES,
-    as_of_option,
     calendar_for,
-    check_output,
-    db_option,
-    holidays_option,
-    load_profile,
-    load_records,
     parse_period,
-    period_option,
-    policies_option,
-    profile_option,
     resolve_as_of,
     store_kpis,
     stream,
     through,
-    write_text,
-    zone_option,
 )
 from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
+from iso10002.cli._inputs import load_profile, load_records
+from iso10002.cli._options import (
+    as_of_option,
+    db_option,
+    holidays_option,
+    period_option,
+    policies_option,
+    profile_option,
+    zone_option,
+)
+from iso10002.cli._output import check_output, write_text
 from iso10002.errors import ValidationError
 from iso10002.interchange import imported_share
 from iso10002.labels import check_locale

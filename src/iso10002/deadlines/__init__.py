@@ -13,12 +13,11 @@ from __future__ import annotations
 from iso10002._publish import publish
 from iso10002.deadlines._compute import (
     DEFAULT_PAUSED_STATES,
-    EXTENDED_EVENT,
-    ComputedDeadline,
     compute_deadlines,
     project_due_dates,
     recompute_due_dates,
 )
+from iso10002.deadlines._computed import EXTENDED_EVENT, ComputedDeadline
 from iso10002.deadlines._docs import pack_table, packs_markdown
 from iso10002.deadlines._keep_informed import (
     DEFAULT_KEEP_INFORMED_INTERVAL,
@@ -28,6 +27,9 @@ from iso10002.deadlines._keep_informed import (
     last_contact,
 )
 from iso10002.deadlines._limits import limit_end
+from iso10002.deadlines._matches import ClassificationMatch, EventMatch
+from iso10002.deadlines._measures import Counting, DeadlineKind, Measure
+from iso10002.deadlines._pack import Pack
 from iso10002.deadlines._registry import (
     BUILTIN_PACKS,
     get_pack,
@@ -35,17 +37,7 @@ from iso10002.deadlines._registry import (
     load_pack,
     register_pack,
 )
-from iso10002.deadlines._rules import (
-    ClassificationMatch,
-    Counting,
-    Deadline,
-    DeadlineKind,
-    EventMatch,
-    Extension,
-    Measure,
-    Override,
-    Pack,
-)
+from iso10002.deadlines._rules import Deadline, Extension, Override
 from iso10002.deadlines._selection import (
     REGIME_KEY,
     PackRule,

@@ -3,40 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
-
-import attrs
+from datetime import datetime
 
 from iso10002.calendars import BusinessCalendar, aware_instant
-from iso10002.deadlines._counting import Start, due_after, paused_extra, start_of
-from iso10002.deadlines._rules import (
-    Counting,
-    Deadline,
-    DeadlineKind,
-    Measure,
-    Pack,
-    stated,
-)
-from iso10002.deadlines._starts import (
-    Effective,
-    effective,
-    first_event,
-    latest_event,
-    until_of,
-)
-from iso10002.deadlines._timeline import Timeline, timeline_of
+from iso10002.deadlines._computed import ComputedDeadline
+from iso10002.deadlines._counting import Start
+from iso10002.deadlines._measures import DeadlineKind
+from iso10002.deadlines._pack import Pack
+from iso10002.deadlines._step_deadline import step_deadline
+from iso10002.deadlines._timeline import timeline_of
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint, DueDate
 from iso10002.vocabulary import STANDARD_VOCABULARY, vocabulary_for
 
-if TYPE_CHECKING:
-    from iso10002.model import HistoryEvent
-
 __all__ = [
     "DEFAULT_PAUSED_STATES",
-    "EXTENDED_EVENT",
-    "ComputedDeadline",
     "compute_deadlines",
     "project_due_dates",
     "recompute_due_dates",
@@ -44,242 +25,6 @@ __all__ = [
 
 DEFAULT_PAUSED_STATES: frozenset[str] = STANDARD_VOCABULARY.paused_states
 """The standard workflow's paused states (a complaint's own workflow's by default)."""
-
-EXTENDED_EVENT = "DeadlineExtended"
-"""The event recording a deliberate extension; its data names ``step``, ``reason``."""
-
-
-@attrs.frozen(kw_only=True)
-class ComputedDeadline:
-    """Everything known about one step's deadline for one complaint.
-
-    Args:
-        step: The step, e.g. ``final_response``.
-        kind: Limit, target or window.
-        due_at: When it is due (UTC), after pauses and extensions.
-        original_due_at: When it would be due without pauses and extensions.
-        met_at: When an event met it, if one did.
-        void_at: When it stopped applying (withdrawn, not a complaint).
-        paused: Whether its clock is stopped at the end of the history.
-        extended: Whether an extension moved it.
-        extension_reasons: The recorded reasons for the extensions.
-        citation: The rule it comes from.
-
-    .. versionadded:: 0.1.0
-    """
-
-    step: str
-    kind: DeadlineKind
-    due_at: datetime
-    original_due_at: datetime
-    met_at: datetime | None = None
-    void_at: datetime | None = None
-    paused: bool = False
-    extended: bool = False
-    extension_reasons: tuple[str, ...] = ()
-    citation: str = ""
-
-    def to_due_date(self) -> DueDate:
-        """Return the indexable projection of this deadline."""
-        return DueDate(
-            step=self.step, due_at=self.due_at, met_at=self.met_at, paused=self.paused
-        )
-
-
-class _Clock:
-    """One step's clock: counts an amount from the start, adding paused time back."""
-
-    def __init__(  # noqa: PLR0913 - the facts one clock depends on
-        self,
-        start: Start,
-        clock: Counting,
-        calendar: BusinessCalendar,
-        timeline: Timeline,
-        *,
-        pausable: bool,
-        met_at: datetime | None,
-    ) -> None:
-        self._start = start
-        self._clock = clock
-        self._calendar = calendar
-        self._timeline = timeline
-        self._pausable = pausable
-        self._met_at = met_at
-        self.paused = False
-
-    def due(
-        self, measure: Measure, amount: int, base: datetime | None = None
-    ) -> datetime:
-        if measure is Measure.WEEKS:
-            measure, amount = Measure.CALENDAR_DAYS, amount * 7
-        extra_days, extra_time = 0, timedelta(0)
-        due = base or due_after(
-            self._start, measure, amount, self._clock, self._calendar, extra_time
-        )
-        if not self._pausable or not self._timeline.pauses:
-            return due
-        for pause in self._timeline.pauses:
-            if pause.start >= due or (
-                self._met_at is not None and pause.start >= self._met_at
-            ):
-                break
-            end = pause.end
-            if end is None:
-                end = self._timeline.horizon or pause.start
-                self.paused = self._met_at is None
-            if self._met_at is not None:
-                end = min(end, self._met_at)
-            days, time = paused_extra(measure, pause.start, end, self._calendar)
-            extra_days += days
-            extra_time += time
-            due = due_after(
-                self._start,
-                measure,
-                amount + extra_days,
-                self._clock,
-                self._calendar,
-                extra_time,
-            )
-        return due
-
-
-def _extension_until(index: int, event: HistoryEvent) -> tuple[str, datetime | None]:
-    reason = stated(event.data, "reason")
-    if not isinstance(reason, str) or not reason.strip():
-        raise ValidationError.single(
-            f"history[{index}].data.reason", "must state why the deadline was extended"
-        )
-    until = event.data.get("until")
-    if until is None:
-        return reason, None
-    try:
-        parsed = datetime.fromisoformat(until) if isinstance(until, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.utcoffset() is None:
-        raise ValidationError.single(
-            f"history[{index}].data.until",
-            "must be an ISO 8601 date-time with a UTC offset",
-        )
-    return reason, parsed
-
-
-def _start(  # noqa: PLR0913, PLR0917 - the inputs of where counting starts
-    rule: Effective,
-    deadline: Deadline,
-    complaint: Complaint,
-    calendar: BusinessCalendar,
-    timeline: Timeline,
-    starts: dict[bool, Start],
-) -> Start:
-    deem = deadline.deem_next_business_day
-    if rule.starts_at:
-        began = first_event(timeline, rule.starts_at)
-        if began is not None:
-            return start_of(began, calendar, deem=deem)
-    start = starts.get(deem)
-    if start is None:
-        start = starts[deem] = start_of(complaint.received_at, calendar, deem=deem)
-    return start
-
-
-def _refused(pack: Pack, deadline: Deadline, index: int) -> ValidationError:
-    return ValidationError.single(
-        f"history[{index}]",
-        f"pack {pack.name!r} provides no extension of the regulatory limit "
-        f"{deadline.step!r} ({deadline.citation}): DeadlineExtended is refused",
-    )
-
-
-def _one(  # noqa: C901, PLR0912, PLR0913, PLR0917 - the inputs of one step's computation
-    deadline: Deadline,
-    complaint: Complaint,
-    pack: Pack,
-    calendar: BusinessCalendar,
-    timeline: Timeline,
-    void: tuple[int, HistoryEvent] | None,
-    starts: dict[bool, Start],
-) -> ComputedDeadline:
-    rule = effective(deadline, complaint)
-    measure, amount = rule.measure, rule.amount
-    start = _start(rule, deadline, complaint, calendar, timeline, starts)
-    met = timeline.first(deadline.meeting_events)
-    met_at = met[1].at if met else None
-    pausable = deadline.pausable and pack.pausing_allowed
-    clock = _Clock(
-        start, deadline.clock, calendar, timeline, pausable=pausable, met_at=met_at
-    )
-    original = due_after(start, measure, amount, deadline.clock, calendar, timedelta(0))
-    due = clock.due(measure, amount, original)
-    for _ in range(len(timeline.events) if rule.restart_by else 0):
-        limit = due if met_at is None else min(due, met_at)
-        again = latest_event(timeline, rule.restart_by, start.instant, limit)
-        if again is None:
-            break
-        start = start_of(again, calendar, deem=deadline.deem_next_business_day)
-        clock = _Clock(
-            start, deadline.clock, calendar, timeline, pausable=pausable, met_at=met_at
-        )
-        original = due_after(
-            start, measure, amount, deadline.clock, calendar, timedelta(0)
-        )
-        due = clock.due(measure, amount, original)
-    reasons: list[str] = []
-    extension = deadline.extension
-    for index, event in timeline.events if extension or timeline.extended else ():
-        if met_at is not None and event.at > met_at:
-            break
-        explicit = (
-            event.name == EXTENDED_EVENT and event.data.get("step") == deadline.step
-        )
-        triggered = (
-            extension is not None
-            and timeline.matches(extension.triggers, event)
-            and extension.accepts(event.data)
-        )
-        if not (explicit or triggered):
-            continue
-        if explicit and extension is None and deadline.kind is DeadlineKind.LIMIT:
-            raise _refused(pack, deadline, index)
-        until: datetime | None = None
-        if explicit:
-            reason, until = _extension_until(index, event)
-        else:
-            reason = str(stated(event.data, "reason") or event.name)
-        late = extension is not None and extension.by_original_due and event.at > due
-        if late and not explicit:
-            continue
-        if until is None and extension is not None and extension.until_key:
-            until = until_of(index, event, extension, calendar)
-        if until is not None:
-            due = max(due, until)
-        elif extension is not None and not (
-            extension.by_original_due and event.at > due
-        ):
-            due = max(due, clock.due(extension.measure or measure, extension.amount))
-        elif explicit and extension is None:
-            raise ValidationError.single(
-                f"history[{index}].data.until",
-                f"pack {pack.name!r} allows no extension of {deadline.step!r}: "
-                "give 'until'",
-            )
-        else:
-            continue
-        reasons.append(reason)
-    void_at = void[1].at if void and (met_at is None or void[1].at < met_at) else None
-    return ComputedDeadline(
-        step=deadline.step,
-        kind=deadline.kind,
-        due_at=due,
-        original_due_at=original,
-        met_at=met_at,
-        void_at=void_at,
-        paused=clock.paused and void_at is None,
-        extended=bool(reasons),
-        extension_reasons=tuple(reasons),
-        citation=rule.citation,
-    )
-
 
 _CALENDAR_TYPES: set[type] = set()
 
@@ -348,7 +93,7 @@ def compute_deadlines(
     void = timeline.first(pack.void_by)
     starts: dict[bool, Start] = {}
     return tuple(
-        _one(deadline, complaint, pack, calendar, timeline, void, starts)
+        step_deadline(deadline, complaint, pack, calendar, timeline, void, starts)
         for deadline in pack.deadlines
     )
 

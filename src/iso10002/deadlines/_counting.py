@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from iso10002.deadlines._rules import Counting, Measure
+from iso10002.deadlines._measures import Counting, Measure
 
 if TYPE_CHECKING:
     from iso10002.calendars import BusinessCalendar

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from iso10002.deadlines._matches import EventMatch
+from iso10002.deadlines._measures import Counting, Measure
+from iso10002.deadlines._pack import Pack
 from iso10002.deadlines._registry import BUILTIN_PACKS, get_pack
-from iso10002.deadlines._rules import Counting, Deadline, EventMatch, Measure, Pack
+from iso10002.deadlines._rules import Deadline
 from iso10002.errors import ValidationError
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from iso10002.deadlines._rules import DeadlineKind
+from iso10002.deadlines._measures import DeadlineKind
 from iso10002.deadlines._status import DeadlineState, DeadlineStatus
 from iso10002.errors import ValidationError
 from iso10002.model import OUTGOING_EVENTS, Complaint

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from iso10002.deadlines._rules import Pack
+from iso10002.deadlines._pack import Pack
 from iso10002.errors import ValidationError
 from iso10002.serialization import from_dict
 

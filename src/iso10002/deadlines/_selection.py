@@ -6,8 +6,9 @@ from typing import Any
 
 import attrs
 
+from iso10002.deadlines._matches import ClassificationMatch
+from iso10002.deadlines._pack import Pack
 from iso10002.deadlines._registry import get_pack
-from iso10002.deadlines._rules import ClassificationMatch, Pack
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 from iso10002.validators import instance_of, to_tuple, tuple_of

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from iso10002.deadlines._rules import Deadline, EventMatch, Extension, Measure
+from iso10002.deadlines._matches import EventMatch
+from iso10002.deadlines._measures import Measure
+from iso10002.deadlines._rules import Deadline, Extension
 from iso10002.errors import ValidationError
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ import attrs
 
 from iso10002.calendars import BusinessCalendar, aware_instant
 from iso10002.deadlines._compute import compute_deadlines
-from iso10002.deadlines._rules import DeadlineKind, Pack
+from iso10002.deadlines._measures import DeadlineKind
+from iso10002.deadlines._pack import Pack
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
 

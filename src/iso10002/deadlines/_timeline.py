@@ -10,7 +10,7 @@ from iso10002.vocabulary import STANDARD_VOCABULARY, Vocabulary
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from iso10002.deadlines._rules import EventMatch
+    from iso10002.deadlines._matches import EventMatch
     from iso10002.model import HistoryEvent
 
 __all__ = ["Pause", "Timeline", "timeline_of"]

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 
 from iso10002.errors import ConflictError, NotFoundError, RepositoryError
 from iso10002.integrity import (
     GENESIS,
-    IntegrityProblem,
     IntegrityReport,
-    StoredLink,
-    chain_events,
     erase,
-    head_problems,
-    inspect_complaint,
     load_document,
     load_event,
     new_salt,
-    prepare,
 )
-from iso10002.integrity.documents import head_text, stored_history, whole_document
 from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._parsed import ParsedDocuments
@@ -31,10 +24,10 @@ from iso10002.repositories._query import (
     check_position,
     decode_cursor,
     encode_cursor,
-    index_values,
     matches,
 )
 from iso10002.repositories._records import Page, Query, StoredEvent
+from iso10002.repositories._row_chain import verify_rows, version_rows
 from iso10002.repositories._rows import (
     ComplaintRow,
     EventRow,
@@ -121,56 +114,20 @@ class RowStoreRepository:
         salt: bytes,
         stored: str | None = None,
     ) -> tuple[ComplaintRow, list[EventRow]]:
-        """Serialise and chain a version; ``stored`` is the document it follows.
-
-        A save keeps the stored history's text and appends the new events'
-        texts, so a step costs the same at 10 events as at 5,000.
-        """
-        history = None if stored is None else stored_history(stored)
-        if history is None:
-            prepared = prepare(
-                complaint,
-                after_version=after_version,
-                previous_link=previous_link,
-                salt=salt,
-                key=self._chain_key,
-            )
-            document, chained = prepared.document, prepared.events
-        else:
-            chained = chain_events(
-                complaint,
-                after_version=after_version,
-                previous_link=previous_link,
-                salt=salt,
-                key=self._chain_key,
-            )
-            texts = ",".join([history, *(c.event_json for c in chained)])
-            document = whole_document(head_text(complaint), texts)
-        index = index_values(complaint)
-        row = ComplaintRow(
-            complaint_id=complaint.id,
-            version=complaint.version,
-            document=document,
+        """Serialise and chain a version (see :func:`version_rows`)."""
+        row, events, chained = version_rows(
+            complaint,
+            after_version=after_version,
+            previous_link=previous_link,
             salt=salt,
-            last_link=chained[-1].link,
-            received_us=index.received_us,
-            index=index,
+            key=self._chain_key,
+            stored=stored,
         )
         with self._written_lock:
             for item in chained:
                 self._written[item.event_json] = item.event
             while len(self._written) > self._written_size:
                 del self._written[next(iter(self._written))]
-        events = [
-            EventRow(
-                complaint_id=complaint.id,
-                sequence=c.sequence,
-                event=c.event_json,
-                commitment=c.commitment,
-                link=c.link,
-            )
-            for c in chained
-        ]
         return row, events
 
     def _current(self, complaint_id: str) -> ComplaintRow:
@@ -368,45 +325,9 @@ class RowStoreRepository:
         Besides each complaint's chain, commitments and document, the row's
         version and last link are checked against its events.
         """
-        found: dict[str, tuple[list[IntegrityProblem], bool]] = {}
-        events = 0
-        for row in self._scan():
-            links = _links(self._store.history(row.complaint_id))
-            events += len(links)
-            check = inspect_complaint(
-                row.complaint_id,
-                document=row.document,
-                links=links,
-                salt=row.salt,
-                keys=self._chain_keys,
-            )
-            problems = list(check.problems)
-            problems.extend(
-                head_problems(
-                    row.complaint_id,
-                    version=row.version,
-                    last_link=row.last_link,
-                    links=links,
-                )
-            )
-            found[row.complaint_id] = (problems, check.replayable)
-        report = IntegrityReport(
-            complaints_checked=len(found),
-            events_checked=events,
-            problems=tuple(p for i in sorted(found) for p in found[i][0]),
-            unreplayable=tuple(i for i in sorted(found) if not found[i][1]),
-        )
+        report = verify_rows(self._scan(), self._store.history, self._chain_keys)
         return with_anchor(report, self, anchor, anchor_keys)
 
     def close(self) -> None:
         """Close the store."""
         self._store.close()
-
-
-def _links(rows: Sequence[EventRow]) -> list[StoredLink]:
-    return [
-        StoredLink(
-            sequence=r.sequence, event=r.event, commitment=r.commitment, link=r.link
-        )
-        for r in rows
-    ]

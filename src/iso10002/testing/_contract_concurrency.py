@@ -1,7 +1,6 @@
-"""Contract layers 3 and 4: idempotency and conflicts, then the event feed."""
+"""Contract layer 3: idempotent intake, and exactly one winner of concurrent saves."""
 
-# A shipped test suite: it asserts, compares with literal expectations and,
-# for hostile input, uses confusable characters on purpose.
+# A shipped test suite: it asserts and compares with literal expectations.
 # ruff: noqa: S101, PLR2004
 
 from __future__ import annotations
@@ -9,26 +8,24 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 
 from iso10002.errors import ConflictError, DuplicateError, ValidationError
 from iso10002.model import Complaint
-from iso10002.repositories import ComplaintRepository, Query, StoredEvent
+from iso10002.repositories import ComplaintRepository, Query
+from iso10002.testing._contract_feed import assert_log_matches
 from iso10002.testing._contract_support import (
     Capability,
     ContractBase,
     make_complaint,
     next_version,
-    read_feed,
 )
 from iso10002.testing._contract_time import run_threads
 from iso10002.testing._contract_worker import save_in_process
-from iso10002.vocabulary import StandardState
 
-__all__ = ["ClaimContract", "ConcurrencyContract", "EventFeedContract"]
+__all__ = ["ConcurrencyContract"]
 
 _ROUNDS = 4
 
@@ -67,25 +64,6 @@ def _one_winner(results: list[str], writers: int) -> None:
         )
 
 
-def _event_keys(feed: list[StoredEvent]) -> list[tuple[str, int]]:
-    return [(e.complaint_id, e.event.sequence) for e in feed]
-
-
-def _assert_log_matches(
-    repository: ComplaintRepository, complaints: list[Complaint]
-) -> None:
-    """The feed holds every event of the stored versions exactly once."""
-    feed = read_feed(repository)
-    keys = _event_keys(feed)
-    assert len(keys) == len(set(keys)), "an event is duplicated in the feed"
-    expected = sorted((c.id, e.sequence) for c in complaints for e in c.history)
-    assert sorted(keys) == expected
-    by_key = {(e.complaint_id, e.event.sequence): e.event for e in feed}
-    for complaint in complaints:
-        for event in complaint.history:
-            assert by_key[complaint.id, event.sequence] == event
-
-
 class ConcurrencyContract(ContractBase):
     """Layer 3: retried intakes store once; concurrent saves have exactly one winner.
 
@@ -101,7 +79,7 @@ class ConcurrencyContract(ContractBase):
             repository.add(next_version(complaint))
         assert caught.value.complaint_id == complaint.id
         assert repository.get(complaint.id) == complaint
-        _assert_log_matches(repository, [complaint])
+        assert_log_matches(repository, [complaint])
 
     def test_a_retried_intake_with_the_same_key_stores_once(
         self, repository: ComplaintRepository
@@ -198,7 +176,7 @@ class ConcurrencyContract(ContractBase):
         assert caught.expected_version == 1
         assert caught.actual_version in (2, None)
         assert repository.get(first.id) == winner
-        _assert_log_matches(repository, [winner])
+        assert_log_matches(repository, [winner])
 
     def test_threads_saving_one_version_have_exactly_one_winner(
         self, repository: ComplaintRepository
@@ -229,7 +207,7 @@ class ConcurrencyContract(ContractBase):
             _one_winner(results, self.threads)
             current = candidates[results.index("won")]
             assert repository.get(current.id) == current
-        _assert_log_matches(repository, [current])
+        assert_log_matches(repository, [current])
 
     def test_processes_saving_one_version_have_exactly_one_winner(
         self,
@@ -256,173 +234,4 @@ class ConcurrencyContract(ContractBase):
                 _one_winner(results, self.processes)
                 current = candidates[results.index("won")]
                 assert repository.get(current.id) == current
-        _assert_log_matches(repository, [current])
-
-
-class EventFeedContract(ContractBase):
-    """Layer 4: the global feed lists every committed event once, in commit order.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def test_feed_lists_every_event_in_order(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """Adds and saves show up in the feed with strictly increasing positions."""
-        a = repository.add(make_complaint(1, events=3))
-        b = repository.add(make_complaint(2))
-        a2 = next_version(a)
-        repository.save(a2, expected_version=3)
-        feed = read_feed(repository, page=2)
-        positions = [e.position for e in feed]
-        assert positions == sorted(set(positions))
-        assert all(p > 0 for p in positions)
-        assert _event_keys(feed) == [
-            (a.id, 1),
-            (a.id, 2),
-            (a.id, 3),
-            (b.id, 1),
-            (a.id, 4),
-        ]
-        _assert_log_matches(repository, [a2, b])
-
-    def test_after_and_limit_select_a_window(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """events(after=p, limit=n) returns the first n events after position p."""
-        repository.add(make_complaint(1, events=6))
-        feed = read_feed(repository)
-        window = repository.events(after=feed[1].position, limit=3)
-        assert window == tuple(feed[2:5])
-        assert repository.events(after=feed[-1].position) == ()
-
-    def test_bad_positions_and_limits_raise_validation_errors(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """A negative position or an out-of-range limit is refused, naming the field."""
-        with pytest.raises(ValidationError) as caught:
-            repository.events(after=-1)
-        assert caught.value.field == "after"
-        for limit in (0, 10_001):
-            with pytest.raises(ValidationError) as caught:
-                repository.events(limit=limit)
-            assert caught.value.field == "limit"
-
-    def test_a_tailing_reader_never_skips_an_event(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """A reader polling during concurrent writes ends with exactly the feed."""
-        done = threading.Event()
-        seen: list[StoredEvent] = []
-
-        def tail() -> None:
-            after = 0
-            while self._deadline.remaining():
-                finished = done.is_set()
-                batch = repository.events(after=after, limit=7)
-                if batch and batch[0].position <= after:
-                    return  # the adapter ignores `after`: the comparison fails
-                seen.extend(batch)
-                if batch:
-                    after = batch[-1].position
-                elif finished:
-                    return
-
-        def write(worker: int) -> Complaint:
-            complaint = repository.add(make_complaint(worker * 1000))
-            for _ in range(5):
-                following = next_version(complaint)
-                repository.save(following, expected_version=complaint.version)
-                complaint = following
-            return complaint
-
-        reader = threading.Thread(target=tail, daemon=True)
-        reader.start()
-        try:
-            stored = run_threads(
-                write, range(1, self.threads + 1), deadline=self._deadline
-            )
-        finally:
-            done.set()
-        reader.join(self._deadline.remaining())
-        assert not reader.is_alive(), "the tailing reader did not finish in time"
-        assert seen == read_feed(repository, deadline=self._deadline)
-        _assert_log_matches(repository, stored)
-
-
-class _Claiming(Protocol):
-    def claim_next(
-        self, query: Query, *, worker: str, lease: timedelta = ...
-    ) -> Complaint | None: ...
-
-    def release_claim(self, complaint_id: str, *, worker: str) -> None: ...
-
-
-class ClaimContract(ContractBase):
-    """Optional layer: ``claim_next`` hands each due complaint to one worker at a time.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def _claiming(self, repository: Any) -> _Claiming:
-        self.require(Capability.CLAIM_NEXT)
-        claiming: _Claiming = repository
-        return claiming
-
-    def test_claims_hand_out_distinct_matching_complaints(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """Successive claims return different matching complaints, then None."""
-        claiming = self._claiming(repository)
-        for n in range(1, 5):
-            repository.add(
-                make_complaint(
-                    n,
-                    status=StandardState.RECEIVED.value
-                    if n % 2
-                    else StandardState.CLOSED.value,
-                )
-            )
-        query = Query(status_in=(StandardState.RECEIVED.value,))
-        first = claiming.claim_next(query, worker="w1")
-        second = claiming.claim_next(query, worker="w2")
-        assert first is not None
-        assert second is not None
-        assert {first.id, second.id} == {"C-000001", "C-000003"}
-        assert claiming.claim_next(query, worker="w3") is None
-
-    def test_a_released_claim_can_be_claimed_again(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """After release_claim the complaint is available to the next worker."""
-        claiming = self._claiming(repository)
-        repository.add(make_complaint(1))
-        claimed = claiming.claim_next(Query(), worker="w1")
-        assert claimed is not None
-        assert claiming.claim_next(Query(), worker="w2") is None
-        claiming.release_claim(claimed.id, worker="w1")
-        again = claiming.claim_next(Query(), worker="w2")
-        assert again is not None
-        assert again.id == claimed.id
-
-    def test_concurrent_workers_never_claim_the_same_complaint(
-        self, repository: ComplaintRepository
-    ) -> None:
-        """Threads draining the queue together claim every complaint exactly once."""
-        claiming = self._claiming(repository)
-        for n in range(1, 31):
-            repository.add(make_complaint(n))
-        claimed: list[str] = []
-        lock = threading.Lock()
-
-        def drain(worker: int) -> None:
-            while (
-                complaint := claiming.claim_next(Query(), worker=f"w{worker}")
-            ) is not None:
-                with lock:
-                    claimed.append(complaint.id)
-                    if len(claimed) > 30:
-                        return  # claimed twice: the comparison below fails
-
-        run_threads(drain, range(self.threads), deadline=self._deadline)
-        assert sorted(claimed) == [f"C-{n:06d}" for n in range(1, 31)]
+        assert_log_matches(repository, [current])

@@ -19,7 +19,7 @@ import pytest
 
 from iso10002.errors import Iso10002Error, NotFoundError, ValidationError
 from iso10002.repositories import ComplaintRepository, Query
-from iso10002.testing._contract_concurrency import _Claiming
+from iso10002.testing._contract_claim import Claiming
 from iso10002.testing._contract_support import (
     Capability,
     ContractBase,
@@ -196,9 +196,9 @@ class InputContract(ContractBase):
             assert refused.field.startswith(("at", "event.at"))
             assert repository.get("C-000001") == make_complaint(1)
 
-    def _claiming(self, repository: ComplaintRepository) -> _Claiming:
+    def _claiming(self, repository: ComplaintRepository) -> Claiming:
         self.require(Capability.CLAIM_NEXT)
-        claiming: _Claiming = repository  # type: ignore[assignment]
+        claiming: Claiming = repository  # type: ignore[assignment]
         return claiming
 
     @pytest.mark.parametrize("worker", [*BAD_KEYS, None])

@@ -22,7 +22,7 @@ from iso10002.repositories import ComplaintRepository, Query, iter_complaints
 from iso10002.repositories.rows import sort_key
 from iso10002.serialization import to_dict
 from iso10002.testing import strategies as iso_st
-from iso10002.testing._contract_storage import _STORAGE_EXAMPLES
+from iso10002.testing._contract_storage import STORAGE_EXAMPLES
 from iso10002.testing._contract_support import (
     T0,
     Capability,
@@ -180,7 +180,7 @@ class ErasureIntegrityContract(ContractBase):
         """For any complaint, erasure keeps its statistics and its chain verifying."""
         numbers = itertools.count(1)
 
-        @_STORAGE_EXAMPLES
+        @STORAGE_EXAMPLES
         @given(iso_st.complaints(max_events=4), st.sampled_from(["dpo", "agent:9"]))
         def check(complaint: Complaint, actor: str) -> None:
             unique = attrs.evolve(complaint, id=f"E-{next(numbers)}")

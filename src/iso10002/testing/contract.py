@@ -38,22 +38,17 @@ tests needing an undeclared one skip with the reason.
 from __future__ import annotations
 
 from iso10002._publish import publish
-from iso10002.testing._contract_concurrency import (
-    ClaimContract,
-    ConcurrencyContract,
-    EventFeedContract,
-)
+from iso10002.testing._contract_claim import ClaimContract
+from iso10002.testing._contract_concurrency import ConcurrencyContract
+from iso10002.testing._contract_feed import EventFeedContract
 from iso10002.testing._contract_inputs import InputContract
 from iso10002.testing._contract_integrity import (
     ErasureIntegrityContract,
     VolumeContract,
 )
+from iso10002.testing._contract_query import QueryContract
 from iso10002.testing._contract_search import SearchContract
-from iso10002.testing._contract_storage import (
-    HOSTILE_TEXT,
-    BasicStorageContract,
-    QueryContract,
-)
+from iso10002.testing._contract_storage import HOSTILE_TEXT, BasicStorageContract
 from iso10002.testing._contract_support import (
     Capability,
     ContractBase,

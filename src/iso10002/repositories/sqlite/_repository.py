@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from iso10002.errors import (
     NotFoundError,
@@ -19,7 +18,6 @@ from iso10002.integrity import (
 )
 from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
 from iso10002.model import Complaint
-from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._protocol import DEFAULT_LEASE, DEFAULT_PAGE_SIZE
 from iso10002.repositories._query import (
@@ -35,15 +33,6 @@ from iso10002.repositories._search import (
     matches_search,
     query_terms,
 )
-
-if TYPE_CHECKING:
-    from iso10002.analysis.pushdown import (
-        DayCalendar,
-        EvidenceCheck,
-        KpiReport,
-        KpiSpec,
-        Period,
-    )
 from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
@@ -55,18 +44,12 @@ from iso10002.repositories._validate import (
     check_worker,
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
-from iso10002.repositories.sqlite._analytics import (
-    facts_complete,
-    fill_missing_facts,
-    sqlite_checks,
-    sqlite_kpis,
-)
 from iso10002.repositories.sqlite._claims import claim_first, release
 from iso10002.repositories.sqlite._connect import (
     SYNCHRONOUS_MODES,
-    SQLiteConnections,
     translated,
 )
+from iso10002.repositories.sqlite._pushdown import SQLitePushDown
 from iso10002.repositories.sqlite._read import (
     DOCUMENT_COLUMNS,
     read_complaint,
@@ -92,7 +75,7 @@ from iso10002.repositories.sqlite._write import (
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
 
-class SQLiteComplaintRepository(SQLiteConnections):
+class SQLiteComplaintRepository(SQLitePushDown):
     """Keep complaints in one SQLite file (or in memory for ``":memory:"``).
 
     Args:
@@ -342,88 +325,6 @@ class SQLiteComplaintRepository(SQLiteConnections):
         with self._transaction("BEGIN") as connection:
             report = verify_all(connection, self._chain_keys)
         return with_anchor(report, self, anchor, anchor_keys)
-
-    def analytics_kpis(
-        self, spec: KpiSpec, calendar: DayCalendar | None = None
-    ) -> KpiReport | None:
-        """Compute the KPIs in SQL, without loading complaints (``KpiPushDown``).
-
-        Gives exactly what :func:`~iso10002.analysis.compute_kpis` gives over
-        every stored complaint, from one read snapshot. Any business calendar
-        works; see :doc:`/pushdown` for the rare cases that return ``None``.
-
-        Args:
-            spec: What to compute.
-            calendar: Business calendar (weekdays in UTC when ``None``).
-
-        Returns:
-            The report, or ``None`` when it cannot be computed exactly in SQL.
-
-        Raises:
-            ValidationError: for a bad ``spec`` or ``calendar``.
-            IntegrityError: when a stored document cannot be read (as
-                streaming the complaints would), naming the complaints.
-
-        .. versionadded:: 0.1.0
-        """
-        with self._transaction("BEGIN") as connection:
-            if facts_complete(connection):
-                return sqlite_kpis(connection, spec, calendar)
-        # Rare: facts left out by the v2 migration (unreadable documents).
-        with self._transaction() as connection:
-            unreadable = fill_missing_facts(connection)
-        if unreadable:
-            raise unreadable_error(unreadable)
-        with self._transaction("BEGIN") as connection:
-            return sqlite_kpis(connection, spec, calendar)
-
-    def analytics_evidence(
-        self,
-        as_of: datetime,
-        period: Period | None = None,
-        ids_shown: int | None = 20,
-    ) -> tuple[EvidenceCheck, ...]:
-        """Count the audit evidence checks in SQL (``EvidencePushDown``).
-
-        Gives the checks :func:`~iso10002.analysis.collect_evidence` gives
-        over the complaints received by ``as_of`` (and in ``period``), from
-        one read snapshot, each naming its first ``ids_shown`` gaps.
-
-        Args:
-            as_of: The audit instant.
-            period: Count only complaints received in it.
-            ids_shown: Gap ids named per check, the first in id order (all
-                when ``None``).
-
-        Returns:
-            The nine checks, in the order of
-            :data:`~iso10002.analysis.evidence.EVIDENCE_CHECKS`.
-
-        Raises:
-            ValidationError: for a wrong argument.
-            IntegrityError: when a stored document cannot be read, naming it.
-
-        .. versionadded:: 0.2.0
-        """
-        from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis only when asked
-            check_evidence_scope,
-            evidence_check,
-        )
-
-        as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
-        scope = None if period is None else (period.start, period.end)
-        counts = None
-        with self._transaction("BEGIN") as connection:
-            if facts_complete(connection):
-                counts = sqlite_checks(connection, as_of, scope, ids_shown)
-        if counts is None:
-            with self._transaction() as connection:
-                unreadable = fill_missing_facts(connection)
-            if unreadable:
-                raise unreadable_error(unreadable)
-            with self._transaction("BEGIN") as connection:
-                counts = sqlite_checks(connection, as_of, scope, ids_shown)
-        return tuple(evidence_check(name, *found) for name, found in counts.items())
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = DEFAULT_LEASE

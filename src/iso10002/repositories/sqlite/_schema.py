@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from iso10002.errors import IntegrityError
-from iso10002.repositories.sqlite._analytics import (
+from iso10002.repositories.sqlite._analytics import FACTS_SCHEMA
+from iso10002.repositories.sqlite._backfill import (
     EVIDENCE_SCHEMA,
-    FACTS_SCHEMA,
     SUBCATEGORY_SCHEMA,
     backfill_evidence,
     backfill_facts,

@@ -13,15 +13,14 @@ from typing import Any
 from iso10002.errors import ConflictError, DuplicateError, NotFoundError
 from iso10002.integrity import GENESIS, chain_rows, new_salt, new_salts
 from iso10002.integrity.documents import (
-    document_text,
     events_json,
-    head_text,
     is_whole,
     stored_history,
 )
 from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories._parsed import ParsedDocuments
+from iso10002.repositories._row_chain import next_document
 from iso10002.repositories.sqlite._analytics import (
     STORED_CHILDREN,
     replace_facts,
@@ -81,16 +80,18 @@ def _prepare(
 
     The row holds the document without its history (see :mod:`._read`).
     """
+    texts = events_json(complaint.history)
     rows = chain_rows(
         complaint,
         after_version=0,
         previous_link=GENESIS,
         salt=salt,
-        texts=events_json(complaint.history),
+        texts=texts,
         row_id=column_text(complaint.id),
         key=chain_key,
     )
-    return head_text(complaint), rows
+    document = next_document(complaint, texts, stored=None, after_version=0, heads=True)
+    return document, rows
 
 
 def insert_complaint(
@@ -257,9 +258,7 @@ def _prepare_update(
 
     Only the new events are serialised. The new document is the complaint's
     head (its history is the event log), unless the stored one is whole (see
-    :func:`is_whole`): that one keeps the stored history's text and gains the
-    new events' (a whole document without a recognisable history is
-    rewritten whole).
+    :func:`next_document`, the rule every store above the port follows).
     """
     texts = events_json(complaint.history[expected_version:])
     events = chain_rows(
@@ -271,11 +270,11 @@ def _prepare_update(
         texts=texts,
         key=chain_key,
     )
-    if not is_whole(row[_DOCUMENT]):
-        return head_text(complaint), events
-    kept = stored_history(row[_DOCUMENT])
-    if kept is None:
-        kept_texts = events_json(complaint.history[:expected_version])
-    else:
-        kept_texts = [kept]
-    return document_text(complaint, [*kept_texts, *texts]), events
+    document = next_document(
+        complaint,
+        texts,
+        stored=row[_DOCUMENT],
+        after_version=expected_version,
+        heads=True,
+    )
+    return document, events
