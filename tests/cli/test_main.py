@@ -85,6 +85,17 @@ class TestMain:
         assert main(["workflow", "check"]) == 2
         assert "Missing argument" in capsys.readouterr().err
 
+    @pytest.mark.parametrize(
+        "command",
+        [["report"], ["audit"], ["export"], ["verify"], ["return", "fca"]],
+        ids=" ".join,
+    )
+    def test_a_command_without_its_store_is_a_usage_error(self, capsys, command):
+        """Leaving out ``--db`` exits 2 naming it, never a traceback."""
+        extra = ["--period", "2025-H2"] if command[0] == "return" else []
+        assert main([*command, *extra]) == 2
+        assert "Missing option '--db'" in capsys.readouterr().err
+
     @pytest.mark.parametrize("group", ["workflow", "return"])
     def test_a_group_without_a_subcommand_shows_its_help(self, capsys, group):
         """A bare group prints its full help (not one squashed line) and exits 2."""

@@ -603,3 +603,158 @@ def _link(store: Any, cid: str, sequence: int) -> str:
             sequence,
         )
     )
+
+
+def _outcome(store: Any, cid: str) -> None:
+    _edit(store, cid, lambda d: d.update(outcome="not_upheld"))
+
+
+def _name(store: Any, cid: str) -> None:
+    _edit(store, cid, lambda d: d["complainant"].update(name="Someone Else"))
+
+
+def _event(store: Any, cid: str) -> None:
+    event = store.event(cid, 6)
+    event["data"]["outcome"] = "not_upheld"
+    store.sql(
+        "UPDATE {s}.events SET event = ? WHERE complaint_id = ? AND sequence = 6",
+        json.dumps(event, separators=(",", ":")),
+        cid,
+    )
+
+
+QUICK_EDITS = {
+    "document fact": _outcome,
+    "personal data": _name,
+    "indexed column": lambda s, cid: s.sql(
+        "UPDATE {s}.complaints SET status = 'withdrawn' WHERE id = ?", cid
+    ),
+    "version": lambda s, cid: s.sql(
+        "UPDATE {s}.complaints SET version = version - 1 WHERE id = ?", cid
+    ),
+    "last link": lambda s, cid: s.sql(
+        "UPDATE {s}.complaints SET last_link = ? WHERE id = ?", "0" * 64, cid
+    ),
+    "KPI row": lambda s, cid: s.sql(
+        "UPDATE {s}.kpi_facts SET outcome = 'not_upheld' WHERE complaint_id = ?", cid
+    ),
+    "KPI deadline row": lambda s, cid: s.sql(
+        "DELETE FROM {s}.kpi_deadlines WHERE complaint_id = ?", cid
+    ),
+    "search digest": lambda s, cid: s.sql(
+        "UPDATE {s}.search_digests SET digest = 'x' WHERE complaint_id = ?", cid
+    ),
+    "event data": _event,
+    "middle event deleted": lambda s, cid: s.sql(
+        "DELETE FROM {s}.events WHERE complaint_id = ? AND sequence = 3", cid
+    ),
+    "complaint row deleted": lambda s, cid: s.sql(
+        "DELETE FROM {s}.complaints WHERE id = ?", cid
+    ),
+}
+
+
+class TestQuickCheck:
+    """The check the command line opens a store with names each edit too."""
+
+    @pytest.mark.parametrize("sealed", [True, False], ids=["sealed", "unsealed"])
+    @pytest.mark.parametrize("edit", sorted(QUICK_EDITS))
+    def test_each_edit_is_named(self, store, edit, sealed):
+        """After a checkpoint or without one, verify_integrity(quick=True) names it."""
+        if sealed:
+            assert store.repository.record_checkpoint().ok
+        assert store.repository.verify_integrity(quick=True).ok
+        cid = store.ids[1]
+        QUICK_EDITS[edit](store, cid)
+        _named(store, cid, quick=True)
+
+    def test_a_sealed_complaint_is_named_by_its_seal(self, store):
+        """A sealed document edit is named without loading the document."""
+        assert store.repository.record_checkpoint().ok
+        _outcome(store, store.ids[0])
+        assert _named(store, store.ids[0], quick=True) == [
+            "stored rows differ from what the last checkpoint sealed"
+        ]
+
+    def test_search_terms_alone_are_left_to_the_deep_check(self, store):
+        """As documented: a search_terms row of a sealed complaint is deep-only."""
+        assert store.repository.record_checkpoint().ok
+        store.sql("DELETE FROM {s}.search_terms WHERE complaint_id = ?", store.ids[0])
+        assert store.repository.verify_integrity(quick=True).ok
+        assert "table 'search_terms' differs from the document" in _named(
+            store, store.ids[0]
+        )
+
+    def test_a_checkpoint_of_a_damaged_store_seals_nothing(self, store):
+        """record_checkpoint reports the deep check's problems and keeps no seal."""
+        _outcome(store, store.ids[2])
+        assert not store.repository.record_checkpoint().ok
+        assert any(
+            "differs from what its history records" in m
+            for m in _named(store, store.ids[2], quick=True)
+        )
+
+    def test_a_resealed_unkeyed_edit_passes_quick_but_not_deep(self, store):
+        """Without keys a seal can be recomputed: the deep check still names it."""
+        from iso10002.integrity import content_digest, seal  # noqa: PLC0415
+
+        if not isinstance(store, SQLiteStore):
+            pytest.skip("the digest is recomputed here the way the SQLite check does")
+        assert store.repository.record_checkpoint().ok
+        cid = store.ids[0]
+        _outcome(store, cid)
+        with closing(sqlite3.connect(store.path)) as connection, connection:
+            stored = connection.execute(
+                "SELECT id, version, document, salt, last_link, status, received_us,"
+                " channel, assignee, category, reference, next_due_us, met_late,"
+                " (SELECT digest FROM search_digests WHERE complaint_id = id)"
+                " FROM complaints WHERE id = ?",
+                (cid,),
+            ).fetchone()
+            kpis = [
+                connection.execute(
+                    f"SELECT * FROM {t} WHERE complaint_id = ? ORDER BY 1, 2",
+                    (cid,),
+                ).fetchall()
+                for t in ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
+            ]
+            digest = content_digest(
+                (stored[:2], stored[3:13], stored[13], kpis), stored[2]
+            )
+            connection.execute(
+                "UPDATE iso10002_seals SET seal = ? WHERE complaint_id = ?",
+                (seal(cid, stored[4], digest), cid),
+            )
+        assert store.repository.verify_integrity(quick=True).ok
+        assert not store.repository.verify_integrity().ok
+
+    def test_keyed_seals_cannot_be_recomputed_without_the_key(self, keyed_store):
+        """With chain keys, an edit re-sealed without the key is still named."""
+        from iso10002.integrity import seal  # noqa: PLC0415
+
+        assert keyed_store.repository.record_checkpoint().ok
+        assert keyed_store.repository.verify_integrity(quick=True).ok
+        cid = keyed_store.ids[0]
+        _outcome(keyed_store, cid)
+        table = (
+            "iso10002_seals"
+            if isinstance(keyed_store, SQLiteStore)
+            else "{s}.integrity_seals"
+        )
+        for forged in (seal(cid, "x", "y"), f"{CHAIN_KEY.key_id}:{'0' * 64}"):
+            keyed_store.sql(
+                f"UPDATE {table} SET seal = ? WHERE complaint_id = ?", forged, cid
+            )
+            assert any(
+                "differs" in m or "checkpoint" in m
+                for m in _named(keyed_store, cid, quick=True)
+            )
+
+    def test_a_keyed_chain_is_checked_from_its_bytes(self, keyed_store):
+        """An event edited in a keyed store is named by the HMAC of its link."""
+        assert keyed_store.repository.record_checkpoint().ok
+        _event(keyed_store, keyed_store.ids[2])
+        assert any(
+            "hash chain broken at event 6" in m
+            for m in _named(keyed_store, keyed_store.ids[2], quick=True)
+        )

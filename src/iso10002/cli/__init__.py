@@ -10,7 +10,9 @@ lists the regulatory deadline packs, ``iso10002 report`` prints KPIs or
 writes the management review pack (HTML, JSON), ``iso10002 audit`` gives
 audit evidence and the self-assessment per clause, and ``iso10002 return
 fca`` and ``iso10002 return asic`` produce regulatory complaints returns, and
-``iso10002 serve`` runs the web desk (the ``web`` extra); the
+``iso10002 serve`` runs the web desk (the ``web`` extra), and ``iso10002
+verify`` checks a store deeply (``--checkpoint`` seals it for the quick check
+every command opens a store with); the
 analysis commands output no personal data. ``python -m iso10002`` is the same
 program. Every command has ``--help``; user errors give one line on stderr
 and a non-zero exit status. ``--db`` takes a SQLite file or a PostgreSQL URI
@@ -42,6 +44,7 @@ _COMMANDS: dict[str, str] = {
     "report": "iso10002.cli._report:report",
     "return": "iso10002.cli._returns:returns",
     "serve": "iso10002.cli._serve:serve",
+    "verify": "iso10002.cli._verify:verify",
     "workflow": "iso10002.cli._workflow:workflow",
 }
 

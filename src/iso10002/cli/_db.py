@@ -4,6 +4,11 @@
 names the PostgreSQL schema (ignored for SQLite). Read commands open only an
 existing store: they never create a SQLite file, never add tables to a SQLite
 file of another application, and never create or migrate a PostgreSQL schema.
+
+Every store is checked as it is opened: quickly by default (hash chains from
+stored bytes, row heads, the seals of the last ``iso10002 verify
+--checkpoint``, and deeply every complaint not sealed), deeply with
+``--verify-deep`` (see ``docs/cli.md``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import click
 
 from iso10002.cli._errors import CliError
 from iso10002.errors import RepositoryError
+from iso10002.integrity import IntegrityReport
 from iso10002.model import Complaint
 from iso10002.repositories import ComplaintRepository
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
@@ -61,6 +67,20 @@ class BulkRepository(ComplaintRepository, Protocol):
         """Store new complaints with their histories, one transaction per batch."""
         ...
 
+    def verify_integrity(
+        self,
+        *,
+        anchor: Any = None,
+        anchor_keys: Any = None,
+        quick: bool = False,
+    ) -> IntegrityReport:
+        """Check the store deeply, or (``quick``) as it is opened."""
+        ...
+
+    def record_checkpoint(self) -> IntegrityReport:
+        """Check the store deeply and, if sound, seal every complaint."""
+        ...
+
 
 def is_dsn(target: str) -> bool:
     """Tell whether ``--db`` names a PostgreSQL database (a ``postgresql://`` URI)."""
@@ -101,11 +121,15 @@ def store_options(
 
     With ``must_exist``, a SQLite path that does not exist is a usage error.
     """
+    # click 8.3+ takes an explicit ``default=None`` as a value, which would
+    # make a required option silently optional: pass a default only when set.
+    defaults: dict[str, Any] = (
+        {"required": True} if default is None else {"default": default}
+    )
     db = click.option(
         "--db",
         "db",
-        required=default is None,
-        default=default,
+        **defaults,
         show_default=default is not None,
         callback=_check_db if must_exist else None,
         metavar="PATH|DSN",
@@ -119,11 +143,35 @@ def store_options(
         show_default=True,
         help="The PostgreSQL schema of the store (ignored for a SQLite file).",
     )
+    deep = click.option(
+        "--verify-deep",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_deep,
+        help="Check the whole store deeply on opening (every document through the "
+        "model, histories replayed, KPI facts and search index recomputed) "
+        "instead of the quick check.",
+    )
 
     def decorate(function: F) -> F:
-        return db(schema(function))
+        return db(schema(deep(function)))
 
     return decorate
+
+
+_DEEP = "iso10002.verify_deep"
+
+
+def _remember_deep(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+    """Keep ``--verify-deep`` for :func:`open_repository` (no command argument)."""
+    if value:
+        ctx.meta[_DEEP] = True
+
+
+def _deep_asked() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_DEEP))
 
 
 def _tables(path: Path) -> set[str]:
@@ -152,13 +200,20 @@ def _damaged(target: str, what: str) -> CliError:
     )
 
 
-def check_store(target: str, repository: ComplaintRepository) -> None:
-    """Refuse a store whose complaints or event log fail ``verify_integrity``.
+def check_store(
+    target: str, repository: BulkRepository, *, deep: bool | None = None
+) -> None:
+    """Refuse a store whose complaints or event log fail the check on opening.
+
+    The check is ``verify_integrity(quick=True)`` unless ``deep`` (by default:
+    unless ``--verify-deep`` was given), which runs the whole deep check.
 
     Raises:
         CliError: one line naming the first problem and how many there are.
     """
-    report = repository.verify_integrity()
+    if deep is None:
+        deep = _deep_asked()
+    report = repository.verify_integrity(quick=not deep)
     if not report.ok:
         first = report.problems[0]
         ids = report.broken_complaint_ids
@@ -233,15 +288,15 @@ def open_repository(
 
     Every command reads through it, so a damaged store fails every command
     the same way: for SQLite the page check and the tables, then (with
-    ``verify``, on either store) the hash chains, documents and indexes of
-    ``verify_integrity``.
+    ``verify``, on either store) the quick check of :func:`check_store`, or
+    the deep one with ``--verify-deep``.
 
     Args:
         target: A SQLite path or a ``postgresql://`` URI.
         schema: The PostgreSQL schema (ignored for SQLite).
         create: Create the store when missing (an empty SQLite file or a new
             schema); read commands leave it ``False``.
-        verify: Refuse a store that fails ``verify_integrity``.
+        verify: Refuse a store that fails the check on opening.
 
     Raises:
         CliError: if the store is missing, unreadable, not an iso10002 store,

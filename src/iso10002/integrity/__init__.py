@@ -21,6 +21,10 @@ every backend chains, verifies and erases the same way:
   (:class:`StoredLink`) and document against the fold of its history; the
   ``*_problems`` functions check an adapter's own rows; everything found is an
   :class:`IntegrityProblem` in an :class:`IntegrityReport`.
+* The quick check on opening: :func:`stored_chain_problems` recomputes a
+  chain from stored bytes; a checkpoint :func:`seal` per complaint over the
+  :func:`content_digest` of its rows is checked by :func:`seal_verdict`
+  (a :class:`SealVerdict`).
 
 Keys live in :mod:`iso10002.integrity.keys`, the stored document layout in
 :mod:`iso10002.integrity.documents`; anchors, which read a repository, in
@@ -66,6 +70,13 @@ from iso10002.integrity._personal import (
     personal_data,
     personal_text,
 )
+from iso10002.integrity._quick import (
+    SealVerdict,
+    content_digest,
+    seal,
+    seal_verdict,
+    stored_chain_problems,
+)
 from iso10002.integrity._report import IntegrityProblem, IntegrityReport
 from iso10002.integrity._verify import (
     ComplaintCheck,
@@ -92,6 +103,7 @@ __all__ = [
     "IntegrityProblem",
     "IntegrityReport",
     "Prepared",
+    "SealVerdict",
     "StoredLink",
     "canonical_json",
     "canonical_text",
@@ -102,6 +114,7 @@ __all__ = [
     "commit_personal_data",
     "compact_json",
     "compact_text",
+    "content_digest",
     "dump_document",
     "dump_event",
     "erase",
@@ -119,6 +132,9 @@ __all__ = [
     "personal_text",
     "prepare",
     "prepare_rows",
+    "seal",
+    "seal_verdict",
+    "stored_chain_problems",
     "verify_complaint",
 ]
 

@@ -34,6 +34,10 @@ from iso10002.repositories.postgres._reads import Reads
 from iso10002.repositories.postgres._schema import check_schema_name
 from iso10002.repositories.postgres._schema import migrate as migrate_schema
 from iso10002.repositories.postgres._verify import verify_all
+from iso10002.repositories.postgres._verify_quick import (
+    verify_quick,
+    write_checkpoint,
+)
 from iso10002.repositories.postgres._write import (
     Statements,
     check_complaint,
@@ -235,15 +239,38 @@ class PostgresComplaintRepository:
         *,
         anchor: Anchor | None = None,
         anchor_keys: Mapping[str, RecordKey] | None = None,
+        quick: bool = False,
     ) -> IntegrityReport:
         """Check every complaint's hash chain, document and commitments.
 
         Complaints are read in pages, so memory stays bounded. With
         ``anchor``, every anchored history is checked against it too
         (see :mod:`iso10002.repositories.anchors`).
+
+        With ``quick``, the check the command line opens a store with: chains
+        from stored bytes (in SQL), heads and the seals of the last
+        checkpoint (:meth:`record_checkpoint`), and deeply only what is not
+        sealed.
+
+        .. versionchanged:: 0.3.0 ``quick``.
         """
-        report = verify_all(self._db, self.schema, self._chain_keys)
+        check = verify_quick if quick else verify_all
+        report = check(self._db, self.schema, self._chain_keys)
         return with_anchor(report, self, anchor, anchor_keys)
+
+    def record_checkpoint(self) -> IntegrityReport:
+        """Check the store deeply and, if it is sound, seal every complaint.
+
+        The seals let ``verify_integrity(quick=True)`` check a complaint not
+        written since by comparing digests of its stored rows. Writers wait
+        for the check (the complaints table is locked in share mode).
+
+        Returns:
+            The deep check's report; nothing is sealed unless it is ``ok``.
+
+        .. versionadded:: 0.3.0
+        """
+        return write_checkpoint(self._db, self.schema, self._chain_keys)
 
     def close(self) -> None:
         """Close the pool this repository opened; borrowed ones stay open."""
