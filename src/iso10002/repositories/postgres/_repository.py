@@ -25,7 +25,6 @@ from iso10002.repositories._validate import (
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.postgres import _queue as queue
 from iso10002.repositories.postgres._analytics import evidence_in_sql, kpis_in_sql
-from iso10002.repositories.postgres._codec import ROW_COLUMNS
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
 from iso10002.repositories.postgres._errors import translated
@@ -34,10 +33,7 @@ from iso10002.repositories.postgres._reads import Reads
 from iso10002.repositories.postgres._schema import check_schema_name
 from iso10002.repositories.postgres._schema import migrate as migrate_schema
 from iso10002.repositories.postgres._verify import verify_all
-from iso10002.repositories.postgres._verify_quick import (
-    verify_quick,
-    write_checkpoint,
-)
+from iso10002.repositories.postgres._verify_quick import verify_quick, write_checkpoint
 from iso10002.repositories.postgres._write import (
     Statements,
     check_complaint,
@@ -99,21 +95,13 @@ class PostgresComplaintRepository:
         self._chain_keys = checked_keys(chain_keys)
         self.schema = check_schema_name(schema)
         self._clock = clock or SystemClock()
-        self._db = Connector(
-            target, pool_size=pool_size, connect_timeout=connect_timeout
-        )
-        self._sql = Statements(
-            self.schema, None if chain_keys is None else chain_keys.current
-        )
-        s = sql.Identifier(self.schema)
-        self._s = s
+        size, timeout = pool_size, connect_timeout
+        self._db = Connector(target, pool_size=size, connect_timeout=timeout)
+        self._sql = Statements(self.schema, getattr(chain_keys, "current", None))
+        self._s = s = sql.Identifier(self.schema)
         self._known = KnownComplaints()
         self._heads = Heads()
         self._reads = Reads(self._db, s, self._sql.search, (self._known, self._heads))
-        self._select_for_erasure = sql.SQL(
-            "SELECT {}, c.last_link, c.salt FROM {}.complaints c"
-            " WHERE c.id = %s FOR UPDATE OF c"
-        ).format(ROW_COLUMNS.format(schema=s), s)
         try:
             with translated("open"), self._db.connection() as conn:
                 migrate_schema(conn, self.schema, apply=migrate)
@@ -218,21 +206,8 @@ class PostgresComplaintRepository:
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
         complaint_id = check_complaint_id(complaint_id)
-        # The erased values (and the salt they were committed with) are not
-        # kept in memory either.
-        self._known.forget(complaint_id)
-        self._heads.forget(complaint_id)
-        erased = erase_one(
-            self._db,
-            self._sql,
-            self._select_for_erasure,
-            complaint_id,
-            actor=actor,
-            at=at,
-        )
-        self._known.forget(complaint_id)
-        self._heads.forget(complaint_id)
-        return erased
+        memory = (self._known, self._heads)
+        return erase_one(self._db, self._sql, memory, complaint_id, actor=actor, at=at)
 
     def verify_integrity(
         self,
