@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -19,10 +19,11 @@ from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.errors import ConflictError, DuplicateError, IntegrityError
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
-from iso10002.model import ComplaintForm
+from iso10002.model import ComplaintForm, DueDate
 from iso10002.repositories import Query
 from iso10002.serialization import from_dict
 from iso10002.testing.contract import make_complaint, next_version
+from iso10002.vocabulary import Meaning, standard_event
 
 pytestmark = pytest.mark.postgres
 
@@ -57,19 +58,24 @@ class Trace:
         self.file.flush()
         return self.path.stat().st_size
 
-    def round_trips(self, action):
-        """Run ``action`` and return how many batches the client sent."""
+    def _sent(self, action):
+        """Run ``action`` and return the message names the client sent."""
         start = self._size()
-        result = action()
+        self.last = action()
         with self.path.open() as f:
             f.seek(start)
             text = f.read(self._size() - start)
-        self.last = result
-        return sum(
-            line.split("\t")[2:3] in (["Sync"], ["Query"])
-            for line in text.splitlines()
-            if line.startswith("F\t")
-        )
+        return [
+            line.split("\t")[2] for line in text.splitlines() if line.startswith("F\t")
+        ]
+
+    def round_trips(self, action):
+        """Run ``action`` and return how many batches the client sent."""
+        return sum(name in ("Sync", "Query") for name in self._sent(action))
+
+    def statements(self, action):
+        """Run ``action`` and return how many statements the client ran."""
+        return sum(name in ("Bind", "Query") for name in self._sent(action))
 
 
 @pytest.fixture
@@ -160,6 +166,57 @@ class TestRoundTrips:
             )
         assert repository.get(received.id).assignee == "agent:3"
         assert repository.verify_integrity().ok
+
+    def test_a_handler_step_runs_four_statements(self, repository, trace):
+        """A step's write is the update, the KPI rows and the events, in one Sync."""
+        agent = Actor("agent:1", roles={"complaints-manager"})
+        handler = ComplaintsHandler(
+            repository,
+            clock=FixedClock(START),
+            calendar=WeekdayCalendar(zone="UTC"),
+            store=InMemoryHandlerStore(),
+        )
+        form = from_dict(
+            ComplaintForm,
+            {"complainant": {"name": "Sam Taylor"}, "description": "Charged twice."},
+        )
+        received = handler.receive(
+            form, actor=Actor("web-form", roles={"intake"}), channel="web"
+        )
+        handler.acknowledge(received.id, actor=agent)
+        assign = lambda: handler.assign(  # noqa: E731 - one step, run once
+            received.id, actor=agent, assignee="agent:2"
+        )
+        # The read, then UPDATE, KPI rows and events (an implicit transaction).
+        assert trace.statements(assign) == 4
+        assert repository.verify_integrity().ok
+
+    def test_kpi_rows_follow_lists_that_grow_and_shrink(self, repository):
+        """Saves that add and drop deadlines leave exactly the new version's rows."""
+        base = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+        complaint = make_complaint(1)
+        repository.add(complaint)
+        for steps in (("a", "b", "c"), ("a",), (), ("x", "y"), ("y", "x")):
+            due = tuple(
+                DueDate(step=step, due_at=base + timedelta(days=n))
+                for n, step in enumerate(steps, start=1)
+            )
+            later = next_version(complaint, deadlines=due)
+            repository.save(later, expected_version=complaint.version)
+            complaint = later
+            assert repository.verify_integrity().ok, steps
+        assert repository.get("C-000001") == complaint
+
+    def test_kpi_toggle_rows_numbered_from_two_survive_later_saves(self, repository):
+        """Toggle rows (numbered from 2) stay exact as closings and reopenings add."""
+        complaint = make_complaint(1)
+        repository.add(complaint)
+        meanings = [Meaning.CLOSED, Meaning.REOPENED] * 3 + [Meaning.INVESTIGATED]
+        for meaning in meanings:
+            later = next_version(complaint, name=standard_event(meaning))
+            repository.save(later, expected_version=complaint.version)
+            complaint = later
+            assert repository.verify_integrity().ok, meaning
 
     def test_a_save_after_a_read_is_one_round_trip(self, repository, trace):
         """Saving the version after the one just read sends one batch."""
@@ -325,13 +382,13 @@ class TestChecksKept:
         repository.add(make_complaint(1))
         current = repository.get("C-000001")
         facts = repository._sql.facts
-        write = facts.write
+        write = facts.write_one
 
-        def failing(cur, complaints, *, replace=False):
-            write(cur, complaints, replace=replace)
+        def failing(cur, complaint, *, replace):
+            write(cur, complaint, replace=replace)
             raise RuntimeError
 
-        monkeypatch.setattr(facts, "write", failing)
+        monkeypatch.setattr(facts, "write_one", failing)
         with pytest.raises(RuntimeError):
             repository.save(next_version(current), expected_version=1)
         monkeypatch.undo()

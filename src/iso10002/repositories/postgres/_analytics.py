@@ -3,38 +3,39 @@
 Schema version 2 adds ``kpi_facts`` and three child tables (see
 :mod:`._kpi_facts`); every write path of the adapter (``add``, ``save``,
 erasure, COPY import) rewrites a complaint's rows in its own transaction, and
-the migration back-fills them from the stored complaints. The statements of
-:mod:`._kpi_pushdown` are shared with SQLite.
+the migration back-fills them from the stored complaints. The writer is
+:mod:`._facts`; the statements of :mod:`._kpi_pushdown` are shared with SQLite.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
-from iso10002.errors import IntegrityError
 from iso10002.facts import subcategory_key
-from iso10002.model import Complaint
 from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
-    DEADLINE_COLUMNS,
     EVIDENCE_COLUMNS,
-    FACT_COLUMNS,
-    REMEDY_COLUMNS,
-    TOGGLE_COLUMNS,
     fact_rows,
     key_bytes,
+    unreadable_error,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
-from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
+from iso10002.repositories.postgres._codec import ROW_COLUMNS
+from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._facts import FactWriter, decoded
 
 if TYPE_CHECKING:
-    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
+    from iso10002.analysis.pushdown import (
+        DayCalendar,
+        EvidenceCheck,
+        KpiReport,
+        KpiSpec,
+        Period,
+    )
 
 __all__ = [
     "EVIDENCE_STATEMENTS",
@@ -44,14 +45,13 @@ __all__ = [
     "backfill_evidence",
     "backfill_facts",
     "backfill_subcategories",
+    "evidence_in_sql",
+    "kpis_in_sql",
     "postgres_checks",
     "postgres_kpis",
 ]
 
-_LOG = logging.getLogger("iso10002")
 _BATCH = 1000
-_TABLE_NAMES = ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
-_COLUMNS = (FACT_COLUMNS, DEADLINE_COLUMNS, REMEDY_COLUMNS, TOGGLE_COLUMNS)
 
 FACTS_STATEMENTS: tuple[str, ...] = (
     """
@@ -117,171 +117,6 @@ FACTS_STATEMENTS: tuple[str, ...] = (
 """Schema version 2: the KPI push-down tables (``{s}`` is the schema)."""
 
 
-def _plain(value: Any) -> Any:
-    return bytes(value) if isinstance(value, memoryview) else value
-
-
-def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
-    grouped: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        grouped.setdefault(row[0], []).append(tuple(row))
-    return grouped
-
-
-class FactWriter:
-    """The statements that keep one schema's push-down tables in step."""
-
-    def __init__(self, schema: str) -> None:
-        """Compose the statements for ``schema``."""
-        s = sql.Identifier(schema)
-        self.schema = schema
-        self.tables = KpiTables(
-            *(f'"{schema}".{name}' for name in _TABLE_NAMES)  # checked identifier
-        )
-        self._inserts = [
-            sql.SQL("INSERT INTO {}.{} ({}) VALUES ({})").format(
-                s,
-                sql.Identifier(name),
-                sql.SQL(", ").join(map(sql.Identifier, columns)),
-                sql.SQL(", ").join(sql.Placeholder() * len(columns)),
-            )
-            for name, columns in zip(_TABLE_NAMES, _COLUMNS, strict=True)
-        ]
-        self._copies = [
-            sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
-                s,
-                sql.Identifier(name),
-                sql.SQL(", ").join(map(sql.Identifier, columns)),
-            )
-            for name, columns in zip(_TABLE_NAMES, _COLUMNS, strict=True)
-        ]
-        self._counts = sql.SQL(
-            "SELECT (SELECT count(*) FROM {s}.complaints)"
-            " = (SELECT count(*) FROM {s}.kpi_facts)"
-        ).format(s=s)
-        self._without_facts = sql.SQL(
-            "SELECT {columns} FROM {s}.complaints c WHERE NOT EXISTS"
-            " (SELECT 1 FROM {s}.kpi_facts f WHERE f.complaint_id = c.id)"
-            " ORDER BY c.id FOR UPDATE OF c"
-        ).format(columns=ROW_COLUMNS.format(schema=s), s=s)
-        self._deletes = [
-            sql.SQL("DELETE FROM {}.{} WHERE complaint_id = ANY(%s)").format(
-                s, sql.Identifier(name)
-            )
-            for name in _TABLE_NAMES
-        ]
-
-    @staticmethod
-    def _rows(complaints: Iterable[Complaint]) -> list[list[tuple[Any, ...]]]:
-        tables: list[list[tuple[Any, ...]]] = [[], [], [], []]
-        for complaint in complaints:
-            rows = fact_rows(complaint)
-            tables[0].append(rows.facts)
-            tables[1].extend(rows.deadlines)
-            tables[2].extend(rows.remedies)
-            tables[3].extend(rows.toggles)
-        return tables
-
-    def differing(
-        self, cur: psycopg.Cursor[Any], complaints: list[Complaint]
-    ) -> dict[str, list[str]]:
-        """Name, per complaint, the push-down tables whose rows are not its own.
-
-        The KPI push-down reads these tables instead of the documents, so an
-        edit of them alone would change the figures silently;
-        ``verify_integrity`` recomputes them from the documents and compares.
-        """
-        ids = [c.id for c in complaints]
-        found: dict[str, list[str]] = {}
-        for name, columns, expected in zip(
-            _TABLE_NAMES, _COLUMNS, self._rows(complaints), strict=True
-        ):
-            order = "complaint_id" if name == "kpi_facts" else "complaint_id, seq"
-            cur.execute(
-                sql.SQL(
-                    "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
-                ).format(
-                    sql.SQL(", ").join(map(sql.Identifier, columns)),
-                    sql.Identifier(self.schema),
-                    sql.Identifier(name),
-                    sql.SQL(order),
-                ),
-                (ids,),
-            )
-            stored = _grouped(tuple(_plain(v) for v in row) for row in cur)
-            wanted = _grouped(expected)
-            for cid in ids:
-                if stored.get(cid, []) != wanted.get(cid, []):
-                    found.setdefault(cid, []).append(name)
-        return found
-
-    def write(
-        self,
-        cur: psycopg.Cursor[Any],
-        complaints: Iterable[Complaint],
-        *,
-        replace: bool = False,
-    ) -> None:
-        """Store the rows of ``complaints`` in the caller's transaction."""
-        complaints = list(complaints)
-        if replace:
-            ids = [c.id for c in complaints]
-            for delete in self._deletes:
-                cur.execute(delete, (ids,))
-        for insert, rows in zip(self._inserts, self._rows(complaints), strict=True):
-            if rows:
-                cur.executemany(insert, rows)
-
-    def complete(self, cur: psycopg.Cursor[Any]) -> bool:
-        """Tell whether every stored complaint has its facts row.
-
-        Every write keeps them in step; only a complaint the v2 migration
-        could not read (or a direct edit of the database) leaves one out.
-        Facts rows are never written without their complaint, so equal
-        counts suffice.
-        """
-        cur.execute(self._counts)
-        row = cur.fetchone()
-        return bool(row and row[0])
-
-    def fill_missing(self, cur: psycopg.Cursor[Any]) -> list[str]:
-        """Fill the facts of every complaint without them (caller's transaction).
-
-        The complaints' rows are locked first, so concurrent callers (and
-        saves) take turns; each then replaces whatever the other wrote.
-
-        Returns:
-            The ids of the complaints whose document still cannot be read.
-        """
-        cur.execute(self._without_facts)
-        complaints, unreadable = _decoded(cur.fetchall())
-        self.write(cur, complaints, replace=True)
-        return unreadable
-
-    def copy(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
-        """Store the rows of new ``complaints`` with COPY (bulk import)."""
-        for statement, rows in zip(self._copies, self._rows(complaints), strict=True):
-            if rows:
-                with cur.copy(statement) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-
-
-def _decoded(rows: Iterable[tuple[Any, ...]]) -> tuple[list[Complaint], list[str]]:
-    """Decode ``rows``: the complaints, and the ids of those that cannot be read.
-
-    Each unreadable one is logged as a warning on the ``iso10002`` logger.
-    """
-    complaints, unreadable = [], []
-    for row in rows:
-        try:
-            complaints.append(decode_row(row))
-        except IntegrityError as exc:
-            _LOG.warning("KPI facts not filled in: %s", exc)
-            unreadable.append(row[0])
-    return complaints, unreadable
-
-
 SUBCATEGORY_STATEMENTS: tuple[str, ...] = (
     "ALTER TABLE {s}.kpi_facts ADD COLUMN subcategory bytea",
 )
@@ -306,7 +141,7 @@ def backfill_subcategories(cur: psycopg.Cursor[Any], schema: str) -> None:
         rows = cur.fetchall()
         if not rows:
             return
-        complaints, _unreadable = _decoded(rows)  # logged; verification names them
+        complaints, _unreadable = decoded(rows)  # logged; verification names them
         cur.executemany(
             update,
             [(key_bytes(subcategory_key(c.classification)), c.id) for c in complaints],
@@ -342,7 +177,7 @@ def backfill_evidence(cur: psycopg.Cursor[Any], schema: str) -> None:
         rows = cur.fetchall()
         if not rows:
             return
-        complaints, _unreadable = _decoded(rows)  # logged; verification names them
+        complaints, _unreadable = decoded(rows)  # logged; verification names them
         cur.executemany(
             update, [(*fact_rows(c).facts[-width:], c.id) for c in complaints]
         )
@@ -395,7 +230,7 @@ def backfill_facts(cur: psycopg.Cursor[Any], schema: str) -> None:
         rows = cur.fetchall()
         if not rows:
             return
-        complaints, _unreadable = _decoded(rows)  # logged; the analytics name them
+        complaints, _unreadable = decoded(rows)  # logged; the analytics name them
         writer.copy(cur, complaints)
         last = rows[-1][0]
 
@@ -414,3 +249,57 @@ def postgres_kpis(
         return cur.fetchall()
 
     return pushdown_kpis(execute, tables, spec, calendar)
+
+
+def kpis_in_sql(
+    db: Connector, facts: FactWriter, spec: KpiSpec, calendar: DayCalendar | None
+) -> KpiReport | None:
+    """Compute the KPIs from one snapshot (``analytics_kpis``).
+
+    Raises:
+        IntegrityError: naming the complaints whose facts cannot be filled.
+    """
+    with db.snapshot("analytics_kpis") as cur:
+        if facts.complete(cur):
+            return postgres_kpis(cur, facts.tables, spec, calendar)
+    # Rare: facts left out by the v2 migration (unreadable complaints).
+    with db.write("analytics_kpis") as cur:
+        unreadable = facts.fill_missing(cur)
+    if unreadable:
+        raise unreadable_error(unreadable)
+    with db.snapshot("analytics_kpis") as cur:
+        return postgres_kpis(cur, facts.tables, spec, calendar)
+
+
+def evidence_in_sql(
+    db: Connector,
+    facts: FactWriter,
+    as_of: datetime,
+    period: Period | None,
+    ids_shown: int | None,
+) -> tuple[EvidenceCheck, ...]:
+    """Count the audit evidence checks from one snapshot (``analytics_evidence``).
+
+    Raises:
+        ValidationError: for a wrong argument.
+        IntegrityError: naming the complaints whose facts cannot be filled.
+    """
+    from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis only when asked
+        check_evidence_scope,
+        evidence_check,
+    )
+
+    as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
+    scope = None if period is None else (period.start, period.end)
+    counts = None
+    with db.snapshot("analytics_evidence") as cur:
+        if facts.complete(cur):
+            counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
+    if counts is None:
+        with db.write("analytics_evidence") as cur:
+            unreadable = facts.fill_missing(cur)
+        if unreadable:
+            raise unreadable_error(unreadable)
+        with db.snapshot("analytics_evidence") as cur:
+            counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
+    return tuple(evidence_check(name, *found) for name, found in counts.items())

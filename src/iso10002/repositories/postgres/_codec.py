@@ -20,16 +20,19 @@ from typing import Any
 from psycopg import sql
 
 from iso10002.errors import IntegrityError, ValidationError
-from iso10002.integrity import load_document
+from iso10002.integrity import GENESIS, chain_rows, load_document
+from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories._query import decode_cursor, from_micros
+from iso10002.repositories._query import decode_cursor, from_micros, index_values
 from iso10002.repositories._records import Query
 from iso10002.serialization import to_dict
 
 __all__ = [
     "ROW_COLUMNS",
+    "complaint_row",
     "decode_row",
     "encode_document",
+    "new_rows",
     "unescape_document",
     "where_clause",
 ]
@@ -68,6 +71,52 @@ def encode_document(complaint: Complaint) -> tuple[str, bool]:
     if "\\u0000" in text or _ESC in text:
         return _dumps(_walk(document, _escape_text)), True
     return text, False
+
+
+def complaint_row(
+    complaint: Complaint, *, idempotency_key: str | None, salt: bytes, last_link: str
+) -> tuple[Any, ...]:
+    """Return the ``complaints`` row of ``complaint`` in the order of the INSERT."""
+    values = index_values(complaint)
+    document, escaped = encode_document(complaint)
+    return (
+        complaint.id,
+        complaint.version,
+        idempotency_key,
+        salt,
+        last_link,
+        values.status,
+        values.received_at,
+        values.channel,
+        values.assignee,
+        values.category,
+        values.reference,
+        values.next_due_at,
+        values.met_late,
+        document,
+        escaped,
+    )
+
+
+def new_rows(
+    complaint: Complaint,
+    salt: bytes,
+    idempotency_key: str | None,
+    chain_key: RecordKey | None,
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """Return the ``complaints`` row and chained ``events`` rows of a new complaint."""
+    events = chain_rows(
+        complaint,
+        after_version=0,
+        previous_link=GENESIS,
+        salt=salt,
+        row_id=complaint.id,
+        key=chain_key,
+    )
+    row = complaint_row(
+        complaint, idempotency_key=idempotency_key, salt=salt, last_link=events[-1][4]
+    )
+    return row, events
 
 
 def unescape_document(document: dict[str, Any]) -> dict[str, Any]:

@@ -27,32 +27,29 @@ def one_round_trip(conn: psycopg.Connection[Any]) -> Iterator[None]:
     """Send the block's statements as one transaction in one round trip.
 
     On a connection of the pool (autocommit, idle) the statements are
-    pipelined between a ``BEGIN`` and a ``COMMIT`` and the server answers
-    them all at once: the block must not read a result. When the server
-    refuses one of them, it skips the rest and the ``COMMIT``, and the failed
-    transaction is rolled back before the error is raised; when the block
-    raises, a ``ROLLBACK`` is sent instead. Inside a host's transaction the
-    block runs in a savepoint, pipelined too.
+    pipelined up to one ``Sync``, which the server runs as one implicit
+    transaction: it commits them at the ``Sync`` when all succeeded, and when
+    it refuses one it skips the rest and rolls them all back (no ``BEGIN``
+    or ``COMMIT`` is sent). The block must not read a result. When the block
+    raises, a ``ROLLBACK`` is sent before the ``Sync`` so nothing sent is
+    committed. Inside a host's transaction the block runs in a savepoint,
+    pipelined too.
     """
     if not conn.autocommit or not _idle(conn):
         with conn.transaction(), conn.pipeline():
             yield
         return
-    cur = conn.cursor()
     try:
         with conn.pipeline():
-            cur.execute("BEGIN")
             try:
                 yield
             except BaseException:
                 # Skipped by the server when it already refused a statement
                 # (the pipeline is aborted then, and psycopg says so).
-                with suppress(psycopg.Error):
+                with suppress(psycopg.Error), conn.cursor() as cur:
                     cur.execute("ROLLBACK")
                 raise
-            cur.execute("COMMIT")
     finally:
-        cur.close()
         if conn.pgconn.status == pq.ConnStatus.OK and not _idle(conn):
             conn.rollback()
 

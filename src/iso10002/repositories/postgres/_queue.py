@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from psycopg import sql
 
-from iso10002.errors import NotFoundError, ValidationError
+from iso10002.errors import DuplicateError, NotFoundError, ValidationError
+from iso10002.integrity import new_salts
 from iso10002.model import Complaint
 from iso10002.repositories._records import Query
 from iso10002.repositories._validate import (
@@ -16,14 +18,20 @@ from iso10002.repositories._validate import (
     check_lease,
     check_worker,
 )
-from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row, where_clause
+from iso10002.repositories.postgres._codec import (
+    ROW_COLUMNS,
+    decode_row,
+    new_rows,
+    where_clause,
+)
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._write import (
+    COMPLAINT_COLUMNS,
     Statements,
     check_complaint,
 )
 
-__all__ = ["claim_next", "import_in_batches", "release_claim"]
+__all__ = ["claim_next", "import_batch", "import_in_batches", "release_claim"]
 
 
 def claim_next(  # noqa: PLR0913 - the store, then the caller's arguments
@@ -104,7 +112,7 @@ def import_in_batches(
 
     def store(batch: list[Complaint]) -> int:
         with db.write("import_complaints") as cur:
-            return statements.import_batch(cur, batch)
+            return import_batch(statements, cur, batch)
 
     total = 0
     batch: list[Complaint] = []
@@ -116,3 +124,50 @@ def import_in_batches(
     if batch:
         total += store(batch)
     return total
+
+
+def import_batch(
+    statements: Statements,
+    cur: psycopg.Cursor[Any],
+    complaints: Iterable[Complaint],
+) -> int:
+    """Insert many new complaints with COPY (one transaction is the caller's).
+
+    Raises:
+        DuplicateError: if any id is already stored or repeated in the batch.
+    """
+    rows: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    complaints = list(complaints)
+    for complaint, salt in zip(complaints, new_salts(len(complaints)), strict=True):
+        if complaint.id in seen:
+            raise DuplicateError(complaint.id)
+        seen.add(complaint.id)
+        row, chained = new_rows(complaint, salt, None, statements.chain_key)
+        rows.append(row)
+        events.extend(chained)
+    if not rows:
+        return 0
+    s = sql.Identifier(statements.facts.schema)
+    cur.execute(
+        sql.SQL("SELECT id FROM {}.complaints WHERE id = ANY(%s) LIMIT 1").format(s),
+        (list(seen),),
+    )
+    found = cur.fetchone()
+    if found is not None:
+        raise DuplicateError(found[0])
+    copy_rows = sql.SQL("COPY {}.complaints (" + COMPLAINT_COLUMNS + ") FROM STDIN")
+    with cur.copy(copy_rows.format(s)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(statements.lock_feed, statements.lock_args)
+    copy_events = sql.SQL(
+        "COPY {}.events (complaint_id, sequence, event, commitment, link) FROM STDIN"
+    )
+    with cur.copy(copy_events.format(s)) as copy:
+        for event in events:
+            copy.write_row(event)
+    statements.facts.copy(cur, complaints)
+    statements.search.copy(cur, complaints)
+    return len(rows)

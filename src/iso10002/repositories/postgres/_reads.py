@@ -1,10 +1,10 @@
-"""Reading a PostgreSQL store: pages, search, counts and the event feed."""
+"""Reading a PostgreSQL store: one complaint, pages, search, counts and the feed."""
 
 from __future__ import annotations
 
 from psycopg import sql
 
-from iso10002.errors import ValidationError
+from iso10002.errors import NotFoundError, ValidationError
 from iso10002.integrity import load_event
 from iso10002.model import Complaint
 from iso10002.repositories._protocol import DEFAULT_PAGE_SIZE
@@ -18,6 +18,13 @@ from iso10002.repositories._search import (
 )
 from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row, where_clause
 from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._known import (
+    Head,
+    Heads,
+    Known,
+    KnownComplaints,
+    known_columns,
+)
 from iso10002.repositories.postgres._search import SearchIndex
 
 
@@ -25,15 +32,64 @@ class Reads:
     """The read statements of one schema, run through one connector."""
 
     def __init__(
-        self, db: Connector, schema: sql.Identifier, index: SearchIndex
+        self,
+        db: Connector,
+        schema: sql.Identifier,
+        index: SearchIndex,
+        memory: tuple[KnownComplaints, Heads],
     ) -> None:
-        """Build the statements for ``schema``."""
+        """Build the statements for ``schema``; remember reads in ``memory``."""
         self.db = db
         self.schema = schema
         self.index = index
+        self.known, self.heads = memory
         self.select = sql.SQL("SELECT {} FROM {}.complaints c").format(
             ROW_COLUMNS.format(schema=schema), schema
         )
+        self.select_known = known_columns(schema)
+        self.select_one = (self.select + sql.SQL(" WHERE c.id = %s")).as_bytes()
+
+    def get(self, complaint_id: str) -> Complaint:
+        """Load the latest version of a complaint (see :mod:`._known`).
+
+        Raises:
+            NotFoundError: if no complaint has that id.
+            IntegrityError: if the stored document cannot be read.
+        """
+        known = self.known.get(complaint_id)
+        with self.db.read("get", complaint_id) as cur:
+            cur.execute(
+                self.select_known,
+                {
+                    "id": complaint_id,
+                    "version": -1 if known is None else known.version,
+                    "link": "" if known is None else known.link,
+                },
+            )
+            row = cur.fetchone()
+            if row is None:
+                raise NotFoundError(complaint_id)
+            self.heads.remember(
+                complaint_id, Head(row[4], row[5], bytes(row[7]), row[8])
+            )
+            if row[6]:
+                if known is not None and (row[1], row[2]) == (
+                    known.document,
+                    known.escaped,
+                ):
+                    return known.complaint
+                # The same history under another document: read it all.
+                cur.execute(self.select_one, (complaint_id,))
+                row = cur.fetchone()
+                if row is None:
+                    raise NotFoundError(complaint_id)
+                complaint = decode_row(row)
+                self.known.forget(complaint_id)
+                return complaint
+        complaint = decode_row(row[:4])
+        if complaint.version == row[4]:
+            self.known.remember(Known(row[4], row[5], row[1], bool(row[2]), complaint))
+        return complaint
 
     def find(
         self, query: Query, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None

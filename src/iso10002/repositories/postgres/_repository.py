@@ -11,16 +11,12 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from iso10002.clock import Clock, SystemClock
-from iso10002.errors import NotFoundError
 from iso10002.integrity import IntegrityReport
 from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
 from iso10002.model import Complaint
-from iso10002.repositories._kpi_facts import unreadable_error
 from iso10002.repositories._protocol import DEFAULT_PAGE_SIZE
 from iso10002.repositories._records import Page, Query, StoredEvent
-from iso10002.repositories._search import (
-    SearchQuery,
-)
+from iso10002.repositories._search import SearchQuery
 from iso10002.repositories._validate import (
     check_complaint_id,
     check_idempotency_key,
@@ -28,29 +24,16 @@ from iso10002.repositories._validate import (
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.postgres import _queue as queue
-from iso10002.repositories.postgres._analytics import postgres_checks, postgres_kpis
-from iso10002.repositories.postgres._codec import (
-    ROW_COLUMNS,
-    decode_row,
-)
+from iso10002.repositories.postgres._analytics import evidence_in_sql, kpis_in_sql
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
 from iso10002.repositories.postgres._errors import translated
-from iso10002.repositories.postgres._known import (
-    Head,
-    Heads,
-    Known,
-    KnownComplaints,
-    known_columns,
-)
+from iso10002.repositories.postgres._known import Heads, KnownComplaints
 from iso10002.repositories.postgres._reads import Reads
 from iso10002.repositories.postgres._schema import check_schema_name
 from iso10002.repositories.postgres._schema import migrate as migrate_schema
 from iso10002.repositories.postgres._verify import verify_all
-from iso10002.repositories.postgres._verify_quick import (
-    verify_quick,
-    write_checkpoint,
-)
+from iso10002.repositories.postgres._verify_quick import verify_quick, write_checkpoint
 from iso10002.repositories.postgres._write import (
     Statements,
     check_complaint,
@@ -112,25 +95,13 @@ class PostgresComplaintRepository:
         self._chain_keys = checked_keys(chain_keys)
         self.schema = check_schema_name(schema)
         self._clock = clock or SystemClock()
-        self._db = Connector(
-            target, pool_size=pool_size, connect_timeout=connect_timeout
-        )
-        self._sql = Statements(
-            self.schema, None if chain_keys is None else chain_keys.current
-        )
-        s = sql.Identifier(self.schema)
-        self._select = sql.SQL("SELECT {} FROM {}.complaints c").format(
-            ROW_COLUMNS.format(schema=s), s
-        )
-        self._s = s
-        self._reads = Reads(self._db, s, self._sql.search)
-        self._select_known = known_columns(s)
+        size, timeout = pool_size, connect_timeout
+        self._db = Connector(target, pool_size=size, connect_timeout=timeout)
+        self._sql = Statements(self.schema, getattr(chain_keys, "current", None))
+        self._s = s = sql.Identifier(self.schema)
         self._known = KnownComplaints()
         self._heads = Heads()
-        self._select_for_erasure = sql.SQL(
-            "SELECT {}, c.last_link, c.salt FROM {}.complaints c"
-            " WHERE c.id = %s FOR UPDATE OF c"
-        ).format(ROW_COLUMNS.format(schema=s), s)
+        self._reads = Reads(self._db, s, self._sql.search, (self._known, self._heads))
         try:
             with translated("open"), self._db.connection() as conn:
                 migrate_schema(conn, self.schema, apply=migrate)
@@ -169,41 +140,7 @@ class PostgresComplaintRepository:
             NotFoundError: if no complaint has that id.
             IntegrityError: if the stored document cannot be read.
         """
-        complaint_id = check_complaint_id(complaint_id)
-        known = self._known.get(complaint_id)
-        with self._db.read("get", complaint_id) as cur:
-            cur.execute(
-                self._select_known,
-                {
-                    "id": complaint_id,
-                    "version": -1 if known is None else known.version,
-                    "link": "" if known is None else known.link,
-                },
-            )
-            row = cur.fetchone()
-            if row is None:
-                raise NotFoundError(complaint_id)
-            self._heads.remember(
-                complaint_id, Head(row[4], row[5], bytes(row[7]), row[8])
-            )
-            if row[6]:
-                if known is not None and (row[1], row[2]) == (
-                    known.document,
-                    known.escaped,
-                ):
-                    return known.complaint
-                # The same history under another document: read it all.
-                cur.execute(self._select + sql.SQL(" WHERE c.id = %s"), (complaint_id,))
-                row = cur.fetchone()
-                if row is None:
-                    raise NotFoundError(complaint_id)
-                complaint = decode_row(row)
-                self._known.forget(complaint_id)
-                return complaint
-        complaint = decode_row(row[:4])
-        if complaint.version == row[4]:
-            self._known.remember(Known(row[4], row[5], row[1], bool(row[2]), complaint))
-        return complaint
+        return self._reads.get(check_complaint_id(complaint_id))
 
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version and append its new events atomically (see the protocol).
@@ -269,21 +206,8 @@ class PostgresComplaintRepository:
             ValidationError: if ``actor`` or ``at`` is invalid.
         """
         complaint_id = check_complaint_id(complaint_id)
-        # The erased values (and the salt they were committed with) are not
-        # kept in memory either.
-        self._known.forget(complaint_id)
-        self._heads.forget(complaint_id)
-        erased = erase_one(
-            self._db,
-            self._sql,
-            self._select_for_erasure,
-            complaint_id,
-            actor=actor,
-            at=at,
-        )
-        self._known.forget(complaint_id)
-        self._heads.forget(complaint_id)
-        return erased
+        memory = (self._known, self._heads)
+        return erase_one(self._db, self._sql, memory, complaint_id, actor=actor, at=at)
 
     def verify_integrity(
         self,
@@ -370,17 +294,7 @@ class PostgresComplaintRepository:
 
         .. versionadded:: 0.1.0
         """
-        facts = self._sql.facts
-        with self._db.snapshot("analytics_kpis") as cur:
-            if facts.complete(cur):
-                return postgres_kpis(cur, facts.tables, spec, calendar)
-        # Rare: facts left out by the v2 migration (unreadable complaints).
-        with self._db.write("analytics_kpis") as cur:
-            unreadable = facts.fill_missing(cur)
-        if unreadable:
-            raise unreadable_error(unreadable)
-        with self._db.snapshot("analytics_kpis") as cur:
-            return postgres_kpis(cur, facts.tables, spec, calendar)
+        return kpis_in_sql(self._db, self._sql.facts, spec, calendar)
 
     def analytics_evidence(
         self,
@@ -410,26 +324,7 @@ class PostgresComplaintRepository:
 
         .. versionadded:: 0.2.0
         """
-        from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis only when asked
-            check_evidence_scope,
-            evidence_check,
-        )
-
-        as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
-        scope = None if period is None else (period.start, period.end)
-        facts = self._sql.facts
-        counts = None
-        with self._db.snapshot("analytics_evidence") as cur:
-            if facts.complete(cur):
-                counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
-        if counts is None:
-            with self._db.write("analytics_evidence") as cur:
-                unreadable = facts.fill_missing(cur)
-            if unreadable:
-                raise unreadable_error(unreadable)
-            with self._db.snapshot("analytics_evidence") as cur:
-                counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
-        return tuple(evidence_check(name, *found) for name, found in counts.items())
+        return evidence_in_sql(self._db, self._sql.facts, as_of, period, ids_shown)
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = _DEFAULT_LEASE

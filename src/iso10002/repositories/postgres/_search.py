@@ -48,16 +48,28 @@ class SearchIndex:
         self.digest_of_row = sql.SQL(
             "(SELECT d.digest FROM {}.search_digests d WHERE d.complaint_id = c.id)"
         ).format(s)
-        self._insert_term = sql.SQL(
-            "INSERT INTO {}.search_terms (term, complaint_id) VALUES (%s, %s)"
-        ).format(s)
-        self._upsert_digest = sql.SQL(
-            "INSERT INTO {}.search_digests (complaint_id, digest) VALUES (%s, %s)"
-            " ON CONFLICT (complaint_id) DO UPDATE SET digest = EXCLUDED.digest"
-        ).format(s)
-        self._delete_terms = sql.SQL(
-            "DELETE FROM {}.search_terms WHERE complaint_id = %s"
-        ).format(s)
+        # A complaint's terms go in one statement, as two parallel arrays.
+        self._insert_terms = (
+            sql.SQL(
+                "INSERT INTO {}.search_terms (term, complaint_id)"
+                " SELECT * FROM unnest(%s::text[], %s::text[])"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self._upsert_digest = (
+            sql.SQL(
+                "INSERT INTO {}.search_digests (complaint_id, digest) VALUES (%s, %s)"
+                " ON CONFLICT (complaint_id) DO UPDATE SET digest = EXCLUDED.digest"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self._delete_terms = (
+            sql.SQL("DELETE FROM {}.search_terms WHERE complaint_id = %s")
+            .format(s)
+            .as_bytes()
+        )
         self._copy_terms = sql.SQL(
             "COPY {}.search_terms (term, complaint_id) FROM STDIN"
         ).format(s)
@@ -85,10 +97,10 @@ class SearchIndex:
     def write(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
         """Index new ``complaints`` (the caller's transaction)."""
         complaints = list(complaints)
-        cur.executemany(
-            self._insert_term,
-            [(t, c.id) for c in complaints for t in complaint_terms(c)],
-        )
+        pairs = [(t, c.id) for c in complaints for t in complaint_terms(c)]
+        if pairs:
+            terms, ids = zip(*pairs, strict=True)
+            cur.execute(self._insert_terms, (list(terms), list(ids)))
         cur.executemany(
             self._upsert_digest, [(c.id, search_digest(c)) for c in complaints]
         )

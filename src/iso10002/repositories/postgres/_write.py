@@ -1,8 +1,13 @@
-"""The write path of the PostgreSQL adapter: rows for one version, and bulk import."""
+"""The write path of the PostgreSQL adapter: the statements that store one version.
+
+A write sends its rows in this order: the complaint row, its KPI facts and
+search index rows, and last the feed lock with the new events (see the
+adapter's docstring), so the lock is held for as little as the events and
+the commit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -15,29 +20,29 @@ from iso10002.errors import (
     NotFoundError,
     ValidationError,
 )
-from iso10002.integrity import GENESIS, chain_rows, new_salt, new_salts
+from iso10002.integrity import chain_rows, new_salt
 from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories._query import index_values
 from iso10002.repositories._search import search_digest
-from iso10002.repositories.postgres._analytics import FactWriter
-from iso10002.repositories.postgres._codec import encode_document
+from iso10002.repositories.postgres._codec import complaint_row, new_rows
 from iso10002.repositories.postgres._connect import one_round_trip
+from iso10002.repositories.postgres._facts import FactWriter
 from iso10002.repositories.postgres._known import Head
 from iso10002.repositories.postgres._schema import FEED_LOCK_CLASS, lock_key
 from iso10002.repositories.postgres._search import SearchIndex
 
 __all__ = [
+    "COMPLAINT_COLUMNS",
     "Statements",
     "check_complaint",
     "check_expected_version",
-    "complaint_row",
 ]
 
-_COMPLAINT_COLUMNS = (
+COMPLAINT_COLUMNS = (
     "id, version, idempotency_key, salt, last_link, status, received_at, channel,"
     " assignee, category, reference, next_due_at, met_late, document, document_escaped"
 )
+"""The ``complaints`` columns of :func:`._codec.complaint_row`, in its order."""
 
 
 def check_complaint(complaint: Any) -> Complaint:
@@ -74,163 +79,77 @@ def check_expected_version(complaint: Complaint, expected_version: Any) -> None:
         )
 
 
-def complaint_row(
-    complaint: Complaint, *, idempotency_key: str | None, salt: bytes, last_link: str
-) -> tuple[Any, ...]:
-    """Return the ``complaints`` row of ``complaint`` in the order of the INSERT."""
-    values = index_values(complaint)
-    document, escaped = encode_document(complaint)
-    return (
-        complaint.id,
-        complaint.version,
-        idempotency_key,
-        salt,
-        last_link,
-        values.status,
-        values.received_at,
-        values.channel,
-        values.assignee,
-        values.category,
-        values.reference,
-        values.next_due_at,
-        values.met_late,
-        document,
-        escaped,
-    )
-
-
-def _new_rows(
-    complaint: Complaint,
-    salt: bytes,
-    idempotency_key: str | None,
-    chain_key: RecordKey | None,
-) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-    """Return the ``complaints`` row and chained ``events`` rows of a new complaint."""
-    events = chain_rows(
-        complaint,
-        after_version=0,
-        previous_link=GENESIS,
-        salt=salt,
-        row_id=complaint.id,
-        key=chain_key,
-    )
-    row = complaint_row(
-        complaint, idempotency_key=idempotency_key, salt=salt, last_link=events[-1][4]
-    )
-    return row, events
+def _bytes(template: str, *parts: sql.Composable) -> bytes:
+    """Compose ``template`` once (psycopg would compose it on every execution)."""
+    return sql.SQL(template).format(*parts).as_bytes()
 
 
 class Statements:
     """The SQL of the write path, composed once for one schema."""
 
     def __init__(self, schema: str, chain_key: RecordKey | None = None) -> None:
-        """Compose every statement for ``schema``; key new links with ``chain_key``.
-
-        The statements of each write are kept as bytes: psycopg would compose
-        them again on every execution.
-        """
+        """Compose every statement for ``schema``; key new links with ``chain_key``."""
         self.chain_key = chain_key
         s = sql.Identifier(schema)
         self.facts = FactWriter(schema)
         self.search = SearchIndex(schema)
         self.lock_args = (FEED_LOCK_CLASS, lock_key(schema))
         self.lock_feed = b"SELECT pg_advisory_xact_lock(%s, %s)"
-        self.insert = (
-            sql.SQL(
-                "INSERT INTO {}.complaints (" + _COMPLAINT_COLUMNS + ") VALUES"
-                " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
-                " ON CONFLICT DO NOTHING RETURNING id"
-            )
-            .format(s)
-            .as_bytes()
+        self.insert = _bytes(
+            "INSERT INTO {}.complaints (" + COMPLAINT_COLUMNS + ") VALUES"
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
+            " ON CONFLICT DO NOTHING RETURNING id",
+            s,
         )
-        self.insert_keyed = (
-            sql.SQL(
-                "INSERT INTO {}.complaints ("
-                + _COMPLAINT_COLUMNS
-                + ", idempotency_digest) VALUES"
-                "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
-                " %s, %s) ON CONFLICT DO NOTHING RETURNING id"
-            )
-            .format(s)
-            .as_bytes()
+        self.insert_keyed = _bytes(
+            "INSERT INTO {}.complaints ("
+            + COMPLAINT_COLUMNS
+            + ", idempotency_digest) VALUES"
+            "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
+            " %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            s,
         )
-        self.clear_digest = (
-            sql.SQL(
-                "UPDATE {}.complaints SET idempotency_digest = NULL"
-                " WHERE id = %s AND idempotency_digest IS NOT NULL"
-            )
-            .format(s)
-            .as_bytes()
+        self.clear_digest = _bytes(
+            "UPDATE {}.complaints SET idempotency_digest = NULL"
+            " WHERE id = %s AND idempotency_digest IS NOT NULL",
+            s,
         )
-        self.duplicate = (
-            sql.SQL(
-                "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
-                " WHERE id = %s OR idempotency_key = %s"
-                " ORDER BY id = %s DESC LIMIT 1"
-            )
-            .format(s)
-            .as_bytes()
+        self.duplicate = _bytes(
+            "SELECT id, id = %s, idempotency_digest FROM {}.complaints"
+            " WHERE id = %s OR idempotency_key = %s ORDER BY id = %s DESC LIMIT 1",
+            s,
         )
-        self.current = (
-            sql.SQL(
-                "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s"
-            )
-            .format(self.search.digest_of_row, s)
-            .as_bytes()
+        self.current = _bytes(
+            "SELECT version, last_link, salt, {} FROM {}.complaints c WHERE id = %s",
+            self.search.digest_of_row,
+            s,
         )
-        self.update_sql = (
-            sql.SQL(
-                "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
-                " status = %s, received_at = %s, channel = %s, assignee = %s,"
-                " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
-                " document = %s::jsonb, document_escaped = %s,"
-                " updated_at = now()"
-                " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
-                " RETURNING document::text, document_escaped"
-            )
-            .format(s)
-            .as_bytes()
+        self.update_sql = _bytes(
+            "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
+            " status = %s, received_at = %s, channel = %s, assignee = %s,"
+            " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
+            " document = %s::jsonb, document_escaped = %s, updated_at = now()"
+            " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
+            " RETURNING document::text, document_escaped",
+            s,
         )
-        # A batch appends its events only to the row it inserted or updated:
-        # when that statement found nothing to write, the NULL id stops it.
-        self.insert_events_checked = (
-            sql.SQL(
-                "INSERT INTO {0}.events"
-                " (complaint_id, sequence, event, commitment, link)"
-                " VALUES ((SELECT id FROM {0}.complaints"
-                " WHERE id = %s AND version = %s AND last_link = %s),"
-                " %s, %s::json, %s, %s)"
-            )
-            .format(s)
-            .as_bytes()
+        # Each event takes the feed lock (again: it is re-entrant) before its
+        # position is drawn. A batch appends events only to the row it
+        # inserted or updated: when that statement found nothing to write,
+        # the NULL id stops the batch and it is rolled back.
+        self.insert_events_checked = _bytes(
+            "WITH feed AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s, %s))"
+            " INSERT INTO {0}.events (complaint_id, sequence, event, commitment, link)"
+            " SELECT (SELECT id FROM {0}.complaints"
+            " WHERE id = %s AND version = %s AND last_link = %s),"
+            " %s, %s::json, %s, %s FROM feed",
+            s,
         )
-        self.insert_events = (
-            sql.SQL(
-                "INSERT INTO {}.events"
-                " (complaint_id, sequence, event, commitment, link)"
-                " VALUES (%s, %s, %s::json, %s, %s)"
-            )
-            .format(s)
-            .as_bytes()
+        self.insert_events = _bytes(
+            "INSERT INTO {}.events (complaint_id, sequence, event, commitment, link)"
+            " VALUES (%s, %s, %s::json, %s, %s)",
+            s,
         )
-        self.copy_complaints = sql.SQL(
-            "COPY {}.complaints (" + _COMPLAINT_COLUMNS + ") FROM STDIN"
-        ).format(s)
-        self.copy_events = sql.SQL(
-            "COPY {}.events (complaint_id, sequence, event, commitment, link)"
-            " FROM STDIN"
-        ).format(s)
-        self.existing = sql.SQL(
-            "SELECT id FROM {}.complaints WHERE id = ANY(%s) LIMIT 1"
-        ).format(s)
-
-    def append_events(
-        self, cur: psycopg.Cursor[Any], rows: list[tuple[Any, ...]]
-    ) -> None:
-        """Take the feed lock, then append ``rows`` (see the adapter's docstring)."""
-        cur.execute(self.lock_feed, self.lock_args)
-        cur.executemany(self.insert_events, rows)
 
     def add(
         self,
@@ -249,7 +168,7 @@ class Statements:
                 (for the key, with the payload digest stored with it).
         """
         salt = new_salt()
-        row, events = _new_rows(complaint, salt, idempotency_key, self.chain_key)
+        row, events = new_rows(complaint, salt, idempotency_key, self.chain_key)
         link = events[-1][4]
         with conn.cursor() as insert, conn.cursor() as rest:
             try:
@@ -258,9 +177,9 @@ class Statements:
                         insert.execute(self.insert, row)
                     else:
                         insert.execute(self.insert_keyed, (*row, payload_digest))
-                    self._append(rest, complaint, link, events)
-                    self.facts.write(rest, (complaint,))
+                    self.facts.write_one(rest, complaint, replace=False)
                     self.search.write(rest, (complaint,))
+                    self._append(rest, complaint, link, events)
             except psycopg.Error:
                 if not _missed(insert):
                     raise
@@ -289,11 +208,13 @@ class Statements:
         link: str,
         events: list[tuple[Any, ...]],
     ) -> None:
-        """Send the feed lock and the new events of a batch (see the adapter)."""
-        cur.execute(self.lock_feed, self.lock_args)
+        """Send the new events of a batch, each taking the feed lock first."""
+        head = (*self.lock_args, complaint.id, complaint.version, link)
+        if len(events) == 1:
+            cur.execute(self.insert_events_checked, (*head, *events[0][1:]))
+            return
         cur.executemany(
-            self.insert_events_checked,
-            [(complaint.id, complaint.version, link, *event[1:]) for event in events],
+            self.insert_events_checked, [(*head, *event[1:]) for event in events]
         )
 
     def save(
@@ -378,9 +299,9 @@ class Statements:
             self.update_sql,
             (row[1], *row[3:], complaint.id, head.version, head.link, head.salt),
         )
-        self._append(rest, complaint, link, events)
-        self.facts.write(rest, (complaint,), replace=True)
+        self.facts.write_one(rest, complaint, replace=True)
         self.search.reindex(rest, complaint, head.digest)
+        self._append(rest, complaint, link, events)
         return Head(complaint.version, link, head.salt, search_digest(complaint))
 
     def _head(
@@ -446,47 +367,12 @@ class Statements:
         if cur.rowcount != 1:
             raise ConflictError(complaint.id, expected_version=expected_version)
         stored = cur.fetchone()
-        self.append_events(cur, events)
-        self.facts.write(cur, (complaint,), replace=True)
+        self.facts.write_one(cur, complaint, replace=True)
         self.search.reindex(cur, complaint, stored_digest)
+        cur.execute(self.lock_feed, self.lock_args)
+        cur.executemany(self.insert_events, events)
         document, escaped = stored if stored is not None else (None, False)
         return previous_link, events[-1][4], document, bool(escaped)
-
-    def import_batch(
-        self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]
-    ) -> int:
-        """Insert many new complaints with COPY (one transaction is the caller's).
-
-        Raises:
-            DuplicateError: if any id is already stored or repeated in the batch.
-        """
-        rows: list[tuple[Any, ...]] = []
-        events: list[tuple[Any, ...]] = []
-        seen: set[str] = set()
-        complaints = list(complaints)
-        for complaint, salt in zip(complaints, new_salts(len(complaints)), strict=True):
-            if complaint.id in seen:
-                raise DuplicateError(complaint.id)
-            seen.add(complaint.id)
-            row, chained = _new_rows(complaint, salt, None, self.chain_key)
-            rows.append(row)
-            events.extend(chained)
-        if not rows:
-            return 0
-        cur.execute(self.existing, (list(seen),))
-        found = cur.fetchone()
-        if found is not None:
-            raise DuplicateError(found[0])
-        with cur.copy(self.copy_complaints) as copy:
-            for row in rows:
-                copy.write_row(row)
-        cur.execute(self.lock_feed, self.lock_args)
-        with cur.copy(self.copy_events) as copy:
-            for event in events:
-                copy.write_row(event)
-        self.facts.copy(cur, complaints)
-        self.search.copy(cur, complaints)
-        return len(rows)
 
 
 def _missed(update: psycopg.Cursor[Any]) -> bool:

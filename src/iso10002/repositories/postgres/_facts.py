@@ -1,0 +1,317 @@
+"""The writer that keeps one schema's KPI push-down tables in step.
+
+Every write path of the adapter (``add``, ``save``, erasure, COPY import)
+rewrites a complaint's rows in its own transaction. A saved complaint's rows
+go in one statement: each row is upserted, written only where it changed,
+and the child rows whose numbers the new version lacks are deleted. It runs after the
+``UPDATE`` of the complaint, so it sees every row committed before the
+complaint's row lock was taken. Statements are kept as bytes, composed once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from iso10002.errors import IntegrityError
+from iso10002.model import Complaint
+from iso10002.repositories._kpi_facts import (
+    DEADLINE_COLUMNS,
+    FACT_COLUMNS,
+    REMEDY_COLUMNS,
+    TOGGLE_COLUMNS,
+    fact_rows,
+)
+from iso10002.repositories._kpi_pushdown import KpiTables
+from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
+
+__all__ = ["TABLE_NAMES", "FactWriter", "decoded"]
+
+_LOG = logging.getLogger("iso10002")
+TABLE_NAMES = ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
+_COLUMNS = (FACT_COLUMNS, DEADLINE_COLUMNS, REMEDY_COLUMNS, TOGGLE_COLUMNS)
+_CACHED = 64
+# Statements for this many shapes (row counts) are kept; others are composed
+# when needed.
+
+
+def _plain(value: Any) -> Any:
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    grouped: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(tuple(row))
+    return grouped
+
+
+def _names(columns: Iterable[str]) -> sql.Composable:
+    return sql.SQL(", ").join(map(sql.Identifier, columns))
+
+
+def decoded(rows: Iterable[tuple[Any, ...]]) -> tuple[list[Complaint], list[str]]:
+    """Decode ``rows``: the complaints, and the ids of those that cannot be read.
+
+    Each unreadable one is logged as a warning on the ``iso10002`` logger.
+    """
+    complaints, unreadable = [], []
+    for row in rows:
+        try:
+            complaints.append(decode_row(row))
+        except IntegrityError as exc:
+            _LOG.warning("KPI facts not filled in: %s", exc)
+            unreadable.append(row[0])
+    return complaints, unreadable
+
+
+class FactWriter:
+    """The statements that keep one schema's push-down tables in step."""
+
+    def __init__(self, schema: str) -> None:
+        """Compose the statements for ``schema``."""
+        s = sql.Identifier(schema)
+        self._s = s
+        self.schema = schema
+        self.tables = KpiTables(
+            *(f'"{schema}".{name}' for name in TABLE_NAMES)  # checked identifier
+        )
+        self._inserts = [
+            sql.SQL("INSERT INTO {}.{} ({}) VALUES ({})")
+            .format(
+                s,
+                sql.Identifier(name),
+                _names(columns),
+                sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+            )
+            .as_bytes()
+            for name, columns in zip(TABLE_NAMES, _COLUMNS, strict=True)
+        ]
+        self._many: dict[tuple[int, int], bytes] = {}
+        self._replace: dict[tuple[int, ...], bytes] = {}
+        self._copies = [
+            sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
+                s, sql.Identifier(name), _names(columns)
+            )
+            for name, columns in zip(TABLE_NAMES, _COLUMNS, strict=True)
+        ]
+        self._counts = (
+            sql.SQL(
+                "SELECT (SELECT count(*) FROM {s}.complaints)"
+                " = (SELECT count(*) FROM {s}.kpi_facts)"
+            )
+            .format(s=s)
+            .as_bytes()
+        )
+        self._without_facts = sql.SQL(
+            "SELECT {columns} FROM {s}.complaints c WHERE NOT EXISTS"
+            " (SELECT 1 FROM {s}.kpi_facts f WHERE f.complaint_id = c.id)"
+            " ORDER BY c.id FOR UPDATE OF c"
+        ).format(columns=ROW_COLUMNS.format(schema=s), s=s)
+        self._deletes = [
+            sql.SQL("DELETE FROM {}.{} WHERE complaint_id = ANY(%s)")
+            .format(s, sql.Identifier(name))
+            .as_bytes()
+            for name in TABLE_NAMES
+        ]
+
+    def _values(self, table: int, count: int) -> sql.Composable:
+        """Return ``INTO table AS t (columns) VALUES`` and ``count`` rows of them."""
+        columns = _COLUMNS[table]
+        row = sql.SQL("({})").format(
+            sql.SQL(", ").join(sql.Placeholder() * len(columns))
+        )
+        return sql.SQL("INTO {}.{} AS t ({}) VALUES {}").format(
+            self._s,
+            sql.Identifier(TABLE_NAMES[table]),
+            _names(columns),
+            sql.SQL(", ").join([row] * count),
+        )
+
+    def _insert_rows(self, table: int, count: int) -> bytes:
+        """Return the INSERT of ``count`` rows into push-down table ``table``."""
+        key = (table, count)
+        statement = self._many.get(key)
+        if statement is None:
+            statement = (sql.SQL("INSERT ") + self._values(table, count)).as_bytes()
+            if len(self._many) < _CACHED:
+                self._many[key] = statement
+        return statement
+
+    def _upsert(self, table: int, count: int) -> sql.Composable:
+        """Return the upsert of ``count`` rows, writing only the changed ones."""
+        keys = 1 if table == 0 else 2  # complaint_id, and seq for child tables
+        rest = _COLUMNS[table][keys:]
+        return sql.SQL(
+            "INSERT {} ON CONFLICT ({}) DO UPDATE SET {}"
+            " WHERE ({}) IS DISTINCT FROM ({})"
+        ).format(
+            self._values(table, count),
+            _names(_COLUMNS[table][:keys]),
+            sql.SQL(", ").join(
+                sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in rest
+            ),
+            sql.SQL(", ").join(sql.SQL("t.") + sql.Identifier(c) for c in rest),
+            sql.SQL(", ").join(sql.SQL("EXCLUDED.") + sql.Identifier(c) for c in rest),
+        )
+
+    def _replacing(self, counts: tuple[int, ...]) -> bytes:
+        """Return the statement that replaces one complaint's rows.
+
+        Its parameters: per child table the complaint id and the numbers
+        (``seq``) of its rows, then the rows of each child table, then the
+        facts row.
+        """
+        statement = self._replace.get(counts)
+        if statement is None:
+            parts = [
+                sql.SQL(
+                    "d{} AS (DELETE FROM {}.{}"
+                    " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
+                ).format(sql.SQL(str(table)), self._s, sql.Identifier(name))
+                for table, name in enumerate(TABLE_NAMES[1:], start=1)
+            ]
+            parts.extend(
+                sql.SQL("u{} AS ({})").format(
+                    sql.SQL(str(table)), self._upsert(table, count)
+                )
+                for table, count in enumerate(counts, start=1)
+                if count
+            )
+            statement = (
+                sql.SQL("WITH {} {}")
+                .format(sql.SQL(", ").join(parts), self._upsert(0, 1))
+                .as_bytes()
+            )
+            if len(self._replace) < _CACHED:
+                self._replace[counts] = statement
+        return statement
+
+    @staticmethod
+    def _rows(complaints: Iterable[Complaint]) -> list[list[tuple[Any, ...]]]:
+        tables: list[list[tuple[Any, ...]]] = [[], [], [], []]
+        for complaint in complaints:
+            rows = fact_rows(complaint)
+            tables[0].append(rows.facts)
+            tables[1].extend(rows.deadlines)
+            tables[2].extend(rows.remedies)
+            tables[3].extend(rows.toggles)
+        return tables
+
+    def differing(
+        self, cur: psycopg.Cursor[Any], complaints: list[Complaint]
+    ) -> dict[str, list[str]]:
+        """Name, per complaint, the push-down tables whose rows are not its own.
+
+        The KPI push-down reads these tables instead of the documents, so an
+        edit of them alone would change the figures silently;
+        ``verify_integrity`` recomputes them from the documents and compares.
+        """
+        ids = [c.id for c in complaints]
+        found: dict[str, list[str]] = {}
+        for name, columns, expected in zip(
+            TABLE_NAMES, _COLUMNS, self._rows(complaints), strict=True
+        ):
+            order = "complaint_id" if name == "kpi_facts" else "complaint_id, seq"
+            cur.execute(
+                sql.SQL(
+                    "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
+                ).format(
+                    _names(columns),
+                    self._s,
+                    sql.Identifier(name),
+                    sql.SQL(order),
+                ),
+                (ids,),
+            )
+            stored = _grouped(tuple(_plain(v) for v in row) for row in cur)
+            wanted = _grouped(expected)
+            for cid in ids:
+                if stored.get(cid, []) != wanted.get(cid, []):
+                    found.setdefault(cid, []).append(name)
+        return found
+
+    def write_one(
+        self, cur: psycopg.Cursor[Any], complaint: Complaint, *, replace: bool
+    ) -> None:
+        """Store the rows of one complaint in the caller's transaction.
+
+        With ``replace`` its stored rows (if any) are replaced, in one
+        statement. Nothing is read: the statements may be pipelined.
+        """
+        rows = fact_rows(complaint)
+        children = (rows.deadlines, rows.remedies, rows.toggles)
+        if replace:
+            cid = complaint.id
+            params: list[Any] = []
+            for child in children:
+                # Child rows need not be numbered from 0: the rows whose
+                # numbers the new version has are upserted, the others go.
+                params += (cid, [row[1] for row in child])
+            for child in children:
+                params.extend(value for row in child for value in row)
+            params.extend(rows.facts)
+            cur.execute(self._replacing(tuple(map(len, children))), params)
+            return
+        cur.execute(self._inserts[0], rows.facts)
+        for table, child in enumerate(children, start=1):
+            if child:
+                cur.execute(
+                    self._insert_rows(table, len(child)),
+                    [value for row in child for value in row],
+                )
+
+    def write(
+        self,
+        cur: psycopg.Cursor[Any],
+        complaints: Iterable[Complaint],
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Store the rows of ``complaints`` in the caller's transaction."""
+        complaints = list(complaints)
+        if replace:
+            ids = [c.id for c in complaints]
+            for delete in self._deletes:
+                cur.execute(delete, (ids,))
+        for insert, rows in zip(self._inserts, self._rows(complaints), strict=True):
+            if rows:
+                cur.executemany(insert, rows)
+
+    def complete(self, cur: psycopg.Cursor[Any]) -> bool:
+        """Tell whether every stored complaint has its facts row.
+
+        Every write keeps them in step; only a complaint the v2 migration
+        could not read (or a direct edit of the database) leaves one out.
+        Facts rows are never written without their complaint, so equal
+        counts suffice.
+        """
+        cur.execute(self._counts)
+        row = cur.fetchone()
+        return bool(row and row[0])
+
+    def fill_missing(self, cur: psycopg.Cursor[Any]) -> list[str]:
+        """Fill the facts of every complaint without them (caller's transaction).
+
+        The complaints' rows are locked first, so concurrent callers (and
+        saves) take turns; each then replaces whatever the other wrote.
+
+        Returns:
+            The ids of the complaints whose document still cannot be read.
+        """
+        cur.execute(self._without_facts)
+        complaints, unreadable = decoded(cur.fetchall())
+        self.write(cur, complaints, replace=True)
+        return unreadable
+
+    def copy(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
+        """Store the rows of new ``complaints`` with COPY (bulk import)."""
+        for statement, rows in zip(self._copies, self._rows(complaints), strict=True):
+            if rows:
+                with cur.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
