@@ -272,11 +272,8 @@ def decision_at(
     history = complaint.history
     decision = complaint.decision
     if history and history[-1].at > as_of and is_replayable(history):
-        count = 0
-        for event in history:
-            if event.at > as_of:
-                break
-            count += 1
+        # The events up to the first one after ``as_of``, as standing_at reads.
+        count = next(i for i, event in enumerate(history) if event.at > as_of)
         state = replay_document(history[:count]) if count else None
         if state is not None:
             plain = state.get("decision")
