@@ -45,11 +45,13 @@ def version_rows(  # noqa: PLR0913 - the facts of one write
     salt: bytes,
     key: RecordKey | None,
     stored: str | None = None,
+    heads: bool = False,
 ) -> tuple[ComplaintRow, list[EventRow], Sequence[ChainedEvent]]:
     """Serialise and chain a version; ``stored`` is the document it follows.
 
     A save keeps the stored history's text and appends the new events'
-    texts, so a step costs the same at 10 events as at 5,000.
+    texts, so a step costs the same at 10 events as at 5,000. With
+    ``heads`` the store keeps documents as heads (see :func:`next_document`).
 
     Returns:
         The new row, its new event rows, and the chained events (whose
@@ -67,7 +69,7 @@ def version_rows(  # noqa: PLR0913 - the facts of one write
         [c.event_json for c in chained],
         stored=stored,
         after_version=after_version,
-        heads=False,
+        heads=heads,
     )
     index = index_values(complaint)
     row = ComplaintRow(
