@@ -129,7 +129,7 @@ class RowStoreRepository:
         stored: str | None = None,
     ) -> tuple[ComplaintRow, list[EventRow]]:
         """Serialise and chain a version (see :func:`version_rows`)."""
-        row, events, chained = version_rows(
+        row, events = version_rows(
             complaint,
             after_version=after_version,
             previous_link=previous_link,
@@ -139,8 +139,10 @@ class RowStoreRepository:
             heads=self._heads is not None,
         )
         with self._written_lock:
-            for item in chained:
-                self._written[item.event_json] = item.event
+            for event, item in zip(
+                complaint.history[after_version:], events, strict=True
+            ):
+                self._written[item.event] = event
             while len(self._written) > self._written_size:
                 del self._written[next(iter(self._written))]
         return row, events

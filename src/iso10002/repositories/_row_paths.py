@@ -1,9 +1,8 @@
 """How ``RowStoreRepository`` reads and writes through a store's extra capabilities.
 
-:class:`HeadReader` reads a :class:`~._row_capabilities.HeadRows` store
-(history left out when the parsed complaint is still current);
-:class:`CheckedPaths` saves and erases through a
-:class:`~._row_capabilities.CheckedRows` store, building the new rows from
+:class:`HeadReader` reads a ``HeadRows`` store (history left out when the
+parsed complaint is still current); :class:`CheckedPaths` saves and erases
+through a ``CheckedRows`` store, building the new rows from
 the stored ones inside its transaction.
 """
 

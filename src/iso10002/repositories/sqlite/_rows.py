@@ -18,6 +18,7 @@ import attrs
 from iso10002.errors import ConflictError, NotFoundError
 from iso10002.integrity import load_document
 from iso10002.integrity.documents import head_text, is_whole, whole_document
+from iso10002.repositories._query import index_values
 from iso10002.repositories._row_capabilities import HeadRow, RowVersion
 from iso10002.repositories._rows import ComplaintRow, EventRow, FeedRow, KeyRow
 from iso10002.repositories.sqlite._connect import SQLiteConnections, translated
@@ -71,7 +72,11 @@ class SQLiteRows:
     ) -> None:
         """Store a new row given whole (see ``RowStore``): its head is stored."""
         complaint = load_document(row.complaint_id, row.document)
-        head = attrs.evolve(row, document=head_text(complaint))
+        head = attrs.evolve(
+            row,
+            document=head_text(complaint),
+            index=row.index or index_values(complaint),
+        )
         self.insert_version(
             RowVersion(complaint=complaint, row=head, events=events), key
         )
@@ -90,7 +95,6 @@ class SQLiteRows:
         forget_digest: bool = False,
     ) -> None:
         """Replace a row given whole (see ``RowStore``), storing its head."""
-        complaint = load_document(row.complaint_id, row.document)
 
         def build(current: ComplaintRow) -> RowVersion:
             if current.version != expected_version:
@@ -99,10 +103,13 @@ class SQLiteRows:
                     expected_version=expected_version,
                     actual_version=current.version,
                 )
+            complaint = load_document(row.complaint_id, row.document)
             document = (
                 row.document if is_whole(current.document) else head_text(complaint)
             )
-            new = attrs.evolve(row, document=document)
+            new = attrs.evolve(
+                row, document=document, index=row.index or index_values(complaint)
+            )
             return RowVersion(complaint=complaint, row=new, events=events)
 
         self.update_checked(row.complaint_id, build, forget_digest=forget_digest)
