@@ -102,6 +102,7 @@ _DIGESTS = (
             _agg("kpi_deadlines", "t.seq"),
             _agg("kpi_remedies", "t.seq"),
             _agg("kpi_toggles", "t.seq"),
+            _agg("kpi_decisions", "t.seq"),
             (
                 "(SELECT d.digest FROM {s}.search_digests d"
                 ' WHERE d.complaint_id = c.id COLLATE "default")'
