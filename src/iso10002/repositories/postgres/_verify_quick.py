@@ -103,6 +103,7 @@ _DIGESTS = (
             _agg("kpi_remedies", "t.seq"),
             _agg("kpi_toggles", "t.seq"),
             _agg("kpi_decisions", "t.seq"),
+            _agg("kpi_keys", "t.seq"),
             (
                 "(SELECT d.digest FROM {s}.search_digests d"
                 ' WHERE d.complaint_id = c.id COLLATE "default")'

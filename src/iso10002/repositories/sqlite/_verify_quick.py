@@ -53,7 +53,13 @@ _SEALS_SCHEMA = (
 )
 _FACTS = "kpi_facts"  # one row per complaint: joined, its values hashed as read
 # Encoded by SQLite:
-_ROWS = ("kpi_deadlines", "kpi_remedies", "kpi_toggles", "kpi_decisions")
+_ROWS = (
+    "kpi_deadlines",
+    "kpi_remedies",
+    "kpi_toggles",
+    "kpi_decisions",
+    "kpi_keys",
+)
 _HEAD = ("id", "version", "salt", "last_link", *INDEXED_COLUMNS)
 
 
