@@ -37,6 +37,7 @@ _WRITER = textwrap.dedent(
     import attrs
     from iso10002.model import HistoryEvent
     from iso10002.repositories.sqlite import _repository as module
+    from iso10002.repositories.sqlite import _rows as rows_module
 
     def next_version(complaint, data):
         event = HistoryEvent(
@@ -51,14 +52,14 @@ _WRITER = textwrap.dedent(
     path, mode = sys.argv[1], sys.argv[2]
     repository = module.SQLiteComplaintRepository(path)
     if mode == "pause":
-        original = module.update_complaint
+        original = rows_module.update_version
 
         def paused(*args, **kwargs):
             original(*args, **kwargs)
             print("inside", flush=True)
             time.sleep(60)
 
-        module.update_complaint = paused
+        rows_module.update_version = paused
     complaint = repository.get("C-000001")
     while True:
         following = next_version(complaint, data={"pad": "x" * 20000})

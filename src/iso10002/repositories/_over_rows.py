@@ -27,7 +27,9 @@ from iso10002.repositories._query import (
     matches,
 )
 from iso10002.repositories._records import Page, Query, StoredEvent
+from iso10002.repositories._row_capabilities import DerivedRows, RowVersion
 from iso10002.repositories._row_chain import verify_rows, version_rows
+from iso10002.repositories._row_paths import CheckedPaths, HeadReader
 from iso10002.repositories._rows import (
     ComplaintRow,
     EventRow,
@@ -62,6 +64,10 @@ class RowStoreRepository:
     ``scan`` order and select them here: simple and correct, in time
     proportional to the number of complaints.
 
+    A store may also implement the optional capabilities of
+    :mod:`iso10002.repositories.rows` (``HeadRows``, ``CheckedRows``,
+    ``DerivedRows``); they are found here and used.
+
     Args:
         store: Where the rows are kept (see
             :class:`~iso10002.repositories.rows.RowStore`).
@@ -72,6 +78,9 @@ class RowStoreRepository:
 
     .. versionadded:: 0.2.0
     """
+
+    _min_parsed_events = 0
+    # A parsed complaint is remembered from this many events (see _parsed).
 
     def __init__(
         self,
@@ -84,11 +93,16 @@ class RowStoreRepository:
         self._store = store
         self._chain_keys = checked_keys(chain_keys)
         self._chain_key = None if chain_keys is None else chain_keys.current
-        self._parsed = ParsedDocuments(size=cache_size, min_events=0)
+        self._parsed = ParsedDocuments(
+            size=cache_size, min_events=self._min_parsed_events
+        )
         # Events written here, by their text: the feed returns them unparsed.
         self._written: dict[str, HistoryEvent] = {}
         self._written_size = cache_size * 8
         self._written_lock = threading.Lock()
+        self._heads = HeadReader.of(store, self._parsed)
+        self._checked = CheckedPaths.of(store, self._parsed, self._heads, self._rows)
+        self._derived = store if isinstance(store, DerivedRows) else None
 
     @property
     def store(self) -> RowStore:
@@ -115,17 +129,20 @@ class RowStoreRepository:
         stored: str | None = None,
     ) -> tuple[ComplaintRow, list[EventRow]]:
         """Serialise and chain a version (see :func:`version_rows`)."""
-        row, events, chained = version_rows(
+        row, events = version_rows(
             complaint,
             after_version=after_version,
             previous_link=previous_link,
             salt=salt,
             key=self._chain_key,
             stored=stored,
+            heads=self._heads is not None,
         )
         with self._written_lock:
-            for item in chained:
-                self._written[item.event_json] = item.event
+            for event, item in zip(
+                complaint.history[after_version:], events, strict=True
+            ):
+                self._written[item.event] = event
             while len(self._written) > self._written_size:
                 del self._written[next(iter(self._written))]
         return row, events
@@ -176,7 +193,11 @@ class RowStoreRepository:
             if key is None
             else KeyRow(key=key, complaint_id=complaint.id, payload_digest=digest)
         )
-        self._store.insert(row, events, key_row)
+        if self._derived is None:
+            self._store.insert(row, events, key_row)
+        else:
+            version = RowVersion(complaint=complaint, row=row, events=events)
+            self._derived.insert_version(version, key_row)
         self._parsed.remember(
             complaint.id, (row.document, row.version, row.last_link), complaint
         )
@@ -184,7 +205,10 @@ class RowStoreRepository:
 
     def get(self, complaint_id: str) -> Complaint:
         """Load a complaint (see :meth:`ComplaintRepository.get`)."""
-        return self._load(self._current(check_complaint_id(complaint_id)))
+        complaint_id = check_complaint_id(complaint_id)
+        if self._heads is not None:
+            return self._heads.get(complaint_id)
+        return self._load(self._current(complaint_id))
 
     def _write(
         self,
@@ -212,6 +236,9 @@ class RowStoreRepository:
     def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
         """Store a new version (see :meth:`ComplaintRepository.save`)."""
         complaint = check_save(complaint, expected_version)
+        if self._checked is not None:
+            self._checked.save(complaint, expected_version)
+            return complaint
         current = self._current(complaint.id)
         # The store checks the version, atomically with the write: a stale
         # save chains onto the wrong head and is refused there.
@@ -288,6 +315,8 @@ class RowStoreRepository:
         """
         complaint_id = check_complaint_id(complaint_id)
         self._parsed.forget(complaint_id)
+        if self._checked is not None:
+            return self._checked.erase(complaint_id, self._current, actor=actor, at=at)
         for _ in range(_ERASE_ATTEMPTS):
             current = self._current(complaint_id)
             complaint = load_document(complaint_id, current.document)

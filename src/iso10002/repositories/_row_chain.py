@@ -14,11 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from iso10002.integrity import (
-    ChainedEvent,
     IntegrityProblem,
     IntegrityReport,
     StoredLink,
-    chain_events,
+    chain_rows,
     head_problems,
     inspect_complaint,
 )
@@ -45,29 +44,32 @@ def version_rows(  # noqa: PLR0913 - the facts of one write
     salt: bytes,
     key: RecordKey | None,
     stored: str | None = None,
-) -> tuple[ComplaintRow, list[EventRow], Sequence[ChainedEvent]]:
+    heads: bool = False,
+) -> tuple[ComplaintRow, list[EventRow]]:
     """Serialise and chain a version; ``stored`` is the document it follows.
 
     A save keeps the stored history's text and appends the new events'
-    texts, so a step costs the same at 10 events as at 5,000.
+    texts, so a step costs the same at 10 events as at 5,000. With
+    ``heads`` the store keeps documents as heads (see :func:`next_document`).
 
     Returns:
-        The new row, its new event rows, and the chained events (whose
-        parsed events a caller may keep).
+        The new row and its new event rows, in the order of
+        ``complaint.history[after_version:]``.
     """
-    chained = chain_events(
+    chained = chain_rows(
         complaint,
         after_version=after_version,
         previous_link=previous_link,
         salt=salt,
+        row_id=complaint.id,
         key=key,
     )
     document = next_document(
         complaint,
-        [c.event_json for c in chained],
+        [c[2] for c in chained],
         stored=stored,
         after_version=after_version,
-        heads=False,
+        heads=heads,
     )
     index = index_values(complaint)
     row = ComplaintRow(
@@ -75,21 +77,17 @@ def version_rows(  # noqa: PLR0913 - the facts of one write
         version=complaint.version,
         document=document,
         salt=salt,
-        last_link=chained[-1].link,
+        last_link=chained[-1][4],
         received_us=index.received_us,
         index=index,
     )
     events = [
         EventRow(
-            complaint_id=complaint.id,
-            sequence=c.sequence,
-            event=c.event_json,
-            commitment=c.commitment,
-            link=c.link,
+            complaint_id=c[0], sequence=c[1], event=c[2], commitment=c[3], link=c[4]
         )
         for c in chained
     ]
-    return row, events, chained
+    return row, events
 
 
 def next_document(

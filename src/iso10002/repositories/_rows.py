@@ -25,7 +25,10 @@ class ComplaintRow:
     Args:
         complaint_id: The complaint's id, the row's key.
         version: The stored version (the number of events in its history).
-        document: The complaint's JSON text, history included.
+        document: The complaint's JSON text, history included (a
+            :class:`~iso10002.repositories.rows.HeadRows` store writes and
+            reads heads, the text without the history, through its own
+            methods).
         salt: The salt of its personal-data commitments (replaced on erasure).
         last_link: The link of its last event, the head of its hash chain.
         received_us: When the complaint was received, in microseconds since

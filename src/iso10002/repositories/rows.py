@@ -7,6 +7,14 @@ A storage adapter implements :class:`RowStore`: it stores and reads rows
 :class:`~iso10002.repositories.ComplaintRepository`. The how-to "Write your
 own storage adapter" shows a complete one.
 
+A store may also implement optional capabilities, each a small Protocol the
+repository detects: :class:`HeadRows` (documents kept without their history,
+read without it when the parsed complaint is current), :class:`CheckedRows`
+(read, check and write a complaint in one transaction) and
+:class:`DerivedRows` (rows derived from the complaint, such as KPI facts or
+search terms, written in the same transaction, from a :class:`RowVersion`).
+The SQLite adapter is a row store with all three.
+
 An adapter that implements the whole port itself, as the SQLite and
 PostgreSQL ones do, uses the helpers here too. It stores a complaint's
 :func:`index_values` beside its document so it can answer every
@@ -43,6 +51,13 @@ from iso10002.repositories._query import (
     sort_key,
     to_micros,
 )
+from iso10002.repositories._row_capabilities import (
+    CheckedRows,
+    DerivedRows,
+    HeadRow,
+    HeadRows,
+    RowVersion,
+)
 from iso10002.repositories._rows import (
     ComplaintRow,
     EventRow,
@@ -65,12 +80,17 @@ from iso10002.repositories._validate import (
 
 __all__ = [
     "MAX_LEASE",
+    "CheckedRows",
     "ComplaintRow",
+    "DerivedRows",
     "EventRow",
     "FeedRow",
+    "HeadRow",
+    "HeadRows",
     "IndexValues",
     "KeyRow",
     "RowStore",
+    "RowVersion",
     "check_complaint",
     "check_complaint_id",
     "check_idempotency_key",

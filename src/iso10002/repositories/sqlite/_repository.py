@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from iso10002.errors import (
-    NotFoundError,
-    ValidationError,
-)
-from iso10002.integrity import (
-    IntegrityReport,
-    erase,
-    load_event,
-    new_salt,
-)
-from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
+from iso10002.errors import ValidationError
+from iso10002.integrity import IntegrityReport
+from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories._parsed import ParsedDocuments
+from iso10002.repositories._over_rows import RowStoreRepository
+from iso10002.repositories._parsed import MIN_EVENTS
+from iso10002.repositories._parsed import SIZE as PARSED_SIZE
 from iso10002.repositories._protocol import DEFAULT_LEASE, DEFAULT_PAGE_SIZE
-from iso10002.repositories._query import (
-    check_limit,
-    check_position,
-    decode_cursor,
-    encode_cursor,
-)
-from iso10002.repositories._records import Page, Query, StoredEvent
+from iso10002.repositories._query import check_limit, decode_cursor, encode_cursor
+from iso10002.repositories._records import Page, Query
 from iso10002.repositories._search import (
     SearchQuery,
     check_search,
@@ -36,49 +25,34 @@ from iso10002.repositories._search import (
 from iso10002.repositories._validate import (
     check_complaint,
     check_complaint_id,
-    check_idempotency_key,
     check_lease,
-    check_payload_digest,
     check_query,
-    check_save,
     check_worker,
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.sqlite._claims import claim_first, release
-from iso10002.repositories.sqlite._connect import (
-    SYNCHRONOUS_MODES,
-    translated,
-)
+from iso10002.repositories.sqlite._connect import SYNCHRONOUS_MODES, translated
 from iso10002.repositories.sqlite._pushdown import SQLitePushDown
-from iso10002.repositories.sqlite._read import (
-    DOCUMENT_COLUMNS,
-    read_complaint,
-    read_row,
-)
+from iso10002.repositories.sqlite._read import DOCUMENT_COLUMNS, read_row
+from iso10002.repositories.sqlite._rows import SQLiteRows
 from iso10002.repositories.sqlite._schema import migrate
-from iso10002.repositories.sqlite._search import (
-    search_sql,
-)
-from iso10002.repositories.sqlite._sql import (
-    column_text,
-    column_value,
-    count_sql,
-    select_sql,
-)
+from iso10002.repositories.sqlite._search import search_sql
+from iso10002.repositories.sqlite._sql import column_value, count_sql, select_sql
 from iso10002.repositories.sqlite._verify import verify_all
 from iso10002.repositories.sqlite._verify_quick import verify_quick, write_checkpoint
-from iso10002.repositories.sqlite._write import (
-    import_many,
-    insert_complaint,
-    insert_many,
-    update_complaint,
-)
+from iso10002.repositories.sqlite._write import import_many, insert_many
 
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
 
-class SQLiteComplaintRepository(SQLitePushDown):
+class SQLiteComplaintRepository(RowStoreRepository, SQLitePushDown):
     """Keep complaints in one SQLite file (or in memory for ``":memory:"``).
+
+    A :class:`~iso10002.repositories.RowStoreRepository` over the adapter's
+    row store, which keeps documents as heads, reads and writes a complaint
+    in one transaction and writes its KPI facts, identifiers and search terms
+    with it; selection (``find``, ``count``, ``search``, ``claim_next``),
+    the KPI push-down and the deeper ``verify_integrity`` run in SQL.
 
     Args:
         path: The database file, created with its schema when missing, or
@@ -96,7 +70,10 @@ class SQLiteComplaintRepository(SQLitePushDown):
             library.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0 Built on the row port.
     """
+
+    _min_parsed_events = MIN_EVENTS
 
     def __init__(
         self,
@@ -107,10 +84,10 @@ class SQLiteComplaintRepository(SQLitePushDown):
         chain_keys: ChainKeys | None = None,
     ) -> None:
         """Open (and if needed create or migrate) the database at ``path``."""
-        self._chain_keys = checked_keys(chain_keys)
-        self._chain_key = None if chain_keys is None else chain_keys.current
-        self._parsed = ParsedDocuments()
-        super().__init__(path, synchronous=synchronous, timeout=timeout)
+        RowStoreRepository.__init__(
+            self, SQLiteRows(self), chain_keys=chain_keys, cache_size=PARSED_SIZE
+        )
+        SQLitePushDown.__init__(self, path, synchronous=synchronous, timeout=timeout)
         try:
             with translated(), self._connection() as connection:
                 migrate(connection)
@@ -119,21 +96,6 @@ class SQLiteComplaintRepository(SQLitePushDown):
             # the failed construction leaks no file handle.
             self.close()
             raise
-
-    def add(
-        self,
-        complaint: Complaint,
-        *,
-        idempotency_key: str | None = None,
-        payload_digest: str | None = None,
-    ) -> Complaint:
-        """Store a new complaint (see :meth:`ComplaintRepository.add`)."""
-        complaint = check_complaint(complaint)
-        key = check_idempotency_key(idempotency_key)
-        digest = check_payload_digest(payload_digest)
-        with self._transaction() as connection:
-            insert_complaint(connection, complaint, key, digest, self._chain_key)
-        return complaint
 
     def add_many(self, complaints: Iterable[Complaint]) -> int:
         """Store many new complaints in one transaction (bulk import).
@@ -209,28 +171,6 @@ class SQLiteComplaintRepository(SQLitePushDown):
             import_many(connection, batch, self._chain_keys)
         return len(batch)
 
-    def get(self, complaint_id: str) -> Complaint:
-        """Load a complaint (see :meth:`ComplaintRepository.get`)."""
-        complaint_id = check_complaint_id(complaint_id)
-        with translated(), self._connection() as connection:
-            complaint = read_complaint(connection, complaint_id, self._parsed)
-        if complaint is None:
-            raise NotFoundError(complaint_id)
-        return complaint
-
-    def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
-        """Store a new version (see :meth:`ComplaintRepository.save`)."""
-        complaint = check_save(complaint, expected_version)
-        with self._transaction() as connection:
-            update_complaint(
-                connection,
-                complaint,
-                expected_version,
-                chain_key=self._chain_key,
-                parsed=self._parsed,
-            )
-        return complaint
-
     def find(
         self, query: Query, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
     ) -> Page:
@@ -265,60 +205,6 @@ class SQLiteComplaintRepository(SQLitePushDown):
         with translated(), self._connection() as connection:
             row = connection.execute(sql, params).fetchone()
         return int(row[0])
-
-    def events(
-        self, *, after: int = 0, limit: int = DEFAULT_PAGE_SIZE
-    ) -> tuple[StoredEvent, ...]:
-        """Read the event feed (see :meth:`ComplaintRepository.events`).
-
-        Writers are serialised by SQLite, so positions are handed out in
-        commit order and a reader can never miss a late commit.
-        """
-        after = check_position(after)
-        limit = check_limit(limit)
-        with translated(), self._connection() as connection:
-            rows = connection.execute(
-                "SELECT position, complaint_id, event FROM events WHERE position > ? "
-                "ORDER BY position LIMIT ?",
-                (after, limit),
-            ).fetchall()
-        return tuple(
-            StoredEvent(
-                position=row[0],
-                complaint_id=column_value(row[1]),
-                event=load_event(column_value(row[1]), row[2]),
-            )
-            for row in rows
-        )
-
-    def erase_personal_data(
-        self, complaint_id: str, *, actor: str, at: datetime
-    ) -> Complaint:
-        """Erase personal data (see :meth:`ComplaintRepository.erase_personal_data`)."""
-        complaint_id = check_complaint_id(complaint_id)
-        # The erased values are not kept in memory either.
-        self._parsed.forget(complaint_id)
-        with self._transaction() as connection:
-            current = read_complaint(connection, complaint_id, self._parsed)
-            if current is None:
-                raise NotFoundError(complaint_id)
-            self._parsed.forget(complaint_id)
-            erased = erase(current, actor=actor, at=at)
-            if erased is not current:
-                update_complaint(
-                    connection,
-                    erased,
-                    current.version,
-                    new_salt(),
-                    chain_key=self._chain_key,
-                )
-            connection.execute(
-                "UPDATE complaints SET idempotency_digest = NULL "
-                "WHERE id = ? AND idempotency_digest IS NOT NULL",
-                (column_text(complaint_id),),
-            )
-        self._parsed.forget(complaint_id)
-        return erased
 
     def verify_integrity(
         self,

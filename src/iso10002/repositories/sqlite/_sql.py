@@ -10,12 +10,14 @@ from typing import Any
 from iso10002.model import Complaint
 from iso10002.repositories._query import due_summary, to_micros
 from iso10002.repositories._records import Query
+from iso10002.repositories._rows import ComplaintRow
 
 __all__ = [
     "column_text",
     "column_value",
     "complaint_columns",
     "count_sql",
+    "row_columns",
     "select_sql",
     "update_sql",
     "where",
@@ -184,5 +186,36 @@ def complaint_columns(
         column_text(complaint.reference),
         None if next_due is None else to_micros(next_due),
         int(met_late),
+        key,
+    )
+
+
+def row_columns(row: ComplaintRow, key: str | None) -> tuple[Any, ...]:
+    """Return the values of :data:`COMPLAINT_COLUMNS` for a row built above the port.
+
+    The same values as :func:`complaint_columns` gives for the row's
+    complaint, taken from the row's index values.
+
+    Raises:
+        ValueError: if the row has no index values.
+    """
+    index = row.index
+    if index is None:
+        msg = "a row to store needs its index values"
+        raise ValueError(msg)
+    return (
+        column_text(row.complaint_id),
+        row.version,
+        row.document,
+        row.salt,
+        row.last_link,
+        column_text(index.status),
+        index.received_us,
+        index.channel,
+        column_text(index.assignee),
+        column_text(index.category),
+        column_text(index.reference),
+        index.next_due_us,
+        int(index.met_late),
         key,
     )

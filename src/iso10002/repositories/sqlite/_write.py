@@ -1,7 +1,10 @@
 """SQLite writes: a new complaint, many new complaints, and a new version.
 
 Each function runs inside the caller's transaction, so a complaint, its
-chained events and its KPI facts commit together or not at all.
+chained events and its KPI facts commit together or not at all. A new
+complaint and a new version arrive as rows built above the port
+(:class:`~iso10002.repositories.RowStoreRepository`); bulk imports build
+their own.
 """
 
 from __future__ import annotations
@@ -10,17 +13,14 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from iso10002.errors import ConflictError, DuplicateError, NotFoundError
-from iso10002.integrity import GENESIS, chain_rows, new_salt, new_salts
-from iso10002.integrity.documents import (
-    events_json,
-    is_whole,
-    stored_history,
-)
+from iso10002.errors import DuplicateError
+from iso10002.integrity import GENESIS, chain_rows, new_salts
+from iso10002.integrity.documents import events_json
 from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import Complaint
-from iso10002.repositories._parsed import ParsedDocuments
+from iso10002.repositories._row_capabilities import RowVersion
 from iso10002.repositories._row_chain import next_document
+from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
 from iso10002.repositories._sealing import agrees
 from iso10002.repositories.sqlite._analytics import (
     CHILD_TABLES,
@@ -43,6 +43,7 @@ from iso10002.repositories.sqlite._sql import (
     column_text,
     column_value,
     complaint_columns,
+    row_columns,
     update_sql,
 )
 from iso10002.repositories.sqlite._verify_quick import seal_written
@@ -50,10 +51,12 @@ from iso10002.repositories.sqlite._verify_quick import seal_written
 __all__ = [
     "INSERT_COMPLAINT",
     "INSERT_EVENTS",
+    "READ_FOR_UPDATE",
     "import_many",
-    "insert_complaint",
     "insert_many",
-    "update_complaint",
+    "insert_version",
+    "stored_row",
+    "update_version",
 ]
 
 _PLACEHOLDERS = ", ".join("?" * 14)
@@ -65,11 +68,11 @@ INSERT_EVENTS = (
     "INSERT INTO events (complaint_id, sequence, event, commitment, link) "
     "VALUES (?, ?, ?, ?, ?)"
 )
-_READ_FOR_UPDATE = (
+READ_FOR_UPDATE = (
     f"SELECT version, last_link, salt, {', '.join(INDEXED_COLUMNS)}, "  # noqa: S608 - fixed names
     f"{STORED_CHILDREN}, document, {DIGEST_OF_ROW} FROM complaints WHERE id = ?"
 )
-# Where _READ_FOR_UPDATE's row holds the indexed columns, the three child-table
+# Where READ_FOR_UPDATE's row holds the indexed columns, the three child-table
 # flags and the stored document (after version, last link and salt).
 _INDEXED = slice(3, 3 + len(INDEXED_COLUMNS))
 _CHILDREN = slice(_INDEXED.stop, _INDEXED.stop + CHILD_TABLES)
@@ -98,12 +101,28 @@ def _prepare(
     return document, rows
 
 
-def insert_complaint(
-    connection: sqlite3.Connection,
-    complaint: Complaint,
-    key: str | None,
-    digest: str | None = None,
-    chain_key: RecordKey | None = None,
+def stored_row(complaint_id: str, found: tuple[Any, ...]) -> ComplaintRow:
+    """Return the row :data:`READ_FOR_UPDATE` read, with its head document."""
+    return ComplaintRow(
+        complaint_id=complaint_id,
+        version=found[0],
+        document=found[_DOCUMENT],
+        salt=found[2],
+        last_link=found[1],
+        received_us=found[_INDEXED][1],
+    )
+
+
+def _event_tuples(events: Sequence[EventRow]) -> list[tuple[Any, ...]]:
+    """Return ``events`` as rows of :data:`INSERT_EVENTS`."""
+    return [
+        (column_text(e.complaint_id), e.sequence, e.event, e.commitment, e.link)
+        for e in events
+    ]
+
+
+def insert_version(
+    connection: sqlite3.Connection, version: RowVersion, key: KeyRow | None
 ) -> None:
     """Insert a new complaint, its chained events and facts (caller's transaction).
 
@@ -111,31 +130,32 @@ def insert_complaint(
     DuplicateError: if its id or idempotency key is already stored (for the
         key, with the payload digest stored with it).
     """
+    complaint, row = version.complaint, version.row
+    stored_id = column_text(row.complaint_id)
     if key is not None:
-        row = connection.execute(
+        found = connection.execute(
             "SELECT id, idempotency_digest FROM complaints WHERE idempotency_key = ?",
-            (key,),
+            (key.key,),
         ).fetchone()
-        if row is not None:
+        if found is not None:
             raise DuplicateError(
-                column_value(row[0]), idempotency_key=key, payload_digest=row[1]
+                column_value(found[0]),
+                idempotency_key=key.key,
+                payload_digest=found[1],
             )
     if connection.execute(
-        "SELECT 1 FROM complaints WHERE id = ?", (column_text(complaint.id),)
+        "SELECT 1 FROM complaints WHERE id = ?", (stored_id,)
     ).fetchone():
-        raise DuplicateError(complaint.id)
-    salt = new_salt()
-    document, events = _prepare(complaint, salt, chain_key)
+        raise DuplicateError(row.complaint_id)
     connection.execute(
-        INSERT_COMPLAINT,
-        complaint_columns(complaint, document, salt, events[-1][4], key),
+        INSERT_COMPLAINT, row_columns(row, None if key is None else key.key)
     )
-    if digest is not None:
+    if key is not None and key.payload_digest is not None:
         connection.execute(
             "UPDATE complaints SET idempotency_digest = ? WHERE id = ?",
-            (digest, column_text(complaint.id)),
+            (key.payload_digest, stored_id),
         )
-    connection.executemany(INSERT_EVENTS, events)
+    connection.executemany(INSERT_EVENTS, _event_tuples(version.events))
     write_facts(connection, (complaint,))
     write_external_ids(connection, (complaint,))
     write_search(connection, (complaint,))
@@ -206,106 +226,34 @@ def import_many(
     seal_written(connection, chain_keys, agreeing)
 
 
-def update_complaint(  # noqa: PLR0913 - the facts of one write
-    connection: sqlite3.Connection,
-    complaint: Complaint,
-    expected_version: int,
-    salt: bytes | None = None,
-    *,
-    chain_key: RecordKey | None = None,
-    parsed: ParsedDocuments | None = None,
+def update_version(
+    connection: sqlite3.Connection, version: RowVersion, found: tuple[Any, ...]
 ) -> None:
-    """Store a new version over ``expected_version`` (caller's transaction).
+    """Store a new version over the row ``found`` (caller's transaction).
 
-    With ``parsed``, a save over a row it knows remembers the new row as
-    naming ``complaint``: its history is the known one plus the new events,
-    its other fields are ``complaint``'s own. Any other save makes it forget
-    the complaint.
-
-    Raises:
-    NotFoundError: if the complaint is not stored.
-    ConflictError: if the stored version is not ``expected_version``.
+    Args:
+        connection: The connection of the caller's transaction.
+        version: The rows to store, built over ``found``.
+        found: The stored row as :data:`READ_FOR_UPDATE` read it in the same
+            transaction (its indexed columns, child-table flags and search
+            digest tell what the new version changes).
     """
-    row = connection.execute(_READ_FOR_UPDATE, (column_text(complaint.id),)).fetchone()
-    if row is None:
-        raise NotFoundError(complaint.id)
-    if row[0] != expected_version:
-        raise ConflictError(
-            complaint.id, expected_version=expected_version, actual_version=row[0]
-        )
-    salt = salt or row[2]
-    document, events = _prepare_update(
-        complaint, row, expected_version, salt, chain_key
-    )
-    columns = complaint_columns(complaint, document, salt, events[-1][4], None)
+    complaint, row = version.complaint, version.row
+    stored_version = found[0]
+    columns = row_columns(row, None)
     # Name only the indexed columns whose value changed (see update_sql).
     changed = [
         (name, new)
         for name, old, new in zip(
-            INDEXED_COLUMNS, row[_INDEXED], columns[5:13], strict=True
+            INDEXED_COLUMNS, found[_INDEXED], columns[5:13], strict=True
         )
         if old != new or type(old) is not type(new)
     ]
     connection.execute(
         update_sql(tuple(name for name, _ in changed)),
-        (*columns[1:5], *(new for _, new in changed), columns[0], expected_version),
+        (*columns[1:5], *(new for _, new in changed), columns[0], stored_version),
     )
-    connection.executemany(INSERT_EVENTS, events)
-    replace_facts(connection, complaint, row[_CHILDREN])
-    replace_external_ids(connection, complaint, complaint.history[expected_version:])
-    reindex(connection, complaint, row[_DIGEST])
-    if parsed is not None:
-        _remember(parsed, complaint, row, document, events[-1][4])
-
-
-def _remember(
-    parsed: ParsedDocuments,
-    complaint: Complaint,
-    row: tuple[Any, ...],
-    document: str,
-    link: str,
-) -> None:
-    """Tell ``parsed`` what the new row names, when that is known."""
-    stored = row[_DOCUMENT]
-    before = parsed.known(complaint.id, (stored, row[0], row[1]))
-    if (
-        before is not None
-        and (not is_whole(stored) or stored_history(stored) is not None)
-        and before.history == complaint.history[: row[0]]
-    ):
-        parsed.remember(complaint.id, (document, complaint.version, link), complaint)
-    else:
-        parsed.forget(complaint.id)
-
-
-def _prepare_update(
-    complaint: Complaint,
-    row: tuple[Any, ...],
-    expected_version: int,
-    salt: bytes,
-    chain_key: RecordKey | None,
-) -> tuple[str, list[tuple[Any, ...]]]:
-    """Return the new document and ``events`` rows of a save over ``row``.
-
-    Only the new events are serialised. The new document is the complaint's
-    head (its history is the event log), unless the stored one is whole (see
-    :func:`next_document`, the rule every store above the port follows).
-    """
-    texts = events_json(complaint.history[expected_version:])
-    events = chain_rows(
-        complaint,
-        after_version=expected_version,
-        previous_link=row[1],
-        salt=salt,
-        row_id=column_text(complaint.id),
-        texts=texts,
-        key=chain_key,
-    )
-    document = next_document(
-        complaint,
-        texts,
-        stored=row[_DOCUMENT],
-        after_version=expected_version,
-        heads=True,
-    )
-    return document, events
+    connection.executemany(INSERT_EVENTS, _event_tuples(version.events))
+    replace_facts(connection, complaint, found[_CHILDREN])
+    replace_external_ids(connection, complaint, complaint.history[stored_version:])
+    reindex(connection, complaint, found[_DIGEST])
