@@ -18,14 +18,11 @@ from typing import Any
 from iso10002.integrity import load_document
 from iso10002.integrity.documents import head_of, stored_history, whole_document
 from iso10002.model import Complaint
-from iso10002.repositories._parsed import ParsedDocuments
-from iso10002.repositories.sqlite._sql import column_text
 
 __all__ = [
     "DOCUMENT_COLUMNS",
     "HISTORY",
     "convert_whole_documents",
-    "read_complaint",
     "read_row",
 ]
 
@@ -48,13 +45,6 @@ else:  # pragma: no cover - depends on the SQLite library linked
 DOCUMENT_COLUMNS = f"complaints.document, {HISTORY}"
 """Select these two for :func:`read_row`: the stored document and its history."""
 
-_STAMPED = (
-    "SELECT document, version, last_link,"  # noqa: S608 - fixed text
-    f" CASE WHEN version = ? AND last_link = ? THEN NULL ELSE {HISTORY} END"
-    " FROM complaints WHERE id = ?"
-)
-_HISTORY_OF = f"SELECT {HISTORY} FROM complaints WHERE id = ?"  # noqa: S608 - fixed text
-
 
 def read_row(complaint_id: str, document: Any, history: Any) -> Complaint:
     """Parse a row's :data:`DOCUMENT_COLUMNS` into the complaint ``complaint_id``.
@@ -63,31 +53,6 @@ def read_row(complaint_id: str, document: Any, history: Any) -> Complaint:
         IntegrityError: naming the complaint if what is stored is malformed.
     """
     return load_document(complaint_id, whole_document(document, history))
-
-
-def read_complaint(
-    connection: sqlite3.Connection, complaint_id: str, parsed: ParsedDocuments
-) -> Complaint | None:
-    """Read one complaint, without its history when ``parsed`` knows the row.
-
-    Returns:
-        The complaint, or ``None`` if it is not stored.
-    """
-    stored_id = column_text(complaint_id)
-    entry = parsed.entry(complaint_id)
-    version, link = (entry[0][1], entry[0][2]) if entry is not None else (-1, None)
-    row = connection.execute(_STAMPED, (version, link, stored_id)).fetchone()
-    if row is None:
-        return None
-    document, history = row[0], row[3]
-    stamp = (document, row[1], row[2])
-    if entry is not None and (row[1], row[2]) == (version, link):
-        if entry[0] == stamp:
-            return entry[1]
-        history = connection.execute(_HISTORY_OF, (stored_id,)).fetchone()[0]
-    complaint = read_row(complaint_id, document, history)
-    parsed.remember(complaint_id, stamp, complaint)
-    return complaint
 
 
 def convert_whole_documents(connection: sqlite3.Connection) -> None:
