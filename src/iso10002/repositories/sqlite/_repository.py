@@ -49,7 +49,7 @@ from iso10002.repositories.sqlite._connect import (
     SYNCHRONOUS_MODES,
     translated,
 )
-from iso10002.repositories.sqlite._pushdown import SQLitePushDown
+from iso10002.repositories.sqlite._policy_pushdown import SQLitePolicyPushDown
 from iso10002.repositories.sqlite._read import (
     DOCUMENT_COLUMNS,
     read_complaint,
@@ -76,7 +76,7 @@ from iso10002.repositories.sqlite._write import (
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
 
-class SQLiteComplaintRepository(SQLitePushDown):
+class SQLiteComplaintRepository(SQLitePolicyPushDown):
     """Keep complaints in one SQLite file (or in memory for ``":memory:"``).
 
     Args:

@@ -14,6 +14,7 @@ from iso10002.repositories.sqlite._backfill import (
     backfill_subcategories,
 )
 from iso10002.repositories.sqlite._external import EXTERNAL_IDS_SCHEMA
+from iso10002.repositories.sqlite._flags import FLAGS_SCHEMA, backfill_flags
 from iso10002.repositories.sqlite._read import convert_whole_documents
 from iso10002.repositories.sqlite._search import SEARCH_SCHEMA, backfill_search
 
@@ -123,6 +124,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (7, SEARCH_SCHEMA),
     (8, SUBCATEGORY_SCHEMA),
     (9, EVIDENCE_SCHEMA),
+    (11, FLAGS_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
@@ -132,6 +134,7 @@ _BACKFILLS = {
     7: backfill_search,
     8: backfill_subcategories,
     9: backfill_evidence,
+    11: backfill_flags,
 }
 # Data steps run after every script, in version order, in the same transaction.
 

@@ -43,7 +43,14 @@ _SEALS_SCHEMA = (
     " last_link TEXT NOT NULL, schema_version INTEGER NOT NULL,"
     " seal TEXT NOT NULL) WITHOUT ROWID"
 )
-_KPI_TABLES = ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
+_KPI_TABLES = (
+    "kpi_facts",
+    "kpi_deadlines",
+    "kpi_remedies",
+    "kpi_toggles",
+    "kpi_flags",
+    "kpi_findings",
+)
 _SEALED = ", ".join(
     f"c.{name}"
     for name in ("id", "version", "document", "salt", "last_link", *INDEXED_COLUMNS)

@@ -30,6 +30,7 @@ from iso10002.repositories.sqlite._external import (
     replace_external_ids,
     write_external_ids,
 )
+from iso10002.repositories.sqlite._flags import replace_flags, write_flags
 from iso10002.repositories.sqlite._search import (
     DIGEST_OF_ROW,
     reindex,
@@ -133,6 +134,7 @@ def insert_complaint(
         )
     connection.executemany(INSERT_EVENTS, events)
     write_facts(connection, (complaint,))
+    write_flags(connection, (complaint,))
     write_external_ids(connection, (complaint,))
     write_search(connection, (complaint,))
 
@@ -171,6 +173,7 @@ def insert_many(
             raise DuplicateError(column_value(str(failing[0]))) from None
         connection.executemany(INSERT_EVENTS, events)
         write_facts(connection, chunk)
+        write_flags(connection, chunk)
         write_external_ids(connection, chunk)
         write_search(connection, chunk)
 
@@ -221,6 +224,7 @@ def update_complaint(  # noqa: PLR0913 - the facts of one write
     )
     connection.executemany(INSERT_EVENTS, events)
     replace_facts(connection, complaint, row[_CHILDREN])
+    replace_flags(connection, complaint)
     replace_external_ids(connection, complaint, complaint.history[expected_version:])
     reindex(connection, complaint, row[_DIGEST])
     if parsed is not None:
