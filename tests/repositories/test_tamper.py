@@ -716,7 +716,14 @@ class TestQuickCheck:
                     f"SELECT * FROM {t} WHERE complaint_id = ? ORDER BY 1, 2",
                     (cid,),
                 ).fetchall()
-                for t in ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
+                for t in (
+                    "kpi_facts",
+                    "kpi_deadlines",
+                    "kpi_remedies",
+                    "kpi_toggles",
+                    "kpi_flags",
+                    "kpi_findings",
+                )
             ]
             digest = content_digest(
                 (stored[:2], stored[3:13], stored[13], kpis), stored[2]

@@ -69,12 +69,18 @@ def _us(at: datetime | None) -> int | None:
     return None if at is None else int(to_micros(at))
 
 
-def flag_rows(complaint: Complaint, stored_id: Any) -> FlagRows:
+def flag_rows(
+    complaint: Complaint,
+    stored_id: Any,
+    instants: Callable[[list[int]], Any] = json.dumps,
+) -> FlagRows:
     """Return the ``kpi_flags`` and ``kpi_findings`` rows of ``complaint``.
 
     Args:
         complaint: The complaint as saved.
         stored_id: Its id as the adapter stores it.
+        instants: Turns a row's instants (microseconds) into its stored form
+            (JSON text by default).
     """
     from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis when writing
         provenance_bits,
@@ -97,7 +103,9 @@ def flag_rows(complaint: Complaint, stored_id: Any) -> FlagRows:
             _us(row.holds_from),
             _us(row.holds_until),
             _us(row.since),
-            json.dumps([_us(at) for at in row.instants]) if row.instants else None,
+            instants([int(to_micros(at)) for at in row.instants])
+            if row.instants
+            else None,
         )
         for seq, row in enumerate(stored_findings(complaint))
     ]
@@ -108,13 +116,15 @@ class FlagsQuery(NamedTuple):
     """What an adapter tells the shared SQL: its tables and dialect.
 
     ``later`` turns a microsecond literal into SQL counting the ``instants``
-    of a ``kpi_findings`` row after it.
+    of a ``kpi_findings`` row after it; ``least`` is the aggregate giving
+    the least ``message`` of a group, in byte order.
     """
 
     flags: str
     findings: str
     order: IdOrder
     later: Callable[[int], str]
+    least: str = "min(message)"
 
 
 def _flow(a: int, period: tuple[datetime, datetime] | None) -> str:
@@ -200,7 +210,7 @@ def _messages(
             found[key] = (before[0] + count, min(before[1], message))
 
     for *key, count, least in execute(
-        f"SELECT {_KEY}, count(*), min(message) FROM {query.findings}"  # noqa: S608 - integer literals and fixed names only
+        f"SELECT {_KEY}, count(*), {query.least} FROM {query.findings}"  # noqa: S608 - integer literals and fixed names only
         f" WHERE {where} AND tail IS NULL GROUP BY {_KEY}"
     ):
         add(tuple(key), int(count), key_text(least))

@@ -28,6 +28,7 @@ from iso10002.repositories._kpi_facts import (
 )
 from iso10002.repositories._kpi_pushdown import KpiTables
 from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
+from iso10002.repositories.postgres._flags import FlagWriter
 
 __all__ = ["TABLE_NAMES", "FactWriter", "decoded"]
 
@@ -77,6 +78,7 @@ class FactWriter:
         s = sql.Identifier(schema)
         self._s = s
         self.schema = schema
+        self.flags = FlagWriter(schema)  # the pack's stored findings
         self.tables = KpiTables(
             *(f'"{schema}".{name}' for name in TABLE_NAMES)  # checked identifier
         )
@@ -233,6 +235,8 @@ class FactWriter:
             for cid in ids:
                 if stored.get(cid, []) != wanted.get(cid, []):
                     found.setdefault(cid, []).append(name)
+        for cid, names in self.flags.differing(cur, complaints).items():
+            found.setdefault(cid, []).extend(names)
         return found
 
     def write_one(
@@ -243,6 +247,7 @@ class FactWriter:
         With ``replace`` its stored rows (if any) are replaced, in one
         statement. Nothing is read: the statements may be pipelined.
         """
+        self.flags.write_one(cur, complaint, replace=replace)
         rows = fact_rows(complaint)
         children = (rows.deadlines, rows.remedies, rows.toggles)
         if replace:
@@ -274,6 +279,7 @@ class FactWriter:
     ) -> None:
         """Store the rows of ``complaints`` in the caller's transaction."""
         complaints = list(complaints)
+        self.flags.write(cur, complaints, replace=replace)
         if replace:
             ids = [c.id for c in complaints]
             for delete in self._deletes:
@@ -310,6 +316,8 @@ class FactWriter:
 
     def copy(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
         """Store the rows of new ``complaints`` with COPY (bulk import)."""
+        complaints = list(complaints)
+        self.flags.copy(cur, complaints)
         for statement, rows in zip(self._copies, self._rows(complaints), strict=True):
             if rows:
                 with cur.copy(statement) as copy:

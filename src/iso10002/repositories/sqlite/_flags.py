@@ -42,13 +42,13 @@ __all__ = [
 _LOG = logging.getLogger("iso10002")
 
 FLAGS_SCHEMA = """
-CREATE TABLE kpi_flags (
+CREATE TABLE IF NOT EXISTS kpi_flags (
     complaint_id TEXT PRIMARY KEY,
     received_us INTEGER NOT NULL,
     provenance INTEGER NOT NULL
 );
-CREATE INDEX kpi_flags_received ON kpi_flags (received_us);
-CREATE TABLE kpi_findings (
+CREATE INDEX IF NOT EXISTS kpi_flags_received ON kpi_flags (received_us);
+CREATE TABLE IF NOT EXISTS kpi_findings (
     complaint_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     received_us INTEGER NOT NULL,
@@ -137,9 +137,13 @@ def backfill_flags(connection: sqlite3.Connection) -> None:
     A document that cannot be read is left out with a warning on the
     ``iso10002`` logger: :func:`flags_complete` is then false and the review
     pack evaluates the policies on each complaint (as streaming would, it
-    names the unreadable one).
+    names the unreadable one). Complaints that have their rows are left as
+    they are.
     """
-    rows = connection.execute(f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints")  # noqa: S608 - fixed text
+    rows = connection.execute(
+        f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints WHERE NOT EXISTS"  # noqa: S608 - fixed text
+        " (SELECT 1 FROM kpi_flags f WHERE f.complaint_id = complaints.id)"
+    )
     while batch := rows.fetchmany(2000):
         complaints = []
         for stored_id, document, history in batch:
