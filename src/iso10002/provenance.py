@@ -35,7 +35,7 @@ PROVENANCE_FLAGS = (
     "out_of_order",
     "no_description",
 )
-"""The counts of :class:`ImportedShare` a complaint adds to; flag ``i`` is bit ``1 << i``.
+"""Counts of :class:`ImportedShare` a complaint adds to (flag ``i``: bit ``1 << i``).
 
 .. versionadded:: 0.3.0
 """

@@ -7,7 +7,6 @@ from contextlib import closing
 from datetime import datetime, timezone
 from decimal import Decimal
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -154,19 +153,17 @@ class TestSQLitePolicyPushDown:
             ("kpi_flags", "provenance = provenance + 64"),
         ],
     )
-    def test_the_deep_check_names_an_edited_row(
-        self, tmp_path, sample, table, change
-    ):
+    def test_the_deep_check_names_an_edited_row(self, tmp_path, sample, table, change):
         """An edit of a stored finding or flag is found by the deep check."""
         path = tmp_path / "edited.db"
         with closing(SQLiteComplaintRepository(path)) as repo:
             repo.add_many(sample)
         with closing(sqlite3.connect(path)) as raw, raw:
             raw.execute(
-                f"UPDATE {table} SET {change} WHERE rowid IN "  # noqa: S608
+                f"UPDATE {table} SET {change} WHERE rowid IN "
                 f"(SELECT rowid FROM {table} LIMIT 1)"
                 if table == "kpi_flags"
-                else f"UPDATE {table} SET {change} WHERE (complaint_id, seq) IN "  # noqa: S608
+                else f"UPDATE {table} SET {change} WHERE (complaint_id, seq) IN "
                 f"(SELECT complaint_id, seq FROM {table} LIMIT 1)"
             )
         with closing(SQLiteComplaintRepository(path)) as repo:
@@ -187,9 +184,7 @@ class TestPolicyEvidenceFrom:
         """A profile or another policy set is evaluated on each complaint."""
         context = PolicyContext(now=AS_OF, organisation=OrganisationProfile())
         assert (
-            policy_evidence_from(
-                repository, AS_OF, policies=POLICIES, context=context
-            )
+            policy_evidence_from(repository, AS_OF, policies=POLICIES, context=context)
             is None
         )
         other = policies_for("uk.fca.disp")
@@ -198,7 +193,7 @@ class TestPolicyEvidenceFrom:
     def test_rejects_a_naive_instant(self, repository):
         """The instant must carry its offset."""
         with pytest.raises(ValidationError):
-            policy_evidence_from(repository, datetime(2026, 3, 1), policies=POLICIES)  # noqa: DTZ001
+            policy_evidence_from(repository, datetime(2026, 3, 1), policies=POLICIES)
 
     def test_the_pack_is_the_same_with_pushed_down_policies(self, repository, sample):
         """The pack with stored findings and provenance equals the streamed one."""
@@ -209,9 +204,7 @@ class TestPolicyEvidenceFrom:
             sample,
             spec,
             policies=POLICIES,
-            policy_evidence=policy_evidence_from(
-                repository, AS_OF, policies=POLICIES
-            ),
+            policy_evidence=policy_evidence_from(repository, AS_OF, policies=POLICIES),
             assumptions=provenance_from(repository, AS_OF),
         )
         assert pack == streamed_pack

@@ -8,9 +8,6 @@ from contextlib import closing
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from iso10002.analysis.pushdown import PolicyPushDown
-from iso10002.model import Outcome
 from tests.analysis.test_policy_pushdown import (
     AS_OF,
     IDS,
@@ -19,6 +16,9 @@ from tests.analysis.test_policy_pushdown import (
     share,
     streamed,
 )
+
+from iso10002.analysis.pushdown import PolicyPushDown
+from iso10002.model import Outcome
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,8 @@ class TestPostgresPolicyPushDown:
             with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
                 conn.execute(
                     sql.SQL(
-                        "UPDATE {}.kpi_findings SET " + change  # noqa: S608
+                        "UPDATE {}.kpi_findings SET "
+                        + change
                         + " WHERE (complaint_id, seq) IN"
                         " (SELECT complaint_id, seq FROM {}.kpi_findings LIMIT 1)"
                     ).format(ident, ident)

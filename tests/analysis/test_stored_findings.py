@@ -1,4 +1,4 @@
-"""Stored findings: the rows a store keeps give what the policies find at any instant."""
+"""Stored findings: the rows a store keeps give what the policies find at any time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import attrs
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from iso10002.analysis.pushdown import (
     STORED_POLICIES,
@@ -42,10 +41,7 @@ def streamed(complaint: object, as_of: datetime) -> list[tuple[str, ...]]:
 def replayed(rows: tuple[StoredFinding, ...], as_of: datetime) -> list[tuple[str, ...]]:
     """Return the stored rows that hold at ``as_of``, as sortable tuples."""
     return sorted(
-        (r.policy_id, r.principle, r.clause, r.code, r.severity)
-        + (finding_message(r, as_of),)
-        for r in rows
-        if finding_holds(r, as_of)
+        (*r[:5], finding_message(r, as_of)) for r in rows if finding_holds(r, as_of)
     )
 
 
@@ -68,7 +64,7 @@ class TestStoredFindings:
     def test_rows_give_the_findings_at_every_instant(
         self, complaint: object, extra: datetime
     ) -> None:
-        """At each instant around the complaint's instants, the rows give the findings."""
+        """Around each instant the complaint records, the rows give the findings."""
         rows = stored_findings(complaint)  # type: ignore[arg-type]
         for as_of in [*instants(complaint), extra]:
             assert replayed(rows, as_of) == streamed(complaint, as_of), as_of
@@ -76,7 +72,12 @@ class TestStoredFindings:
     def test_overdue_holds_only_after_the_due_instant(self) -> None:
         """A due date passed while open is found one microsecond after it."""
         row = StoredFinding(
-            "p", "Responsiveness", "4.4", "acknowledgement-overdue", "warning", "m",
+            "p",
+            "Responsiveness",
+            "4.4",
+            "acknowledgement-overdue",
+            "warning",
+            "m",
             holds_from=T0 + timedelta(microseconds=1),
         )
         assert not finding_holds(row, T0)
@@ -85,7 +86,13 @@ class TestStoredFindings:
     def test_silence_message_counts_whole_days(self) -> None:
         """A silence row's number is the whole days since it began."""
         row = StoredFinding(
-            "p", "x", "4", "c", "warning", "heard nothing for ", tail=" days.",
+            "p",
+            "x",
+            "4",
+            "c",
+            "warning",
+            "heard nothing for ",
+            tail=" days.",
             since=T0,
         )
         at = T0 + timedelta(days=30, hours=23)
@@ -94,7 +101,13 @@ class TestStoredFindings:
     def test_future_message_counts_later_instants(self) -> None:
         """A future-events row's number is how many instants are after the review."""
         row = StoredFinding(
-            "p", "x", "4", "c", "warning", "", tail=" event(s).",
+            "p",
+            "x",
+            "4",
+            "c",
+            "warning",
+            "",
+            tail=" event(s).",
             instants=(T0, T0 + timedelta(days=1), T0 + timedelta(days=2)),
         )
         assert finding_message(row, T0) == "2 event(s)."

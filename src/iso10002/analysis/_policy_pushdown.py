@@ -32,8 +32,9 @@ __all__ = [
 class FindingCount(NamedTuple):
     """One kind of stored finding over the complaints in scope (from a store).
 
-    ``message`` is the least of its messages (code point order); ``ids`` the
-    first complaint ids in id order.
+    ``found`` counts the findings (a complaint may have several),
+    ``message`` is the least of their messages (code point order) and
+    ``ids`` names the first complaints in id order.
 
     .. versionadded:: 0.3.0
     """
@@ -43,7 +44,7 @@ class FindingCount(NamedTuple):
     clause: str
     code: str
     severity: str
-    count: int
+    found: int
     message: str
     ids: tuple[str, ...]
 
@@ -55,7 +56,7 @@ class PrincipleGaps(NamedTuple):
     """
 
     principle: str
-    count: int
+    complaints: int
     ids: tuple[str, ...]
 
 
@@ -148,6 +149,39 @@ def _principle_of(policy: object) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
 
 
+def _organisation(
+    context: PolicyContext,
+    complaints: int,
+    first: tuple[str, ...],
+    gaps: dict[str, tuple[int, tuple[str, ...]]],
+) -> list[FindingSummary]:
+    """Return the organisation-level findings, the same for every complaint.
+
+    Marks their principle's every complaint as a gap when one is not info.
+    """
+    found = []
+    nobody: Any = None  # organisation-level policies do not read the complaint
+    for policy in STORED_POLICIES.values():
+        if not is_organisation_policy(policy):
+            continue
+        for finding in policy.evaluate(nobody, context):
+            found.append(
+                FindingSummary(
+                    policy_id=finding.policy_id,
+                    principle=finding.principle,
+                    clause=finding.clause,
+                    code=finding.code,
+                    severity=finding.severity,
+                    message=finding.message,
+                    count=complaints,
+                    complaint_ids=first,
+                )
+            )
+            if finding.severity is not FindingSeverity.INFO:
+                gaps[finding.principle] = (complaints, first)
+    return found
+
+
 def policy_evidence_from(  # noqa: PLR0913 - the scope, the set and the cap
     source: object,
     as_of: datetime,
@@ -188,7 +222,7 @@ def policy_evidence_from(  # noqa: PLR0913 - the scope, the set and the cap
         if name is not None:
             gaps.setdefault(name, (0, ()))
     for gap in counts.gaps:
-        gaps[gap.principle] = (gap.count, gap.ids)
+        gaps[gap.principle] = (gap.complaints, gap.ids)
     findings = [
         FindingSummary(
             policy_id=f.policy_id,
@@ -197,31 +231,13 @@ def policy_evidence_from(  # noqa: PLR0913 - the scope, the set and the cap
             code=f.code,
             severity=FindingSeverity(f.severity),
             message=f.message,
-            count=f.count,
+            count=f.found,
             complaint_ids=f.ids,
         )
         for f in counts.findings
     ]
     if complaints:
-        nobody: Any = None  # organisation-level policies do not read the complaint
-        for policy in STORED_POLICIES.values():
-            if not is_organisation_policy(policy):
-                continue
-            for found in policy.evaluate(nobody, ctx):
-                findings.append(
-                    FindingSummary(
-                        policy_id=found.policy_id,
-                        principle=found.principle,
-                        clause=found.clause,
-                        code=found.code,
-                        severity=found.severity,
-                        message=found.message,
-                        count=complaints,
-                        complaint_ids=first,
-                    )
-                )
-                if found.severity is not FindingSeverity.INFO:
-                    gaps[found.principle] = (complaints, first)
+        findings.extend(_organisation(ctx, complaints, first, gaps))
     principles = tuple(
         PrincipleEvidence(
             principle=name,

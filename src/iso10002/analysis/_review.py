@@ -303,6 +303,8 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
             raise ValidationError.single(
                 f"actions[{i}]", "must be an ImprovementAction"
             )
+    share = assumptions if provenance is None else provenance.result()
+    assert share is not None  # noqa: S101 - counted or given
     results = evaluate_objectives(kpis, goals)
     charts = _charts(kpis, DayCounter(calendar).zone)
     return ManagementReview(
@@ -322,7 +324,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         self_assessment=None
         if records is None
         else self_assess(records, kpis, evidence),
-        assumptions=assumptions if provenance is None else provenance.result(),
+        assumptions=share,
     )
 
 

@@ -15,8 +15,8 @@ stored but evaluated once per review.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from datetime import datetime, timedelta, timezone
+from typing import Any, NamedTuple
 
 from iso10002.errors import ValidationError
 from iso10002.model import Complaint
@@ -36,8 +36,8 @@ from iso10002.principles.timeliness import DeadlinesMet
 __all__ = [
     "STORED_POLICIES",
     "StoredFinding",
-    "finding_message",
     "finding_holds",
+    "finding_message",
     "is_organisation_policy",
     "stored_findings",
 ]
@@ -45,8 +45,8 @@ __all__ = [
 STORED_POLICIES: PolicyRegistry = policies_for(Edition.ISO_10002_2018)
 """The policy set whose findings stores keep: ``policies_for("iso10002:2018")``."""
 
-_PAST = datetime(1, 1, 2, tzinfo=UTC)
-_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+_PAST = datetime(1, 1, 2, tzinfo=timezone.utc)
+_FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)
 _TICK = timedelta(microseconds=1)
 _DAY_US = 86_400_000_000
 
@@ -109,7 +109,7 @@ def is_organisation_policy(policy: Policy) -> bool:
     return getattr(policy, "SCOPE", "complaint") == "organisation"
 
 
-def _row(finding: Finding, **when: object) -> StoredFinding:
+def _row(finding: Finding, **when: Any) -> StoredFinding:
     return StoredFinding(
         finding.policy_id,
         finding.principle,

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from iso10002._publish import publish
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._evidence import EVIDENCE_CHECKS, EvidenceCheck
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
@@ -203,3 +204,6 @@ def evidence_checks_from(
     if isinstance(source, EvidencePushDown):
         return source.analytics_evidence(as_of, period, ids_shown)
     return None
+
+
+publish(globals())

@@ -52,7 +52,7 @@ FINDING_COLUMNS = (
     "since_us",
     "instants",
 )
-"""Columns of ``kpi_findings`` (see :class:`~iso10002.analysis.pushdown.StoredFinding`)."""
+"""Columns of ``kpi_findings``: a stored finding (see ``StoredFinding``)."""
 
 _KEY = "policy_id, principle, clause, code, severity"
 _DAY_US = 86_400_000_000
@@ -259,7 +259,9 @@ def pushdown_findings(
     ids: dict[tuple[Any, ...], list[str]] = {}
     gap_ids: dict[tuple[Any, ...], list[str]] = {}
     if counted and shown:
-        hits = f"SELECT DISTINCT {_KEY}, complaint_id FROM {query.findings} WHERE {where}"  # noqa: S608 - integer literals and fixed names only
+        hits = (
+            f"SELECT DISTINCT {_KEY}, complaint_id FROM {query.findings} WHERE {where}"  # noqa: S608 - integer literals and fixed names only
+        )
         ids = _first(execute, query, hits, _KEY, ids_shown)
         gaps = (
             f"SELECT DISTINCT principle, complaint_id FROM {query.findings}"  # noqa: S608 - integer literals and fixed names only

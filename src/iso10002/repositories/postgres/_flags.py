@@ -90,7 +90,7 @@ class FlagWriter:
             findings=f'"{schema}".kpi_findings',
             order=IdOrder(order_by="complaint_id", decode=str),  # COLLATE "C"
             later=lambda a: (
-                f"(SELECT count(*) FROM unnest(instants) AS i(v) WHERE v > {int(a)})"
+                f"(SELECT count(*) FROM unnest(instants) AS i(v) WHERE v > {int(a)})"  # noqa: S608 - an integer literal
             ),
             # No min(bytea): lowercase hex keeps byte order under "C".
             least="decode(min(encode(message, 'hex') COLLATE \"C\"), 'hex')",
@@ -152,7 +152,7 @@ class FlagWriter:
         )
 
     def _replacing(self, count: int) -> bytes:
-        """Return the one statement that replaces a complaint's rows (``count`` findings).
+        """Return the statement that replaces a complaint's rows (``count`` findings).
 
         Its parameters: the complaint id and the numbers of its finding rows,
         the finding rows, then the flags row.
@@ -242,7 +242,9 @@ class FlagWriter:
             cur.execute(
                 sql.SQL(
                     "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
-                ).format(_names(columns), self._s, sql.Identifier(name), sql.SQL(order)),
+                ).format(
+                    _names(columns), self._s, sql.Identifier(name), sql.SQL(order)
+                ),
                 (ids,),
             )
             stored: dict[str, list[tuple[Any, ...]]] = {}

@@ -1,4 +1,4 @@
-"""The PostgreSQL adapter's push-down of the review pack's policy findings and provenance.
+"""The PostgreSQL adapter's push-down of the pack's policy findings and provenance.
 
 :class:`PostgresPolicyPushDown` answers
 :class:`~iso10002.analysis.pushdown.PolicyPushDown` from the ``kpi_flags``

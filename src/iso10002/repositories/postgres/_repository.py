@@ -25,11 +25,11 @@ from iso10002.repositories._validate import (
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.postgres import _queue as queue
 from iso10002.repositories.postgres._analytics import evidence_in_sql, kpis_in_sql
-from iso10002.repositories.postgres._policy_pushdown import PostgresPolicyPushDown
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
 from iso10002.repositories.postgres._errors import translated
 from iso10002.repositories.postgres._known import Heads, KnownComplaints
+from iso10002.repositories.postgres._policy_pushdown import PostgresPolicyPushDown
 from iso10002.repositories.postgres._reads import Reads
 from iso10002.repositories.postgres._schema import check_schema_name
 from iso10002.repositories.postgres._schema import migrate as migrate_schema

@@ -68,13 +68,15 @@ CREATE TABLE IF NOT EXISTS kpi_findings (
 """
 """Schema version 11: the stored findings and provenance of the review pack."""
 
-_INSERT_FLAGS = "INSERT INTO kpi_flags ({}) VALUES ({})".format(
+_INSERT_FLAGS = "INSERT INTO kpi_flags ({}) VALUES ({})".format(  # noqa: S608 - fixed names
     ", ".join(FLAG_COLUMNS), ", ".join("?" * len(FLAG_COLUMNS))
 )
-_INSERT_FINDINGS = "INSERT INTO kpi_findings ({}) VALUES ({})".format(
+_INSERT_FINDINGS = "INSERT INTO kpi_findings ({}) VALUES ({})".format(  # noqa: S608 - fixed names
     ", ".join(FINDING_COLUMNS), ", ".join("?" * len(FINDING_COLUMNS))
 )
-_SELECT_FLAGS = f"SELECT {', '.join(FLAG_COLUMNS)} FROM kpi_flags WHERE complaint_id = ?"  # noqa: S608 - fixed names
+_SELECT_FLAGS = (
+    f"SELECT {', '.join(FLAG_COLUMNS)} FROM kpi_flags WHERE complaint_id = ?"  # noqa: S608 - fixed names
+)
 _SELECT_FINDINGS = (
     f"SELECT {', '.join(FINDING_COLUMNS)} FROM kpi_findings"  # noqa: S608 - fixed names
     " WHERE complaint_id = ? ORDER BY seq"
@@ -90,12 +92,14 @@ _QUERY = FlagsQuery(
         special="complaint_id < char(1)",
     ),
     later=lambda a: (
-        f"(SELECT count(*) FROM json_each(instants) WHERE value > {int(a)})"
+        f"(SELECT count(*) FROM json_each(instants) WHERE value > {int(a)})"  # noqa: S608 - an integer literal
     ),
 )
 
 
-def write_flags(connection: sqlite3.Connection, complaints: Iterable[Complaint]) -> None:
+def write_flags(
+    connection: sqlite3.Connection, complaints: Iterable[Complaint]
+) -> None:
     """Store the flag and finding rows of new ``complaints`` (caller's transaction)."""
     flags, findings = [], []
     for complaint in complaints:
@@ -107,7 +111,7 @@ def write_flags(connection: sqlite3.Connection, complaints: Iterable[Complaint])
 
 
 def replace_flags(connection: sqlite3.Connection, complaint: Complaint) -> None:
-    """Replace the flag and finding rows of a stored complaint (caller's transaction)."""
+    """Replace the flag and finding rows of a saved complaint."""
     stored_id = (column_text(complaint.id),)
     connection.execute("DELETE FROM kpi_flags WHERE complaint_id = ?", stored_id)
     connection.execute("DELETE FROM kpi_findings WHERE complaint_id = ?", stored_id)
