@@ -172,6 +172,46 @@ class TestSQLitePolicyPushDown:
         assert any(table in p.message for p in report.problems)
 
 
+# The model refuses lone surrogates and C0 controls in ids and step names;
+# what it accepts must still order by code point (UTF-16 would put U+FFFF
+# after U+1F600) and round-trip.
+HOSTILE_STEPS = ("ack\u202e", "ack\x85\u2028x", "\U0001f600step", "\uffffz")
+
+
+def hostile(make):
+    """Complaints whose finding messages and ids hold surrogates and controls."""
+    return [
+        make(
+            id=cid,
+            deadlines=[(step, "2026-01-06T10:00", "2026-01-07T12:00")],
+            events=[("ComplaintAcknowledged", "2026-01-07T12:00")],
+        )
+        for cid, step in zip(
+            ("H\uffff", "H\u2028", "Ha", "H\U0001f600"), HOSTILE_STEPS, strict=True
+        )
+    ]
+
+
+class TestHostileText:
+    """Unusual text round-trips and orders as in Python."""
+
+    def test_messages_and_ids_round_trip(self, repository, make):
+        """Late steps named with hostile text give the streamed messages and ids."""
+        items = hostile(make)
+        repository.add_many(items)
+        for ids in (None, 1, 2):
+            assert pushed(repository, AS_OF, None, ids) == streamed(
+                items, AS_OF, None, ids
+            )
+        late = [f for f in pushed(repository, AS_OF, None, None)[2] if "late" in f.code]
+        assert [f.message for f in late] == [
+            min(
+                f"The step {s!r} is late: it was due at 2026-01-06T10:00:00+00:00."
+                for s in HOSTILE_STEPS
+            )
+        ]
+
+
 class TestPolicyEvidenceFrom:
     """policy_evidence_from pushes down only what the stored rows give."""
 

@@ -12,6 +12,7 @@ from tests.analysis.test_policy_pushdown import (
     AS_OF,
     IDS,
     REMEDY,
+    hostile,
     pushed,
     share,
     streamed,
@@ -61,6 +62,17 @@ class TestPostgresPolicyPushDown:
             assert pushed(repo, AS_OF, None, 20) == streamed(sample, AS_OF, None, 20)
             assert pushed(repo, AS_OF, None, 1) == streamed(sample, AS_OF, None, 1)
             assert repo.analytics_provenance(AS_OF) == share(sample, AS_OF, None)
+
+    def test_unusual_text_orders_as_in_python(self, new_store, make):
+        """Ids and messages beyond the BMP or at U+FFFF order by code point."""
+        items = hostile(make)
+        with closing(new_store()) as repo:
+            for complaint in items:
+                repo.add(complaint)
+            for ids in (None, 1, 2):
+                assert pushed(repo, AS_OF, None, ids) == streamed(
+                    items, AS_OF, None, ids
+                )
 
     @settings(max_examples=12, deadline=None)
     @given(data=st.data())
