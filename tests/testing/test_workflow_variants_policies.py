@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.testing.test_workflow_variants import AS_OF, H1, PLANS, START, handle
 
 from iso10002.analysis.evidence import EvidenceAccumulator
 from iso10002.analysis.pushdown import policy_evidence_from, provenance_from
@@ -22,7 +23,6 @@ from iso10002.principles import policies_for
 from iso10002.provenance import imported_share
 from iso10002.repositories.sqlite import SQLiteComplaintRepository
 from iso10002.testing.workflows import workflow_variants
-from tests.testing.test_workflow_variants import AS_OF, H1, PLANS, START, handle
 
 POLICIES = policies_for("iso10002:2018")
 INSTANTS = st.sampled_from(

@@ -158,35 +158,36 @@ def pushdown_provenance(
     }
 
 
+def _literal(value: Any) -> str:
+    """Return ``value`` (a text key read back from the table) as a SQL literal."""
+    text = str(value).replace("\x00", "")
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _first(
     execute: Execute,
     query: FlagsQuery,
     select: str,
-    group: str,
     ids_shown: int | None,
-) -> dict[tuple[Any, ...], list[str]]:
-    """Return the first ids of each group of ``select`` (``group`` columns, then id).
+) -> list[str]:
+    """Return the first ids (in id order) of ``select``, a ``SELECT DISTINCT`` of ids.
 
-    ``select`` yields distinct ``group`` columns and ``complaint_id``.
+    One ``ORDER BY … LIMIT`` walks an index in id order and stops after
+    ``ids_shown`` ids, whatever the number of rows.
     """
     order = query.order
-    width = len(group.split(","))
-    keep = "" if ids_shown is None else f" WHERE rn <= {int(ids_shown)}"
-    plain = select if order.special is None else f"{select} AND NOT ({order.special})"
-    rows = execute(
-        f"SELECT {group}, complaint_id FROM (SELECT {group}, complaint_id,"  # noqa: S608 - integer literals and fixed names only
-        f" row_number() OVER (PARTITION BY {group} ORDER BY {order.order_by}) AS rn"
-        f" FROM ({plain}) AS hits) AS ranked{keep}"
-    )
-    if order.special is not None:
-        rows = [*rows, *execute(f"{select} AND {order.special}")]
-    found: dict[tuple[Any, ...], list[str]] = {}
-    for row in rows:
-        found.setdefault(tuple(row[:width]), []).append(order.decode(row[width]))
-    for key, ids in found.items():
-        ids.sort()
-        found[key] = ids if ids_shown is None else ids[:ids_shown]
-    return found
+    limit = "" if ids_shown is None else f" LIMIT {int(ids_shown)}"
+    if order.special is None:
+        rows = execute(f"{select} ORDER BY {order.order_by}{limit}")
+    else:
+        rows = [
+            *execute(
+                f"{select} AND NOT ({order.special}) ORDER BY {order.order_by}{limit}"
+            ),
+            *execute(f"{select} AND {order.special}"),
+        ]
+    ids = sorted(order.decode(row[0]) for row in rows)
+    return ids if ids_shown is None else ids[:ids_shown]
 
 
 class _Counts(NamedTuple):
@@ -209,22 +210,23 @@ def _messages(
         else:
             found[key] = (before[0] + count, min(before[1], message))
 
-    for *key, count, least in execute(
-        f"SELECT {_KEY}, count(*), {query.least} FROM {query.findings}"  # noqa: S608 - integer literals and fixed names only
-        f" WHERE {where} AND tail IS NULL GROUP BY {_KEY}"
-    ):
-        add(tuple(key), int(count), key_text(least))
     number = (
-        f"CASE WHEN since_us IS NOT NULL THEN ({a} - since_us) / {_DAY_US}"
-        f" ELSE {query.later(a)} END"
+        f"CASE WHEN tail IS NULL THEN NULL WHEN since_us IS NOT NULL"
+        f" THEN ({a} - since_us) / {_DAY_US} ELSE {query.later(a)} END"
     )
-    for *key, head, tail, n, count in execute(
-        f"SELECT {_KEY}, message, tail, n, count(*) FROM (SELECT {_KEY}, message,"  # noqa: S608 - integer literals and fixed names only
-        f" tail, {number} AS n FROM {query.findings}"
-        f" WHERE {where} AND tail IS NOT NULL) AS numbered"
-        f" GROUP BY {_KEY}, message, tail, n"
+    # One scan: a plain row's group is its key (its least message taken),
+    # a numbered row's its key, text and number.
+    head = "CASE WHEN tail IS NULL THEN NULL ELSE message END"
+    for *key, part, tail, n, count, least in execute(
+        f"SELECT {_KEY}, part, tail, n, count(*), {query.least} FROM"  # noqa: S608 - integer literals and fixed names only
+        f" (SELECT {_KEY}, message, {head} AS part, tail, {number} AS n"
+        f" FROM {query.findings} WHERE {where}) AS held"
+        f" GROUP BY {_KEY}, part, tail, n"
     ):
-        add(tuple(key), int(count), f"{key_text(head)}{int(n)}{key_text(tail)}")
+        if tail is None:
+            add(tuple(key), int(count), key_text(least))
+        else:
+            add(tuple(key), int(count), f"{key_text(part)}{int(n)}{key_text(tail)}")
     return found
 
 
@@ -249,29 +251,37 @@ def pushdown_findings(
     shown = ids_shown != 0
     first: tuple[str, ...] = ()
     if total and shown:
-        everyone = f"SELECT 1 AS one, complaint_id FROM {query.flags} WHERE {flow}"  # noqa: S608 - integer literals and fixed names only
-        first = tuple(_first(execute, query, everyone, "one", ids_shown).get((1,), []))
+        everyone = f"SELECT complaint_id FROM {query.flags} WHERE {flow}"  # noqa: S608 - integer literals and fixed names only
+        first = tuple(_first(execute, query, everyone, ids_shown))
     where = (
         f"{flow} AND (from_us IS NULL OR from_us <= {a})"
         f" AND (until_us IS NULL OR until_us >= {a})"
     )
     counted = _messages(execute, query, where, a)
     ids: dict[tuple[Any, ...], list[str]] = {}
-    gap_ids: dict[tuple[Any, ...], list[str]] = {}
-    if counted and shown:
-        hits = (
-            f"SELECT DISTINCT {_KEY}, complaint_id FROM {query.findings} WHERE {where}"  # noqa: S608 - integer literals and fixed names only
-        )
-        ids = _first(execute, query, hits, _KEY, ids_shown)
-        gaps = (
-            f"SELECT DISTINCT principle, complaint_id FROM {query.findings}"  # noqa: S608 - integer literals and fixed names only
-            f" WHERE {where} AND severity <> 'info'"
-        )
-        gap_ids = _first(execute, query, gaps, "principle", ids_shown)
+    if shown:
+        for key in counted:
+            match = " AND ".join(
+                f"{name} = {_literal(value)}"
+                for name, value in zip(_KEY.split(", "), key, strict=True)
+            )
+            hits = (
+                f"SELECT DISTINCT complaint_id FROM {query.findings}"  # noqa: S608 - integer literals, fixed names and quoted keys only
+                f" WHERE {where} AND {match}"
+            )
+            ids[key] = _first(execute, query, hits, ids_shown)
     gap_counts = execute(
         f"SELECT principle, count(DISTINCT complaint_id) FROM {query.findings}"  # noqa: S608 - integer literals and fixed names only
         f" WHERE {where} AND severity <> 'info' GROUP BY principle"
     )
+    gap_ids: dict[tuple[Any, ...], list[str]] = {}
+    if shown:
+        for name, _ in gap_counts:
+            gaps = (
+                f"SELECT DISTINCT complaint_id FROM {query.findings} WHERE {where}"  # noqa: S608 - integer literals, fixed names and quoted keys only
+                f" AND severity <> 'info' AND principle = {_literal(name)}"
+            )
+            gap_ids[(name,)] = _first(execute, query, gaps, ids_shown)
     return _Counts(
         complaints=int(total),
         first_ids=first,

@@ -59,6 +59,14 @@ FLAGS_STATEMENTS: tuple[str, ...] = (
         PRIMARY KEY (complaint_id, seq)
     )
     """,
+    (
+        "CREATE INDEX IF NOT EXISTS kpi_findings_key"
+        " ON {s}.kpi_findings (policy_id, code, complaint_id)"
+    ),
+    (
+        "CREATE INDEX IF NOT EXISTS kpi_findings_principle"
+        " ON {s}.kpi_findings (principle, complaint_id)"
+    ),
 )
 """Schema version 9: the stored findings and provenance of the review pack."""
 

@@ -65,6 +65,10 @@ CREATE TABLE IF NOT EXISTS kpi_findings (
     instants TEXT,
     PRIMARY KEY (complaint_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS kpi_findings_key
+    ON kpi_findings (policy_id, code, complaint_id);
+CREATE INDEX IF NOT EXISTS kpi_findings_principle
+    ON kpi_findings (principle, complaint_id);
 """
 """Schema version 11: the stored findings and provenance of the review pack."""
 
