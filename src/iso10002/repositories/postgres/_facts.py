@@ -165,8 +165,9 @@ class FactWriter:
         """Return the statement that replaces one complaint's rows.
 
         Its parameters: per child table the complaint id and the numbers
-        (``seq``) of its rows, then the rows of each child table, then the
-        facts row.
+        (``seq``) of its rows, then the rows of each child table, then those
+        of the pack's stored findings (``counts[-1]`` of them, see
+        :meth:`FlagWriter.replacing`), then the facts row.
         """
         statement = self._replace.get(counts)
         if statement is None:
@@ -181,9 +182,10 @@ class FactWriter:
                 sql.SQL("u{} AS ({})").format(
                     sql.SQL(str(table)), self._upsert(table, count)
                 )
-                for table, count in enumerate(counts, start=1)
+                for table, count in enumerate(counts[:-1], start=1)
                 if count
             )
+            parts.extend(self.flags.replacing(counts[-1]))
             statement = (
                 sql.SQL("WITH {} {}")
                 .format(sql.SQL(", ").join(parts), self._upsert(0, 1))
@@ -247,7 +249,6 @@ class FactWriter:
         With ``replace`` its stored rows (if any) are replaced, in one
         statement. Nothing is read: the statements may be pipelined.
         """
-        self.flags.write_one(cur, complaint, replace=replace)
         rows = fact_rows(complaint)
         children = (rows.deadlines, rows.remedies, rows.toggles)
         if replace:
@@ -259,9 +260,12 @@ class FactWriter:
                 params += (cid, [row[1] for row in child])
             for child in children:
                 params.extend(value for row in child for value in row)
+            found, flagged = self.flags.replacing_params(complaint)
+            params.extend(flagged)  # the pack's stored findings, same statement
             params.extend(rows.facts)
-            cur.execute(self._replacing(tuple(map(len, children))), params)
+            cur.execute(self._replacing((*map(len, children), found)), params)
             return
+        self.flags.insert_one(cur, complaint)
         cur.execute(self._inserts[0], rows.facts)
         for table, child in enumerate(children, start=1):
             if child:
@@ -316,8 +320,6 @@ class FactWriter:
 
     def copy(self, cur: psycopg.Cursor[Any], complaints: Iterable[Complaint]) -> None:
         """Store the rows of new ``complaints`` with COPY (bulk import)."""
-        complaints = list(complaints)
-        self.flags.copy(cur, complaints)
         for statement, rows in zip(self._copies, self._rows(complaints), strict=True):
             if rows:
                 with cur.copy(statement) as copy:

@@ -126,7 +126,6 @@ class FlagWriter:
             )
             for name, columns in zip(_TABLES, _COLUMNS, strict=True)
         ]
-        self._replace: dict[int, bytes] = {}
         self._counts = (
             sql.SQL(
                 "SELECT (SELECT count(*) FROM {s}.complaints)"
@@ -159,42 +158,36 @@ class FlagWriter:
             sql.SQL(", ").join(sql.SQL("EXCLUDED.") + sql.Identifier(c) for c in rest),
         )
 
-    def _replacing(self, count: int) -> bytes:
-        """Return the statement that replaces a complaint's rows (``count`` findings).
+    def replacing(self, count: int) -> list[sql.Composed]:
+        """Return the parts of a ``WITH`` that replace a complaint's rows.
 
-        Its parameters: the complaint id and the numbers of its finding rows,
-        the finding rows, then the flags row.
+        The facts writer puts them in its one statement per save. Their
+        parameters (see :meth:`replacing_params`): the complaint id and the
+        numbers of its finding rows, the ``count`` finding rows, the flags row.
         """
-        statement = self._replace.get(count)
-        if statement is None:
-            parts = [
-                sql.SQL(
-                    "d AS (DELETE FROM {}.kpi_findings"
-                    " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
-                ).format(self._s)
-            ]
-            if count:
-                parts.append(sql.SQL("u AS ({})").format(self._upsert(1, count)))
-            statement = (
-                sql.SQL("WITH {} {}")
-                .format(sql.SQL(", ").join(parts), self._upsert(0, 1))
-                .as_bytes()
-            )
-            if len(self._replace) < 64:  # noqa: PLR2004 - shapes kept
-                self._replace[count] = statement
-        return statement
+        parts: list[sql.Composed] = [
+            sql.SQL(
+                "fd AS (DELETE FROM {}.kpi_findings"
+                " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
+            ).format(self._s)
+        ]
+        if count:
+            parts.append(sql.SQL("fu AS ({})").format(self._upsert(1, count)))
+        parts.append(sql.SQL("ff AS ({})").format(self._upsert(0, 1)))
+        return parts
 
-    def write_one(
-        self, cur: psycopg.Cursor[Any], complaint: Complaint, *, replace: bool
-    ) -> None:
-        """Store the rows of one complaint (nothing read: may be pipelined)."""
+    @staticmethod
+    def replacing_params(complaint: Complaint) -> tuple[int, list[Any]]:
+        """Return the number of finding rows and the parameters of :meth:`replacing`."""
         rows = _rows(complaint)
-        if replace:
-            params: list[Any] = [complaint.id, [row[1] for row in rows.findings]]
-            params.extend(value for row in rows.findings for value in row)
-            params.extend(rows.flags)
-            cur.execute(self._replacing(len(rows.findings)), params)
-            return
+        params: list[Any] = [complaint.id, [row[1] for row in rows.findings]]
+        params.extend(value for row in rows.findings for value in row)
+        params.extend(rows.flags)
+        return len(rows.findings), params
+
+    def insert_one(self, cur: psycopg.Cursor[Any], complaint: Complaint) -> None:
+        """Store the rows of one new complaint (nothing read: may be pipelined)."""
+        rows = _rows(complaint)
         cur.execute(self._inserts[0], rows.flags)
         if rows.findings:
             cur.executemany(self._inserts[1], rows.findings)
