@@ -45,6 +45,13 @@ def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
     script = (
         ""
+        if version >= 10
+        else "DROP TABLE kpi_decisions; ALTER TABLE kpi_facts DROP COLUMN decided_us;"
+        "ALTER TABLE kpi_remedies DROP COLUMN from_us;"
+        "ALTER TABLE kpi_remedies DROP COLUMN until_us;"
+    )
+    script += (
+        ""
         if version >= 9
         else "".join(
             f"ALTER TABLE kpi_facts DROP COLUMN {name};"

@@ -15,9 +15,11 @@ Events are read with the meanings of the workflow the complaint ran under
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any, NamedTuple
 
+from iso10002.history import FACTS_RECORDED_EVENT
 from iso10002.model import Classification, HistoryEvent, Outcome
 from iso10002.vocabulary import Meaning, Vocabulary
 
@@ -25,6 +27,7 @@ __all__ = [
     "MERITS",
     "NO_CLASS",
     "UPHELD_ANY",
+    "DecisionChange",
     "HistoryFacts",
     "subcategory_key",
 ]
@@ -63,6 +66,40 @@ def subcategory_key(classification: Classification | None) -> str:
     return f"{classification.category} / {classification.subcategory or '-'}"
 
 
+class DecisionChange(NamedTuple):
+    """A change of a complaint's outcome or remedies, read from an event's facts.
+
+    ``outcome`` is the outcome value in force from ``at`` on (the complaint's
+    own ``outcome`` field, else its decision's), ``None`` when none is;
+    ``remedies`` the remedies of the decision in force, as the plain JSON
+    data the event records (see :mod:`iso10002.history`); ``decided`` whether
+    a decision is in force at all.
+
+    .. versionadded:: 0.3.0
+    """
+
+    at: datetime
+    outcome: str | None
+    remedies: tuple[Mapping[str, Any], ...]
+    decided: bool
+
+
+def _decision_change(at: datetime, outcome: Any, decision: Any) -> DecisionChange:
+    remedies: tuple[Mapping[str, Any], ...] = ()
+    if isinstance(decision, Mapping):
+        if outcome is None:
+            outcome = decision.get("outcome")
+        found = decision.get("remedies")
+        if isinstance(found, (list, tuple)):
+            remedies = tuple(r for r in found if isinstance(r, Mapping))
+    return DecisionChange(
+        at,
+        outcome if isinstance(outcome, str) else None,
+        remedies,
+        isinstance(decision, Mapping),
+    )
+
+
 class HistoryFacts:
     """The first instant of each meaning in a history, read event by event.
 
@@ -71,6 +108,13 @@ class HistoryFacts:
     and ``rejected`` whether it was a rejection; ``toggles`` the instants the
     complaint changed between open and closed, and ``is_open`` where it
     stands. A reopening counts only as a reopening.
+
+    ``decisions`` lists every change of the outcome or remedies, read from
+    the facts the events record (the fold of :mod:`iso10002.history`), so a
+    decision's effect "as at" any instant is known without replaying the
+    document. ``legacy`` tells whether the history began before events
+    carried their facts: its outcome before its first ``FactsRecorded``
+    event is then only known from the document as it is now.
 
     Args:
         vocabulary: The meanings of the workflow the complaint ran under.
@@ -85,9 +129,12 @@ class HistoryFacts:
         "assigned_at",
         "closed_at",
         "communicated_at",
+        "decision_state",
+        "decisions",
         "ended_at",
         "holding_ombudsman_at",
         "is_open",
+        "legacy",
         "rejected",
         "reopened_at",
         "toggles",
@@ -109,6 +156,9 @@ class HistoryFacts:
         self.rejected = False
         self.is_open = True
         self.toggles: list[datetime] = []
+        self.legacy: bool | None = None
+        self.decisions: list[DecisionChange] = []
+        self.decision_state: tuple[Any, Any] = (None, None)
 
     def copy(self) -> HistoryFacts:
         """Return an independent copy (to read on without changing this one)."""
@@ -116,7 +166,27 @@ class HistoryFacts:
         for name in self.__slots__:
             setattr(new, name, getattr(self, name))
         new.toggles = self.toggles.copy()
+        new.decisions = self.decisions.copy()
         return new
+
+    def _decide(self, event: HistoryEvent) -> None:
+        """Read the outcome and decision facts ``event`` records."""
+        data = event.data
+        outcome, decision = self.decision_state
+        if "outcome" in data:
+            outcome = data["outcome"]
+        if "decision" in data:
+            decision = data["decision"]
+        self.decision_state = (outcome, decision)
+        change = _decision_change(event.at, outcome, decision)
+        decisions = self.decisions
+        if decisions:
+            last = decisions[-1]
+            if last[1:] == change[1:]:
+                return
+        elif not change.decided and change.outcome is None and not self.legacy:
+            return  # nothing decided yet, as before the first event
+        decisions.append(change)
 
     def add(  # noqa: C901, PLR0912 - one branch per meaning, on purpose
         self, events: Iterable[HistoryEvent], until: datetime | None = None
@@ -134,6 +204,13 @@ class HistoryFacts:
             at = event.at
             if until is not None and at > until:
                 break
+            data = event.data
+            if self.legacy is None:
+                self.legacy = "reference" not in data
+            if ("outcome" in data or "decision" in data) and (
+                not self.legacy or self.decisions or event.name == FACTS_RECORDED_EVENT
+            ):
+                self._decide(event)
             meanings = meanings_of(event.name)
             if _REOPENED in meanings:
                 if self.reopened_at is None:

@@ -303,6 +303,13 @@ class TestPostgresEvidencePushDown:
                 repo.add(complaint)
             schema = repo.schema
         with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+            for dropped in (  # schema version 8
+                "DROP TABLE {}.kpi_decisions",
+                "ALTER TABLE {}.kpi_facts DROP COLUMN decided_us",
+                "ALTER TABLE {}.kpi_remedies DROP COLUMN from_us",
+                "ALTER TABLE {}.kpi_remedies DROP COLUMN until_us",
+            ):
+                conn.execute(sql.SQL(dropped).format(sql.Identifier(schema)))
             for name in EVIDENCE_COLUMNS:
                 conn.execute(
                     sql.SQL("ALTER TABLE {}.kpi_facts DROP COLUMN {}").format(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,11 +73,6 @@ BEFORE = KpiSpec(as_of=START + timedelta(days=5))
 AFTER = KpiSpec(as_of=START + timedelta(days=20))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: KPI outcomes and redress read the current decision, "
-    "in streaming and in both SQL push-downs (kpi_facts keeps no decision instant)",
-)
 def test_kpi_outcomes_as_at_a_review_date_before_the_decision():
     """As at a day before the decision, the KPIs show no outcome and no redress."""
     complaints = _store(InMemoryComplaintRepository(), [(10, "upheld", PAID)])

@@ -15,8 +15,11 @@ from iso10002.analysis import KpiSpec, build_management_review
 from iso10002.analysis.evidence import EvidenceAccumulator
 from iso10002.analysis.pushdown import (
     PolicyPushDown,
+    evidence_checks_from,
+    kpis_from,
     policy_evidence_from,
     provenance_from,
+    remedies_from,
 )
 from iso10002.errors import ValidationError
 from iso10002.model import Outcome, Remedy, RemedyKind
@@ -256,3 +259,21 @@ class TestPolicyEvidenceFrom:
             build_management_review(sample, spec, policy_evidence="x")
         with pytest.raises(ValidationError, match="assumptions"):
             build_management_review(sample, spec, assumptions="x")
+        with pytest.raises(ValidationError, match="remedies"):
+            build_management_review(sample, spec, remedies="x")
+
+    def test_the_pack_from_sql_alone_is_the_streamed_one(self, repository, sample):
+        """With every part counted by the store, no complaint is needed."""
+        repository.add_many(sample)
+        spec = KpiSpec(as_of=AS_OF)
+        pack = build_management_review(
+            (),
+            spec,
+            policies=POLICIES,
+            kpis=kpis_from(repository, spec),
+            checks=evidence_checks_from(repository, AS_OF),
+            policy_evidence=policy_evidence_from(repository, AS_OF, policies=POLICIES),
+            assumptions=provenance_from(repository, AS_OF),
+            remedies=remedies_from(repository, spec),
+        )
+        assert pack == build_management_review(sample, spec, policies=POLICIES)

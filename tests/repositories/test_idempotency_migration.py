@@ -67,6 +67,12 @@ class TestPostgresMigration:
                 conn.execute(
                     f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN subcategory'
                 )
+                conn.execute(f'DROP TABLE "{schema}".kpi_decisions')  # version 8
+                conn.execute(f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN decided_us')
+                for column in ("from_us", "until_us"):
+                    conn.execute(
+                        f'ALTER TABLE "{schema}".kpi_remedies DROP COLUMN {column}'
+                    )
                 for column in EVIDENCE_COLUMNS:  # schema version 7
                     conn.execute(
                         f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN {column}'

@@ -721,6 +721,7 @@ class TestQuickCheck:
                     "kpi_deadlines",
                     "kpi_remedies",
                     "kpi_toggles",
+                    "kpi_decisions",
                     "kpi_flags",
                     "kpi_findings",
                 )

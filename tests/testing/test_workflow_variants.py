@@ -58,10 +58,20 @@ PLANS = st.lists(
 )
 
 
-def streamed_evidence(complaints, period):
+def streamed_evidence(complaints, period, as_of=AS_OF):
     """The audit evidence checks streaming gives over the complaints in ``period``."""
-    scope = [c for c in complaints if c.received_at in period]
-    return collect_evidence(scope, as_of=AS_OF).checks
+    scope = [
+        c
+        for c in complaints
+        if c.received_at <= as_of and (period is None or c.received_at in period)
+    ]
+    return collect_evidence(scope, as_of=as_of).checks
+
+
+def inside(complaints, share):
+    """Return the instant ``share`` of the way from receipt to the last event."""
+    last = max(c.history[-1].at for c in complaints)
+    return START + (last - START) * share
 
 
 def handle(definition, plans, repository=None):
@@ -173,9 +183,13 @@ class TestWorkflowVariants:
 
 class TestPushDownOnVariants:
     @settings(max_examples=15)
-    @given(workflow_variants(), PLANS)
-    def test_sqlite_push_down_equals_streaming(self, variant, plans):
-        """SQLite's KPI and evidence push-downs on a variant equal streaming."""
+    @given(workflow_variants(), PLANS, st.floats(0, 1))
+    def test_sqlite_push_down_equals_streaming(self, variant, plans, share):
+        """SQLite's KPI and evidence push-downs on a variant equal streaming.
+
+        Also as at an instant inside the histories (``share`` of the way to
+        the last event), where later decisions must not count.
+        """
         repository = SQLiteComplaintRepository(":memory:")
         try:
             custom = handle(variant.definition, plans, repository)
@@ -183,6 +197,11 @@ class TestPushDownOnVariants:
             assert kpis_from(repository, spec) == compute_kpis(custom, spec)
             assert repository.analytics_evidence(AS_OF, H1, None) == (
                 streamed_evidence(custom, H1)
+            )
+            past = KpiSpec(as_of=inside(custom, share))
+            assert kpis_from(repository, past) == compute_kpis(custom, past)
+            assert repository.analytics_evidence(past.as_of, None, None) == (
+                streamed_evidence(custom, None, past.as_of)
             )
         finally:
             repository.close()
@@ -218,8 +237,10 @@ def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
 @pytest.mark.postgres
 class TestPostgresPushDownOnVariants:
     @settings(max_examples=8)
-    @given(variant=workflow_variants(), plans=PLANS)
-    def test_postgres_push_down_equals_streaming(self, new_store, variant, plans):
+    @given(variant=workflow_variants(), plans=PLANS, share=st.floats(0, 1))
+    def test_postgres_push_down_equals_streaming(
+        self, new_store, variant, plans, share
+    ):
         """PostgreSQL's KPI and evidence push-downs on a variant equal streaming."""
         repository = new_store()
         try:
@@ -228,6 +249,11 @@ class TestPostgresPushDownOnVariants:
             assert kpis_from(repository, spec) == compute_kpis(custom, spec)
             assert repository.analytics_evidence(AS_OF, H1, None) == (
                 streamed_evidence(custom, H1)
+            )
+            past = KpiSpec(as_of=inside(custom, share))
+            assert kpis_from(repository, past) == compute_kpis(custom, past)
+            assert repository.analytics_evidence(past.as_of, None, None) == (
+                streamed_evidence(custom, None, past.as_of)
             )
         finally:
             repository.close()

@@ -43,10 +43,10 @@ def _assessed(c: Complaint, f: Facts, _: datetime) -> bool | None:
     return f.assessed and c.classification is not None
 
 
-def _decision_recorded(c: Complaint, f: Facts, _: datetime) -> bool | None:
+def _decision_recorded(_c: Complaint, f: Facts, _: datetime) -> bool | None:
     if f.closed_at is None:
         return None
-    return c.decision is not None
+    return f.decided  # a decision in force at the audit instant
 
 
 def _communicated_before_closing(_: Complaint, f: Facts, __: datetime) -> bool | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from iso10002.facts import MERITS, NO_CLASS, UPHELD_ANY, HistoryFacts
 from iso10002.history import is_replayable, replay_document
@@ -13,6 +15,7 @@ from iso10002.vocabulary import Meaning, vocabulary_for
 REGIME_KEY = "regime"  # iso10002.deadlines.REGIME_KEY: the pack recorded per complaint
 
 __all__ = [
+    "DECIDED_NOW",
     "MERITS",
     "NO_CLASS",
     "UPHELD_ANY",
@@ -21,6 +24,7 @@ __all__ = [
     "Standing",
     "decision_at",
     "facts_of",
+    "remedies_of",
     "standing_at",
 ]
 
@@ -40,11 +44,13 @@ class Facts:
         "assigned",
         "closed_at",
         "communicated_at",
+        "decided",
         "ended_at",
         "holding_ombudsman_at",
         "open",
         "outcome",
         "rejected",
+        "remedies",
         "reopened",
     )
 
@@ -62,6 +68,14 @@ class Facts:
         self.appealed = False
         self.open = True
         self.outcome: Outcome | None = None
+        # The decision in force: whether there is one, and its remedies as
+        # the events record them (DECIDED_NOW: the document's own).
+        self.decided = False
+        self.remedies: tuple[Mapping[str, Any], ...] | None = DECIDED_NOW
+
+
+DECIDED_NOW = None
+"""``Facts.remedies`` when the decision in force is the document's current one."""
 
 
 def facts_of(complaint: Complaint, as_of: datetime) -> Facts:
@@ -85,11 +99,33 @@ def facts_of(complaint: Complaint, as_of: datetime) -> Facts:
     facts.reopened = read.reopened_at is not None
     facts.appealed = read.appealed_at is not None
     facts.open = read.is_open
+    history = complaint.history
+    if history and history[-1].at > as_of and (read.decisions or not read.legacy):
+        # Later events may have changed the decision: take the one in force
+        # at ``as_of`` from the facts the events record.
+        if read.decisions:
+            change = read.decisions[-1]
+            facts.outcome = None if change.outcome is None else Outcome(change.outcome)
+            facts.decided = change.decided
+            facts.remedies = change.remedies
+        else:
+            facts.remedies = ()
+        return facts
+    decision = complaint.decision
     outcome = complaint.outcome
-    if outcome is None and complaint.decision is not None:
-        outcome = complaint.decision.outcome
+    if outcome is None and decision is not None:
+        outcome = decision.outcome
     facts.outcome = outcome
+    facts.decided = decision is not None
     return facts
+
+
+def remedies_of(complaint: Complaint, facts: Facts) -> tuple[Remedy, ...]:
+    """Return the remedies of the decision in force when ``facts`` were read."""
+    if facts.remedies is DECIDED_NOW:
+        decision = complaint.decision
+        return () if decision is None else decision.remedies
+    return tuple(from_dict(Remedy, dict(plain)) for plain in facts.remedies)
 
 
 class Episode:
@@ -259,25 +295,18 @@ def _as_at(
 
 def decision_at(
     complaint: Complaint, as_of: datetime
-) -> tuple[Outcome, tuple[Remedy, ...]] | None:
+) -> tuple[Outcome | None, tuple[Remedy, ...]] | None:
     """Return the outcome and remedies of the decision in force at ``as_of``.
 
-    ``None`` when no decision had been recorded by then. A complaint with no
-    event after ``as_of`` is read from its document; otherwise the history up
-    to ``as_of`` is replayed, so a decision made (or remade) later is never
-    counted in an earlier review. A history recorded before events carried
-    their facts falls back to the document's current decision, as
+    ``None`` when no decision had been recorded by then. The outcome is the
+    complaint's (its own ``outcome`` field, else its decision's), as the KPIs
+    read it. Read from the facts the events record up to ``as_of``
+    (:func:`facts_of`), so a decision made (or remade) later is never counted
+    in an earlier review; a history recorded before events carried their
+    facts falls back to the document's current decision, as
     :func:`standing_at` does.
     """
-    history = complaint.history
-    decision = complaint.decision
-    if history and history[-1].at > as_of and is_replayable(history):
-        # The events up to the first one after ``as_of``, as standing_at reads.
-        count = next(i for i, event in enumerate(history) if event.at > as_of)
-        state = replay_document(history[:count]) if count else None
-        if state is not None:
-            plain = state.get("decision")
-            decision = from_dict(Decision, plain) if isinstance(plain, dict) else None
-    if decision is None:
+    facts = facts_of(complaint, as_of)
+    if not facts.decided:
         return None
-    return decision.outcome, decision.remedies
+    return facts.outcome, remedies_of(complaint, facts)

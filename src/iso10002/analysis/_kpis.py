@@ -13,7 +13,13 @@ from typing import Any
 import attrs
 
 from iso10002.analysis._calendar import DayCalendar, DayCounter
-from iso10002.analysis._facts import MERITS, NO_CLASS, UPHELD_ANY, facts_of
+from iso10002.analysis._facts import (
+    MERITS,
+    NO_CLASS,
+    UPHELD_ANY,
+    facts_of,
+    remedies_of,
+)
 from iso10002.analysis._kpi_report import kpi_report, nearest_rank
 from iso10002.analysis._pareto import subcategory_key
 from iso10002.analysis._periods import (
@@ -54,8 +60,10 @@ class KpiSpec:
     satisfaction, series) count complaints received within ``period`` (all
     received by ``as_of`` when ``None``); point-in-time measures (backlog,
     workload) count every complaint received by ``as_of``. Events after
-    ``as_of`` are ignored. A complaint with outcome ``duplicate`` is left
-    out of the flow measures: it is counted once, under its original.
+    ``as_of`` are ignored: outcomes and remedies are those of the decision
+    in force at ``as_of``, read from the facts the events record. A
+    complaint whose outcome at ``as_of`` is ``duplicate`` is left out of the
+    flow measures: it is counted once, under its original.
 
     Args:
         as_of: The instant the figures describe (timezone-aware).
@@ -227,10 +235,10 @@ class KpiAccumulator:
             if outcome in MERITS:
                 row[1] += 1
                 row[2] += outcome in UPHELD_ANY
-        decision = complaint.decision
-        if decision is not None and decision.remedies:
+        remedies = remedies_of(complaint, facts)
+        if remedies:
             paid = False
-            for remedy in decision.remedies:
+            for remedy in remedies:
                 self.remedies[remedy.kind] += 1
                 if remedy.amount is not None and remedy.currency is not None:
                     paid = True

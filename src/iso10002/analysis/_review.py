@@ -171,6 +171,18 @@ def _checked(
     return found
 
 
+def _check_counted(
+    policy_evidence: object, assumptions: object, remedies: object
+) -> None:
+    """Check the parts a store counted, if given."""
+    if policy_evidence is not None and not isinstance(policy_evidence, PolicyEvidence):
+        raise ValidationError.single("policy_evidence", "must be a PolicyEvidence")
+    if assumptions is not None and not isinstance(assumptions, ImportedShare):
+        raise ValidationError.single("assumptions", "must be an ImportedShare")
+    if remedies is not None and not isinstance(remedies, RemedySummary):
+        raise ValidationError.single("remedies", "must be a RemedySummary")
+
+
 def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one part of the pack
     complaints: Iterable[Complaint],
     spec: KpiSpec,
@@ -187,6 +199,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
     checks: Sequence[EvidenceCheck] | None = None,
     policy_evidence: PolicyEvidence | None = None,
     assumptions: ImportedShare | None = None,
+    remedies: RemedySummary | None = None,
 ) -> ManagementReview:
     """Build the management review pack in one pass over ``complaints``.
 
@@ -220,6 +233,11 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         assumptions: The provenance share already counted for ``spec``'s
             instant and period (see
             :func:`~iso10002.analysis.pushdown.provenance_from`).
+        remedies: The remedies already counted for ``spec`` (see
+            :func:`~iso10002.analysis.pushdown.remedies_from`). With ``kpis``,
+            ``checks``, ``policy_evidence``, ``assumptions`` and ``remedies``
+            all given, nothing is left to read: pass ``()`` as
+            ``complaints``.
 
     Returns:
         The review, ready for :func:`render_html` or :func:`review_to_json`.
@@ -231,7 +249,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
     .. versionchanged:: 0.2.0
        Added ``checks``; ``ids_shown`` also bounds the ids held while reading.
     .. versionchanged:: 0.3.0
-       Added ``policy_evidence`` and ``assumptions``.
+       Added ``policy_evidence``, ``assumptions`` and ``remedies``.
     """
     if not isinstance(spec, KpiSpec):
         raise ValidationError.single("spec", "must be a KpiSpec")
@@ -252,10 +270,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         )
     checks = _checked(checks)
     kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
-    if policy_evidence is not None and not isinstance(policy_evidence, PolicyEvidence):
-        raise ValidationError.single("policy_evidence", "must be a PolicyEvidence")
-    if assumptions is not None and not isinstance(assumptions, ImportedShare):
-        raise ValidationError.single("assumptions", "must be an ImportedShare")
+    _check_counted(policy_evidence, assumptions, remedies)
     evidence_acc = EvidenceAccumulator(
         spec.as_of,
         policies if policy_evidence is None else None,
@@ -263,7 +278,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         checks=checks is None,
         ids_kept=ids_shown,
     )
-    tally = ReviewTally(spec.as_of)
+    tally = ReviewTally(spec.as_of) if remedies is None else None
     provenance = ProvenanceCounter() if assumptions is None else None
     period = spec.period
     as_of = spec.as_of
@@ -278,7 +293,8 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         received = complaint.received_at
         if received <= as_of and (period is None or received in period):
             evidence_acc.add(complaint)
-            tally.add(complaint)
+            if tally is not None:
+                tally.add(complaint)
             if provenance is not None:
                 provenance.add(complaint)
     if kpi_acc is not None:
@@ -304,7 +320,8 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
                 f"actions[{i}]", "must be an ImprovementAction"
             )
     share = assumptions if provenance is None else provenance.result()
-    assert share is not None  # noqa: S101 - counted or given
+    summary = remedies if tally is None else tally.remedies()
+    assert share is not None and summary is not None  # noqa: PT018, S101 - counted or given
     results = evaluate_objectives(kpis, goals)
     charts = _charts(kpis, DayCounter(calendar).zone)
     return ManagementReview(
@@ -312,7 +329,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         as_of=spec.as_of,
         kpis=kpis,
         highlights=highlights(kpis, charts, results),
-        remedies=tally.remedies(),
+        remedies=summary,
         appeals=appeal_stats(kpis),
         ids_shown=ids_shown,
         objectives=results,

@@ -23,6 +23,7 @@ __all__ = [
     "appeal_stats",
     "exposures",
     "highlights",
+    "summarise_remedies",
 ]
 
 MONETARY_REMEDIES = frozenset(
@@ -134,25 +135,54 @@ class ReviewTally:
 
     def remedies(self) -> RemedySummary:
         """Return the remedies counted."""
-        order = list(RemedyKind)
-        return RemedySummary(
+        return summarise_remedies(
             decided=self.decided,
             with_remedy=self.with_remedy,
-            monetary=self.monetary,
             with_amount=self.with_amount,
-            non_monetary_only=self.non_monetary_only,
-            by_kind=tuple(
-                RemedyCount(
-                    kind=kind.value,
-                    complaints=n,
-                    with_amount=paid,
-                    without_amount=n - paid,
-                )
-                for kind, (n, paid) in sorted(
-                    self.kinds.items(), key=lambda kv: (-kv[1][0], order.index(kv[0]))
-                )
-            ),
+            monetary=self.monetary,
+            kinds={kind: (n, paid) for kind, (n, paid) in self.kinds.items()},
         )
+
+
+def summarise_remedies(
+    *,
+    decided: int,
+    with_remedy: int,
+    with_amount: int,
+    monetary: int,
+    kinds: dict[RemedyKind, tuple[int, int]],
+) -> RemedySummary:
+    """Build a :class:`RemedySummary` from counts (streamed, or from SQL).
+
+    Args:
+        decided: Complaints with a decision in force, duplicates left out.
+        with_remedy: Those offered any remedy but ``none``.
+        with_amount: Those offered a remedy with an amount.
+        monetary: Those offered money (a monetary kind, or any amount).
+        kinds: Per remedy kind, the complaints offered it and those of them
+            offered it with an amount.
+
+    .. versionadded:: 0.3.0
+    """
+    order = list(RemedyKind)
+    return RemedySummary(
+        decided=decided,
+        with_remedy=with_remedy,
+        monetary=monetary,
+        with_amount=with_amount,
+        non_monetary_only=with_remedy - monetary,
+        by_kind=tuple(
+            RemedyCount(
+                kind=kind.value,
+                complaints=n,
+                with_amount=paid,
+                without_amount=n - paid,
+            )
+            for kind, (n, paid) in sorted(
+                kinds.items(), key=lambda kv: (-kv[1][0], order.index(kv[0]))
+            )
+        ),
+    )
 
 
 def appeal_stats(kpis: KpiReport) -> AppealStats:

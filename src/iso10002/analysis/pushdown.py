@@ -41,6 +41,11 @@ from iso10002.analysis._policy_pushdown import (
 )
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import DurationStats, KpiReport
+from iso10002.analysis._review_parts import (
+    MONETARY_REMEDIES,
+    RemedySummary,
+    summarise_remedies,
+)
 from iso10002.analysis._stored_findings import (
     STORED_POLICIES,
     StoredFinding,
@@ -56,6 +61,7 @@ from iso10002.provenance import PROVENANCE_FLAGS, ImportedShare, provenance_bits
 __all__ = [
     "EVIDENCE_CHECKS",
     "MERITS",
+    "MONETARY_REMEDIES",
     "NO_CLASS",
     "PROVENANCE_FLAGS",
     "STORED_POLICIES",
@@ -75,6 +81,8 @@ __all__ = [
     "PolicyEvidence",
     "PolicyPushDown",
     "PrincipleGaps",
+    "RemedyPushDown",
+    "RemedySummary",
     "StoredFinding",
     "StoredPolicyCounts",
     "check_evidence_scope",
@@ -88,9 +96,11 @@ __all__ = [
     "policy_evidence_from",
     "provenance_bits",
     "provenance_from",
+    "remedies_from",
     "stored_findings",
     "stored_policies_apply",
     "subcategory_key",
+    "summarise_remedies",
 ]
 
 
@@ -203,6 +213,46 @@ def evidence_checks_from(
     as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
     if isinstance(source, EvidencePushDown):
         return source.analytics_evidence(as_of, period, ids_shown)
+    return None
+
+
+@runtime_checkable
+class RemedyPushDown(Protocol):
+    """A store that can count the review's remedies itself (SQL push-down).
+
+    ``analytics_remedies`` returns what the management review's remedies
+    section counts over the complaints of ``spec`` (received by its
+    ``as_of``, in its period when given): the decision in force at ``as_of``
+    of each, duplicates left out, built with :func:`summarise_remedies`; or
+    ``None`` when it cannot answer.
+
+    .. versionadded:: 0.3.0
+    """
+
+    def analytics_remedies(self, spec: KpiSpec) -> RemedySummary | None:
+        """Count the remedies without loading complaints."""
+        ...
+
+
+def remedies_from(source: object, spec: KpiSpec) -> RemedySummary | None:
+    """Count the review's remedies in the store when it can, else return ``None``.
+
+    Pass the result to :func:`~iso10002.analysis.build_management_review` as
+    ``remedies``: the pass over the complaints then skips the remedies tally.
+
+    Args:
+        source: A store, or any iterable of complaints (``None`` is returned).
+        spec: The review's instant and period.
+
+    Raises:
+        ValidationError: for a ``spec`` that is not a :class:`KpiSpec`.
+
+    .. versionadded:: 0.3.0
+    """
+    if not isinstance(spec, KpiSpec):
+        raise ValidationError.single("spec", "must be a KpiSpec")
+    if isinstance(source, RemedyPushDown):
+        return source.analytics_remedies(spec)
     return None
 
 

@@ -22,6 +22,7 @@ from iso10002.analysis.pushdown import (
     evidence_checks_from,
     policy_evidence_from,
     provenance_from,
+    remedies_from,
 )
 from iso10002.analysis.review import (
     Direction,
@@ -338,9 +339,8 @@ def report(  # noqa: PLR0913 - one parameter per option
         context = PolicyContext(
             now=instant, organisation=organisation_profile, calendar=calendar
         )
-        # With the default policies and no --profile, a store counts the
-        # findings and the provenance: the pass over the complaints only
-        # tallies the remedies.
+        # With the default policies and no --profile, a SQL store counts the
+        # findings, the provenance and the remedies too: no complaint is read.
         found = policy_evidence_from(
             repository,
             instant,
@@ -349,9 +349,12 @@ def report(  # noqa: PLR0913 - one parameter per option
             period=reporting,
             ids_shown=ids_shown,
         )
+        imported = provenance_from(repository, instant, period=reporting)
+        remedies = remedies_from(repository, spec)
+        counted = None not in (checks, found, imported, remedies)
         review = build_management_review(
-            # Push-down gave the KPIs: only the period's complaints are read.
-            stream(repository, _in_period(spec), desc="reviewing"),
+            # Push-down gave the KPIs: at most the period's complaints are read.
+            () if counted else stream(repository, _in_period(spec), desc="reviewing"),
             spec,
             kpis=kpis,
             ids_shown=ids_shown,
@@ -363,7 +366,8 @@ def report(  # noqa: PLR0913 - one parameter per option
             records=records,
             checks=checks,
             policy_evidence=found,
-            assumptions=provenance_from(repository, instant, period=reporting),
+            assumptions=imported,
+            remedies=remedies,
         )
     if html is not None:
         write_text(

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from iso10002.model import Outcome
+from iso10002.repositories._kpi_decisions import DecisionSql
 from iso10002.repositories._kpi_facts import (
     CLASSIFIED,
     DECIDED,
@@ -56,13 +57,19 @@ def _flag(bit: int) -> str:
     return f"(evidence & {int(bit)}) <> 0"
 
 
-def check_verdicts(as_of: int) -> dict[str, str]:
+def check_verdicts(as_of: int, decisions: str) -> dict[str, str]:
     """Return each check's verdict as SQL over a ``kpi_facts`` row: 1, 0 or NULL.
+
+    The row's alias is ``f``; the outcome and whether a decision was
+    recorded are those in force at ``as_of`` (see :class:`DecisionSql`).
 
     Args:
         as_of: The audit instant in microseconds since the epoch.
+        decisions: The qualified name of the ``kpi_decisions`` table.
     """
     a = int(as_of)
+    decision = DecisionSql("f", decisions, a)
+    outcome = decision.outcome
     ack = f"ack_us <= {a}"
     sent = f"communicated_us <= {a}"
     closed = f"closed_us <= {a}"
@@ -92,11 +99,13 @@ def check_verdicts(as_of: int) -> dict[str, str]:
             f" THEN {yes(f'assessed_us <= {a} AND {_flag(CLASSIFIED)}')} END"
         ),
         "root-cause-for-upheld": (
-            f"CASE WHEN outcome IN ({_UPHELD})"
+            f"CASE WHEN {outcome} IN ({_UPHELD})"
             " THEN CASE WHEN root_cause IS NULL THEN 0 ELSE 1 END END"
         ),
         "final-response-in-time": in_time("communicated_us", "final_due_us"),
-        "decision-recorded": f"CASE WHEN {closed} THEN {yes(_flag(DECIDED))} END",
+        "decision-recorded": (
+            f"CASE WHEN {closed} THEN {decision.decided(DECIDED)} END"
+        ),
         "decision-communicated-before-closing": (
             f"CASE WHEN {closed} THEN {yes('communicated_us <= closed_us')} END"
         ),
@@ -105,7 +114,7 @@ def check_verdicts(as_of: int) -> dict[str, str]:
             f" THEN {yes(_flag(ESCALATION_ROUTE))} END"
         ),
         "outcome-recorded": (
-            f"CASE WHEN {closed} THEN CASE WHEN outcome IS NULL THEN 0 ELSE 1 END END"
+            f"CASE WHEN {closed} THEN CASE WHEN {outcome} IS NULL THEN 0 ELSE 1 END END"
         ),
     }
 
@@ -124,6 +133,7 @@ def pushdown_checks(  # noqa: PLR0913 - the scope, the cap and the dialect
     execute: Execute,
     facts: str,
     *,
+    decisions: str,
     as_of: datetime,
     period: tuple[datetime, datetime] | None,
     ids_shown: int | None,
@@ -134,6 +144,7 @@ def pushdown_checks(  # noqa: PLR0913 - the scope, the cap and the dialect
     Args:
         execute: Runs one statement and returns its rows.
         facts: The qualified name of the ``kpi_facts`` table.
+        decisions: The qualified name of the ``kpi_decisions`` table.
         as_of: The audit instant (complaints received after it are left out).
         period: ``(start, end)`` of the complaints received, or ``None``.
         ids_shown: How many gap ids to name per check (all when ``None``).
@@ -144,10 +155,10 @@ def pushdown_checks(  # noqa: PLR0913 - the scope, the cap and the dialect
     """
     a = int(to_micros(as_of))
     flow = _flow(a, *(period or (None, None)))
-    verdicts = check_verdicts(a)
+    verdicts = check_verdicts(a, decisions)
     columns = ", ".join(f"count({v}), coalesce(sum({v}), 0)" for v in verdicts.values())
     ((total, *counts),) = execute(
-        f"SELECT count(*), {columns} FROM {facts} WHERE {flow}"  # noqa: S608 - integer literals and fixed names only
+        f"SELECT count(*), {columns} FROM {facts} f WHERE {flow}"  # noqa: S608 - integer literals and fixed names only
     )
     limit = "" if ids_shown is None else f" LIMIT {int(ids_shown)}"
     found: dict[str, CheckCounts] = {}
@@ -155,7 +166,7 @@ def pushdown_checks(  # noqa: PLR0913 - the scope, the cap and the dialect
         applicable, conforming = int(counts[2 * i]), int(counts[2 * i + 1])
         ids: list[str] = []
         if applicable > conforming and ids_shown != 0:
-            gaps = f"SELECT complaint_id FROM {facts} WHERE {flow} AND {verdict} = 0"  # noqa: S608 - integer literals and fixed names only
+            gaps = f"SELECT complaint_id FROM {facts} f WHERE {flow} AND {verdict} = 0"  # noqa: S608 - integer literals and fixed names only
             if order.special is None:
                 rows = execute(f"{gaps} ORDER BY {order.order_by}{limit}")
             else:

@@ -19,6 +19,12 @@ from typing import Any, NamedTuple
 from iso10002.errors import IntegrityError
 from iso10002.facts import NO_CLASS, HistoryFacts, subcategory_key
 from iso10002.model import Complaint, HistoryEvent
+from iso10002.repositories._kpi_decisions import (
+    MAX_COEFFICIENT,
+    earlier_decisions,
+    plain_remedy,
+    remedy_rows,
+)
 from iso10002.repositories._query import to_micros
 from iso10002.vocabulary import Vocabulary, vocabulary_for
 
@@ -26,6 +32,7 @@ __all__ = [
     "CLASSIFIED",
     "DEADLINE_COLUMNS",
     "DECIDED",
+    "DECISION_COLUMNS",
     "ESCALATION_ROUTE",
     "EVIDENCE_COLUMNS",
     "FACT_COLUMNS",
@@ -45,8 +52,6 @@ __all__ = [
 
 NO_PRODUCT = "(none)"
 UNASSIGNED = "(unassigned)"
-MAX_COEFFICIENT = 10**18
-"""Money coefficients from here up are kept as text and summed in Python."""
 
 EVIDENCE_COLUMNS = (
     "assigned_us",
@@ -93,8 +98,14 @@ FACT_COLUMNS = (
     "paid",
     "subcategory",
     *EVIDENCE_COLUMNS,
+    "decided_us",
 )
-"""Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`."""
+"""Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`.
+
+``outcome``, ``paid`` and the remedies without ``until_us`` are the current
+decision's, in force from ``decided_us`` on (always, when ``NULL``); the
+decisions in force before it are rows of ``kpi_decisions`` (schema v10 / v8).
+"""
 
 DEADLINE_COLUMNS = (
     "complaint_id",
@@ -116,8 +127,32 @@ REMEDY_COLUMNS = (
     "exponent",
     "coefficient",
     "amount",
+    "from_us",
+    "until_us",
 )
-"""Columns of ``kpi_remedies`` (money as coefficient and exponent, or as text)."""
+"""Columns of ``kpi_remedies`` (money as coefficient and exponent, or as text).
+
+A remedy counts as at ``t`` when ``from_us <= t < until_us`` (``NULL``: no
+bound): the current decision's remedies run from ``decided_us`` on, an earlier
+decision's over the span of its ``kpi_decisions`` row.
+"""
+
+DECISION_COLUMNS = (
+    "complaint_id",
+    "seq",
+    "received_us",
+    "from_us",
+    "until_us",
+    "outcome",
+    "paid",
+    "with_decision",
+)
+"""Columns of ``kpi_decisions``: a decision in force before the current one.
+
+Its ``outcome``, ``paid`` and ``with_decision`` (whether a decision was recorded at
+all) hold from ``from_us`` (always, when ``NULL``) until ``until_us``; only
+spans with an outcome or a decision are stored.
+"""
 
 TOGGLE_COLUMNS = ("complaint_id", "seq", "at_us")
 """Columns of ``kpi_toggles``: open/closed changes after the second."""
@@ -140,16 +175,7 @@ class FactRows(NamedTuple):
     deadlines: list[tuple[Any, ...]]
     remedies: list[tuple[Any, ...]]
     toggles: list[tuple[Any, ...]]
-
-
-def _money(amount: Any) -> tuple[int, int | None, str | None]:
-    sign_digits_exponent = amount.as_tuple()
-    digits = sign_digits_exponent.digits
-    exponent = int(sign_digits_exponent.exponent)
-    coefficient = int("".join(map(str, digits))) if digits else 0
-    if coefficient >= MAX_COEFFICIENT:
-        return exponent, None, str(amount)
-    return exponent, coefficient, None
+    decisions: list[tuple[Any, ...]]
 
 
 _last_scan: tuple[tuple[HistoryEvent, ...], HistoryFacts] | None = None
@@ -198,30 +224,19 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
     closed, reopened = _micros(scan.closed_at), _micros(scan.reopened_at)
     toggles = [to_micros(at) for at in scan.toggles]
     outcome = complaint.outcome
-    if outcome is None and complaint.decision is not None:
-        outcome = complaint.decision.outcome
+    decision = complaint.decision
+    if outcome is None and decision is not None:
+        outcome = decision.outcome
+    changes = scan.decisions
+    decided = None if not changes else to_micros(changes[-1].at)
     remedies: list[tuple[Any, ...]] = []
-    paid = 0
-    if complaint.decision is not None:
-        for seq, remedy in enumerate(complaint.decision.remedies):
-            exponent, coefficient, text = 0, None, None
-            currency = None
-            if remedy.amount is not None and remedy.currency is not None:
-                paid = 1
-                currency = remedy.currency
-                exponent, coefficient, text = _money(remedy.amount)
-            remedies.append(
-                (
-                    cid,
-                    seq,
-                    received,
-                    remedy.kind.value,
-                    currency,
-                    exponent,
-                    coefficient,
-                    text,
-                )
-            )
+    paid = remedy_rows(
+        remedies,
+        (cid, received),
+        () if decision is None else [plain_remedy(r) for r in decision.remedies],
+        (decided, None),
+    )
+    decisions = earlier_decisions(complaint, scan, (cid, received), remedies)
     workflow = key_bytes(complaint.workflow.name)
     deadlines = [
         (
@@ -264,7 +279,13 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
         key_bytes(subcategory_key(classification)),
     )
     extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
-    return FactRows((*facts, *_evidence(complaint, scan)), deadlines, remedies, extra)
+    return FactRows(
+        (*facts, *_evidence(complaint, scan), decided),
+        deadlines,
+        remedies,
+        extra,
+        decisions,
+    )
 
 
 def _first_due(complaint: Complaint, step: str) -> int | None:

@@ -18,8 +18,6 @@ which Python's decimal context would round in an order-dependent way.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -31,6 +29,8 @@ from iso10002.calendars import DayCalendar, DayCounter
 from iso10002.errors import ValidationError
 from iso10002.facts import MERITS, UPHELD_ANY
 from iso10002.model import Channel, Outcome, RemedyKind
+from iso10002.repositories._kpi_decisions import DecisionSql, remedy_in_force
+from iso10002.repositories._kpi_durations import durations
 from iso10002.repositories._kpi_facts import key_text
 from iso10002.repositories._kpi_zone import (
     DAY_US,
@@ -43,13 +43,12 @@ from iso10002.repositories._query import to_micros
 if TYPE_CHECKING:
     # Analysis is imported when KPIs are asked for, not with the adapter.
     from iso10002.analysis.pushdown import (
-        DurationStats,
         KpiAccumulator,
         KpiReport,
         KpiSpec,
     )
 
-__all__ = ["Execute", "KpiTables", "pushdown_kpis"]
+__all__ = ["Execute", "FlowQuery", "KpiTables", "flow_query", "pushdown_kpis"]
 
 Execute = Callable[[str], Sequence[Sequence[Any]]]
 """Runs one statement (no parameters) and returns all its rows."""
@@ -65,10 +64,7 @@ class KpiTables(NamedTuple):
     deadlines: str
     remedies: str
     toggles: str
-
-
-def _rank(count: int, fraction: float) -> int:
-    return max(1, math.ceil(fraction * count - 1e-9))
+    decisions: str
 
 
 class _Query:
@@ -91,11 +87,18 @@ class _Query:
                 f" AND received_us < {int(to_micros(spec.period.end))}"
                 f" AND received_us <= {self.as_of}"
             )
-        # A duplicate is counted once, under its original (as the returns do).
+        # A duplicate (as at as_of) is counted once, under its original (as
+        # the returns do).
+        self.decision = DecisionSql("f", tables.decisions, self.as_of)
+        duplicate = f"'{Outcome.DUPLICATE.value}'"
+        was = DecisionSql("g", tables.decisions, self.as_of).outcome
         self.flow = (
-            f"{flow} AND complaint_id NOT IN (SELECT complaint_id FROM"  # noqa: S608 - fixed names and an enum literal
-            f" {tables.facts} WHERE outcome = '{Outcome.DUPLICATE.value}')"
+            f"{flow} AND complaint_id NOT IN (SELECT g.complaint_id FROM"  # noqa: S608 - fixed names and an enum literal
+            f" {tables.facts} g WHERE (g.outcome = {duplicate}"
+            f" OR g.decided_us > {self.as_of})"
+            f" AND {was} = {duplicate})"
         )
+        self.in_force = remedy_in_force(self.as_of)
 
     def day(self, column: str) -> str:
         return day_sql(column, self.segments)
@@ -125,7 +128,7 @@ class _Query:
     def by_day(self) -> str:
         a = self.as_of
         return (
-            f"SELECT {self.day('received_us')}, outcome,"  # noqa: S608 - integer literals and fixed names only
+            f"SELECT {self.day('received_us')}, {self.decision.outcome},"  # noqa: S608 - integer literals and fixed names only
             f" CASE WHEN score_us <= {a} THEN score END, count(*),"
             f" sum(CASE WHEN communicated_us <= {a} THEN 1 ELSE 0 END),"
             f" sum(CASE WHEN communicated_us <= {a} AND appealed_us <= {a}"
@@ -133,9 +136,9 @@ class _Query:
             f" sum(CASE WHEN closed_us <= {a} THEN 1 ELSE 0 END),"
             f" sum(CASE WHEN closed_us <= {a} AND reopened_us <= {a}"
             " THEN 1 ELSE 0 END),"
-            " sum(paid),"
+            f" sum({self.decision.paid}),"
             f" sum(CASE WHEN score_us <= {a} OR closed_us <= {a} THEN 1 ELSE 0 END)"
-            f" FROM {self.t.facts} WHERE {self.flow} GROUP BY 1, 2, 3"
+            f" FROM {self.t.facts} f WHERE {self.flow} GROUP BY 1, 2, 3"
         )
 
     def by_key(self, column: str) -> str:
@@ -174,68 +177,32 @@ class _Query:
     def remedy_kinds(self) -> str:
         return (
             f"SELECT kind, count(*) FROM {self.t.remedies}"  # noqa: S608 - fixed names
-            f" WHERE {self.flow} GROUP BY 1"
+            f" WHERE {self.flow} AND {self.in_force} GROUP BY 1"
         )
 
     def money(self) -> str:
         return (
             f"SELECT currency, exponent, sum(coefficient / {_SPLIT}),"  # noqa: S608 - integer literals and fixed names only
             f" sum(coefficient - (coefficient / {_SPLIT}) * {_SPLIT})"
-            f" FROM {self.t.remedies} WHERE {self.flow}"
+            f" FROM {self.t.remedies} WHERE {self.flow} AND {self.in_force}"
             " AND currency IS NOT NULL AND coefficient IS NOT NULL GROUP BY 1, 2"
         )
 
     def big_money(self) -> str:
         return (
             f"SELECT currency, amount FROM {self.t.remedies}"  # noqa: S608 - fixed names
-            f" WHERE {self.flow} AND amount IS NOT NULL"
+            f" WHERE {self.flow} AND {self.in_force} AND amount IS NOT NULL"
         )
 
 
-def _durations(
-    execute: Execute, q: _Query, column: str, days: DayCounter
-) -> DurationStats:
-    from iso10002.analysis.pushdown import DurationStats  # noqa: PLC0415 - lazily
+FlowQuery = _Query
+"""The statements of one spec: ``flow`` (the flow complaints' condition),
+``decision`` (their decision in force) and ``in_force`` (remedies in force)."""
 
-    counts: Counter[int] = Counter()
-    longest = 0
-    for received_day, event_day, n, most in execute(q.pairs(column)):
-        start, end = days.upto(int(received_day)), days.upto(int(event_day))
-        counts[end - start if end > start else 0] += int(n)
-        longest = max(longest, int(most))
-    total = sum(counts.values())
-    if not total:
-        return DurationStats(
-            count=0,
-            median_hours=None,
-            p90_hours=None,
-            max_hours=None,
-            median_business_days=None,
-            p90_business_days=None,
-            max_business_days=None,
-        )
 
-    def hours(fraction: float) -> float:
-        (row,) = execute(q.nth(column, _rank(total, fraction) - 1))
-        return int(row[0]) / 10**6 / 3600
-
-    def business(fraction: float) -> int:
-        rank, seen = _rank(total, fraction), 0
-        for value in sorted(counts):
-            seen += counts[value]
-            if seen >= rank:
-                return value
-        return max(counts)  # pragma: no cover - the ranks are within total
-
-    return DurationStats(
-        count=total,
-        median_hours=hours(0.5),
-        p90_hours=hours(0.9),
-        max_hours=longest / 10**6 / 3600,
-        median_business_days=business(0.5),
-        p90_business_days=business(0.9),
-        max_business_days=max(counts),
-    )
+def flow_query(tables: KpiTables, spec: KpiSpec) -> FlowQuery:
+    """Return the conditions of ``spec``'s flow over ``tables`` (no day grouping)."""
+    return _Query(tables, spec, [])
 
 
 def _redress(execute: Execute, q: _Query) -> dict[str, Decimal] | None:
@@ -379,6 +346,6 @@ def pushdown_kpis(
         return None
     return attrs.evolve(
         acc.result(),
-        time_to_acknowledge=_durations(execute, q, "ack_us", days),
-        time_to_final_response=_durations(execute, q, "communicated_us", days),
+        time_to_acknowledge=durations(execute, q, "ack_us", days),
+        time_to_final_response=durations(execute, q, "communicated_us", days),
     )

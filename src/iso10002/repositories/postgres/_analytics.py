@@ -19,11 +19,13 @@ from iso10002.facts import subcategory_key
 from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
     EVIDENCE_COLUMNS,
+    FACT_COLUMNS,
     fact_rows,
     key_bytes,
     unreadable_error,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
+from iso10002.repositories._remedy_pushdown import pushdown_remedies
 from iso10002.repositories.postgres._codec import ROW_COLUMNS
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._facts import FactWriter, decoded
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         KpiReport,
         KpiSpec,
         Period,
+        RemedySummary,
     )
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "kpis_in_sql",
     "postgres_checks",
     "postgres_kpis",
+    "remedies_in_sql",
 ]
 
 _BATCH = 1000
@@ -170,7 +174,8 @@ def backfill_evidence(cur: psycopg.Cursor[Any], schema: str) -> None:
             sql.SQL("{} = %s").format(sql.Identifier(name)) for name in EVIDENCE_COLUMNS
         ),
     )
-    width = len(EVIDENCE_COLUMNS)
+    start = FACT_COLUMNS.index(EVIDENCE_COLUMNS[0])
+    end = start + len(EVIDENCE_COLUMNS)
     last = ""
     while True:
         cur.execute(page, (last, _BATCH))
@@ -179,7 +184,7 @@ def backfill_evidence(cur: psycopg.Cursor[Any], schema: str) -> None:
             return
         complaints, _unreadable = decoded(rows)  # logged; verification names them
         cur.executemany(
-            update, [(*fact_rows(c).facts[-width:], c.id) for c in complaints]
+            update, [(*fact_rows(c).facts[start:end], c.id) for c in complaints]
         )
         last = rows[-1][0]
 
@@ -204,6 +209,7 @@ def postgres_checks(
     _, counts = pushdown_checks(
         execute,
         tables.facts,
+        decisions=tables.decisions,
         as_of=as_of,
         period=period,
         ids_shown=ids_shown,
@@ -303,3 +309,27 @@ def evidence_in_sql(
         with db.snapshot("analytics_evidence") as cur:
             counts = postgres_checks(cur, facts.tables, as_of, scope, ids_shown)
     return tuple(evidence_check(name, *found) for name, found in counts.items())
+
+
+def remedies_in_sql(db: Connector, facts: FactWriter, spec: KpiSpec) -> RemedySummary:
+    """Count the review's remedies from one snapshot (``analytics_remedies``).
+
+    Raises:
+        ValidationError: for a ``spec`` that is not a ``KpiSpec``.
+        IntegrityError: naming the complaints whose facts cannot be filled.
+    """
+
+    def execute(text: str) -> list[tuple[Any, ...]]:
+        # Built from integer literals and checked names only (no user text).
+        cur.execute(text)
+        return cur.fetchall()
+
+    with db.snapshot("analytics_remedies") as cur:
+        if facts.complete(cur):
+            return pushdown_remedies(execute, facts.tables, spec)
+    with db.write("analytics_remedies") as cur:
+        unreadable = facts.fill_missing(cur)
+    if unreadable:
+        raise unreadable_error(unreadable)
+    with db.snapshot("analytics_remedies") as cur:
+        return pushdown_remedies(execute, facts.tables, spec)

@@ -21,6 +21,7 @@ from iso10002.errors import IntegrityError
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
+    DECISION_COLUMNS,
     FACT_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
@@ -33,8 +34,20 @@ from iso10002.repositories.postgres._flags import FlagWriter
 __all__ = ["TABLE_NAMES", "FactWriter", "decoded"]
 
 _LOG = logging.getLogger("iso10002")
-TABLE_NAMES = ("kpi_facts", "kpi_deadlines", "kpi_remedies", "kpi_toggles")
-_COLUMNS = (FACT_COLUMNS, DEADLINE_COLUMNS, REMEDY_COLUMNS, TOGGLE_COLUMNS)
+TABLE_NAMES = (
+    "kpi_facts",
+    "kpi_deadlines",
+    "kpi_remedies",
+    "kpi_toggles",
+    "kpi_decisions",
+)
+_COLUMNS = (
+    FACT_COLUMNS,
+    DEADLINE_COLUMNS,
+    REMEDY_COLUMNS,
+    TOGGLE_COLUMNS,
+    DECISION_COLUMNS,
+)
 _CACHED = 64
 # Statements for this many shapes (row counts) are kept; others are composed
 # when needed.
@@ -197,13 +210,12 @@ class FactWriter:
 
     @staticmethod
     def _rows(complaints: Iterable[Complaint]) -> list[list[tuple[Any, ...]]]:
-        tables: list[list[tuple[Any, ...]]] = [[], [], [], []]
+        tables: list[list[tuple[Any, ...]]] = [[] for _ in TABLE_NAMES]
         for complaint in complaints:
             rows = fact_rows(complaint)
             tables[0].append(rows.facts)
-            tables[1].extend(rows.deadlines)
-            tables[2].extend(rows.remedies)
-            tables[3].extend(rows.toggles)
+            for table, child in zip(tables[1:], rows[1:], strict=True):
+                table.extend(child)
         return tables
 
     def differing(
@@ -250,7 +262,7 @@ class FactWriter:
         statement. Nothing is read: the statements may be pipelined.
         """
         rows = fact_rows(complaint)
-        children = (rows.deadlines, rows.remedies, rows.toggles)
+        children = rows[1:]
         if replace:
             cid = complaint.id
             params: list[Any] = []

@@ -11,19 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from iso10002.repositories.postgres._pushdown import PostgresPushDown
+
 if TYPE_CHECKING:
     from iso10002.analysis.pushdown import ImportedShare, Period, StoredPolicyCounts
-    from iso10002.repositories.postgres._connect import Connector
-    from iso10002.repositories.postgres._write import Statements
 
 __all__ = ["PostgresPolicyPushDown"]
 
 
-class PostgresPolicyPushDown:
+class PostgresPolicyPushDown(PostgresPushDown):
     """The stored findings and provenance counted in SQL (``PolicyPushDown``)."""
-
-    _db: Connector
-    _sql: Statements
 
     def analytics_findings(
         self,

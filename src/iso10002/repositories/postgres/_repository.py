@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -24,7 +24,6 @@ from iso10002.repositories._validate import (
 )
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.postgres import _queue as queue
-from iso10002.repositories.postgres._analytics import evidence_in_sql, kpis_in_sql
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
 from iso10002.repositories.postgres._errors import translated
@@ -40,15 +39,6 @@ from iso10002.repositories.postgres._write import (
     check_complaint,
     check_expected_version,
 )
-
-if TYPE_CHECKING:
-    from iso10002.analysis.pushdown import (
-        DayCalendar,
-        EvidenceCheck,
-        KpiReport,
-        KpiSpec,
-        Period,
-    )
 
 __all__ = ["PostgresComplaintRepository"]
 
@@ -270,61 +260,7 @@ class PostgresComplaintRepository(PostgresPolicyPushDown):
         """
         vacuum_complaints(self._db, self._s)
 
-    # -- beyond the protocol ----------------------------------------------------------
-
-    def analytics_kpis(
-        self, spec: KpiSpec, calendar: DayCalendar | None = None
-    ) -> KpiReport | None:
-        """Compute the KPIs in SQL, without loading complaints (``KpiPushDown``).
-
-        Equals ``compute_kpis`` over every stored complaint, read from one
-        snapshot (see :doc:`/pushdown`, which also lists when ``None`` comes).
-
-        Args:
-            spec: What to compute.
-            calendar: Business calendar (weekdays in UTC when ``None``).
-
-        Returns:
-            The report, or ``None`` when it cannot be computed exactly in SQL.
-
-        Raises:
-            ValidationError: for a bad ``spec`` or ``calendar``.
-            IntegrityError: when a stored complaint cannot be read (as
-                streaming the complaints would), naming the complaints.
-
-        .. versionadded:: 0.1.0
-        """
-        return kpis_in_sql(self._db, self._sql.facts, spec, calendar)
-
-    def analytics_evidence(
-        self,
-        as_of: datetime,
-        period: Period | None = None,
-        ids_shown: int | None = 20,
-    ) -> tuple[EvidenceCheck, ...]:
-        """Count the audit evidence checks in SQL (``EvidencePushDown``).
-
-        Gives the checks :func:`~iso10002.analysis.collect_evidence` gives
-        over the complaints received by ``as_of`` (and in ``period``), from
-        one snapshot, each naming its first ``ids_shown`` gaps.
-
-        Args:
-            as_of: The audit instant.
-            period: Count only complaints received in it.
-            ids_shown: Gap ids named per check, the first in id order (all
-                when ``None``).
-
-        Returns:
-            The nine checks, in the order of
-            :data:`~iso10002.analysis.evidence.EVIDENCE_CHECKS`.
-
-        Raises:
-            ValidationError: for a wrong argument.
-            IntegrityError: when a stored complaint cannot be read, naming it.
-
-        .. versionadded:: 0.2.0
-        """
-        return evidence_in_sql(self._db, self._sql.facts, as_of, period, ids_shown)
+    # -- beyond the protocol (push-down: see PostgresPushDown) ------------------------
 
     def claim_next(
         self, query: Query, *, worker: str, lease: timedelta = _DEFAULT_LEASE

@@ -25,6 +25,10 @@ from iso10002.repositories.postgres._analytics import (
     backfill_facts,
     backfill_subcategories,
 )
+from iso10002.repositories.postgres._decisions import (
+    DECISIONS_STATEMENTS,
+    backfill_decisions,
+)
 from iso10002.repositories.postgres._flags import FLAGS_STATEMENTS, backfill_flags
 from iso10002.repositories.postgres._search import SEARCH_STATEMENTS, backfill_search
 
@@ -150,6 +154,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (5, "search index, filled for stored complaints", SEARCH_STATEMENTS),
     (6, "KPI facts: the subcategory level", SUBCATEGORY_STATEMENTS),
     (7, "KPI facts: what the audit evidence checks read", EVIDENCE_STATEMENTS),
+    (
+        8,
+        "KPI facts: the decisions in force before the current one",
+        DECISIONS_STATEMENTS,
+    ),
     (9, "the review pack's stored findings and provenance", FLAGS_STATEMENTS),
 )
 """Forward migrations, in order."""
@@ -159,6 +168,7 @@ _BACKFILLS = {
     5: backfill_search,
     6: backfill_subcategories,
     7: backfill_evidence,
+    8: backfill_decisions,
     9: backfill_flags,
 }
 # Data steps run after every migration's statements, in version order.

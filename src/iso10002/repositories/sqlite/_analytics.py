@@ -17,6 +17,7 @@ from iso10002.model import Complaint
 from iso10002.repositories._kpi_evidence import CheckCounts, IdOrder, pushdown_checks
 from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
+    DECISION_COLUMNS,
     FACT_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
@@ -24,12 +25,20 @@ from iso10002.repositories._kpi_facts import (
     fact_rows,
 )
 from iso10002.repositories._kpi_pushdown import KpiTables, pushdown_kpis
+from iso10002.repositories._remedy_pushdown import pushdown_remedies
 from iso10002.repositories.sqlite._sql import column_text, column_value
 
 if TYPE_CHECKING:
-    from iso10002.analysis.pushdown import DayCalendar, KpiReport, KpiSpec
+    from iso10002.analysis.pushdown import (
+        DayCalendar,
+        KpiReport,
+        KpiSpec,
+        RemedySummary,
+    )
 
 __all__ = [
+    "CHILD_TABLES",
+    "DECISIONS_SCHEMA",
     "FACTS_SCHEMA",
     "FactTables",
     "facts_differ",
@@ -38,6 +47,7 @@ __all__ = [
     "replace_facts",
     "sqlite_checks",
     "sqlite_kpis",
+    "sqlite_remedies",
     "write_facts",
 ]
 
@@ -96,12 +106,45 @@ CREATE TABLE kpi_toggles (
 """
 """Schema version 2: the KPI push-down tables."""
 
+DECISIONS_SCHEMA = """
+ALTER TABLE kpi_facts ADD COLUMN decided_us INTEGER;
+ALTER TABLE kpi_remedies ADD COLUMN from_us INTEGER;
+ALTER TABLE kpi_remedies ADD COLUMN until_us INTEGER;
+CREATE TABLE kpi_decisions (
+    complaint_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_us INTEGER NOT NULL,
+    from_us INTEGER,
+    until_us INTEGER NOT NULL,
+    outcome TEXT,
+    paid INTEGER NOT NULL,
+    with_decision INTEGER NOT NULL,
+    PRIMARY KEY (complaint_id, seq)
+) WITHOUT ROWID;
+"""
+"""Schema version 10: decisions in force before the current one, and when each began.
+
+The KPIs "as at" an earlier instant count the decision in force then (see
+:mod:`.._kpi_decisions`); the migration fills the new rows from every stored
+document (:func:`._backfill.backfill_decisions`).
+"""
+
 _TABLES = KpiTables(
     facts="kpi_facts",
     deadlines="kpi_deadlines",
     remedies="kpi_remedies",
     toggles="kpi_toggles",
+    decisions="kpi_decisions",
 )
+_COLUMNS = (
+    FACT_COLUMNS,
+    DEADLINE_COLUMNS,
+    REMEDY_COLUMNS,
+    TOGGLE_COLUMNS,
+    DECISION_COLUMNS,
+)
+CHILD_TABLES = len(_TABLES) - 1
+"""How many child tables a facts row has (one flag each in :data:`STORED_CHILDREN`)."""
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -109,11 +152,8 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - fixed names
 
 
-_INSERTS = (
-    _insert(_TABLES.facts, FACT_COLUMNS),
-    _insert(_TABLES.deadlines, DEADLINE_COLUMNS),
-    _insert(_TABLES.remedies, REMEDY_COLUMNS),
-    _insert(_TABLES.toggles, TOGGLE_COLUMNS),
+_INSERTS = tuple(
+    _insert(table, columns) for table, columns in zip(_TABLES, _COLUMNS, strict=True)
 )
 _DELETES = tuple(
     f"DELETE FROM {table} WHERE complaint_id = ?"  # noqa: S608 - fixed names
@@ -126,18 +166,16 @@ FactTables = tuple[
     list[tuple[Any, ...]],
     list[tuple[Any, ...]],
     list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
 ]
-"""Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies`` and ``kpi_toggles``."""
+"""Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies``, ``kpi_toggles``
+and ``kpi_decisions``."""
 
 
 _SELECTS = tuple(
     f"SELECT {', '.join(columns)} FROM {table} WHERE complaint_id = ?"  # noqa: S608 - fixed names
     + ("" if table == _TABLES.facts else " ORDER BY seq")
-    for table, columns in zip(
-        _TABLES,
-        (FACT_COLUMNS, DEADLINE_COLUMNS, REMEDY_COLUMNS, TOGGLE_COLUMNS),
-        strict=True,
-    )
+    for table, columns in zip(_TABLES, _COLUMNS, strict=True)
 )
 
 
@@ -151,7 +189,7 @@ def facts_differ(
     ``verify_integrity`` recomputes them from the document and compares.
     """
     expected = fact_rows(complaint, row_id)
-    wanted = ([expected.facts], expected.deadlines, expected.remedies, expected.toggles)
+    wanted = ([expected.facts], *expected[1:])
     return [
         table
         for table, select, rows in zip(_TABLES, _SELECTS, wanted, strict=True)
@@ -176,8 +214,8 @@ STORED_CHILDREN = ", ".join(
 )
 """Select list telling, for a ``complaints`` row, which child tables hold its rows.
 
-One flag each for ``kpi_deadlines``, ``kpi_remedies`` and ``kpi_toggles``, in
-the order :func:`replace_facts` takes them.
+One flag each for ``kpi_deadlines``, ``kpi_remedies``, ``kpi_toggles`` and
+``kpi_decisions``, in the order :func:`replace_facts` takes them.
 """
 
 
@@ -198,8 +236,9 @@ def replace_facts(
     Args:
         connection: The connection of the caller's transaction.
         complaint: The version being stored.
-        stored_children: Whether ``kpi_deadlines``, ``kpi_remedies`` and
-            ``kpi_toggles`` hold rows of this complaint, as read with
+        stored_children: Whether each child table (``kpi_deadlines``,
+            ``kpi_remedies``, ``kpi_toggles``, ``kpi_decisions``) holds rows
+            of this complaint, as read with
             :data:`STORED_CHILDREN` in the same transaction; a table marked
             false is not searched for rows to delete.
     """
@@ -209,7 +248,7 @@ def replace_facts(
     for delete, stored in zip(_DELETES[1:], stored_children, strict=True):
         if stored:
             connection.execute(delete, stored_id)
-    tables: FactTables = ([], [], [], [])
+    tables: FactTables = ([], [], [], [], [])
     updated = connection.execute(_UPDATE_FACTS, (*facts[2:], facts[0], facts[1]))
     if updated.rowcount != 1:
         connection.execute(_DELETES[0], stored_id)
@@ -225,11 +264,13 @@ def _add_children(tables: FactTables, rows: FactRows) -> None:
         tables[2].extend(rows.remedies)
     if rows.toggles:
         tables[3].extend(rows.toggles)
+    if rows.decisions:
+        tables[4].extend(rows.decisions)
 
 
 def facts_tables(complaints: Iterable[Complaint]) -> FactTables:
     """Return the rows of new complaints for each push-down table, as stored."""
-    tables: FactTables = ([], [], [], [])
+    tables: FactTables = ([], [], [], [], [])
     for complaint in complaints:
         rows = fact_rows(complaint, column_text(complaint.id))
         tables[0].append(rows.facts)
@@ -263,6 +304,7 @@ def sqlite_checks(
     _, counts = pushdown_checks(
         lambda text: connection.execute(text).fetchall(),
         _TABLES.facts,
+        decisions=_TABLES.decisions,
         as_of=as_of,
         period=period,
         ids_shown=ids_shown,
@@ -277,4 +319,11 @@ def sqlite_kpis(
     """Compute the KPIs in SQL over one connection (see :mod:`._kpi_pushdown`)."""
     return pushdown_kpis(
         lambda text: connection.execute(text).fetchall(), _TABLES, spec, calendar
+    )
+
+
+def sqlite_remedies(connection: sqlite3.Connection, spec: KpiSpec) -> RemedySummary:
+    """Count the review's remedies in SQL (see :mod:`.._remedy_pushdown`)."""
+    return pushdown_remedies(
+        lambda text: connection.execute(text).fetchall(), _TABLES, spec
     )

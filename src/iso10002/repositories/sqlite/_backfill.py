@@ -1,6 +1,6 @@
 """The KPI facts tables filled from stored documents: migrations and repair.
 
-The migrations to schema versions 2, 8 and 9 back-fill the push-down tables
+The migrations to schema versions 2, 8, 9 and 10 back-fill the push-down tables
 (see :mod:`._analytics`) from every stored document; before a push-down,
 :func:`facts_complete` and :func:`fill_missing_facts` repair a store whose
 facts a migration had to leave out.
@@ -13,7 +13,14 @@ import sqlite3
 
 from iso10002.errors import IntegrityError
 from iso10002.facts import subcategory_key
-from iso10002.repositories._kpi_facts import EVIDENCE_COLUMNS, fact_rows, key_bytes
+from iso10002.repositories._kpi_facts import (
+    DECISION_COLUMNS,
+    EVIDENCE_COLUMNS,
+    FACT_COLUMNS,
+    REMEDY_COLUMNS,
+    fact_rows,
+    key_bytes,
+)
 from iso10002.repositories.sqlite._analytics import write_facts
 from iso10002.repositories.sqlite._read import DOCUMENT_COLUMNS, read_row
 from iso10002.repositories.sqlite._sql import column_value
@@ -21,6 +28,7 @@ from iso10002.repositories.sqlite._sql import column_value
 __all__ = [
     "EVIDENCE_SCHEMA",
     "SUBCATEGORY_SCHEMA",
+    "backfill_decisions",
     "backfill_evidence",
     "backfill_facts",
     "backfill_subcategories",
@@ -85,6 +93,7 @@ EVIDENCE_SCHEMA = "".join(
 )
 """Schema version 9: what the audit evidence checks read, in the KPI facts."""
 
+_EVIDENCE = FACT_COLUMNS.index(EVIDENCE_COLUMNS[0])
 _UPDATE_EVIDENCE = (
     "UPDATE kpi_facts SET "  # noqa: S608 - fixed names
     + ", ".join(f"{name} = ?" for name in EVIDENCE_COLUMNS)
@@ -108,8 +117,48 @@ def backfill_evidence(connection: sqlite3.Connection) -> None:
             except IntegrityError:
                 continue
             facts = fact_rows(complaint, stored_id).facts
-            updates.append((*facts[-width:], stored_id))
+            updates.append((*facts[_EVIDENCE : _EVIDENCE + width], stored_id))
         connection.executemany(_UPDATE_EVIDENCE, updates)
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    marks = ", ".join("?" * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - fixed names
+
+
+_DECIDED = FACT_COLUMNS.index("decided_us")
+_INSERT_REMEDIES = _insert("kpi_remedies", REMEDY_COLUMNS)
+_INSERT_DECISIONS = _insert("kpi_decisions", DECISION_COLUMNS)
+
+
+def backfill_decisions(connection: sqlite3.Connection) -> None:
+    """Fill when each decision began, and the earlier ones (migration to v10).
+
+    Rewrites each readable complaint's ``kpi_remedies`` rows (now bounded by
+    the span of their decision) and adds its ``kpi_decisions`` rows; a
+    document that cannot be read is left out (``verify_integrity`` names the
+    facts row that differs).
+    """
+    rows = connection.execute(f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints")  # noqa: S608 - fixed text
+    while batch := rows.fetchmany(_BATCH):
+        decided, ids, remedies, decisions = [], [], [], []
+        for stored_id, document, history in batch:
+            try:
+                complaint = read_row(column_value(stored_id), document, history)
+            except IntegrityError:
+                continue
+            found = fact_rows(complaint, stored_id)
+            ids.append((stored_id,))
+            decided.append((found.facts[_DECIDED], stored_id))
+            remedies.extend(found.remedies)
+            decisions.extend(found.decisions)
+        connection.executemany(
+            "UPDATE kpi_facts SET decided_us = ? WHERE complaint_id = ?", decided
+        )
+        connection.executemany("DELETE FROM kpi_remedies WHERE complaint_id = ?", ids)
+        connection.executemany("DELETE FROM kpi_decisions WHERE complaint_id = ?", ids)
+        connection.executemany(_INSERT_REMEDIES, remedies)
+        connection.executemany(_INSERT_DECISIONS, decisions)
 
 
 def backfill_facts(connection: sqlite3.Connection) -> None:

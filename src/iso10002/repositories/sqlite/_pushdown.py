@@ -2,8 +2,8 @@
 
 :class:`SQLitePushDown` is the part of
 :class:`~iso10002.repositories.sqlite.SQLiteComplaintRepository` that answers
-``KpiPushDown`` and ``EvidencePushDown`` from the facts tables, importing the
-analysis seam only when asked.
+``KpiPushDown``, ``EvidencePushDown`` and ``RemedyPushDown`` from the facts
+tables, importing the analysis seam only when asked.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from iso10002.repositories._kpi_facts import unreadable_error
-from iso10002.repositories.sqlite._analytics import sqlite_checks, sqlite_kpis
+from iso10002.repositories.sqlite._analytics import (
+    sqlite_checks,
+    sqlite_kpis,
+    sqlite_remedies,
+)
 from iso10002.repositories.sqlite._backfill import facts_complete, fill_missing_facts
 from iso10002.repositories.sqlite._connect import SQLiteConnections
 
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
         KpiReport,
         KpiSpec,
         Period,
+        RemedySummary,
     )
 
 __all__ = ["SQLitePushDown"]
@@ -112,3 +117,26 @@ class SQLitePushDown(SQLiteConnections):
             with self._transaction("BEGIN") as connection:
                 counts = sqlite_checks(connection, as_of, scope, ids_shown)
         return tuple(evidence_check(name, *found) for name, found in counts.items())
+
+    def analytics_remedies(self, spec: KpiSpec) -> RemedySummary:
+        """Count the management review's remedies in SQL (``RemedyPushDown``).
+
+        Gives what the review's remedies section counts by streaming: over
+        the complaints of ``spec``, the decision in force at its ``as_of``,
+        duplicates left out; from one read snapshot.
+
+        Raises:
+            ValidationError: for a ``spec`` that is not a ``KpiSpec``.
+            IntegrityError: when a stored document cannot be read, naming it.
+
+        .. versionadded:: 0.3.0
+        """
+        with self._transaction("BEGIN") as connection:
+            if facts_complete(connection):
+                return sqlite_remedies(connection, spec)
+        with self._transaction() as connection:
+            unreadable = fill_missing_facts(connection)
+        if unreadable:
+            raise unreadable_error(unreadable)
+        with self._transaction("BEGIN") as connection:
+            return sqlite_remedies(connection, spec)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 from iso10002.errors import IntegrityError
-from iso10002.repositories.sqlite._analytics import FACTS_SCHEMA
+from iso10002.repositories.sqlite._analytics import DECISIONS_SCHEMA, FACTS_SCHEMA
 from iso10002.repositories.sqlite._backfill import (
     EVIDENCE_SCHEMA,
     SUBCATEGORY_SCHEMA,
+    backfill_decisions,
     backfill_evidence,
     backfill_facts,
     backfill_subcategories,
@@ -124,6 +125,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (7, SEARCH_SCHEMA),
     (8, SUBCATEGORY_SCHEMA),
     (9, EVIDENCE_SCHEMA),
+    (10, DECISIONS_SCHEMA),
     (11, FLAGS_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
@@ -134,6 +136,7 @@ _BACKFILLS = {
     7: backfill_search,
     8: backfill_subcategories,
     9: backfill_evidence,
+    10: backfill_decisions,
     11: backfill_flags,
 }
 # Data steps run after every script, in version order, in the same transaction.

@@ -48,6 +48,7 @@ _KPI_TABLES = (
     "kpi_deadlines",
     "kpi_remedies",
     "kpi_toggles",
+    "kpi_decisions",
     "kpi_flags",
     "kpi_findings",
 )

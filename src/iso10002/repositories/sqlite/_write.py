@@ -22,6 +22,7 @@ from iso10002.model import Complaint
 from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._row_chain import next_document
 from iso10002.repositories.sqlite._analytics import (
+    CHILD_TABLES,
     STORED_CHILDREN,
     replace_facts,
     write_facts,
@@ -69,7 +70,7 @@ _READ_FOR_UPDATE = (
 # Where _READ_FOR_UPDATE's row holds the indexed columns, the three child-table
 # flags and the stored document (after version, last link and salt).
 _INDEXED = slice(3, 3 + len(INDEXED_COLUMNS))
-_CHILDREN = slice(_INDEXED.stop, _INDEXED.stop + 3)
+_CHILDREN = slice(_INDEXED.stop, _INDEXED.stop + CHILD_TABLES)
 _DOCUMENT = _CHILDREN.stop
 _DIGEST = _DOCUMENT + 1
 
