@@ -215,6 +215,33 @@ class TestHostileText:
         ]
 
 
+class TestQuickCheck:
+    """The seal of a checkpoint covers the stored findings and flags."""
+
+    @pytest.mark.parametrize(
+        ("table", "change"),
+        [
+            ("kpi_findings", "message = CAST('edited' AS BLOB)"),
+            ("kpi_flags", "provenance = provenance + 64"),
+        ],
+    )
+    def test_the_quick_check_names_an_edited_sealed_row(
+        self, tmp_path, sample, table, change
+    ):
+        """After a checkpoint, an edit of a stored row breaks its complaint's seal."""
+        path = tmp_path / "sealed.db"
+        with closing(SQLiteComplaintRepository(path)) as repo:
+            repo.add_many(sample)
+            assert repo.record_checkpoint().ok
+            assert repo.verify_integrity(quick=True).ok
+        with closing(sqlite3.connect(path)) as raw, raw:
+            raw.execute(f"UPDATE {table} SET {change} WHERE complaint_id = 'C1'")
+        with closing(SQLiteComplaintRepository(path)) as repo:
+            report = repo.verify_integrity(quick=True)
+        assert not report.ok
+        assert {p.complaint_id for p in report.problems} == {"C1"}
+
+
 class TestPolicyEvidenceFrom:
     """policy_evidence_from pushes down only what the stored rows give."""
 

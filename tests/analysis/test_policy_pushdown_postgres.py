@@ -163,3 +163,38 @@ class TestPostgresPolicyPushDown:
             report = repo.verify_integrity()
         assert not report.ok
         assert any("kpi_findings" in p.message for p in report.problems)
+
+    def test_the_quick_check_names_an_edited_sealed_row(
+        self, iso10002_postgres_dsn, new_store, sample
+    ):
+        """After a checkpoint, an edit of a stored finding breaks the seal."""
+        import psycopg  # noqa: PLC0415 - the postgres extra
+        from psycopg import sql  # noqa: PLC0415
+
+        from iso10002.repositories.postgres import (  # noqa: PLC0415
+            PostgresComplaintRepository,
+        )
+
+        with closing(new_store()) as first:
+            schema = first.schema
+        # A pool of one times out in the checkpoint (it needs two connections).
+        with closing(
+            PostgresComplaintRepository(
+                iso10002_postgres_dsn, schema=schema, pool_size=2
+            )
+        ) as repo:
+            for complaint in sample:
+                repo.add(complaint)
+            assert repo.record_checkpoint().ok
+            assert repo.verify_integrity(quick=True).ok
+            ident = sql.Identifier(repo.schema)
+            with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL(
+                        "UPDATE {}.kpi_flags SET provenance = provenance + 64"
+                        " WHERE complaint_id = 'C1'"
+                    ).format(ident)
+                )
+            report = repo.verify_integrity(quick=True)
+        assert not report.ok
+        assert {p.complaint_id for p in report.problems} == {"C1"}
