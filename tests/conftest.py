@@ -48,7 +48,17 @@ def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
         if version >= 10
         else "DROP TABLE kpi_decisions; ALTER TABLE kpi_facts DROP COLUMN decided_us;"
         "ALTER TABLE kpi_remedies DROP COLUMN from_us;"
-        "ALTER TABLE kpi_remedies DROP COLUMN until_us;"
+        "ALTER TABLE kpi_remedies DROP COLUMN until_us; DROP TABLE kpi_keys;"
+        + "".join(
+            f"ALTER TABLE kpi_facts DROP COLUMN {field}_us;"
+            for field in (
+                "category",
+                "subcategory",
+                "product",
+                "root_cause",
+                "assignee",
+            )
+        )
     )
     script += (
         ""

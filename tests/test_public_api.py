@@ -524,11 +524,15 @@ EXPECTED: dict[str, list[str]] = {
         "StoredEvent",
     ],
     "iso10002.facts": [
+        "KEY_FIELDS",
         "MERITS",
         "NO_CLASS",
+        "NO_PRODUCT",
+        "UNASSIGNED",
         "UPHELD_ANY",
         "DecisionChange",
         "HistoryFacts",
+        "key_facts",
         "subcategory_key",
     ],
     "iso10002.history": [

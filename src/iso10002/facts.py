@@ -24,11 +24,15 @@ from iso10002.model import Classification, HistoryEvent, Outcome
 from iso10002.vocabulary import Meaning, Vocabulary
 
 __all__ = [
+    "KEY_FIELDS",
     "MERITS",
     "NO_CLASS",
+    "NO_PRODUCT",
+    "UNASSIGNED",
     "UPHELD_ANY",
     "DecisionChange",
     "HistoryFacts",
+    "key_facts",
     "subcategory_key",
 ]
 
@@ -64,6 +68,62 @@ def subcategory_key(classification: Classification | None) -> str:
     if classification is None:
         return NO_CLASS
     return f"{classification.category} / {classification.subcategory or '-'}"
+
+
+NO_PRODUCT = "(none)"
+"""The product key of a complaint whose subject names no product."""
+
+UNASSIGNED = "(unassigned)"
+"""The handler key of a complaint with no assignee."""
+
+KEY_FIELDS = ("category", "subcategory", "product", "root_cause", "assignee")
+"""The keys analysis groups complaints by, in the order :func:`key_facts` gives."""
+
+_KEY_SOURCES = ("classification", "subject", "root_cause", "assignee")
+
+
+def key_facts(
+    classification: Any, subject: Any, root_cause: Any, assignee: Any
+) -> tuple[str, str, str, str | None, str]:
+    """Return the :data:`KEY_FIELDS` of a complaint from its field values.
+
+    Takes model values (a complaint's ``classification``, ``subject``,
+    ``root_cause`` and ``assignee``) or their plain JSON form, as the events
+    record them: ``category`` (:data:`NO_CLASS` without a classification),
+    ``subcategory`` (:func:`subcategory_key`), ``product`` (:data:`NO_PRODUCT`
+    without one), ``root_cause`` (its category, ``None`` without one) and
+    ``assignee`` (:data:`UNASSIGNED` without one).
+
+    .. versionadded:: 0.3.0
+    """
+    if isinstance(classification, Mapping):
+        category = classification.get("category")
+        sub = classification.get("subcategory")
+    elif classification is not None:
+        category, sub = classification.category, classification.subcategory
+    else:
+        category = sub = None
+    if isinstance(category, str):
+        subcategory = f"{category} / {sub or '-'}"
+    else:
+        category = subcategory = NO_CLASS
+    product = (
+        subject.get("product")
+        if isinstance(subject, Mapping)
+        else getattr(subject, "product", None)
+    )
+    cause = (
+        root_cause.get("category")
+        if isinstance(root_cause, Mapping)
+        else getattr(root_cause, "category", None)
+    )
+    return (
+        category,
+        subcategory,
+        product if isinstance(product, str) and product else NO_PRODUCT,
+        cause if isinstance(cause, str) else None,
+        assignee if isinstance(assignee, str) and assignee else UNASSIGNED,
+    )
 
 
 class DecisionChange(NamedTuple):
@@ -134,6 +194,9 @@ class HistoryFacts:
         "ended_at",
         "holding_ombudsman_at",
         "is_open",
+        "key_changes",
+        "key_values",
+        "keys",
         "legacy",
         "rejected",
         "reopened_at",
@@ -159,6 +222,9 @@ class HistoryFacts:
         self.legacy: bool | None = None
         self.decisions: list[DecisionChange] = []
         self.decision_state: tuple[Any, Any] = (None, None)
+        self.key_values: dict[str, Any] = dict.fromkeys(_KEY_SOURCES)
+        self.keys: tuple[str, str, str, str | None, str] | None = None
+        self.key_changes: list[tuple[datetime, tuple[Any, ...]]] = []
 
     def copy(self) -> HistoryFacts:
         """Return an independent copy (to read on without changing this one)."""
@@ -167,7 +233,21 @@ class HistoryFacts:
             setattr(new, name, getattr(self, name))
         new.toggles = self.toggles.copy()
         new.decisions = self.decisions.copy()
+        new.key_values = self.key_values.copy()
+        new.key_changes = self.key_changes.copy()
         return new
+
+    def _key(self, event: HistoryEvent) -> None:
+        """Read the classification, subject, root cause and assignee of ``event``."""
+        data = event.data
+        values = self.key_values
+        for name in _KEY_SOURCES:
+            if name in data:
+                values[name] = data[name]
+        keys = key_facts(*values.values())
+        if keys != self.keys:
+            self.keys = keys
+            self.key_changes.append((event.at, keys))
 
     def _decide(self, event: HistoryEvent) -> None:
         """Read the outcome and decision facts ``event`` records."""
@@ -211,6 +291,17 @@ class HistoryFacts:
                 not self.legacy or self.decisions or event.name == FACTS_RECORDED_EVENT
             ):
                 self._decide(event)
+            if (
+                "classification" in data
+                or "subject" in data
+                or "root_cause" in data
+                or "assignee" in data
+            ) and (
+                not self.legacy
+                or self.key_changes
+                or event.name == FACTS_RECORDED_EVENT
+            ):
+                self._key(event)
             meanings = meanings_of(event.name)
             if _REOPENED in meanings:
                 if self.reopened_at is None:

@@ -45,6 +45,7 @@ FORM = {
     "description": "I was charged twice.",
     "subject": {"product": "card"},
 }
+OTHER = "agent:2"
 ROUTE = "You may refer this to the ombudsman within six months."
 PAID = (Remedy(kind=RemedyKind.REFUND, amount=Decimal("25.50"), currency="GBP"),)
 APOLOGY = (Remedy(kind=RemedyKind.APOLOGY),)
@@ -88,15 +89,23 @@ def store(repository, plans):
     """
     clock = FixedClock(START)
     handler = _handler(repository, clock)
-    for days, outcome, remedies, again in plans:
+    for days, outcome, remedies, again, *late in plans:
         clock.set(START)
         cid = handler.receive(
             from_dict(ComplaintForm, FORM), actor=INTAKE, channel="web"
         ).id
         handler.acknowledge(cid, actor=AGENT)
-        handler.assess(cid, actor=AGENT, category="billing")
-        handler.assign(cid, actor=AGENT, assignee=AGENT.name)
-        handler.investigate(cid, actor=AGENT)
+        if late:  # assessed, assigned to another handler, then to AGENT later
+            clock.advance(timedelta(days=late[0]))
+            handler.assess(cid, actor=AGENT, category="billing", subcategory="fees")
+            handler.assign(cid, actor=AGENT, assignee=OTHER)
+            handler.investigate(cid, actor=AGENT)
+            clock.advance(timedelta(days=1))
+            handler.assign(cid, actor=AGENT, assignee=AGENT.name)
+        else:
+            handler.assess(cid, actor=AGENT, category="billing")
+            handler.assign(cid, actor=AGENT, assignee=AGENT.name)
+            handler.investigate(cid, actor=AGENT)
         clock.advance(timedelta(days=days))
         _decide(handler, cid, outcome, remedies)
         clock.advance(timedelta(hours=1))
@@ -135,6 +144,13 @@ PLANS = st.lists(
         st.sampled_from(OUTCOMES),
         st.sampled_from(REMEDIES),
         st.none() | _DECISION,
+    )
+    | st.tuples(
+        st.integers(1, 20),
+        st.sampled_from(OUTCOMES),
+        st.sampled_from(REMEDIES),
+        st.none() | _DECISION,
+        st.integers(0, 10),
     ),
     min_size=1,
     max_size=4,
@@ -163,6 +179,21 @@ class TestStreaming:
         before = compute_kpis(complaints, KpiSpec(as_of=as_at(1)))
         assert dict(before.outcomes.counts) == {}
         assert before.complaints == 1
+
+    def test_category_and_handler_as_at_before_the_assessment(self):
+        """Assessed and reassigned later: as at before, unclassified and unassigned."""
+        complaints = store(
+            InMemoryComplaintRepository(), [(10, "upheld", PAID, None, 4)]
+        )
+        early = compute_kpis(complaints, KpiSpec(as_of=as_at(2)))
+        assert dict(early.volumes.by_category) == {"(unclassified)": 1}
+        assert dict(early.volumes.by_subcategory) == {"(unclassified)": 1}
+        assert [w.handler for w in early.workload] == ["(unassigned)"]
+        between = compute_kpis(complaints, KpiSpec(as_of=as_at(4)))
+        assert dict(between.volumes.by_subcategory) == {"billing / fees": 1}
+        assert [w.handler for w in between.workload] == [OTHER]
+        late = compute_kpis(complaints, KpiSpec(as_of=as_at(30)))
+        assert [w.handler for w in late.workload] == [AGENT.name]
 
     def test_a_complaint_found_a_duplicate_later_counts_before_that(self):
         """A duplicate decided after the review date is still a complaint then."""

@@ -305,7 +305,13 @@ class TestPostgresEvidencePushDown:
         with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
             for dropped in (  # schema version 8
                 "DROP TABLE {}.kpi_decisions",
+                "DROP TABLE {}.kpi_keys",
                 "ALTER TABLE {}.kpi_facts DROP COLUMN decided_us",
+                "ALTER TABLE {}.kpi_facts DROP COLUMN category_us",
+                "ALTER TABLE {}.kpi_facts DROP COLUMN subcategory_us",
+                "ALTER TABLE {}.kpi_facts DROP COLUMN product_us",
+                "ALTER TABLE {}.kpi_facts DROP COLUMN root_cause_us",
+                "ALTER TABLE {}.kpi_facts DROP COLUMN assignee_us",
                 "ALTER TABLE {}.kpi_remedies DROP COLUMN from_us",
                 "ALTER TABLE {}.kpi_remedies DROP COLUMN until_us",
             ):

@@ -33,7 +33,14 @@ except ImportError as exc:  # pragma: no cover - the postgres extra is missing
     pytest.skip(f"psycopg is not installed ({exc})", allow_module_level=True)
 
 AS_OF = datetime(2026, 3, 1, tzinfo=timezone.utc)
-_TABLES = ("kpi_decisions", "kpi_toggles", "kpi_remedies", "kpi_deadlines", "kpi_facts")
+_TABLES = (
+    "kpi_keys",
+    "kpi_decisions",
+    "kpi_toggles",
+    "kpi_remedies",
+    "kpi_deadlines",
+    "kpi_facts",
+)
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,18 @@ class TestPostgresMigration:
                     f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN subcategory'
                 )
                 conn.execute(f'DROP TABLE "{schema}".kpi_decisions')  # version 8
-                conn.execute(f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN decided_us')
+                conn.execute(f'DROP TABLE "{schema}".kpi_keys')
+                for column in (
+                    "decided_us",
+                    "category_us",
+                    "subcategory_us",
+                    "product_us",
+                    "root_cause_us",
+                    "assignee_us",
+                ):
+                    conn.execute(
+                        f'ALTER TABLE "{schema}".kpi_facts DROP COLUMN {column}'
+                    )
                 for column in ("from_us", "until_us"):
                     conn.execute(
                         f'ALTER TABLE "{schema}".kpi_remedies DROP COLUMN {column}'

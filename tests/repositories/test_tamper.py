@@ -722,6 +722,7 @@ class TestQuickCheck:
                     "kpi_remedies",
                     "kpi_toggles",
                     "kpi_decisions",
+                    "kpi_keys",
                     "kpi_flags",
                     "kpi_findings",
                 )

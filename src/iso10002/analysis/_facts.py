@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from iso10002.facts import MERITS, NO_CLASS, UPHELD_ANY, HistoryFacts
+from iso10002.facts import MERITS, NO_CLASS, UPHELD_ANY, HistoryFacts, key_facts
 from iso10002.history import is_replayable, replay_document
 from iso10002.model import Classification, Complaint, Decision, Outcome, Remedy
 from iso10002.serialization import from_dict
@@ -47,6 +47,7 @@ class Facts:
         "decided",
         "ended_at",
         "holding_ombudsman_at",
+        "keys",
         "open",
         "outcome",
         "rejected",
@@ -72,9 +73,13 @@ class Facts:
         # the events record them (DECIDED_NOW: the document's own).
         self.decided = False
         self.remedies: tuple[Mapping[str, Any], ...] | None = DECIDED_NOW
+        # category, subcategory, product, root cause and assignee keys
+        # (iso10002.facts.KEY_FIELDS) as at the instant read.
+        self.keys: tuple[str, str, str, str | None, str] = _NO_KEYS
 
 
 DECIDED_NOW = None
+_NO_KEYS = key_facts(None, None, None, None)
 """``Facts.remedies`` when the decision in force is the document's current one."""
 
 
@@ -100,7 +105,19 @@ def facts_of(complaint: Complaint, as_of: datetime) -> Facts:
     facts.appealed = read.appealed_at is not None
     facts.open = read.is_open
     history = complaint.history
-    if history and history[-1].at > as_of and (read.decisions or not read.legacy):
+    later = bool(history) and history[-1].at > as_of
+    if later and read.keys is not None:
+        facts.keys = read.keys  # as at as_of: later events may change them
+    elif later and not read.legacy:
+        facts.keys = _NO_KEYS
+    else:
+        facts.keys = key_facts(
+            complaint.classification,
+            complaint.subject,
+            complaint.root_cause,
+            complaint.assignee,
+        )
+    if later and (read.decisions or not read.legacy):
         # Later events may have changed the decision: take the one in force
         # at ``as_of`` from the facts the events record.
         if read.decisions:

@@ -15,13 +15,11 @@ import attrs
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._facts import (
     MERITS,
-    NO_CLASS,
     UPHELD_ANY,
     facts_of,
     remedies_of,
 )
 from iso10002.analysis._kpi_report import kpi_report, nearest_rank
-from iso10002.analysis._pareto import subcategory_key
 from iso10002.analysis._periods import (
     Granularity,
     Period,
@@ -36,8 +34,6 @@ from iso10002.validators import aware, instance_of, optional, to_utc
 
 __all__ = ["KpiAccumulator", "KpiSpec", "compute_kpis", "nearest_rank"]
 
-_NO_PRODUCT = "(none)"
-_UNASSIGNED = "(unassigned)"
 _ZERO = Decimal(0)
 
 
@@ -162,7 +158,7 @@ class KpiAccumulator:
         if received > as_of:
             return
         facts = facts_of(complaint, as_of)
-        who = complaint.assignee or _UNASSIGNED
+        category, subcategory, product, root_cause, who = facts.keys
         handler = self.handlers.get(who)
         if handler is None:
             handler = self.handlers[who] = [0, 0]
@@ -187,14 +183,11 @@ class KpiAccumulator:
             )
         self.by_period[label] += 1
         self.by_channel[complaint.channel] += 1
-        classification = complaint.classification
-        self.by_category[
-            NO_CLASS if classification is None else classification.category
-        ] += 1
-        self.by_subcategory[subcategory_key(classification)] += 1
-        self.by_product[complaint.subject.product or _NO_PRODUCT] += 1
-        if complaint.root_cause is not None:
-            self.by_root_cause[complaint.root_cause.category] += 1
+        self.by_category[category] += 1
+        self.by_subcategory[subcategory] += 1
+        self.by_product[product] += 1
+        if root_cause is not None:
+            self.by_root_cause[root_cause] += 1
         row = self.series.get(label)
         if row is None:
             row = self.series[label] = [0, 0, 0, 0, 0]

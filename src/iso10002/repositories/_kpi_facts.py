@@ -17,7 +17,13 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from iso10002.errors import IntegrityError
-from iso10002.facts import NO_CLASS, HistoryFacts, subcategory_key
+from iso10002.facts import (
+    NO_CLASS,
+    NO_PRODUCT,
+    UNASSIGNED,
+    HistoryFacts,
+    subcategory_key,
+)
 from iso10002.model import Complaint, HistoryEvent
 from iso10002.repositories._kpi_decisions import (
     MAX_COEFFICIENT,
@@ -25,6 +31,7 @@ from iso10002.repositories._kpi_decisions import (
     plain_remedy,
     remedy_rows,
 )
+from iso10002.repositories._kpi_keys import KEY_COLUMNS, SINCE_COLUMNS, key_rows
 from iso10002.repositories._query import to_micros
 from iso10002.vocabulary import Vocabulary, vocabulary_for
 
@@ -37,6 +44,7 @@ __all__ = [
     "EVIDENCE_COLUMNS",
     "FACT_COLUMNS",
     "HAS_ASSIGNEE",
+    "KEY_COLUMNS",
     "MAX_COEFFICIENT",
     "NO_PRODUCT",
     "REMEDY_COLUMNS",
@@ -50,8 +58,6 @@ __all__ = [
     "unreadable_error",
 ]
 
-NO_PRODUCT = "(none)"
-UNASSIGNED = "(unassigned)"
 
 EVIDENCE_COLUMNS = (
     "assigned_us",
@@ -99,12 +105,16 @@ FACT_COLUMNS = (
     "subcategory",
     *EVIDENCE_COLUMNS,
     "decided_us",
+    *SINCE_COLUMNS,
 )
 """Columns of ``kpi_facts`` in the order of :attr:`FactRows.facts`.
 
 ``outcome``, ``paid`` and the remedies without ``until_us`` are the current
 decision's, in force from ``decided_us`` on (always, when ``NULL``); the
 decisions in force before it are rows of ``kpi_decisions`` (schema v10 / v8).
+Likewise each key (category, subcategory, product, root cause, assignee) is
+the current one, in force from its ``<field>_us`` on; earlier keys are rows of
+``kpi_keys`` (see :mod:`._kpi_keys`).
 """
 
 DEADLINE_COLUMNS = (
@@ -176,6 +186,7 @@ class FactRows(NamedTuple):
     remedies: list[tuple[Any, ...]]
     toggles: list[tuple[Any, ...]]
     decisions: list[tuple[Any, ...]]
+    keys: list[tuple[Any, ...]]
 
 
 _last_scan: tuple[tuple[HistoryEvent, ...], HistoryFacts] | None = None
@@ -279,12 +290,14 @@ def fact_rows(complaint: Complaint, row_id: Any = None) -> FactRows:
         key_bytes(subcategory_key(classification)),
     )
     extra = [(cid, seq, at) for seq, at in enumerate(toggles[2:], start=2)]
+    since, keys = key_rows(complaint, scan, (cid, received), key_bytes)
     return FactRows(
-        (*facts, *_evidence(complaint, scan), decided),
+        (*facts, *_evidence(complaint, scan), decided, *since),
         deadlines,
         remedies,
         extra,
         decisions,
+        keys,
     )
 
 

@@ -27,11 +27,12 @@ import attrs
 
 from iso10002.calendars import DayCalendar, DayCounter
 from iso10002.errors import ValidationError
-from iso10002.facts import MERITS, UPHELD_ANY
+from iso10002.facts import KEY_FIELDS, MERITS, UPHELD_ANY
 from iso10002.model import Channel, Outcome, RemedyKind
 from iso10002.repositories._kpi_decisions import DecisionSql, remedy_in_force
 from iso10002.repositories._kpi_durations import durations
 from iso10002.repositories._kpi_facts import key_text
+from iso10002.repositories._kpi_keys import BLANKS, KeySql
 from iso10002.repositories._kpi_zone import (
     DAY_US,
     day_sql,
@@ -65,6 +66,7 @@ class KpiTables(NamedTuple):
     remedies: str
     toggles: str
     decisions: str
+    keys: str
 
 
 class _Query:
@@ -99,6 +101,7 @@ class _Query:
             f" AND {was} = {duplicate})"
         )
         self.in_force = remedy_in_force(self.as_of)
+        self.keys = KeySql("f", tables.keys, self.as_of)
 
     def day(self, column: str) -> str:
         return day_sql(column, self.segments)
@@ -121,7 +124,8 @@ class _Query:
         )
         bucket = f"CASE {buckets} ELSE {len(self.spec.ageing_days)} END"
         return (
-            f"SELECT f.assignee, {is_open}, {bucket}, count(*) FROM {t.facts} f"  # noqa: S608 - integer literals and fixed names only
+            f"SELECT {self.keys.at('assignee')}, {is_open}, {bucket}, count(*)"  # noqa: S608 - integer literals and fixed names only
+            f" FROM {t.facts} f"
             f" WHERE +f.received_us <= {a} GROUP BY 1, 2, 3"
         )
 
@@ -142,9 +146,11 @@ class _Query:
         )
 
     def by_key(self, column: str) -> str:
+        """Count the flow complaints per ``column`` (a key field: as at ``as_of``)."""
+        value = column if column == "channel" else self.keys.at(column)
         return (
-            f"SELECT {column}, count(*) FROM {self.t.facts}"  # noqa: S608 - fixed names
-            f" WHERE {self.flow} AND {column} IS NOT NULL GROUP BY 1"
+            f"SELECT {value}, count(*) FROM {self.t.facts} f"  # noqa: S608 - fixed names
+            f" WHERE {self.flow} GROUP BY 1"
         )
 
     def pairs(self, column: str) -> str:
@@ -242,8 +248,10 @@ def _fill(  # noqa: C901, PLR0912, PLR0915 - one loop per statement
             )
         return found
 
+    unassigned = BLANKS[KEY_FIELDS.index("assignee")]
     for who, is_open, bucket, n in execute(q.workload()):
-        handler = acc.handlers.setdefault(key_text(who), [0, 0])
+        name = unassigned if who is None else key_text(who)
+        handler = acc.handlers.setdefault(str(name), [0, 0])
         handler[0] += int(n)
         if int(is_open):
             handler[1] += int(n)
@@ -281,8 +289,11 @@ def _fill(  # noqa: C901, PLR0912, PLR0915 - one loop per statement
         ("product", acc.by_product),
         ("root_cause", acc.by_root_cause),
     ):
+        blank = BLANKS[KEY_FIELDS.index(column)]
         for value, n in execute(q.by_key(column)):
-            counter[key_text(value)] += int(n)
+            text = blank if value is None else key_text(value)
+            if text is not None:  # no root cause is not a root cause
+                counter[text] += int(n)
     for workflow, step, day, met, missed, pending in execute(q.deadlines()):
         key = (key_text(workflow), key_text(step))
         counts = acc.deadlines.setdefault(key, [0, 0, 0])

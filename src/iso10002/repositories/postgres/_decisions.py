@@ -1,10 +1,13 @@
-"""Schema version 8: decisions in force before the current one, and when each began.
+"""Schema version 8: decisions and keys in force before the current ones.
 
 The KPIs and audit evidence "as at" an earlier instant count the decision in
 force then (see :mod:`iso10002.repositories._kpi_decisions`): ``kpi_facts``
 gains ``decided_us``, ``kpi_remedies`` the span of the decision each remedy
-belongs to, and ``kpi_decisions`` holds the earlier decisions. The migration
-fills them from every stored complaint.
+belongs to, and ``kpi_decisions`` holds the earlier decisions; likewise each
+key (category, subcategory, product, root cause, assignee) gains when it
+began, and ``kpi_keys`` its earlier values (see
+:mod:`iso10002.repositories._kpi_keys`). The migration fills them from every
+stored complaint.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from psycopg import sql
 from iso10002.repositories._kpi_facts import (
     DECISION_COLUMNS,
     FACT_COLUMNS,
+    KEY_COLUMNS,
     REMEDY_COLUMNS,
     fact_rows,
 )
+from iso10002.repositories._kpi_keys import SINCE_COLUMNS
 from iso10002.repositories.postgres._codec import ROW_COLUMNS
 from iso10002.repositories.postgres._facts import decoded
 
@@ -44,10 +49,39 @@ DECISIONS_STATEMENTS: tuple[str, ...] = (
         PRIMARY KEY (complaint_id, seq)
     )
     """,
+    *(
+        f"ALTER TABLE {{s}}.kpi_facts ADD COLUMN {name} bigint"
+        for name in SINCE_COLUMNS
+    ),
+    """
+    CREATE TABLE {s}.kpi_keys (
+        complaint_id text COLLATE "C" NOT NULL,
+        seq integer NOT NULL,
+        received_us bigint NOT NULL,
+        field text NOT NULL,
+        from_us bigint,
+        until_us bigint NOT NULL,
+        value bytea NOT NULL,
+        PRIMARY KEY (complaint_id, seq)
+    )
+    """,
 )
 """Schema version 8 (``{s}`` is the schema)."""
 
-_DECIDED = FACT_COLUMNS.index("decided_us")
+_SINCE = FACT_COLUMNS.index("decided_us")  # decided_us and every <key>_us after it
+_CHILDREN = (
+    ("kpi_remedies", REMEDY_COLUMNS),
+    ("kpi_decisions", DECISION_COLUMNS),
+    ("kpi_keys", KEY_COLUMNS),
+)
+
+
+_SINCE = FACT_COLUMNS.index("decided_us")  # decided_us and every <key>_us after it
+_CHILDREN = (
+    ("kpi_remedies", REMEDY_COLUMNS),
+    ("kpi_decisions", DECISION_COLUMNS),
+    ("kpi_keys", KEY_COLUMNS),
+)
 
 
 def _insert(s: sql.Identifier, table: str, columns: tuple[str, ...]) -> sql.Composed:
@@ -60,27 +94,30 @@ def _insert(s: sql.Identifier, table: str, columns: tuple[str, ...]) -> sql.Comp
 
 
 def backfill_decisions(cur: psycopg.Cursor[Any], schema: str) -> None:
-    """Fill when each decision began, and the earlier ones (migration to v8).
+    """Fill when each decision and key began, and the earlier ones (migration to v8).
 
     Rewrites each readable complaint's ``kpi_remedies`` rows and adds its
-    ``kpi_decisions`` rows; a complaint that cannot be read is left out
-    (``verify_integrity`` names it).
+    ``kpi_decisions`` and ``kpi_keys`` rows; a complaint that cannot be read
+    is left out (``verify_integrity`` names it).
     """
     s = sql.Identifier(schema)
     page = sql.SQL(
         "SELECT {} FROM {}.complaints c WHERE c.id > %s ORDER BY c.id LIMIT %s"
     ).format(ROW_COLUMNS.format(schema=s), s)
-    update = sql.SQL(
-        "UPDATE {}.kpi_facts SET decided_us = %s WHERE complaint_id = %s"
-    ).format(s)
+    update = sql.SQL("UPDATE {}.kpi_facts SET {} WHERE complaint_id = %s").format(
+        s,
+        sql.SQL(", ").join(
+            sql.SQL("{} = %s").format(sql.Identifier(name))
+            for name in FACT_COLUMNS[_SINCE:]
+        ),
+    )
     deletes = [
         sql.SQL("DELETE FROM {}.{} WHERE complaint_id = ANY(%s)").format(
             s, sql.Identifier(table)
         )
-        for table in ("kpi_remedies", "kpi_decisions")
+        for table, _ in _CHILDREN
     ]
-    remedies = _insert(s, "kpi_remedies", REMEDY_COLUMNS)
-    decisions = _insert(s, "kpi_decisions", DECISION_COLUMNS)
+    inserts = [_insert(s, table, columns) for table, columns in _CHILDREN]
     last = ""
     while True:
         cur.execute(page, (last, _BATCH))
@@ -89,14 +126,19 @@ def backfill_decisions(cur: psycopg.Cursor[Any], schema: str) -> None:
             return
         complaints, _unreadable = decoded(rows)  # logged; verification names them
         found = [fact_rows(c) for c in complaints]
-        cur.executemany(update, [(f.facts[_DECIDED], f.facts[0]) for f in found])
+        cur.executemany(update, [(*f.facts[_SINCE:], f.facts[0]) for f in found])
         ids = [c.id for c in complaints]
         for delete in deletes:
             cur.execute(delete, (ids,))
-        new_remedies = [row for f in found for row in f.remedies]
-        if new_remedies:
-            cur.executemany(remedies, new_remedies)
-        new_decisions = [row for f in found for row in f.decisions]
-        if new_decisions:
-            cur.executemany(decisions, new_decisions)
+        for insert, children in zip(
+            inserts,
+            (
+                [r for f in found for r in f.remedies],
+                [r for f in found for r in f.decisions],
+                [r for f in found for r in f.keys],
+            ),
+            strict=True,
+        ):
+            if children:
+                cur.executemany(insert, children)
         last = rows[-1][0]

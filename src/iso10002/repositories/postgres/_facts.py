@@ -23,6 +23,7 @@ from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
     DECISION_COLUMNS,
     FACT_COLUMNS,
+    KEY_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
     fact_rows,
@@ -40,6 +41,7 @@ TABLE_NAMES = (
     "kpi_remedies",
     "kpi_toggles",
     "kpi_decisions",
+    "kpi_keys",
 )
 _COLUMNS = (
     FACT_COLUMNS,
@@ -47,6 +49,7 @@ _COLUMNS = (
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
     DECISION_COLUMNS,
+    KEY_COLUMNS,
 )
 _CACHED = 64
 # Statements for this many shapes (row counts) are kept; others are composed

@@ -103,6 +103,7 @@ _DIGESTS = (
             _agg("kpi_remedies", "t.seq"),
             _agg("kpi_toggles", "t.seq"),
             _agg("kpi_decisions", "t.seq"),
+            _agg("kpi_keys", "t.seq"),
             _agg("kpi_flags", "t.complaint_id"),
             _agg("kpi_findings", "t.seq"),
             (

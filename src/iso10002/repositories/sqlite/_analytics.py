@@ -19,6 +19,7 @@ from iso10002.repositories._kpi_facts import (
     DEADLINE_COLUMNS,
     DECISION_COLUMNS,
     FACT_COLUMNS,
+    KEY_COLUMNS,
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
     FactRows,
@@ -121,11 +122,27 @@ CREATE TABLE kpi_decisions (
     with_decision INTEGER NOT NULL,
     PRIMARY KEY (complaint_id, seq)
 ) WITHOUT ROWID;
+ALTER TABLE kpi_facts ADD COLUMN category_us INTEGER;
+ALTER TABLE kpi_facts ADD COLUMN subcategory_us INTEGER;
+ALTER TABLE kpi_facts ADD COLUMN product_us INTEGER;
+ALTER TABLE kpi_facts ADD COLUMN root_cause_us INTEGER;
+ALTER TABLE kpi_facts ADD COLUMN assignee_us INTEGER;
+CREATE TABLE kpi_keys (
+    complaint_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_us INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    from_us INTEGER,
+    until_us INTEGER NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (complaint_id, seq)
+) WITHOUT ROWID;
 """
-"""Schema version 10: decisions in force before the current one, and when each began.
+"""Schema version 10: decisions and keys in force before the current ones.
 
-The KPIs "as at" an earlier instant count the decision in force then (see
-:mod:`.._kpi_decisions`); the migration fills the new rows from every stored
+The KPIs "as at" an earlier instant count the decision, category, product,
+root cause and handler in force then (see :mod:`.._kpi_decisions` and
+:mod:`.._kpi_keys`); the migration fills the new rows from every stored
 document (:func:`._backfill.backfill_decisions`).
 """
 
@@ -135,6 +152,7 @@ _TABLES = KpiTables(
     remedies="kpi_remedies",
     toggles="kpi_toggles",
     decisions="kpi_decisions",
+    keys="kpi_keys",
 )
 _COLUMNS = (
     FACT_COLUMNS,
@@ -142,6 +160,7 @@ _COLUMNS = (
     REMEDY_COLUMNS,
     TOGGLE_COLUMNS,
     DECISION_COLUMNS,
+    KEY_COLUMNS,
 )
 CHILD_TABLES = len(_TABLES) - 1
 """How many child tables a facts row has (one flag each in :data:`STORED_CHILDREN`)."""
@@ -167,9 +186,10 @@ FactTables = tuple[
     list[tuple[Any, ...]],
     list[tuple[Any, ...]],
     list[tuple[Any, ...]],
+    list[tuple[Any, ...]],
 ]
-"""Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies``, ``kpi_toggles``
-and ``kpi_decisions``."""
+"""Rows for ``kpi_facts``, ``kpi_deadlines``, ``kpi_remedies``, ``kpi_toggles``,
+``kpi_decisions`` and ``kpi_keys``."""
 
 
 _SELECTS = tuple(
@@ -214,8 +234,9 @@ STORED_CHILDREN = ", ".join(
 )
 """Select list telling, for a ``complaints`` row, which child tables hold its rows.
 
-One flag each for ``kpi_deadlines``, ``kpi_remedies``, ``kpi_toggles`` and
-``kpi_decisions``, in the order :func:`replace_facts` takes them.
+One flag each for ``kpi_deadlines``, ``kpi_remedies``, ``kpi_toggles``,
+``kpi_decisions`` and ``kpi_keys``, in the order :func:`replace_facts` takes
+them.
 """
 
 
@@ -237,7 +258,8 @@ def replace_facts(
         connection: The connection of the caller's transaction.
         complaint: The version being stored.
         stored_children: Whether each child table (``kpi_deadlines``,
-            ``kpi_remedies``, ``kpi_toggles``, ``kpi_decisions``) holds rows
+            ``kpi_remedies``, ``kpi_toggles``, ``kpi_decisions``,
+            ``kpi_keys``) holds rows
             of this complaint, as read with
             :data:`STORED_CHILDREN` in the same transaction; a table marked
             false is not searched for rows to delete.
@@ -248,7 +270,7 @@ def replace_facts(
     for delete, stored in zip(_DELETES[1:], stored_children, strict=True):
         if stored:
             connection.execute(delete, stored_id)
-    tables: FactTables = ([], [], [], [], [])
+    tables: FactTables = ([], [], [], [], [], [])
     updated = connection.execute(_UPDATE_FACTS, (*facts[2:], facts[0], facts[1]))
     if updated.rowcount != 1:
         connection.execute(_DELETES[0], stored_id)
@@ -266,11 +288,13 @@ def _add_children(tables: FactTables, rows: FactRows) -> None:
         tables[3].extend(rows.toggles)
     if rows.decisions:
         tables[4].extend(rows.decisions)
+    if rows.keys:
+        tables[5].extend(rows.keys)
 
 
 def facts_tables(complaints: Iterable[Complaint]) -> FactTables:
     """Return the rows of new complaints for each push-down table, as stored."""
-    tables: FactTables = ([], [], [], [], [])
+    tables: FactTables = ([], [], [], [], [], [])
     for complaint in complaints:
         rows = fact_rows(complaint, column_text(complaint.id))
         tables[0].append(rows.facts)

@@ -17,6 +17,7 @@ from iso10002.repositories._kpi_facts import (
     DECISION_COLUMNS,
     EVIDENCE_COLUMNS,
     FACT_COLUMNS,
+    KEY_COLUMNS,
     REMEDY_COLUMNS,
     fact_rows,
     key_bytes,
@@ -126,22 +127,32 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - fixed names
 
 
-_DECIDED = FACT_COLUMNS.index("decided_us")
-_INSERT_REMEDIES = _insert("kpi_remedies", REMEDY_COLUMNS)
-_INSERT_DECISIONS = _insert("kpi_decisions", DECISION_COLUMNS)
+_SINCE = FACT_COLUMNS.index("decided_us")  # decided_us and every <key>_us after it
+_UPDATE_SINCE = (
+    "UPDATE kpi_facts SET "  # noqa: S608 - fixed names
+    + ", ".join(f"{name} = ?" for name in FACT_COLUMNS[_SINCE:])
+    + " WHERE complaint_id = ?"
+)
+_INSERTS = (
+    _insert("kpi_remedies", REMEDY_COLUMNS),
+    _insert("kpi_decisions", DECISION_COLUMNS),
+    _insert("kpi_keys", KEY_COLUMNS),
+)
 
 
 def backfill_decisions(connection: sqlite3.Connection) -> None:
-    """Fill when each decision began, and the earlier ones (migration to v10).
+    """Fill when each decision and key began, and the earlier ones (migration to v10).
 
     Rewrites each readable complaint's ``kpi_remedies`` rows (now bounded by
-    the span of their decision) and adds its ``kpi_decisions`` rows; a
-    document that cannot be read is left out (``verify_integrity`` names the
-    facts row that differs).
+    the span of their decision) and adds its ``kpi_decisions`` and
+    ``kpi_keys`` rows; a document that cannot be read is left out
+    (``verify_integrity`` names the facts row that differs).
     """
     rows = connection.execute(f"SELECT id, {DOCUMENT_COLUMNS} FROM complaints")  # noqa: S608 - fixed text
     while batch := rows.fetchmany(_BATCH):
-        decided, ids, remedies, decisions = [], [], [], []
+        since: list[tuple[object, ...]] = []
+        ids: list[tuple[object]] = []
+        children: tuple[list[tuple[object, ...]], ...] = ([], [], [])
         for stored_id, document, history in batch:
             try:
                 complaint = read_row(column_value(stored_id), document, history)
@@ -149,16 +160,18 @@ def backfill_decisions(connection: sqlite3.Connection) -> None:
                 continue
             found = fact_rows(complaint, stored_id)
             ids.append((stored_id,))
-            decided.append((found.facts[_DECIDED], stored_id))
-            remedies.extend(found.remedies)
-            decisions.extend(found.decisions)
-        connection.executemany(
-            "UPDATE kpi_facts SET decided_us = ? WHERE complaint_id = ?", decided
-        )
-        connection.executemany("DELETE FROM kpi_remedies WHERE complaint_id = ?", ids)
-        connection.executemany("DELETE FROM kpi_decisions WHERE complaint_id = ?", ids)
-        connection.executemany(_INSERT_REMEDIES, remedies)
-        connection.executemany(_INSERT_DECISIONS, decisions)
+            since.append((*found.facts[_SINCE:], stored_id))
+            children[0].extend(found.remedies)
+            children[1].extend(found.decisions)
+            children[2].extend(found.keys)
+        connection.executemany(_UPDATE_SINCE, since)
+        for table in ("kpi_remedies", "kpi_decisions", "kpi_keys"):
+            connection.executemany(
+                f"DELETE FROM {table} WHERE complaint_id = ?",  # noqa: S608 - fixed names
+                ids,
+            )
+        for insert, rows_of_table in zip(_INSERTS, children, strict=True):
+            connection.executemany(insert, rows_of_table)
 
 
 def backfill_facts(connection: sqlite3.Connection) -> None:

@@ -49,6 +49,7 @@ _KPI_TABLES = (
     "kpi_remedies",
     "kpi_toggles",
     "kpi_decisions",
+    "kpi_keys",
     "kpi_flags",
     "kpi_findings",
 )
