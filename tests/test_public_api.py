@@ -129,6 +129,7 @@ EXPECTED: dict[str, list[str]] = {
         "render_html",
         "review_to_dict",
         "review_to_json",
+        "summarise_remedies",
     ],
     "iso10002.analysis.pushdown": [
         "EVIDENCE_CHECKS",

@@ -108,3 +108,30 @@ class TestExportFormats:
         documents = json.loads(result.stdout)
         assert len(documents) == len(_stored(demo_db))
         no_personal_data(result.stdout)
+
+
+class TestImportSeals:
+    def test_an_imported_store_opens_without_a_deep_check(
+        self, invoke, tmp_path, monkeypatch
+    ):
+        """``iso10002 import`` seals what it writes: no checkpoint is needed."""
+        import iso10002.repositories.sqlite._verify_quick as quick  # noqa: PLC0415
+
+        db = tmp_path / "c.db"
+        assert invoke("import", *CFPB, "--db", str(db)).exit_code == 0
+        deep: list[object] = []
+        real = quick.verify_all
+
+        def spy(*args: object, only: object = None, **kwargs: object) -> object:
+            deep.append(only)
+            return real(*args, only=only, **kwargs)
+
+        monkeypatch.setattr(quick, "verify_all", spy)
+        repository = SQLiteComplaintRepository(db)
+        try:
+            report = repository.verify_integrity(quick=True)
+        finally:
+            repository.close()
+        assert report.ok
+        assert report.complaints_checked == 6
+        assert deep == []

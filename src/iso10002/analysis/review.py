@@ -41,6 +41,7 @@ from iso10002.analysis._review_parts import (
     AppealStats,
     RemedyCount,
     RemedySummary,
+    summarise_remedies,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "render_html",
     "review_to_dict",
     "review_to_json",
+    "summarise_remedies",
 ]
 
 publish(globals())

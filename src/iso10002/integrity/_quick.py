@@ -68,16 +68,26 @@ def content_digest(parts: object, text: object = None) -> str:
 
 
 def _message(complaint_id: str, last_link: str, digest: str) -> bytes:
-    parts = [p.encode("utf-8", "surrogatepass") for p in (complaint_id, last_link)]
-    parts.append(digest.encode("ascii"))
-    return _DOMAIN + b"".join(_LENGTH(len(p)) + p for p in parts)
+    named = complaint_id.encode("utf-8", "surrogatepass")
+    head = last_link.encode("utf-8", "surrogatepass")
+    hexed = digest.encode("ascii")
+    return b"".join(
+        (
+            _DOMAIN,
+            _LENGTH(len(named)),
+            named,
+            _LENGTH(len(head)),
+            head,
+            _LENGTH(len(hexed)),
+            hexed,
+        )
+    )
 
 
 def _mac(message: bytes, key: RecordKey | None) -> str:
     if key is None:
         return hashlib.sha256(message).hexdigest()
-    mac = hmac.new(key.secret, message, hashlib.sha256).hexdigest()
-    return f"{key.key_id}:{mac}"
+    return f"{key.key_id}:{hmac.digest(key.secret, message, 'sha256').hex()}"
 
 
 def seal(

@@ -13,6 +13,7 @@ from iso10002.errors import DuplicateError, NotFoundError, ValidationError
 from iso10002.integrity import new_salts
 from iso10002.model import Complaint
 from iso10002.repositories._records import Query
+from iso10002.repositories._sealing import agrees
 from iso10002.repositories._validate import (
     check_complaint_id,
     check_lease,
@@ -25,6 +26,7 @@ from iso10002.repositories.postgres._codec import (
     where_clause,
 )
 from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._verify_quick import seal_written
 from iso10002.repositories.postgres._write import (
     COMPLAINT_COLUMNS,
     Statements,
@@ -131,7 +133,10 @@ def import_batch(
     cur: psycopg.Cursor[Any],
     complaints: Iterable[Complaint],
 ) -> int:
-    """Insert many new complaints with COPY (one transaction is the caller's).
+    """Insert many new complaints with COPY, and seal them (caller's transaction).
+
+    Complaints whose document agrees with their history are sealed as
+    written (see :func:`._verify_quick.seal_written`).
 
     Raises:
         DuplicateError: if any id is already stored or repeated in the batch.
@@ -171,4 +176,10 @@ def import_batch(
     statements.facts.copy(cur, complaints)
     statements.facts.flags.copy(cur, complaints)
     statements.search.copy(cur, complaints)
+    seal_written(
+        cur,
+        statements.facts.schema,
+        statements.chain_key,
+        [c.id for c in complaints if agrees(c)],
+    )
     return len(rows)

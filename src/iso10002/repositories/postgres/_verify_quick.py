@@ -28,14 +28,14 @@ from iso10002.integrity import (
     seal_verdict,
     stored_chain_problems,
 )
-from iso10002.integrity.keys import ChainKeys
+from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._verify import verify_all
 
-__all__ = ["SEALS_TABLE", "verify_quick", "write_checkpoint"]
+__all__ = ["SEALS_TABLE", "seal_written", "verify_quick", "write_checkpoint"]
 
 SEALS_TABLE = "integrity_seals"
-"""The checkpoint: one seal per complaint, written by a clean deep check."""
+"""One seal per complaint, written by a clean deep check or by the import."""
 
 _FETCH = 5_000
 
@@ -285,14 +285,7 @@ def write_checkpoint(
         report = verify_all(connector, schema, keys)
         if not report.ok:
             return report
-        cur.execute(
-            sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {s}.{t} ("
-                ' complaint_id text COLLATE "C" PRIMARY KEY,'
-                " last_link text NOT NULL, schema_version integer NOT NULL,"
-                " seal text NOT NULL)"
-            ).format(s=s, t=t)
-        )
+        _create_seals(cur, s)
         version = _schema_version(cur, s)
         cur.execute(sql.SQL("TRUNCATE {s}.{t}").format(s=s, t=t))
         with _digests(cur, schema) as found:
@@ -309,3 +302,46 @@ def write_checkpoint(
             for row in rows:
                 copy.write_row(row)
     return report
+
+
+def _create_seals(cur: Any, s: sql.Identifier) -> None:
+    cur.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {s}.{t} ("
+            ' complaint_id text COLLATE "C" PRIMARY KEY,'
+            " last_link text NOT NULL, schema_version integer NOT NULL,"
+            " seal text NOT NULL)"
+        ).format(s=s, t=sql.Identifier(SEALS_TABLE))
+    )
+
+
+def seal_written(
+    cur: Any, schema: str, key: RecordKey | None, complaint_ids: list[str]
+) -> None:
+    """Seal complaints this transaction has just written (a bulk import).
+
+    Only for rows the library wrote from complaints whose document agrees
+    with their history (see ``docs/storage.md``), in the caller's
+    transaction: no other transaction sees or changes them before it commits.
+    """
+    if not complaint_ids:
+        return
+    s = sql.Identifier(schema)
+    if not _sealed(cur, schema):
+        _create_seals(cur, s)
+    version = _schema_version(cur, s)
+    only = sql.SQL(" FROM {s}.complaints c WHERE c.id = ANY(%s)").format(s=s)
+    cur.execute(_query(_DIGESTS, s, seals=only), (complaint_ids,))
+    rows = [
+        (cid, head, version, seal(cid, head, digest, key))
+        for cid, head, digest in cur.fetchall()
+    ]
+    cur.executemany(
+        sql.SQL(
+            "INSERT INTO {s}.{t} (complaint_id, last_link, schema_version, seal)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT (complaint_id) DO UPDATE"
+            " SET last_link = excluded.last_link,"
+            " schema_version = excluded.schema_version, seal = excluded.seal"
+        ).format(s=s, t=sql.Identifier(SEALS_TABLE)),
+        rows,
+    )

@@ -17,10 +17,11 @@ from iso10002.integrity.documents import (
     is_whole,
     stored_history,
 )
-from iso10002.integrity.keys import RecordKey
+from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories._parsed import ParsedDocuments
 from iso10002.repositories._row_chain import next_document
+from iso10002.repositories._sealing import agrees
 from iso10002.repositories.sqlite._analytics import (
     CHILD_TABLES,
     STORED_CHILDREN,
@@ -45,10 +46,12 @@ from iso10002.repositories.sqlite._sql import (
     complaint_columns,
     update_sql,
 )
+from iso10002.repositories.sqlite._verify_quick import seal_written
 
 __all__ = [
     "INSERT_COMPLAINT",
     "INSERT_EVENTS",
+    "import_many",
     "insert_complaint",
     "insert_many",
     "update_complaint",
@@ -150,8 +153,13 @@ def insert_many(
     connection: sqlite3.Connection,
     complaints: Sequence[Complaint],
     chain_key: RecordKey | None = None,
+    agreeing: list[Any] | None = None,
 ) -> None:
     """Insert new complaints in one go (bulk import; caller's transaction).
+
+    With ``agreeing``, the stored id of every complaint whose document agrees
+    with the fold of its history (or whose history is not replayable, as the
+    deep check has it) is appended to it: those a seal may vouch for.
 
     Raises:
         DuplicateError: naming the first id already stored or repeated.
@@ -161,6 +169,8 @@ def insert_many(
         complaint_rows, events = [], []
         for complaint, salt in zip(chunk, new_salts(len(chunk)), strict=True):
             document, rows = _prepare(complaint, salt, chain_key)
+            if agreeing is not None and agrees(complaint, document):
+                agreeing.append(rows[0][0])
             complaint_rows.append(
                 complaint_columns(complaint, document, salt, rows[-1][4], None)
             )
@@ -177,6 +187,26 @@ def insert_many(
         write_flags(connection, chunk)
         write_external_ids(connection, chunk)
         write_search(connection, chunk)
+
+
+def import_many(
+    connection: sqlite3.Connection,
+    complaints: Sequence[Complaint],
+    chain_keys: ChainKeys | None = None,
+) -> None:
+    """Insert new complaints and seal them (an import; caller's transaction).
+
+    The seals vouch for rows this transaction wrote from the complaints, so
+    the check on opening needs no checkpoint for them; a complaint whose
+    document disagrees with its history is left unsealed (checked deeply).
+
+    Raises:
+        DuplicateError: naming the first id already stored or repeated.
+    """
+    agreeing: list[Any] = []
+    key = None if chain_keys is None else chain_keys.current
+    insert_many(connection, complaints, key, agreeing)
+    seal_written(connection, chain_keys, agreeing)
 
 
 def update_complaint(  # noqa: PLR0913 - the facts of one write
