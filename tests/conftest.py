@@ -76,6 +76,7 @@ def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
             )
         )
     )
+    script += "" if version >= 11 else "DROP TABLE kpi_flags; DROP TABLE kpi_findings;"
     script += "" if version >= 8 else "ALTER TABLE kpi_facts DROP COLUMN subcategory;"
     script += (
         "" if version >= 7 else "DROP TABLE search_terms; DROP TABLE search_digests;"

@@ -19,7 +19,26 @@ import attrs
 
 from iso10002.model import IMPORTED, Complaint
 
-__all__ = ["ImportedShare", "ProvenanceCounter", "imported_share"]
+__all__ = [
+    "PROVENANCE_FLAGS",
+    "ImportedShare",
+    "ProvenanceCounter",
+    "imported_share",
+    "provenance_bits",
+]
+
+PROVENANCE_FLAGS = (
+    "anonymous",
+    "imported",
+    "day_only_receipt",
+    "unknown_instants",
+    "out_of_order",
+    "no_description",
+)
+"""Counts of :class:`ImportedShare` a complaint adds to (flag ``i``: bit ``1 << i``).
+
+.. versionadded:: 0.3.0
+"""
 
 
 @attrs.frozen(kw_only=True)
@@ -100,6 +119,23 @@ class ProvenanceCounter:
     def result(self) -> ImportedShare:
         """Return the counts so far."""
         return ImportedShare(**self._counts)
+
+
+def provenance_bits(complaint: Complaint) -> int:
+    """Return what ``complaint`` adds to an :class:`ImportedShare`, as bits.
+
+    Bit ``1 << i`` is set when the complaint adds one to the count named
+    ``PROVENANCE_FLAGS[i]``. A store keeps them when it saves the complaint
+    (they never change with the review date) and counts them in SQL.
+
+    .. versionadded:: 0.3.0
+    """
+    counter = ProvenanceCounter()
+    counter.add(complaint)
+    counts = counter.result()
+    return sum(
+        1 << i for i, name in enumerate(PROVENANCE_FLAGS) if getattr(counts, name)
+    )
 
 
 def imported_share(complaints: Iterable[Complaint]) -> ImportedShare:

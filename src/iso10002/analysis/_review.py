@@ -25,6 +25,7 @@ from iso10002.analysis._objectives import (
     evaluate_objectives,
 )
 from iso10002.analysis._pareto import Pareto, pareto
+from iso10002.analysis._policy_pushdown import PolicyEvidence
 from iso10002.analysis._results import KpiReport
 from iso10002.analysis._review_parts import (
     AppealStats,
@@ -170,6 +171,18 @@ def _checked(
     return found
 
 
+def _check_counted(
+    policy_evidence: object, assumptions: object, remedies: object
+) -> None:
+    """Check the parts a store counted, if given."""
+    if policy_evidence is not None and not isinstance(policy_evidence, PolicyEvidence):
+        raise ValidationError.single("policy_evidence", "must be a PolicyEvidence")
+    if assumptions is not None and not isinstance(assumptions, ImportedShare):
+        raise ValidationError.single("assumptions", "must be an ImportedShare")
+    if remedies is not None and not isinstance(remedies, RemedySummary):
+        raise ValidationError.single("remedies", "must be a RemedySummary")
+
+
 def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one part of the pack
     complaints: Iterable[Complaint],
     spec: KpiSpec,
@@ -184,6 +197,9 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
     kpis: KpiReport | None = None,
     ids_shown: int | None = 20,
     checks: Sequence[EvidenceCheck] | None = None,
+    policy_evidence: PolicyEvidence | None = None,
+    assumptions: ImportedShare | None = None,
+    remedies: RemedySummary | None = None,
 ) -> ManagementReview:
     """Build the management review pack in one pass over ``complaints``.
 
@@ -210,6 +226,18 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
             and period (e.g. by SQL push-down, see
             :func:`~iso10002.analysis.pushdown.evidence_checks_from`); the
             pass then evaluates only the policies.
+        policy_evidence: The policy findings already counted for ``spec``'s
+            instant and period with ``policies`` and ``context`` (see
+            :func:`~iso10002.analysis.pushdown.policy_evidence_from`); the
+            policies are then not evaluated per complaint.
+        assumptions: The provenance share already counted for ``spec``'s
+            instant and period (see
+            :func:`~iso10002.analysis.pushdown.provenance_from`).
+        remedies: The remedies already counted for ``spec`` (see
+            :func:`~iso10002.analysis.pushdown.remedies_from`). With ``kpis``,
+            ``checks``, ``policy_evidence``, ``assumptions`` and ``remedies``
+            all given, nothing is left to read: pass ``()`` as
+            ``complaints``.
 
     Returns:
         The review, ready for :func:`render_html` or :func:`review_to_json`.
@@ -220,6 +248,8 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        Added ``checks``; ``ids_shown`` also bounds the ids held while reading.
+    .. versionchanged:: 0.3.0
+       Added ``policy_evidence``, ``assumptions`` and ``remedies``.
     """
     if not isinstance(spec, KpiSpec):
         raise ValidationError.single("spec", "must be a KpiSpec")
@@ -240,11 +270,16 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         )
     checks = _checked(checks)
     kpi_acc = None if kpis is not None else KpiAccumulator(spec, calendar)
+    _check_counted(policy_evidence, assumptions, remedies)
     evidence_acc = EvidenceAccumulator(
-        spec.as_of, policies, context, checks=checks is None, ids_kept=ids_shown
+        spec.as_of,
+        policies if policy_evidence is None else None,
+        context,
+        checks=checks is None,
+        ids_kept=ids_shown,
     )
-    tally = ReviewTally(spec.as_of)
-    provenance = ProvenanceCounter()
+    tally = ReviewTally(spec.as_of) if remedies is None else None
+    provenance = ProvenanceCounter() if assumptions is None else None
     period = spec.period
     as_of = spec.as_of
     for complaint in complaints:
@@ -258,14 +293,23 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         received = complaint.received_at
         if received <= as_of and (period is None or received in period):
             evidence_acc.add(complaint)
-            tally.add(complaint)
-            provenance.add(complaint)
+            if tally is not None:
+                tally.add(complaint)
+            if provenance is not None:
+                provenance.add(complaint)
     if kpi_acc is not None:
         kpis = kpi_acc.result()
     assert kpis is not None  # noqa: S101 - one of the branches above set it
     evidence = evidence_acc.result()
     if checks is not None:
         evidence = attrs.evolve(evidence, checks=checks)
+    if policy_evidence is not None:
+        evidence = attrs.evolve(
+            evidence,
+            complaints=policy_evidence.complaints,
+            principles=policy_evidence.principles,
+            findings=policy_evidence.findings,
+        )
     if ids_shown is not None:
         evidence = _capped(evidence, ids_shown)
     goals = tuple(objectives) or (records.objectives if records else ())
@@ -275,6 +319,9 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
             raise ValidationError.single(
                 f"actions[{i}]", "must be an ImprovementAction"
             )
+    share = assumptions if provenance is None else provenance.result()
+    summary = remedies if tally is None else tally.remedies()
+    assert share is not None and summary is not None  # noqa: PT018, S101 - counted or given
     results = evaluate_objectives(kpis, goals)
     charts = _charts(kpis, DayCounter(calendar).zone)
     return ManagementReview(
@@ -282,7 +329,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         as_of=spec.as_of,
         kpis=kpis,
         highlights=highlights(kpis, charts, results),
-        remedies=tally.remedies(),
+        remedies=summary,
         appeals=appeal_stats(kpis),
         ids_shown=ids_shown,
         objectives=results,
@@ -294,7 +341,7 @@ def build_management_review(  # noqa: C901, PLR0912, PLR0913 - each input is one
         self_assessment=None
         if records is None
         else self_assess(records, kpis, evidence),
-        assumptions=provenance.result(),
+        assumptions=share,
     )
 
 

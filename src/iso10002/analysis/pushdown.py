@@ -1,11 +1,15 @@
 """The seam storage adapters implement to compute analysis in SQL (push-down).
 
 Analysis owns this module: a store that can answer without loading
-complaints into Python implements :class:`KpiPushDown` (the KPIs) and
-:class:`EvidencePushDown` (the audit evidence checks), and builds its answer
+complaints into Python implements :class:`KpiPushDown` (the KPIs),
+:class:`EvidencePushDown` (the audit evidence checks) and
+:class:`PolicyPushDown` (the default policies' findings, from the rows of
+:func:`stored_findings`, and the provenance share, from
+:func:`provenance_bits`), and builds its answer
 from the names here only: an adapter imports no private module of
 :mod:`iso10002.analysis`. Callers use :func:`kpis_from` and
-:func:`evidence_checks_from`, which fall back to streaming (or to ``None``)
+:func:`evidence_checks_from`, :func:`policy_evidence_from` and
+:func:`provenance_from`, which fall back to streaming (or to ``None``)
 when a store cannot answer.
 
 A push-down answer must equal what streaming gives over the same complaints;
@@ -20,10 +24,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from iso10002._publish import publish
 from iso10002.analysis._calendar import DayCalendar, DayCounter
 from iso10002.analysis._evidence import EVIDENCE_CHECKS, EvidenceCheck
 from iso10002.analysis._kpis import KpiAccumulator, KpiSpec
 from iso10002.analysis._periods import Period, period_label
+from iso10002.analysis._policy_pushdown import (
+    FindingCount,
+    PolicyEvidence,
+    PolicyPushDown,
+    PrincipleGaps,
+    StoredPolicyCounts,
+    policy_evidence_from,
+    provenance_from,
+    stored_policies_apply,
+)
 from iso10002.analysis._protocol import KpiPushDown, kpis_from
 from iso10002.analysis._results import DurationStats, KpiReport
 from iso10002.analysis._review_parts import (
@@ -31,33 +46,59 @@ from iso10002.analysis._review_parts import (
     RemedySummary,
     summarise_remedies,
 )
+from iso10002.analysis._stored_findings import (
+    STORED_POLICIES,
+    StoredFinding,
+    finding_holds,
+    finding_message,
+    is_organisation_policy,
+    stored_findings,
+)
 from iso10002.errors import ValidationError
 from iso10002.facts import MERITS, NO_CLASS, UPHELD_ANY, subcategory_key
+from iso10002.provenance import PROVENANCE_FLAGS, ImportedShare, provenance_bits
 
 __all__ = [
     "EVIDENCE_CHECKS",
     "MERITS",
     "MONETARY_REMEDIES",
     "NO_CLASS",
+    "PROVENANCE_FLAGS",
+    "STORED_POLICIES",
     "UPHELD_ANY",
     "DayCalendar",
     "DayCounter",
     "DurationStats",
     "EvidenceCheck",
     "EvidencePushDown",
+    "FindingCount",
+    "ImportedShare",
     "KpiAccumulator",
     "KpiPushDown",
     "KpiReport",
     "KpiSpec",
     "Period",
+    "PolicyEvidence",
+    "PolicyPushDown",
+    "PrincipleGaps",
     "RemedyPushDown",
     "RemedySummary",
+    "StoredFinding",
+    "StoredPolicyCounts",
     "check_evidence_scope",
     "evidence_check",
     "evidence_checks_from",
+    "finding_holds",
+    "finding_message",
+    "is_organisation_policy",
     "kpis_from",
     "period_label",
+    "policy_evidence_from",
+    "provenance_bits",
+    "provenance_from",
     "remedies_from",
+    "stored_findings",
+    "stored_policies_apply",
     "subcategory_key",
     "summarise_remedies",
 ]
@@ -213,3 +254,6 @@ def remedies_from(source: object, spec: KpiSpec) -> RemedySummary | None:
     if isinstance(source, RemedyPushDown):
         return source.analytics_remedies(spec)
     return None
+
+
+publish(globals())

@@ -18,7 +18,12 @@ from iso10002.analysis import (
     render_html,
 )
 from iso10002.analysis.kpis import DayCalendar, granularity_for
-from iso10002.analysis.pushdown import evidence_checks_from
+from iso10002.analysis.pushdown import (
+    evidence_checks_from,
+    policy_evidence_from,
+    provenance_from,
+    remedies_from,
+)
 from iso10002.analysis.review import (
     Direction,
     ObjectiveResult,
@@ -313,9 +318,9 @@ def report(  # noqa: PLR0913 - one parameter per option
                 evaluate_objectives(kpis, objectives),
                 defaults=not records.objectives,
             )
-            share = imported_share(
-                stream(repository, _in_period(spec), desc="provenance")
-            )
+            share = provenance_from(
+                repository, instant, period=reporting
+            ) or imported_share(stream(repository, _in_period(spec), desc="provenance"))
             if share.any:
                 at = next(
                     (i for i, x in enumerate(lines) if x.startswith("Objectives")),
@@ -330,21 +335,39 @@ def report(  # noqa: PLR0913 - one parameter per option
         checks = evidence_checks_from(
             repository, instant, period=reporting, ids_shown=ids_shown
         )
+        registry = policies_for(policies)
+        context = PolicyContext(
+            now=instant, organisation=organisation_profile, calendar=calendar
+        )
+        # With the default policies and no --profile, a SQL store counts the
+        # findings, the provenance and the remedies too: no complaint is read.
+        found = policy_evidence_from(
+            repository,
+            instant,
+            policies=registry,
+            context=context,
+            period=reporting,
+            ids_shown=ids_shown,
+        )
+        imported = provenance_from(repository, instant, period=reporting)
+        remedies = remedies_from(repository, spec)
+        counted = None not in (checks, found, imported, remedies)
         review = build_management_review(
-            # Push-down gave the KPIs: only the period's complaints are read.
-            stream(repository, _in_period(spec), desc="reviewing"),
+            # Push-down gave the KPIs: at most the period's complaints are read.
+            () if counted else stream(repository, _in_period(spec), desc="reviewing"),
             spec,
             kpis=kpis,
             ids_shown=ids_shown,
             title=f"{title}, {period}" if period else title,
             calendar=calendar,
-            policies=policies_for(policies),
-            context=PolicyContext(
-                now=instant, organisation=organisation_profile, calendar=calendar
-            ),
+            policies=registry,
+            context=context,
             objectives=objectives,
             records=records,
             checks=checks,
+            policy_evidence=found,
+            assumptions=imported,
+            remedies=remedies,
         )
     if html is not None:
         write_text(

@@ -30,6 +30,7 @@ from iso10002.repositories._kpi_facts import (
 )
 from iso10002.repositories._kpi_pushdown import KpiTables
 from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
+from iso10002.repositories.postgres._flags import FlagWriter
 
 __all__ = ["TABLE_NAMES", "FactWriter", "decoded"]
 
@@ -93,6 +94,7 @@ class FactWriter:
         s = sql.Identifier(schema)
         self._s = s
         self.schema = schema
+        self.flags = FlagWriter(schema)  # the pack's stored findings
         self.tables = KpiTables(
             *(f'"{schema}".{name}' for name in TABLE_NAMES)  # checked identifier
         )
@@ -179,8 +181,9 @@ class FactWriter:
         """Return the statement that replaces one complaint's rows.
 
         Its parameters: per child table the complaint id and the numbers
-        (``seq``) of its rows, then the rows of each child table, then the
-        facts row.
+        (``seq``) of its rows, then the rows of each child table, then those
+        of the pack's stored findings (``counts[-1]`` of them, see
+        :meth:`FlagWriter.replacing`), then the facts row.
         """
         statement = self._replace.get(counts)
         if statement is None:
@@ -195,9 +198,10 @@ class FactWriter:
                 sql.SQL("u{} AS ({})").format(
                     sql.SQL(str(table)), self._upsert(table, count)
                 )
-                for table, count in enumerate(counts, start=1)
+                for table, count in enumerate(counts[:-1], start=1)
                 if count
             )
+            parts.extend(self.flags.replacing(counts[-1]))
             statement = (
                 sql.SQL("WITH {} {}")
                 .format(sql.SQL(", ").join(parts), self._upsert(0, 1))
@@ -248,6 +252,8 @@ class FactWriter:
             for cid in ids:
                 if stored.get(cid, []) != wanted.get(cid, []):
                     found.setdefault(cid, []).append(name)
+        for cid, names in self.flags.differing(cur, complaints).items():
+            found.setdefault(cid, []).extend(names)
         return found
 
     def write_one(
@@ -269,9 +275,12 @@ class FactWriter:
                 params += (cid, [row[1] for row in child])
             for child in children:
                 params.extend(value for row in child for value in row)
+            found, flagged = self.flags.replacing_params(complaint)
+            params.extend(flagged)  # the pack's stored findings, same statement
             params.extend(rows.facts)
-            cur.execute(self._replacing(tuple(map(len, children))), params)
+            cur.execute(self._replacing((*map(len, children), found)), params)
             return
+        self.flags.insert_one(cur, complaint)
         cur.execute(self._inserts[0], rows.facts)
         for table, child in enumerate(children, start=1):
             if child:
@@ -289,6 +298,7 @@ class FactWriter:
     ) -> None:
         """Store the rows of ``complaints`` in the caller's transaction."""
         complaints = list(complaints)
+        self.flags.write(cur, complaints, replace=replace)
         if replace:
             ids = [c.id for c in complaints]
             for delete in self._deletes:

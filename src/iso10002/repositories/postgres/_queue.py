@@ -174,6 +174,7 @@ def import_batch(
         for event in events:
             copy.write_row(event)
     statements.facts.copy(cur, complaints)
+    statements.facts.flags.copy(cur, complaints)
     statements.search.copy(cur, complaints)
     seal_written(
         cur,

@@ -28,7 +28,7 @@ from iso10002.repositories.postgres._connect import Connector
 from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
 from iso10002.repositories.postgres._errors import translated
 from iso10002.repositories.postgres._known import Heads, KnownComplaints
-from iso10002.repositories.postgres._pushdown import PostgresPushDown
+from iso10002.repositories.postgres._policy_pushdown import PostgresPolicyPushDown
 from iso10002.repositories.postgres._reads import Reads
 from iso10002.repositories.postgres._schema import check_schema_name
 from iso10002.repositories.postgres._schema import migrate as migrate_schema
@@ -45,7 +45,7 @@ __all__ = ["PostgresComplaintRepository"]
 _DEFAULT_LEASE = timedelta(minutes=5)
 
 
-class PostgresComplaintRepository(PostgresPushDown):
+class PostgresComplaintRepository(PostgresPolicyPushDown):
     """Keep complaints in PostgreSQL, shared safely by many processes and hosts.
 
     How it connects, stores, orders the event feed and hands out work is
@@ -245,12 +245,11 @@ class PostgresComplaintRepository(PostgresPushDown):
     def purge_erased(self) -> None:
         """Rewrite the complaints table so erased values leave its files.
 
-        Runs ``VACUUM (FULL, ANALYZE)`` on the complaints table: the dead row
-        versions an erasure leaves (table and TOAST) go with the old files.
-        Row versions that a transaction still running on the server may see
-        are kept: run it again once such transactions have ended.
-        Holds an ``ACCESS EXCLUSIVE`` lock while it runs and cannot run in a
-        transaction. WAL, archives and backups are out of its reach; see
+        Runs ``VACUUM (FULL, ANALYZE)`` on the complaints table: the dead row versions
+        an erasure leaves (table and TOAST) go with the old files. Row versions that a
+        transaction still running on the server may see are kept: run it again once such
+        transactions have ended. Holds an ``ACCESS EXCLUSIVE`` lock while it runs and
+        cannot run in a transaction. WAL, archives and backups are out of its reach; see
         :doc:`/confidentiality`.
 
         Raises:

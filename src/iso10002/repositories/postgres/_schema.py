@@ -29,6 +29,7 @@ from iso10002.repositories.postgres._decisions import (
     DECISIONS_STATEMENTS,
     backfill_decisions,
 )
+from iso10002.repositories.postgres._flags import FLAGS_STATEMENTS, backfill_flags
 from iso10002.repositories.postgres._search import SEARCH_STATEMENTS, backfill_search
 
 __all__ = [
@@ -158,6 +159,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         "KPI facts: the decisions in force before the current one",
         DECISIONS_STATEMENTS,
     ),
+    (9, "the review pack's stored findings and provenance", FLAGS_STATEMENTS),
 )
 """Forward migrations, in order."""
 
@@ -167,6 +169,7 @@ _BACKFILLS = {
     6: backfill_subcategories,
     7: backfill_evidence,
     8: backfill_decisions,
+    9: backfill_flags,
 }
 # Data steps run after every migration's statements, in version order.
 

@@ -104,6 +104,8 @@ _DIGESTS = (
             _agg("kpi_toggles", "t.seq"),
             _agg("kpi_decisions", "t.seq"),
             _agg("kpi_keys", "t.seq"),
+            _agg("kpi_flags", "t.complaint_id"),
+            _agg("kpi_findings", "t.seq"),
             (
                 "(SELECT d.digest FROM {s}.search_digests d"
                 ' WHERE d.complaint_id = c.id COLLATE "default")'

@@ -32,7 +32,7 @@ from iso10002.repositories._validate import (
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.sqlite._claims import claim_first, release
 from iso10002.repositories.sqlite._connect import SYNCHRONOUS_MODES, translated
-from iso10002.repositories.sqlite._pushdown import SQLitePushDown
+from iso10002.repositories.sqlite._policy_pushdown import SQLitePolicyPushDown
 from iso10002.repositories.sqlite._read import DOCUMENT_COLUMNS, read_row
 from iso10002.repositories.sqlite._rows import SQLiteRows
 from iso10002.repositories.sqlite._schema import migrate
@@ -45,7 +45,7 @@ from iso10002.repositories.sqlite._write import import_many, insert_many
 __all__ = ["SYNCHRONOUS_MODES", "SQLiteComplaintRepository"]
 
 
-class SQLiteComplaintRepository(RowStoreRepository, SQLitePushDown):
+class SQLiteComplaintRepository(RowStoreRepository, SQLitePolicyPushDown):
     """Keep complaints in one SQLite file (or in memory for ``":memory:"``).
 
     A :class:`~iso10002.repositories.RowStoreRepository` over the adapter's
@@ -87,7 +87,9 @@ class SQLiteComplaintRepository(RowStoreRepository, SQLitePushDown):
         RowStoreRepository.__init__(
             self, SQLiteRows(self), chain_keys=chain_keys, cache_size=PARSED_SIZE
         )
-        SQLitePushDown.__init__(self, path, synchronous=synchronous, timeout=timeout)
+        SQLitePolicyPushDown.__init__(
+            self, path, synchronous=synchronous, timeout=timeout
+        )
         try:
             with translated(), self._connection() as connection:
                 migrate(connection)

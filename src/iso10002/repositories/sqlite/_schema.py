@@ -15,6 +15,7 @@ from iso10002.repositories.sqlite._backfill import (
     backfill_subcategories,
 )
 from iso10002.repositories.sqlite._external import EXTERNAL_IDS_SCHEMA
+from iso10002.repositories.sqlite._flags import FLAGS_SCHEMA, backfill_flags
 from iso10002.repositories.sqlite._read import convert_whole_documents
 from iso10002.repositories.sqlite._search import SEARCH_SCHEMA, backfill_search
 
@@ -125,6 +126,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (8, SUBCATEGORY_SCHEMA),
     (9, EVIDENCE_SCHEMA),
     (10, DECISIONS_SCHEMA),
+    (11, FLAGS_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
@@ -135,6 +137,7 @@ _BACKFILLS = {
     8: backfill_subcategories,
     9: backfill_evidence,
     10: backfill_decisions,
+    11: backfill_flags,
 }
 # Data steps run after every script, in version order, in the same transaction.
 

@@ -23,6 +23,7 @@ from iso10002.repositories.sqlite._external import (
     external_id_problems,
     stored_external_ids,
 )
+from iso10002.repositories.sqlite._flags import flags_differ
 from iso10002.repositories.sqlite._read import DOCUMENT_COLUMNS
 from iso10002.repositories.sqlite._search import index_problems, orphan_index_problems
 from iso10002.repositories.sqlite._sql import (
@@ -134,7 +135,10 @@ def _check_row(
                 complaint_id=complaint_id,
                 message=f"KPI table {table!r} differs from the document",
             )
-            for table in facts_differ(connection, check.complaint, stored_id)
+            for table in [
+                *facts_differ(connection, check.complaint, stored_id),
+                *flags_differ(connection, check.complaint, stored_id),
+            ]
         )
         expected = complaint_columns(check.complaint, document, salt, last_link, None)[
             5:13

@@ -59,6 +59,8 @@ _ROWS = (
     "kpi_toggles",
     "kpi_decisions",
     "kpi_keys",
+    "kpi_flags",
+    "kpi_findings",
 )
 _HEAD = ("id", "version", "salt", "last_link", *INDEXED_COLUMNS)
 

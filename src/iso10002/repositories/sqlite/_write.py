@@ -32,6 +32,7 @@ from iso10002.repositories.sqlite._external import (
     replace_external_ids,
     write_external_ids,
 )
+from iso10002.repositories.sqlite._flags import replace_flags, write_flags
 from iso10002.repositories.sqlite._search import (
     DIGEST_OF_ROW,
     reindex,
@@ -157,6 +158,7 @@ def insert_version(
         )
     connection.executemany(INSERT_EVENTS, _event_tuples(version.events))
     write_facts(connection, (complaint,))
+    write_flags(connection, (complaint,))
     write_external_ids(connection, (complaint,))
     write_search(connection, (complaint,))
 
@@ -202,6 +204,7 @@ def insert_many(
             raise DuplicateError(column_value(str(failing[0]))) from None
         connection.executemany(INSERT_EVENTS, events)
         write_facts(connection, chunk)
+        write_flags(connection, chunk)
         write_external_ids(connection, chunk)
         write_search(connection, chunk)
 
@@ -255,5 +258,6 @@ def update_version(
     )
     connection.executemany(INSERT_EVENTS, _event_tuples(version.events))
     replace_facts(connection, complaint, found[_CHILDREN])
+    replace_flags(connection, complaint)
     replace_external_ids(connection, complaint, complaint.history[stored_version:])
     reindex(connection, complaint, found[_DIGEST])
