@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -114,3 +118,40 @@ def _whole_documents(connection: sqlite3.Connection) -> None:
 def downgrade_sqlite():
     """Return ``downgrade(path, version)`` for migration tests of the SQLite store."""
     return _downgrade_sqlite
+
+
+@pytest.fixture(scope="module")
+def new_store(
+    request: pytest.FixtureRequest,
+    iso10002_postgres_dsn: str,
+    iso10002_postgres_schema: str,
+) -> Iterator[Callable[[], Any]]:
+    """Open PostgreSQL stores in fresh schemas of this module's own; drop them after.
+
+    Each call of the returned function opens a store in a new schema named
+    after the run's schema, the test module and a counter, so concurrent runs
+    and modules never share one.
+    """
+    psycopg = pytest.importorskip("psycopg")
+    from psycopg import sql  # noqa: PLC0415 - the postgres extra
+
+    from iso10002.repositories.postgres import (  # noqa: PLC0415
+        PostgresComplaintRepository,
+    )
+
+    tag = hashlib.sha256(request.module.__name__.encode()).hexdigest()[:6]
+    counter = itertools.count(1)
+    names: list[str] = []
+
+    def open_store() -> Any:
+        names.append(f"{iso10002_postgres_schema}_{tag}_{next(counter)}")
+        return PostgresComplaintRepository(
+            iso10002_postgres_dsn, schema=names[-1], pool_size=1
+        )
+
+    yield open_store
+    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+        for name in names:
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
+            )

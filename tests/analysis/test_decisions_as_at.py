@@ -10,7 +10,6 @@ earlier ones (``kpi_decisions``), and must give what streaming gives.
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
@@ -322,33 +321,6 @@ class TestSqlite:
         with closing(SQLiteComplaintRepository(path)) as repository:
             assert not repository.verify_integrity().ok
             assert not repository.verify_integrity(quick=True).ok
-
-
-@pytest.fixture(scope="module")
-def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
-    """Open stores in fresh schemas; drop them after."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql  # noqa: PLC0415
-
-    from iso10002.repositories.postgres import (  # noqa: PLC0415
-        PostgresComplaintRepository,
-    )
-
-    counter = itertools.count(1)
-    names = []
-
-    def open_store():
-        names.append(f"{iso10002_postgres_schema}_d{next(counter)}")
-        return PostgresComplaintRepository(
-            iso10002_postgres_dsn, schema=names[-1], pool_size=1
-        )
-
-    yield open_store
-    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
-        for name in names:
-            conn.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
-            )
 
 
 @pytest.mark.postgres

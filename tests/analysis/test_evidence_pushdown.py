@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from contextlib import closing
 from datetime import datetime, timezone
@@ -216,33 +215,6 @@ class TestBoundedIds:
         """``ids_kept`` must be a non-negative integer."""
         with pytest.raises(ValidationError):
             EvidenceAccumulator(AS_OF, ids_kept=-1)
-
-
-@pytest.fixture(scope="module")
-def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
-    """Open stores in fresh schemas named after this run's own; drop them after."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql  # noqa: PLC0415 - the postgres extra
-
-    from iso10002.repositories.postgres import (  # noqa: PLC0415
-        PostgresComplaintRepository,
-    )
-
-    counter = itertools.count(1)
-    names: list[str] = []
-
-    def open_store():
-        names.append(f"{iso10002_postgres_schema}_ev{next(counter)}")
-        return PostgresComplaintRepository(
-            iso10002_postgres_dsn, schema=names[-1], pool_size=1
-        )
-
-    yield open_store
-    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
-        for name in names:
-            conn.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
-            )
 
 
 @pytest.mark.postgres

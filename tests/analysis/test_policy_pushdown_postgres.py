@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from contextlib import closing
 
 import pytest
@@ -20,33 +19,6 @@ from tests.analysis.test_policy_pushdown import (
 
 from iso10002.analysis.pushdown import PolicyPushDown
 from iso10002.model import Outcome
-
-
-@pytest.fixture(scope="module")
-def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
-    """Open stores in fresh schemas named after this run's own; drop them after."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql  # noqa: PLC0415 - the postgres extra
-
-    from iso10002.repositories.postgres import (  # noqa: PLC0415
-        PostgresComplaintRepository,
-    )
-
-    counter = itertools.count(1)
-    names: list[str] = []
-
-    def open_store():
-        names.append(f"{iso10002_postgres_schema}_pf{next(counter)}")
-        return PostgresComplaintRepository(
-            iso10002_postgres_dsn, schema=names[-1], pool_size=1
-        )
-
-    yield open_store
-    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
-        for name in names:
-            conn.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
-            )
 
 
 @pytest.mark.postgres

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 from contextlib import closing
@@ -41,26 +40,6 @@ _TABLES = (
     "kpi_deadlines",
     "kpi_facts",
 )
-
-
-@pytest.fixture(scope="module")
-def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
-    """Open stores in fresh schemas named after this run's own; drop them after."""
-    counter = itertools.count(1)
-    names: list[str] = []
-
-    def open_store():
-        names.append(f"{iso10002_postgres_schema}_{next(counter)}")
-        return PostgresComplaintRepository(
-            iso10002_postgres_dsn, schema=names[-1], pool_size=1
-        )
-
-    yield open_store
-    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
-        for name in names:
-            conn.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
-            )
 
 
 @pytest.fixture

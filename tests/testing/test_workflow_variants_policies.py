@@ -9,7 +9,6 @@ while the complaints are handled and after.
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -74,33 +73,6 @@ class TestPolicyPushDownOnVariants:
             check(repository, custom, AS_OF, H1)
         finally:
             repository.close()
-
-
-@pytest.fixture(scope="module")
-def new_store(iso10002_postgres_dsn, iso10002_postgres_schema):
-    """Open stores in fresh schemas; drop them after."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql  # noqa: PLC0415
-
-    from iso10002.repositories.postgres import (  # noqa: PLC0415
-        PostgresComplaintRepository,
-    )
-
-    counter = itertools.count(1)
-    names = []
-
-    def open_store():
-        names.append(f"{iso10002_postgres_schema}_vp{next(counter)}")
-        return PostgresComplaintRepository(
-            iso10002_postgres_dsn, schema=names[-1], pool_size=1
-        )
-
-    yield open_store
-    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
-        for name in names:
-            conn.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name))
-            )
 
 
 @pytest.mark.postgres
