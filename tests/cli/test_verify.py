@@ -43,7 +43,7 @@ _SQLITE = {
     ),
     "head": (
         (
-            "UPDATE complaints SET last_link = replace(last_link, '0', '1')"
+            "UPDATE complaints SET last_link = last_link || '0'"
             " WHERE id = (SELECT min(id) FROM complaints)"
         ),
     ),
@@ -191,8 +191,10 @@ class TestCheckOnOpening:
         """A seal changed behind the library's back is a damaged store too."""
         assert invoke("verify", "--checkpoint", *store.args).exit_code == 0
         table = "iso10002_seals" if store.kind == "sqlite" else "{s}.integrity_seals"
+        # Append a digit: unlike replacing one hex digit by another, this
+        # changes every seal (a seal without that digit was left as it was).
         store.run_sql(
-            f"UPDATE {table} SET seal = replace(seal, 'a', 'b')"
+            f"UPDATE {table} SET seal = seal || '0'"
             f" WHERE complaint_id = (SELECT min(complaint_id) FROM {table})"
         )
         assert "damaged" in one_line_failure(_report(invoke, store), 1)
