@@ -25,8 +25,7 @@ from iso10002.repositories._kpi_facts import (
     fact_rows,
 )
 from iso10002.repositories._kpi_keys import SINCE_COLUMNS
-from iso10002.repositories.postgres._codec import ROW_COLUMNS
-from iso10002.repositories.postgres._facts import decoded
+from iso10002.repositories.postgres._facts import stored_pages
 
 __all__ = ["DECISIONS_STATEMENTS", "backfill_decisions"]
 
@@ -101,9 +100,6 @@ def backfill_decisions(cur: psycopg.Cursor[Any], schema: str) -> None:
     is left out (``verify_integrity`` names it).
     """
     s = sql.Identifier(schema)
-    page = sql.SQL(
-        "SELECT {} FROM {}.complaints c WHERE c.id > %s ORDER BY c.id LIMIT %s"
-    ).format(ROW_COLUMNS.format(schema=s), s)
     update = sql.SQL("UPDATE {}.kpi_facts SET {} WHERE complaint_id = %s").format(
         s,
         sql.SQL(", ").join(
@@ -118,13 +114,7 @@ def backfill_decisions(cur: psycopg.Cursor[Any], schema: str) -> None:
         for table, _ in _CHILDREN
     ]
     inserts = [_insert(s, table, columns) for table, columns in _CHILDREN]
-    last = ""
-    while True:
-        cur.execute(page, (last, _BATCH))
-        rows = cur.fetchall()
-        if not rows:
-            return
-        complaints, _unreadable = decoded(rows)  # logged; verification names them
+    for complaints in stored_pages(cur, schema, _BATCH):
         found = [fact_rows(c) for c in complaints]
         cur.executemany(update, [(*f.facts[_SINCE:], f.facts[0]) for f in found])
         ids = [c.id for c in complaints]
@@ -141,4 +131,3 @@ def backfill_decisions(cur: psycopg.Cursor[Any], schema: str) -> None:
         ):
             if children:
                 cur.executemany(insert, children)
-        last = rows[-1][0]

@@ -11,7 +11,7 @@ complaint's row lock was taken. Statements are kept as bytes, composed once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import psycopg
@@ -32,7 +32,7 @@ from iso10002.repositories._kpi_pushdown import KpiTables
 from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
 from iso10002.repositories.postgres._flags import FlagWriter
 
-__all__ = ["TABLE_NAMES", "FactWriter", "decoded"]
+__all__ = ["TABLE_NAMES", "FactWriter", "decoded", "stored_pages"]
 
 _LOG = logging.getLogger("iso10002")
 TABLE_NAMES = (
@@ -84,6 +84,29 @@ def decoded(rows: Iterable[tuple[Any, ...]]) -> tuple[list[Complaint], list[str]
             _LOG.warning("KPI facts not filled in: %s", exc)
             unreadable.append(row[0])
     return complaints, unreadable
+
+
+def stored_pages(
+    cur: psycopg.Cursor[Any], schema: str, batch: int = 1000
+) -> Iterator[list[Complaint]]:
+    """Yield every stored complaint of ``schema`` that reads, a page at a time.
+
+    In id order, for the migrations' data steps; a complaint that cannot be
+    read is logged (see :func:`decoded`) and left out, and verification
+    names it.
+    """
+    s = sql.Identifier(schema)
+    page = sql.SQL(
+        "SELECT {} FROM {}.complaints c WHERE c.id > %s ORDER BY c.id LIMIT %s"
+    ).format(ROW_COLUMNS.format(schema=s), s)
+    last = ""
+    while True:
+        cur.execute(page, (last, batch))
+        rows = cur.fetchall()
+        if not rows:
+            return
+        yield decoded(rows)[0]
+        last = rows[-1][0]
 
 
 class FactWriter:
