@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from iso10002.analysis import (
     build_management_review,
     render_html,
 )
+from iso10002.analysis.evidence import OrganisationRecords
 from iso10002.analysis.kpis import DayCalendar, granularity_for
 from iso10002.analysis.pushdown import (
     evidence_checks_from,
@@ -26,6 +26,8 @@ from iso10002.analysis.pushdown import (
 )
 from iso10002.analysis.review import (
     Direction,
+    ManagementReview,
+    Objective,
     ObjectiveResult,
     evaluate_objectives,
     review_to_json,
@@ -39,9 +41,9 @@ from iso10002.cli._analysis import (
     stream,
     through,
 )
-from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
 from iso10002.cli._inputs import load_profile, load_records
+from iso10002.cli._opening import checked_store
 from iso10002.cli._options import (
     as_of_option,
     db_option,
@@ -55,7 +57,7 @@ from iso10002.cli._output import check_output, write_text
 from iso10002.errors import ValidationError
 from iso10002.interchange import imported_share
 from iso10002.labels import check_locale
-from iso10002.principles import PolicyContext, policies_for
+from iso10002.principles import PolicyContext, PolicyRegistry, policies_for
 from iso10002.repositories import ComplaintRepository, Query
 
 __all__ = ["report"]
@@ -310,69 +312,114 @@ def report(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    with closing(open_repository(db, schema)) as repository:
+    if html is not None:
+        _check_report_extra()
+    title = "Complaints handling: management review"
+    # Nothing is printed or written inside the block: leaving it means the
+    # store passed the check on opening (run beside the report, see _opening).
+    with checked_store(db, schema) as repository:
         kpis, spec = _kpis(repository, calendar, reporting, instant, granularity)
         if html is None and json_file is None:
-            lines = _summary(
+            summary = _summary_of(
+                repository,
                 kpis,
+                spec,
                 evaluate_objectives(kpis, objectives),
                 defaults=not records.objectives,
             )
-            share = provenance_from(
-                repository, instant, period=reporting
-            ) or imported_share(stream(repository, _in_period(spec), desc="provenance"))
-            if share.any:
-                at = next(
-                    (i for i, x in enumerate(lines) if x.startswith("Objectives")),
-                    len(lines),
-                )
-                lines.insert(at, f"  assumptions:     {share.describe()}")
-            click.echo("\n".join(lines))
-            return 0
-        if html is not None:
-            _check_report_extra()
-        title = "Complaints handling: management review"
-        checks = evidence_checks_from(
-            repository, instant, period=reporting, ids_shown=ids_shown
-        )
-        registry = policies_for(policies)
-        context = PolicyContext(
-            now=instant, organisation=organisation_profile, calendar=calendar
-        )
-        # With the default policies and no --profile, a SQL store counts the
-        # findings, the provenance and the remedies too: no complaint is read.
-        found = policy_evidence_from(
-            repository,
-            instant,
-            policies=registry,
-            context=context,
-            period=reporting,
-            ids_shown=ids_shown,
-        )
-        imported = provenance_from(repository, instant, period=reporting)
-        remedies = remedies_from(repository, spec)
-        counted = None not in (checks, found, imported, remedies)
-        review = build_management_review(
-            # Push-down gave the KPIs: at most the period's complaints are read.
-            () if counted else stream(repository, _in_period(spec), desc="reviewing"),
-            spec,
-            kpis=kpis,
-            ids_shown=ids_shown,
-            title=f"{title}, {period}" if period else title,
-            calendar=calendar,
-            policies=registry,
-            context=context,
-            objectives=objectives,
-            records=records,
-            checks=checks,
-            policy_evidence=found,
-            assumptions=imported,
-            remedies=remedies,
-        )
-    if html is not None:
-        write_text(
-            html, render_html(review, locale=locale), what="Management review (HTML)"
-        )
-    if json_file is not None:
-        write_text(json_file, review_to_json(review), what="Management review (JSON)")
+        else:
+            review = _review(
+                repository,
+                spec,
+                kpis,
+                title=f"{title}, {period}" if period else title,
+                ids_shown=ids_shown,
+                policies=policies_for(policies),
+                context=PolicyContext(
+                    now=instant, organisation=organisation_profile, calendar=calendar
+                ),
+                objectives=objectives,
+                records=records,
+            )
+            page = None if html is None else render_html(review, locale=locale)
+            document = None if json_file is None else review_to_json(review)
+    if html is None and json_file is None:
+        click.echo(summary)
+        return 0
+    if page is not None:
+        write_text(html, page, what="Management review (HTML)")
+    if document is not None:
+        write_text(json_file, document, what="Management review (JSON)")
     return 0
+
+
+def _summary_of(
+    repository: ComplaintRepository,
+    kpis: KpiReport,
+    spec: KpiSpec,
+    results: tuple[ObjectiveResult, ...],
+    *,
+    defaults: bool,
+) -> str:
+    """Return the text summary, with the share of imported complaints."""
+    lines = _summary(kpis, results, defaults=defaults)
+    instant, reporting = spec.as_of, spec.period
+    share = provenance_from(repository, instant, period=reporting) or imported_share(
+        stream(repository, _in_period(spec), desc="provenance")
+    )
+    if share.any:
+        at = next(
+            (i for i, x in enumerate(lines) if x.startswith("Objectives")),
+            len(lines),
+        )
+        lines.insert(at, f"  assumptions:     {share.describe()}")
+    return "\n".join(lines)
+
+
+def _review(  # noqa: PLR0913 - what the pack is built from
+    repository: ComplaintRepository,
+    spec: KpiSpec,
+    kpis: KpiReport,
+    *,
+    title: str,
+    ids_shown: int,
+    policies: PolicyRegistry,
+    context: PolicyContext,
+    objectives: tuple[Objective, ...],
+    records: OrganisationRecords,
+) -> ManagementReview:
+    """Build the management review pack, counted in SQL when the store can."""
+    instant, reporting = spec.as_of, spec.period
+    checks = evidence_checks_from(
+        repository, instant, period=reporting, ids_shown=ids_shown
+    )
+    # With the default policies and no --profile, a SQL store counts the
+    # findings, the provenance and the remedies too: no complaint is read.
+    found = policy_evidence_from(
+        repository,
+        instant,
+        policies=policies,
+        context=context,
+        period=reporting,
+        ids_shown=ids_shown,
+    )
+    imported = provenance_from(repository, instant, period=reporting)
+    remedies = remedies_from(repository, spec)
+    counted = None not in (checks, found, imported, remedies)
+    return build_management_review(
+        # Push-down gave the KPIs: at most the period's complaints are read.
+        () if counted else stream(repository, _in_period(spec), desc="reviewing"),
+        spec,
+        kpis=kpis,
+        ids_shown=ids_shown,
+        title=title,
+        calendar=context.calendar,
+        policies=policies,
+        context=context,
+        objectives=objectives,
+        records=records,
+        checks=checks,
+        policy_evidence=found,
+        assumptions=imported,
+        remedies=remedies,
+    )
