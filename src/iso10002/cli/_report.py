@@ -162,7 +162,7 @@ def _summary(
 
 
 def _check_report_extra() -> None:
-    """Refuse ``--html`` before any work when the ``report`` extra is missing."""
+    """Refuse ``--html`` before the pack is built if the ``report`` extra is missing."""
     try:
         import jinja2  # noqa: F401, PLC0415 - optional, the ``report`` extra
         import matplotlib as mpl  # noqa: F401, PLC0415 - optional, same extra
@@ -312,12 +312,13 @@ def report(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    if html is not None:
-        _check_report_extra()
     title = "Complaints handling: management review"
     # Nothing is printed or written inside the block: leaving it means the
     # store passed the check on opening (run beside the report, see _opening).
     with checked_store(db, schema) as repository:
+        if html is not None:
+            # Inside: the check process starts before matplotlib is imported.
+            _check_report_extra()
         kpis, spec = _kpis(repository, calendar, reporting, instant, granularity)
         if html is None and json_file is None:
             summary = _summary_of(
