@@ -191,25 +191,32 @@ def as_user(argv: list[str]) -> int:
     return status
 
 
-def user_runs(n: int, db: list[str]) -> None:
-    """Time both commands as a user runs them, the check first or beside."""
+def user_runs(n: int, db: list[str], repeat: int) -> None:
+    """Time both commands as a user runs them, the check first or beside.
+
+    The two modes alternate ``repeat`` times; the ratio and the verdict take
+    each mode's best wall time and largest memory.
+    """
     me = [sys.executable, __file__, "--as-user"]
     print(f"As a user runs them (opening check included), {os.cpu_count()} CPUs:")
     with tempfile.TemporaryDirectory() as folder:
         files = ["--html", f"{folder}/r.html", "--json", f"{folder}/r.json"]
         figures = f"{folder}/figures.json"
         for name, extra in (("text report", []), ("pack (HTML + JSON)", files)):
-            walls = {}
-            for mode in MODES:
+            walls: dict[str, float] = {}
+            sums: dict[str, float] = {}
+            for mode in MODES * repeat:
                 load = os.getloadavg()[0]
                 command = [*me, mode, figures, "report", *db, "--as-of", AS_OF]
                 start = time.perf_counter()
                 subprocess.run(
                     [*command, *extra], stdout=subprocess.DEVNULL, check=True
                 )
-                walls[mode] = wall = time.perf_counter() - start
+                wall = time.perf_counter() - start
+                walls[mode] = min(wall, walls.get(mode, wall))
                 got = json.loads(Path(figures).read_text())
                 total = got["mb"] + got["check_mb"] + got["tracker_mb"]
+                sums[mode] = max(total, sums.get(mode, total))
                 print(
                     f"  {name:<19} {mode:<10} {wall:6.1f} s wall (load {load:4.1f}); "
                     f"command {got['cpu']:6.1f} s CPU {got['mb']:5.0f} MB; "
@@ -217,9 +224,9 @@ def user_runs(n: int, db: list[str]) -> None:
                     f"({got['check_own_mb']:.0f} MB after exec); "
                     f"tracker {got['tracker_mb']:.0f} MB; peak RSS sum {total:5.0f} MB"
                 )
-            meets = walls["parallel"] <= TARGET_S and total <= TARGET_MB
+            meets = walls["parallel"] <= TARGET_S and sums["parallel"] <= TARGET_MB
             print(
-                f"  {name}: parallel / sequential "
+                f"  {name}: best parallel / best sequential "
                 f"{walls['parallel'] / walls['sequential']:.2f}x the wall time; "
                 f"parallel {'meets' if meets else 'MISSES'} the 1M target "
                 f"(<= {TARGET_S:.0f} s, <= {TARGET_MB:.0f} MB) at {n:,} complaints"
@@ -281,6 +288,7 @@ class Plan(NamedTuple):
     verify: bool
     apart: bool
     user: bool
+    repeat: int
 
 
 def sqlite(n: int, plan: Plan, *, drop: bool) -> None:
@@ -311,7 +319,7 @@ def sqlite(n: int, plan: Plan, *, drop: bool) -> None:
                 else None,
             )
         if plan.user:
-            user_runs(n, ["--db", str(db)])
+            user_runs(n, ["--db", str(db)], plan.repeat)
     finally:
         if drop:
             db.unlink()
@@ -362,7 +370,7 @@ def postgres(n: int, dsn: str, plan: Plan, *, drop: bool) -> None:
                 apart=(lambda: checks(dsn, dsn, schema)) if plan.apart else None,
             )
         if plan.user:
-            user_runs(n, ["--db", dsn, "--schema", schema])
+            user_runs(n, ["--db", dsn, "--schema", schema], plan.repeat)
     finally:
         if drop:
             with psycopg.connect(dsn, autocommit=True) as conn:
@@ -403,12 +411,19 @@ def main() -> int:
         action="store_true",
         help="time only the commands as a user runs them",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each mode as a user runs it, alternating (a shared machine)",
+    )
     args = parser.parse_args()
     plan = Plan(
         compare=not args.only_user,
         verify=args.verify,
         apart=not args.no_verify_timing,
         user=not args.no_user,
+        repeat=args.repeat,
     )
     if not args.no_sqlite:
         sqlite(args.n, plan, drop=args.drop)
