@@ -71,19 +71,23 @@ def _mode() -> str:
     return mode
 
 
-def _large(target: str, schema: str) -> bool:
-    """Tell whether the store opens and holds enough complaints to check apart."""
+def _unchecked(target: str, schema: str) -> BulkRepository | None:
+    """Open the store for reading, without the check; ``None`` if it will not open.
+
+    The sequential path then opens it again and says what is wrong, as it
+    always did (SQLite's page check first).
+    """
     try:
-        with closing(
-            open_repository(target, schema, verify=False, pages=False)
-        ) as repository:
-            return repository.count(Query()) >= PARALLEL_FROM
+        return open_repository(target, schema, verify=False, pages=False)
     except Exception:  # noqa: BLE001 - the sequential path says what is wrong
-        return False
+        return None
 
 
-def in_parallel(target: str, schema: str) -> bool:
-    """Tell whether the check runs beside the command (see the module's text).
+def in_parallel(repository: BulkRepository) -> bool:
+    """Tell whether the check on ``repository`` runs beside the command.
+
+    ``parallel`` and ``sequential`` say so; ``auto`` wants two CPUs and at
+    least :data:`PARALLEL_FROM` complaints in the store.
 
     Raises:
         CliError: if ``ISO10002_OPENING_CHECK`` holds anything else than
@@ -91,7 +95,7 @@ def in_parallel(target: str, schema: str) -> bool:
     """
     mode = _mode()
     if mode == "auto":
-        return _cpus() >= 2 and _large(target, schema)  # noqa: PLR2004 - two processes
+        return _cpus() >= 2 and repository.count(Query()) >= PARALLEL_FROM  # noqa: PLR2004 - two processes
     return mode == "parallel"
 
 
@@ -200,26 +204,35 @@ def checked_store(target: str, schema: str) -> Iterator[BulkRepository]:
             raised.
     """
     deep = deep_asked()
-    if not in_parallel(target, schema):
+    # Opened (and for SQLite migrated, if it must be) before the check process
+    # starts, so that the two never migrate at once.
+    repository = None if _mode() == "sequential" else _unchecked(target, schema)
+    try:
+        parallel = repository is not None and in_parallel(repository)
+    except BaseException:
+        if repository is not None:
+            repository.close()
+        raise
+    if repository is None or not parallel:
+        if repository is not None:
+            repository.close()
         with closing(open_repository(target, schema, deep=deep)) as repository:
             yield repository
         return
-    check = _CheckProcess(target, schema, deep=deep)
-    try:
+    with closing(repository):
+        # The check process runs SQLite's page check and the integrity check;
+        # this side opened only what the command reads.
+        check = _CheckProcess(target, schema, deep=deep)
         try:
-            # The check process runs the page check and the integrity check;
-            # this side opens only what the command reads.
-            with closing(
-                open_repository(target, schema, verify=False, pages=False)
-            ) as repository:
+            try:
                 yield repository
-        except Exception as exc:
+            except Exception as exc:
+                failure = check.verdict()
+                if failure is not None:
+                    raise failure from exc
+                raise
             failure = check.verdict()
-            if failure is not None:
-                raise failure from exc
-            raise
-        failure = check.verdict()
-    finally:
-        check.stop()
+        finally:
+            check.stop()
     if failure is not None:
         raise failure
