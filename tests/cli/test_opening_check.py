@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,9 @@ from typing import Any
 import pytest
 
 from iso10002.cli import _opening
+from iso10002.cli._errors import CliError
 from iso10002.cli._opening import MODE_VARIABLE, PARALLEL_FROM
+from iso10002.errors import RepositoryError
 
 MODES = ("parallel", "sequential")
 AS_OF = ("--as-of", "2026-01-01")
@@ -296,8 +299,82 @@ class TestAnInterruptedReport:
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
+    @pytest.mark.postgres
+    def test_a_check_process_that_dies_is_a_failure(
+        self, invoke, iso10002_postgres_dsn
+    ):
+        """A check process killed before its verdict fails the command, unvouched."""
+        psycopg = pytest.importorskip("psycopg")
+        dsn, schema = iso10002_postgres_dsn, f"opening_{secrets.token_hex(5)}"
+        made = invoke("demo", "--db", dsn, "--schema", schema, "--complaints", "5")
+        assert made.exit_code == 0, made.stderr
+        try:
+            with psycopg.connect(dsn) as holder:
+                holder.execute(f'LOCK TABLE "{schema}".events IN ACCESS EXCLUSIVE MODE')
+                check = _opening._CheckProcess(dsn, schema, deep=False)
+                try:
+                    assert check.process.pid is not None
+                    os.kill(check.process.pid, signal.SIGKILL)
+                    failure = check.verdict()
+                finally:
+                    check.stop()
+                holder.rollback()
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        assert isinstance(failure, CliError)
+        assert "without a verdict" in failure.message
+        assert "-9" in failure.message
+
+
+class TestWhatCrossesBack:
+    def test_an_expected_failure_keeps_its_type_and_message(self):
+        """A refusal the command line reports in one line comes back as it was."""
+        refusal = CliError("PATH: damaged iso10002 database (x); restore it")
+        back = _opening._portable(refusal)
+        assert type(back) is CliError
+        assert back.message == refusal.message
+
+    def test_an_unpicklable_failure_keeps_its_message(self):
+        """A failure that cannot cross between processes comes back as its line."""
+
+        class Local(RepositoryError):  # a local class cannot be pickled
+            pass
+
+        back = _opening._portable(Local("the server went away"))
+        assert isinstance(back, CliError)
+        assert back.message == "the server went away"
+
+    def test_a_bug_comes_back_with_its_traceback(self):
+        """An unexpected error in the check process keeps the place it was raised."""
+        try:
+            _ = {}["missing"]
+        except KeyError as exc:
+            back = _opening._portable(exc)
+        assert isinstance(back, RuntimeError)
+        assert "KeyError" in str(back)
+        assert "test_a_bug_comes_back_with_its_traceback" in str(back)
+
 
 class TestTheMode:
+    def test_auto_checks_a_large_store_beside(
+        self, invoke, store, monkeypatch, started
+    ):
+        """With two CPUs and PARALLEL_FROM complaints, auto starts a check process."""
+        monkeypatch.setattr(_opening, "PARALLEL_FROM", 10)
+        monkeypatch.setattr(_opening, "_cpus", lambda: 2)
+        monkeypatch.setenv(MODE_VARIABLE, "auto")
+        assert invoke("report", *store.args, *AS_OF).exit_code == 0
+        assert len(started) == 1
+
+    def test_auto_checks_first_on_one_cpu(self, invoke, store, monkeypatch, started):
+        """On one CPU, auto checks in the command's process, however large the store."""
+        monkeypatch.setattr(_opening, "PARALLEL_FROM", 10)
+        monkeypatch.setattr(_opening, "_cpus", lambda: 1)
+        monkeypatch.setenv(MODE_VARIABLE, "auto")
+        assert invoke("report", *store.args, *AS_OF).exit_code == 0
+        assert started == []
+
     def test_auto_checks_a_small_store_first(self, invoke, store, monkeypatch, started):
         """Below PARALLEL_FROM complaints, auto starts no check process."""
         assert PARALLEL_FROM > 60  # the demo stores are smaller
