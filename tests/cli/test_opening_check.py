@@ -10,6 +10,7 @@ the check process is reaped whatever the command does.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -328,6 +329,26 @@ class TestAnInterruptedReport:
 
 
 class TestWhatCrossesBack:
+    def test_the_check_sends_none_for_a_sound_store_and_the_refusal_else(
+        self, demo_db, tmp_path
+    ):
+        """The check process's work, run here: None, then the sequential line."""
+        path = tmp_path / "store.db"
+        shutil.copy(demo_db, path)
+        sent = []
+        for _ in range(2):
+            receiver, sender = multiprocessing.Pipe(duplex=False)
+            with receiver:
+                _opening._check(str(path), "iso10002", False, sender)
+                sent.append(receiver.recv())
+            connection = sqlite3.connect(path)
+            with connection:
+                connection.execute(_SQLITE["kpi"][0])
+            connection.close()
+        assert sent[0] is None
+        assert isinstance(sent[1], CliError)
+        assert "damaged iso10002 database" in sent[1].message
+
     def test_an_expected_failure_keeps_its_type_and_message(self):
         """A refusal the command line reports in one line comes back as it was."""
         refusal = CliError("PATH: damaged iso10002 database (x); restore it")

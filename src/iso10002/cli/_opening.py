@@ -34,7 +34,6 @@ import traceback
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from multiprocessing.connection import Connection
-from typing import Any
 
 import click
 
@@ -158,22 +157,21 @@ class _CheckProcess:
             self.process.start()
         finally:
             sender.close()  # the child holds its own end; EOF when it is gone
-        self._verdict: tuple[BaseException | None] | None = None
 
     def verdict(self) -> BaseException | None:
-        """Wait for the check; return its failure, or ``None`` if the store passed."""
-        if self._verdict is None:
-            try:
-                outcome: Any = self._receiver.recv()
-            except EOFError:
-                self.process.join(_STOP_S)
-                status = self.process.exitcode
-                outcome = CliError(
-                    "the check on opening ended without a verdict (exit status "
-                    f"{status}); nothing was written"
-                )
-            self._verdict = (outcome,)
-        return self._verdict[0]
+        """Wait for the check; return its failure, or ``None`` if the store passed.
+
+        Called once: the verdict is read from the pipe.
+        """
+        try:
+            outcome: BaseException | None = self._receiver.recv()
+        except EOFError:
+            self.process.join(_STOP_S)
+            return CliError(
+                "the check on opening ended without a verdict (exit status "
+                f"{self.process.exitcode}); nothing was written"
+            )
+        return outcome
 
     def stop(self) -> None:
         """End the check process, bounded: terminate, then kill, and reap it."""
