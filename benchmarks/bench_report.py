@@ -209,9 +209,16 @@ def user_runs(n: int, db: list[str], repeat: int) -> None:
                 load = os.getloadavg()[0]
                 command = [*me, mode, figures, "report", *db, "--as-of", AS_OF]
                 start = time.perf_counter()
-                subprocess.run(
-                    [*command, *extra], stdout=subprocess.DEVNULL, check=True
+                ran = subprocess.run(
+                    [*command, *extra],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    check=False,
                 )
+                if ran.returncode != 0:
+                    msg = f"{command} exited {ran.returncode}: {ran.stderr}"
+                    raise SystemExit(msg)
                 wall = time.perf_counter() - start
                 walls[mode] = min(wall, walls.get(mode, wall))
                 got = json.loads(Path(figures).read_text())
