@@ -405,7 +405,7 @@ class TestChecksKept:
         erased = repository.erase_personal_data(
             "C-000001", actor="dpo", at=current.history[-1].at
         )
-        assert repository._heads.get("C-000001") is None
+        assert repository._heads.last.get("C-000001") is None
         saved = next_version(erased, assignee="agent:2")
         repository.save(saved, expected_version=erased.version)
         assert repository.get("C-000001") == saved
