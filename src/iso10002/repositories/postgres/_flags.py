@@ -1,10 +1,13 @@
-"""The PostgreSQL tables of stored findings and provenance (schema version 9).
+"""The PostgreSQL tables of stored findings and provenance (schema versions 9, 10).
 
 See :mod:`iso10002.repositories._kpi_flags`. :class:`FlagWriter` keeps a
 complaint's ``kpi_flags`` row and ``kpi_findings`` rows in step on every
-write path, called by the KPI facts writer in the same transaction: a save
-adds one pipelined statement (rows upserted where they changed, rows the new
-version lacks deleted).
+write path, called by the KPI facts writer in the same transaction. A save
+evaluates no policy: its part of the facts writer's statement deletes the
+complaint's findings rows and marks them stale (``stale_version``, the
+version saved); every read of the findings first fills the stale ones
+(:meth:`FlagWriter.stale_page`, :meth:`FlagWriter.fill_page`). A bulk import
+and the data step of version 9 write the findings at once.
 """
 
 from __future__ import annotations
@@ -24,12 +27,21 @@ from iso10002.repositories._kpi_flags import (
     FlagRows,
     FlagsQuery,
     flag_rows,
+    flags_of,
     pushdown_findings,
     pushdown_provenance,
 )
 from iso10002.repositories.postgres._codec import ROW_COLUMNS
 
-__all__ = ["FLAGS_STATEMENTS", "FlagWriter", "backfill_flags"]
+__all__ = [
+    "FLAGS_STATEMENTS",
+    "STALE_STATEMENTS",
+    "FlagWriter",
+    "FILL_BATCH",
+    "backfill_flags",
+    "check_rules",
+    "fill_stale",
+]
 
 FLAGS_STATEMENTS: tuple[str, ...] = (
     """
@@ -69,6 +81,22 @@ FLAGS_STATEMENTS: tuple[str, ...] = (
     ),
 )
 """Schema version 9: the stored findings and provenance of the review pack."""
+
+STALE_STATEMENTS: tuple[str, ...] = (
+    "ALTER TABLE {s}.kpi_flags ADD COLUMN IF NOT EXISTS stale_version integer",
+    (
+        "CREATE INDEX IF NOT EXISTS kpi_flags_stale ON {s}.kpi_flags"
+        " (stale_version) WHERE stale_version IS NOT NULL"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS {s}.iso10002_rules"
+        " (name text PRIMARY KEY, version integer NOT NULL)"
+    ),
+)
+"""Schema version 10: stale findings, and the stamp of the rules that found them.
+
+Rows stored before it are not stale (``NULL``).
+"""
 
 _TABLES = ("kpi_flags", "kpi_findings")
 _COLUMNS = (FLAG_COLUMNS, FINDING_COLUMNS)
@@ -126,6 +154,58 @@ class FlagWriter:
             )
             for name, columns in zip(_TABLES, _COLUMNS, strict=True)
         ]
+        stale_insert = sql.SQL(
+            "INSERT INTO {}.kpi_flags AS t ({}, stale_version) VALUES ({}, %s)"
+        ).format(
+            s, _names(FLAG_COLUMNS), sql.SQL(", ").join(sql.Placeholder() * 3)
+        )
+        self._insert_stale = stale_insert.as_bytes()
+        self._stale_upsert = stale_insert + sql.SQL(
+            " ON CONFLICT (complaint_id) DO UPDATE SET received_us ="
+            " EXCLUDED.received_us, provenance = EXCLUDED.provenance,"
+            " stale_version = EXCLUDED.stale_version"
+        )
+        self._stale_page = (
+            sql.SQL(
+                "SELECT {}, f.stale_version FROM {s}.kpi_flags f"
+                " JOIN {s}.complaints c ON c.id = f.complaint_id"
+                " WHERE f.stale_version IS NOT NULL AND f.complaint_id > %s"
+                " ORDER BY f.complaint_id LIMIT %s"
+            )
+            .format(ROW_COLUMNS.format(schema=s), s=s)
+            .as_bytes()
+        )
+        self._lock_versions = (
+            sql.SQL(
+                "SELECT id, version FROM {}.complaints WHERE id = ANY(%s)"
+                " ORDER BY id FOR SHARE"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self._unmark = (
+            sql.SQL(
+                "UPDATE {}.kpi_flags f SET stale_version = NULL"
+                " FROM unnest(%s::text[], %s::integer[]) AS b(id, v)"
+                " WHERE f.complaint_id = b.id AND f.stale_version = b.v"
+                " RETURNING f.complaint_id"
+            )
+            .format(s)
+            .as_bytes()
+        )
+        self.count_stale = (
+            sql.SQL("SELECT count(*) FROM {}.kpi_flags WHERE stale_version IS NOT NULL")
+            .format(s)
+            .as_bytes()
+        )
+        self._any_stale = (
+            sql.SQL(
+                "SELECT EXISTS (SELECT 1 FROM {}.kpi_flags"
+                " WHERE stale_version IS NOT NULL)"
+            )
+            .format(s)
+            .as_bytes()
+        )
         self._counts = (
             sql.SQL(
                 "SELECT (SELECT count(*) FROM {s}.complaints)"
@@ -161,36 +241,33 @@ class FlagWriter:
     def replacing(self, count: int) -> list[sql.Composed]:
         """Return the parts of a ``WITH`` that replace a complaint's rows.
 
-        The facts writer puts them in its one statement per save. Their
-        parameters (see :meth:`replacing_params`): the complaint id and the
-        numbers of its finding rows, the ``count`` finding rows, the flags row.
+        The facts writer puts them in its one statement per save: the
+        complaint's findings rows go and its flags row marks them stale at
+        the version saved (``count`` is always 0: no finding is written).
+        Their parameters: see :meth:`replacing_params`.
         """
-        parts: list[sql.Composed] = [
-            sql.SQL(
-                "fd AS (DELETE FROM {}.kpi_findings"
-                " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
-            ).format(self._s)
+        del count
+        return [
+            sql.SQL("fd AS (DELETE FROM {}.kpi_findings WHERE complaint_id = %s)").format(
+                self._s
+            ),
+            sql.SQL("ff AS ({})").format(self._stale_upsert),
         ]
-        if count:
-            parts.append(sql.SQL("fu AS ({})").format(self._upsert(1, count)))
-        parts.append(sql.SQL("ff AS ({})").format(self._upsert(0, 1)))
-        return parts
 
     @staticmethod
     def replacing_params(complaint: Complaint) -> tuple[int, list[Any]]:
-        """Return the number of finding rows and the parameters of :meth:`replacing`."""
-        rows = _rows(complaint)
-        params: list[Any] = [complaint.id, [row[1] for row in rows.findings]]
-        params.extend(value for row in rows.findings for value in row)
-        params.extend(rows.flags)
-        return len(rows.findings), params
+        """Return the number of finding rows (0) and the parameters of :meth:`replacing`."""
+        return 0, [
+            complaint.id,
+            *flags_of(complaint, complaint.id),
+            complaint.version,
+        ]
 
     def insert_one(self, cur: psycopg.Cursor[Any], complaint: Complaint) -> None:
-        """Store the rows of one new complaint (nothing read: may be pipelined)."""
-        rows = _rows(complaint)
-        cur.execute(self._inserts[0], rows.flags)
-        if rows.findings:
-            cur.executemany(self._inserts[1], rows.findings)
+        """Store the flags row of one new complaint, its findings stale (pipelined)."""
+        cur.execute(
+            self._insert_stale, (*flags_of(complaint, complaint.id), complaint.version)
+        )
 
     def write(
         self,
@@ -230,31 +307,108 @@ class FlagWriter:
     def differing(
         self, cur: psycopg.Cursor[Any], complaints: list[Complaint]
     ) -> dict[str, list[str]]:
-        """Name, per complaint, the tables whose rows are not its own (deep check)."""
+        """Name, per complaint, the tables whose rows are not its own (deep check).
+
+        A complaint stale at its version has no findings rows (they are
+        filled from its document when read); any other stale mark, or
+        findings rows beside one, is named.
+        """
         ids = [c.id for c in complaints]
-        expected: list[dict[str, list[tuple[Any, ...]]]] = [{}, {}]
-        for complaint in complaints:
-            rows = _rows(complaint)
-            expected[0][complaint.id] = [rows.flags]
-            expected[1][complaint.id] = [tuple(r) for r in rows.findings]
+        cur.execute(
+            sql.SQL(
+                "SELECT {}, stale_version FROM {}.kpi_flags"
+                " WHERE complaint_id = ANY(%s) ORDER BY complaint_id"
+            ).format(_names(FLAG_COLUMNS), self._s),
+            (ids,),
+        )
+        flags: dict[str, list[tuple[Any, ...]]] = {}
+        for row in cur:
+            flags.setdefault(row[0], []).append(tuple(row))
+        cur.execute(
+            sql.SQL(
+                "SELECT {} FROM {}.kpi_findings WHERE complaint_id = ANY(%s)"
+                " ORDER BY complaint_id, seq"
+            ).format(_names(FINDING_COLUMNS), self._s),
+            (ids,),
+        )
+        findings: dict[str, list[tuple[Any, ...]]] = {}
+        for row in cur:
+            findings.setdefault(row[0], []).append(tuple(_plain(v) for v in row))
         found: dict[str, list[str]] = {}
-        for name, columns, wanted in zip(_TABLES, _COLUMNS, expected, strict=True):
-            order = "complaint_id" if name == "kpi_flags" else "complaint_id, seq"
-            cur.execute(
-                sql.SQL(
-                    "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
-                ).format(
-                    _names(columns), self._s, sql.Identifier(name), sql.SQL(order)
-                ),
-                (ids,),
+        for complaint in complaints:
+            cid = complaint.id
+            stored = flags.get(cid, [])
+            stale = stored[0][-1] if len(stored) == 1 else None
+            if [r[:-1] for r in stored] != [
+                flags_of(complaint, cid)
+            ] or stale not in (None, complaint.version):
+                found.setdefault(cid, []).append("kpi_flags")
+            wanted = (
+                []
+                if stale is not None
+                else [tuple(r) for r in _rows(complaint).findings]
             )
-            stored: dict[str, list[tuple[Any, ...]]] = {}
-            for row in cur:
-                stored.setdefault(row[0], []).append(tuple(_plain(v) for v in row))
-            for cid in ids:
-                if stored.get(cid, []) != wanted.get(cid, []):
-                    found.setdefault(cid, []).append(name)
+            if findings.get(cid, []) != wanted:
+                found.setdefault(cid, []).append("kpi_findings")
         return found
+
+    def stale_page(
+        self, cur: psycopg.Cursor[Any], after: str, limit: int
+    ) -> tuple[list[tuple[str, int, Complaint]], str | None]:
+        """Read up to ``limit`` stale complaints after the id ``after``.
+
+        Returns:
+            Each readable one's id, stale version and complaint, and the
+            last id read (``None`` when none was). One that cannot be read is
+            logged and stays stale (the pack then streams, naming it).
+        """
+        from iso10002.repositories.postgres._facts import (  # noqa: PLC0415
+            decoded,
+        )
+
+        cur.execute(self._stale_page, (after, limit))
+        rows = cur.fetchall()
+        if not rows:
+            return [], None
+        versions = {row[0]: int(row[-1]) for row in rows}
+        complaints, _ = decoded(row[:-1] for row in rows)
+        return [(c.id, versions[c.id], c) for c in complaints], rows[-1][0]
+
+    def fill_page(
+        self, cur: psycopg.Cursor[Any], batch: list[tuple[str, int, Complaint]]
+    ) -> int:
+        """Write the findings of complaints :meth:`stale_page` read (write transaction).
+
+        The complaints' rows are locked in share mode first (a save of one
+        waits, or has already moved it past the version read), and only
+        those still stale at the version read are filled.
+
+        Returns:
+            How many complaints were filled.
+        """
+        if not batch:
+            return 0
+        cur.execute(self._lock_versions, ([cid for cid, _, _ in batch],))
+        current = dict(cur.fetchall())
+        kept = [(cid, v, c) for cid, v, c in batch if current.get(cid) == v]
+        if not kept:
+            return 0
+        cur.execute(
+            self._unmark, ([cid for cid, _, _ in kept], [v for _, v, _ in kept])
+        )
+        unmarked = {row[0] for row in cur.fetchall()}
+        filled = [c for cid, _, c in kept if cid in unmarked]
+        findings = [row for c in filled for row in _rows(c).findings]
+        if findings:
+            cur.execute(self._deletes[1], ([c.id for c in filled],))
+            cur.executemany(self._inserts[1], findings)
+        return len(filled)
+
+    def any_stale(self, cur: psycopg.Cursor[Any]) -> bool:
+        """Tell whether a stored complaint's findings are stale."""
+        cur.execute(self._any_stale)
+        row = cur.fetchone()
+        return bool(row and row[0])
 
     def complete(self, cur: psycopg.Cursor[Any]) -> bool:
         """Tell whether every stored complaint has its ``kpi_flags`` row."""
@@ -319,3 +473,77 @@ def backfill_flags(cur: psycopg.Cursor[Any], schema: str) -> None:
         complaints, _unreadable = decoded(rows)  # logged; the pack streams then
         writer.copy(cur, complaints)
         last = rows[-1][0]
+
+
+def check_rules(cur: psycopg.Cursor[Any], schema: str) -> None:
+    """Mark every complaint stale if its findings were stored by other rules.
+
+    Compares the schema's stamp with
+    :data:`~iso10002.analysis.pushdown.STORED_FINDINGS_RULES`; on a
+    difference every complaint's findings are deleted and marked stale, the
+    seals of the last checkpoint (which cover the old rows) are dropped, and
+    the new stamp is recorded (caller's transaction).
+    """
+    from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis when opening
+        STORED_FINDINGS_RULES,
+    )
+
+    s = sql.Identifier(schema)
+    cur.execute(
+        sql.SQL(
+            "SELECT version FROM {}.iso10002_rules WHERE name = 'stored_findings'"
+        ).format(s)
+    )
+    row = cur.fetchone()
+    if row is not None and row[0] == STORED_FINDINGS_RULES:
+        return
+    if row is not None:
+        cur.execute(
+            sql.SQL(
+                "UPDATE {s}.kpi_flags f SET stale_version = c.version"
+                " FROM {s}.complaints c WHERE c.id = f.complaint_id"
+            ).format(s=s)
+        )
+        cur.execute(sql.SQL("DELETE FROM {}.kpi_findings").format(s))
+        cur.execute("SELECT to_regclass(%s)", (f'"{schema}".integrity_seals',))
+        found = cur.fetchone()
+        if found is not None and found[0] is not None:
+            cur.execute(sql.SQL("DELETE FROM {}.integrity_seals").format(s))
+    cur.execute(
+        sql.SQL(
+            "INSERT INTO {}.iso10002_rules (name, version)"
+            " VALUES ('stored_findings', %s) ON CONFLICT (name)"
+            " DO UPDATE SET version = EXCLUDED.version"
+        ).format(s),
+        (STORED_FINDINGS_RULES,),
+    )
+
+
+FILL_BATCH = 500
+"""Stale complaints read and filled per transaction."""
+
+
+def fill_stale(connector: Any, flags: FlagWriter) -> int:
+    """Fill the stale findings of a store, a batch per transaction.
+
+    Args:
+        connector: The store's connector (``snapshot`` and ``write``).
+        flags: Its flag writer.
+
+    Returns:
+        How many complaints were filled.
+    """
+    with connector.snapshot("fill_stale_findings") as cur:
+        cur.execute(flags.count_stale)
+        row = cur.fetchone()
+    pages = -(-int(row[0] if row else 0) // FILL_BATCH)
+    filled, after = 0, ""
+    for _ in range(pages):
+        with connector.snapshot("fill_stale_findings") as cur:
+            batch, last = flags.stale_page(cur, after, FILL_BATCH)
+        if last is None:
+            break
+        after = last
+        with connector.write("fill_stale_findings") as cur:
+            filled += flags.fill_page(cur, batch)
+    return filled

@@ -29,7 +29,12 @@ from iso10002.repositories.postgres._decisions import (
     DECISIONS_STATEMENTS,
     backfill_decisions,
 )
-from iso10002.repositories.postgres._flags import FLAGS_STATEMENTS, backfill_flags
+from iso10002.repositories.postgres._flags import (
+    FLAGS_STATEMENTS,
+    STALE_STATEMENTS,
+    backfill_flags,
+    check_rules,
+)
 from iso10002.repositories.postgres._search import SEARCH_STATEMENTS, backfill_search
 
 __all__ = [
@@ -160,6 +165,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         DECISIONS_STATEMENTS,
     ),
     (9, "the review pack's stored findings and provenance", FLAGS_STATEMENTS),
+    (10, "stored findings left stale by saves; the rules' stamp", STALE_STATEMENTS),
 )
 """Forward migrations, in order."""
 
@@ -247,6 +253,9 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
             )
             raise RepositoryError(msg)
         if found == LATEST_VERSION:
+            # Findings stored by other rules are stale (a data step, not
+            # a schema change: done whether or not migrations apply).
+            check_rules(cur, schema)
             return found
         if not apply:
             msg = (
@@ -280,4 +289,5 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
         for version, backfill in sorted(_BACKFILLS.items()):
             if 0 < found < version:
                 backfill(cur, schema)
+        check_rules(cur, schema)
         return found
