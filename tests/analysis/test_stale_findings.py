@@ -44,8 +44,19 @@ class _Stores:
     def sql(self, repo: Any, text: str) -> list[tuple[Any, ...]]:  # pragma: no cover
         raise NotImplementedError
 
+    def marked(self, repo: Any) -> bool:
+        """Tell whether ``kpi_flags`` has its ``stale_version`` column."""
+        return bool(self.sql(repo, self.column)[0][0])
+
+    column = ""
+
 
 class _SQLiteStores(_Stores):
+    column = (
+        "SELECT count(*) FROM pragma_table_info('kpi_flags')"
+        " WHERE name = 'stale_version'"
+    )
+
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="iso10002-stale-"))
         self.count = 0
@@ -69,6 +80,12 @@ class _SQLiteStores(_Stores):
 
 
 class _PostgresStores(_Stores):
+    column = (
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema ="
+        " current_schema() AND table_name = 'kpi_flags'"
+        " AND column_name = 'stale_version'"
+    )
+
     def __init__(self, dsn: str, new_store: Any) -> None:
         self.dsn = dsn
         self.new_store = new_store
@@ -111,13 +128,25 @@ def _stale(stores: _Stores, repo: Any) -> int:
 
 def _rows(stores: _Stores, repo: Any, cid: str | None = None) -> int:
     where = "" if cid is None else f" WHERE complaint_id = '{cid}'"
-    ((n,),) = stores.sql(repo, f"SELECT count(*) FROM kpi_findings{where}")  # noqa: S608
+    ((n,),) = stores.sql(repo, f"SELECT count(*) FROM kpi_findings{where}")
     return int(n)
 
 
 def _report_equals_streaming(repo: Any, ids: list[str], as_of: Any) -> None:
     current = [c for c in _current(repo, ids) if c.received_at <= as_of]
     assert pushed(repo, as_of, None, None) == streamed(current, as_of, None, None)
+
+
+_COPY_ROWS = (
+    "INSERT INTO kpi_findings SELECT complaint_id, seq + 100,"
+    " received_us, policy_id, principle, clause, code, severity,"
+    " message, tail, from_us, until_us, since_us, instants"
+    " FROM kpi_findings WHERE complaint_id = 'C1'"
+)
+_MARK_STALE = (
+    "UPDATE kpi_flags SET stale_version = (SELECT version FROM"
+    " complaints WHERE id = 'C1') WHERE complaint_id = 'C1'"
+)
 
 
 class StaleFindingsContract:
@@ -150,13 +179,14 @@ class StaleFindingsContract:
             assert _rows(self.stores, repo, first.id) == 0
             _report_equals_streaming(repo, [c.id for c in sample], AS_OF)
 
-    @settings(max_examples=8, deadline=None)
-    @given(data=st.data())
-    def test_saves_and_reports_interleaved_equal_streaming(
-        self, data, pushdown_complaints, pushdown_specs
-    ):
-        """After any interleaving of saves and reports, SQL equals streaming."""
-        items = data.draw(pushdown_complaints)
+    def interleaved(self, data: Any, complaints: Any, specs_of: Any) -> None:
+        """After any interleaving of saves and reports, SQL equals streaming.
+
+        (Each engine's class draws the examples: Hypothesis runs a test
+        method from one class only.)
+        """
+        pushdown_specs = specs_of
+        items = data.draw(complaints)
         ops = data.draw(OPS)
         specs = [data.draw(pushdown_specs)[0] for _ in range(4)]
         ids = [c.id for c in items]
@@ -213,9 +243,35 @@ class StaleFindingsContract:
             assert repo.verify_integrity().ok
             _report_equals_streaming(repo, [c.id for c in sample], AS_OF)
 
-    def interleave(self, repo: Any, monkeypatch: Any, save: Any) -> None:  # pragma: no cover
+    def interleave(
+        self, repo: Any, monkeypatch: Any, save: Any
+    ) -> None:  # pragma: no cover
         """Make ``save`` run once after the fill's first read, before its write."""
         raise NotImplementedError
+
+    def downgrade(self, repo: Any) -> None:  # pragma: no cover - overridden
+        """Turn the closed store back into the previous schema version."""
+        raise NotImplementedError
+
+    def test_the_previous_version_migrates_with_nothing_stale(self, sample):
+        """Rows stored before stale findings existed stay; the stamp is recorded."""
+        repo = self.stores.new()
+        for complaint in sample:
+            repo.add(complaint)
+        repo.fill_stale_findings()
+        repo.close()
+        self.downgrade(repo)
+        assert not self.stores.marked(repo)  # really the previous layout
+        rows = _rows(self.stores, repo)
+        with closing(self.stores.again(repo)) as migrated:
+            assert _stale(self.stores, migrated) == 0
+            assert _rows(self.stores, migrated) == rows > 0
+            assert self.stores.sql(
+                migrated,
+                "SELECT count(*) FROM iso10002_rules WHERE name = 'stored_findings'",
+            ) == [(1,)]
+            assert migrated.verify_integrity().ok
+            _report_equals_streaming(migrated, [c.id for c in sample], AS_OF)
 
     def test_the_checks_accept_a_stale_complaint(self, sample):
         """Stale complaints without rows are sound, deeply and on a quick check."""
@@ -230,18 +286,8 @@ class StaleFindingsContract:
         ("change", "table"),
         [
             ("DELETE FROM kpi_findings WHERE complaint_id = 'C1'", "kpi_findings"),
-            (
-                "INSERT INTO kpi_findings SELECT complaint_id, seq + 100,"
-                " received_us, policy_id, principle, clause, code, severity,"
-                " message, tail, from_us, until_us, since_us, instants"
-                " FROM kpi_findings WHERE complaint_id = 'C1'",
-                "kpi_findings",
-            ),
-            (
-                "UPDATE kpi_flags SET stale_version = (SELECT version FROM"
-                " complaints WHERE id = 'C1') WHERE complaint_id = 'C1'",
-                "kpi_findings",  # rows beside a stale mark
-            ),
+            (_COPY_ROWS, "kpi_findings"),
+            (_MARK_STALE, "kpi_findings"),  # rows beside a stale mark
             (
                 "UPDATE kpi_flags SET stale_version = 999 WHERE complaint_id = 'C1'",
                 "kpi_flags",
@@ -296,6 +342,14 @@ class TestSQLiteStaleFindings(StaleFindingsContract):
 
     stores = _SQLiteStores()
 
+    @settings(max_examples=15, deadline=None)
+    @given(data=st.data())
+    def test_saves_and_reports_interleaved_equal_streaming(
+        self, data, pushdown_complaints, pushdown_specs
+    ):
+        """After any interleaving of saves and reports, SQL equals streaming."""
+        self.interleaved(data, pushdown_complaints, pushdown_specs)
+
     def interleave(self, repo: Any, monkeypatch: Any, save: Any) -> None:
         """Run ``save`` after the fill's first read (``stale_batch``)."""
         from iso10002.repositories.sqlite import _policy_pushdown  # noqa: PLC0415
@@ -311,6 +365,12 @@ class TestSQLiteStaleFindings(StaleFindingsContract):
 
         monkeypatch.setattr(_policy_pushdown, "stale_batch", read_then_save)
 
+    def downgrade(self, repo: Any) -> None:
+        """Back to schema version 11 (the shared migration-test helper)."""
+        from tests.conftest import _downgrade_sqlite  # noqa: PLC0415
+
+        _downgrade_sqlite(self.stores.paths[id(repo)], 11)
+
 
 @pytest.mark.postgres
 class TestPostgresStaleFindings(StaleFindingsContract):
@@ -321,9 +381,17 @@ class TestPostgresStaleFindings(StaleFindingsContract):
     def _stores(cls, iso10002_postgres_dsn, new_store):
         cls.stores = _PostgresStores(iso10002_postgres_dsn, new_store)
 
+    @settings(max_examples=8, deadline=None)
+    @given(data=st.data())
+    def test_saves_and_reports_interleaved_equal_streaming(
+        self, data, pushdown_complaints, pushdown_specs
+    ):
+        """After any interleaving of saves and reports, SQL equals streaming."""
+        self.interleaved(data, pushdown_complaints, pushdown_specs)
+
     def interleave(self, repo: Any, monkeypatch: Any, save: Any) -> None:
         """Run ``save`` after the fill's first read (``stale_page``)."""
-        flags = repo._sql.facts.flags  # noqa: SLF001 - the seam under test
+        flags = repo._sql.facts.flags.stale
         real = flags.stale_page
         pending = [save]
 
@@ -334,3 +402,12 @@ class TestPostgresStaleFindings(StaleFindingsContract):
             return found
 
         monkeypatch.setattr(flags, "stale_page", read_then_save)
+
+    def downgrade(self, repo: Any) -> None:
+        """Back to schema version 9: no stale mark, no stamp."""
+        self.stores.sql(
+            repo,
+            "ALTER TABLE kpi_flags DROP COLUMN stale_version;"
+            " DROP TABLE iso10002_rules;"
+            " DELETE FROM schema_version WHERE version >= 10",
+        )

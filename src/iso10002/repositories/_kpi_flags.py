@@ -119,7 +119,11 @@ def flags_of(complaint: Complaint, stored_id: Any) -> tuple[Any, ...]:
         provenance_bits,
     )
 
-    return (stored_id, int(to_micros(complaint.received_at)), provenance_bits(complaint))
+    return (
+        stored_id,
+        int(to_micros(complaint.received_at)),
+        provenance_bits(complaint),
+    )
 
 
 class FlagsQuery(NamedTuple):

@@ -6,7 +6,7 @@ write path, called by the KPI facts writer in the same transaction. A save
 evaluates no policy: its part of the facts writer's statement deletes the
 complaint's findings rows and marks them stale (``stale_version``, the
 version saved); every read of the findings first fills the stale ones
-(:meth:`FlagWriter.stale_page`, :meth:`FlagWriter.fill_page`). A bulk import
+(see :mod:`._stale`). A bulk import
 and the data step of version 9 write the findings at once.
 """
 
@@ -32,16 +32,9 @@ from iso10002.repositories._kpi_flags import (
     pushdown_provenance,
 )
 from iso10002.repositories.postgres._codec import ROW_COLUMNS
+from iso10002.repositories.postgres._stale import StaleFills
 
-__all__ = [
-    "FLAGS_STATEMENTS",
-    "STALE_STATEMENTS",
-    "FlagWriter",
-    "FILL_BATCH",
-    "backfill_flags",
-    "check_rules",
-    "fill_stale",
-]
+__all__ = ["FLAGS_STATEMENTS", "FlagWriter", "backfill_flags"]
 
 FLAGS_STATEMENTS: tuple[str, ...] = (
     """
@@ -81,22 +74,6 @@ FLAGS_STATEMENTS: tuple[str, ...] = (
     ),
 )
 """Schema version 9: the stored findings and provenance of the review pack."""
-
-STALE_STATEMENTS: tuple[str, ...] = (
-    "ALTER TABLE {s}.kpi_flags ADD COLUMN IF NOT EXISTS stale_version integer",
-    (
-        "CREATE INDEX IF NOT EXISTS kpi_flags_stale ON {s}.kpi_flags"
-        " (stale_version) WHERE stale_version IS NOT NULL"
-    ),
-    (
-        "CREATE TABLE IF NOT EXISTS {s}.iso10002_rules"
-        " (name text PRIMARY KEY, version integer NOT NULL)"
-    ),
-)
-"""Schema version 10: stale findings, and the stamp of the rules that found them.
-
-Rows stored before it are not stale (``NULL``).
-"""
 
 _TABLES = ("kpi_flags", "kpi_findings")
 _COLUMNS = (FLAG_COLUMNS, FINDING_COLUMNS)
@@ -156,56 +133,14 @@ class FlagWriter:
         ]
         stale_insert = sql.SQL(
             "INSERT INTO {}.kpi_flags AS t ({}, stale_version) VALUES ({}, %s)"
-        ).format(
-            s, _names(FLAG_COLUMNS), sql.SQL(", ").join(sql.Placeholder() * 3)
-        )
+        ).format(s, _names(FLAG_COLUMNS), sql.SQL(", ").join(sql.Placeholder() * 3))
         self._insert_stale = stale_insert.as_bytes()
         self._stale_upsert = stale_insert + sql.SQL(
             " ON CONFLICT (complaint_id) DO UPDATE SET received_us ="
             " EXCLUDED.received_us, provenance = EXCLUDED.provenance,"
             " stale_version = EXCLUDED.stale_version"
         )
-        self._stale_page = (
-            sql.SQL(
-                "SELECT {}, f.stale_version FROM {s}.kpi_flags f"
-                " JOIN {s}.complaints c ON c.id = f.complaint_id"
-                " WHERE f.stale_version IS NOT NULL AND f.complaint_id > %s"
-                " ORDER BY f.complaint_id LIMIT %s"
-            )
-            .format(ROW_COLUMNS.format(schema=s), s=s)
-            .as_bytes()
-        )
-        self._lock_versions = (
-            sql.SQL(
-                "SELECT id, version FROM {}.complaints WHERE id = ANY(%s)"
-                " ORDER BY id FOR SHARE"
-            )
-            .format(s)
-            .as_bytes()
-        )
-        self._unmark = (
-            sql.SQL(
-                "UPDATE {}.kpi_flags f SET stale_version = NULL"
-                " FROM unnest(%s::text[], %s::integer[]) AS b(id, v)"
-                " WHERE f.complaint_id = b.id AND f.stale_version = b.v"
-                " RETURNING f.complaint_id"
-            )
-            .format(s)
-            .as_bytes()
-        )
-        self.count_stale = (
-            sql.SQL("SELECT count(*) FROM {}.kpi_flags WHERE stale_version IS NOT NULL")
-            .format(s)
-            .as_bytes()
-        )
-        self._any_stale = (
-            sql.SQL(
-                "SELECT EXISTS (SELECT 1 FROM {}.kpi_flags"
-                " WHERE stale_version IS NOT NULL)"
-            )
-            .format(s)
-            .as_bytes()
-        )
+        self.stale = StaleFills(schema)
         self._counts = (
             sql.SQL(
                 "SELECT (SELECT count(*) FROM {s}.complaints)"
@@ -248,15 +183,15 @@ class FlagWriter:
         """
         del count
         return [
-            sql.SQL("fd AS (DELETE FROM {}.kpi_findings WHERE complaint_id = %s)").format(
-                self._s
-            ),
+            sql.SQL(
+                "fd AS (DELETE FROM {}.kpi_findings WHERE complaint_id = %s)"
+            ).format(self._s),
             sql.SQL("ff AS ({})").format(self._stale_upsert),
         ]
 
     @staticmethod
     def replacing_params(complaint: Complaint) -> tuple[int, list[Any]]:
-        """Return the number of finding rows (0) and the parameters of :meth:`replacing`."""
+        """Return the number of finding rows (0) and :meth:`replacing`'s parameters."""
         return 0, [
             complaint.id,
             *flags_of(complaint, complaint.id),
@@ -339,9 +274,10 @@ class FlagWriter:
             cid = complaint.id
             stored = flags.get(cid, [])
             stale = stored[0][-1] if len(stored) == 1 else None
-            if [r[:-1] for r in stored] != [
-                flags_of(complaint, cid)
-            ] or stale not in (None, complaint.version):
+            if [r[:-1] for r in stored] != [flags_of(complaint, cid)] or stale not in (
+                None,
+                complaint.version,
+            ):
                 found.setdefault(cid, []).append("kpi_flags")
             wanted = (
                 []
@@ -351,64 +287,6 @@ class FlagWriter:
             if findings.get(cid, []) != wanted:
                 found.setdefault(cid, []).append("kpi_findings")
         return found
-
-    def stale_page(
-        self, cur: psycopg.Cursor[Any], after: str, limit: int
-    ) -> tuple[list[tuple[str, int, Complaint]], str | None]:
-        """Read up to ``limit`` stale complaints after the id ``after``.
-
-        Returns:
-            Each readable one's id, stale version and complaint, and the
-            last id read (``None`` when none was). One that cannot be read is
-            logged and stays stale (the pack then streams, naming it).
-        """
-        from iso10002.repositories.postgres._facts import (  # noqa: PLC0415
-            decoded,
-        )
-
-        cur.execute(self._stale_page, (after, limit))
-        rows = cur.fetchall()
-        if not rows:
-            return [], None
-        versions = {row[0]: int(row[-1]) for row in rows}
-        complaints, _ = decoded(row[:-1] for row in rows)
-        return [(c.id, versions[c.id], c) for c in complaints], rows[-1][0]
-
-    def fill_page(
-        self, cur: psycopg.Cursor[Any], batch: list[tuple[str, int, Complaint]]
-    ) -> int:
-        """Write the findings of complaints :meth:`stale_page` read (write transaction).
-
-        The complaints' rows are locked in share mode first (a save of one
-        waits, or has already moved it past the version read), and only
-        those still stale at the version read are filled.
-
-        Returns:
-            How many complaints were filled.
-        """
-        if not batch:
-            return 0
-        cur.execute(self._lock_versions, ([cid for cid, _, _ in batch],))
-        current = dict(cur.fetchall())
-        kept = [(cid, v, c) for cid, v, c in batch if current.get(cid) == v]
-        if not kept:
-            return 0
-        cur.execute(
-            self._unmark, ([cid for cid, _, _ in kept], [v for _, v, _ in kept])
-        )
-        unmarked = {row[0] for row in cur.fetchall()}
-        filled = [c for cid, _, c in kept if cid in unmarked]
-        findings = [row for c in filled for row in _rows(c).findings]
-        if findings:
-            cur.execute(self._deletes[1], ([c.id for c in filled],))
-            cur.executemany(self._inserts[1], findings)
-        return len(filled)
-
-    def any_stale(self, cur: psycopg.Cursor[Any]) -> bool:
-        """Tell whether a stored complaint's findings are stale."""
-        cur.execute(self._any_stale)
-        row = cur.fetchone()
-        return bool(row and row[0])
 
     def complete(self, cur: psycopg.Cursor[Any]) -> bool:
         """Tell whether every stored complaint has its ``kpi_flags`` row."""
@@ -473,77 +351,3 @@ def backfill_flags(cur: psycopg.Cursor[Any], schema: str) -> None:
         complaints, _unreadable = decoded(rows)  # logged; the pack streams then
         writer.copy(cur, complaints)
         last = rows[-1][0]
-
-
-def check_rules(cur: psycopg.Cursor[Any], schema: str) -> None:
-    """Mark every complaint stale if its findings were stored by other rules.
-
-    Compares the schema's stamp with
-    :data:`~iso10002.analysis.pushdown.STORED_FINDINGS_RULES`; on a
-    difference every complaint's findings are deleted and marked stale, the
-    seals of the last checkpoint (which cover the old rows) are dropped, and
-    the new stamp is recorded (caller's transaction).
-    """
-    from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis when opening
-        STORED_FINDINGS_RULES,
-    )
-
-    s = sql.Identifier(schema)
-    cur.execute(
-        sql.SQL(
-            "SELECT version FROM {}.iso10002_rules WHERE name = 'stored_findings'"
-        ).format(s)
-    )
-    row = cur.fetchone()
-    if row is not None and row[0] == STORED_FINDINGS_RULES:
-        return
-    if row is not None:
-        cur.execute(
-            sql.SQL(
-                "UPDATE {s}.kpi_flags f SET stale_version = c.version"
-                " FROM {s}.complaints c WHERE c.id = f.complaint_id"
-            ).format(s=s)
-        )
-        cur.execute(sql.SQL("DELETE FROM {}.kpi_findings").format(s))
-        cur.execute("SELECT to_regclass(%s)", (f'"{schema}".integrity_seals',))
-        found = cur.fetchone()
-        if found is not None and found[0] is not None:
-            cur.execute(sql.SQL("DELETE FROM {}.integrity_seals").format(s))
-    cur.execute(
-        sql.SQL(
-            "INSERT INTO {}.iso10002_rules (name, version)"
-            " VALUES ('stored_findings', %s) ON CONFLICT (name)"
-            " DO UPDATE SET version = EXCLUDED.version"
-        ).format(s),
-        (STORED_FINDINGS_RULES,),
-    )
-
-
-FILL_BATCH = 500
-"""Stale complaints read and filled per transaction."""
-
-
-def fill_stale(connector: Any, flags: FlagWriter) -> int:
-    """Fill the stale findings of a store, a batch per transaction.
-
-    Args:
-        connector: The store's connector (``snapshot`` and ``write``).
-        flags: Its flag writer.
-
-    Returns:
-        How many complaints were filled.
-    """
-    with connector.snapshot("fill_stale_findings") as cur:
-        cur.execute(flags.count_stale)
-        row = cur.fetchone()
-    pages = -(-int(row[0] if row else 0) // FILL_BATCH)
-    filled, after = 0, ""
-    for _ in range(pages):
-        with connector.snapshot("fill_stale_findings") as cur:
-            batch, last = flags.stale_page(cur, after, FILL_BATCH)
-        if last is None:
-            break
-        after = last
-        with connector.write("fill_stale_findings") as cur:
-            filled += flags.fill_page(cur, batch)
-    return filled

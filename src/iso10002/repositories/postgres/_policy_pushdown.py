@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from iso10002.repositories.postgres._flags import fill_stale
 from iso10002.repositories.postgres._pushdown import PostgresPushDown
+from iso10002.repositories.postgres._stale import fill_stale
 
 if TYPE_CHECKING:
     from iso10002.analysis.pushdown import ImportedShare, Period, StoredPolicyCounts
@@ -72,7 +72,7 @@ class PostgresPolicyPushDown(PostgresPushDown):
             with self._db.snapshot("analytics_findings") as cur:
                 if not flags.complete(cur):
                     return None
-                if not flags.any_stale(cur):
+                if not flags.stale.any_stale(cur):
                     counts = flags.findings(cur, as_of, scope, ids_shown)
                     break
         if counts is None:
@@ -129,4 +129,4 @@ class PostgresPolicyPushDown(PostgresPushDown):
         Returns:
             How many complaints were filled.
         """
-        return fill_stale(self._db, self._sql.facts.flags)
+        return fill_stale(self._db, self._sql.facts.flags.stale)

@@ -29,13 +29,9 @@ from iso10002.repositories.postgres._decisions import (
     DECISIONS_STATEMENTS,
     backfill_decisions,
 )
-from iso10002.repositories.postgres._flags import (
-    FLAGS_STATEMENTS,
-    STALE_STATEMENTS,
-    backfill_flags,
-    check_rules,
-)
+from iso10002.repositories.postgres._flags import FLAGS_STATEMENTS, backfill_flags
 from iso10002.repositories.postgres._search import SEARCH_STATEMENTS, backfill_search
+from iso10002.repositories.postgres._stale import STALE_STATEMENTS, check_rules
 
 __all__ = [
     "FEED_LOCK_CLASS",

@@ -30,7 +30,7 @@ from iso10002.integrity import (
 )
 from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.repositories.postgres._connect import Connector
-from iso10002.repositories.postgres._flags import FlagWriter, fill_stale
+from iso10002.repositories.postgres._stale import StaleFills, fill_stale
 from iso10002.repositories.postgres._verify import verify_all
 
 __all__ = ["SEALS_TABLE", "seal_written", "verify_quick", "write_checkpoint"]
@@ -285,7 +285,7 @@ def write_checkpoint(
     key = None if keys is None else keys.current
     with connector.write("record_checkpoint") as cur:
         cur.execute(sql.SQL("LOCK TABLE {}.complaints IN SHARE MODE").format(s))
-        fill_stale(connector, FlagWriter(schema))
+        fill_stale(connector, StaleFills(schema))
         report = verify_all(connector, schema, keys)
         if not report.ok:
             return report

@@ -34,17 +34,17 @@ from iso10002.repositories.sqlite._sql import column_text, column_value
 __all__ = [
     "FLAGS_SCHEMA",
     "STALE_SCHEMA",
+    "backfill_flags",
     "check_rules",
     "fill_batch",
     "fill_stale",
-    "mark_stale",
-    "stale_batch",
-    "backfill_flags",
     "flags_complete",
     "flags_differ",
     "has_stale",
+    "mark_stale",
     "sqlite_findings",
     "sqlite_provenance",
+    "stale_batch",
     "write_flags",
 ]
 
