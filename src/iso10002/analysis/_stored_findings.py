@@ -52,6 +52,8 @@ STORED_FINDINGS_RULES = 1
 Bump it whenever a default policy (or this module) changes what it finds:
 a SQL store opened with another stamp marks every complaint's stored
 findings stale, so they are evaluated again before they are next counted.
+
+.. versionadded:: 0.3.0
 """
 
 _PAST = datetime(1, 1, 2, tzinfo=timezone.utc)

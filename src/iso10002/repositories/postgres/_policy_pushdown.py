@@ -128,5 +128,7 @@ class PostgresPolicyPushDown(PostgresPushDown):
 
         Returns:
             How many complaints were filled.
+
+        .. versionadded:: 0.3.0
         """
         return fill_stale(self._db, self._sql.facts.flags.stale)

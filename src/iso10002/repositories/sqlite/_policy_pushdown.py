@@ -131,6 +131,8 @@ class SQLitePolicyPushDown(SQLitePushDown):
 
         Returns:
             How many complaints were filled.
+
+        .. versionadded:: 0.3.0
         """
         with self._transaction("BEGIN") as connection:
             (stale,) = connection.execute(
