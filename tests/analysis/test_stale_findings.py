@@ -411,3 +411,27 @@ class TestPostgresStaleFindings(StaleFindingsContract):
             " DROP TABLE iso10002_rules;"
             " DELETE FROM schema_version WHERE version >= 10",
         )
+
+    def test_a_hosts_transaction_is_not_written_in(self, sample):
+        """Inside a host's read-only transaction the pack streams; outside it fills."""
+        import psycopg  # noqa: PLC0415 - the postgres extra
+
+        from iso10002.repositories.postgres import (  # noqa: PLC0415
+            PostgresComplaintRepository,
+        )
+
+        stores = self.stores
+        assert isinstance(stores, _PostgresStores)
+        with closing(stores.new()) as first:
+            schema = first.schema
+        with psycopg.connect(stores.dsn, autocommit=True) as conn:
+            repo = PostgresComplaintRepository(conn, schema=schema)
+            for complaint in sample:
+                repo.add(complaint)
+            with conn.transaction():
+                conn.execute("SET TRANSACTION READ ONLY")
+                # No figure from SQL: the pack evaluates each complaint.
+                assert repo.analytics_findings(AS_OF) is None
+            assert _stale(stores, repo) == len(sample)
+            assert repo.analytics_findings(AS_OF) is not None
+            assert _stale(stores, repo) == 0

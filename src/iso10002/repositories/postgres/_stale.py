@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from psycopg import sql
+from psycopg import pq, sql
 
 from iso10002.model import Complaint
 from iso10002.repositories._kpi_flags import FINDING_COLUMNS, flag_rows
@@ -217,16 +217,26 @@ FILL_BATCH = 500
 """Stale complaints read and filled per transaction."""
 
 
-def fill_stale(connector: Any, flags: StaleFills) -> int:
+def fill_stale(connector: Any, flags: StaleFills, *, inside: bool = False) -> int:
     """Fill the stale findings of a store, a batch per transaction.
+
+    On a borrowed connection inside its host's transaction nothing is
+    written (the host's transaction is not ours to write in, and may be read
+    only): the stale complaints stay so and the pack streams.
 
     Args:
         connector: The store's connector (``snapshot`` and ``write``).
         flags: Its statements.
+        inside: Called inside the store's own write transaction (a
+            checkpoint): fill whatever the connection.
 
     Returns:
         How many complaints were filled.
     """
+    if not inside:
+        with connector.connection() as conn:
+            if conn.info.transaction_status != pq.TransactionStatus.IDLE:
+                return 0
     with connector.snapshot("fill_stale_findings") as cur:
         cur.execute(flags.count_stale)
         row = cur.fetchone()

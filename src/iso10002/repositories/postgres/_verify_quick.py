@@ -285,7 +285,7 @@ def write_checkpoint(
     key = None if keys is None else keys.current
     with connector.write("record_checkpoint") as cur:
         cur.execute(sql.SQL("LOCK TABLE {}.complaints IN SHARE MODE").format(s))
-        fill_stale(connector, StaleFills(schema))
+        fill_stale(connector, StaleFills(schema), inside=True)
         report = verify_all(connector, schema, keys)
         if not report.ok:
             return report
