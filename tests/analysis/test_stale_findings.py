@@ -273,6 +273,24 @@ class StaleFindingsContract:
             assert migrated.verify_integrity().ok
             _report_equals_streaming(migrated, [c.id for c in sample], AS_OF)
 
+    streams_when_behind = False
+
+    def test_fills_that_never_catch_up_omit_no_complaint(self, sample, monkeypatch):
+        """If each fill leaves complaints stale, the count still includes them.
+
+        SQLite fills the rest and counts in one write transaction; PostgreSQL
+        answers ``None`` so the pack evaluates each complaint.
+        """
+        with closing(self.stores.new()) as repo:
+            for complaint in sample:
+                repo.add(complaint)
+            monkeypatch.setattr(repo, "fill_stale_findings", lambda: 0)
+            if self.streams_when_behind:
+                assert repo.analytics_findings(AS_OF) is None
+            else:
+                _report_equals_streaming(repo, [c.id for c in sample], AS_OF)
+                assert _stale(self.stores, repo) == 0
+
     def test_the_checks_accept_a_stale_complaint(self, sample):
         """Stale complaints without rows are sound, deeply and on a quick check."""
         with closing(self.stores.new()) as repo:
@@ -365,6 +383,17 @@ class TestSQLiteStaleFindings(StaleFindingsContract):
 
         monkeypatch.setattr(_policy_pushdown, "stale_batch", read_then_save)
 
+    def test_a_stale_complaint_that_cannot_be_read_makes_the_pack_stream(self, sample):
+        """An unreadable stale document is not counted from SQL: ``None``."""
+        with closing(self.stores.new()) as repo:
+            for complaint in sample:
+                repo.add(complaint)
+            self.stores.sql(
+                repo, "UPDATE complaints SET document = 'not json' WHERE id = 'C1'"
+            )
+            assert repo.analytics_findings(AS_OF) is None
+            assert _stale(self.stores, repo) == 1  # the others were filled
+
     def downgrade(self, repo: Any) -> None:
         """Back to schema version 11 (the shared migration-test helper)."""
         from tests.conftest import _downgrade_sqlite  # noqa: PLC0415
@@ -380,6 +409,8 @@ class TestPostgresStaleFindings(StaleFindingsContract):
     @classmethod
     def _stores(cls, iso10002_postgres_dsn, new_store):
         cls.stores = _PostgresStores(iso10002_postgres_dsn, new_store)
+
+    streams_when_behind = True
 
     @settings(max_examples=8, deadline=None)
     @given(data=st.data())
