@@ -661,6 +661,7 @@ EXPECTED: dict[str, list[str]] = {
         "matches",
         "matches_search",
         "MAX_LEASE",
+        "RememberedRows",
         "RowStore",
         "RowVersion",
         "sort_key",

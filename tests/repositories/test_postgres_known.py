@@ -102,10 +102,25 @@ def test_a_document_edited_behind_the_librarys_back_is_read_as_stored(dsn, repos
     assert not repository.verify_integrity().ok
 
 
-def test_a_save_over_an_unknown_history_is_not_remembered(dsn, repository):
+def test_a_save_over_an_added_history_is_remembered(dsn, repository):
     complaint = _long()
     repository.add(complaint)
-    # Saved without reading first: the adapter does not know the stored history.
+    # Saved without reading first: the add wrote the history it chains to.
+    saved = next_version(complaint, assignee="lead:1")
+    repository.save(saved, expected_version=LONG)
+    got = repository.get(complaint.id)
+    assert got is saved
+    assert got == _fresh(dsn, repository, complaint.id)
+
+
+def test_a_save_over_an_unknown_history_is_not_remembered(dsn, repository):
+    complaint = _long()
+    other = PostgresComplaintRepository(dsn, schema=repository.schema)
+    try:
+        other.add(complaint)
+    finally:
+        other.close()
+    # Saved without reading first: this repository does not know the history.
     saved = next_version(complaint, assignee="lead:1")
     repository.save(saved, expected_version=LONG)
     got = repository.get(complaint.id)
@@ -126,9 +141,9 @@ def test_erasure_forgets_the_remembered_complaint(dsn, repository):
     complaint = _long()
     repository.add(complaint)
     before = repository.get(complaint.id)
-    assert repository._known.get(complaint.id) is not None
+    assert repository._parsed.entry(complaint.id) is not None
     erased = repository.erase_personal_data(
         complaint.id, actor="dpo", at=before.history[-1].at
     )
-    assert repository._known.get(complaint.id) is None
+    assert repository._parsed.entry(complaint.id) is None
     assert repository.get(complaint.id) == erased

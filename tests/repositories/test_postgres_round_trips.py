@@ -20,7 +20,14 @@ from iso10002.clock import FixedClock
 from iso10002.errors import ConflictError, DuplicateError, IntegrityError
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
 from iso10002.model import ComplaintForm, DueDate
-from iso10002.repositories import Query
+from iso10002.repositories import Query, RowStoreRepository
+from iso10002.repositories.rows import (
+    CheckedRows,
+    DerivedRows,
+    HeadRows,
+    RememberedRows,
+    RowStore,
+)
 from iso10002.serialization import from_dict
 from iso10002.testing.contract import make_complaint, next_version
 from iso10002.vocabulary import Meaning, standard_event
@@ -405,8 +412,16 @@ class TestChecksKept:
         erased = repository.erase_personal_data(
             "C-000001", actor="dpo", at=current.history[-1].at
         )
-        assert repository._heads.get("C-000001") is None
+        assert repository._heads.last.get("C-000001") is None
         saved = next_version(erased, assignee="agent:2")
         repository.save(saved, expected_version=erased.version)
         assert repository.get("C-000001") == saved
         assert repository.verify_integrity().ok
+
+
+def test_the_store_is_a_row_store_with_all_four_capabilities(repository):
+    """The adapter is a RowStoreRepository over a store offering every capability."""
+    assert isinstance(repository, RowStoreRepository)
+    store = repository.store
+    for capability in (RowStore, HeadRows, CheckedRows, DerivedRows, RememberedRows):
+        assert isinstance(store, capability)

@@ -198,6 +198,8 @@ class RowStoreRepository:
         else:
             version = RowVersion(complaint=complaint, row=row, events=events)
             self._derived.insert_version(version, key_row)
+        if self._heads is not None and self._heads.last is not None:
+            self._heads.last.remember(row)
         self._parsed.remember(
             complaint.id, (row.document, row.version, row.last_link), complaint
         )

@@ -11,7 +11,10 @@ implement. A store may also implement any of these, and
   transaction, the new rows built from the stored ones inside it;
 * :class:`DerivedRows`: rows derived from the complaint (facts, search
   terms, external ids) written in the same transaction as it, so such a
-  store is handed the complaint with its rows (a :class:`RowVersion`).
+  store is handed the complaint with its rows (a :class:`RowVersion`);
+* :class:`RememberedRows`: a checked write over the row the caller last
+  read, sent without reading first (one round trip to a server), the row
+  read in the transaction only when the stored head has moved on.
 
 The rows keep the forms of :mod:`iso10002.repositories.rows`; only what
 crosses the port changes.
@@ -27,7 +30,14 @@ import attrs
 from iso10002.model import Complaint
 from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
 
-__all__ = ["CheckedRows", "DerivedRows", "HeadRow", "HeadRows", "RowVersion"]
+__all__ = [
+    "CheckedRows",
+    "DerivedRows",
+    "HeadRow",
+    "HeadRows",
+    "RememberedRows",
+    "RowVersion",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -126,4 +136,41 @@ class DerivedRows(Protocol):
 
         Raises:
             DuplicateError: as ``RowStore.insert`` does.
+        """
+
+
+@runtime_checkable
+class RememberedRows(Protocol):
+    """A store that writes over the row its caller last read, without reading it.
+
+    The repository remembers the last row it read or wrote of each complaint
+    and saves through :meth:`update_remembered` when it has one: a store on
+    a server sends the conditional write and the derived rows at once (one
+    round trip), where :meth:`CheckedRows.update_checked` reads first (two).
+
+    .. versionadded:: 0.3.0
+    """
+
+    def update_remembered(
+        self,
+        complaint_id: str,
+        remembered: ComplaintRow | None,
+        build: Callable[[ComplaintRow], RowVersion],
+    ) -> ComplaintRow:
+        """Build over ``remembered`` and store it if the stored row is still it.
+
+        ``build`` is first given ``remembered`` (a row the store returned,
+        from ``read_head`` or from this method); its version is written only
+        if the stored row still has ``remembered``'s version, last link and
+        salt, in one transaction. When it has not, or ``remembered`` is
+        ``None``, the store reads the stored row in a transaction, gives it
+        to ``build`` (which raises ``ConflictError`` when it is not the one
+        expected) and stores what it returns, as
+        :meth:`CheckedRows.update_checked` does.
+
+        Returns:
+            The row as now stored, its ``document`` as a read would return it.
+
+        Raises:
+            NotFoundError: if no row has that id.
         """

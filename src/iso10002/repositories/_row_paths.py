@@ -1,13 +1,16 @@
 """How ``RowStoreRepository`` reads and writes through a store's extra capabilities.
 
 :class:`HeadReader` reads a ``HeadRows`` store (history left out when the
-parsed complaint is still current); :class:`CheckedPaths` saves and erases
-through a ``CheckedRows`` store, building the new rows from
-the stored ones inside its transaction.
+parsed complaint is still current) and remembers the last row it read or
+wrote of each complaint (:class:`LastRows`); :class:`CheckedPaths` saves and
+erases through a ``CheckedRows`` store, building the new rows from the
+stored ones inside its transaction, or, with a ``RememberedRows`` store,
+from the remembered row, which the store checks as it writes.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -16,10 +19,15 @@ from iso10002.integrity import erase, load_document, new_salt
 from iso10002.integrity.documents import is_whole, stored_history, whole_document
 from iso10002.model import Complaint
 from iso10002.repositories._parsed import ParsedDocuments
-from iso10002.repositories._row_capabilities import CheckedRows, HeadRows, RowVersion
+from iso10002.repositories._row_capabilities import (
+    CheckedRows,
+    HeadRows,
+    RememberedRows,
+    RowVersion,
+)
 from iso10002.repositories._rows import ComplaintRow, EventRow
 
-__all__ = ["ERASE_ATTEMPTS", "CheckedPaths", "HeadReader", "RowsOf"]
+__all__ = ["ERASE_ATTEMPTS", "CheckedPaths", "HeadReader", "LastRows", "RowsOf"]
 
 ERASE_ATTEMPTS = 10
 
@@ -29,6 +37,38 @@ RowsOf = Callable[
 """Serialise and chain a version (complaint, version, last link, salt, document)."""
 
 
+class LastRows:
+    """The row last read or written of each complaint (bounded, thread-safe).
+
+    Only an optimisation: a row that is no longer the stored one costs the
+    store a read when it is written over (see ``RememberedRows``).
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        """Remember up to ``size`` rows, dropping the least recently stored."""
+        self._size = size
+        self._rows: dict[str, ComplaintRow] = {}
+        self._lock = threading.Lock()
+
+    def get(self, complaint_id: str) -> ComplaintRow | None:
+        """Return the remembered row of ``complaint_id``."""
+        with self._lock:
+            return self._rows.get(complaint_id)
+
+    def remember(self, row: ComplaintRow) -> None:
+        """Remember ``row`` as read or written."""
+        with self._lock:
+            self._rows.pop(row.complaint_id, None)
+            self._rows[row.complaint_id] = row
+            while len(self._rows) > self._size:
+                del self._rows[next(iter(self._rows))]
+
+    def forget(self, complaint_id: str) -> None:
+        """Drop the row of ``complaint_id`` (an erasure changes its salt)."""
+        with self._lock:
+            self._rows.pop(complaint_id, None)
+
+
 class HeadReader:
     """Reads complaints from a store that keeps documents as heads."""
 
@@ -36,6 +76,8 @@ class HeadReader:
         """Read from ``store``, remembering parsed complaints in ``parsed``."""
         self._store = store
         self._parsed = parsed
+        # The rows a RememberedRows store is given to write over.
+        self.last = LastRows() if isinstance(store, RememberedRows) else None
 
     @classmethod
     def of(cls, store: object, parsed: ParsedDocuments) -> HeadReader | None:
@@ -54,6 +96,8 @@ class HeadReader:
         if found is None:
             raise NotFoundError(complaint_id)
         row = found.row
+        if self.last is not None:
+            self.last.remember(row)
         stamp = (row.document, row.version, row.last_link)
         if entry is not None and entry[0] == stamp:
             return entry[1]
@@ -112,6 +156,8 @@ class CheckedPaths:
         self._parsed = parsed
         self._heads = heads
         self._rows = rows
+        self._remembered = store if isinstance(store, RememberedRows) else None
+        self._last = None if heads is None else heads.last
 
     @classmethod
     def of(
@@ -155,9 +201,20 @@ class CheckedPaths:
             return version
 
         try:
+            if self._remembered is not None and self._last is not None:
+                last = self._last.get(complaint.id)
+                if last is not None and last.version != expected_version:
+                    last = None
+                after = self._remembered.update_remembered(complaint.id, last, build)
+                self._last.remember(after)
+                if self._heads is not None:
+                    self._heads.written(complaint, written[-1][0], after)
+                return
             self._store.update_checked(complaint.id, build)
         except BaseException:
             self._parsed.forget(complaint.id)
+            if self._last is not None:
+                self._last.forget(complaint.id)
             raise
         before, after = written[-1]
         if self._heads is not None:
@@ -211,8 +268,10 @@ class CheckedPaths:
             except ConflictError:
                 continue
             finally:
-                # The erased values are not kept in memory either.
+                # The erased values (and their salt) are not kept in memory either.
                 self._parsed.forget(complaint_id)
+                if self._last is not None:
+                    self._last.forget(complaint_id)
             return erased
         msg = f"could not erase complaint {complaint_id!r}: it kept changing"
         raise RepositoryError(msg)

@@ -10,13 +10,15 @@ own storage adapter" shows a complete one.
 A store may also implement optional capabilities, each a small Protocol the
 repository detects: :class:`HeadRows` (documents kept without their history,
 read without it when the parsed complaint is current), :class:`CheckedRows`
-(read, check and write a complaint in one transaction) and
+(read, check and write a complaint in one transaction),
 :class:`DerivedRows` (rows derived from the complaint, such as KPI facts or
-search terms, written in the same transaction, from a :class:`RowVersion`).
-The SQLite adapter is a row store with all three.
+search terms, written in the same transaction, from a :class:`RowVersion`)
+and :class:`RememberedRows` (a checked write over the row last read, sent
+without reading it first). The SQLite adapter is a row store with the first
+three, the PostgreSQL adapter with all four.
 
-An adapter that implements the whole port itself, as the SQLite and
-PostgreSQL ones do, uses the helpers here too. It stores a complaint's
+An adapter that selects in its database, as the SQLite and PostgreSQL ones
+do, uses the helpers here too. It stores a complaint's
 :func:`index_values` beside its document so it can answer every
 :class:`~iso10002.repositories.Query` field with index scans, and checks its
 own answers against :func:`matches`, the reference predicate
@@ -56,6 +58,7 @@ from iso10002.repositories._row_capabilities import (
     DerivedRows,
     HeadRow,
     HeadRows,
+    RememberedRows,
     RowVersion,
 )
 from iso10002.repositories._rows import (
@@ -89,6 +92,7 @@ __all__ = [
     "HeadRows",
     "IndexValues",
     "KeyRow",
+    "RememberedRows",
     "RowStore",
     "RowVersion",
     "check_complaint",

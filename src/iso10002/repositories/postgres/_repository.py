@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import psycopg
@@ -12,44 +12,44 @@ from psycopg_pool import ConnectionPool
 
 from iso10002.clock import Clock, SystemClock
 from iso10002.integrity import IntegrityReport
-from iso10002.integrity.keys import ChainKeys, RecordKey, checked_keys
+from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import Complaint
+from iso10002.repositories._over_rows import RowStoreRepository
+from iso10002.repositories._parsed import MIN_EVENTS
+from iso10002.repositories._parsed import SIZE as PARSED_SIZE
 from iso10002.repositories._protocol import DEFAULT_PAGE_SIZE
-from iso10002.repositories._records import Page, Query, StoredEvent
+from iso10002.repositories._records import Page, Query
 from iso10002.repositories._search import SearchQuery
-from iso10002.repositories._validate import (
-    check_complaint_id,
-    check_idempotency_key,
-    check_payload_digest,
-)
 from iso10002.repositories.anchors import Anchor, with_anchor
 from iso10002.repositories.postgres import _queue as queue
 from iso10002.repositories.postgres._connect import Connector
-from iso10002.repositories.postgres._erase import erase_one, vacuum_complaints
+from iso10002.repositories.postgres._erase import vacuum_complaints
 from iso10002.repositories.postgres._errors import translated
-from iso10002.repositories.postgres._known import Heads, KnownComplaints
 from iso10002.repositories.postgres._policy_pushdown import PostgresPolicyPushDown
 from iso10002.repositories.postgres._reads import Reads
+from iso10002.repositories.postgres._rows import PostgresRows
 from iso10002.repositories.postgres._schema import check_schema_name
 from iso10002.repositories.postgres._schema import migrate as migrate_schema
 from iso10002.repositories.postgres._verify import verify_all
 from iso10002.repositories.postgres._verify_quick import verify_quick, write_checkpoint
-from iso10002.repositories.postgres._write import (
-    Statements,
-    check_complaint,
-    check_expected_version,
-)
+from iso10002.repositories.postgres._write import Statements
 
 __all__ = ["PostgresComplaintRepository"]
 
 _DEFAULT_LEASE = timedelta(minutes=5)
 
 
-class PostgresComplaintRepository(PostgresPolicyPushDown):
+class PostgresComplaintRepository(RowStoreRepository, PostgresPolicyPushDown):
     """Keep complaints in PostgreSQL, shared safely by many processes and hosts.
 
     How it connects, stores, orders the event feed and hands out work is
-    described in :mod:`iso10002.repositories.postgres`.
+    described in :mod:`iso10002.repositories.postgres`. It is a
+    :class:`~iso10002.repositories.RowStoreRepository` over the adapter's
+    row store, which keeps documents as heads, reads and writes a complaint
+    in one transaction, writes its KPI facts and search terms with it, and
+    saves over the row last read in one round trip; selection (``find``,
+    ``count``, ``search``, ``claim_next``), bulk imports, the KPI push-down
+    and the deeper ``verify_integrity`` run in SQL.
 
     Args:
         target: A DSN, a connection pool or a connection (see above).
@@ -69,7 +69,10 @@ class PostgresComplaintRepository(PostgresPolicyPushDown):
             than this library.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0 Built on the row port.
     """
+
+    _min_parsed_events = MIN_EVENTS
 
     def __init__(  # noqa: PLR0913 - each option is independent
         self,
@@ -83,16 +86,19 @@ class PostgresComplaintRepository(PostgresPolicyPushDown):
         chain_keys: ChainKeys | None = None,
     ) -> None:
         """Connect and make sure the schema is current."""
-        self._chain_keys = checked_keys(chain_keys)
         self.schema = check_schema_name(schema)
         self._clock = clock or SystemClock()
         size, timeout = pool_size, connect_timeout
         self._db = Connector(target, pool_size=size, connect_timeout=timeout)
         self._sql = Statements(self.schema, getattr(chain_keys, "current", None))
         self._s = s = sql.Identifier(self.schema)
-        self._known = KnownComplaints()
-        self._heads = Heads()
-        self._reads = Reads(self._db, s, self._sql.search, (self._known, self._heads))
+        self._reads = Reads(self._db, s, self._sql.search)
+        RowStoreRepository.__init__(
+            self,
+            PostgresRows(self._db, self._sql),
+            chain_keys=chain_keys,
+            cache_size=PARSED_SIZE,
+        )
         try:
             with translated("open"), self._db.connection() as conn:
                 migrate_schema(conn, self.schema, apply=migrate)
@@ -101,60 +107,6 @@ class PostgresComplaintRepository(PostgresPolicyPushDown):
             raise
 
     # -- the ComplaintRepository protocol ---------------------------------------------
-
-    def add(
-        self,
-        complaint: Complaint,
-        *,
-        idempotency_key: str | None = None,
-        payload_digest: str | None = None,
-    ) -> Complaint:
-        """Store a new complaint with its whole history (see the protocol).
-
-        Raises:
-            DuplicateError: if the id or the idempotency key is already stored.
-            ValidationError: if ``complaint`` is not a complaint with history,
-                or for a bad key or digest.
-        """
-        check_complaint(complaint)
-        check_idempotency_key(idempotency_key)
-        digest = check_payload_digest(payload_digest)
-        with self._db.lend("add", complaint.id) as conn:
-            head = self._sql.add(conn, complaint, idempotency_key, digest)
-        self._heads.remember(complaint.id, head)
-        return complaint
-
-    def get(self, complaint_id: str) -> Complaint:
-        """Load the latest version of a complaint (see the protocol).
-
-        Raises:
-            NotFoundError: if no complaint has that id.
-            IntegrityError: if the stored document cannot be read.
-        """
-        return self._reads.get(check_complaint_id(complaint_id))
-
-    def save(self, complaint: Complaint, *, expected_version: int) -> Complaint:
-        """Store a new version and append its new events atomically (see the protocol).
-
-        Raises:
-            NotFoundError: if the complaint was never added.
-            ConflictError: if the stored version is not ``expected_version``.
-            ValidationError: if ``complaint.version <= expected_version``.
-        """
-        check_complaint(complaint)
-        check_expected_version(complaint, expected_version)
-        try:
-            with self._db.lend("save", complaint.id, expected_version) as conn:
-                written, head = self._sql.save(
-                    conn, complaint, expected_version, self._heads.get(complaint.id)
-                )
-        except BaseException:
-            self._known.forget(complaint.id)
-            self._heads.forget(complaint.id)
-            raise
-        self._heads.remember(complaint.id, head)
-        self._known.saved(complaint, expected_version, written)
-        return complaint
 
     def find(
         self, query: Query, *, limit: int = DEFAULT_PAGE_SIZE, after: str | None = None
@@ -173,32 +125,6 @@ class PostgresComplaintRepository(PostgresPolicyPushDown):
     def count(self, query: Query) -> int:
         """Count the complaints matching ``query`` (see the protocol)."""
         return self._reads.count(query)
-
-    def events(
-        self, *, after: int = 0, limit: int = DEFAULT_PAGE_SIZE
-    ) -> tuple[StoredEvent, ...]:
-        """Read the global event feed after a position, in commit order (see protocol).
-
-        Raises:
-            ValidationError: for a negative position or a bad limit.
-        """
-        return self._reads.events(after=after, limit=limit)
-
-    def erase_personal_data(
-        self, complaint_id: str, *, actor: str, at: datetime
-    ) -> Complaint:
-        """Replace a complaint's personal data and record it in history (see protocol).
-
-        The row is locked for the erasure, and the complaint gets a fresh salt
-        so its earlier commitments can no longer be tested against guesses.
-
-        Raises:
-            NotFoundError: if no complaint has that id.
-            ValidationError: if ``actor`` or ``at`` is invalid.
-        """
-        complaint_id = check_complaint_id(complaint_id)
-        memory = (self._known, self._heads)
-        return erase_one(self._db, self._sql, memory, complaint_id, actor=actor, at=at)
 
     def verify_integrity(
         self,
