@@ -47,7 +47,24 @@ def _events_v1() -> str:
 
 def _downgrade_sqlite(path: os.PathLike[str], version: int) -> None:
     """Turn a closed SQLite store back into what schema ``version`` wrote."""
+    if version < 12:
+        # Before version 12 every complaint's findings were written with it.
+        from iso10002.repositories.sqlite import (  # noqa: PLC0415
+            SQLiteComplaintRepository,
+        )
+
+        store = SQLiteComplaintRepository(path)
+        try:
+            store.fill_stale_findings()
+        finally:
+            store.close()
     script = (
+        ""
+        if version >= 12
+        else "DROP TABLE iso10002_rules; DROP INDEX kpi_flags_stale;"
+        "ALTER TABLE kpi_flags DROP COLUMN stale_version;"
+    )
+    script += (
         ""
         if version >= 10
         else "DROP TABLE kpi_decisions; ALTER TABLE kpi_facts DROP COLUMN decided_us;"

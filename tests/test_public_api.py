@@ -137,6 +137,7 @@ EXPECTED: dict[str, list[str]] = {
         "MONETARY_REMEDIES",
         "NO_CLASS",
         "PROVENANCE_FLAGS",
+        "STORED_FINDINGS_RULES",
         "STORED_POLICIES",
         "UPHELD_ANY",
         "DayCalendar",

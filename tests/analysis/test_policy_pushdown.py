@@ -161,6 +161,7 @@ class TestSQLitePolicyPushDown:
         path = tmp_path / "edited.db"
         with closing(SQLiteComplaintRepository(path)) as repo:
             repo.add_many(sample)
+            assert repo.fill_stale_findings() == len(sample)  # rows to edit
         with closing(sqlite3.connect(path)) as raw, raw:
             raw.execute(
                 f"UPDATE {table} SET {change} WHERE rowid IN "

@@ -122,6 +122,7 @@ class TestPostgresPolicyPushDown:
         with closing(new_store()) as repo:
             for complaint in sample:
                 repo.add(complaint)
+            assert repo.fill_stale_findings() == len(sample)  # rows to edit
             ident = sql.Identifier(repo.schema)
             with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
                 conn.execute(

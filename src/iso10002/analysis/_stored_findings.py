@@ -34,6 +34,7 @@ from iso10002.principles.responsiveness import AcknowledgedOnTime, KeptInformed
 from iso10002.principles.timeliness import DeadlinesMet
 
 __all__ = [
+    "STORED_FINDINGS_RULES",
     "STORED_POLICIES",
     "StoredFinding",
     "finding_holds",
@@ -44,6 +45,16 @@ __all__ = [
 
 STORED_POLICIES: PolicyRegistry = policies_for(Edition.ISO_10002_2018)
 """The policy set whose findings stores keep: ``policies_for("iso10002:2018")``."""
+
+STORED_FINDINGS_RULES = 1
+"""The version of what :func:`stored_findings` finds.
+
+Bump it whenever a default policy (or this module) changes what it finds:
+a SQL store opened with another stamp marks every complaint's stored
+findings stale, so they are evaluated again before they are next counted.
+
+.. versionadded:: 0.3.0
+"""
 
 _PAST = datetime(1, 1, 2, tzinfo=timezone.utc)
 _FUTURE = datetime(9999, 1, 1, tzinfo=timezone.utc)

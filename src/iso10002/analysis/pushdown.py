@@ -47,6 +47,7 @@ from iso10002.analysis._review_parts import (
     summarise_remedies,
 )
 from iso10002.analysis._stored_findings import (
+    STORED_FINDINGS_RULES,
     STORED_POLICIES,
     StoredFinding,
     finding_holds,
@@ -64,6 +65,7 @@ __all__ = [
     "MONETARY_REMEDIES",
     "NO_CLASS",
     "PROVENANCE_FLAGS",
+    "STORED_FINDINGS_RULES",
     "STORED_POLICIES",
     "UPHELD_ANY",
     "DayCalendar",

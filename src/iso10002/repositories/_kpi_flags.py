@@ -29,6 +29,7 @@ __all__ = [
     "FlagRows",
     "FlagsQuery",
     "flag_rows",
+    "flags_of",
     "pushdown_findings",
     "pushdown_provenance",
 ]
@@ -110,6 +111,19 @@ def flag_rows(
         for seq, row in enumerate(stored_findings(complaint))
     ]
     return FlagRows((stored_id, received, provenance_bits(complaint)), findings)
+
+
+def flags_of(complaint: Complaint, stored_id: Any) -> tuple[Any, ...]:
+    """Return the ``kpi_flags`` row of ``complaint`` (provenance only: no policy)."""
+    from iso10002.analysis.pushdown import (  # noqa: PLC0415 - analysis when writing
+        provenance_bits,
+    )
+
+    return (
+        stored_id,
+        int(to_micros(complaint.received_at)),
+        provenance_bits(complaint),
+    )
 
 
 class FlagsQuery(NamedTuple):

@@ -1,10 +1,13 @@
-"""The PostgreSQL tables of stored findings and provenance (schema version 9).
+"""The PostgreSQL tables of stored findings and provenance (schema versions 9, 10).
 
 See :mod:`iso10002.repositories._kpi_flags`. :class:`FlagWriter` keeps a
 complaint's ``kpi_flags`` row and ``kpi_findings`` rows in step on every
-write path, called by the KPI facts writer in the same transaction: a save
-adds one pipelined statement (rows upserted where they changed, rows the new
-version lacks deleted).
+write path, called by the KPI facts writer in the same transaction. A save
+evaluates no policy: its part of the facts writer's statement deletes the
+complaint's findings rows and marks them stale (``stale_version``, the
+version saved); every read of the findings first fills the stale ones
+(see :mod:`._stale`). A bulk import
+and the data step of version 9 write the findings at once.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from iso10002.repositories._kpi_flags import (
     FlagRows,
     FlagsQuery,
     flag_rows,
+    flags_of,
     pushdown_findings,
     pushdown_provenance,
 )
 from iso10002.repositories.postgres._codec import ROW_COLUMNS
+from iso10002.repositories.postgres._stale import StaleFills
 
 __all__ = ["FLAGS_STATEMENTS", "FlagWriter", "backfill_flags"]
 
@@ -126,6 +131,16 @@ class FlagWriter:
             )
             for name, columns in zip(_TABLES, _COLUMNS, strict=True)
         ]
+        stale_insert = sql.SQL(
+            "INSERT INTO {}.kpi_flags AS t ({}, stale_version) VALUES ({}, %s)"
+        ).format(s, _names(FLAG_COLUMNS), sql.SQL(", ").join(sql.Placeholder() * 3))
+        self._insert_stale = stale_insert.as_bytes()
+        self._stale_upsert = stale_insert + sql.SQL(
+            " ON CONFLICT (complaint_id) DO UPDATE SET received_us ="
+            " EXCLUDED.received_us, provenance = EXCLUDED.provenance,"
+            " stale_version = EXCLUDED.stale_version"
+        )
+        self.stale = StaleFills(schema)
         self._counts = (
             sql.SQL(
                 "SELECT (SELECT count(*) FROM {s}.complaints)"
@@ -161,36 +176,33 @@ class FlagWriter:
     def replacing(self, count: int) -> list[sql.Composed]:
         """Return the parts of a ``WITH`` that replace a complaint's rows.
 
-        The facts writer puts them in its one statement per save. Their
-        parameters (see :meth:`replacing_params`): the complaint id and the
-        numbers of its finding rows, the ``count`` finding rows, the flags row.
+        The facts writer puts them in its one statement per save: the
+        complaint's findings rows go and its flags row marks them stale at
+        the version saved (``count`` is always 0: no finding is written).
+        Their parameters: see :meth:`replacing_params`.
         """
-        parts: list[sql.Composed] = [
+        del count
+        return [
             sql.SQL(
-                "fd AS (DELETE FROM {}.kpi_findings"
-                " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
-            ).format(self._s)
+                "fd AS (DELETE FROM {}.kpi_findings WHERE complaint_id = %s)"
+            ).format(self._s),
+            sql.SQL("ff AS ({})").format(self._stale_upsert),
         ]
-        if count:
-            parts.append(sql.SQL("fu AS ({})").format(self._upsert(1, count)))
-        parts.append(sql.SQL("ff AS ({})").format(self._upsert(0, 1)))
-        return parts
 
     @staticmethod
     def replacing_params(complaint: Complaint) -> tuple[int, list[Any]]:
-        """Return the number of finding rows and the parameters of :meth:`replacing`."""
-        rows = _rows(complaint)
-        params: list[Any] = [complaint.id, [row[1] for row in rows.findings]]
-        params.extend(value for row in rows.findings for value in row)
-        params.extend(rows.flags)
-        return len(rows.findings), params
+        """Return the number of finding rows (0) and :meth:`replacing`'s parameters."""
+        return 0, [
+            complaint.id,
+            *flags_of(complaint, complaint.id),
+            complaint.version,
+        ]
 
     def insert_one(self, cur: psycopg.Cursor[Any], complaint: Complaint) -> None:
-        """Store the rows of one new complaint (nothing read: may be pipelined)."""
-        rows = _rows(complaint)
-        cur.execute(self._inserts[0], rows.flags)
-        if rows.findings:
-            cur.executemany(self._inserts[1], rows.findings)
+        """Store the flags row of one new complaint, its findings stale (pipelined)."""
+        cur.execute(
+            self._insert_stale, (*flags_of(complaint, complaint.id), complaint.version)
+        )
 
     def write(
         self,
@@ -230,30 +242,50 @@ class FlagWriter:
     def differing(
         self, cur: psycopg.Cursor[Any], complaints: list[Complaint]
     ) -> dict[str, list[str]]:
-        """Name, per complaint, the tables whose rows are not its own (deep check)."""
+        """Name, per complaint, the tables whose rows are not its own (deep check).
+
+        A complaint stale at its version has no findings rows (they are
+        filled from its document when read); any other stale mark, or
+        findings rows beside one, is named.
+        """
         ids = [c.id for c in complaints]
-        expected: list[dict[str, list[tuple[Any, ...]]]] = [{}, {}]
-        for complaint in complaints:
-            rows = _rows(complaint)
-            expected[0][complaint.id] = [rows.flags]
-            expected[1][complaint.id] = [tuple(r) for r in rows.findings]
+        cur.execute(
+            sql.SQL(
+                "SELECT {}, stale_version FROM {}.kpi_flags"
+                " WHERE complaint_id = ANY(%s) ORDER BY complaint_id"
+            ).format(_names(FLAG_COLUMNS), self._s),
+            (ids,),
+        )
+        flags: dict[str, list[tuple[Any, ...]]] = {}
+        for row in cur:
+            flags.setdefault(row[0], []).append(tuple(row))
+        cur.execute(
+            sql.SQL(
+                "SELECT {} FROM {}.kpi_findings WHERE complaint_id = ANY(%s)"
+                " ORDER BY complaint_id, seq"
+            ).format(_names(FINDING_COLUMNS), self._s),
+            (ids,),
+        )
+        findings: dict[str, list[tuple[Any, ...]]] = {}
+        for row in cur:
+            findings.setdefault(row[0], []).append(tuple(_plain(v) for v in row))
         found: dict[str, list[str]] = {}
-        for name, columns, wanted in zip(_TABLES, _COLUMNS, expected, strict=True):
-            order = "complaint_id" if name == "kpi_flags" else "complaint_id, seq"
-            cur.execute(
-                sql.SQL(
-                    "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
-                ).format(
-                    _names(columns), self._s, sql.Identifier(name), sql.SQL(order)
-                ),
-                (ids,),
+        for complaint in complaints:
+            cid = complaint.id
+            stored = flags.get(cid, [])
+            stale = stored[0][-1] if len(stored) == 1 else None
+            if [r[:-1] for r in stored] != [flags_of(complaint, cid)] or stale not in (
+                None,
+                complaint.version,
+            ):
+                found.setdefault(cid, []).append("kpi_flags")
+            wanted = (
+                []
+                if stale is not None
+                else [tuple(r) for r in _rows(complaint).findings]
             )
-            stored: dict[str, list[tuple[Any, ...]]] = {}
-            for row in cur:
-                stored.setdefault(row[0], []).append(tuple(_plain(v) for v in row))
-            for cid in ids:
-                if stored.get(cid, []) != wanted.get(cid, []):
-                    found.setdefault(cid, []).append(name)
+            if findings.get(cid, []) != wanted:
+                found.setdefault(cid, []).append("kpi_findings")
         return found
 
     def complete(self, cur: psycopg.Cursor[Any]) -> bool:

@@ -3,7 +3,9 @@
 :class:`PostgresPolicyPushDown` answers
 :class:`~iso10002.analysis.pushdown.PolicyPushDown` from the ``kpi_flags``
 and ``kpi_findings`` tables (see :mod:`._flags`), each from one snapshot,
-importing the analysis seam only when asked.
+importing the analysis seam only when asked. Findings left stale by saves
+are filled first (:meth:`PostgresPolicyPushDown.fill_stale_findings`), so a
+count never omits them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from iso10002.repositories.postgres._pushdown import PostgresPushDown
+from iso10002.repositories.postgres._stale import fill_stale
 
 if TYPE_CHECKING:
     from iso10002.analysis.pushdown import ImportedShare, Period, StoredPolicyCounts
 
 __all__ = ["PostgresPolicyPushDown"]
+
+_ATTEMPTS = 3
+# Fills before a count that still finds complaints saved meanwhile gives
+# ``None`` (the pack then streams: its figures are still exact).
 
 
 class PostgresPolicyPushDown(PostgresPushDown):
@@ -59,10 +66,17 @@ class PostgresPolicyPushDown(PostgresPushDown):
         as_of, period, ids_shown = check_evidence_scope(as_of, period, ids_shown)
         scope = None if period is None else (period.start, period.end)
         flags = self._sql.facts.flags
-        with self._db.snapshot("analytics_findings") as cur:
-            if not flags.complete(cur):
-                return None
-            counts = flags.findings(cur, as_of, scope, ids_shown)
+        counts = None
+        for _ in range(_ATTEMPTS):
+            self.fill_stale_findings()
+            with self._db.snapshot("analytics_findings") as cur:
+                if not flags.complete(cur):
+                    return None
+                if not flags.stale.any_stale(cur):
+                    counts = flags.findings(cur, as_of, scope, ids_shown)
+                    break
+        if counts is None:
+            return None
         return StoredPolicyCounts(
             complaints=counts.complaints,
             first_ids=counts.first_ids,
@@ -102,3 +116,19 @@ class PostgresPolicyPushDown(PostgresPushDown):
                 return None
             counts = flags.provenance(cur, as_of, scope)
         return ImportedShare(**counts)
+
+    def fill_stale_findings(self) -> int:
+        """Evaluate and store the findings saves left stale, in bounded batches.
+
+        Each batch is read from one snapshot, evaluated outside any
+        transaction and written in a short one, only where the complaint is
+        still at the version read (its row locked in share mode meanwhile):
+        a complaint saved since stays stale. Stops after as many batches as
+        were stale when it started.
+
+        Returns:
+            How many complaints were filled.
+
+        .. versionadded:: 0.3.0
+        """
+        return fill_stale(self._db, self._sql.facts.flags.stale)

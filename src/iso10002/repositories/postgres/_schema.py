@@ -31,6 +31,7 @@ from iso10002.repositories.postgres._decisions import (
 )
 from iso10002.repositories.postgres._flags import FLAGS_STATEMENTS, backfill_flags
 from iso10002.repositories.postgres._search import SEARCH_STATEMENTS, backfill_search
+from iso10002.repositories.postgres._stale import STALE_STATEMENTS, check_rules
 
 __all__ = [
     "FEED_LOCK_CLASS",
@@ -160,6 +161,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         DECISIONS_STATEMENTS,
     ),
     (9, "the review pack's stored findings and provenance", FLAGS_STATEMENTS),
+    (10, "stored findings left stale by saves; the rules' stamp", STALE_STATEMENTS),
 )
 """Forward migrations, in order."""
 
@@ -247,6 +249,9 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
             )
             raise RepositoryError(msg)
         if found == LATEST_VERSION:
+            # Findings stored by other rules are stale (a data step, not
+            # a schema change: done whether or not migrations apply).
+            check_rules(cur, schema)
             return found
         if not apply:
             msg = (
@@ -280,4 +285,5 @@ def migrate(conn: psycopg.Connection[Any], schema: str, *, apply: bool = True) -
         for version, backfill in sorted(_BACKFILLS.items()):
             if 0 < found < version:
                 backfill(cur, schema)
+        check_rules(cur, schema)
         return found

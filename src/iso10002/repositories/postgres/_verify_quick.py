@@ -30,6 +30,7 @@ from iso10002.integrity import (
 )
 from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._stale import StaleFills, fill_stale
 from iso10002.repositories.postgres._verify import verify_all
 
 __all__ = ["SEALS_TABLE", "seal_written", "verify_quick", "write_checkpoint"]
@@ -276,12 +277,15 @@ def write_checkpoint(
 
     One transaction locks the complaints table against writes first (reads
     go on), so the deep check and the seals see the same rows; writers wait.
+    Stale findings are then filled (saves wait, so none is left), from the
+    documents the check verifies: no seal covers a stale complaint.
     """
     s = sql.Identifier(schema)
     t = sql.Identifier(SEALS_TABLE)
     key = None if keys is None else keys.current
     with connector.write("record_checkpoint") as cur:
         cur.execute(sql.SQL("LOCK TABLE {}.complaints IN SHARE MODE").format(s))
+        fill_stale(connector, StaleFills(schema), inside=True)
         report = verify_all(connector, schema, keys)
         if not report.ok:
             return report

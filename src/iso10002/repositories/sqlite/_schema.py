@@ -15,7 +15,12 @@ from iso10002.repositories.sqlite._backfill import (
     backfill_subcategories,
 )
 from iso10002.repositories.sqlite._external import EXTERNAL_IDS_SCHEMA
-from iso10002.repositories.sqlite._flags import FLAGS_SCHEMA, backfill_flags
+from iso10002.repositories.sqlite._flags import (
+    FLAGS_SCHEMA,
+    STALE_SCHEMA,
+    backfill_flags,
+    check_rules,
+)
 from iso10002.repositories.sqlite._read import convert_whole_documents
 from iso10002.repositories.sqlite._search import SEARCH_SCHEMA, backfill_search
 
@@ -127,6 +132,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (9, EVIDENCE_SCHEMA),
     (10, DECISIONS_SCHEMA),
     (11, FLAGS_SCHEMA),
+    (12, STALE_SCHEMA),
 )
 """``(version, script)`` pairs; a database at version v gets every later script."""
 
@@ -193,6 +199,8 @@ def migrate(connection: sqlite3.Connection) -> int:
         for version, backfill in sorted(_BACKFILLS.items()):
             if current > 0 and version > current:
                 backfill(connection)
+        # Findings stored by other rules are stale (a new store is stamped).
+        check_rules(connection)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

@@ -137,7 +137,7 @@ def _check_row(
             )
             for table in [
                 *facts_differ(connection, check.complaint, stored_id),
-                *flags_differ(connection, check.complaint, stored_id),
+                *flags_differ(connection, check.complaint, stored_id, version),
             ]
         )
         expected = complaint_columns(check.complaint, document, salt, last_link, None)[

@@ -31,6 +31,7 @@ from iso10002.integrity import (
     stored_chain_problems,
 )
 from iso10002.integrity.keys import ChainKeys
+from iso10002.repositories.sqlite._flags import fill_stale
 from iso10002.repositories.sqlite._search import orphan_index_problems
 from iso10002.repositories.sqlite._sql import INDEXED_COLUMNS, column_value
 from iso10002.repositories.sqlite._verify import log_problems, verify_all
@@ -310,8 +311,11 @@ def write_checkpoint(
     """Check the store deeply and, if it is sound, seal every complaint.
 
     Runs in the caller's write transaction, so nothing is written between
-    the check and the seals. A store with problems keeps its old seals.
+    the check and the seals. Stale findings are filled first, from the
+    documents the check then verifies, so no seal covers a stale complaint.
+    A store with problems keeps its old seals.
     """
+    fill_stale(connection)
     report = verify_all(connection, keys)
     if report.ok:
         connection.execute(_SEALS_SCHEMA)

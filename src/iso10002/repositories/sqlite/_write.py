@@ -32,7 +32,7 @@ from iso10002.repositories.sqlite._external import (
     replace_external_ids,
     write_external_ids,
 )
-from iso10002.repositories.sqlite._flags import replace_flags, write_flags
+from iso10002.repositories.sqlite._flags import mark_stale, write_flags
 from iso10002.repositories.sqlite._search import (
     DIGEST_OF_ROW,
     reindex,
@@ -158,7 +158,7 @@ def insert_version(
         )
     connection.executemany(INSERT_EVENTS, _event_tuples(version.events))
     write_facts(connection, (complaint,))
-    write_flags(connection, (complaint,))
+    mark_stale(connection, (complaint,), new=True)
     write_external_ids(connection, (complaint,))
     write_search(connection, (complaint,))
 
@@ -177,9 +177,11 @@ def insert_many(
 ) -> None:
     """Insert new complaints in one go (bulk import; caller's transaction).
 
-    With ``agreeing``, the stored id of every complaint whose document agrees
-    with the fold of its history (or whose history is not replayable, as the
-    deep check has it) is appended to it: those a seal may vouch for.
+    With ``agreeing`` (an import), the stored id of every complaint whose
+    document agrees with the fold of its history (or whose history is not
+    replayable, as the deep check has it) is appended to it: those a seal may
+    vouch for; their findings are written at once. Without, their findings
+    are left stale (filled when next read).
 
     Raises:
         DuplicateError: naming the first id already stored or repeated.
@@ -204,7 +206,10 @@ def insert_many(
             raise DuplicateError(column_value(str(failing[0]))) from None
         connection.executemany(INSERT_EVENTS, events)
         write_facts(connection, chunk)
-        write_flags(connection, chunk)
+        if agreeing is None:
+            mark_stale(connection, chunk, new=True)
+        else:
+            write_flags(connection, chunk)
         write_external_ids(connection, chunk)
         write_search(connection, chunk)
 
@@ -258,6 +263,6 @@ def update_version(
     )
     connection.executemany(INSERT_EVENTS, _event_tuples(version.events))
     replace_facts(connection, complaint, found[_CHILDREN])
-    replace_flags(connection, complaint)
+    mark_stale(connection, (complaint,), new=False)
     replace_external_ids(connection, complaint, complaint.history[stored_version:])
     reindex(connection, complaint, found[_DIGEST])
