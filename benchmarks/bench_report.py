@@ -26,7 +26,16 @@ imported (nothing sealed: it checks everything deeply as well), the
 checkpoint, and the quick check after it, each with its ratio to the pack's
 time. The checkpoint is recorded on a copy of the SQLite file (kept beside
 it) and on the PostgreSQL schema itself. ``--verify`` keeps the opening check
-in both commands, as a user runs them. It prints
+in both commands, as a user runs them.
+
+Then both commands run as a user runs them (the opening check included),
+once with the check first in the command's own process (``sequential``) and
+once with it in a process of its own beside the report (``parallel``; see
+``ISO10002_OPENING_CHECK`` in docs/cli.md): wall seconds, and the CPU seconds
+and peak RSS of the command's process and of the check process apart, their
+sum (with the ``spawn`` resource tracker's), and the load average before each
+run (the machine may be shared: CPU seconds say more than wall seconds).
+``--no-user`` leaves these out. It prints
 the pack's time as a ratio to the text report's, and whether the pack meets
 the issue's target at 1M complaints: within 60 s and under 300 MB peak RSS on
 a 2-core machine. With a PostgreSQL server that answers at ``--dsn``, the same
@@ -40,15 +49,19 @@ the cached data of this N afterwards.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import NamedTuple
 
 from _corpus import varied_complaints
 
@@ -63,6 +76,7 @@ DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 CACHE = Path(tempfile.gettempdir()) / "iso10002-bench-report"
 BATCH = 5_000
 CHECKS = ("deep", "quick", "checkpoint")
+MODES = ("sequential", "parallel")
 
 
 def measure(command: list[str]) -> tuple[float, float, float]:
@@ -100,8 +114,130 @@ def child(argv: list[str]) -> int:
                 else store.verify_integrity(quick=argv[0] == "quick")
             )
         return 0 if report.ok else 1
-    iso10002.cli._db.check_store = lambda *_: None  # type: ignore[assignment]  # noqa: SLF001 - the benchmark times the check apart
+    from iso10002.cli._opening import MODE_VARIABLE  # noqa: PLC0415
+
+    # In this process only: the check process (spawned) would not be patched.
+    os.environ[MODE_VARIABLE] = "sequential"
+    iso10002.cli._db.check_store = lambda *_, **__: None  # type: ignore[assignment]  # noqa: SLF001 - the benchmark times the check apart
     return cli_main(argv)
+
+
+def _hwm_mb(pid: int) -> float:
+    """Return the peak RSS (VmHWM) of process ``pid`` since its exec, 0 if gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for row in status.splitlines():
+        if row.startswith("VmHWM:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def _watch_children(stop: threading.Event, peaks: dict[int, float]) -> None:
+    """Sample the peak RSS of this process's children every 20 ms until ``stop``."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    while not stop.wait(0.02):
+        for task in tasks.iterdir():
+            try:
+                pids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for pid in map(int, pids):
+                peaks[pid] = max(peaks.get(pid, 0.0), _hwm_mb(pid))
+
+
+def as_user(argv: list[str]) -> int:
+    """In a child process: run the command line as a user does; record the usage.
+
+    ``argv`` is the mode, the file for the figures, then the command line.
+    Writes the CPU seconds and peak RSS of this process (the command's) and
+    of its children (the check process, reaped before the command returns):
+    ``check_mb`` from ``getrusage``, which counts the pages a child shares
+    with this process between fork and exec, and ``check_own_mb`` sampled
+    from ``/proc`` after exec (what the check process itself adds).
+    """
+    from multiprocessing import resource_tracker  # noqa: PLC0415
+
+    from iso10002.cli import main as cli_main  # noqa: PLC0415
+    from iso10002.cli._opening import MODE_VARIABLE  # noqa: PLC0415
+
+    mode, out, *command = argv
+    os.environ[MODE_VARIABLE] = mode
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_children, args=(stop, peaks))
+    watcher.start()
+    try:
+        status = cli_main(command)
+    finally:
+        stop.set()
+        watcher.join()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    check = resource.getrusage(resource.RUSAGE_CHILDREN)
+    tracker = getattr(resource_tracker._resource_tracker, "_pid", None)  # noqa: SLF001 - the benchmark's look at it
+    tracker_mb = _hwm_mb(tracker) if tracker is not None else 0.0
+    figures = {
+        "cpu": me.ru_utime + me.ru_stime,
+        "mb": me.ru_maxrss / 1024,
+        "check_cpu": check.ru_utime + check.ru_stime,
+        "check_mb": check.ru_maxrss / 1024,
+        "check_own_mb": max(
+            (mb for pid, mb in peaks.items() if pid != tracker), default=0.0
+        ),
+        "tracker_mb": tracker_mb,
+    }
+    Path(out).write_text(json.dumps(figures))
+    return status
+
+
+def user_runs(n: int, db: list[str], repeat: int) -> None:
+    """Time both commands as a user runs them, the check first or beside.
+
+    The two modes alternate ``repeat`` times; the ratio and the verdict take
+    each mode's best wall time and largest memory.
+    """
+    me = [sys.executable, __file__, "--as-user"]
+    print(f"As a user runs them (opening check included), {os.cpu_count()} CPUs:")
+    with tempfile.TemporaryDirectory() as folder:
+        files = ["--html", f"{folder}/r.html", "--json", f"{folder}/r.json"]
+        figures = f"{folder}/figures.json"
+        for name, extra in (("text report", []), ("pack (HTML + JSON)", files)):
+            walls: dict[str, float] = {}
+            sums: dict[str, float] = {}
+            for mode in MODES * repeat:
+                load = os.getloadavg()[0]
+                command = [*me, mode, figures, "report", *db, "--as-of", AS_OF]
+                start = time.perf_counter()
+                ran = subprocess.run(
+                    [*command, *extra],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    check=False,
+                )
+                if ran.returncode != 0:
+                    msg = f"{command} exited {ran.returncode}: {ran.stderr}"
+                    raise SystemExit(msg)
+                wall = time.perf_counter() - start
+                walls[mode] = min(wall, walls.get(mode, wall))
+                got = json.loads(Path(figures).read_text())
+                total = got["mb"] + got["check_mb"] + got["tracker_mb"]
+                sums[mode] = max(total, sums.get(mode, total))
+                print(
+                    f"  {name:<19} {mode:<10} {wall:6.1f} s wall (load {load:4.1f}); "
+                    f"command {got['cpu']:6.1f} s CPU {got['mb']:5.0f} MB; "
+                    f"check {got['check_cpu']:6.1f} s CPU {got['check_mb']:5.0f} MB "
+                    f"({got['check_own_mb']:.0f} MB after exec); "
+                    f"tracker {got['tracker_mb']:.0f} MB; peak RSS sum {total:5.0f} MB"
+                )
+            meets = walls["parallel"] <= TARGET_S and sums["parallel"] <= TARGET_MB
+            print(
+                f"  {name}: best parallel / best sequential "
+                f"{walls['parallel'] / walls['sequential']:.2f}x the wall time; "
+                f"parallel {'meets' if meets else 'MISSES'} the 1M target "
+                f"(<= {TARGET_S:.0f} s, <= {TARGET_MB:.0f} MB) at {n:,} complaints"
+            )
 
 
 def checks(db: str, sealed: str, schema: str) -> list[tuple[str, tuple[float, ...]]]:
@@ -152,7 +288,17 @@ def compare(
     return meets
 
 
-def sqlite(n: int, *, drop: bool, verify: bool, apart: bool) -> None:
+class Plan(NamedTuple):
+    """What to time: the two commands (with or without the check), apart, as users."""
+
+    compare: bool
+    verify: bool
+    apart: bool
+    user: bool
+    repeat: int
+
+
+def sqlite(n: int, plan: Plan, *, drop: bool) -> None:
     """Store ``n`` complaints in a cached SQLite file and compare the reports."""
     CACHE.mkdir(exist_ok=True)
     db = CACHE / f"report-{n}-v{SCHEMA_VERSION}.db"
@@ -170,19 +316,24 @@ def sqlite(n: int, *, drop: bool, verify: bool, apart: bool) -> None:
     if not sealed.exists():
         shutil.copy(db, sealed)
     try:
-        compare(
-            n,
-            ["--db", str(db)],
-            verify=verify,
-            apart=(lambda: checks(str(db), str(sealed), "iso10002")) if apart else None,
-        )
+        if plan.compare:
+            compare(
+                n,
+                ["--db", str(db)],
+                verify=plan.verify,
+                apart=(lambda: checks(str(db), str(sealed), "iso10002"))
+                if plan.apart
+                else None,
+            )
+        if plan.user:
+            user_runs(n, ["--db", str(db)], plan.repeat)
     finally:
         if drop:
             db.unlink()
             sealed.unlink()
 
 
-def postgres(n: int, dsn: str, *, drop: bool, verify: bool, apart: bool) -> None:
+def postgres(n: int, dsn: str, plan: Plan, *, drop: bool) -> None:
     """Store ``n`` complaints in a kept PostgreSQL schema and compare the reports."""
     try:
         import psycopg  # noqa: PLC0415 - the postgres extra
@@ -218,12 +369,15 @@ def postgres(n: int, dsn: str, *, drop: bool, verify: bool, apart: bool) -> None
             print(f"PostgreSQL: stored {n:,} complaints in {took:.0f} s")
         else:
             print(f"PostgreSQL: {n:,} complaints stored in schema {schema}")
-        compare(
-            n,
-            ["--db", dsn, "--schema", schema],
-            verify=verify,
-            apart=(lambda: checks(dsn, dsn, schema)) if apart else None,
-        )
+        if plan.compare:
+            compare(
+                n,
+                ["--db", dsn, "--schema", schema],
+                verify=plan.verify,
+                apart=(lambda: checks(dsn, dsn, schema)) if plan.apart else None,
+            )
+        if plan.user:
+            user_runs(n, ["--db", dsn, "--schema", schema], plan.repeat)
     finally:
         if drop:
             with psycopg.connect(dsn, autocommit=True) as conn:
@@ -234,6 +388,8 @@ def main() -> int:
     """Run the comparison on SQLite, then on PostgreSQL when a server answers."""
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         return child(sys.argv[2:])
+    if len(sys.argv) > 1 and sys.argv[1] == "--as-user":
+        return as_user(sys.argv[2:])
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--n", type=int, default=N, help="complaints to store")
     parser.add_argument("--dsn", default=DSN, help="PostgreSQL to try as well")
@@ -252,12 +408,34 @@ def main() -> int:
         action="store_true",
         help="do not time the opening checks apart (the deep one takes minutes)",
     )
+    parser.add_argument(
+        "--no-user",
+        action="store_true",
+        help="do not time the commands as a user runs them (sequential, parallel)",
+    )
+    parser.add_argument(
+        "--only-user",
+        action="store_true",
+        help="time only the commands as a user runs them",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each mode as a user runs it, alternating (a shared machine)",
+    )
     args = parser.parse_args()
-    apart = not args.no_verify_timing
+    plan = Plan(
+        compare=not args.only_user,
+        verify=args.verify,
+        apart=not args.no_verify_timing,
+        user=not args.no_user,
+        repeat=args.repeat,
+    )
     if not args.no_sqlite:
-        sqlite(args.n, drop=args.drop, verify=args.verify, apart=apart)
+        sqlite(args.n, plan, drop=args.drop)
     if not args.no_postgres:
-        postgres(args.n, args.dsn, drop=args.drop, verify=args.verify, apart=apart)
+        postgres(args.n, args.dsn, plan, drop=args.drop)
     return 0
 
 

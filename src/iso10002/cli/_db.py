@@ -34,6 +34,7 @@ __all__ = [
     "DEMO_TABLE",
     "BulkRepository",
     "check_store",
+    "deep_asked",
     "describe",
     "is_demo_database",
     "is_dsn",
@@ -169,7 +170,8 @@ def _remember_deep(ctx: click.Context, _param: click.Parameter, value: Any) -> N
         ctx.meta[_DEEP] = True
 
 
-def _deep_asked() -> bool:
+def deep_asked() -> bool:
+    """Tell whether ``--verify-deep`` was given to the running command."""
     ctx = click.get_current_context(silent=True)
     return bool(ctx is not None and ctx.meta.get(_DEEP))
 
@@ -212,7 +214,7 @@ def check_store(
         CliError: one line naming the first problem and how many there are.
     """
     if deep is None:
-        deep = _deep_asked()
+        deep = deep_asked()
     report = repository.verify_integrity(quick=not deep)
     if not report.ok:
         first = report.problems[0]
@@ -223,7 +225,9 @@ def check_store(
         )
 
 
-def _open_sqlite(path: str, *, create: bool) -> SQLiteComplaintRepository:
+def _open_sqlite(
+    path: str, *, create: bool, pages: bool = True
+) -> SQLiteComplaintRepository:
     file = Path(path)
     if not file.exists():
         if create and file.parent.is_dir():
@@ -246,13 +250,19 @@ def _open_sqlite(path: str, *, create: bool) -> SQLiteComplaintRepository:
     missing = sorted(_REQUIRED_TABLES - tables)
     if missing:
         raise _damaged(path, f"table {missing[0]} is missing")
+    if pages:
+        _check_pages(path, file)
+    return SQLiteComplaintRepository(file)
+
+
+def _check_pages(path: str, file: Path) -> None:
+    """Refuse a SQLite file whose pages SQLite's own check finds damaged."""
     try:
         problem = _structure_problem(file)
     except sqlite3.Error as exc:
         problem = str(exc)
     if problem is not None:
         raise _damaged(path, f"SQLite page check: {problem}")
-    return SQLiteComplaintRepository(file)
 
 
 def _open_postgres(dsn: str, schema: str, *, create: bool) -> BulkRepository:
@@ -277,19 +287,23 @@ def _open_postgres(dsn: str, schema: str, *, create: bool) -> BulkRepository:
         raise CliError(msg) from None
 
 
-def open_repository(
+def open_repository(  # noqa: PLR0913 - one switch per part of the opening
     target: str,
     schema: str = DEFAULT_SCHEMA,
     *,
     create: bool = False,
     verify: bool = True,
+    deep: bool | None = None,
+    pages: bool = True,
 ) -> BulkRepository:
     """Open the store named by ``--db``, or fail with one clear line.
 
     Every command reads through it, so a damaged store fails every command
     the same way: for SQLite the page check and the tables, then (with
     ``verify``, on either store) the quick check of :func:`check_store`, or
-    the deep one with ``--verify-deep``.
+    the deep one with ``--verify-deep``. ``report`` and ``return`` run this
+    very call in a process of their own beside their work (see
+    ``iso10002.cli._opening``).
 
     Args:
         target: A SQLite path or a ``postgresql://`` URI.
@@ -297,6 +311,9 @@ def open_repository(
         create: Create the store when missing (an empty SQLite file or a new
             schema); read commands leave it ``False``.
         verify: Refuse a store that fails the check on opening.
+        deep: Check deeply; ``None``: as ``--verify-deep`` says.
+        pages: Run SQLite's page check (``PRAGMA quick_check``, as long as
+            the file); only a caller whose check process runs it leaves it out.
 
     Raises:
         CliError: if the store is missing, unreadable, not an iso10002 store,
@@ -305,11 +322,11 @@ def open_repository(
     repository: BulkRepository = (
         _open_postgres(target, schema, create=create)
         if is_dsn(target)
-        else _open_sqlite(target, create=create)
+        else _open_sqlite(target, create=create, pages=pages)
     )
     if verify:
         try:
-            check_store(target, repository)
+            check_store(target, repository, deep=deep)
         except BaseException:
             repository.close()
             raise

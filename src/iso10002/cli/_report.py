@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from iso10002.analysis import (
     build_management_review,
     render_html,
 )
+from iso10002.analysis.evidence import OrganisationRecords
 from iso10002.analysis.kpis import DayCalendar, granularity_for
 from iso10002.analysis.pushdown import (
     evidence_checks_from,
@@ -25,8 +25,8 @@ from iso10002.analysis.pushdown import (
     remedies_from,
 )
 from iso10002.analysis.review import (
-    Direction,
-    ObjectiveResult,
+    ManagementReview,
+    Objective,
     evaluate_objectives,
     review_to_json,
 )
@@ -37,11 +37,10 @@ from iso10002.cli._analysis import (
     resolve_as_of,
     store_kpis,
     stream,
-    through,
 )
-from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
 from iso10002.cli._inputs import load_profile, load_records
+from iso10002.cli._opening import checked_store
 from iso10002.cli._options import (
     as_of_option,
     db_option,
@@ -52,115 +51,19 @@ from iso10002.cli._options import (
     zone_option,
 )
 from iso10002.cli._output import check_output, write_text
+from iso10002.cli._report_summary import in_period, summary_of
 from iso10002.errors import ValidationError
-from iso10002.interchange import imported_share
 from iso10002.labels import check_locale
-from iso10002.principles import PolicyContext, policies_for
-from iso10002.repositories import ComplaintRepository, Query
+from iso10002.principles import PolicyContext, PolicyRegistry, policies_for
+from iso10002.repositories import ComplaintRepository
 
 __all__ = ["report"]
 
-_TOP = 3
 _AUTO = "auto"
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
-def _hours(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.1f} h"
-
-
-def _days(value: float | None, business: int | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value / 24:,.1f} d ({business} business)"
-
-
-def _when(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M} UTC"
-
-
-def _target(result: ObjectiveResult) -> str:
-    sign = ">=" if result.direction is Direction.AT_LEAST else "<="
-    return f"{sign} {result.target:g}"
-
-
-def _objective_line(result: ObjectiveResult) -> str:
-    mark = {True: "met", False: "missed", None: "no data"}[result.met]
-    actual = "-" if result.actual is None else f"{result.actual:.4g}"
-    return f"  {'[' + mark + ']':<9} {result.label} {_target(result)}: {actual}"
-
-
-def _in_period(spec: KpiSpec) -> Query:
-    """Return the query of the complaints the KPIs count as received."""
-    if spec.period is None:
-        return through(spec.as_of)
-    end = min(spec.period.end, spec.as_of + timedelta(microseconds=1))
-    return Query(received_from=spec.period.start, received_before=end)
-
-
-def _summary(
-    kpis: KpiReport, results: tuple[ObjectiveResult, ...], *, defaults: bool
-) -> list[str]:
-    """Describe the KPIs in a dozen lines of text."""
-    where = kpis.period or "all complaints"
-    deadlines = ", ".join(
-        f"{d.step} {_pct(d.met_share)} ({d.missed:,} missed)" for d in kpis.deadlines
-    )
-    top = sorted(kpis.volumes.by_category.items(), key=lambda kv: (-kv[1], kv[0]))
-    sat = kpis.satisfaction
-    redress = ", ".join(f"{c} {v:,.2f}" for c, v in kpis.redress.totals.items())
-    ack, final = kpis.time_to_acknowledge, kpis.time_to_final_response
-    lines = [
-        (
-            f"KPIs for {where}, as of {_when(kpis.as_of)}: "
-            f"{kpis.complaints:,} complaints received"
-        ),
-        (
-            f"  closed:          {kpis.closed:,} (reopened {_pct(kpis.reopen_rate)}, "
-            f"appealed {_pct(kpis.appeal_rate)} of {kpis.appealable:,} decisions "
-            "open to appeal)"
-        ),
-        f"  open at as-of:   {kpis.backlog.open:,} ("
-        + ", ".join(f"{b.label}: {b.count:,}" for b in kpis.backlog.buckets)
-        + ")",
-        (
-            f"  acknowledge:     median {_hours(ack.median_hours)}, "
-            f"p90 {_hours(ack.p90_hours)} ({ack.count:,} acknowledged)"
-        ),
-        (
-            "  final response:  median "
-            f"{_days(final.median_hours, final.median_business_days)}, "
-            f"p90 {_days(final.p90_hours, final.p90_business_days)} "
-            f"({final.count:,} responses)"
-        ),
-        f"  deadlines met:   {deadlines or '-'}",
-        (
-            f"  outcomes:        upheld {_pct(kpis.outcomes.upheld_rate)}, partly "
-            f"upheld {_pct(kpis.outcomes.partly_upheld_rate)} of "
-            f"{kpis.outcomes.decided:,} decided"
-        ),
-        f"  redress offered: {redress or '-'}",
-        (
-            f"  satisfaction:    mean {'-' if sat.mean is None else f'{sat.mean:.1f}'} "
-            f"of 5 from {sat.responses:,} replies "
-            f"({_pct(sat.response_rate)} response rate)"
-        ),
-        "  top categories:  "
-        + (", ".join(f"{name} {n:,}" for name, n in top[:_TOP]) or "-"),
-    ]
-    if results:
-        source = "defaults; set your own in --organisation" if defaults else "yours"
-        lines.append(f"Objectives ({source}):")
-        lines += [_objective_line(r) for r in results]
-    lines.append("The full pack: --html FILE (printable page) or --json FILE.")
-    return lines
-
-
 def _check_report_extra() -> None:
-    """Refuse ``--html`` before any work when the ``report`` extra is missing."""
+    """Refuse ``--html`` before the pack is built if the ``report`` extra is missing."""
     try:
         import jinja2  # noqa: F401, PLC0415 - optional, the ``report`` extra
         import matplotlib as mpl  # noqa: F401, PLC0415 - optional, same extra
@@ -310,69 +213,92 @@ def report(  # noqa: PLR0913 - one parameter per option
     reporting = parse_period(period, calendar.zone)
     instant = resolve_as_of(as_of, reporting, calendar.zone)
     objectives = records.objectives or DEFAULT_OBJECTIVES
-    with closing(open_repository(db, schema)) as repository:
+    title = "Complaints handling: management review"
+    # Nothing is printed or written inside the block: leaving it means the
+    # store passed the check on opening (run beside the report, see _opening).
+    with checked_store(db, schema) as repository:
+        if html is not None:
+            # Inside: the check process starts before matplotlib is imported.
+            _check_report_extra()
         kpis, spec = _kpis(repository, calendar, reporting, instant, granularity)
         if html is None and json_file is None:
-            lines = _summary(
+            summary = summary_of(
+                repository,
                 kpis,
+                spec,
                 evaluate_objectives(kpis, objectives),
                 defaults=not records.objectives,
             )
-            share = provenance_from(
-                repository, instant, period=reporting
-            ) or imported_share(stream(repository, _in_period(spec), desc="provenance"))
-            if share.any:
-                at = next(
-                    (i for i, x in enumerate(lines) if x.startswith("Objectives")),
-                    len(lines),
-                )
-                lines.insert(at, f"  assumptions:     {share.describe()}")
-            click.echo("\n".join(lines))
-            return 0
-        if html is not None:
-            _check_report_extra()
-        title = "Complaints handling: management review"
-        checks = evidence_checks_from(
-            repository, instant, period=reporting, ids_shown=ids_shown
-        )
-        registry = policies_for(policies)
-        context = PolicyContext(
-            now=instant, organisation=organisation_profile, calendar=calendar
-        )
-        # With the default policies and no --profile, a SQL store counts the
-        # findings, the provenance and the remedies too: no complaint is read.
-        found = policy_evidence_from(
-            repository,
-            instant,
-            policies=registry,
-            context=context,
-            period=reporting,
-            ids_shown=ids_shown,
-        )
-        imported = provenance_from(repository, instant, period=reporting)
-        remedies = remedies_from(repository, spec)
-        counted = None not in (checks, found, imported, remedies)
-        review = build_management_review(
-            # Push-down gave the KPIs: at most the period's complaints are read.
-            () if counted else stream(repository, _in_period(spec), desc="reviewing"),
-            spec,
-            kpis=kpis,
-            ids_shown=ids_shown,
-            title=f"{title}, {period}" if period else title,
-            calendar=calendar,
-            policies=registry,
-            context=context,
-            objectives=objectives,
-            records=records,
-            checks=checks,
-            policy_evidence=found,
-            assumptions=imported,
-            remedies=remedies,
-        )
-    if html is not None:
-        write_text(
-            html, render_html(review, locale=locale), what="Management review (HTML)"
-        )
-    if json_file is not None:
-        write_text(json_file, review_to_json(review), what="Management review (JSON)")
+        else:
+            review = _review(
+                repository,
+                spec,
+                kpis,
+                title=f"{title}, {period}" if period else title,
+                ids_shown=ids_shown,
+                policies=policies_for(policies),
+                context=PolicyContext(
+                    now=instant, organisation=organisation_profile, calendar=calendar
+                ),
+                objectives=objectives,
+                records=records,
+            )
+            page = None if html is None else render_html(review, locale=locale)
+            document = None if json_file is None else review_to_json(review)
+    if html is None and json_file is None:
+        click.echo(summary)
+        return 0
+    if page is not None:
+        write_text(html, page, what="Management review (HTML)")
+    if document is not None:
+        write_text(json_file, document, what="Management review (JSON)")
     return 0
+
+
+def _review(  # noqa: PLR0913 - what the pack is built from
+    repository: ComplaintRepository,
+    spec: KpiSpec,
+    kpis: KpiReport,
+    *,
+    title: str,
+    ids_shown: int,
+    policies: PolicyRegistry,
+    context: PolicyContext,
+    objectives: tuple[Objective, ...],
+    records: OrganisationRecords,
+) -> ManagementReview:
+    """Build the management review pack, counted in SQL when the store can."""
+    instant, reporting = spec.as_of, spec.period
+    checks = evidence_checks_from(
+        repository, instant, period=reporting, ids_shown=ids_shown
+    )
+    # With the default policies and no --profile, a SQL store counts the
+    # findings, the provenance and the remedies too: no complaint is read.
+    found = policy_evidence_from(
+        repository,
+        instant,
+        policies=policies,
+        context=context,
+        period=reporting,
+        ids_shown=ids_shown,
+    )
+    imported = provenance_from(repository, instant, period=reporting)
+    remedies = remedies_from(repository, spec)
+    counted = None not in (checks, found, imported, remedies)
+    return build_management_review(
+        # Push-down gave the KPIs: at most the period's complaints are read.
+        () if counted else stream(repository, in_period(spec), desc="reviewing"),
+        spec,
+        kpis=kpis,
+        ids_shown=ids_shown,
+        title=title,
+        calendar=context.calendar,
+        policies=policies,
+        context=context,
+        objectives=objectives,
+        records=records,
+        checks=checks,
+        policy_evidence=found,
+        assumptions=imported,
+        remedies=remedies,
+    )

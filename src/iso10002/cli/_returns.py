@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from contextlib import closing
 from pathlib import Path
 
 import click
@@ -12,10 +11,10 @@ import click
 from iso10002.analysis import Period, asic_return, fca_return
 from iso10002.analysis.returns import AsicLayout, SupersededReturnWarning
 from iso10002.cli._analysis import stream
-from iso10002.cli._db import open_repository
 from iso10002.cli._errors import CliError
 from iso10002.cli._fca_table import fca_csv, fca_text
 from iso10002.cli._inputs import load_mapping
+from iso10002.cli._opening import checked_store
 from iso10002.cli._options import db_option, period_option
 from iso10002.cli._output import check_output, write_text
 from iso10002.cli._provenance import counted, note_assumptions
@@ -130,8 +129,10 @@ def fca(  # noqa: PLR0913 - one parameter per option
     if fmt is None:
         suffix = "" if out is None else out.suffix.lower()
         fmt = {".json": "json", ".csv": "csv"}.get(suffix, "text")
+    # Nothing is written inside: leaving the block means the store passed
+    # the check on opening (run beside the return, see _opening).
     with (
-        closing(open_repository(db, schema)) as repository,
+        checked_store(db, schema) as repository,
         warnings.catch_warnings(record=True) as caught,
     ):
         warnings.simplefilter("always", SupersededReturnWarning)
@@ -227,7 +228,9 @@ def asic(  # noqa: PLR0913 - one parameter per option
     calendar = firm_calendar("asic", zone, region)
     reporting = Period.parse(period, calendar.zone)
     provenance = ProvenanceCounter()
-    with closing(open_repository(db, schema)) as repository:
+    # Nothing is written inside: leaving the block means the store passed
+    # the check on opening (run beside the return, see _opening).
+    with checked_store(db, schema) as repository:
         result = asic_return(
             counted(
                 stream(repository, _received_before(reporting), desc="collecting"),
