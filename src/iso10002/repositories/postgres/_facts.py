@@ -5,7 +5,9 @@ rewrites a complaint's rows in its own transaction. A saved complaint's rows
 go in one statement: each row is upserted, written only where it changed,
 and the child rows whose numbers the new version lacks are deleted. It runs after the
 ``UPDATE`` of the complaint, so it sees every row committed before the
-complaint's row lock was taken. Statements are kept as bytes, composed once.
+complaint's row lock was taken. Statements are kept as bytes, composed once:
+a child table's rows go as one binary array per column, expanded by
+``unnest``, so one statement serves every number of rows.
 """
 
 from __future__ import annotations
@@ -51,9 +53,39 @@ _COLUMNS = (
     DECISION_COLUMNS,
     KEY_COLUMNS,
 )
-_CACHED = 64
-# Statements for this many shapes (row counts) are kept; others are composed
-# when needed.
+_ELEMENT_TYPES = {
+    "complaint_id": "text",
+    "seq": "integer",
+    "workflow": "bytea",
+    "step": "bytea",
+    "kind": "text",
+    "currency": "text",
+    "exponent": "integer",
+    "coefficient": "bigint",
+    "amount": "text",
+    "outcome": "text",
+    "paid": "integer",
+    "with_decision": "integer",
+    "field": "text",
+    "value": "bytea",
+}
+"""The type of each child table's column other than the ``*_us`` ones (bigint).
+
+A child table's rows are sent as one array per column and expanded by
+``unnest``, so one statement (parsed and planned once) serves every number
+of rows; ``tests/repositories/test_postgres_fact_types.py`` compares these
+with the catalogue.
+"""
+
+
+def element_type(column: str) -> str:
+    """Return the PostgreSQL type of a push-down child table's ``column``."""
+    return "bigint" if column.endswith("_us") else _ELEMENT_TYPES[column]
+
+
+def _columnwise(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Return ``rows`` as one list per column (``width`` columns)."""
+    return [[row[i] for row in rows] for i in range(width)]
 
 
 def _plain(value: Any) -> Any:
@@ -132,8 +164,11 @@ class FactWriter:
             .as_bytes()
             for name, columns in zip(TABLE_NAMES, _COLUMNS, strict=True)
         ]
-        self._many: dict[tuple[int, int], bytes] = {}
-        self._replace: dict[tuple[int, ...], bytes] = {}
+        self._many = [
+            (sql.SQL("INSERT ") + self._values(table)).as_bytes()
+            for table in range(len(TABLE_NAMES))
+        ]
+        self._replace = self._replacing()
         self._copies = [
             sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
                 s, sql.Identifier(name), _names(columns)
@@ -160,38 +195,34 @@ class FactWriter:
             for name in TABLE_NAMES
         ]
 
-    def _values(self, table: int, count: int) -> sql.Composable:
-        """Return ``INTO table AS t (columns) VALUES`` and ``count`` rows of them."""
+    def _values(self, table: int) -> sql.Composable:
+        """Return ``INTO table AS t (columns)`` and the rows to insert.
+
+        The facts row (table 0) is one ``VALUES`` row; a child table's rows
+        come as one array parameter per column, expanded by ``unnest``.
+        """
         columns = _COLUMNS[table]
-        row = sql.SQL("({})").format(
-            sql.SQL(", ").join(sql.Placeholder() * len(columns))
+        into = sql.SQL("INTO {}.{} AS t ({}) ").format(
+            self._s, sql.Identifier(TABLE_NAMES[table]), _names(columns)
         )
-        return sql.SQL("INTO {}.{} AS t ({}) VALUES {}").format(
-            self._s,
-            sql.Identifier(TABLE_NAMES[table]),
-            _names(columns),
-            sql.SQL(", ").join([row] * count),
+        if table == 0:
+            return into + sql.SQL("VALUES ({})").format(
+                sql.SQL(", ").join(sql.Placeholder() * len(columns))
+            )
+        arrays = sql.SQL(", ").join(
+            sql.SQL("%b::{}[]").format(sql.SQL(element_type(c))) for c in columns
         )
+        return into + sql.SQL("SELECT * FROM unnest({})").format(arrays)
 
-    def _insert_rows(self, table: int, count: int) -> bytes:
-        """Return the INSERT of ``count`` rows into push-down table ``table``."""
-        key = (table, count)
-        statement = self._many.get(key)
-        if statement is None:
-            statement = (sql.SQL("INSERT ") + self._values(table, count)).as_bytes()
-            if len(self._many) < _CACHED:
-                self._many[key] = statement
-        return statement
-
-    def _upsert(self, table: int, count: int) -> sql.Composable:
-        """Return the upsert of ``count`` rows, writing only the changed ones."""
+    def _upsert(self, table: int) -> sql.Composable:
+        """Return the upsert of a table's rows, writing only the changed ones."""
         keys = 1 if table == 0 else 2  # complaint_id, and seq for child tables
         rest = _COLUMNS[table][keys:]
         return sql.SQL(
             "INSERT {} ON CONFLICT ({}) DO UPDATE SET {}"
             " WHERE ({}) IS DISTINCT FROM ({})"
         ).format(
-            self._values(table, count),
+            self._values(table),
             _names(_COLUMNS[table][:keys]),
             sql.SQL(", ").join(
                 sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in rest
@@ -200,39 +231,31 @@ class FactWriter:
             sql.SQL(", ").join(sql.SQL("EXCLUDED.") + sql.Identifier(c) for c in rest),
         )
 
-    def _replacing(self, counts: tuple[int, ...]) -> bytes:
+    def _replacing(self) -> bytes:
         """Return the statement that replaces one complaint's rows.
 
         Its parameters: per child table the complaint id and the numbers
-        (``seq``) of its rows, then the rows of each child table, then those
-        of the pack's stored findings (``counts[-1]`` of them, see
-        :meth:`FlagWriter.replacing`), then the facts row.
+        (``seq``) of its rows, then per child table its rows, one array per
+        column, then those of :meth:`FlagWriter.replacing`, then the facts
+        row. The same statement serves every number of rows.
         """
-        statement = self._replace.get(counts)
-        if statement is None:
-            parts = [
-                sql.SQL(
-                    "d{} AS (DELETE FROM {}.{}"
-                    " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
-                ).format(sql.SQL(str(table)), self._s, sql.Identifier(name))
-                for table, name in enumerate(TABLE_NAMES[1:], start=1)
-            ]
-            parts.extend(
-                sql.SQL("u{} AS ({})").format(
-                    sql.SQL(str(table)), self._upsert(table, count)
-                )
-                for table, count in enumerate(counts[:-1], start=1)
-                if count
-            )
-            parts.extend(self.flags.replacing(counts[-1]))
-            statement = (
-                sql.SQL("WITH {} {}")
-                .format(sql.SQL(", ").join(parts), self._upsert(0, 1))
-                .as_bytes()
-            )
-            if len(self._replace) < _CACHED:
-                self._replace[counts] = statement
-        return statement
+        parts = [
+            sql.SQL(
+                "d{} AS (DELETE FROM {}.{}"
+                " WHERE complaint_id = %s AND seq <> ALL(%s::integer[]))"
+            ).format(sql.SQL(str(table)), self._s, sql.Identifier(name))
+            for table, name in enumerate(TABLE_NAMES[1:], start=1)
+        ]
+        parts.extend(
+            sql.SQL("u{} AS ({})").format(sql.SQL(str(table)), self._upsert(table))
+            for table in range(1, len(TABLE_NAMES))
+        )
+        parts.extend(self.flags.replacing(0))
+        return (
+            sql.SQL("WITH {} {}")
+            .format(sql.SQL(", ").join(parts), self._upsert(0))
+            .as_bytes()
+        )
 
     @staticmethod
     def _rows(complaints: Iterable[Complaint]) -> list[list[tuple[Any, ...]]]:
@@ -296,21 +319,18 @@ class FactWriter:
                 # Child rows need not be numbered from 0: the rows whose
                 # numbers the new version has are upserted, the others go.
                 params += (cid, [row[1] for row in child])
-            for child in children:
-                params.extend(value for row in child for value in row)
-            found, flagged = self.flags.replacing_params(complaint)
+            for table, child in enumerate(children, start=1):
+                params += _columnwise(child, len(_COLUMNS[table]))
+            _, flagged = self.flags.replacing_params(complaint)
             params.extend(flagged)  # the pack's stored findings, same statement
             params.extend(rows.facts)
-            cur.execute(self._replacing((*map(len, children), found)), params)
+            cur.execute(self._replace, params)
             return
         self.flags.insert_one(cur, complaint)
         cur.execute(self._inserts[0], rows.facts)
         for table, child in enumerate(children, start=1):
             if child:
-                cur.execute(
-                    self._insert_rows(table, len(child)),
-                    [value for row in child for value in row],
-                )
+                cur.execute(self._many[table], _columnwise(child, len(_COLUMNS[table])))
 
     def write(
         self,
