@@ -30,6 +30,7 @@ from iso10002.integrity import (
 )
 from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.repositories.postgres._connect import Connector
+from iso10002.repositories.postgres._digests import ALL_DIGESTS, DIGESTS
 from iso10002.repositories.postgres._stale import StaleFills, fill_stale
 from iso10002.repositories.postgres._verify import verify_all
 
@@ -82,39 +83,6 @@ SELECT DISTINCT complaint_id FROM {s}.events e
 WHERE NOT EXISTS (SELECT 1 FROM {s}.complaints c WHERE c.id = e.complaint_id)
 ORDER BY complaint_id
 """
-
-
-def _agg(table: str, order: str) -> str:
-    return (
-        f"(SELECT string_agg(t::text, chr(30) ORDER BY {order})"  # noqa: S608
-        f" FROM {{s}}.{table} t"
-        " WHERE t.complaint_id = c.id)"
-    )
-
-
-_DIGESTS = (
-    "SELECT c.id, c.last_link, encode(sha256(convert_to(concat_ws(chr(31),"  # noqa: S608
-    " (c.id, c.version, c.document, c.document_escaped, c.salt, c.last_link,"
-    " c.status, c.received_at, c.channel, c.assignee, c.category, c.reference,"
-    " c.next_due_at, c.met_late)::text, "
-    + ", ".join(
-        [
-            _agg("kpi_facts", "t.complaint_id"),
-            _agg("kpi_deadlines", "t.seq"),
-            _agg("kpi_remedies", "t.seq"),
-            _agg("kpi_toggles", "t.seq"),
-            _agg("kpi_decisions", "t.seq"),
-            _agg("kpi_keys", "t.seq"),
-            _agg("kpi_flags", "t.complaint_id"),
-            _agg("kpi_findings", "t.seq"),
-            (
-                "(SELECT d.digest FROM {s}.search_digests d"
-                ' WHERE d.complaint_id = c.id COLLATE "default")'
-            ),
-        ]
-    )
-    + "), 'UTF8')), 'hex') {seals} ORDER BY c.id"
-)
 
 
 def _schema_version(cur: Any, s: sql.Identifier) -> int:
@@ -206,17 +174,16 @@ def _chain_problems(
 def _digests(cur: Any, schema: str) -> Any:
     """Return a server-side cursor over (id, head, digest, seal row …)."""
     s = sql.Identifier(schema)
-    seals = (
-        sql.SQL(
-            ", g.last_link, g.schema_version, g.seal FROM {s}.complaints c"
-            " LEFT JOIN {s}.{t} g ON g.complaint_id = c.id"
-        ).format(s=s, t=sql.Identifier(SEALS_TABLE))
-        if _sealed(cur, schema)
-        else sql.SQL(", NULL, NULL, NULL FROM {s}.complaints c").format(s=s)
-    )
+    seals: sql.Composable = sql.SQL(", NULL, NULL, NULL")
+    sealed: sql.Composable = sql.SQL("")
+    if _sealed(cur, schema):
+        seals = sql.SQL(", g.last_link, g.schema_version, g.seal")
+        sealed = sql.SQL("LEFT JOIN {s}.{t} g ON g.complaint_id = c.id").format(
+            s=s, t=sql.Identifier(SEALS_TABLE)
+        )
     named = cur.connection.cursor(name="iso10002_quick_check")
     named.itersize = _FETCH
-    named.execute(_query(_DIGESTS, s, seals=seals))
+    named.execute(_query(ALL_DIGESTS, s, seals=seals, sealed=sealed))
     return named
 
 
@@ -335,7 +302,7 @@ def seal_written(
         _create_seals(cur, s)
     version = _schema_version(cur, s)
     only = sql.SQL(" FROM {s}.complaints c WHERE c.id = ANY(%s)").format(s=s)
-    cur.execute(_query(_DIGESTS, s, seals=only), (complaint_ids,))
+    cur.execute(_query(DIGESTS, s, seals=only), (complaint_ids,))
     rows = [
         (cid, head, version, seal(cid, head, digest, key))
         for cid, head, digest in cur.fetchall()
