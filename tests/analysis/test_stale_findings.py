@@ -9,7 +9,6 @@ still name edited rows, and a change of the rules' stamp must refill all.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -57,8 +56,8 @@ class _SQLiteStores(_Stores):
         " WHERE name = 'stale_version'"
     )
 
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="iso10002-stale-"))
+    def __init__(self, root: Path) -> None:
+        self.root = root
         self.count = 0
         self.paths: dict[int, Path] = {}
 
@@ -358,7 +357,12 @@ class StaleFindingsContract:
 class TestSQLiteStaleFindings(StaleFindingsContract):
     """SQLite keeps the guarantees of stale stored findings."""
 
-    stores = _SQLiteStores()
+    @pytest.fixture(autouse=True, scope="class")
+    @classmethod
+    def _stores(cls, tmp_path_factory):
+        # pytest's own temporary folder, made when the class runs (not when
+        # the module is imported) and cleaned by pytest.
+        cls.stores = _SQLiteStores(tmp_path_factory.mktemp("stale"))
 
     @settings(max_examples=15, deadline=None)
     @given(data=st.data())
