@@ -20,6 +20,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "workflow_diagrams",
+    "review_pictures",
 ]
 # Diagrams are drawn at build time by Graphviz's dot (no network); without dot
 # the workflow_diagrams extension shows the DOT text and says so.

@@ -105,3 +105,37 @@ class TestApiReference:
             "iso10002.repositories.ComplaintRepository.save"
         )
         assert catalogue.resolve("iso10002.model._checks._nothing_here") is None
+
+
+class TestReviewPictures:
+    def test_the_build_draws_every_chart_from_the_demo_data(self, tmp_path):
+        """The built site holds the review charts drawn by this code, as PNG."""
+        pytest.importorskip("matplotlib", reason="the report extra is not installed")
+        pytest.importorskip("click", reason="the cli extra is not installed")
+        source = tmp_path / "src"
+        source.mkdir()
+        (source / "conf.py").write_text(
+            f"import sys\nsys.path.insert(0, {str(_EXT)!r})\n"
+            "extensions = ['review_pictures']\n",
+            encoding="utf-8",
+        )
+        (source / "index.rst").write_text("Charts\n======\n", encoding="utf-8")
+        out = tmp_path / "html"
+        with docutils_namespace():
+            Sphinx(
+                source,
+                source,
+                out,
+                tmp_path / "doctrees",
+                "html",
+                status=io.StringIO(),
+                warning=io.StringIO(),
+                freshenv=True,
+            ).build()
+        committed = Path(__file__).parents[1] / "docs" / "_static" / "review"
+        names = sorted(p.name for p in committed.glob("*.png"))
+        drawn = out / "_static" / "review"
+        assert names  # the page's pictures
+        assert sorted(p.name for p in drawn.glob("*.png")) == names
+        for name in names:
+            assert (drawn / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -5,7 +5,10 @@ and ``report`` extras): it runs ``iso10002 demo`` (2,000 complaints over
 2025, seed 10002), builds the pack of 2025 (monthly) and of its first
 quarter (weekly) and saves each chart with
 :func:`iso10002.analysis.charts.review_charts`, the drawing code of the HTML page.
-Run it from the repository root after a change to the charts::
+The docs build runs it too (``docs/_ext/review_pictures.py``), drawing into
+the built site, so the pages show the charts of the code being documented;
+the committed copies are what a build without matplotlib shows. Run it from
+the repository root after a change to the charts::
 
     python docs/_scripts/review_charts.py
 """
@@ -36,8 +39,9 @@ def review_of(db: Path, period: str, granularity: str) -> ManagementReview:
         return build_management_review(iter_complaints(repository), spec)
 
 
-def run() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+def run(out: Path = OUT) -> int:
+    """Draw every chart into ``out`` (the docs build passes its own folder)."""
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "demo.db"
         if main(["demo", "--db", str(db)]) != 0:
@@ -47,8 +51,8 @@ def run() -> int:
     pictures = review_charts(year, dpi=80)
     pictures["c-chart-weekly"] = review_charts(quarter, dpi=80)["c-chart"]
     for name, png in pictures.items():
-        (OUT / f"{name}.png").write_bytes(png)
-        print(f"docs/_static/review/{name}.png")
+        (out / f"{name}.png").write_bytes(png)
+        print(out / f"{name}.png")
     return 0
 
 
