@@ -27,6 +27,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from iso10002.errors import ConflictError
 from iso10002.model import Complaint
 from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
 
@@ -37,7 +38,22 @@ __all__ = [
     "HeadRows",
     "RememberedRows",
     "RowVersion",
+    "require_version",
 ]
+
+
+def require_version(current: ComplaintRow, expected_version: int) -> None:
+    """Refuse a checked write over ``current`` unless it is ``expected_version``.
+
+    Raises:
+        ConflictError: naming the complaint and both versions.
+    """
+    if current.version != expected_version:
+        raise ConflictError(
+            current.complaint_id,
+            expected_version=expected_version,
+            actual_version=current.version,
+        )
 
 
 @attrs.frozen(kw_only=True)

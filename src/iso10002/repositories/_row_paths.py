@@ -24,6 +24,7 @@ from iso10002.repositories._row_capabilities import (
     HeadRows,
     RememberedRows,
     RowVersion,
+    require_version,
 )
 from iso10002.repositories._rows import ComplaintRow, EventRow
 
@@ -190,12 +191,7 @@ class CheckedPaths:
         written: list[tuple[ComplaintRow, ComplaintRow]] = []
 
         def build(current: ComplaintRow) -> RowVersion:
-            if current.version != expected_version:
-                raise ConflictError(
-                    complaint.id,
-                    expected_version=expected_version,
-                    actual_version=current.version,
-                )
+            require_version(current, expected_version)
             version = self._version(complaint, current, current.salt)
             written.append((current, version.row))
             return version

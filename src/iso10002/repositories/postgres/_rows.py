@@ -25,7 +25,7 @@ import psycopg
 
 from iso10002.errors import ConflictError, DuplicateError
 from iso10002.integrity import load_document
-from iso10002.repositories._row_capabilities import RowVersion
+from iso10002.repositories._row_capabilities import RowVersion, require_version
 from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
 from iso10002.repositories._search import search_digest
 from iso10002.repositories.postgres._codec import complaint_row
@@ -200,12 +200,7 @@ class PostgresRows(RowReads):
         """Replace a row given whole (see ``RowStore``), storing its head."""
 
         def build(current: ComplaintRow) -> RowVersion:
-            if current.version != expected_version:
-                raise ConflictError(
-                    row.complaint_id,
-                    expected_version=expected_version,
-                    actual_version=current.version,
-                )
+            require_version(current, expected_version)
             complaint = load_document(row.complaint_id, row.document)
             return RowVersion(complaint=complaint, row=row, events=events)
 

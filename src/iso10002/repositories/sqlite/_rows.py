@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from iso10002.errors import ConflictError, NotFoundError
+from iso10002.errors import NotFoundError
 from iso10002.integrity import load_document
 from iso10002.integrity.documents import head_text, is_whole, whole_document
 from iso10002.repositories._query import index_values
-from iso10002.repositories._row_capabilities import HeadRow, RowVersion
+from iso10002.repositories._row_capabilities import HeadRow, RowVersion, require_version
 from iso10002.repositories._rows import ComplaintRow, EventRow, FeedRow, KeyRow
 from iso10002.repositories.sqlite._connect import SQLiteConnections, translated
 from iso10002.repositories.sqlite._read import HISTORY
@@ -97,12 +97,7 @@ class SQLiteRows:
         """Replace a row given whole (see ``RowStore``), storing its head."""
 
         def build(current: ComplaintRow) -> RowVersion:
-            if current.version != expected_version:
-                raise ConflictError(
-                    row.complaint_id,
-                    expected_version=expected_version,
-                    actual_version=current.version,
-                )
+            require_version(current, expected_version)
             complaint = load_document(row.complaint_id, row.document)
             document = (
                 row.document if is_whole(current.document) else head_text(complaint)
