@@ -26,7 +26,7 @@ try:
     from psycopg import sql
 
     from iso10002.repositories.postgres._facts import (
-        _COLUMNS,
+        COLUMNS,
         TABLE_NAMES,
         FactWriter,
         element_type,
@@ -50,7 +50,7 @@ def _stored(dsn, schema, table, complaint_id):
     with psycopg.connect(dsn) as conn:
         return conn.execute(
             sql.SQL("SELECT {} FROM {}.{} WHERE complaint_id = %s ORDER BY seq").format(
-                sql.SQL(", ").join(map(sql.Identifier, _COLUMNS[table])),
+                sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table])),
                 sql.Identifier(schema),
                 sql.Identifier(TABLE_NAMES[table]),
             ),
@@ -71,7 +71,7 @@ def test_each_array_is_cast_to_its_columns_type(new_store, iso10002_postgres_dsn
                     (f'"{repository.schema}".{name}',),
                 ).fetchall()
             )
-            for column in _COLUMNS[table]:
+            for column in COLUMNS[table]:
                 assert element_type(column) == types[column], (name, column)
     repository.close()
 

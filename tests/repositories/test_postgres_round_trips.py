@@ -391,8 +391,8 @@ class TestChecksKept:
         facts = repository._sql.facts
         write = facts.write_one
 
-        def failing(cur, complaint, *, replace):
-            write(cur, complaint, replace=replace)
+        def failing(cur, complaint, **options):
+            write(cur, complaint, **options)
             raise RuntimeError
 
         monkeypatch.setattr(facts, "write_one", failing)

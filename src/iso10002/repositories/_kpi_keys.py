@@ -76,16 +76,25 @@ def key_rows(
         if scan.legacy
         else None
     )
+    # One pass over the changes: each field's runs of equal values, a run
+    # starting when the field's value changes.
+    runs: list[list[tuple[int | None, Any]]] = [[] for _ in KEY_FIELDS]
+    if first is not None:
+        for field_runs, value in zip(runs, first, strict=True):
+            field_runs.append((None, value))
+    for at, keys in changes:
+        micros = None
+        for field_runs, value in zip(runs, keys, strict=True):
+            if not field_runs or field_runs[-1][1] != value:
+                if micros is None:
+                    micros = to_micros(at)
+                field_runs.append((micros, value))
     for i, field in enumerate(KEY_FIELDS):
-        runs: list[tuple[int | None, Any]] = []
-        if first is not None:
-            runs.append((None, first[i]))
-        for at, keys in changes:
-            if not runs or runs[-1][1] != keys[i]:
-                runs.append((to_micros(at), keys[i]))
-        since.append(runs[-1][0] if runs else None)
-        for (start, value), (until, _) in itertools.pairwise(runs):
-            if value != BLANKS[i] and until is not None:
+        field_runs = runs[i]
+        since.append(field_runs[-1][0] if field_runs else None)
+        blank = BLANKS[i]
+        for (start, value), (until, _) in itertools.pairwise(field_runs):
+            if value != blank and until is not None:
                 rows.append(
                     (key[0], len(rows), key[1], field, start, until, encode(value))
                 )

@@ -21,71 +21,24 @@ from psycopg import sql
 
 from iso10002.errors import IntegrityError
 from iso10002.model import Complaint
-from iso10002.repositories._kpi_facts import (
-    DEADLINE_COLUMNS,
-    DECISION_COLUMNS,
-    FACT_COLUMNS,
-    KEY_COLUMNS,
-    REMEDY_COLUMNS,
-    TOGGLE_COLUMNS,
-    fact_rows,
-)
+from iso10002.repositories._kpi_facts import FactRows, fact_rows
 from iso10002.repositories._kpi_pushdown import KpiTables
 from iso10002.repositories.postgres._codec import ROW_COLUMNS, decode_row
+from iso10002.repositories.postgres._fact_changes import (
+    COLUMNS,
+    TABLE_NAMES,
+    FactChanges,
+    columnwise,
+    element_type,
+    names,
+    upsert,
+    values,
+)
 from iso10002.repositories.postgres._flags import FlagWriter
 
-__all__ = ["TABLE_NAMES", "FactWriter", "decoded", "stored_pages"]
+__all__ = ["TABLE_NAMES", "FactWriter", "decoded", "element_type", "stored_pages"]
 
 _LOG = logging.getLogger("iso10002")
-TABLE_NAMES = (
-    "kpi_facts",
-    "kpi_deadlines",
-    "kpi_remedies",
-    "kpi_toggles",
-    "kpi_decisions",
-    "kpi_keys",
-)
-_COLUMNS = (
-    FACT_COLUMNS,
-    DEADLINE_COLUMNS,
-    REMEDY_COLUMNS,
-    TOGGLE_COLUMNS,
-    DECISION_COLUMNS,
-    KEY_COLUMNS,
-)
-_ELEMENT_TYPES = {
-    "complaint_id": "text",
-    "seq": "integer",
-    "workflow": "bytea",
-    "step": "bytea",
-    "kind": "text",
-    "currency": "text",
-    "exponent": "integer",
-    "coefficient": "bigint",
-    "amount": "text",
-    "outcome": "text",
-    "paid": "integer",
-    "with_decision": "integer",
-    "field": "text",
-    "value": "bytea",
-}
-"""The type of each child table's column other than the ``*_us`` ones (bigint).
-
-A child table's rows are sent as one array per column and expanded by
-``unnest``, so one statement (parsed and planned once) serves every number
-of rows; ``tests/repositories/test_postgres_fact_types.py`` compares these
-with the catalogue.
-"""
-
-
-def element_type(column: str) -> str:
-    """Return the PostgreSQL type of a push-down child table's ``column``."""
-    return "bigint" if column.endswith("_us") else _ELEMENT_TYPES[column]
-
-
-def _columnwise(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    """Return ``rows`` as one list per column (``width`` columns)."""
-    return [[row[i] for row in rows] for i in range(width)]
 
 
 def _plain(value: Any) -> Any:
@@ -97,10 +50,6 @@ def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]
     for row in rows:
         grouped.setdefault(row[0], []).append(tuple(row))
     return grouped
-
-
-def _names(columns: Iterable[str]) -> sql.Composable:
-    return sql.SQL(", ").join(map(sql.Identifier, columns))
 
 
 def decoded(rows: Iterable[tuple[Any, ...]]) -> tuple[list[Complaint], list[str]]:
@@ -158,22 +107,23 @@ class FactWriter:
             .format(
                 s,
                 sql.Identifier(name),
-                _names(columns),
+                names(columns),
                 sql.SQL(", ").join(sql.Placeholder() * len(columns)),
             )
             .as_bytes()
-            for name, columns in zip(TABLE_NAMES, _COLUMNS, strict=True)
+            for name, columns in zip(TABLE_NAMES, COLUMNS, strict=True)
         ]
         self._many = [
-            (sql.SQL("INSERT ") + self._values(table)).as_bytes()
+            (sql.SQL("INSERT ") + values(self._s, table)).as_bytes()
             for table in range(len(TABLE_NAMES))
         ]
         self._replace = self._replacing()
+        self.changes = FactChanges(schema, self.flags.replacing(0))
         self._copies = [
             sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
-                s, sql.Identifier(name), _names(columns)
+                s, sql.Identifier(name), names(columns)
             )
-            for name, columns in zip(TABLE_NAMES, _COLUMNS, strict=True)
+            for name, columns in zip(TABLE_NAMES, COLUMNS, strict=True)
         ]
         self._counts = (
             sql.SQL(
@@ -195,42 +145,6 @@ class FactWriter:
             for name in TABLE_NAMES
         ]
 
-    def _values(self, table: int) -> sql.Composable:
-        """Return ``INTO table AS t (columns)`` and the rows to insert.
-
-        The facts row (table 0) is one ``VALUES`` row; a child table's rows
-        come as one array parameter per column, expanded by ``unnest``.
-        """
-        columns = _COLUMNS[table]
-        into = sql.SQL("INTO {}.{} AS t ({}) ").format(
-            self._s, sql.Identifier(TABLE_NAMES[table]), _names(columns)
-        )
-        if table == 0:
-            return into + sql.SQL("VALUES ({})").format(
-                sql.SQL(", ").join(sql.Placeholder() * len(columns))
-            )
-        arrays = sql.SQL(", ").join(
-            sql.SQL("%b::{}[]").format(sql.SQL(element_type(c))) for c in columns
-        )
-        return into + sql.SQL("SELECT * FROM unnest({})").format(arrays)
-
-    def _upsert(self, table: int) -> sql.Composable:
-        """Return the upsert of a table's rows, writing only the changed ones."""
-        keys = 1 if table == 0 else 2  # complaint_id, and seq for child tables
-        rest = _COLUMNS[table][keys:]
-        return sql.SQL(
-            "INSERT {} ON CONFLICT ({}) DO UPDATE SET {}"
-            " WHERE ({}) IS DISTINCT FROM ({})"
-        ).format(
-            self._values(table),
-            _names(_COLUMNS[table][:keys]),
-            sql.SQL(", ").join(
-                sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in rest
-            ),
-            sql.SQL(", ").join(sql.SQL("t.") + sql.Identifier(c) for c in rest),
-            sql.SQL(", ").join(sql.SQL("EXCLUDED.") + sql.Identifier(c) for c in rest),
-        )
-
     def _replacing(self) -> bytes:
         """Return the statement that replaces one complaint's rows.
 
@@ -247,13 +161,13 @@ class FactWriter:
             for table, name in enumerate(TABLE_NAMES[1:], start=1)
         ]
         parts.extend(
-            sql.SQL("u{} AS ({})").format(sql.SQL(str(table)), self._upsert(table))
+            sql.SQL("u{} AS ({})").format(sql.SQL(str(table)), upsert(self._s, table))
             for table in range(1, len(TABLE_NAMES))
         )
         parts.extend(self.flags.replacing(0))
         return (
             sql.SQL("WITH {} {}")
-            .format(sql.SQL(", ").join(parts), self._upsert(0))
+            .format(sql.SQL(", ").join(parts), upsert(self._s, 0))
             .as_bytes()
         )
 
@@ -279,14 +193,14 @@ class FactWriter:
         ids = [c.id for c in complaints]
         found: dict[str, list[str]] = {}
         for name, columns, expected in zip(
-            TABLE_NAMES, _COLUMNS, self._rows(complaints), strict=True
+            TABLE_NAMES, COLUMNS, self._rows(complaints), strict=True
         ):
             order = "complaint_id" if name == "kpi_facts" else "complaint_id, seq"
             cur.execute(
                 sql.SQL(
                     "SELECT {} FROM {}.{} WHERE complaint_id = ANY(%s) ORDER BY {}"
                 ).format(
-                    _names(columns),
+                    names(columns),
                     self._s,
                     sql.Identifier(name),
                     sql.SQL(order),
@@ -298,20 +212,35 @@ class FactWriter:
             for cid in ids:
                 if stored.get(cid, []) != wanted.get(cid, []):
                     found.setdefault(cid, []).append(name)
-        for cid, names in self.flags.differing(cur, complaints).items():
-            found.setdefault(cid, []).extend(names)
+        for cid, tables in self.flags.differing(cur, complaints).items():
+            found.setdefault(cid, []).extend(tables)
         return found
 
     def write_one(
-        self, cur: psycopg.Cursor[Any], complaint: Complaint, *, replace: bool
-    ) -> None:
+        self,
+        cur: psycopg.Cursor[Any],
+        complaint: Complaint,
+        *,
+        replace: bool,
+        stored: FactRows | None = None,
+    ) -> FactRows:
         """Store the rows of one complaint in the caller's transaction.
 
-        With ``replace`` its stored rows (if any) are replaced, in one
-        statement. Nothing is read: the statements may be pipelined.
+        With ``replace`` its stored rows (if any) are replaced: in one
+        statement, or, when ``stored`` gives the rows stored with the row
+        being written over, by sending only what changed (see
+        :mod:`._fact_changes`). Nothing is read: the statements may be
+        pipelined.
+
+        Returns:
+            The complaint's rows, as stored once the transaction commits.
         """
         rows = fact_rows(complaint)
         children = rows[1:]
+        if replace and stored is not None:
+            _, flagged = self.flags.replacing_params(complaint)
+            cur.execute(*self.changes.params(complaint.id, stored, rows, flagged))
+            return rows
         if replace:
             cid = complaint.id
             params: list[Any] = []
@@ -320,17 +249,18 @@ class FactWriter:
                 # numbers the new version has are upserted, the others go.
                 params += (cid, [row[1] for row in child])
             for table, child in enumerate(children, start=1):
-                params += _columnwise(child, len(_COLUMNS[table]))
+                params += columnwise(child, len(COLUMNS[table]))
             _, flagged = self.flags.replacing_params(complaint)
             params.extend(flagged)  # the pack's stored findings, same statement
             params.extend(rows.facts)
             cur.execute(self._replace, params)
-            return
+            return rows
         self.flags.insert_one(cur, complaint)
         cur.execute(self._inserts[0], rows.facts)
         for table, child in enumerate(children, start=1):
             if child:
-                cur.execute(self._many[table], _columnwise(child, len(_COLUMNS[table])))
+                cur.execute(self._many[table], columnwise(child, len(COLUMNS[table])))
+        return rows
 
     def write(
         self,

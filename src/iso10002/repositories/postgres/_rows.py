@@ -25,13 +25,16 @@ import psycopg
 
 from iso10002.errors import ConflictError, DuplicateError
 from iso10002.integrity import load_document
+from iso10002.repositories._kpi_facts import FactRows
 from iso10002.repositories._row_capabilities import RowVersion, require_version
 from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
 from iso10002.repositories._search import search_digest
 from iso10002.repositories.postgres._codec import complaint_row
-from iso10002.repositories.postgres._connect import one_round_trip
+from iso10002.repositories.postgres._connect import Connector, one_round_trip
 from iso10002.repositories.postgres._errors import translated
+from iso10002.repositories.postgres._fact_changes import WrittenFacts
 from iso10002.repositories.postgres._row_reads import RowReads, document_text
+from iso10002.repositories.postgres._write import Statements
 
 __all__ = ["PostgresRows"]
 
@@ -51,8 +54,15 @@ class PostgresRows(RowReads):
     """Rows in the PostgreSQL adapter's tables, through its connector.
 
     Built as :class:`~._row_reads.RowReads` is, from the adapter's connector
-    and the write statements of its schema.
+    and the write statements of its schema. It remembers the KPI rows it
+    wrote with each complaint's last row, so a save over that row sends only
+    what changed (see :mod:`._fact_changes`).
     """
+
+    def __init__(self, db: Connector, statements: Statements) -> None:
+        """Store rows through ``db`` with the write ``statements`` of its schema."""
+        super().__init__(db, statements)
+        self._facts_written = WrittenFacts()
 
     def insert(
         self, row: ComplaintRow, events: Sequence[EventRow], key: KeyRow | None
@@ -87,7 +97,7 @@ class PostgresRows(RowReads):
                         insert.execute(
                             statements.insert_keyed, (*values, key.payload_digest)
                         )
-                    statements.facts.write_one(rest, complaint, replace=False)
+                    facts = statements.facts.write_one(rest, complaint, replace=False)
                     statements.search.write(rest, (complaint,))
                     self._append(rest, version)
             except psycopg.Error:
@@ -96,6 +106,7 @@ class PostgresRows(RowReads):
             if _missed(insert):
                 self._duplicate(conn, complaint.id, None if key is None else key.key)
         self.remember_digest(row, search_digest(complaint))
+        self._facts_written.remember(row, facts)
 
     def _duplicate(
         self, conn: psycopg.Connection[Any], complaint_id: str, key: str | None
@@ -135,8 +146,12 @@ class PostgresRows(RowReads):
         rest: psycopg.Cursor[Any],
         version: RowVersion,
         over: ComplaintRow,
-    ) -> None:
-        """Send the statements that store ``version`` over ``over`` (a batch)."""
+    ) -> FactRows:
+        """Send the statements that store ``version`` over ``over`` (a batch).
+
+        Returns:
+            The KPI rows sent, as stored once the batch commits.
+        """
         complaint, row = version.complaint, version.row
         values = complaint_row(
             complaint, idempotency_key=None, salt=row.salt, last_link=row.last_link
@@ -152,14 +167,21 @@ class PostgresRows(RowReads):
                 over.salt,
             ),
         )
-        self._sql.facts.write_one(rest, complaint, replace=True)
+        facts = self._sql.facts.write_one(
+            rest, complaint, replace=True, stored=self._facts_written.stored_with(over)
+        )
         self._sql.search.reindex(rest, complaint, self.digest(over))
         self._append(rest, version)
+        return facts
 
     def _written(
-        self, update: psycopg.Cursor[Any], version: RowVersion
+        self, update: psycopg.Cursor[Any], version: RowVersion, facts: FactRows
     ) -> ComplaintRow:
-        """Return the row a batch stored, its document as the server keeps it."""
+        """Return the row a batch stored, its document as the server keeps it.
+
+        Its search digest and KPI rows are remembered with it (forgotten
+        again by the caller if the transaction then fails to commit).
+        """
         found = update.fetchone()
         row = version.row
         if found is not None:
@@ -167,6 +189,7 @@ class PostgresRows(RowReads):
                 row, document=document_text(found[0], found[1]), index=None
             )
         self.remember_digest(row, search_digest(version.complaint))
+        self._facts_written.remember(row, facts)
         return row
 
     def _attempt(
@@ -180,14 +203,14 @@ class PostgresRows(RowReads):
         with _cursors(conn) as (update, rest):
             try:
                 with batch:
-                    self._send(update, rest, version, over)
+                    facts = self._send(update, rest, version, over)
             except psycopg.Error:
                 if _missed(update):
                     return None
                 raise
             if _missed(update):
                 return None
-            return self._written(update, version)
+            return self._written(update, version, facts)
 
     def update(
         self,
@@ -206,6 +229,19 @@ class PostgresRows(RowReads):
 
         self.update_checked(row.complaint_id, build, forget_digest=forget_digest)
 
+    @contextmanager
+    def _forgetting(self, complaint_id: str) -> Iterator[None]:
+        """Forget the KPI rows remembered of ``complaint_id`` if the block fails.
+
+        A write that raised may have been rolled back after its rows were
+        remembered (a failed commit).
+        """
+        try:
+            yield
+        except BaseException:
+            self._facts_written.forget(complaint_id)
+            raise
+
     def update_checked(
         self,
         complaint_id: str,
@@ -216,6 +252,7 @@ class PostgresRows(RowReads):
         """Read, build and write in one transaction (see ``CheckedRows``)."""
         action = "erase_personal_data" if forget_digest else "save"
         with (
+            self._forgetting(complaint_id),
             self._db.lend(action, complaint_id) as conn,
             conn.transaction(),
         ):
@@ -243,23 +280,28 @@ class PostgresRows(RowReads):
         Raises:
             NotFoundError: if no row has that id.
         """
-        if remembered is not None:
-            version = build(remembered)
-            expected = remembered.version
-            with self._db.lend("save", complaint_id, expected) as conn:
-                done = self._attempt(conn, one_round_trip(conn), version, remembered)
-            if done is not None:
-                return done
-        with self._db.lend("save", complaint_id) as conn, conn.transaction():
-            current = self.locked(conn, complaint_id)
-            with translated(
-                "save", complaint_id=complaint_id, expected_version=current.version
-            ):
-                version = build(current)
-                done = self._attempt(conn, conn.pipeline(), version, current)
-                if done is None:
-                    raise ConflictError(complaint_id, expected_version=current.version)
-        return done
+        with self._forgetting(complaint_id):
+            if remembered is not None:
+                version = build(remembered)
+                expected = remembered.version
+                with self._db.lend("save", complaint_id, expected) as conn:
+                    done = self._attempt(
+                        conn, one_round_trip(conn), version, remembered
+                    )
+                if done is not None:
+                    return done
+            with self._db.lend("save", complaint_id) as conn, conn.transaction():
+                current = self.locked(conn, complaint_id)
+                with translated(
+                    "save", complaint_id=complaint_id, expected_version=current.version
+                ):
+                    version = build(current)
+                    done = self._attempt(conn, conn.pipeline(), version, current)
+                    if done is None:
+                        raise ConflictError(
+                            complaint_id, expected_version=current.version
+                        )
+            return done
 
     # -- reads -----------------------------------------------------------------
 
