@@ -12,8 +12,6 @@ for.
 
 from __future__ import annotations
 
-import itertools
-import threading
 from typing import Any
 
 from iso10002.facts import (
@@ -25,7 +23,7 @@ from iso10002.facts import (
     key_facts,
 )
 from iso10002.model import Complaint
-from iso10002.repositories._query import to_micros
+from iso10002.repositories._kpi_key_runs import counted_keys
 
 __all__ = ["BLANKS", "KEY_COLUMNS", "SINCE_COLUMNS", "KeySql", "key_rows"]
 
@@ -42,9 +40,6 @@ KEY_COLUMNS = (
     "value",
 )
 """Columns of ``kpi_keys``: an earlier value of one key field, over its span."""
-
-Run = tuple[int | None, Any]
-"""When a key field's value began (``None``: always) and the value."""
 
 BLANKS: tuple[str | None, ...] = (NO_CLASS, NO_CLASS, NO_PRODUCT, None, UNASSIGNED)
 """Each key field's value when nothing is recorded (a missing ``kpi_keys`` row)."""
@@ -65,9 +60,6 @@ def key_rows(
         key: The complaint id as stored and its receipt in microseconds.
         encode: Turns a key text into its stored form.
     """
-    changes = scan.key_changes
-    since: list[int | None] = []
-    rows: list[tuple[Any, ...]] = []
     # A legacy history's keys before its first recorded facts are the
     # document's, as analysis reads them.
     first = (
@@ -80,66 +72,7 @@ def key_rows(
         if scan.legacy
         else None
     )
-    runs = _field_runs(key[0], first, changes)
-    encoded: dict[Any, Any] = {}
-    for i, field in enumerate(KEY_FIELDS):
-        field_runs = runs[i]
-        since.append(field_runs[-1][0] if field_runs else None)
-        blank = BLANKS[i]
-        for (start, value), (until, _) in itertools.pairwise(field_runs):
-            if value != blank and until is not None:
-                stored = encoded.get(value)
-                if stored is None:
-                    stored = encoded[value] = encode(value)
-                rows.append((key[0], len(rows), key[1], field, start, until, stored))
-    return tuple(since), rows
-
-
-_RUNS = 64
-# How many complaints' runs are remembered (the most recently computed).
-_runs: dict[Any, tuple[Any, list[Any], tuple[tuple[Run, ...], ...]]] = {}
-_runs_lock = threading.Lock()
-
-
-def _field_runs(
-    complaint_id: Any, first: tuple[Any, ...] | None, changes: list[Any]
-) -> list[list[Run]]:
-    """Return each key field's runs of equal values, a run starting at a change.
-
-    A save's history is the one before plus new events, so its changes are
-    the earlier changes plus new ones: the runs of the earlier ones (of the
-    last complaints computed, by id) are extended by the new ones only.
-    """
-    with _runs_lock:
-        found = _runs.get(complaint_id)
-    done = 0
-    if (
-        found is not None
-        and found[0] == first
-        and len(found[1]) <= len(changes)
-        and changes[: len(found[1])] == found[1]
-    ):
-        runs = [list(field_runs) for field_runs in found[2]]
-        done = len(found[1])
-    else:
-        runs = [[] for _ in KEY_FIELDS]
-        if first is not None:
-            for field_runs, value in zip(runs, first, strict=True):
-                field_runs.append((None, value))
-    for at, keys in changes[done:]:
-        micros = None
-        for field_runs, value in zip(runs, keys, strict=True):
-            if not field_runs or field_runs[-1][1] != value:
-                if micros is None:
-                    micros = to_micros(at)
-                field_runs.append((micros, value))
-    entry = (first, list(changes), tuple(map(tuple, runs)))
-    with _runs_lock:
-        _runs.pop(complaint_id, None)
-        _runs[complaint_id] = entry
-        while len(_runs) > _RUNS:
-            del _runs[next(iter(_runs))]
-    return runs
+    return counted_keys(key, first, scan.key_changes, BLANKS, encode)
 
 
 class KeySql:
