@@ -142,15 +142,17 @@ def _events(dsn, schema, complaint_id):
 
 
 class TestRoundTrips:
-    def test_a_handler_step_is_one_read_and_one_write(self, repository, trace):
-        """A durable handler step reads once and sends its write as one batch."""
-        agent = Actor("agent:1", roles={"complaints-manager"})
-        handler = ComplaintsHandler(
+    @staticmethod
+    def _handler(repository):
+        return ComplaintsHandler(
             repository,
             clock=FixedClock(START),
             calendar=WeekdayCalendar(zone="UTC"),
             store=InMemoryHandlerStore(),
         )
+
+    @staticmethod
+    def _received(handler):
         form = from_dict(
             ComplaintForm,
             {
@@ -158,9 +160,17 @@ class TestRoundTrips:
                 "description": "I was charged twice for my March bill.",
             },
         )
-        received = handler.receive(
+        return handler.receive(
             form, actor=Actor("web-form", roles={"intake"}), channel="web"
         )
+
+    def test_a_handler_step_on_a_remembered_complaint_is_one_batch(
+        self, repository, trace
+    ):
+        """No read: the write goes as one batch, checked against the version held."""
+        agent = Actor("agent:1", roles={"complaints-manager"})
+        handler = self._handler(repository)
+        received = self._received(handler)
         handler.acknowledge(received.id, actor=agent)
         for assignee in ("agent:2", "agent:3"):
             assert (
@@ -169,33 +179,53 @@ class TestRoundTrips:
                         received.id, actor=agent, assignee=a
                     )
                 )
-                == 2
+                == 1
             )
         assert repository.get(received.id).assignee == "agent:3"
         assert repository.verify_integrity().ok
 
-    def test_a_handler_step_runs_four_statements(self, repository, trace):
+    def test_a_handler_step_is_one_read_and_one_write(self, repository, trace, other):
+        """A complaint not remembered here is read once, then written as one batch."""
+        agent = Actor("agent:1", roles={"complaints-manager"})
+        received = self._received(self._handler(other))
+        handler = self._handler(repository)
+        assign = lambda: handler.assign(  # noqa: E731 - one step, run once
+            received.id, actor=agent, assignee="agent:2"
+        )
+        assert trace.round_trips(assign) == 2
+        assert repository.get(received.id).assignee == "agent:2"
+
+    def test_a_step_over_another_writers_change_reads_and_writes_again(
+        self, repository, other, dsn, schema
+    ):
+        """The remembered version is refused in its batch: read, then write again."""
+        agent = Actor("agent:1", roles={"complaints-manager"})
+        handler = self._handler(repository)
+        received = self._received(handler)
+        handler.acknowledge(received.id, actor=agent)
+        self._handler(other).assign(received.id, actor=agent, assignee="agent:9")
+        # The batch over the remembered version is refused; the step reads
+        # and writes again (more round trips, only when another writer came
+        # between).
+        handler.assign(received.id, actor=agent, assignee="agent:2")
+        stored = repository.get(received.id)
+        assert stored.assignee == "agent:2"
+        assert stored.version == 4  # receipt, acknowledgement, theirs, ours
+        # Nothing of the refused batch was stored: receipt, two steps, ours.
+        assert _events(dsn, schema, received.id) == 4
+        assert repository.verify_integrity().ok
+
+    def test_a_handler_step_runs_three_statements(self, repository, trace):
         """A step's write is the update, the KPI rows and the events, in one Sync."""
         agent = Actor("agent:1", roles={"complaints-manager"})
-        handler = ComplaintsHandler(
-            repository,
-            clock=FixedClock(START),
-            calendar=WeekdayCalendar(zone="UTC"),
-            store=InMemoryHandlerStore(),
-        )
-        form = from_dict(
-            ComplaintForm,
-            {"complainant": {"name": "Sam Taylor"}, "description": "Charged twice."},
-        )
-        received = handler.receive(
-            form, actor=Actor("web-form", roles={"intake"}), channel="web"
-        )
+        handler = self._handler(repository)
+        received = self._received(handler)
         handler.acknowledge(received.id, actor=agent)
         assign = lambda: handler.assign(  # noqa: E731 - one step, run once
             received.id, actor=agent, assignee="agent:2"
         )
-        # The read, then UPDATE, KPI rows and events (an implicit transaction).
-        assert trace.statements(assign) == 4
+        # UPDATE, KPI rows and events (an implicit transaction); no read.
+        assert trace.statements(assign) == 3
         assert repository.verify_integrity().ok
 
     def test_kpi_rows_follow_lists_that_grow_and_shrink(self, repository):

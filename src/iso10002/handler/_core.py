@@ -6,6 +6,7 @@ the intake, queries, privacy and correspondence modules are functions of it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from iso10002.deadlines import (
 from iso10002.errors import (
     AccessDenied,
     ConflictError,
+    Iso10002Error,
     ValidationError,
 )
 from iso10002.handler._access import AccessPolicy, RoleBasedAccess
@@ -42,9 +44,9 @@ from iso10002.handler._unit import (
 )
 from iso10002.history import amend
 from iso10002.ids import IdFactory, UlidFactory
-from iso10002.model import Complaint, WorkflowRef
+from iso10002.model import Complaint, HistoryEvent, WorkflowRef
 from iso10002.principles import Finding, Policy, PolicyRegistry
-from iso10002.repositories import ComplaintRepository
+from iso10002.repositories import ComplaintRepository, RememberingRepository
 from iso10002.workflow import (
     StepContext,
     Workflow,
@@ -231,54 +233,84 @@ class HandlerCore:
 
         ``note`` belongs to the first step: its event records the reason
         code, and the text is kept in the complaint's personal ``notes``.
+        When the repository remembers the complaint
+        (:class:`~iso10002.repositories.RememberingRepository`), the first
+        attempt starts from it without a read; if that attempt fails in any
+        way the library reports (the save refused because another writer
+        changed the complaint, or a check that the stored version might
+        pass), the unit starts again from a read, and only that attempt's
+        outcome counts.
         """
         who = as_actor(actor)
         if not isinstance(complaint_id, str):
             raise ValidationError.single("complaint_id", "must be a string")
         triggers = [t for t, _ in steps]
+        remembered = (
+            self.repository.remembered(complaint_id)
+            if isinstance(self.repository, RememberingRepository)
+            else None
+        )
+        saved = None
+        if remembered is not None:
+            with contextlib.suppress(Iso10002Error):
+                saved = self._attempt(remembered, who, steps, note)
         attempt = 0
-        while True:
+        while saved is None:
             current = self.repository.get(complaint_id)
-            for trigger in dict.fromkeys(triggers):
-                self.check(who, trigger, current)
-            at = self.at(current)
-            candidate = current
-            setting = self.setting(current)
-            findings: list[Finding] = []
-            for i, (trigger, data) in enumerate(steps):
-                values = data(candidate, at) if callable(data) else data
-                if i == 0 and note is not None:
-                    values = {**(values or {}), "reason_code": note.code}
-                result = self.engine.fire(
-                    candidate,
-                    trigger,
-                    actor=who.name,
-                    at=at,
-                    roles=who.roles,
-                    data=values,
-                    context=setting,
-                )
-                candidate = result.complaint
-                if i == 0 and note is not None:
-                    candidate = attach_note(candidate, note, candidate.version)
-                findings.extend(result.findings)
-            candidate = self.project(candidate)
             try:
-                self.repository.save(candidate, expected_version=current.version)
+                saved = self._attempt(current, who, steps, note)
             except ConflictError:
                 attempt += 1
                 if attempt > self.max_retries or not self.allowed(
                     self.repository.get(complaint_id), who, triggers
                 ):
                     raise
-                continue
-            events = candidate.history[current.version :]
-            publish(self.subscribers, candidate.id, events)
-            return StepResult(
-                complaint=self.view(candidate, who),
-                events=events,
-                findings=tuple(findings),
+        candidate, events, findings = saved
+        publish(self.subscribers, candidate.id, events)
+        return StepResult(
+            complaint=self.view(candidate, who),
+            events=events,
+            findings=findings,
+        )
+
+    def _attempt(
+        self,
+        current: Complaint,
+        who: Actor,
+        steps: Sequence[tuple[str, StepData]],
+        note: PendingNote | None,
+    ) -> tuple[Complaint, tuple[HistoryEvent, ...], tuple[Finding, ...]]:
+        """Run ``steps`` on ``current`` and save the result over it, checked.
+
+        Returns:
+            The complaint saved, its new events and the findings.
+        """
+        for trigger in dict.fromkeys(t for t, _ in steps):
+            self.check(who, trigger, current)
+        at = self.at(current)
+        candidate = current
+        setting = self.setting(current)
+        findings: list[Finding] = []
+        for i, (trigger, data) in enumerate(steps):
+            values = data(candidate, at) if callable(data) else data
+            if i == 0 and note is not None:
+                values = {**(values or {}), "reason_code": note.code}
+            result = self.engine.fire(
+                candidate,
+                trigger,
+                actor=who.name,
+                at=at,
+                roles=who.roles,
+                data=values,
+                context=setting,
             )
+            candidate = result.complaint
+            if i == 0 and note is not None:
+                candidate = attach_note(candidate, note, candidate.version)
+            findings.extend(result.findings)
+        candidate = self.project(candidate)
+        self.repository.save(candidate, expected_version=current.version)
+        return candidate, candidate.history[current.version :], tuple(findings)
 
     def shutdown(self) -> None:
         """Close the store the handler opened itself (the repository stays open)."""

@@ -23,6 +23,7 @@ from iso10002.repositories._protocol import (
     MAX_PAGE_SIZE,
     ClaimingRepository,
     ComplaintRepository,
+    RememberingRepository,
     iter_complaints,
 )
 from iso10002.repositories._records import Page, Query, StoredEvent
@@ -40,6 +41,7 @@ __all__ = [
     "IntegrityReport",
     "Page",
     "Query",
+    "RememberingRepository",
     "RowStoreRepository",
     "SearchQuery",
     "SearchableRepository",

@@ -197,7 +197,7 @@ class RowStoreRepository:
             self._store.insert(row, events, key_row)
         else:
             version = RowVersion(complaint=complaint, row=row, events=events)
-            self._derived.insert_version(version, key_row)
+            row = self._derived.insert_version(version, key_row) or row
         if self._heads is not None and self._heads.last is not None:
             self._heads.last.remember(row)
         self._parsed.remember(
@@ -211,6 +211,24 @@ class RowStoreRepository:
         if self._heads is not None:
             return self._heads.get(complaint_id)
         return self._load(self._current(complaint_id))
+
+    def remembered(self, complaint_id: str) -> Complaint | None:
+        """Return the complaint as last read or written here, without a read.
+
+        Only a store that writes over the row last read
+        (:class:`~iso10002.repositories.rows.RememberedRows`) remembers
+        rows; the complaint is the one parsed or written for exactly that
+        row (see :class:`~iso10002.repositories.RememberingRepository`).
+        """
+        heads = self._heads
+        if heads is None or heads.last is None or not isinstance(complaint_id, str):
+            return None
+        row = heads.last.get(complaint_id)
+        if row is None:
+            return None
+        return self._parsed.known(
+            complaint_id, (row.document, row.version, row.last_link)
+        )
 
     def _write(
         self,

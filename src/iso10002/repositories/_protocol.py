@@ -71,6 +71,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "ClaimingRepository",
     "ComplaintRepository",
+    "RememberingRepository",
     "iter_complaints",
 ]
 
@@ -285,6 +286,31 @@ class ClaimingRepository(ComplaintRepository, Protocol):
         Args:
             complaint_id: The complaint claimed.
             worker: The worker that claimed it.
+        """
+        ...
+
+
+@runtime_checkable
+class RememberingRepository(Protocol):
+    """A repository that remembers the complaints it last read or wrote (optional).
+
+    The handler starts a step from the remembered complaint and saves it
+    checked (``expected_version``): when another writer has changed it
+    since, the save is refused and the step starts again from a read, so a
+    step on a complaint this process holds the latest version of needs no
+    read first.
+
+    .. versionadded:: 0.3.0
+    """
+
+    def remembered(self, complaint_id: str) -> Complaint | None:
+        """Return the complaint as last read or written here, without a read.
+
+        It is the stored version as far as this repository knows; another
+        writer may have changed it since. Use it only for a checked save.
+
+        Returns:
+            The complaint, or ``None`` when it is not remembered.
         """
         ...
 

@@ -147,8 +147,16 @@ class DerivedRows(Protocol):
     .. versionadded:: 0.3.0
     """
 
-    def insert_version(self, version: RowVersion, key: KeyRow | None) -> None:
+    def insert_version(
+        self, version: RowVersion, key: KeyRow | None
+    ) -> ComplaintRow | None:
         """Store a new complaint's rows and derived rows (see ``RowStore.insert``).
+
+        Returns:
+            The row as stored when the store keeps the document in another
+            text than the one given (a server that normalises JSON), so the
+            repository remembers it as the store will return it; ``None``
+            when it keeps the text given.
 
         Raises:
             DuplicateError: as ``RowStore.insert`` does.

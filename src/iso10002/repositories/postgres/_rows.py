@@ -73,8 +73,13 @@ class PostgresRows(RowReads):
             RowVersion(complaint=complaint, row=row, events=events), key
         )
 
-    def insert_version(self, version: RowVersion, key: KeyRow | None) -> None:
+    def insert_version(
+        self, version: RowVersion, key: KeyRow | None
+    ) -> ComplaintRow | None:
         """Store a new complaint with its derived rows, as one batch (``DerivedRows``).
+
+        Returns:
+            The row stored, its document as the server keeps it.
 
         Raises:
             DuplicateError: if its id or idempotency key is already stored.
@@ -105,8 +110,12 @@ class PostgresRows(RowReads):
                     raise
             if _missed(insert):
                 self._duplicate(conn, complaint.id, None if key is None else key.key)
+            found = insert.fetchone()
+        if found is not None:
+            row = attrs.evolve(row, document=document_text(found[0], found[1]))
         self.remember_digest(row, search_digest(complaint))
         self._facts_written.remember(row, facts)
+        return row
 
     def _duplicate(
         self, conn: psycopg.Connection[Any], complaint_id: str, key: str | None

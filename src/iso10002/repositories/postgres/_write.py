@@ -66,7 +66,7 @@ class Statements:
         self.insert = _bytes(
             "INSERT INTO {}.complaints (" + COMPLAINT_COLUMNS + ") VALUES"
             " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"
-            " ON CONFLICT DO NOTHING RETURNING id",
+            " ON CONFLICT DO NOTHING RETURNING document::text, document_escaped",
             s,
         )
         self.insert_keyed = _bytes(
@@ -74,7 +74,8 @@ class Statements:
             + COMPLAINT_COLUMNS
             + ", idempotency_digest) VALUES"
             "  (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,"
-            " %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+            " %s, %s) ON CONFLICT DO NOTHING"
+            " RETURNING document::text, document_escaped",
             s,
         )
         self.clear_digest = _bytes(
