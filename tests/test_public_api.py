@@ -520,6 +520,7 @@ EXPECTED: dict[str, list[str]] = {
         "MAX_PAGE_SIZE",
         "Page",
         "Query",
+        "RememberingRepository",
         "RowStoreRepository",
         "SearchableRepository",
         "SearchQuery",

@@ -155,6 +155,19 @@ def test_the_cache_is_bounded_and_skips_short_histories():
     assert short.known(complaints[0].id, stamps[0]) is None
 
 
+def test_short_histories_kept_for_checked_writes_are_not_served_to_reads():
+    """``keep_short``: a short complaint is known by its stamp, not read from memory."""
+    complaint = make_complaint(1)
+    stamp = (to_json(complaint), complaint.version, "link")
+    kept = ParsedDocuments(min_events=10**9, keep_short=True)
+    kept.remember(complaint.id, stamp, complaint)
+    assert kept.known(complaint.id, stamp) is complaint
+    assert kept.entry(complaint.id) is None
+    long_enough = ParsedDocuments(min_events=1, keep_short=True)
+    long_enough.remember(complaint.id, stamp, complaint)
+    assert long_enough.entry(complaint.id) == (stamp, complaint)
+
+
 def test_erasure_forgets_the_remembered_complaint(tmp_path):
     with closing(SQLiteComplaintRepository(tmp_path / "p.db")) as repository:
         complaint = _long()

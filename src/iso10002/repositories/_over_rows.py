@@ -27,7 +27,11 @@ from iso10002.repositories._query import (
     matches,
 )
 from iso10002.repositories._records import Page, Query, StoredEvent
-from iso10002.repositories._row_capabilities import DerivedRows, RowVersion
+from iso10002.repositories._row_capabilities import (
+    DerivedRows,
+    RememberedRows,
+    RowVersion,
+)
 from iso10002.repositories._row_chain import verify_rows, version_rows
 from iso10002.repositories._row_paths import CheckedPaths, HeadReader
 from iso10002.repositories._rows import (
@@ -94,7 +98,9 @@ class RowStoreRepository:
         self._chain_keys = checked_keys(chain_keys)
         self._chain_key = None if chain_keys is None else chain_keys.current
         self._parsed = ParsedDocuments(
-            size=cache_size, min_events=self._min_parsed_events
+            size=cache_size,
+            min_events=self._min_parsed_events,
+            keep_short=isinstance(store, RememberedRows),
         )
         # Events written here, by their text: the feed returns them unparsed.
         self._written: dict[str, HistoryEvent] = {}

@@ -29,30 +29,46 @@ Stamp = tuple[Any, int, Any]
 
 
 class ParsedDocuments:
-    """The last long complaints parsed or written, with their stamps."""
+    """The last long complaints parsed or written, with their stamps.
 
-    def __init__(self, size: int = SIZE, min_events: int = MIN_EVENTS) -> None:
+    With ``keep_short`` shorter ones are kept too, for a caller that writes
+    over them checked (see :meth:`known`), but a read is served only the
+    long ones (:meth:`entry`): a short history is read and parsed again.
+    """
+
+    def __init__(
+        self,
+        size: int = SIZE,
+        min_events: int = MIN_EVENTS,
+        *,
+        keep_short: bool = False,
+    ) -> None:
         """Remember up to ``size`` complaints of at least ``min_events`` events."""
         self._size = size
         self._min_events = min_events
+        self._keep_short = keep_short
         self._entries: dict[str, tuple[Stamp, Complaint]] = {}
         self._lock = threading.Lock()
 
     def entry(self, complaint_id: str) -> tuple[Stamp, Complaint] | None:
-        """Return the remembered stamp and complaint of ``complaint_id``."""
+        """Return the remembered stamp and long complaint of ``complaint_id``."""
         with self._lock:
-            return self._entries.get(complaint_id)
+            found = self._entries.get(complaint_id)
+        if found is None or found[1].version < self._min_events:
+            return None
+        return found
 
     def known(self, complaint_id: str, stamp: Stamp) -> Complaint | None:
         """Return the complaint remembered under exactly ``stamp``, if any."""
-        entry = self.entry(complaint_id)
-        if entry is None or entry[0] != stamp:
+        with self._lock:
+            found = self._entries.get(complaint_id)
+        if found is None or found[0] != stamp:
             return None
-        return entry[1]
+        return found[1]
 
     def remember(self, complaint_id: str, stamp: Stamp, complaint: Complaint) -> None:
         """Remember that ``stamp`` names ``complaint`` (the caller vouches)."""
-        if complaint.version < self._min_events:
+        if complaint.version < self._min_events and not self._keep_short:
             self.forget(complaint_id)
             return
         with self._lock:

@@ -15,6 +15,7 @@ from iso10002.integrity import IntegrityReport
 from iso10002.integrity.keys import ChainKeys, RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories._over_rows import RowStoreRepository
+from iso10002.repositories._parsed import MIN_EVENTS
 from iso10002.repositories._parsed import SIZE as PARSED_SIZE
 from iso10002.repositories._protocol import DEFAULT_PAGE_SIZE
 from iso10002.repositories._records import Page, Query
@@ -71,10 +72,7 @@ class PostgresComplaintRepository(RowStoreRepository, PostgresPolicyPushDown):
     .. versionchanged:: 0.3.0 Built on the row port.
     """
 
-    # Every complaint read or written is remembered (the last 32), however
-    # short: a step on one of them then starts without a read, in one round
-    # trip (see RememberingRepository).
-    _min_parsed_events = 0
+    _min_parsed_events = MIN_EVENTS
 
     def __init__(  # noqa: PLR0913 - each option is independent
         self,
