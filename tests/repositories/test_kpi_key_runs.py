@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,6 +28,15 @@ _CHANGES = st.lists(_KEYS, max_size=12).map(
     lambda keys: [(T0 + timedelta(minutes=i), k) for i, k in enumerate(keys)]
 )
 _RECEIVED = 1_772_441_200_000_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _kept_however_short():
+    """Keep every count, so the short histories drawn here use the kept ones."""
+    threshold = _kpi_key_runs._MIN_CHANGES
+    _kpi_key_runs._MIN_CHANGES = 0
+    yield
+    _kpi_key_runs._MIN_CHANGES = threshold
 
 
 def _count(complaint_id, first, changes):
@@ -108,3 +118,15 @@ def test_the_kept_counts_are_bounded():
         _count(f"C-{i}", None, changes)
     assert len(_kpi_key_runs._counts) == _kpi_key_runs._KEPT
     assert "C-0" not in _kpi_key_runs._counts
+
+
+def test_short_histories_are_counted_afresh_and_not_kept(monkeypatch):
+    """Below the threshold nothing is kept (keeping costs more than counting)."""
+    monkeypatch.setattr(_kpi_key_runs, "_MIN_CHANGES", 16)
+    _kpi_key_runs._counts.clear()
+    keys = ("billing", "service", None, None, "agent:2")
+    short = [(T0 + timedelta(minutes=i), keys) for i in range(15)]
+    _count("C-1", None, short)
+    assert _kpi_key_runs._counts == {}
+    _count("C-1", None, [*short, (T0 + timedelta(hours=1), keys)])
+    assert list(_kpi_key_runs._counts) == ["C-1"]

@@ -110,6 +110,10 @@ class HandlerCore:
                 "repository", "must implement ComplaintRepository"
             )
         self.repository = repository
+        # Steps start from the remembered complaint where there is one.
+        self.remembering: RememberingRepository | None = (
+            repository if isinstance(repository, RememberingRepository) else None
+        )
         self.clock = clock or SystemClock()
         self.calendar = (
             fallback_calendar("ComplaintsHandler") if calendar is None else calendar
@@ -246,9 +250,9 @@ class HandlerCore:
             raise ValidationError.single("complaint_id", "must be a string")
         triggers = [t for t, _ in steps]
         remembered = (
-            self.repository.remembered(complaint_id)
-            if isinstance(self.repository, RememberingRepository)
-            else None
+            None
+            if self.remembering is None
+            else self.remembering.remembered(complaint_id)
         )
         saved = None
         if remembered is not None:
