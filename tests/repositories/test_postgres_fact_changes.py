@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.repositories.kpi_script import run_script
 
 from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
-from iso10002.model import ComplaintForm, Remedy, RemedyKind, RootCause
+from iso10002.model import ComplaintForm, RootCause
 from iso10002.serialization import from_dict
 
 try:
@@ -166,6 +166,20 @@ def _expected(complaint):
     return [_plain([rows.facts]), *(_plain(child) for child in rows[1:])]
 
 
+@pytest.fixture
+def shapes(monkeypatch):
+    """The shapes of the saves sent as changes, in order."""
+    sent = []
+    compose = FactChanges.statement
+
+    def spy(self, shape):
+        sent.append(shape)
+        return compose(self, shape)
+
+    monkeypatch.setattr(FactChanges, "statement", spy)
+    return sent
+
+
 def _handler(repository, clock):
     return ComplaintsHandler(
         repository,
@@ -175,69 +189,21 @@ def _handler(repository, clock):
     )
 
 
-def _script(handler, clock, cid, check):
-    """Steps that add, change and remove child rows; ``check`` after each."""
-    handler.acknowledge(cid, actor=AGENT)
-    check()
-    handler.assess(cid, actor=AGENT, category="billing")
-    check()
-    for i in range(4):
-        clock.advance(timedelta(minutes=5))
-        handler.assign(cid, actor=AGENT, assignee=f"agent:{2 + i % 3}\u00e9")
-        check()
-    for round_ in range(2):  # decided, closed, reopened, decided again
-        clock.advance(timedelta(hours=1))
-        if round_:
-            handler.reopen(cid, actor=AGENT, reason="The refund never arrived.")
-        else:
-            handler.investigate(cid, actor=AGENT)
-        check()
-        handler.decide(
-            cid,
-            actor=AGENT,
-            outcome="upheld",
-            summary="Refunded.",
-            reasons="Charged twice.",
-            escalation_route="You may refer this to the ombudsman.",
-            remedies=[
-                Remedy(
-                    kind=RemedyKind.REFUND,
-                    amount=Decimal("12.50") * (round_ + 1),
-                    currency="GBP",
-                ),
-                Remedy(kind=RemedyKind.APOLOGY),
-            ][: 2 - round_],
-        )
-        check()
-        handler.communicate_decision(cid, actor=AGENT)
-        check()
-        handler.close(cid, actor=AGENT, root_cause=CAUSE)
-        check()
-
-
 @pytest.mark.postgres
 def test_every_save_leaves_the_complaints_own_rows(
-    new_store, iso10002_postgres_dsn, monkeypatch
+    new_store, iso10002_postgres_dsn, shapes
 ):
-    """Rows added, changed and removed: after each save they are the complaint's."""
+    """Rows added and changed: after each save they are the complaint's."""
     repository = new_store()
     clock = FixedClock(START)
     handler = _handler(repository, clock)
-    shapes = []
-    compose = FactChanges.statement
-
-    def spy(self, shape):
-        shapes.append(shape)
-        return compose(self, shape)
-
-    monkeypatch.setattr(FactChanges, "statement", spy)
     cid = handler.receive(from_dict(ComplaintForm, FORM), actor=WEB, channel="web").id
 
     def check():
         stored = _stored(iso10002_postgres_dsn, repository.schema, cid)
         assert stored == _expected(repository.get(cid))
 
-    _script(handler, clock, cid, check)
+    run_script(handler, clock, cid, assignments=4, check=check)
     # Every save (14 steps after the receipt) went as a change, writing rows
     # of at least three child tables, and the facts row, as they changed.
     assert len(shapes) == 14
@@ -250,18 +216,8 @@ def test_every_save_leaves_the_complaints_own_rows(
 
 
 @pytest.mark.postgres
-def test_saves_from_two_processes_take_turns(
-    new_store, iso10002_postgres_dsn, monkeypatch
-):
+def test_saves_from_two_processes_take_turns(new_store, iso10002_postgres_dsn, shapes):
     """A save over a row another process wrote replaces every row, then changes."""
-    changes = []
-    compose = FactChanges.statement
-
-    def spy(self, shape):
-        changes.append(shape)
-        return compose(self, shape)
-
-    monkeypatch.setattr(FactChanges, "statement", spy)
     first = new_store()
     second = PostgresComplaintRepository(
         iso10002_postgres_dsn, schema=first.schema, pool_size=1
@@ -281,7 +237,7 @@ def test_saves_from_two_processes_take_turns(
     # Sent as changes: the acknowledgement (over the receipt), the first
     # turn's two saves, and the second save of each later turn; each later
     # turn's first save wrote over the other process's row, whole.
-    assert len(changes) == 5
+    assert len(shapes) == 5
     assert first.verify_integrity().ok
     for handler in handlers:
         handler.shutdown()

@@ -8,15 +8,15 @@ whatever their number, as it grows and as columns hold only NULLs.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import datetime, timezone
 
 import pytest
+from tests.repositories.kpi_script import run_script
 
 from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
-from iso10002.model import ComplaintForm, Remedy, RemedyKind, RootCause
+from iso10002.model import ComplaintForm, RootCause
 from iso10002.serialization import from_dict
 
 pytestmark = pytest.mark.postgres
@@ -96,35 +96,7 @@ def test_rows_read_back_as_their_number_grows(new_store, iso10002_postgres_dsn, 
     )
     received = handler.receive(from_dict(ComplaintForm, FORM), actor=WEB, channel="web")
     cid = received.id
-    handler.acknowledge(cid, actor=AGENT)
-    handler.assess(cid, actor=AGENT, category="billing")
-    for i in range(steps):
-        clock.advance(timedelta(minutes=5))
-        handler.assign(cid, actor=AGENT, assignee=f"agent:{2 + i % 3}\u00e9")
-    for round_ in range(2):  # decided, closed, reopened, decided again
-        clock.advance(timedelta(hours=1))
-        if round_:  # a reopened complaint is under investigation again
-            handler.reopen(cid, actor=AGENT, reason="The refund never arrived.")
-        else:
-            handler.investigate(cid, actor=AGENT)
-        handler.decide(
-            cid,
-            actor=AGENT,
-            outcome="upheld",
-            summary="Refunded.",
-            reasons="Charged twice.",
-            escalation_route="You may refer this to the ombudsman.",
-            remedies=[
-                Remedy(
-                    kind=RemedyKind.REFUND,
-                    amount=Decimal("12.50") * (round_ + 1),
-                    currency="GBP",
-                ),
-                Remedy(kind=RemedyKind.APOLOGY),
-            ][: 2 - round_],
-        )
-        handler.communicate_decision(cid, actor=AGENT)
-        handler.close(cid, actor=AGENT, root_cause=CAUSE)
+    run_script(handler, clock, cid, assignments=steps)
     complaint = repository.get(cid)
     from iso10002.repositories._kpi_facts import fact_rows  # noqa: PLC0415
 
