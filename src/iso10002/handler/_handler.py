@@ -51,7 +51,11 @@ class ComplaintsHandler:
     in-process subscribers. When another writer saved first, the step is
     retried on the newer version up to ``max_retries`` times while it is
     still allowed there; otherwise :class:`~iso10002.errors.ConflictError`
-    reaches the caller.
+    reaches the caller. With a repository that remembers the complaint
+    (:class:`~iso10002.repositories.RememberingRepository`, PostgreSQL) the
+    first attempt starts from it without loading; if that attempt fails in
+    any way the library reports, the step starts again from a load, and that
+    attempt's outcome is the step's (it costs none of the retries).
 
     Every step (:meth:`fire`, :meth:`step` and each named step such as
     :meth:`acknowledge` or :meth:`decide`) returns one
