@@ -17,7 +17,7 @@ from tests.handler.conftest import INTAKE, MANAGER, PAYLOAD, START
 
 from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
-from iso10002.errors import TransitionNotAllowed, ValidationError
+from iso10002.errors import RepositoryError, TransitionNotAllowed, ValidationError
 from iso10002.handler import ComplaintsHandler, InMemoryHandlerStore
 from iso10002.model import ComplaintForm
 from iso10002.repositories import RememberingRepository
@@ -157,3 +157,24 @@ def test_a_stale_remembered_version_costs_no_retry(stores):
     handler.assign(cid, actor=MANAGER, assignee="agent:2")
     stored = theirs.get(cid)
     assert (stored.version, stored.assignee) == (3, "agent:2")
+
+
+def test_a_save_whose_outcome_is_unknown_is_not_done_again(stores, monkeypatch):
+    """The connection breaks as the step commits: the error is the caller's, once."""
+    mine, theirs = stores
+    handler = _handler(mine)
+    cid = handler.receive(make_form(), actor=INTAKE, channel="web").id
+    handler.acknowledge(cid, actor=MANAGER)
+    save = mine.save
+
+    def committed_then_lost(complaint, *, expected_version):
+        save(complaint, expected_version=expected_version)
+        msg = "server closed the connection unexpectedly"
+        raise RepositoryError(msg)
+
+    monkeypatch.setattr(mine, "save", committed_then_lost)
+    with pytest.raises(RepositoryError, match="closed the connection"):
+        handler.assign(cid, actor=MANAGER, assignee="agent:2")
+    stored = theirs.get(cid)
+    assert stored.version == 3  # assigned once, not twice
+    assert stored.assignee == "agent:2"

@@ -6,7 +6,6 @@ the intake, queries, privacy and correspondence modules are functions of it.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from iso10002.errors import (
     AccessDenied,
     ConflictError,
     Iso10002Error,
+    RepositoryError,
     ValidationError,
 )
 from iso10002.handler._access import AccessPolicy, RoleBasedAccess
@@ -239,11 +239,12 @@ class HandlerCore:
         code, and the text is kept in the complaint's personal ``notes``.
         When the repository remembers the complaint
         (:class:`~iso10002.repositories.RememberingRepository`), the first
-        attempt starts from it without a read; if that attempt fails in any
-        way the library reports (the save refused because another writer
-        changed the complaint, or a check that the stored version might
-        pass), the unit starts again from a read, and only that attempt's
-        outcome counts.
+        attempt starts from it without a read; if that attempt is refused
+        (the save, because another writer changed the complaint, or a check
+        that the stored version might pass), the unit starts again from a
+        read, and only that attempt's outcome counts. Any other repository
+        error of the save reaches the caller, as on a read's attempt: the
+        save may have committed, so the step is not done again.
         """
         who = as_actor(actor)
         if not isinstance(complaint_id, str):
@@ -256,8 +257,16 @@ class HandlerCore:
         )
         saved = None
         if remembered is not None:
-            with contextlib.suppress(Iso10002Error):
+            try:
                 saved = self._attempt(remembered, who, steps, note)
+            except ConflictError:
+                pass  # another writer came between: start again from a read
+            except RepositoryError:
+                # The save's outcome is not known (a connection lost as it
+                # committed, say): doing the step again could do it twice.
+                raise
+            except Iso10002Error:
+                pass  # refused on the remembered version: start from a read
         attempt = 0
         while saved is None:
             current = self.repository.get(complaint_id)

@@ -53,9 +53,11 @@ class ComplaintsHandler:
     still allowed there; otherwise :class:`~iso10002.errors.ConflictError`
     reaches the caller. With a repository that remembers the complaint
     (:class:`~iso10002.repositories.RememberingRepository`, PostgreSQL) the
-    first attempt starts from it without loading; if that attempt fails in
-    any way the library reports, the step starts again from a load, and that
-    attempt's outcome is the step's (it costs none of the retries).
+    first attempt starts from it without loading; if that attempt is
+    refused (a conflict, or a check the stored version might pass), the step
+    starts again from a load, and that attempt's outcome is the step's (it
+    costs none of the retries). Another repository error of its save reaches
+    the caller: the save may have committed.
 
     Every step (:meth:`fire`, :meth:`step` and each named step such as
     :meth:`acknowledge` or :meth:`decide`) returns one
