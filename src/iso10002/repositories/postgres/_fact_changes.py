@@ -42,9 +42,11 @@ __all__ = [
     "FactChanges",
     "WrittenFacts",
     "changed_rows",
+    "columnwise",
     "element_type",
     "names",
     "upsert",
+    "values",
 ]
 
 TABLE_NAMES = (
