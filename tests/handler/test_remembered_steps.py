@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 
+import attrs
 import pytest
 from tests.handler.conftest import INTAKE, MANAGER, PAYLOAD, START
 
@@ -22,6 +23,7 @@ from iso10002.handler import ComplaintsHandler, InMemoryHandlerStore
 from iso10002.model import ComplaintForm
 from iso10002.repositories import RememberingRepository
 from iso10002.serialization import from_dict
+from iso10002.workflow import standard_workflow
 
 pytestmark = pytest.mark.postgres
 
@@ -178,3 +180,24 @@ def test_a_save_whose_outcome_is_unknown_is_not_done_again(stores, monkeypatch):
     stored = theirs.get(cid)
     assert stored.version == 3  # assigned once, not twice
     assert stored.assignee == "agent:2"
+
+
+def test_a_renamed_step_on_a_stale_copy_is_done_from_a_read(stores):
+    """A user's workflow (``assess`` renamed ``triage``): the same fresh outcome."""
+    definition = standard_workflow()
+    renamed = attrs.evolve(
+        definition,
+        name="acme.renamed",
+        steps=tuple(
+            attrs.evolve(s, trigger="triage") if s.trigger == "assess" else s
+            for s in definition.steps
+        ),
+    )
+    mine, theirs = stores
+    handler = _handler(mine, workflow=renamed)
+    cid = handler.receive(make_form(), actor=INTAKE, channel="web").id
+    _handler(theirs, workflow=renamed).acknowledge(cid, actor=MANAGER)
+    result = handler.step("triage", cid, actor=MANAGER, category="billing")
+    assert result.complaint.version == 3
+    assert theirs.get(cid).classification is not None
+    assert theirs.verify_integrity().ok
