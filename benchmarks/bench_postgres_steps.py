@@ -11,7 +11,7 @@ connected and set up, so process start-up is in neither figure.
 
 Target (issue 21 item 9): a step within 2.5x of the raw transaction. A step
 on a complaint the repository remembers is one round trip (its whole write
-as one pipelined batch, checked against the version held; a step over
+as one statement, checked against the version held; a step over
 another writer's change reads and writes again); the raw transaction is
 four (BEGIN, SELECT, INSERT, COMMIT). The complaint's history grows to 300
 entries, so a step's KPI rows go as their change from the last save.

@@ -170,13 +170,14 @@ def _expected(complaint):
 def shapes(monkeypatch):
     """The shapes of the saves sent as changes, in order."""
     sent = []
-    compose = FactChanges.statement
+    change = FactChanges.change
 
-    def spy(self, shape):
-        sent.append(shape)
-        return compose(self, shape)
+    def spy(self, *args):
+        found = change(self, *args)
+        sent.append(found[0])
+        return found
 
-    monkeypatch.setattr(FactChanges, "statement", spy)
+    monkeypatch.setattr(FactChanges, "change", spy)
     return sent
 
 

@@ -2,9 +2,9 @@
 
 A round trip is counted where the client asks the server to answer what it
 sent so far (a ``Sync``, or a simple ``Query``, in libpq's protocol trace):
-it waits once per batch. A handler step reads the complaint once and sends
-its whole write (update, events, KPI rows, search index, commit) as one
-pipelined batch.
+it waits once per batch. A handler step on a remembered complaint sends its
+whole write (update, events, KPI rows, commit) as one statement; a save
+whose search terms change sends it as one pipelined batch.
 """
 
 from __future__ import annotations
@@ -215,8 +215,8 @@ class TestRoundTrips:
         assert _events(dsn, schema, received.id) == 4
         assert repository.verify_integrity().ok
 
-    def test_a_handler_step_runs_three_statements(self, repository, trace):
-        """A step's write is the update, the KPI rows and the events, in one Sync."""
+    def test_a_handler_step_runs_one_statement(self, repository, trace):
+        """A step's write is one statement: update, KPI rows and events (CTEs)."""
         agent = Actor("agent:1", roles={"complaints-manager"})
         handler = self._handler(repository)
         received = self._received(handler)
@@ -224,8 +224,9 @@ class TestRoundTrips:
         assign = lambda: handler.assign(  # noqa: E731 - one step, run once
             received.id, actor=agent, assignee="agent:2"
         )
-        # UPDATE, KPI rows and events (an implicit transaction); no read.
-        assert trace.statements(assign) == 3
+        # UPDATE, KPI rows and events in one statement (its own transaction);
+        # no read.
+        assert trace.statements(assign) == 1
         assert repository.verify_integrity().ok
 
     def test_kpi_rows_follow_lists_that_grow_and_shrink(self, repository):
@@ -426,8 +427,13 @@ class TestChecksKept:
             raise RuntimeError
 
         monkeypatch.setattr(facts, "write_one", failing)
+        # A new text to index: the write goes as a pipelined batch (the
+        # search terms change), not as one statement.
         with pytest.raises(RuntimeError):
-            repository.save(next_version(current), expected_version=1)
+            repository.save(
+                next_version(current, description="Charged three times."),
+                expected_version=1,
+            )
         monkeypatch.undo()
         assert repository.get("C-000001") == current
         assert repository.verify_integrity().ok

@@ -19,7 +19,7 @@ from psycopg_pool import ConnectionPool
 from iso10002.errors import RepositoryError, ValidationError
 from iso10002.repositories.postgres._errors import translated
 
-__all__ = ["Connector", "one_round_trip"]
+__all__ = ["Connector", "idle", "one_round_trip"]
 
 
 @contextmanager
@@ -35,7 +35,7 @@ def one_round_trip(conn: psycopg.Connection[Any]) -> Iterator[None]:
     committed. Inside a host's transaction the block runs in a savepoint,
     pipelined too.
     """
-    if not conn.autocommit or not _idle(conn):
+    if not conn.autocommit or not idle(conn):
         with conn.transaction(), conn.pipeline():
             yield
         return
@@ -50,7 +50,7 @@ def one_round_trip(conn: psycopg.Connection[Any]) -> Iterator[None]:
                     cur.execute("ROLLBACK")
                 raise
     finally:
-        if conn.pgconn.status == pq.ConnStatus.OK and not _idle(conn):
+        if conn.pgconn.status == pq.ConnStatus.OK and not idle(conn):
             conn.rollback()
 
 
@@ -69,7 +69,7 @@ def _check(conn: psycopg.Connection[Any]) -> None:
         ConnectionPool.check_connection(conn)
 
 
-def _idle(conn: psycopg.Connection[Any]) -> bool:
+def idle(conn: psycopg.Connection[Any]) -> bool:
     """Tell whether ``conn`` is outside any transaction."""
     return conn.info.transaction_status == pq.TransactionStatus.IDLE
 

@@ -243,17 +243,13 @@ class FactChanges:
             ),
         )
 
-    def statement(self, shape: tuple[bool, ...]) -> bytes:
-        """Return the statement for ``shape``: per child table, deletes? upserts?
+    def parts(self, shape: tuple[bool, ...]) -> list[sql.Composable]:
+        """Return the ``WITH`` parts that store a change of ``shape``.
 
-        The last element of ``shape`` tells whether the facts row goes too.
-        Its parameters: per child table with deletes the complaint id and
-        the gone numbers, per child table with upserts its rows (one array
-        per column), then those of the flags parts, then the facts row.
+        Per child table with deletes (``dN``) and with upserts (``uN``), the
+        flags parts, and ``fx``, the facts row, when it changed. Their
+        parameters are those :meth:`change` returns, in order.
         """
-        found = self._shapes.get(shape)
-        if found is not None:
-            return found
         tables = range(1, len(TABLE_NAMES))
         parts: list[sql.Composable] = [
             sql.SQL(
@@ -269,17 +265,31 @@ class FactChanges:
             if shape[2 * (t - 1) + 1]
         )
         parts.extend(self._flag_parts)
-        main = self._facts if shape[-1] else sql.SQL("SELECT 1")
-        statement = (
-            sql.SQL("WITH {} {}").format(sql.SQL(", ").join(parts), main).as_bytes()
-        )
-        self._shapes[shape] = statement
-        return statement
+        if shape[-1]:
+            parts.append(sql.SQL("fx AS ({})").format(self._facts))
+        return parts
 
-    def params(
+    def statement(self, shape: tuple[bool, ...]) -> bytes:
+        """Return the statement for ``shape``: per child table, deletes? upserts?
+
+        The last element of ``shape`` tells whether the facts row goes too.
+        Its parameters: per child table with deletes the complaint id and
+        the gone numbers, per child table with upserts its rows (one array
+        per column), then those of the flags parts, then the facts row.
+        """
+        found = self._shapes.get(shape)
+        if found is None:
+            found = self._shapes[shape] = (
+                sql.SQL("WITH {} SELECT 1")
+                .format(sql.SQL(", ").join(self.parts(shape)))
+                .as_bytes()
+            )
+        return found
+
+    def change(
         self, complaint_id: str, before: FactRows, after: FactRows, flags: list[Any]
-    ) -> tuple[bytes, list[Any]]:
-        """Return the statement storing the change and its parameters.
+    ) -> tuple[tuple[bool, ...], list[Any]]:
+        """Return the shape of the change from ``before`` to ``after``, and its values.
 
         ``flags`` are the parameters of the flags parts.
         """
@@ -299,4 +309,4 @@ class FactChanges:
         params = deletes + upserts + flags
         if facts:
             params.extend(after.facts)
-        return self.statement(tuple(shape)), params
+        return tuple(shape), params

@@ -235,12 +235,12 @@ class FactWriter:
         Returns:
             The complaint's rows, as stored once the transaction commits.
         """
+        if replace and stored is not None:
+            rows, shape, changes = self.change(complaint, stored)
+            cur.execute(self.changes.statement(shape), changes)
+            return rows
         rows = fact_rows(complaint)
         children = rows[1:]
-        if replace and stored is not None:
-            _, flagged = self.flags.replacing_params(complaint)
-            cur.execute(*self.changes.params(complaint.id, stored, rows, flagged))
-            return rows
         if replace:
             cid = complaint.id
             params: list[Any] = []
@@ -261,6 +261,20 @@ class FactWriter:
             if child:
                 cur.execute(self._many[table], columnwise(child, len(COLUMNS[table])))
         return rows
+
+    def change(
+        self, complaint: Complaint, stored: FactRows
+    ) -> tuple[FactRows, tuple[bool, ...], list[Any]]:
+        """Return a complaint's rows, and the shape and parameters of their change.
+
+        ``stored`` are the rows stored with the row being written over; the
+        statement is ``changes.statement(shape)``, or its parts inside a
+        larger one (see :class:`._fact_changes.FactChanges`).
+        """
+        rows = fact_rows(complaint)
+        _, flagged = self.flags.replacing_params(complaint)
+        shape, params = self.changes.change(complaint.id, stored, rows, flagged)
+        return rows, shape, params
 
     def write(
         self,

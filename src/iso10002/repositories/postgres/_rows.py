@@ -8,10 +8,12 @@ unescaped), reads, checks and writes a complaint in one transaction
 (``CheckedRows``), writes each complaint's KPI facts and search terms with
 it (``DerivedRows``), and writes over the row last read without reading it
 (``RememberedRows``): the ``UPDATE … WHERE version = … AND last_link = …
-AND salt = …``, the derived rows and the events go pipelined, in one round
-trip; only when the row has moved on is it read in the transaction and the
-writes sent in a second batch. Inside a host's transaction every write runs
-in a savepoint of it (see :func:`._connect.one_round_trip`).
+AND salt = …``, the derived rows and the events go in one round trip (as
+one statement over the row this process last wrote, see
+:mod:`._one_statement`; else pipelined); only when the row has moved on is
+it read in the transaction and the writes sent in a second batch. Inside a
+host's transaction every write runs in a savepoint of it (see
+:func:`._connect.one_round_trip`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import attrs
 import psycopg
+from psycopg.types.array import ListBinaryDumper
 
 from iso10002.errors import ConflictError, DuplicateError
 from iso10002.integrity import load_document
@@ -30,7 +33,7 @@ from iso10002.repositories._row_capabilities import RowVersion, require_version
 from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
 from iso10002.repositories._search import search_digest
 from iso10002.repositories.postgres._codec import complaint_row
-from iso10002.repositories.postgres._connect import Connector, one_round_trip
+from iso10002.repositories.postgres._connect import Connector, idle, one_round_trip
 from iso10002.repositories.postgres._errors import translated
 from iso10002.repositories.postgres._fact_changes import WrittenFacts
 from iso10002.repositories.postgres._row_reads import RowReads, document_text
@@ -184,12 +187,17 @@ class PostgresRows(RowReads):
         return facts
 
     def _written(
-        self, update: psycopg.Cursor[Any], version: RowVersion, facts: FactRows
+        self,
+        update: psycopg.Cursor[Any],
+        version: RowVersion,
+        facts: FactRows,
+        digest: Any = None,
     ) -> ComplaintRow:
         """Return the row a batch stored, its document as the server keeps it.
 
-        Its search digest and KPI rows are remembered with it (forgotten
-        again by the caller if the transaction then fails to commit).
+        Its search digest (``digest``, computed if not given) and KPI rows
+        are remembered with it (forgotten again by the caller if the
+        transaction then fails to commit).
         """
         found = update.fetchone()
         row = version.row
@@ -197,9 +205,59 @@ class PostgresRows(RowReads):
             row = attrs.evolve(
                 row, document=document_text(found[0], found[1]), index=None
             )
-        self.remember_digest(row, search_digest(version.complaint))
+        if digest is None:
+            digest = search_digest(version.complaint)
+        self.remember_digest(row, digest)
         self._facts_written.remember(row, facts)
         return row
+
+    def _over_remembered(
+        self, conn: psycopg.Connection[Any], version: RowVersion, over: ComplaintRow
+    ) -> ComplaintRow | None:
+        """Store ``version`` over the row last written; ``None`` if it is stale.
+
+        As one statement (see :mod:`._one_statement`) when the connection is
+        the repository's own and idle, the version has events, the KPI rows
+        and search digest stored with ``over`` are remembered, and the
+        searchable texts are unchanged; else as a pipelined batch.
+        """
+        complaint, row = version.complaint, version.row
+        stored = self._facts_written.stored_with(over)
+        digest = search_digest(complaint) if stored is not None else None
+        if (
+            stored is None
+            or not version.events
+            or not conn.autocommit
+            or not idle(conn)
+            or digest != self.digest(over)
+        ):
+            return self._attempt(conn, one_round_trip(conn), version, over)
+        facts, shape, changes = self._sql.facts.change(complaint, stored)
+        values = complaint_row(
+            complaint, idempotency_key=None, salt=row.salt, last_link=row.last_link
+        )
+        params = [
+            values[1],
+            *values[3:],
+            complaint.id,
+            over.version,
+            over.last_link,
+            over.salt,
+            *self._sql.one.event_params(
+                self._sql.lock_args, complaint.id, version.events
+            ),
+            *changes,
+        ]
+        with psycopg.RawCursor(conn) as cur:
+            # Arrays in binary, as the statements' ``%b`` asked (see numbered).
+            cur.adapters.register_dumper(list, ListBinaryDumper)
+            try:
+                cur.execute(self._sql.one.statement(shape), params)
+            except psycopg.errors.IntegrityError:
+                # Stale (the events' complaint id is NULL), or refused for a
+                # reason the read-and-write that follows meets again, and reports.
+                return None
+            return self._written(cur, version, facts, digest)
 
     def _attempt(
         self,
@@ -294,9 +352,7 @@ class PostgresRows(RowReads):
                 version = build(remembered)
                 expected = remembered.version
                 with self._db.lend("save", complaint_id, expected) as conn:
-                    done = self._attempt(
-                        conn, one_round_trip(conn), version, remembered
-                    )
+                    done = self._over_remembered(conn, version, remembered)
                 if done is not None:
                     return done
             with self._db.lend("save", complaint_id) as conn, conn.transaction():

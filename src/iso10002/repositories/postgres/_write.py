@@ -16,11 +16,13 @@ from iso10002.errors import ValidationError
 from iso10002.integrity.keys import RecordKey
 from iso10002.model import Complaint
 from iso10002.repositories.postgres._facts import FactWriter
+from iso10002.repositories.postgres._one_statement import OneStatement
 from iso10002.repositories.postgres._schema import FEED_LOCK_CLASS, lock_key
 from iso10002.repositories.postgres._search import SearchIndex
 
 __all__ = [
     "COMPLAINT_COLUMNS",
+    "UPDATE",
     "Statements",
     "check_complaint",
 ]
@@ -30,6 +32,17 @@ COMPLAINT_COLUMNS = (
     " assignee, category, reference, next_due_at, met_late, document, document_escaped"
 )
 """The ``complaints`` columns of :func:`._codec.complaint_row`, in its order."""
+
+
+UPDATE = (
+    "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
+    " status = %s, received_at = %s, channel = %s, assignee = %s,"
+    " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
+    " document = %s::jsonb, document_escaped = %s, updated_at = now()"
+    " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
+    " RETURNING document::text, document_escaped"
+)
+"""A complaint row's update, over the version, chain head and salt it was made from."""
 
 
 def check_complaint(complaint: Any) -> Complaint:
@@ -88,15 +101,8 @@ class Statements:
             " WHERE id = %s OR idempotency_key = %s ORDER BY id = %s DESC LIMIT 1",
             s,
         )
-        self.update_sql = _bytes(
-            "UPDATE {}.complaints SET version = %s, salt = %s, last_link = %s,"
-            " status = %s, received_at = %s, channel = %s, assignee = %s,"
-            " category = %s, reference = %s, next_due_at = %s, met_late = %s,"
-            " document = %s::jsonb, document_escaped = %s, updated_at = now()"
-            " WHERE id = %s AND version = %s AND last_link = %s AND salt = %s"
-            " RETURNING document::text, document_escaped",
-            s,
-        )
+        self.update_sql = _bytes(UPDATE, s)
+        self.one = OneStatement(s, UPDATE, self.facts.changes)
         # Each event takes the feed lock (again: it is re-entrant) before its
         # position is drawn. A batch appends events only to the row it
         # inserted or updated: when that statement found nothing to write,
