@@ -23,7 +23,7 @@ from iso10002.calendars import WeekdayCalendar
 from iso10002.clock import FixedClock
 from iso10002.errors import ConflictError, IntegrityError, RepositoryError
 from iso10002.handler import Actor, ComplaintsHandler, InMemoryHandlerStore
-from iso10002.model import ComplaintForm, LinkKind
+from iso10002.model import Classification, ComplaintForm, LinkKind
 from iso10002.serialization import from_dict
 from iso10002.testing.contract import make_complaint, next_version
 
@@ -329,3 +329,35 @@ def test_the_statement_stores_nothing_over_a_row_not_the_one_held(
             ).fetchall()
             == kpi_before
         )
+
+
+@pytest.mark.postgres
+def test_a_document_holding_the_escape_mark_is_escaped_in_one_statement(
+    new_store, iso10002_postgres_dsn, sent
+):
+    """A head holding the escape mark is escaped, not sent as it is.
+
+    (The escape keeps NUL out of JSONB, which refuses it; the model refuses
+    NUL in a document's fields today, the mark itself it accepts.)
+    """
+    repository = new_store()
+    repository.add(make_complaint(1))
+    current = repository.get("C-000001")
+    tags = ("a\ue000\ue002b", "\ue000x")
+    tagged = next_version(
+        current, classification=Classification(category="billing", tags=tags)
+    )
+    repository.save(tagged, expected_version=1)
+    sent.clear()
+    later = next_version(tagged, assignee="agent:2")
+    repository.save(later, expected_version=2)
+    assert sent == [1]
+    assert repository.get("C-000001").classification.tags == tags
+    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
+        escaped = conn.execute(
+            f'SELECT document_escaped FROM "{repository.schema}".complaints'
+            " WHERE id = %s",
+            ("C-000001",),
+        ).fetchone()[0]
+    assert escaped
+    assert repository.verify_integrity().ok

@@ -64,8 +64,15 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def encode_document(complaint: Complaint) -> tuple[str, bool]:
-    """Return the JSONB text of ``complaint`` without history, and if it is escaped."""
+def encode_document(complaint: Complaint, head: str | None = None) -> tuple[str, bool]:
+    """Return the JSONB text of ``complaint`` without history, and if it is escaped.
+
+    ``head`` is the complaint's head (its ``head_text``) if the caller has
+    it: that text is the JSONB text when it needs no escape, so the
+    complaint is not written out again.
+    """
+    if head is not None and "\\u0000" not in head and _ESC not in head:
+        return head, False
     document = to_dict(complaint, omit=("history",))
     text = _dumps(document)
     if "\\u0000" in text or _ESC in text:
@@ -74,11 +81,19 @@ def encode_document(complaint: Complaint) -> tuple[str, bool]:
 
 
 def complaint_row(
-    complaint: Complaint, *, idempotency_key: str | None, salt: bytes, last_link: str
+    complaint: Complaint,
+    *,
+    idempotency_key: str | None,
+    salt: bytes,
+    last_link: str,
+    head: str | None = None,
 ) -> tuple[Any, ...]:
-    """Return the ``complaints`` row of ``complaint`` in the order of the INSERT."""
+    """Return the ``complaints`` row of ``complaint`` in the order of the INSERT.
+
+    ``head``: the complaint's head, if known (see :func:`encode_document`).
+    """
     values = index_values(complaint)
-    document, escaped = encode_document(complaint)
+    document, escaped = encode_document(complaint, head)
     return (
         complaint.id,
         complaint.version,

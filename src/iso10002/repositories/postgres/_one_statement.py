@@ -68,28 +68,38 @@ class OneStatement:
         """
         self._changes = changes
         self._update = sql.SQL("cw AS (" + update + ")").format(schema)
-        self._events = sql.SQL(
-            "feed AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s, %s)),"
+        lock = "feed AS MATERIALIZED (SELECT pg_advisory_xact_lock(%s, %s)),"
+        insert = (
             " ev AS (INSERT INTO {}.events"
             " (complaint_id, sequence, event, commitment, link)"
-            " SELECT (SELECT %s::text FROM cw), v.s, v.e::json, v.c, v.l"
-            " FROM feed, unnest(%s::integer[], %s::text[], %s::text[], %s::text[])"
-            " WITH ORDINALITY AS v(s, e, c, l, n) ORDER BY v.n)"
-        ).format(schema)
-        self._shapes: dict[tuple[bool, ...], bytes] = {}
+            " SELECT (SELECT %s::text FROM cw),"
+        )
+        # One event (most steps) as scalars; several as arrays, in order.
+        self._events = (
+            sql.SQL(lock + insert + " %s::integer, %s::json, %s, %s FROM feed)").format(
+                schema
+            ),
+            sql.SQL(
+                lock + insert + " v.s, v.e::json, v.c, v.l FROM feed,"
+                " unnest(%s::integer[], %s::text[], %s::text[], %s::text[])"
+                " WITH ORDINALITY AS v(s, e, c, l, n) ORDER BY v.n)"
+            ).format(schema),
+        )
+        self._shapes: dict[tuple[bool, tuple[bool, ...]], bytes] = {}
 
-    def statement(self, shape: tuple[bool, ...]) -> bytes:
+    def statement(self, shape: tuple[bool, ...], *, events: int = 1) -> bytes:
         """Return the statement of a step whose KPI rows change as ``shape`` says.
 
-        Its placeholders are numbered (for a :class:`psycopg.RawCursor`).
-        Its parameters, in order: the ``UPDATE``'s (as for
-        ``Statements.update_sql``), those of :meth:`event_params`, then the
-        KPI change's.
+        ``events`` is the number of new events. The placeholders are numbered
+        (for a :class:`psycopg.RawCursor`). Its parameters, in order: the
+        ``UPDATE``'s (as for ``Statements.update_sql``), those of
+        :meth:`event_params`, then the KPI change's.
         """
-        found = self._shapes.get(shape)
+        key = (events > 1, shape)
+        found = self._shapes.get(key)
         if found is None:
-            parts = [self._update, self._events, *self._changes.parts(shape)]
-            found = self._shapes[shape] = numbered(
+            parts = [self._update, self._events[key[0]], *self._changes.parts(shape)]
+            found = self._shapes[key] = numbered(
                 sql.SQL("WITH {} SELECT document, document_escaped FROM cw")
                 .format(sql.SQL(", ").join(parts))
                 .as_bytes()
@@ -101,6 +111,9 @@ class OneStatement:
         lock_args: tuple[int, int], complaint_id: str, events: Sequence[EventRow]
     ) -> list[Any]:
         """Return the parameters of the feed lock and ``events`` (``EventRow``)."""
+        if len(events) == 1:
+            (e,) = events
+            return [*lock_args, complaint_id, e.sequence, e.event, e.commitment, e.link]
         return [
             *lock_args,
             complaint_id,

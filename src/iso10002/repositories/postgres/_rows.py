@@ -28,6 +28,7 @@ from psycopg.types.array import ListBinaryDumper
 
 from iso10002.errors import ConflictError, DuplicateError
 from iso10002.integrity import load_document
+from iso10002.integrity.documents import is_whole
 from iso10002.repositories._kpi_facts import FactRows
 from iso10002.repositories._row_capabilities import RowVersion, require_version
 from iso10002.repositories._rows import ComplaintRow, EventRow, KeyRow
@@ -233,8 +234,15 @@ class PostgresRows(RowReads):
         ):
             return self._attempt(conn, one_round_trip(conn), version, over)
         facts, shape, changes = self._sql.facts.change(complaint, stored)
+        # The row's document is the complaint's head, unless it follows a
+        # document stored whole (an older layout).
+        document = row.document
         values = complaint_row(
-            complaint, idempotency_key=None, salt=row.salt, last_link=row.last_link
+            complaint,
+            idempotency_key=None,
+            salt=row.salt,
+            last_link=row.last_link,
+            head=None if is_whole(document) else document,
         )
         params = [
             values[1],
@@ -252,7 +260,10 @@ class PostgresRows(RowReads):
             # Arrays in binary, as the statements' ``%b`` asked (see numbered).
             cur.adapters.register_dumper(list, ListBinaryDumper)
             try:
-                cur.execute(self._sql.one.statement(shape), params)
+                cur.execute(
+                    self._sql.one.statement(shape, events=len(version.events)),
+                    params,
+                )
             except psycopg.errors.IntegrityError:
                 # Stale (the events' complaint id is NULL), or refused for a
                 # reason the read-and-write that follows meets again, and reports.
