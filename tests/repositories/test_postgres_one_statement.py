@@ -112,6 +112,14 @@ def _feed(dsn, schema, complaint_id):
         ).fetchall()
 
 
+def _facts_row(dsn, schema):
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute(
+            f'SELECT * FROM "{schema}".kpi_facts WHERE complaint_id = %s',
+            ("C-000001",),
+        ).fetchall()
+
+
 def _refuse(dsn, schema, table, errcode):
     """Make the server refuse every insert into ``table`` with ``errcode``."""
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -299,15 +307,12 @@ def test_the_statement_stores_nothing_over_a_row_not_the_one_held(
     saved = next_version(current, assignee="agent:2")
     repository.save(saved, expected_version=1)  # now remembered here
     schema = repository.schema
+    kpi_before = _facts_row(iso10002_postgres_dsn, schema)
     with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
         conn.execute(
             f'UPDATE "{schema}".complaints SET salt = %s WHERE id = %s',
             (b"\x00" * 16, "C-000001"),
         )
-        kpi_before = conn.execute(
-            f'SELECT * FROM "{schema}".kpi_facts WHERE complaint_id = %s',
-            ("C-000001",),
-        ).fetchall()
 
     class Fallback(Exception):
         pass
@@ -321,14 +326,7 @@ def test_the_statement_stores_nothing_over_a_row_not_the_one_held(
         repository.save(next_version(saved, assignee="agent:3"), expected_version=2)
     assert sent == [1]  # tried as one statement, which stored nothing
     assert len(_feed(iso10002_postgres_dsn, schema, "C-000001")) == 2
-    with psycopg.connect(iso10002_postgres_dsn, autocommit=True) as conn:
-        assert (
-            conn.execute(
-                f'SELECT * FROM "{schema}".kpi_facts WHERE complaint_id = %s',
-                ("C-000001",),
-            ).fetchall()
-            == kpi_before
-        )
+    assert _facts_row(iso10002_postgres_dsn, schema) == kpi_before
 
 
 @pytest.mark.postgres
